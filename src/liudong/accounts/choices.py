@@ -1,0 +1,92 @@
+"""J3: roles and what each may do. The README's permission table is generated from PERMISSIONS
+(`liudong permissions --markdown`) and a test walks every cell of it."""
+from django.db import models
+
+
+class Role(models.TextChoices):
+    VILLAGE_COLLECTOR = "village_collector", "村信息员 village collector"
+    VILLAGE_CADRE = "village_cadre", "村干部 village cadre"
+    TOWNSHIP_CLERK = "township_clerk", "乡镇办事员 township clerk"
+    TOWNSHIP_HEAD = "township_head", "乡镇负责人 township head"
+    COUNTY_OFFICER = "county_officer", "县级干部 county officer"
+    CITY_OFFICER = "city_officer", "市级干部 city officer"
+    PROVINCE_OFFICER = "province_officer", "省级干部 province officer"
+    NATION_OFFICER = "nation_officer", "国家级干部 nation officer"
+    POLICE_OFFICER = "police_officer", "民警 police officer"
+    QUERY_DESK = "query_desk", "查询窗口 query desk"
+    AUDITOR = "auditor", "审计员 auditor"
+    ADMIN = "admin", "系统管理员 administrator"
+
+
+# The lowest level (J1) at which each role may act; a role may be placed at that level or above
+# only where noted. None: any level.
+ROLE_LEVELS = {
+    Role.VILLAGE_COLLECTOR: (5,),
+    Role.VILLAGE_CADRE: (5,),
+    Role.TOWNSHIP_CLERK: (4,),
+    Role.TOWNSHIP_HEAD: (4,),
+    Role.COUNTY_OFFICER: (3,),
+    Role.CITY_OFFICER: (2,),
+    Role.PROVINCE_OFFICER: (1,),
+    Role.NATION_OFFICER: (0,),
+    Role.POLICE_OFFICER: (3, 4),
+    Role.QUERY_DESK: (2, 3, 4),
+    Role.AUDITOR: (0, 1, 2, 3),
+    Role.ADMIN: (0, 1, 2, 3),
+}
+
+
+class Action(models.TextChoices):
+    VIEW_DASHBOARD = "view_dashboard", "查看首页统计 see the home counts"
+    VIEW_PERSON = "view_person", "查看人员档案 open a person's record"
+    VIEW_SENSITIVE = "view_sensitive", "查看敏感字段 see phone and family fields"
+    REGISTER_PERSON = "register_person", "登记人员 register a person"
+    RECORD_RESIDENCE = "record_residence", "登记流入流出迁移 record arrival, move, departure, return"
+    MANAGE_FAMILY = "manage_family", "登记家庭关系 record family links"
+    MANAGE_HOUSING = "manage_housing", "登记出租房屋 register rental housing"
+    MANAGE_EMPLOYER = "manage_employer", "登记用工单位 register employers"
+    VIEW_REGISTERS = "view_registers", "查看登记簿 see the inflow/outflow registers"
+    EXPORT_REGISTERS = "export_registers", "打印导出登记簿 print or export registers"
+    MANAGE_GRIDS = "manage_grids", "管理网格 manage grids"
+    MANAGE_STAFF = "manage_staff", "管理账号 manage staff accounts"
+    MANAGE_DIVISIONS = "manage_divisions", "维护区划 load division codes"
+    VIEW_AUDIT = "view_audit", "查看审计日志 read the audit log"
+    PURGE_AUDIT = "purge_audit", "清理过期日志 purge expired audit rows"
+
+
+R, A = Role, Action
+_REGISTRY_WRITE = {A.REGISTER_PERSON, A.RECORD_RESIDENCE, A.MANAGE_FAMILY, A.MANAGE_HOUSING, A.MANAGE_EMPLOYER}
+_READ = {A.VIEW_DASHBOARD, A.VIEW_PERSON, A.VIEW_SENSITIVE, A.VIEW_REGISTERS, A.EXPORT_REGISTERS}
+
+# role -> actions. Police see persons but never sensitive fields (invariant 2); the query desk
+# answers outside requests through its own procedure (Q1-Q9), not by browsing the registry;
+# auditors and administrators see no person data.
+PERMISSIONS: dict[str, set[str]] = {
+    R.VILLAGE_COLLECTOR: _READ | _REGISTRY_WRITE,
+    R.VILLAGE_CADRE: _READ,
+    R.TOWNSHIP_CLERK: _READ | _REGISTRY_WRITE | {A.MANAGE_GRIDS},
+    R.TOWNSHIP_HEAD: _READ | {A.MANAGE_GRIDS},
+    R.COUNTY_OFFICER: _READ | {A.MANAGE_GRIDS},
+    R.CITY_OFFICER: {A.VIEW_DASHBOARD, A.VIEW_REGISTERS, A.EXPORT_REGISTERS},
+    R.PROVINCE_OFFICER: {A.VIEW_DASHBOARD, A.VIEW_REGISTERS, A.EXPORT_REGISTERS},
+    R.NATION_OFFICER: {A.VIEW_DASHBOARD, A.VIEW_REGISTERS},
+    R.POLICE_OFFICER: {A.VIEW_DASHBOARD, A.VIEW_PERSON, A.REGISTER_PERSON, A.RECORD_RESIDENCE, A.MANAGE_HOUSING, A.MANAGE_EMPLOYER, A.VIEW_REGISTERS},
+    R.QUERY_DESK: set(),
+    R.AUDITOR: {A.VIEW_AUDIT},
+    R.ADMIN: {A.MANAGE_STAFF, A.MANAGE_DIVISIONS, A.MANAGE_GRIDS, A.PURGE_AUDIT},
+}
+
+
+def allowed(role: str, action: str) -> bool:
+    return action in PERMISSIONS.get(role, set())
+
+
+def permission_table_markdown() -> str:
+    roles = list(Role)
+    head = "| action | " + " | ".join(r.value for r in roles) + " |"
+    sep = "|---|" + "---|" * len(roles)
+    rows = [head, sep]
+    for action in Action:
+        cells = ["✓" if allowed(r, action) else "" for r in roles]
+        rows.append(f"| `{action.value}` {action.label} | " + " | ".join(cells) + " |")
+    return "\n".join(rows)

@@ -1,0 +1,73 @@
+import hashlib
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from .choices import Role, allowed
+
+
+class Staff(AbstractUser):
+    """J3: an account acts for one division with one role."""
+
+    role = models.CharField("角色 role", max_length=32, choices=Role.choices)
+    division = models.ForeignKey("divisions.Division", on_delete=models.PROTECT, related_name="staff", verbose_name="所属区划 division")
+
+    class Meta:
+        verbose_name = "工作人员 staff"
+
+    REQUIRED_FIELDS = ["role", "division"]
+
+    def can(self, action: str) -> bool:
+        return self.is_active and allowed(self.role, action)
+
+    @property
+    def code_range(self):
+        return self.division.code_range
+
+    def in_scope(self, code: str | None) -> bool:
+        return self.division.contains(code)
+
+
+class AuditEvent(models.Model):
+    """Append-only record of every change and every opening, printing or export of a person
+    (invariants 1 and 3). Database triggers refuse UPDATE; only the purge command deletes."""
+
+    at = models.DateTimeField("时间 at", db_index=True)
+    actor = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_name = models.CharField(max_length=150, blank=True)
+    action = models.CharField("操作 action", max_length=40, db_index=True)
+    object_type = models.CharField(max_length=40, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    person_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    fields = models.JSONField(default=dict, blank=True, help_text="fields read, or {field: [old, new]} changed")
+    reason = models.CharField(max_length=200, blank=True)
+    division_code = models.CharField(max_length=12, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+
+class ApiToken(models.Model):
+    """Bearer token for the API; only the SHA-256 of the token is stored."""
+
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField()
+    expires = models.DateTimeField()
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class LoginFailure(models.Model):
+    """Failed logins by account name, for the temporary lock-out."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    at = models.DateTimeField(db_index=True)

@@ -1,0 +1,96 @@
+"""J1: the division tree nation > province > city > county > township > village.
+
+A division is keyed by its 12-digit statistical code `PPCCDDTTTVVV`; every ancestor's code is a
+prefix, so a subtree is a contiguous range of codes (see `Division.code_range`).
+"""
+from django.conf import settings
+from django.db import models
+
+NATION_CODE = "000000000000"
+
+
+class Level(models.IntegerChoices):
+    NATION = 0, "国家 nation"
+    PROVINCE = 1, "省 province"
+    CITY = 2, "市 city"
+    COUNTY = 3, "县 county"
+    TOWNSHIP = 4, "乡镇街道 township"
+    VILLAGE = 5, "村居 village"
+
+
+# Significant digits of a code at each level: 2 for a province ... 12 for a village.
+PREFIX_LENGTH = {0: 0, 1: 2, 2: 4, 3: 6, 4: 9, 5: 12}
+
+
+def level_of_code(code: str) -> int:
+    """The level a 12-digit code denotes, from its trailing zeros (J1)."""
+    if code == NATION_CODE:
+        return Level.NATION
+    if code[2:] == "0" * 10:
+        return Level.PROVINCE
+    if code[4:] == "0" * 8:
+        return Level.CITY
+    if code[6:] == "0" * 6:
+        return Level.COUNTY
+    if code[9:] == "000":
+        return Level.TOWNSHIP
+    return Level.VILLAGE
+
+
+def parent_code(code: str) -> str | None:
+    level = level_of_code(code)
+    if level == Level.NATION:
+        return None
+    keep = PREFIX_LENGTH[level - 1]
+    return (code[:keep]).ljust(12, "0") if keep else NATION_CODE
+
+
+def code_range(code: str) -> tuple[str, str]:
+    """Inclusive (low, high) bounds of the codes in a division's subtree: an index range scan."""
+    prefix = code[: PREFIX_LENGTH[level_of_code(code)]]
+    return prefix.ljust(12, "0"), prefix.ljust(12, "9")
+
+
+class Division(models.Model):
+    code = models.CharField("代码 code", max_length=12, primary_key=True)
+    name = models.CharField("名称 name", max_length=100)
+    level = models.PositiveSmallIntegerField("层级 level", choices=Level.choices, db_index=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    edition = models.CharField("版本 edition", max_length=40, blank=True, help_text="code list the row came from")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "行政区划 division"
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def prefix(self) -> str:
+        return self.code[: PREFIX_LENGTH[self.level]]
+
+    @property
+    def code_range(self) -> tuple[str, str]:
+        return code_range(self.code)
+
+    def contains(self, code: str | None) -> bool:
+        return bool(code) and code.startswith(self.prefix)
+
+    @property
+    def county_code(self) -> str | None:
+        return self.code[:6].ljust(12, "0") if self.level >= Level.COUNTY else None
+
+
+class Grid(models.Model):
+    """网格: a part of a village with the collector responsible for it (J1, part 6)."""
+
+    village = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="grids")
+    name = models.CharField("网格名称 name", max_length=100)
+    collector = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="grids")
+
+    class Meta:
+        ordering = ["village_id", "name"]
+        constraints = [models.UniqueConstraint(fields=["village", "name"], name="grid_unique_name_in_village")]
+
+    def __str__(self):
+        return f"{self.village.name} {self.name}"

@@ -1,0 +1,109 @@
+"""J1: loading official code lists and managing grids (invariant 1: one door for writes)."""
+import csv
+import io
+
+from django.db import transaction
+
+from liudong.accounts.choices import Action
+from liudong.accounts.services import record, require
+from liudong.errors import Invalid
+
+from .models import NATION_CODE, Division, Grid, level_of_code, parent_code
+
+
+def parse_division_rows(text: str) -> list[tuple[int, str, str]]:
+    """Rows of a `code,name` CSV as (row number, code, name); bad rows are errors naming the row."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    header = next(reader, None)
+    if header is None or [h.strip().lower() for h in header[:2]] != ["code", "name"]:
+        raise Invalid({"file": ["第1行应为表头 code,name / row 1 must be the header code,name"]})
+    rows, errors = [], []
+    for n, row in enumerate(reader, start=2):
+        if not row or not any(c.strip() for c in row):
+            continue
+        code = row[0].strip()
+        name = row[1].strip() if len(row) > 1 else ""
+        if len(code) in (2, 4, 6, 9) and code.isdigit():
+            code = code.ljust(12, "0")
+        if not (len(code) == 12 and code.isdigit()):
+            errors.append(f"第{n}行：代码 {code!r} 应为12位数字 / row {n}: code {code!r} must be 12 digits")
+        elif not name or len(name) > 100:
+            errors.append(f"第{n}行：名称必填且不超过100字 / row {n}: a name of 1-100 characters is required")
+        else:
+            rows.append((n, code, name))
+    if errors:
+        raise Invalid({"file": errors})
+    return rows
+
+
+def load_division_rows(rows, *, edition: str, division_model=Division, batch_size=5000) -> dict:
+    """Insert new codes and rename changed ones. Parents must exist in the table or earlier in the
+    file (rows are processed in code order, so parents come first). All or nothing."""
+    errors = []
+    known = set(division_model.objects.values_list("code", flat=True))
+    names = dict(division_model.objects.values_list("code", "name"))
+    new, renamed = [], []
+    seen = set()
+    for n, code, name in sorted(rows, key=lambda r: r[1]):
+        if code in seen:
+            errors.append(f"第{n}行：代码 {code} 重复 / row {n}: code {code} repeats")
+            continue
+        seen.add(code)
+        parent = parent_code(code)
+        if code != NATION_CODE and parent not in known:
+            errors.append(f"第{n}行：{code} {name} 的上级 {parent} 不存在 / row {n}: the parent {parent} of {code} {name} is unknown")
+            continue
+        if code in names:
+            if names[code] != name:
+                renamed.append((code, name))
+            continue
+        known.add(code)
+        new.append(division_model(code=code, name=name, level=level_of_code(code), parent_id=parent, edition=edition))
+    if errors:
+        raise Invalid({"file": errors[:200] + ([f"……共 {len(errors)} 处错误 / {len(errors)} errors in all"] if len(errors) > 200 else [])})
+    division_model.objects.bulk_create(new, batch_size=batch_size)
+    for code, name in renamed:
+        division_model.objects.filter(code=code).update(name=name, edition=edition)
+    return {"added": len(new), "renamed": len(renamed)}
+
+
+@transaction.atomic
+def load_divisions_csv(*, actor, text: str, edition: str) -> dict:
+    """`liudong divisions load FILE.csv` and the admin upload (actor None: the command line)."""
+    if actor is not None:
+        require(actor, Action.MANAGE_DIVISIONS)
+    if not edition or len(edition) > 40:
+        raise Invalid({"edition": ["版本必填，最多40字 / an edition label of 1-40 characters is required"]})
+    rows = parse_division_rows(text)
+    result = load_division_rows(rows, edition=edition)
+    record(actor, "divisions.load", object_type="division", fields={"edition": edition, **result})
+    return result
+
+
+@transaction.atomic
+def add_grid(*, actor, village_code: str, name: str, collector_id=None) -> Grid:
+    """A grid (网格) inside a village with its responsible collector."""
+    from liudong.accounts.models import Staff
+
+    require(actor, Action.MANAGE_GRIDS)
+    errors = {}
+    village = Division.objects.filter(code=village_code).first()
+    if village is None or village.level != 5:
+        errors["village"] = [f"{village_code} 不是已知的村居 / {village_code} is not a known village"]
+    elif not actor.in_scope(village.code):
+        errors["village"] = ["村居不在您的管辖范围内 / that village is outside your scope"]
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        errors["name"] = ["网格名称必填，最多100字 / a grid name of 1-100 characters is required"]
+    elif village is not None and Grid.objects.filter(village=village, name=name).exists():
+        errors["name"] = ["该村已有同名网格 / the village has a grid of that name"]
+    collector = None
+    if collector_id:
+        collector = Staff.objects.filter(pk=collector_id).first() if str(collector_id).isdigit() else None
+        if collector is None or village is None or not (collector.division_id == village.code or village.contains(collector.division_id)):
+            errors["collector_id"] = ["负责人应为该村的工作人员 / the collector must be staff of that village"]
+    if errors:
+        raise Invalid(errors)
+    grid = Grid.objects.create(village=village, name=name, collector=collector)
+    record(actor, "grid.add", obj=grid, fields={"village": village.code, "name": name, "collector": collector_id})
+    return grid

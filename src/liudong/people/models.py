@@ -1,0 +1,158 @@
+"""R1-R5, R8: persons, their residence history, families, rental housing and employers.
+
+A person's current residence is derived from her residence periods; `residence_code` and
+`floating` on Person are kept in step with them inside the same transaction (invariant 6), so
+that subtree counts and searches stay index range scans on millions of rows.
+"""
+from django.db import models
+
+from liudong.divisions.models import Division
+
+from .choices import (
+    ETHNICITIES,
+    DocumentType,
+    Education,
+    HousingUse,
+    IntendedStay,
+    MaritalStatus,
+    MoveReason,
+    Relation,
+    ResidenceEnd,
+    ResidenceStart,
+    Sex,
+)
+
+
+class Person(models.Model):
+    id_number = models.CharField("身份证号 ID number", max_length=18, unique=True, null=True, blank=True)
+    document_type = models.CharField("证件类型 document", max_length=20, choices=DocumentType.choices, default=DocumentType.RESIDENT_ID)
+    document_number = models.CharField("证件号码 document number", max_length=40, blank=True)
+    name = models.CharField("姓名 name", max_length=50, db_index=True)
+    name_key = models.CharField("拼音 pinyin", max_length=200, blank=True, help_text="toneless pinyin of the usual reading, syllables space-separated")
+    sex = models.CharField("性别 sex", max_length=1, choices=Sex.choices)
+    birth_date = models.DateField("出生日期 birth date", db_index=True)
+    ethnicity = models.CharField("民族 ethnicity", max_length=2, choices=ETHNICITIES, default="01")
+    education = models.CharField("文化程度 education", max_length=2, choices=Education.choices, blank=True)
+    marital_status = models.CharField("婚姻状况 marital status", max_length=2, choices=MaritalStatus.choices, blank=True)
+    phone = models.CharField("联系电话 phone", max_length=20, blank=True)
+    hukou_division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+", verbose_name="户籍地 hukou place")
+    hukou_address = models.CharField("户籍地址 hukou address", max_length=200, blank=True)
+    # Kept in step with Residence by people.services (invariant 6).
+    residence_division = models.ForeignKey(Division, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="现居住地 residence")
+    floating = models.BooleanField("流动人口 floating", default=False, help_text="J2: lives outside the hukou county now")
+    created_on = models.DateField("登记日期 registered on")
+    created_by_division = models.CharField(max_length=12, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "人员 person"
+        indexes = [
+            models.Index(fields=["residence_division", "floating"], name="person_residence_floating"),
+            models.Index(fields=["hukou_division", "floating"], name="person_hukou_floating"),
+            models.Index(fields=["name_key"], name="person_name_key"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["document_type", "document_number"], condition=~models.Q(document_number=""), name="person_unique_document"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class PersonNameKey(models.Model):
+    """Every toneless reading of a name (heteronyms), for same-sound search (Q6)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_keys")
+    key = models.CharField(max_length=200)
+
+    class Meta:
+        indexes = [models.Index(fields=["key"], name="name_key_key")]
+        constraints = [models.UniqueConstraint(fields=["person", "key"], name="name_key_unique")]
+
+
+class RentalHousing(models.Model):
+    """R4: 出租房屋 — manage people through housing."""
+
+    division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+", verbose_name="所在村居 village")
+    address = models.CharField("地址 address", max_length=200)
+    owner = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="owned_housing", verbose_name="房主 owner")
+    use = models.CharField("用途 use", max_length=20, choices=HousingUse.choices, default=HousingUse.RESIDENTIAL)
+    business_category = models.CharField("经营类别 business", max_length=100, blank=True)
+    rooms = models.PositiveIntegerField("间数 rooms", default=1)
+    registered_on = models.DateField("登记日期 registered on")
+    closed_on = models.DateField("停租日期 closed on", null=True, blank=True)
+
+    class Meta:
+        ordering = ["division_id", "address"]
+        indexes = [models.Index(fields=["division", "closed_on"], name="housing_division")]
+
+    def __str__(self):
+        return self.address
+
+
+class Employer(models.Model):
+    """R4: 用工单位."""
+
+    division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+", verbose_name="所在地 division")
+    name = models.CharField("单位名称 name", max_length=200)
+    credit_code = models.CharField("统一社会信用代码 credit code", max_length=18, unique=True, null=True, blank=True)
+    address = models.CharField("地址 address", max_length=200, blank=True)
+    contact_name = models.CharField("联系人 contact", max_length=50, blank=True)
+    contact_phone = models.CharField("联系电话 phone", max_length=20, blank=True)
+    registered_on = models.DateField("登记日期 registered on")
+    closed_on = models.DateField("注销日期 closed on", null=True, blank=True)
+
+    class Meta:
+        ordering = ["division_id", "name"]
+        indexes = [models.Index(fields=["division", "closed_on"], name="employer_division")]
+
+    def __str__(self):
+        return self.name
+
+
+class Residence(models.Model):
+    """One period of living somewhere (R2): opened by an arrival, a move or a return, closed by a
+    departure or a move. Periods of one person never overlap; at most one is open."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="residences")
+    division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+", verbose_name="居住地 division")
+    address = models.CharField("居住地址 address", max_length=200, blank=True)
+    housing = models.ForeignKey(RentalHousing, null=True, blank=True, on_delete=models.PROTECT, related_name="tenancies", verbose_name="出租房屋 rental home")
+    employer = models.ForeignKey(Employer, null=True, blank=True, on_delete=models.PROTECT, related_name="employments", verbose_name="用工单位 employer")
+    grid = models.ForeignKey("divisions.Grid", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    arrived_on = models.DateField("到达日期 arrived on")
+    start_kind = models.CharField("类型 kind", max_length=10, choices=ResidenceStart.choices, default=ResidenceStart.ARRIVAL)
+    reason = models.CharField("流动原因 reason", max_length=20, choices=MoveReason.choices, blank=True)
+    intended_stay = models.CharField("拟居住时间 intended stay", max_length=10, choices=IntendedStay.choices, blank=True)
+    left_on = models.DateField("离开日期 left on", null=True, blank=True)
+    end_kind = models.CharField(max_length=10, choices=ResidenceEnd.choices, blank=True)
+    # J2: the person was floating while here (outside her hukou county), fixed when recorded.
+    floating = models.BooleanField(default=True)
+    hukou_division_code = models.CharField(max_length=12, help_text="hukou place when recorded, for outflow registers")
+    recorded_by_division = models.CharField(max_length=12, blank=True)
+
+    class Meta:
+        ordering = ["person_id", "arrived_on"]
+        indexes = [
+            models.Index(fields=["division", "arrived_on"], name="residence_division_arrived"),
+            models.Index(fields=["hukou_division_code", "arrived_on"], name="residence_hukou_arrived"),
+            models.Index(fields=["person", "left_on"], name="residence_person_open"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(left_on__isnull=True) | models.Q(left_on__gte=models.F("arrived_on")), name="residence_left_after_arrival"),
+        ]
+
+
+class FamilyLink(models.Model):
+    """Family links for left-behind children, empty-nest elderly (R5) and later family work.
+    Stored both ways (a child link has its parent link) by people.services."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="family_links")
+    relative = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    relation = models.CharField("关系 relation", max_length=10, choices=Relation.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "relative"], name="family_link_unique"),
+            models.CheckConstraint(condition=~models.Q(person=models.F("relative")), name="family_link_not_self"),
+        ]

@@ -1,0 +1,440 @@
+"""Every change to people, residences, families, housing and employers (invariant 1).
+
+Each function takes the acting staff member (keyword `actor`) and the date of the act or `today`
+explicitly (invariant 4), checks role and scope, validates, writes in one transaction and
+records its audit event in that transaction. Bad input raises `Invalid` and writes nothing.
+"""
+import datetime
+import re
+
+from django.db import transaction
+
+from liudong.accounts.choices import Action
+from liudong.accounts.services import record, require
+from liudong.divisions.models import Division, Level
+from liudong.errors import Invalid, NotFound
+from liudong.identifiers import IdentifierError, check_credit_code, check_phone, parse_resident_id
+
+from .choices import ETHNICITIES, INVERSE_RELATION, DocumentType, Education, HousingUse, IntendedStay, MaritalStatus, MoveReason, Relation, ResidenceEnd, ResidenceStart, Sex
+from .models import Employer, FamilyLink, Person, PersonNameKey, RentalHousing, Residence
+from .pinyin import name_key, name_keys
+
+NAME_MAX = 50
+ADDRESS_MAX = 200
+NAME_RE = re.compile(r"^[\u3400-\u9fff\uf900-\ufaffA-Za-z·•.\- ]+$")
+ETHNICITY_CODES = {c for c, _ in ETHNICITIES}
+
+
+def county_code(code: str) -> str:
+    return code[:6]
+
+
+def is_floating(residence_code: str, hukou_code: str) -> bool:
+    """J2: floating when living outside the county of registration."""
+    return county_code(residence_code) != county_code(hukou_code)
+
+
+def area_exists(area6: str) -> bool:
+    return Division.objects.filter(code=area6.ljust(12, "0")).exists()
+
+
+def _division(code, field, errors, *, min_level=None):
+    code = (code or "").strip() if isinstance(code, str) else code
+    if not code:
+        errors.setdefault(field, []).append("必填 / required")
+        return None
+    division = Division.objects.filter(code=str(code)).first()
+    if division is None:
+        errors.setdefault(field, []).append(f"区划代码 {code} 不存在 / no division has code {code}")
+        return None
+    if min_level is not None and division.level < min_level:
+        errors.setdefault(field, []).append(f"应为第 {min_level} 级或以下的区划 / must be a division of level {min_level} or below")
+    return division
+
+
+def _text(data, field, errors, *, max_len, required=False):
+    value = data.get(field)
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        errors.setdefault(field, []).append("应为文字 / must be text")
+        return ""
+    value = value.strip()
+    if required and not value:
+        errors.setdefault(field, []).append("必填 / required")
+    if len(value) > max_len:
+        errors.setdefault(field, []).append(f"最多 {max_len} 个字符（现为 {len(value)}） / at most {max_len} characters (got {len(value)})")
+        return value[:max_len]
+    return value
+
+
+def _choice(data, field, choices, errors, *, required=False, default=""):
+    value = data.get(field) or default
+    if required and not value:
+        errors.setdefault(field, []).append("必填 / required")
+    elif value and value not in choices:
+        errors.setdefault(field, []).append(f"无效取值 {value!r} / not a valid choice: {value!r}")
+    return value
+
+
+def _date(data, field, errors, *, required=False):
+    value = data.get(field)
+    if value in (None, ""):
+        if required:
+            errors.setdefault(field, []).append("必填 / required")
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        errors.setdefault(field, []).append(f"日期 {value} 不存在或格式不对（YYYY-MM-DD） / {value} is not a real date (YYYY-MM-DD)")
+        return None
+
+
+def validate_person(data: dict, *, today: datetime.date, area_exists_fn=area_exists, divisions=None) -> tuple[dict, dict]:
+    """Validate a person's fields. Returns (clean, errors); shared by the form, the API and imports."""
+    errors: dict[str, list[str]] = {}
+    clean: dict = {}
+    doc_type = _choice(data, "document_type", DocumentType.values, errors, default=DocumentType.RESIDENT_ID)
+    clean["document_type"] = doc_type
+    raw_id = data.get("id_number") or ""
+    sex = data.get("sex") or ""
+    birth = _date(data, "birth_date", errors)
+    if doc_type == DocumentType.RESIDENT_ID:
+        try:
+            parsed = parse_resident_id(str(raw_id), today=today, area_exists=area_exists_fn)
+        except IdentifierError as e:
+            errors.setdefault("id_number", []).append(str(e))
+        else:
+            clean["id_number"] = parsed["id_number"]
+            clean["document_number"] = parsed["id_number"]
+            if birth and birth != parsed["birth_date"]:
+                errors.setdefault("birth_date", []).append("出生日期与身份证号不符 / the birth date does not match the ID number")
+            birth = parsed["birth_date"]
+            if sex and sex != parsed["sex"]:
+                errors.setdefault("sex", []).append("性别与身份证号不符 / the sex does not match the ID number")
+            sex = sex or parsed["sex"]
+    else:
+        number = _text(data, "document_number", errors, max_len=40, required=True)
+        clean["id_number"] = None
+        clean["document_number"] = number
+        if birth is None and "birth_date" not in errors:
+            errors.setdefault("birth_date", []).append("无身份证号时出生日期必填 / required without an ID number")
+    if birth and birth > today:
+        errors.setdefault("birth_date", []).append("出生日期不能晚于今天 / the birth date cannot be in the future")
+    clean["birth_date"] = birth
+    if sex not in Sex.values:
+        errors.setdefault("sex", []).append("性别应为 M 或 F / sex must be M or F")
+    clean["sex"] = sex
+    name = _text(data, "name", errors, max_len=NAME_MAX, required=True)
+    if name and "name" not in errors and not NAME_RE.match(name):
+        errors.setdefault("name", []).append("姓名只能包含汉字、字母和间隔号 / a name has Chinese characters, letters and the middle dot only")
+    clean["name"] = name
+    clean["ethnicity"] = _choice(data, "ethnicity", ETHNICITY_CODES, errors, default="01")
+    clean["education"] = _choice(data, "education", Education.values, errors)
+    clean["marital_status"] = _choice(data, "marital_status", MaritalStatus.values, errors)
+    try:
+        clean["phone"] = check_phone(str(data.get("phone") or ""))
+    except IdentifierError as e:
+        errors.setdefault("phone", []).append(str(e))
+    hukou = data.get("hukou_division")
+    if divisions is not None:
+        if not hukou:
+            errors.setdefault("hukou_division", []).append("必填 / required")
+        elif hukou not in divisions:
+            errors.setdefault("hukou_division", []).append(f"区划代码 {hukou} 不存在 / no division has code {hukou}")
+        clean["hukou_division_id"] = hukou
+    else:
+        division = _division(hukou, "hukou_division", errors, min_level=Level.COUNTY)
+        clean["hukou_division_id"] = division.code if division else None
+    clean["hukou_address"] = _text(data, "hukou_address", errors, max_len=ADDRESS_MAX)
+    return clean, errors
+
+
+def _store_name_keys(person: Person):
+    PersonNameKey.objects.filter(person=person).delete()
+    PersonNameKey.objects.bulk_create([PersonNameKey(person=person, key=k) for k in name_keys(person.name)])
+
+
+@transaction.atomic
+def register_person(*, actor, data: dict, today: datetime.date) -> tuple[Person, bool]:
+    """R1, R8: register a person, or return the one already registered under that document."""
+    require(actor, Action.REGISTER_PERSON)
+    clean, errors = validate_person(data, today=today)
+    if errors:
+        raise Invalid(errors)
+    existing = Person.objects.filter(document_type=clean["document_type"], document_number=clean["document_number"]).first()
+    if existing is not None:
+        return existing, False
+    person = Person.objects.create(**clean, name_key=name_key(clean["name"]), created_on=today, created_by_division=actor.division_id)
+    _store_name_keys(person)
+    record(actor, "person.create", obj=person, person_id=person.pk, fields={k: str(v) for k, v in clean.items() if v not in (None, "")})
+    return person, True
+
+
+EDITABLE_PERSON_FIELDS = ("name", "ethnicity", "education", "marital_status", "phone", "hukou_address")
+
+
+@transaction.atomic
+def update_person(*, actor, person: Person, data: dict, today: datetime.date) -> Person:
+    """Correct a person's descriptive fields; the old and new values go to the audit log.
+    Identity (document, birth date, sex) is not edited here: a wrong identity is a merge (R8)."""
+    require(actor, Action.REGISTER_PERSON)
+    person = _person_in_scope(actor, person.pk)
+    merged = {f: getattr(person, f) for f in ("document_type", "id_number", "document_number", "sex", "birth_date", "hukou_division_id")}
+    merged["hukou_division"] = merged.pop("hukou_division_id")
+    merged.update({f: getattr(person, f) for f in EDITABLE_PERSON_FIELDS})
+    merged.update({k: v for k, v in data.items() if k in EDITABLE_PERSON_FIELDS})
+    clean, errors = validate_person(merged, today=today)
+    if errors:
+        raise Invalid({k: v for k, v in errors.items()})
+    changed = {}
+    for f in EDITABLE_PERSON_FIELDS:
+        if getattr(person, f) != clean[f]:
+            changed[f] = [getattr(person, f), clean[f]]
+            setattr(person, f, clean[f])
+    if changed:
+        if "name" in changed:
+            person.name_key = name_key(person.name)
+            _store_name_keys(person)
+        person.save()
+        record(actor, "person.update", obj=person, person_id=person.pk, fields=changed)
+    return person
+
+
+def _person_in_scope(actor, person_id) -> Person:
+    """A person is within the actor's reach when she lives, lived or is registered in its subtree."""
+    from .queries import person_scope_q
+
+    person = Person.objects.select_for_update().filter(pk=person_id).first() if person_id else None
+    if person is None or not Person.objects.filter(pk=person.pk).filter(person_scope_q(actor, history=True)).exists():
+        raise NotFound("人员不存在或不在您的管辖范围内 / no such person in your scope")
+    return person
+
+
+def _open_residence(person) -> Residence | None:
+    return Residence.objects.filter(person=person, left_on__isnull=True).first()
+
+
+def _sync_current(person: Person):
+    """Invariant 6: keep Person's current residence and floating flag in step with the periods."""
+    current = _open_residence(person)
+    if current is not None:
+        person.residence_division_id = current.division_id
+        person.floating = current.floating
+    else:
+        last = Residence.objects.filter(person=person).order_by("-arrived_on", "-id").first()
+        person.residence_division_id = None
+        # Gone from the last known place with no new one recorded: away from home unless the last
+        # place was home and nothing says she left it.
+        person.floating = bool(last) and (last.floating or last.end_kind == ResidenceEnd.DEPARTURE)
+    person.save(update_fields=["residence_division", "floating"])
+
+
+def _check_act_date(value, field, person, errors, today):
+    if value is None:
+        return
+    if value > today:
+        errors.setdefault(field, []).append("日期不能晚于今天 / the date cannot be in the future")
+    if value < person.birth_date:
+        errors.setdefault(field, []).append("日期早于出生日期 / the date is before the person's birth")
+
+
+def _residence_fields(actor, person, data, errors):
+    """Division, address, housing, employer, reason, intended stay of a new residence period."""
+    division = _division(data.get("division"), "division", errors, min_level=Level.COUNTY)
+    if division is not None and not (actor.in_scope(division.code) or actor.in_scope(person.hukou_division_id)):
+        errors.setdefault("division", []).append("居住地和户籍地都不在您的管辖范围内 / neither the residence nor the hukou place is in your scope")
+    address = _text(data, "address", errors, max_len=ADDRESS_MAX)
+    housing = employer = None
+    if data.get("housing_id"):
+        housing = RentalHousing.objects.filter(pk=data["housing_id"]).first() if str(data["housing_id"]).isdigit() else None
+        if housing is None or not actor.in_scope(housing.division_id):
+            errors.setdefault("housing_id", []).append("出租房屋不存在或不在您的管辖范围内 / no such rental home in your scope")
+        elif division is not None and not division.contains(housing.division_id) and housing.division_id != division.code:
+            errors.setdefault("housing_id", []).append("出租房屋不在该居住地内 / the rental home is not in that division")
+    if data.get("employer_id"):
+        employer = Employer.objects.filter(pk=data["employer_id"]).first() if str(data["employer_id"]).isdigit() else None
+        if employer is None or not actor.in_scope(employer.division_id):
+            errors.setdefault("employer_id", []).append("用工单位不存在或不在您的管辖范围内 / no such employer in your scope")
+    reason = _choice(data, "reason", MoveReason.values, errors)
+    stay = _choice(data, "intended_stay", IntendedStay.values, errors)
+    return dict(division=division, address=address, housing=housing, employer=employer, reason=reason, intended_stay=stay)
+
+
+@transaction.atomic
+def record_arrival(*, actor, person: Person, data: dict, today: datetime.date, kind: str = ResidenceStart.ARRIVAL) -> Residence:
+    """R1/R2: an arrival (or, with kind=move, a move that closes the open period the same day).
+
+    The residence side records arrivals into its subtree; the hukou side may record where its
+    outflow people went (J2)."""
+    require(actor, Action.RECORD_RESIDENCE)
+    person = Person.objects.select_for_update().filter(pk=person.pk).first()
+    if person is None:
+        raise NotFound("人员不存在 / no such person")
+    errors: dict[str, list[str]] = {}
+    arrived_on = _date(data, "arrived_on", errors, required=True)
+    _check_act_date(arrived_on, "arrived_on", person, errors, today)
+    fields = _residence_fields(actor, person, data, errors)
+    current = _open_residence(person)
+    if arrived_on is not None and "arrived_on" not in errors:
+        if kind == ResidenceStart.ARRIVAL and current is not None:
+            errors.setdefault("arrived_on", []).append(
+                f"此人在 {current.division.name} 的居住尚未结束（自 {current.arrived_on}），请登记迁移或离开 / she still lives in {current.division.name} since {current.arrived_on}: record a move or a departure first"
+            )
+        elif current is not None and arrived_on < current.arrived_on:
+            errors.setdefault("arrived_on", []).append(f"早于当前居住的开始日期 {current.arrived_on} / before the current residence began ({current.arrived_on})")
+        later = Residence.objects.filter(person=person, left_on__gt=arrived_on).exclude(pk=getattr(current, "pk", None)).order_by("-left_on").first()
+        if later is not None:
+            errors.setdefault("arrived_on", []).append(f"与 {later.arrived_on} 至 {later.left_on} 的居住记录重叠 / overlaps the residence from {later.arrived_on} to {later.left_on}")
+    if kind == ResidenceStart.RETURN and fields["division"] is not None and is_floating(fields["division"].code, person.hukou_division_id):
+        errors.setdefault("division", []).append("返回户籍地应登记在户籍所在县内 / a return is to a place in the hukou county")
+    if errors:
+        raise Invalid(errors)
+    if current is not None:
+        current.left_on = arrived_on
+        current.end_kind = ResidenceEnd.MOVE if kind != ResidenceStart.RETURN else ResidenceEnd.DEPARTURE
+        current.save(update_fields=["left_on", "end_kind"])
+    division = fields.pop("division")
+    residence = Residence.objects.create(
+        person=person, division=division, arrived_on=arrived_on, start_kind=kind, floating=is_floating(division.code, person.hukou_division_id),
+        hukou_division_code=person.hukou_division_id, recorded_by_division=actor.division_id, **fields,
+    )
+    _sync_current(person)
+    record(actor, f"residence.{kind}", obj=residence, person_id=person.pk,
+           fields={"division": division.code, "arrived_on": str(arrived_on), "closed": getattr(current, "pk", None), "housing": getattr(fields["housing"], "pk", None), "employer": getattr(fields["employer"], "pk", None)})
+    return residence
+
+
+def record_move(*, actor, person: Person, data: dict, today: datetime.date) -> Residence:
+    """R2: a move closes the open period and opens the next on the same date."""
+    return record_arrival(actor=actor, person=person, data=data, today=today, kind=ResidenceStart.MOVE)
+
+
+def record_return(*, actor, person: Person, data: dict, today: datetime.date) -> Residence:
+    """R2: she comes back to her hukou place; by default to her hukou division."""
+    data = {"division": person.hukou_division_id, "address": person.hukou_address, **{k: v for k, v in data.items() if v not in (None, "")}}
+    return record_arrival(actor=actor, person=person, data=data, today=today, kind=ResidenceStart.RETURN)
+
+
+@transaction.atomic
+def record_departure(*, actor, residence_id, left_on, today: datetime.date) -> Residence:
+    """R2: she left; the period is closed, never deleted."""
+    require(actor, Action.RECORD_RESIDENCE)
+    residence = Residence.objects.select_for_update().select_related("person").filter(pk=residence_id).first() if str(residence_id).isdigit() else None
+    if residence is None or not (actor.in_scope(residence.division_id) or actor.in_scope(residence.hukou_division_code)):
+        raise NotFound("居住记录不存在或不在您的管辖范围内 / no such residence in your scope")
+    errors: dict[str, list[str]] = {}
+    left = _date({"left_on": left_on}, "left_on", errors, required=True)
+    if residence.left_on is not None:
+        errors.setdefault("left_on", []).append(f"该居住记录已于 {residence.left_on} 结束 / this residence already ended on {residence.left_on}")
+    if left is not None:
+        if left < residence.arrived_on:
+            errors.setdefault("left_on", []).append(f"离开日期早于到达日期 {residence.arrived_on} / the departure is before the arrival ({residence.arrived_on})")
+        if left > today:
+            errors.setdefault("left_on", []).append("日期不能晚于今天 / the date cannot be in the future")
+    if errors:
+        raise Invalid(errors)
+    residence.left_on = left
+    residence.end_kind = ResidenceEnd.DEPARTURE
+    residence.save(update_fields=["left_on", "end_kind"])
+    _sync_current(residence.person)
+    record(actor, "residence.departure", obj=residence, person_id=residence.person_id, fields={"left_on": str(left)})
+    return residence
+
+
+@transaction.atomic
+def link_family(*, actor, person: Person, relative_id, relation: str) -> FamilyLink:
+    """R5: spouse, child or parent; the inverse link is stored with it."""
+    require(actor, Action.MANAGE_FAMILY)
+    person = _person_in_scope(actor, person.pk)
+    errors = {}
+    if relation not in Relation.values:
+        errors["relation"] = [f"关系应为 {', '.join(Relation.values)} / relation must be one of {', '.join(Relation.values)}"]
+    relative = Person.objects.filter(pk=relative_id).first() if str(relative_id).isdigit() else None
+    if relative is None:
+        errors["relative_id"] = ["亲属不存在 / no such relative"]
+    elif relative.pk == person.pk:
+        errors["relative_id"] = ["不能与本人建立关系 / a person is not her own relative"]
+    elif FamilyLink.objects.filter(person=person, relative=relative).exists():
+        errors["relative_id"] = ["已存在该亲属关系 / this link exists already"]
+    elif relation == Relation.CHILD and relative.birth_date <= person.birth_date:
+        errors["relative_id"] = ["子女应比本人年轻 / a child is younger than the parent"]
+    elif relation == Relation.PARENT and relative.birth_date >= person.birth_date:
+        errors["relative_id"] = ["父母应比本人年长 / a parent is older than the child"]
+    elif relation == Relation.SPOUSE and FamilyLink.objects.filter(person=person, relation=Relation.SPOUSE).exists():
+        errors["relative_id"] = ["已登记配偶 / a spouse is registered already"]
+    if errors:
+        raise Invalid(errors)
+    link = FamilyLink.objects.create(person=person, relative=relative, relation=relation)
+    FamilyLink.objects.create(person=relative, relative=person, relation=INVERSE_RELATION[relation])
+    record(actor, "family.link", obj=link, person_id=person.pk, fields={"relative": relative.pk, "relation": relation})
+    return link
+
+
+@transaction.atomic
+def register_housing(*, actor, data: dict, today: datetime.date) -> RentalHousing:
+    """R4: a rental home with its owner (a registered person)."""
+    require(actor, Action.MANAGE_HOUSING)
+    errors: dict[str, list[str]] = {}
+    division = _division(data.get("division"), "division", errors, min_level=Level.TOWNSHIP)
+    if division is not None and not actor.in_scope(division.code):
+        errors.setdefault("division", []).append("区划不在您的管辖范围内 / that division is outside your scope")
+    address = _text(data, "address", errors, max_len=ADDRESS_MAX, required=True)
+    owner_id = data.get("owner_id")
+    owner = Person.objects.filter(pk=owner_id).first() if str(owner_id or "").isdigit() else None
+    if owner is None:
+        errors.setdefault("owner_id", []).append("房主应为已登记的人员 / the owner must be a registered person")
+    use = _choice(data, "use", HousingUse.values, errors, default=HousingUse.RESIDENTIAL)
+    business = _text(data, "business_category", errors, max_len=100)
+    rooms = data.get("rooms", 1)
+    try:
+        rooms = int(rooms)
+        if not 1 <= rooms <= 10000:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors.setdefault("rooms", []).append("间数应为1到10000的整数 / rooms is a whole number from 1 to 10000")
+    registered_on = _date(data, "registered_on", errors) or today
+    if registered_on > today:
+        errors.setdefault("registered_on", []).append("日期不能晚于今天 / the date cannot be in the future")
+    if errors:
+        raise Invalid(errors)
+    housing = RentalHousing.objects.create(division=division, address=address, owner=owner, use=use, business_category=business, rooms=rooms, registered_on=registered_on)
+    record(actor, "housing.create", obj=housing, person_id=owner.pk, fields={"division": division.code, "address": address, "owner": owner.pk})
+    return housing
+
+
+@transaction.atomic
+def register_employer(*, actor, data: dict, today: datetime.date) -> Employer:
+    """R4: an employer with its GB 32100 unified social credit code."""
+    require(actor, Action.MANAGE_EMPLOYER)
+    errors: dict[str, list[str]] = {}
+    division = _division(data.get("division"), "division", errors, min_level=Level.COUNTY)
+    if division is not None and not actor.in_scope(division.code):
+        errors.setdefault("division", []).append("区划不在您的管辖范围内 / that division is outside your scope")
+    name = _text(data, "name", errors, max_len=200, required=True)
+    code = None
+    if data.get("credit_code"):
+        try:
+            code = check_credit_code(str(data["credit_code"]))
+        except IdentifierError as e:
+            errors.setdefault("credit_code", []).append(str(e))
+        else:
+            if Employer.objects.filter(credit_code=code).exists():
+                errors.setdefault("credit_code", []).append(f"信用代码 {code} 已登记 / credit code {code} is registered already")
+    address = _text(data, "address", errors, max_len=ADDRESS_MAX)
+    contact = _text(data, "contact_name", errors, max_len=50)
+    try:
+        phone = check_phone(str(data.get("contact_phone") or ""))
+    except IdentifierError as e:
+        errors.setdefault("contact_phone", []).append(str(e))
+        phone = ""
+    registered_on = _date(data, "registered_on", errors) or today
+    if registered_on > today:
+        errors.setdefault("registered_on", []).append("日期不能晚于今天 / the date cannot be in the future")
+    if errors:
+        raise Invalid(errors)
+    employer = Employer.objects.create(division=division, name=name, credit_code=code, address=address, contact_name=contact, contact_phone=phone, registered_on=registered_on)
+    record(actor, "employer.create", obj=employer, fields={"division": division.code, "name": name, "credit_code": code})
+    return employer

@@ -1,0 +1,80 @@
+"""Shared test world: real divisions (from the shipped code list) with townships and villages
+below 南山区, one staff account per role, and helpers for valid identifiers."""
+import datetime
+
+import pytest
+
+from liudong.identifiers import id_check_char
+
+TODAY = datetime.date(2026, 11, 28)
+NANSHAN = "440305000000"       # residence county
+NANTOU = "440305001000"        # township
+NANTOU_V1 = "440305001001"     # village
+NANTOU_V2 = "440305001002"
+SHEKOU = "440305002000"
+SHEKOU_V1 = "440305002001"
+FUTIAN = "440304000000"        # another county in the same city
+FUTIAN_T = "440304001000"
+FUTIAN_V = "440304001001"
+TONGJIANG = "511921000000"     # 通江县, Sichuan: a hukou county
+TONGJIANG_T = "511921100000"
+TONGJIANG_V = "511921100001"
+
+
+def make_id(area6: str, birth: str, seq: int = 123, female: bool = True) -> str:
+    """A valid GB 11643 number: area, birth date YYYYMMDD, sequence with the sex digit, check."""
+    s = seq - seq % 2 if female else seq - seq % 2 + 1
+    body = f"{area6}{birth}{s % 1000:03d}"
+    return body + id_check_char(body)
+
+
+def password():
+    return "Liudong-test-pw-2026"
+
+
+@pytest.fixture
+def world(db):
+    from liudong.accounts.choices import Role
+    from liudong.accounts.models import Staff
+    from liudong.divisions.models import Division
+
+    for code, name, level, parent in [
+        (NANTOU, "南头街道", 4, NANSHAN), (NANTOU_V1, "红花园社区", 5, NANTOU), (NANTOU_V2, "大汪山社区", 5, NANTOU),
+        (SHEKOU, "南山街道", 4, NANSHAN), (SHEKOU_V1, "南山社区", 5, SHEKOU),
+        (FUTIAN_T, "园岭街道", 4, FUTIAN), (FUTIAN_V, "园东社区", 5, FUTIAN_T),
+        (TONGJIANG_T, "诺江镇", 4, TONGJIANG), (TONGJIANG_V, "诺江村", 5, TONGJIANG_T),
+    ]:
+        Division.objects.get_or_create(code=code, defaults={"name": name, "level": level, "parent_id": parent})
+    where = {
+        Role.VILLAGE_COLLECTOR: NANTOU_V1, Role.VILLAGE_CADRE: NANTOU_V1, Role.TOWNSHIP_CLERK: NANTOU, Role.TOWNSHIP_HEAD: NANTOU,
+        Role.COUNTY_OFFICER: NANSHAN, Role.CITY_OFFICER: "440300000000", Role.PROVINCE_OFFICER: "440000000000",
+        Role.NATION_OFFICER: "000000000000", Role.POLICE_OFFICER: NANTOU, Role.QUERY_DESK: NANSHAN, Role.AUDITOR: NANSHAN, Role.ADMIN: NANSHAN,
+    }
+    staff = {}
+    for role, code in where.items():
+        s = Staff(username=role.value, role=role, division_id=code)
+        s.set_password(password())
+        s.save()
+        staff[role.value] = s
+    for name, role, code in [("futian_clerk", Role.TOWNSHIP_CLERK, FUTIAN_T), ("shekou_clerk", Role.TOWNSHIP_CLERK, SHEKOU), ("tongjiang_clerk", Role.TOWNSHIP_CLERK, TONGJIANG_T)]:
+        s = Staff(username=name, role=role, division_id=code)
+        s.set_password(password())
+        s.save()
+        staff[name] = s
+    return staff
+
+
+@pytest.fixture
+def clerk(world):
+    return world["township_clerk"]
+
+
+@pytest.fixture
+def migrant(clerk):
+    """李娜 from 通江县, arrived in 红花园社区 on 2025-03-01."""
+    from liudong.people import services
+
+    person, _ = services.register_person(actor=clerk, data={"id_number": make_id("511921", "19990315"), "name": "李娜", "hukou_division": TONGJIANG_V}, today=TODAY)
+    services.record_arrival(actor=clerk, person=person, data={"division": NANTOU_V1, "address": "南头街道红花园1栋101", "arrived_on": "2025-03-01", "reason": "work"}, today=TODAY)
+    person.refresh_from_db()
+    return person
