@@ -1,16 +1,33 @@
 """The API under /api/v1/ (django-ninja; OpenAPI at /api/v1/openapi.json).
 
-Errors have one shape everywhere: 422 `{"errors": {"field": ["message"]}}` for bad input,
-401 without a valid token, 403 when the role may not act, 404 for "absent or not yours".
+Errors have one shape everywhere (invariant 7), and the API never answers 500 for bad input:
+
+- 422 `{"errors": {"field": ["中文 / English", ...]}}` for bad input, whether the JSON is malformed
+  (field `body`), a value has the wrong type (pydantic) or the service refuses it (`Invalid`);
+- 413 `{"errors": {"body": [...]}}` when the body is larger than DATA_UPLOAD_MAX_MEMORY_SIZE;
+- 401 `{"detail"}` without a valid token, 403 when the role may not act, 404 for "absent or not
+  yours" (a scope never leaks what lies outside it), 409 when a record exists already.
 """
-from django.core.exceptions import RequestDataTooBig
-from django.utils import translation
+import json
+import logging
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.db import IntegrityError
+from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
+from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 
 from liudong.accounts.services import staff_for_token
-from liudong.errors import Denied, Invalid, NotFound
+from liudong.errors import Invalid, NotFound
+
+logger = logging.getLogger("liudong.api")
+
+BAD_JSON = "请求体不是有效的JSON / the request body is not valid JSON"
+BAD_TEXT = "含有不允许的字符（空字符或不成对的代理项） / contains a character that is not allowed (NUL or a lone surrogate)"
 
 
 class BearerAuth(HttpBearer):
@@ -21,12 +38,119 @@ class BearerAuth(HttpBearer):
         return staff
 
 
-api = NinjaAPI(title="Liudong 流动人口服务管理信息系统 API", version="1", urls_namespace="api", auth=BearerAuth(), docs_url="/docs")
+def _bad_char(value: str) -> bool:
+    return "\x00" in value or any("\ud800" <= c <= "\udfff" for c in value)
+
+
+def _check_text(value, path: str):
+    """Refuse NUL and lone surrogates anywhere in the input: no database stores them (PostgreSQL
+    refuses NUL, UTF-8 cannot encode a lone surrogate), so they would otherwise end in a 500."""
+    if isinstance(value, str):
+        if _bad_char(value):
+            raise Invalid({path or "body": [BAD_TEXT]})
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _check_text(k, path or "body")
+            _check_text(v, k if not path else f"{path}.{k}")
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _check_text(v, f"{path or 'body'}.{i}")
+
+
+class StrictParser(Parser):
+    """JSON bodies and query strings, refusing characters no database can store."""
+
+    def parse_body(self, request):
+        try:
+            data = json.loads(request.body)
+        except (ValueError, RecursionError):
+            raise Invalid({"body": [BAD_JSON]}) from None
+        if not isinstance(data, dict):
+            raise Invalid({"body": ["请求体应为JSON对象 {...} / the request body must be a JSON object {...}"]})
+        _check_text(data, "")
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        for key, values in data.lists():
+            for v in [key, *values]:
+                if _bad_char(v):
+                    raise Invalid({key if not _bad_char(key) else "query": [BAD_TEXT]})
+        return super().parse_querydict(data, list_fields, request)
+
+
+class Utf8JSONRenderer(JSONRenderer):
+    """Chinese as itself, not as \\u escapes: readable in logs and smaller on the wire."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    title="Liudong 流动人口服务管理信息系统 API",
+    version="1",
+    description="流动人口服务管理信息系统的接口。错误的输入返回 422 {\"errors\": {字段: [消息]}}。 / "
+    "The API of the floating population information system. Bad input gives 422 {\"errors\": {field: [message]}}.",
+    urls_namespace="api",
+    auth=BearerAuth(),
+    docs_url="/docs",
+    parser=StrictParser(),
+    renderer=Utf8JSONRenderer(),
+)
+
+
+def errors_response(request, errors: dict, status: int = 422):
+    return api.create_response(request, {"errors": errors}, status=status)
 
 
 def _field_of(loc) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "form")]
+    """("body", "payload", "name") -> "name"; ("query", "age_min") -> "age_min". Every body
+    parameter of this API is called `payload`; query schemas are flattened by ninja."""
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ("body", "query", "path", "form", "header", "cookie"):
+        parts = parts[1:]
+    if parts and parts[0] == "payload":
+        parts = parts[1:]
     return ".".join(parts) or "body"
+
+
+def _message(err: dict) -> str:
+    """A bilingual message for one pydantic error (Chinese first, like every other message)."""
+    kind = err.get("type", "")
+    ctx = err.get("ctx") or {}
+    msg = str(err.get("msg", ""))
+    if kind == "missing":
+        return "必填 / required"
+    if kind == "value_error" and " / " in str(ctx.get("error", "")):
+        return str(ctx["error"])  # our own validators already speak both languages
+    if " / " in msg and not kind.endswith("_type"):
+        return msg
+    if kind in ("string_type",):
+        return "应为文字 / must be text"
+    if kind in ("int_type", "int_parsing", "int_from_float", "int_parsing_size"):
+        return "应为整数 / must be a whole number"
+    if kind in ("bool_type", "bool_parsing"):
+        return "应为 true 或 false / must be true or false"
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return "日期应为 YYYY-MM-DD / a date is written YYYY-MM-DD"
+    if kind in ("literal_error", "enum"):
+        expected = str(ctx.get("expected", ""))
+        return f"应为 {expected.replace(' or ', ', ')} 之一 / must be one of {expected}"
+    if kind == "string_too_long":
+        n = ctx.get("max_length")
+        return f"最多 {n} 个字符 / at most {n} characters"
+    if kind == "string_too_short":
+        n = ctx.get("min_length")
+        return f"至少 {n} 个字符 / at least {n} characters"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"应不小于 {ctx.get('ge', ctx.get('gt'))} / must be at least {ctx.get('ge', ctx.get('gt'))}"
+    if kind in ("less_than_equal", "less_than"):
+        return f"应不大于 {ctx.get('le', ctx.get('lt'))} / must be at most {ctx.get('le', ctx.get('lt'))}"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return "应为JSON对象 / must be a JSON object"
+    if kind in ("list_type",):
+        return "应为列表 / must be a list"
+    if kind == "json_invalid":
+        return BAD_JSON
+    return f"格式不正确 / {msg or 'invalid value'}"
 
 
 @api.exception_handler(ValidationError)
@@ -34,30 +158,30 @@ def on_validation_error(request, exc):
     errors: dict[str, list[str]] = {}
     for err in exc.errors:
         field = _field_of(err.get("loc", ()))
-        kind = err.get("type", "")
-        if kind in ("missing", "value_error.missing"):
-            msg = "必填 / required"
-        elif kind == "json_invalid" or "JSON" in err.get("msg", ""):
-            field, msg = "body", "请求体不是有效的JSON / the request body is not valid JSON"
-        else:
-            msg = f"格式不正确 / {err.get('msg', 'invalid')}"
-        errors.setdefault(field, []).append(msg)
-    return api.create_response(request, {"errors": errors}, status=422)
+        msg = _message(err)
+        if err.get("type") == "json_invalid":
+            field = "body"
+        if msg not in errors.get(field, []):
+            errors.setdefault(field, []).append(msg)
+    return errors_response(request, errors)
 
 
 @api.exception_handler(Invalid)
 def on_invalid(request, exc):
-    return api.create_response(request, {"errors": exc.errors}, status=422)
+    return errors_response(request, exc.errors)
 
 
-@api.exception_handler(Denied)
-def on_denied(request, exc):
-    return api.create_response(request, {"detail": str(exc)}, status=403)
-
-
-@api.exception_handler(NotFound)
-def on_not_found(request, exc):
-    return api.create_response(request, {"detail": str(exc)}, status=404)
+@api.exception_handler(HttpError)
+def on_http_error(request, exc):
+    # ninja wraps any failure of the body parser in HttpError(400); the parser raises Invalid.
+    cause = exc.__cause__
+    if isinstance(cause, Invalid):
+        return errors_response(request, cause.errors)
+    if isinstance(cause, RequestDataTooBig):
+        return on_too_big(request, cause)
+    if exc.status_code == 400 and cause is not None:
+        return errors_response(request, {"body": [BAD_JSON]})
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
 @api.exception_handler(AuthenticationError)
@@ -65,19 +189,53 @@ def on_auth(request, exc):
     return api.create_response(request, {"detail": "需要有效的令牌 / a valid bearer token is required"}, status=401)
 
 
+@api.exception_handler(PermissionDenied)
+def on_denied(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "无权执行此操作 / not allowed"}, status=403)
+
+
+@api.exception_handler(NotFound)
+def on_not_found(request, exc):
+    return api.create_response(request, {"detail": str(exc)}, status=404)
+
+
+@api.exception_handler(Http404)
+def on_http404(request, exc):
+    return api.create_response(request, {"detail": "不存在 / not found"}, status=404)
+
+
 @api.exception_handler(RequestDataTooBig)
 def on_too_big(request, exc):
-    return api.create_response(request, {"errors": {"body": ["请求体过大 / the request body is too large"]}}, status=413)
+    mb = round(settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024), 1)
+    return errors_response(request, {"body": [f"请求体过大（最多 {mb:g} MB） / the request body is too large ({mb:g} MB at most)"]}, status=413)
+
+
+@api.exception_handler(IntegrityError)
+def on_integrity(request, exc):
+    # Two clerks registering the same record at once: the second loses the race cleanly.
+    logger.warning("integrity error in %s %s: %s", request.method, request.path, exc)
+    return api.create_response(request, {"detail": "与已有记录冲突，请重试 / conflicts with an existing record, please retry"}, status=409)
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request, exc):
+    # Never an HTML page or a traceback to an API client; the log keeps the details.
+    logger.exception("unexpected error in %s %s", request.method, request.path)
+    return api.create_response(request, {"detail": "服务器内部错误 / internal server error"}, status=500)
 
 
 def _register_routers():
     from liudong.accounts.api import router as accounts_router
     from liudong.divisions.api import router as divisions_router
     from liudong.people.api import router as people_router
+    from liudong.people.api_places import router as places_router
+    from liudong.registers.api import router as registers_router
 
     api.add_router("", accounts_router)
     api.add_router("", divisions_router)
     api.add_router("", people_router)
+    api.add_router("", places_router)
+    api.add_router("", registers_router)
 
 
 _register_routers()

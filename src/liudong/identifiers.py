@@ -4,7 +4,7 @@ import re
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
-ID_RE = re.compile(r"^\d{17}[\dX]$")
+ID_RE = re.compile(r"^\d{17}[\dX]$", re.ASCII)  # ASCII: \d would also take full-width and other digits
 
 
 class IdentifierError(ValueError):
@@ -39,7 +39,7 @@ def parse_resident_id(raw: str, *, today: datetime.date, area_exists=None) -> di
 
 CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-CREDIT_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+CREDIT_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$", re.ASCII)
 
 
 def credit_check_char(first17: str) -> str:
@@ -57,7 +57,7 @@ def check_credit_code(raw: str) -> str:
     return value
 
 
-PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$", re.ASCII)
 
 
 def check_phone(raw: str) -> str:
@@ -67,4 +67,4 @@ def check_phone(raw: str) -> str:
     return value
 
 
-DIVISION_CODE_RE = re.compile(r"^\d{12}$")
+DIVISION_CODE_RE = re.compile(r"^\d{12}$", re.ASCII)

@@ -55,10 +55,12 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # serves Swagger UI for /api/v1/docs from our own static files (the CSP refuses CDNs)
     "liudong.divisions",
     "liudong.accounts",
     "liudong.policy",
     "liudong.people",
+    "liudong.registers",
 ]
 
 MIDDLEWARE = [

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("liudong.accounts.urls")),
     path("", include("liudong.divisions.urls")),
     path("", include("liudong.people.urls")),
+    path("", include("liudong.registers.urls")),
 ]

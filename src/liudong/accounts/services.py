@@ -6,14 +6,18 @@ from django.conf import settings
 from django.contrib.auth import authenticate as django_authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone
+from django.db import connection, transaction
+from django.utils import timezone, translation
 
-from liudong.divisions.models import Division
-from liudong.errors import Denied, Invalid
+from liudong.divisions.models import NATION_CODE, Division
+from liudong.errors import Denied, Invalid, NotFound
+from liudong.policy.services import value as policy_value
 
 from .choices import ROLE_LEVELS, Action, Role
 from .models import ApiToken, AuditEvent, LoginFailure, Staff
+
+# Roles that may enter the Django admin at all (django-admin/); accounts/admin.py decides the rest.
+ADMIN_SITE_ROLES = (Role.ADMIN, Role.AUDITOR)
 
 
 def record(actor, action: str, *, obj=None, object_type: str = "", object_id="", person_id=None, fields=None, reason: str = "", at=None) -> AuditEvent:
@@ -41,6 +45,30 @@ def require(actor, action: str):
         raise Denied(f"角色无权执行此操作 / your role may not do this: {action}")
 
 
+# Chinese first, like every message; Django's own zh-hans catalogue lacks some of these.
+PASSWORD_ZH = {
+    "password_too_short": "密码太短，至少 {min_length} 个字符",
+    "password_too_similar": "密码与用户名或姓名太相似",
+    "password_too_common": "密码太常见",
+    "password_entirely_numeric": "密码不能全是数字",
+}
+
+
+def check_password_strength(password, user) -> list[str]:
+    """Django's AUTH_PASSWORD_VALIDATORS, with bilingual messages ("中文 / English")."""
+    with translation.override("en"):
+        try:
+            validate_password(password or "", user)
+        except ValidationError as e:
+            out = []
+            for err in e.error_list:
+                english = " ".join(err.messages)
+                zh = PASSWORD_ZH.get(err.code)
+                out.append(f"{zh.format(**(err.params or {}))} / {english}" if zh else english)
+            return out
+    return []
+
+
 @transaction.atomic
 def add_staff(*, actor, username: str, role: str, division_code: str, password: str, full_name: str = "") -> Staff:
     """`liudong staff add` and the admin form. actor=None only from the command line (system)."""
@@ -61,18 +89,98 @@ def add_staff(*, actor, username: str, role: str, division_code: str, password: 
         errors["division"] = [f"角色 {role} 不能设在第 {division.level} 级区划 / role {role} cannot act for a level-{division.level} division"]
     elif actor is not None and not actor.in_scope(division.code):
         errors["division"] = ["区划不在您的管辖范围内 / that division is outside your scope"]
-    if not errors:
-        try:
-            validate_password(password, Staff(username=username))
-        except ValidationError as e:
-            errors["password"] = e.messages
+    password_errors = check_password_strength(password, Staff(username=username, first_name=full_name[:150]))
+    if password_errors:
+        errors["password"] = password_errors
     if errors:
         raise Invalid(errors)
-    staff = Staff(username=username, role=role, division=division, first_name=full_name[:150])
+    # is_staff only opens the door of the Django admin (django-admin/); what each role sees there
+    # is decided by the role in accounts/admin.py.
+    staff = Staff(username=username, role=role, division=division, first_name=full_name[:150], is_staff=role in ADMIN_SITE_ROLES)
     staff.set_password(password)
     staff.save()
     record(actor, "staff.add", obj=staff, fields={"username": username, "role": role, "division": division_code})
     return staff
+
+
+@transaction.atomic
+def disable_staff(*, actor, username: str, reason: str = "") -> Staff:
+    """`liudong staff disable USER` and the admin action: the account can no longer log in and its
+    API tokens stop working (staff_for_token checks is_active). Accounts are never deleted: the
+    audit log points at them. actor=None only from the command line (system)."""
+    if actor is not None:
+        require(actor, Action.MANAGE_STAFF)
+    staff = Staff.objects.select_for_update().filter(username=(username or "").strip()).first()
+    if staff is None or (actor is not None and not actor.in_scope(staff.division_id)):
+        raise NotFound(f"账号 {username} 不存在或不在您的管辖范围内 / no account {username} in your scope")
+    if actor is not None and staff.pk == actor.pk:
+        raise Invalid({"username": ["不能停用自己的账号 / you cannot disable your own account"]})
+    if not staff.is_active:
+        raise Invalid({"username": [f"账号 {staff.username} 已停用 / account {staff.username} is disabled already"]})
+    staff.is_active = False
+    staff.save(update_fields=["is_active"])
+    ApiToken.objects.filter(staff=staff).delete()
+    record(actor, "staff.disable", obj=staff, fields={"username": staff.username, "is_active": [True, False]}, reason=reason)
+    return staff
+
+
+def audit_events(actor):
+    """The audit log as an auditor may read it (VIEW_AUDIT): events of staff acting in the
+    auditor's subtree; a nation-level auditor also sees the system's own events (actor None)."""
+    require(actor, Action.VIEW_AUDIT)
+    qs = AuditEvent.objects.all()
+    if actor.division.level > 0:
+        low, high = actor.code_range
+        qs = qs.filter(division_code__gte=low, division_code__lte=high)
+    return qs
+
+
+def audit_cutoff(on: datetime.date) -> tuple[datetime.datetime, int]:
+    """Invariant 3, P1: events before this instant are past their retention on `on`."""
+    days = policy_value("audit_retention_days", NATION_CODE, on=on)
+    if not isinstance(days, int) or isinstance(days, bool) or days < 1:
+        raise Invalid({"audit_retention_days": [f"保存期限应为正整数天，现为 {days!r} / the retention must be a whole number of days, got {days!r}"]})
+    start = on - datetime.timedelta(days=days)
+    return datetime.datetime.combine(start, datetime.time.min, tzinfo=timezone.get_default_timezone()), days
+
+
+def _open_audit_delete_gate(opened: bool):
+    """Migration 0004 lets DELETE through on accounts_auditevent only while this gate is open, and
+    only inside the purge's transaction: a session setting (SET LOCAL) on PostgreSQL, a row of the
+    one-row table accounts_auditpurgegate on SQLite. Both vanish on rollback."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT set_config('liudong.audit_purge', %s, true)", ["on" if opened else "off"])
+        elif opened:
+            cursor.execute("INSERT INTO accounts_auditpurgegate (id) VALUES (1)")
+        else:
+            cursor.execute("DELETE FROM accounts_auditpurgegate")
+
+
+@transaction.atomic
+def purge_audit(*, actor, on: datetime.date, for_real: bool) -> dict:
+    """`liudong audit purge [--for-real] [--on DATE]` (invariant 3): delete the audit events older
+    than the retention period in force on `on` (policy value audit_retention_days, national), then
+    log the purge itself. A dry run (for_real=False) only counts. actor=None: the system (CLI).
+
+    `on` may not lie after today: a date in the future would cut events short of their retention."""
+    if actor is not None:
+        require(actor, Action.PURGE_AUDIT)
+    if not isinstance(on, datetime.date) or isinstance(on, datetime.datetime):
+        raise Invalid({"on": ["日期应为 YYYY-MM-DD / a date is written YYYY-MM-DD"]})
+    if on > timezone.localdate():
+        raise Invalid({"on": [f"日期 {on} 晚于今天，不能提前清理 / {on} is after today: events cannot be purged before their time"]})
+    cutoff, days = audit_cutoff(on)
+    expired = AuditEvent.objects.filter(at__lt=cutoff)
+    result = {"on": on.isoformat(), "retention_days": days, "cutoff": cutoff.isoformat(), "count": expired.count(), "deleted": 0, "for_real": bool(for_real)}
+    if not for_real:
+        return result
+    _open_audit_delete_gate(True)
+    deleted, _ = expired.delete()
+    _open_audit_delete_gate(False)
+    result["deleted"] = deleted
+    record(actor, "audit.purge", object_type="auditevent", fields={"deleted": deleted, "cutoff": result["cutoff"], "retention_days": days, "on": result["on"]})
+    return result
 
 
 def _locked_out(username: str, now) -> bool:

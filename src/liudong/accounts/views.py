@@ -1,1 +1,77 @@
-"""Views."""
+"""Log-in, log-out and the read-only audit log page."""
+import datetime
+
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from .choices import Action
+from .forms import AuditFilterForm, LoginForm
+from .services import audit_events, log_in
+from .templatetags.liudong_ui import pick_message
+from .views_support import paginate, staff_view
+
+AUDIT_PER_PAGE = 50
+
+
+def _safe_next(request, raw):
+    if raw and url_has_allowed_host_and_scheme(raw, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return raw
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request):
+    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    if request.method == "GET" and request.user.is_authenticated:
+        return redirect(next_url or "home")
+    form = LoginForm(request.POST or None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        # log_in counts failures and locks the account name out after too many.
+        staff, error = log_in(request, form.cleaned_data["username"], form.cleaned_data["password"])
+        if staff is not None:
+            auth_login(request, staff)
+            return redirect(next_url or "home")
+        error = pick_message(error)
+    return render(request, "accounts/login.html", {"form": form, "error": error, "next": next_url or ""})
+
+
+@require_POST
+def logout_view(request):
+    auth_logout(request)
+    return redirect("login")
+
+
+def filtered_audit_events(actor, data: dict):
+    """The auditor's events (accounts.services.audit_events scopes them), filtered, newest first."""
+    qs = audit_events(actor)
+    if data.get("person_id"):
+        qs = qs.filter(person_id=data["person_id"])
+    if data.get("actor"):
+        qs = qs.filter(actor_name=data["actor"].strip())
+    if data.get("action"):
+        qs = qs.filter(action=data["action"].strip())
+    tz = timezone.get_current_timezone()
+    if data.get("date_from"):
+        qs = qs.filter(at__gte=datetime.datetime.combine(data["date_from"], datetime.time.min, tzinfo=tz))
+    if data.get("date_to"):
+        qs = qs.filter(at__lt=datetime.datetime.combine(data["date_to"] + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz))
+    return qs.order_by("-at", "-id")
+
+
+@staff_view(Action.VIEW_AUDIT)
+@require_safe
+def audit_view(request):
+    form = AuditFilterForm(request.GET or None)
+    events = None
+    if form.is_bound and not form.is_valid():
+        page = None
+    else:
+        data = form.cleaned_data if form.is_bound else {}
+        page = paginate(request, filtered_audit_events(request.user, data), AUDIT_PER_PAGE)
+        events = page.object_list
+    return render(request, "accounts/audit.html", {"form": form, "page": page, "events": events})

@@ -1,16 +1,21 @@
-from ninja import Router, Schema
+"""J1: the division tree and the grids (网格) inside villages."""
+from ninja import Field, Query, Router, Schema, Status
 
-from liudong.errors import NotFound
+from liudong.api_schemas import ERRORS, DetailOut
 
-from .models import Division
+from liudong.accounts.choices import Action
+from liudong.errors import Denied, NotFound
+
+from . import services
+from .models import Division, Grid, code_range
 
 router = Router(tags=["divisions"])
 
 
 class DivisionOut(Schema):
-    code: str
+    code: str = Field(description="12位统计用区划代码 / 12-digit statistical division code")
     name: str
-    level: int
+    level: int = Field(description="0 国家 nation … 4 乡镇街道 township, 5 村居 village")
     parent: str | None
 
 
@@ -18,16 +23,68 @@ def _out(d: Division) -> dict:
     return {"code": d.code, "name": d.name, "level": d.level, "parent": d.parent_id}
 
 
-@router.get("/divisions/{code}", response=DivisionOut)
-def division(request, code: str):
-    d = Division.objects.filter(code=code).first()
+def _division(code: str) -> Division:
+    d = Division.objects.filter(code=code).first() if len(code) == 12 and code.isdigit() else None
     if d is None:
-        raise NotFound(f"区划代码 {code} 不存在 / no division has code {code}")
-    return _out(d)
+        raise NotFound(f"区划代码 {code[:20]} 不存在 / no division has code {code[:20]}")
+    return d
 
 
-@router.get("/divisions/{code}/children", response=list[DivisionOut])
+@router.get("/divisions/{code}", response={200: DivisionOut, 401: DetailOut, 404: DetailOut})
+def division(request, code: str):
+    return _out(_division(code))
+
+
+@router.get("/divisions/{code}/children", response={200: list[DivisionOut], 401: DetailOut, 404: DetailOut})
 def children(request, code: str):
-    if not Division.objects.filter(code=code).exists():
-        raise NotFound(f"区划代码 {code} 不存在 / no division has code {code}")
-    return [_out(d) for d in Division.objects.filter(parent_id=code).order_by("code")]
+    d = _division(code)
+    return [_out(c) for c in Division.objects.filter(parent_id=d.code).order_by("code")]
+
+
+# ---------------------------------------------------------------- grids
+
+class GridIn(Schema):
+    village: str = Field(description="村居区划代码 / village division code", json_schema_extra={"maxLength": 12, "example": "440305001001"})
+    name: str = Field(description="网格名称 / grid name", json_schema_extra={"maxLength": 100})
+    collector_id: int | None = Field(None, description="负责的村信息员（工作人员编号） / id of the responsible staff member")
+
+
+class GridOut(Schema):
+    id: int
+    village: str
+    village_name: str
+    name: str
+    collector_id: int | None
+    collector: str | None
+
+
+class GridPage(Schema):
+    count: int
+    results: list[GridOut]
+
+
+def _grid_out(g: Grid) -> dict:
+    return {"id": g.id, "village": g.village_id, "village_name": g.village.name, "name": g.name,
+            "collector_id": g.collector_id, "collector": g.collector.username if g.collector_id else None}
+
+
+def _may_see_grids(actor):
+    if not (actor.can(Action.MANAGE_GRIDS) or actor.can(Action.VIEW_REGISTERS)):
+        raise Denied(f"角色无权执行此操作 / your role may not do this: {Action.MANAGE_GRIDS}")
+
+
+@router.get("/grids", response={200: GridPage, **ERRORS})
+def list_grids(request, limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0, le=1_000_000_000)):
+    """The grids of the villages in your area."""
+    actor = request.auth
+    _may_see_grids(actor)
+    low, high = code_range(actor.division_id)
+    qs = Grid.objects.filter(village_id__gte=low, village_id__lte=high).select_related("village", "collector").order_by("village_id", "name")
+    return {"count": qs.count(), "results": [_grid_out(g) for g in qs[offset: offset + limit]]}
+
+
+@router.post("/grids", response={201: GridOut, **ERRORS})
+def create_grid(request, payload: GridIn):
+    """A grid inside a village of your area, with its collector."""
+    g = services.add_grid(actor=request.auth, village_code=payload.village, name=payload.name, collector_id=payload.collector_id)
+    return Status(201, _grid_out(Grid.objects.select_related("village", "collector").get(pk=g.pk)))

@@ -2,7 +2,7 @@
 import csv
 import io
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from liudong.accounts.choices import Action
 from liudong.accounts.services import record, require
@@ -40,8 +40,8 @@ def load_division_rows(rows, *, edition: str, division_model=Division, batch_siz
     """Insert new codes and rename changed ones. Parents must exist in the table or earlier in the
     file (rows are processed in code order, so parents come first). All or nothing."""
     errors = []
-    known = set(division_model.objects.values_list("code", flat=True))
     names = dict(division_model.objects.values_list("code", "name"))
+    known = set(names)
     new, renamed = [], []
     seen = set()
     for n, code, name in sorted(rows, key=lambda r: r[1]):
@@ -58,10 +58,17 @@ def load_division_rows(rows, *, edition: str, division_model=Division, batch_siz
                 renamed.append((code, name))
             continue
         known.add(code)
-        new.append(division_model(code=code, name=name, level=level_of_code(code), parent_id=parent, edition=edition))
+        new.append((code, name, int(level_of_code(code)), parent, edition))
     if errors:
         raise Invalid({"file": errors[:200] + ([f"……共 {len(errors)} 处错误 / {len(errors)} errors in all"] if len(errors) > 200 else [])})
-    division_model.objects.bulk_create(new, batch_size=batch_size)
+    # A plain executemany, not bulk_create: a full village-level list is ~700,000 rows and the
+    # ORM's per-object work was most of the load time (bench/divisions.py, 697k rows: 54 s -> 9 s).
+    meta = division_model._meta
+    columns = ", ".join(connection.ops.quote_name(meta.get_field(f).column) for f in ("code", "name", "level", "parent", "edition"))
+    sql = f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s, %s)"
+    with connection.cursor() as cursor:
+        for i in range(0, len(new), batch_size):
+            cursor.executemany(sql, new[i : i + batch_size])
     for code, name in renamed:
         division_model.objects.filter(code=code).update(name=name, edition=edition)
     return {"added": len(new), "renamed": len(renamed)}

@@ -1,9 +1,17 @@
-"""People API: the contract of issue 2, part 9."""
+"""People API: persons, residence history, moves, returns and families (issue 2, part 9).
+
+Request bodies carry JSON types only; every domain check (ID check digit, dates, divisions,
+overlapping residences) is done once, in people.services, so the API, the forms and the imports
+give the same bilingual field-level errors (invariant 7). Reads go through people.queries, which
+scopes them to the caller (invariant 2) and logs the opening of a record (invariant 3).
+"""
 import datetime
+from typing import Literal
 
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
+from liudong.api_schemas import ERRORS, Blank, DateText, QueryDate, QueryInt, Text
 from liudong.errors import NotFound
 
 from . import queries, services
@@ -13,51 +21,105 @@ router = Router(tags=["people"])
 
 
 def today() -> datetime.date:
+    """The date of an act done through the API (invariant 4: the clock is read here, at the edge)."""
     return timezone.localdate()
 
 
+# ---------------------------------------------------------------- persons
+
 class PersonIn(Schema):
-    id_number: str | None = None
-    document_type: str | None = None
-    document_number: str | None = None
-    name: str
-    sex: str | None = None
-    birth_date: str | None = None
-    ethnicity: str | None = None
-    education: str | None = None
-    marital_status: str | None = None
-    phone: str | None = None
-    hukou_division: str
-    hukou_address: str | None = None
+    id_number: str | None = Text("居民身份证号（GB 11643，18位） / resident ID number", 18, example="511921199903150126")
+    document_type: str | None = Text("证件类型，默认 resident_id / document type", enum=["resident_id", "passport", "hk_macao", "taiwan", "other"])
+    document_number: str | None = Text("非身份证时的证件号码 / number of another document", 40)
+    name: str = Text("姓名 / name", 50, required=True, example="李娜")
+    sex: str | None = Text("性别；有身份证号时可省略 / sex, derived from the ID number when omitted", enum=["M", "F"])
+    birth_date: str | None = DateText("出生日期；有身份证号时可省略 / birth date, derived from the ID number when omitted", example="1999-03-15")
+    ethnicity: str | None = Text("民族代码 GB 3304，默认 01 / ethnicity code", 2, example="01")
+    education: str | None = Text("文化程度 GB/T 4658 / education code", 2)
+    marital_status: str | None = Text("婚姻状况 GB/T 2261.2 / marital status code", 2)
+    phone: str | None = Text("联系电话 / phone", 20)
+    hukou_division: str = Text("户籍地区划代码（12位） / hukou division code (12 digits)", 12, required=True, example="511921100001")
+    hukou_address: str | None = Text("户籍地址 / hukou address", 200)
 
 
-class ResidenceIn(Schema):
+class PersonPatch(Schema):
+    name: str | None = Text("姓名 / name", 50)
+    ethnicity: str | None = Text("民族代码 / ethnicity code", 2)
+    education: str | None = Text("文化程度 / education code", 2)
+    marital_status: str | None = Text("婚姻状况 / marital status code", 2)
+    phone: str | None = Text("联系电话 / phone", 20)
+    hukou_address: str | None = Text("户籍地址 / hukou address", 200)
+
+
+class ResidenceOut(Schema):
+    id: int
     division: str
-    address: str | None = None
-    arrived_on: str
-    reason: str | None = None
-    intended_stay: str | None = None
-    housing_id: int | None = None
-    employer_id: int | None = None
+    division_name: str
+    address: str
+    arrived_on: datetime.date
+    kind: str = Field(description="arrival | move | return")
+    reason: str | None
+    intended_stay: str | None
+    left_on: datetime.date | None
+    end_kind: str | None = Field(description="departure | move, or null while she still lives there")
+    housing_id: int | None
+    employer_id: int | None
+    floating: bool
 
 
-class LeaveIn(Schema):
-    left_on: str
+class FamilyOut(Schema):
+    relation: str
+    person_id: int
+    name: str
+
+
+class PersonOut(Schema):
+    id: int
+    id_number: str | None
+    document_type: str
+    document_number: str
+    name: str
+    name_pinyin: str
+    sex: str
+    birth_date: datetime.date
+    ethnicity: str
+    education: str | None
+    marital_status: str | None
+    hukou_division: str
+    hukou_address: str
+    residence_division: str | None
+    floating: bool
+    phone: str | None = Field(None, description="只对可见敏感字段的角色返回 / present only for roles that see sensitive fields")
+
+
+class PersonDetailOut(PersonOut):
+    residences: list[ResidenceOut]
+    family: list[FamilyOut] | None = Field(None, description="只对可见敏感字段的角色返回 / present only for roles that see sensitive fields")
+
+
+class PersonPage(Schema):
+    count: int
+    results: list[PersonOut]
+
+
+class ExistingOut(Schema):
+    id: int = Field(description="已登记人员的编号 / id of the person registered under that document")
+    detail: str
 
 
 def residence_out(r: Residence) -> dict:
     return {
         "id": r.id, "division": r.division_id, "division_name": r.division.name, "address": r.address,
-        "arrived_on": r.arrived_on.isoformat(), "kind": r.start_kind, "reason": r.reason, "intended_stay": r.intended_stay,
-        "left_on": r.left_on.isoformat() if r.left_on else None, "end_kind": r.end_kind or None,
-        "housing_id": r.housing_id, "employer_id": r.employer_id, "floating": r.floating,
+        "arrived_on": r.arrived_on, "kind": r.start_kind, "reason": r.reason or None, "intended_stay": r.intended_stay or None,
+        "left_on": r.left_on, "end_kind": r.end_kind or None, "housing_id": r.housing_id, "employer_id": r.employer_id, "floating": r.floating,
     }
 
 
 def person_out(p: Person, *, sensitive: bool, residences=None, family=None) -> dict:
+    """Sensitive fields are left out entirely (not null) for roles that may not see them."""
     out = {
         "id": p.id, "id_number": p.id_number, "document_type": p.document_type, "document_number": p.document_number,
-        "name": p.name, "name_pinyin": p.name_key, "sex": p.sex, "birth_date": p.birth_date.isoformat(),
+        "name": p.name, "name_pinyin": p.name_key, "sex": p.sex, "birth_date": p.birth_date,
         "ethnicity": p.ethnicity, "education": p.education or None, "marital_status": p.marital_status or None,
         "hukou_division": p.hukou_division_id, "hukou_address": p.hukou_address,
         "residence_division": p.residence_division_id, "floating": p.floating,
@@ -66,106 +128,142 @@ def person_out(p: Person, *, sensitive: bool, residences=None, family=None) -> d
         out["phone"] = p.phone or None
     if residences is not None:
         out["residences"] = [residence_out(r) for r in residences]
-    if family is not None:
+    if sensitive and family is not None:
         out["family"] = [{"relation": f.relation, "person_id": f.relative_id, "name": f.relative.name} for f in family]
     return out
 
 
-@router.post("/persons", response={201: dict, 200: dict, 409: dict, 422: dict})
+@router.post("/persons", response={201: PersonOut, 409: ExistingOut, **ERRORS}, exclude_unset=True)
 def create_person(request, payload: PersonIn):
-    data = payload.dict(exclude_none=True)
-    person, created = services.register_person(actor=request.auth, data=data, today=today())
+    """R1, R8: register a person. An ID number already registered gives 409 with that person's id."""
+    person, created = services.register_person(actor=request.auth, data=payload.model_dump(exclude_none=True), today=today())
     if not created:
-        return 409, {"id": person.id, "detail": "该证件号已登记，返回已有人员 / this ID number is registered: here is the existing person"}
-    return 201, person_out(person, sensitive=queries.sees_sensitive(request.auth))
+        return Status(409, {"id": person.id, "detail": "该证件号已登记 / this document number is registered already"})
+    return Status(201, person_out(person, sensitive=queries.sees_sensitive(request.auth)))
 
 
-@router.get("/persons/{person_id}")
+@router.get("/persons/{person_id}", response={200: PersonDetailOut, **ERRORS}, exclude_unset=True)
 def get_person(request, person_id: int):
+    """Open a person's record with her residence history; the opening is logged (invariant 3)."""
     actor = request.auth
     person = queries.get_person(actor, person_id)
-    return person_out(person, sensitive=queries.sees_sensitive(actor), residences=queries.residences_of(person), family=queries.family_of(actor, person) if queries.sees_sensitive(actor) else None)
+    sensitive = queries.sees_sensitive(actor)
+    return person_out(person, sensitive=sensitive, residences=queries.residences_of(person), family=queries.family_of(actor, person) if sensitive else None)
 
 
-@router.patch("/persons/{person_id}")
-def update_person(request, person_id: int, payload: dict):
+@router.patch("/persons/{person_id}", response={200: PersonOut, **ERRORS}, exclude_unset=True)
+def update_person(request, person_id: int, payload: PersonPatch):
+    """Correct descriptive fields; identity is corrected by a merge (R8), not here."""
     actor = request.auth
-    person = queries.get_person(actor, person_id, purpose="open_for_edit")
-    person = services.update_person(actor=actor, person=person, data=payload, today=today())
+    person = services.update_person(actor=actor, person=Person(pk=person_id), data=payload.model_dump(exclude_unset=True), today=today())
+    # The answer shows the record: a logged read (invariant 3), after the change so that a refused
+    # change writes nothing at all.
+    person = queries.get_person(actor, person.pk, purpose="open_for_edit")
     return person_out(person, sensitive=queries.sees_sensitive(actor))
 
 
-def _parse_date(value, field):
-    from liudong.errors import invalid
+class PersonQuery(Schema):
+    name: str = Field("", description="姓名 / name", json_schema_extra={"maxLength": 50})
+    match: Literal["exact", "same_char", "same_sound"] = Field("same_sound", description="exact 精确; same_char 同字 (张伟 → 张大伟); same_sound 同音 (张伟 → 章玮)")
+    id_number: str = ""
+    sex: Blank(Literal["M", "F"]) = None
+    birth_date: QueryDate = None
+    age_min: QueryInt = Field(None, description="周岁 / completed years, on `on` or today")
+    age_max: QueryInt = None
+    on: QueryDate = Field(None, description="在该日期居住于辖区的人 / who lived in the area on that date (default: now)")
+    division: str = Field("", description="限于辖区内的某个区划 / a division inside your area")
+    flow: Literal["all", "inflow", "outflow", "both"] = "all"
+    order: Literal["name", "-name", "birth_date", "-birth_date", "id", "-id"] = "name"
+    limit: int = Field(20, ge=1, le=200)
+    offset: int = Field(0, ge=0, le=1_000_000_000)
 
-    if value in (None, ""):
-        return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise invalid(field, f"日期 {value} 不存在或格式不对（YYYY-MM-DD） / {value} is not a real date (YYYY-MM-DD)") from None
 
-
-@router.get("/persons")
-def search_persons(request, name: str = "", match: str = "same_sound", id_number: str = "", sex: str = "", birth_date: str = "",
-                   age_min: int | None = None, age_max: int | None = None, on: str = "", division: str = "", flow: str = "all",
-                   order: str = "name", limit: int = 20, offset: int = 0):
+@router.get("/persons", response={200: PersonPage, **ERRORS}, exclude_unset=True)
+def search_persons(request, q: Query[PersonQuery]):
+    """Search the people in your area (Q6: same-sound or same-character names, age range on a date)."""
     actor = request.auth
     count, rows = queries.search_persons(
-        actor, name=name, match=match, id_number=id_number, sex=sex, birth_date=_parse_date(birth_date, "birth_date"),
-        age_min=age_min, age_max=age_max, on=_parse_date(on, "on"), division=division, flow=flow, order=order,
-        limit=limit, offset=offset, today=today(),
+        actor, name=q.name, match=q.match, id_number=q.id_number, sex=q.sex or "", birth_date=q.birth_date, age_min=q.age_min, age_max=q.age_max,
+        on=q.on, division=q.division, flow=q.flow, order=q.order, limit=q.limit, offset=q.offset, today=today(),
     )
     sensitive = queries.sees_sensitive(actor)
     return {"count": count, "results": [person_out(p, sensitive=sensitive) for p in rows]}
 
 
-def _person_for_write(actor, person_id) -> Person:
-    # A registered person may arrive in the actor's area from anywhere (R8: one record per
-    # person); the service checks that the residence or the hukou place is in scope.
+# ---------------------------------------------------------------- residence history (R2)
+
+class ResidenceIn(Schema):
+    division: str = Text("居住地区划代码（县级或以下） / division code where she lives (county or below)", 12, required=True, example="440305001001")
+    address: str | None = Text("居住地址 / address", 200)
+    arrived_on: str = DateText("到达日期 / date of arrival", required=True)
+    reason: str | None = Text("流动原因 / reason", enum=["work", "family", "study", "marriage", "care", "medical", "other"])
+    intended_stay: str | None = Text("拟居住时间 / intended stay", enum=["lt1m", "1to6m", "6to12m", "gt1y", "unknown"])
+    housing_id: int | None = Field(None, description="出租房屋编号 / rental home id")
+    employer_id: int | None = Field(None, description="用工单位编号 / employer id")
+
+
+class ReturnIn(Schema):
+    arrived_on: str = DateText("返回日期 / date of return", required=True)
+    division: str | None = Text("户籍县内的区划，默认户籍地 / a division in the hukou county (default: the hukou division)", 12)
+    address: str | None = Text("地址 / address", 200)
+
+
+class LeaveIn(Schema):
+    left_on: str = DateText("离开日期 / date of departure", required=True)
+
+
+def _person_for_write(person_id) -> Person:
+    # A registered person may arrive in the caller's area from anywhere (R8: one record per
+    # person); the service checks that the residence or the hukou place is in the caller's scope.
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
         raise NotFound("人员不存在 / no such person")
     return person
 
 
-@router.post("/persons/{person_id}/residences", response={201: dict})
+@router.post("/persons/{person_id}/residences", response={201: ResidenceOut, **ERRORS})
 def add_residence(request, person_id: int, payload: ResidenceIn):
-    r = services.record_arrival(actor=request.auth, person=_person_for_write(request.auth, person_id), data=payload.dict(exclude_none=True), today=today())
-    return 201, residence_out(r)
+    """R1/R2: she arrived. Refused while another residence is open (record a move instead)."""
+    r = services.record_arrival(actor=request.auth, person=_person_for_write(person_id), data=payload.model_dump(exclude_none=True), today=today())
+    return Status(201, residence_out(r))
 
 
-@router.post("/persons/{person_id}/moves", response={201: dict})
+@router.post("/persons/{person_id}/moves", response={201: ResidenceOut, **ERRORS})
 def move(request, person_id: int, payload: ResidenceIn):
-    r = services.record_move(actor=request.auth, person=_person_for_write(request.auth, person_id), data=payload.dict(exclude_none=True), today=today())
-    return 201, residence_out(r)
+    """R2: a move closes the open residence and opens the next on the same date."""
+    r = services.record_move(actor=request.auth, person=_person_for_write(person_id), data=payload.model_dump(exclude_none=True), today=today())
+    return Status(201, residence_out(r))
 
 
-class ReturnIn(Schema):
-    arrived_on: str
-    division: str | None = None
-    address: str | None = None
-
-
-@router.post("/persons/{person_id}/return", response={201: dict})
+@router.post("/persons/{person_id}/returns", response={201: ResidenceOut, **ERRORS})
 def return_home(request, person_id: int, payload: ReturnIn):
-    r = services.record_return(actor=request.auth, person=_person_for_write(request.auth, person_id), data=payload.dict(exclude_none=True), today=today())
-    return 201, residence_out(r)
+    """R2: she came back to her hukou place."""
+    r = services.record_return(actor=request.auth, person=_person_for_write(person_id), data=payload.model_dump(exclude_none=True), today=today())
+    return Status(201, residence_out(r))
 
 
-@router.post("/residences/{residence_id}/leave")
+@router.post("/residences/{residence_id}/leave", response={200: ResidenceOut, **ERRORS})
 def leave(request, residence_id: int, payload: LeaveIn):
+    """R2: she left; the residence is closed, never deleted."""
     r = services.record_departure(actor=request.auth, residence_id=residence_id, left_on=payload.left_on, today=today())
     return residence_out(r)
 
 
+# ---------------------------------------------------------------- family (R5)
+
 class FamilyIn(Schema):
+    relative_id: int
+    relation: str = Text("关系 / relation", enum=["spouse", "child", "parent"], required=True)
+
+
+class FamilyLinkOut(Schema):
+    person_id: int
     relative_id: int
     relation: str
 
 
-@router.post("/persons/{person_id}/family", response={201: dict})
+@router.post("/persons/{person_id}/family", response={201: FamilyLinkOut, **ERRORS})
 def add_family(request, person_id: int, payload: FamilyIn):
-    person = _person_for_write(request.auth, person_id)
-    link = services.link_family(actor=request.auth, person=person, relative_id=payload.relative_id, relation=payload.relation)
-    return 201, {"person_id": link.person_id, "relative_id": link.relative_id, "relation": link.relation}
+    """R5: spouse, child or parent; the inverse link is stored with it."""
+    link = services.link_family(actor=request.auth, person=Person(pk=person_id), relative_id=payload.relative_id, relation=payload.relation)
+    return Status(201, {"person_id": link.person_id, "relative_id": link.relative_id, "relation": link.relation})

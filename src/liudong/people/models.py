@@ -50,6 +50,10 @@ class Person(models.Model):
             models.Index(fields=["residence_division", "floating"], name="person_residence_floating"),
             models.Index(fields=["hukou_division", "floating"], name="person_hukou_floating"),
             models.Index(fields=["name_key"], name="person_name_key"),
+            # Home page counts (T2, R5) read only these indexes, not the rows: inflow married women
+            # of childbearing age by origin, and children / elderly at home by hukou place.
+            models.Index(fields=["residence_division", "floating", "sex", "marital_status", "birth_date", "hukou_division"], name="person_residence_women"),
+            models.Index(fields=["hukou_division", "floating", "birth_date"], name="person_hukou_floating_birth"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["document_type", "document_number"], condition=~models.Q(document_number=""), name="person_unique_document"),
@@ -137,6 +141,8 @@ class Residence(models.Model):
             models.Index(fields=["division", "arrived_on"], name="residence_division_arrived"),
             models.Index(fields=["hukou_division_code", "arrived_on"], name="residence_hukou_arrived"),
             models.Index(fields=["person", "left_on"], name="residence_person_open"),
+            # R2 follow-up list on the home page: open periods of a subtree by arrival date.
+            models.Index(fields=["division", "left_on", "arrived_on"], name="residence_division_open"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(left_on__isnull=True) | models.Q(left_on__gte=models.F("arrived_on")), name="residence_left_after_arrival"),

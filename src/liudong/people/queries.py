@@ -12,6 +12,7 @@ from liudong.errors import Invalid, NotFound
 
 from .models import Employer, FamilyLink, Person, PersonNameKey, RentalHousing, Residence
 from .pinyin import name_keys
+from .services import NAME_RE
 
 
 def in_range(field: str, code: str) -> Q:
@@ -77,6 +78,16 @@ def age_bounds(on: datetime.date, age_min=None, age_max=None):
     return low, high
 
 
+def same_char_pattern(name: str) -> str:
+    """同字 (Q6): the characters of `name` in order, anywhere in a name. `name` matches NAME_RE,
+    so the only characters special to SQLite's (Python) or PostgreSQL's regex are "." and "-"."""
+    parts = []
+    for c in name:
+        literal = re.escape(c) if c == "." else c
+        parts.append(f"[^{'-' if c == '-' else c}]*{literal}")
+    return "^" + "".join(parts)
+
+
 MATCHES = ("exact", "same_char", "same_sound")
 FLOWS = ("inflow", "outflow", "both", "all")
 ORDERS = {"name": ("name_key", "id"), "-name": ("-name_key", "-id"), "birth_date": ("birth_date", "id"), "-birth_date": ("-birth_date", "-id"), "id": ("id",), "-id": ("-id",)}
@@ -103,10 +114,13 @@ def search_persons(actor, *, name="", match="same_sound", id_number="", sex="", 
         errors["age_max"] = ["最大年龄小于最小年龄 / the maximum age is below the minimum"]
     if on is not None and on > today:
         errors["on"] = ["日期不能晚于今天 / the date cannot be in the future"]
+    elif on is not None and on.year < 1880:
+        # age_bounds counts back up to 151 years from `on`; nobody registered was born before 1880.
+        errors["on"] = ["日期不能早于1880年 / the date cannot be before 1880"]
     if not 1 <= limit <= 200:
         errors["limit"] = ["每页1到200条 / 1 to 200 a page"]
-    if offset < 0:
-        errors["offset"] = ["不能为负 / cannot be negative"]
+    if not 0 <= offset <= 1_000_000_000:
+        errors["offset"] = ["应在0到10亿之间 / between 0 and 1,000,000,000"]
     scope_code = actor.division_id
     if division:
         target = Division.objects.filter(code=division).first()
@@ -118,6 +132,8 @@ def search_persons(actor, *, name="", match="same_sound", id_number="", sex="", 
             scope_code = target.code
     if len(name or "") > 50:
         errors["name"] = ["最多50个字符 / at most 50 characters"]
+    elif (name or "").strip() and not NAME_RE.match(name.strip()):
+        errors["name"] = ["姓名只能包含汉字、字母和间隔号 / a name has Chinese characters, letters and the middle dot only"]
     if errors:
         raise Invalid(errors)
 
@@ -156,9 +172,13 @@ def search_persons(actor, *, name="", match="same_sound", id_number="", sex="", 
             qs = qs.filter(name=name)
         elif match == "same_char":
             # 同字: the query's characters in order, anywhere in the name (张伟 finds 张大伟, 张伟明).
-            qs = qs.filter(name__regex=".*".join(re.escape(c) for c in name))
+            # Each character as "anything but it, then it": the earliest match is the only one
+            # tried, so the pattern runs in linear time (".*" between characters backtracks
+            # exponentially: 30 characters took 12 s on SQLite).
+            qs = qs.filter(name__regex=same_char_pattern(name))
         else:
-            qs = qs.filter(Exists(PersonNameKey.objects.filter(person_id=OuterRef("pk"), key__in=name_keys(name))))
+            # An IN over the indexed key table: the planner starts from the few matching keys.
+            qs = qs.filter(pk__in=PersonNameKey.objects.filter(key__in=name_keys(name)).values("person_id"))
     if sex:
         qs = qs.filter(sex=sex)
     if birth_date:
@@ -189,3 +209,190 @@ def tenants_of(housing: RentalHousing, on: datetime.date):
 
 def employees_of(employer: Employer, on: datetime.date):
     return Residence.objects.filter(employer=employer, arrived_on__lte=on).filter(Q(left_on__isnull=True) | Q(left_on__gt=on)).select_related("person")
+
+
+# --- Web UI: look-ups by document, scope checks without a logged read, and the home counts ----
+
+
+LOOKUP_ACTIONS = (Action.REGISTER_PERSON, Action.RECORD_RESIDENCE, Action.MANAGE_HOUSING, Action.MANAGE_FAMILY)
+
+
+def log_lookup(actor, person: Person):
+    """A registered person found by her document: who looked, and the few fields shown (inv. 3)."""
+    if not any(actor.can(a) for a in LOOKUP_ACTIONS):
+        require(actor, Action.REGISTER_PERSON)
+    record(actor, "person.lookup", obj=person, person_id=person.pk, fields={"shown": ["name", "sex", "birth_date", "hukou"]})
+
+
+def find_by_id_number(actor, id_number: str):
+    """The person registered under a resident ID number, whatever her scope (R8: whoever holds
+    the card is found, never registered twice). The look-up is logged (invariant 3)."""
+    if not any(actor.can(a) for a in LOOKUP_ACTIONS):
+        require(actor, Action.REGISTER_PERSON)
+    value = (id_number or "").strip().upper()
+    if not value:
+        return None
+    person = Person.objects.select_related("hukou_division", "residence_division").filter(id_number=value).first()
+    if person is not None:
+        log_lookup(actor, person)
+    return person
+
+
+def reachable_person(actor, person_id) -> Person:
+    """The person if she is in the actor's scope (history included), without logging a read:
+    for forms that change her record, whose services write their own audit event."""
+    try:
+        pid = int(person_id)
+    except (TypeError, ValueError):
+        raise NotFound("人员不存在 / no such person") from None
+    person = Person.objects.filter(pk=pid).filter(person_scope_q(actor, history=True)).first()
+    if person is None:
+        raise NotFound("人员不存在或不在您的管辖范围内 / no such person in your scope")
+    return person
+
+
+def is_reachable(actor, person: Person) -> bool:
+    return Person.objects.filter(pk=person.pk).filter(person_scope_q(actor, history=True)).exists()
+
+
+def get_housing(actor, housing_id, *, today: datetime.date):
+    """R4: one rental home in scope with its tenants on `today`; the tenants shown are logged."""
+    require(actor, Action.VIEW_PERSON)
+    try:
+        hid = int(housing_id)
+    except (TypeError, ValueError):
+        raise NotFound("出租房屋不存在 / no such rental home") from None
+    housing = housing_in_scope(actor).filter(pk=hid).first()
+    if housing is None:
+        raise NotFound("出租房屋不存在或不在您的管辖范围内 / no such rental home in your scope")
+    tenants = list(tenants_of(housing, today).order_by("arrived_on", "id"))
+    record(actor, "housing.view", obj=housing, fields={"shown": [r.person_id for r in tenants]})
+    return housing, tenants
+
+
+def get_employer(actor, employer_id, *, today: datetime.date):
+    """R4: one employer in scope with its employees on `today`; the employees shown are logged."""
+    require(actor, Action.VIEW_PERSON)
+    try:
+        eid = int(employer_id)
+    except (TypeError, ValueError):
+        raise NotFound("用工单位不存在 / no such employer") from None
+    employer = employers_in_scope(actor).filter(pk=eid).first()
+    if employer is None:
+        raise NotFound("用工单位不存在或不在您的管辖范围内 / no such employer in your scope")
+    employees = list(employees_of(employer, today).order_by("arrived_on", "id"))
+    record(actor, "employer.view", obj=employer, fields={"shown": [r.person_id for r in employees]})
+    return employer, employees
+
+
+MARRIED = ("20", "21", "22", "23")  # GB/T 2261.2: married, first marriage, remarried, restored
+
+
+def _policy(name, code, today):
+    from liudong.policy.services import PolicyMissing, value
+
+    try:
+        return value(name, code, on=today)
+    except PolicyMissing:
+        return None
+
+
+def dashboard_division(actor, division: str | None = None) -> Division:
+    """The division whose counts the home page shows: the actor's own, or one inside it."""
+    require(actor, Action.VIEW_DASHBOARD)
+    code = (division or "").strip() or actor.division_id
+    target = Division.objects.filter(code=code).first() if len(code) == 12 else None
+    if target is None or not actor.in_scope(target.code):
+        raise NotFound("区划不存在或不在您的管辖范围内 / no such division in your scope")
+    return target
+
+
+def home_counts(actor, *, today: datetime.date, division: str | None = None) -> dict:
+    """T2, R5: the home page counts for the subtree of the actor's division (or one inside it),
+    with inflow and outflow per child division under "children". Each figure is an SQL aggregate
+    over an index range (one scan per side), never a loop over people in Python. A count whose
+    policy value is missing is None."""
+    from django.db.models import Count, F
+    from django.db.models.functions import Substr
+
+    from liudong.divisions.models import PREFIX_LENGTH
+
+    from .choices import Relation, Sex
+
+    target = dashboard_division(actor, division)
+    code = target.code
+    width = PREFIX_LENGTH[min(target.level + 1, 5)]
+    live = in_range("residence_division_id", code)
+    home = in_range("hukou_division_id", code)
+
+    # Residence side, one scan: inflow per child division and, T2, the inflow married women of
+    # childbearing age by origin (hukou in this province or another).
+    age_min, age_max = _policy("childbearing_age_min", code, today), _policy("childbearing_age_max", code, today)
+    aggregates = {"n": Count("pk")}
+    if age_min is not None and age_max is not None:
+        low, high = age_bounds(today, age_min, age_max)
+        women = Q(sex=Sex.FEMALE, marital_status__in=MARRIED, birth_date__gte=low, birth_date__lte=high)
+        aggregates["women"] = Count("pk", filter=women)
+        aggregates["women_same"] = Count("pk", filter=women & Q(hukou_province=F("residence_province")))
+    inflow_rows = list(
+        Person.objects.filter(live, floating=True)
+        .annotate(part=Substr("residence_division_id", 1, width), hukou_province=Substr("hukou_division_id", 1, 2), residence_province=Substr("residence_division_id", 1, 2))
+        .values("part").annotate(**aggregates).values("part", *aggregates)
+    )
+    # Hukou side, one scan: outflow per child division.
+    outflow_rows = dict(
+        Person.objects.filter(home, floating=True).annotate(part=Substr("hukou_division_id", 1, width))
+        .values("part").annotate(n=Count("pk")).values_list("part", "n")
+    )
+    counts = {
+        "inflow": sum(r["n"] for r in inflow_rows),
+        "outflow": sum(outflow_rows.values()),
+        "housing": RentalHousing.objects.filter(in_range("division_id", code), closed_on__isnull=True).count(),
+        "employers": Employer.objects.filter(in_range("division_id", code), closed_on__isnull=True).count(),
+        "women_same_province": None, "women_other_province": None,
+    }
+    if "women" in aggregates:
+        same = sum(r["women_same"] for r in inflow_rows)
+        counts["women_same_province"], counts["women_other_province"] = same, sum(r["women"] for r in inflow_rows) - same
+    # R5: a left-behind child is under the policy age, lives in her hukou county (not floating)
+    # and has a parent (FamilyLink) who is floating.
+    max_age = _policy("left_behind_child_max_age", code, today)
+    counts["left_behind_children"] = None
+    if max_age is not None:
+        low, _ = age_bounds(today, age_max=max_age)
+        parent_away = FamilyLink.objects.filter(person_id=OuterRef("pk"), relation=Relation.PARENT, relative__floating=True)
+        counts["left_behind_children"] = Person.objects.filter(home, floating=False, birth_date__gte=low, birth_date__lte=today).filter(Exists(parent_away)).count()
+    # R5: an empty-nest elder is at least the policy age, not floating, has a child, and every
+    # linked child is floating.
+    min_age = _policy("empty_nest_min_age", code, today)
+    counts["empty_nest_elderly"] = None
+    if min_age is not None:
+        _, high = age_bounds(today, age_min=min_age)
+        children = FamilyLink.objects.filter(person_id=OuterRef("pk"), relation=Relation.CHILD)
+        counts["empty_nest_elderly"] = (
+            Person.objects.filter(home, floating=False, birth_date__lte=high).filter(Exists(children)).exclude(Exists(children.filter(relative__floating=False))).count()
+        )
+    inflow_by_part = {r["part"]: r["n"] for r in inflow_rows}
+    counts["children"] = [
+        {"code": c, "name": name, "inflow": inflow_by_part.get(c[:width], 0), "outflow": outflow_rows.get(c[:width], 0)}
+        for c, name in Division.objects.filter(parent_id=code).order_by("code").values_list("code", "name")
+    ] if target.level < 5 else []
+    return counts
+
+
+def follow_up_todo(actor, *, today: datetime.date, division: str | None = None, limit: int = 50):
+    """R2 follow-up: per division of residence in the subtree, the open residence records with no
+    event (move, departure, return) for longer than policy follow_up_days. Returns (days, rows)."""
+    from django.db.models import Count, Min
+
+    code = dashboard_division(actor, division).code
+    days = _policy("follow_up_days", code, today)
+    if days is None:
+        return None, []
+    cutoff = today - datetime.timedelta(days=days)
+    groups = list(
+        Residence.objects.filter(in_range("division_id", code), arrived_on__lte=cutoff, left_on__isnull=True)
+        .values("division_id").annotate(n=Count("id"), oldest=Min("arrived_on")).order_by("-n", "division_id")[:limit]
+    )
+    names = dict(Division.objects.filter(code__in=[g["division_id"] for g in groups]).values_list("code", "name"))
+    return days, [{"code": g["division_id"], "name": names.get(g["division_id"], g["division_id"]), "count": g["n"], "oldest": g["oldest"]} for g in groups]

@@ -23,6 +23,9 @@ NAME_MAX = 50
 ADDRESS_MAX = 200
 NAME_RE = re.compile(r"^[\u3400-\u9fff\uf900-\ufaffA-Za-z·•.\- ]+$")
 ETHNICITY_CODES = {c for c, _ in ETHNICITIES}
+# Enum `.values` builds a new list on every access; validate_person runs once per imported row.
+DOCUMENT_TYPES, SEXES = frozenset(DocumentType.values), frozenset(Sex.values)
+EDUCATIONS, MARITAL_STATUSES = frozenset(Education.values), frozenset(MaritalStatus.values)
 
 
 def county_code(code: str) -> str:
@@ -72,7 +75,7 @@ def _choice(data, field, choices, errors, *, required=False, default=""):
     value = data.get(field) or default
     if required and not value:
         errors.setdefault(field, []).append("必填 / required")
-    elif value and value not in choices:
+    elif value and (not isinstance(value, str) or value not in choices):
         errors.setdefault(field, []).append(f"无效取值 {value!r} / not a valid choice: {value!r}")
     return value
 
@@ -96,7 +99,7 @@ def validate_person(data: dict, *, today: datetime.date, area_exists_fn=area_exi
     """Validate a person's fields. Returns (clean, errors); shared by the form, the API and imports."""
     errors: dict[str, list[str]] = {}
     clean: dict = {}
-    doc_type = _choice(data, "document_type", DocumentType.values, errors, default=DocumentType.RESIDENT_ID)
+    doc_type = _choice(data, "document_type", DOCUMENT_TYPES, errors, default=DocumentType.RESIDENT_ID)
     clean["document_type"] = doc_type
     raw_id = data.get("id_number") or ""
     sex = data.get("sex") or ""
@@ -124,7 +127,7 @@ def validate_person(data: dict, *, today: datetime.date, area_exists_fn=area_exi
     if birth and birth > today:
         errors.setdefault("birth_date", []).append("出生日期不能晚于今天 / the birth date cannot be in the future")
     clean["birth_date"] = birth
-    if sex not in Sex.values:
+    if sex not in SEXES:
         errors.setdefault("sex", []).append("性别应为 M 或 F / sex must be M or F")
     clean["sex"] = sex
     name = _text(data, "name", errors, max_len=NAME_MAX, required=True)
@@ -132,8 +135,8 @@ def validate_person(data: dict, *, today: datetime.date, area_exists_fn=area_exi
         errors.setdefault("name", []).append("姓名只能包含汉字、字母和间隔号 / a name has Chinese characters, letters and the middle dot only")
     clean["name"] = name
     clean["ethnicity"] = _choice(data, "ethnicity", ETHNICITY_CODES, errors, default="01")
-    clean["education"] = _choice(data, "education", Education.values, errors)
-    clean["marital_status"] = _choice(data, "marital_status", MaritalStatus.values, errors)
+    clean["education"] = _choice(data, "education", EDUCATIONS, errors)
+    clean["marital_status"] = _choice(data, "marital_status", MARITAL_STATUSES, errors)
     try:
         clean["phone"] = check_phone(str(data.get("phone") or ""))
     except IdentifierError as e:
@@ -144,6 +147,9 @@ def validate_person(data: dict, *, today: datetime.date, area_exists_fn=area_exi
             errors.setdefault("hukou_division", []).append("必填 / required")
         elif hukou not in divisions:
             errors.setdefault("hukou_division", []).append(f"区划代码 {hukou} 不存在 / no division has code {hukou}")
+        elif isinstance(divisions, dict) and divisions[hukou] < Level.COUNTY:
+            # `divisions` may map code -> level (imports preload it): the same level rule as below.
+            errors.setdefault("hukou_division", []).append(f"应为第 {Level.COUNTY} 级或以下的区划 / must be a division of level {Level.COUNTY} or below")
         clean["hukou_division_id"] = hukou
     else:
         division = _division(hukou, "hukou_division", errors, min_level=Level.COUNTY)

@@ -1,5 +1,38 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from . import views
+from . import views, views_housing, views_person
 
-urlpatterns = []
+
+class RowId:
+    """A row id of at most 18 digits: a longer number is a 404, never a database overflow."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return str(value)
+
+
+register_converter(RowId, "id")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("people/", views.search, name="person_search"),
+    path("people/new/", views.register, name="person_register"),
+    path("people/arrive-existing/", views.arrive_existing, name="person_arrive_existing"),
+    path("people/<id:pk>/", views_person.detail, name="person_detail"),
+    path("people/<id:pk>/edit/", views_person.edit, name="person_edit"),
+    path("people/<id:pk>/arrival/", views_person.arrival, name="person_arrival"),
+    path("people/<id:pk>/move/", views_person.move, name="person_move"),
+    path("people/<id:pk>/return/", views_person.return_home, name="person_return"),
+    path("people/<id:pk>/residences/<id:residence_id>/departure/", views_person.departure, name="person_departure"),
+    path("people/<id:pk>/family/", views_person.family, name="person_family"),
+    path("housing/", views_housing.housing_list, name="housing_list"),
+    path("housing/new/", views_housing.housing_new, name="housing_new"),
+    path("housing/<id:pk>/", views_housing.housing_detail, name="housing_detail"),
+    path("employers/", views_housing.employer_list, name="employer_list"),
+    path("employers/new/", views_housing.employer_new, name="employer_new"),
+    path("employers/<id:pk>/", views_housing.employer_detail, name="employer_detail"),
+]

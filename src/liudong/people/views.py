@@ -1,1 +1,148 @@
-"""Views."""
+"""Home page (T2/R5 counts and the R2 follow-up list), search, and registering a person (R1, R8)."""
+import math
+
+from django.contrib import messages
+from django.core import signing
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from liudong.accounts.choices import Action
+from liudong.accounts.views_support import int_or_none, staff_view, today
+from liudong.errors import Invalid
+
+from . import queries, services
+from .forms import PersonForm, ResidenceForm, SearchForm
+from .models import Person
+
+SEARCH_PER_PAGE = 20
+MAX_PAGE = 100000
+EXISTING_SALT = "liudong.people.arrive-existing"
+EXISTING_MAX_AGE = 2 * 3600
+
+
+def _ancestors(division, stop_code):
+    """The breadcrumb from the actor's own division down to `division`."""
+    chain = []
+    node = division
+    while node is not None:
+        chain.append(node)
+        if node.code == stop_code:
+            break
+        node = node.parent
+    return list(reversed(chain))
+
+
+@staff_view()
+@require_safe
+def home(request):
+    actor = request.user
+    if not actor.can(Action.VIEW_DASHBOARD):
+        # Auditors, administrators and the query desk see only their own links.
+        return render(request, "people/home_links.html")
+    on = today()
+    chosen = request.GET.get("division") or None
+    division = queries.dashboard_division(actor, chosen)
+    counts = queries.home_counts(actor, today=on, division=division.code)
+    follow_up_days, todo = queries.follow_up_todo(actor, today=on, division=division.code)
+    return render(request, "people/home.html", {
+        "division": division, "trail": _ancestors(division, actor.division_id), "counts": counts, "children": counts["children"],
+        "todo": todo, "follow_up_days": follow_up_days, "today": on,
+    })
+
+
+@staff_view(Action.VIEW_PERSON)
+@require_safe
+def search(request):
+    actor = request.user
+    form = SearchForm(request.GET or None, actor=actor)
+    ctx = {"form": form, "searched": False}
+    if form.is_bound and form.is_valid():
+        page_no = min(max(int_or_none(request.GET.get("page")) or 1, 1), MAX_PAGE)
+        criteria = form.criteria()
+        try:
+            count, rows = queries.search_persons(actor, **criteria, limit=SEARCH_PER_PAGE, offset=(page_no - 1) * SEARCH_PER_PAGE, today=today())
+        except Invalid as e:
+            form.add_invalid(e)
+        else:
+            pages = max(math.ceil(count / SEARCH_PER_PAGE), 1)
+            ctx.update(searched=True, count=count, rows=rows, page_no=page_no, pages=pages, order=criteria["order"],
+                       page_range=[n for n in range(max(page_no - 3, 1), min(page_no + 3, pages) + 1)])
+    return render(request, "people/search.html", ctx)
+
+
+@staff_view(Action.REGISTER_PERSON)
+@require_http_methods(["GET", "POST"])
+def register(request):
+    actor = request.user
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person, created = services.register_person(actor=actor, data=form.data_for_service(), today=today())
+        except Invalid as e:
+            form.add_invalid(e)
+        else:
+            reachable = queries.is_reachable(actor, person)
+            if created:
+                messages.success(request, _("Registered %(name)s.") % {"name": person.name})
+                if reachable:
+                    return redirect("person_detail", pk=person.pk)
+                # An inflow person: her hukou place is elsewhere, so her record enters this
+                # area with her arrival (J2). Ask for it now.
+                return _arrive_here(request, person, _blank_arrival(actor), created=True)
+            # R8: the document is registered already: lead to that record, never a twin.
+            if reachable:
+                messages.info(request, _("Already registered (已登记): this is the existing record."))
+                return redirect("person_detail", pk=person.pk)
+            return _arrive_here(request, person, _blank_arrival(actor))
+    return render(request, "people/register.html", {"form": form})
+
+
+def _blank_arrival(actor):
+    return ResidenceForm(actor=actor, initial={"arrived_on": today().isoformat()})
+
+
+def _arrive_here(request, person, form, *, token=None, created=False):
+    """A person whose record lies outside this area (registered elsewhere, or just registered
+    with her hukou elsewhere): show who she is and offer to record her arrival here, which brings
+    her record into this area (J2, R8). Showing another place's record is a logged look-up."""
+    actor = request.user
+    if token is None:
+        if not created:
+            queries.log_lookup(actor, person)
+        token = signing.dumps({"p": person.pk, "a": actor.pk, "name": person.name, "sex": person.sex, "birth": person.birth_date.isoformat(),
+                               "hukou": person.hukou_division.name, "created": created}, salt=EXISTING_SALT)
+    shown = signing.loads(token, salt=EXISTING_SALT)
+    return render(request, "people/arrive_here.html", {
+        "shown": shown, "token": token, "form": form, "can_record": actor.can(Action.RECORD_RESIDENCE),
+        "housing_options": queries.housing_in_scope(actor).filter(closed_on__isnull=True).values_list("id", "address")[:500],
+        "employer_options": queries.employers_in_scope(actor).filter(closed_on__isnull=True).values_list("id", "name")[:500],
+    })
+
+
+@staff_view(Action.RECORD_RESIDENCE)
+@require_POST
+def arrive_existing(request):
+    """R2: the arrival of a person found by her document on the registration page."""
+    actor = request.user
+    token = request.POST.get("token", "")
+    try:
+        shown = signing.loads(token, salt=EXISTING_SALT, max_age=EXISTING_MAX_AGE)
+    except signing.BadSignature:
+        messages.error(request, _("The form has expired; please enter the ID number again."))
+        return redirect("person_register")
+    if shown.get("a") != actor.pk:
+        messages.error(request, _("The form has expired; please enter the ID number again."))
+        return redirect("person_register")
+    form = ResidenceForm(request.POST, actor=actor)
+    if form.is_valid():
+        try:
+            # record_arrival locks and re-reads the person by id; the signed token proves that
+            # this clerk found her by her document a moment ago.
+            services.record_arrival(actor=actor, person=Person(pk=shown["p"]), data=form.data_for_service(), today=today())
+        except Invalid as e:
+            form.add_invalid(e)
+        else:
+            messages.success(request, _("Arrival recorded."))
+            return redirect("person_detail", pk=shown["p"])
+    return _arrive_here(request, None, form, token=token)

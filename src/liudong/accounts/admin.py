@@ -1,0 +1,114 @@
+"""The Django admin (django-admin/) as a read-mostly window for administrators and auditors.
+
+Every write goes through a service (invariant 1: one door for writes), so the admin adds, changes
+and deletes nothing by itself: model admins here are read-only, and the one write offered
+(disabling accounts) is an action that calls accounts.services.disable_staff, audited like any
+other. Who sees what follows the role (J3), not Django's per-model permission rows, and not
+is_superuser either: the audit log stays read-only even for a superuser. Only the admin and
+auditor roles get is_staff (accounts.services.ADMIN_SITE_ROLES), which opens the site's door.
+
+Person data (people app) is deliberately not registered: see people/admin.py.
+"""
+from django.contrib import admin, messages
+from django.contrib.auth.models import Group
+
+from liudong.errors import Invalid, NotFound
+
+from . import services
+from .choices import Action, Role
+from .models import AuditEvent, Staff
+
+admin.site.site_header = "流动人口服务管理信息系统 · 系统管理 / Liudong administration"
+admin.site.site_title = "Liudong admin"
+admin.site.index_title = "只读查看 / read-only views"
+
+# Roles replace Django's groups and per-model permissions (J3): the group admin would only invite
+# edits that change nothing the system checks.
+try:
+    admin.site.unregister(Group)
+except admin.sites.NotRegistered:
+    pass
+
+
+class RoleReadOnlyAdmin(admin.ModelAdmin):
+    """Viewable by active staff whose role holds `view_action` (or is in `view_roles`);
+    never addable, changeable or deletable through the admin."""
+
+    view_action: str | None = None
+    view_roles: tuple[str, ...] = ()
+    show_full_result_count = False
+
+    def may_view(self, request) -> bool:
+        user = request.user
+        if not (user.is_authenticated and user.is_active):
+            return False
+        return bool((self.view_action and user.can(self.view_action)) or user.role in self.view_roles)
+
+    def has_module_permission(self, request):
+        return self.may_view(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self.may_view(request)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Staff)
+class StaffAdmin(RoleReadOnlyAdmin):
+    view_action = Action.MANAGE_STAFF
+    list_display = ("username", "first_name", "role", "division", "is_active", "last_login")
+    list_filter = ("role", "is_active")
+    search_fields = ("username", "first_name", "division__code", "division__name")
+    list_select_related = ("division",)
+    fields = ("username", "first_name", "role", "division", "is_active", "is_staff", "last_login", "date_joined")  # never the password hash
+    actions = ("disable_accounts",)
+
+    def get_queryset(self, request):
+        # An administrator manages the accounts of his own subtree only.
+        low, high = request.user.code_range
+        return super().get_queryset(request).filter(division_id__gte=low, division_id__lte=high)
+
+    def has_disable_permission(self, request):
+        return request.user.is_active and request.user.can(Action.MANAGE_STAFF)
+
+    @admin.action(description="停用所选账号 / disable the selected accounts", permissions=["disable"])
+    def disable_accounts(self, request, queryset):
+        done = 0
+        for staff in queryset:
+            try:
+                services.disable_staff(actor=request.user, username=staff.username, reason="django-admin")
+                done += 1
+            except (Invalid, NotFound) as e:
+                msgs = e.errors.values() if isinstance(e, Invalid) else [[str(e)]]
+                self.message_user(request, f"{staff.username}: " + "; ".join(m for ms in msgs for m in ms), messages.WARNING)
+        if done:
+            self.message_user(request, f"已停用 {done} 个账号 / disabled {done} accounts", messages.SUCCESS)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(RoleReadOnlyAdmin):
+    """Invariant 3: the audit log is append-only; here it can only be read, by auditors, within
+    their subtree (accounts.services.audit_events). Purging is `liudong audit purge`."""
+
+    view_action = Action.VIEW_AUDIT
+    list_display = ("at", "actor_name", "action", "object_type", "object_id", "person_id", "division_code")
+    list_filter = ("action",)
+    search_fields = ("actor_name", "object_id", "=person_id")
+    fields = ("at", "actor_name", "action", "object_type", "object_id", "person_id", "fields", "reason", "division_code")
+
+    def get_queryset(self, request):
+        return services.audit_events(request.user).order_by("-at", "-id")
+
+    def get_actions(self, request):
+        return {}
+
+
+# For PolicyValueAdmin (policy/admin.py): policy values are public rules, read by both roles.
+POLICY_VIEW_ROLES = (Role.ADMIN, Role.AUDITOR)

@@ -1,0 +1,79 @@
+"""Forms of the web UI. Services validate (invariant 7); a form only carries the input back to
+the page with the service's field errors next to the fields."""
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from liudong.accounts.templatetags.liudong_ui import pick_label, pick_message
+from liudong.errors import Invalid
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def date_field(label, **kwargs):
+    """A YYYY-MM-DD date input whose raw text goes to the service, which checks it."""
+    return forms.CharField(label=label, required=False, max_length=10, widget=DateInput(), **kwargs)
+
+
+class ServiceForm(forms.Form):
+    """Base of every form that feeds a service. `required` lists fields marked with a star
+    (the service still decides); `aliases` maps a service's error key to a form field."""
+
+    required: tuple[str, ...] = ()
+    aliases: dict[str, str] = {}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.ChoiceField):
+                field.choices = [(c, pick_label(lbl)) for c, lbl in field.choices]
+            if name in self.required:
+                field.widget.attrs["required"] = True
+                field.widget.is_required = True
+
+    def data_for_service(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items()}
+
+    def add_invalid(self, exc: Invalid):
+        """Put the service's field errors (in the user's language) next to the fields."""
+        for key, messages in exc.errors.items():
+            target = self.aliases.get(key, key)
+            if target not in self.fields:
+                target = None
+            for message in messages:
+                self.add_error(target, pick_message(message))
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}))
+    password = forms.CharField(label=_("Password"), max_length=200, strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class AuditFilterForm(forms.Form):
+    person_id = forms.IntegerField(label=_("Person no."), required=False, min_value=1, max_value=2**62)
+    actor = forms.CharField(label=_("Staff username"), required=False, max_length=150)
+    action = forms.CharField(label=_("Action"), required=False, max_length=40, help_text=_("e.g. person.view, person.create, login"))
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if isinstance(start, datetime.date) and isinstance(end, datetime.date) and end < start:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data

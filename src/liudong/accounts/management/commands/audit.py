@@ -1,0 +1,42 @@
+"""`liudong audit purge [--for-real] [--on DATE]` (invariant 3): delete audit events past their
+retention (policy value audit_retention_days). A dry run by default; with --for-real the purge
+deletes and records an "audit.purge" event of its own."""
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from liudong.accounts import services
+from liudong.errors import Invalid
+
+from ._cli import command_error
+
+
+def iso_date(raw: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError:
+        raise CommandError(f"日期应为 YYYY-MM-DD / a date is written YYYY-MM-DD, got {raw!r}") from None
+
+
+class Command(BaseCommand):
+    help = "审计日志维护 / audit log maintenance: purge expired events"
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="subcommand", required=True)
+        purge = sub.add_parser("purge", help="delete audit events past their retention (dry run unless --for-real)")
+        purge.add_argument("--for-real", action="store_true", help="really delete (default: only count)")
+        purge.add_argument("--on", default=None, help="the date of the purge, YYYY-MM-DD (default today; never after today)")
+
+    def handle(self, *args, subcommand, for_real, on, **options):
+        on = iso_date(on) if on else timezone.localdate()
+        try:
+            result = services.purge_audit(actor=None, on=on, for_real=for_real)
+        except Invalid as e:
+            raise command_error(e) from None
+        head = f"保存期限 {result['retention_days']} 天，截止 {result['cutoff']} / retention {result['retention_days']} days, cutoff {result['cutoff']}"
+        self.stdout.write(head)
+        if for_real:
+            self.stdout.write(f"已删除 {result['deleted']} 条过期审计事件 / deleted {result['deleted']} expired audit events (the purge is logged as audit.purge)")
+        else:
+            self.stdout.write(f"试运行：{result['count']} 条审计事件已过期；加 --for-real 才会删除 / dry run: {result['count']} audit events are past their retention; add --for-real to delete them")

@@ -1,0 +1,64 @@
+"""`liudong staff add|list|disable` (J3): staff accounts from the command line, as the system.
+
+Writes go through accounts.services (invariant 1) and are audited with actor "system"."""
+from django.core.management.base import BaseCommand, CommandError
+
+from liudong.accounts import services
+from liudong.accounts.choices import Role
+from liudong.accounts.models import Staff
+from liudong.divisions.models import Division
+from liudong.errors import Invalid, NotFound
+
+from ._cli import command_error
+
+
+class Command(BaseCommand):
+    help = "管理工作人员账号 / manage staff accounts: add, list, disable"
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="subcommand", required=True)
+        add = sub.add_parser("add", help="add a staff account")
+        add.add_argument("username")
+        add.add_argument("--role", required=True, help=", ".join(Role.values))
+        add.add_argument("--division", required=True, help="12-digit division code the account acts for")
+        add.add_argument("--password", required=True)
+        add.add_argument("--name", default="", help="full name")
+        lst = sub.add_parser("list", help="list staff accounts")
+        lst.add_argument("--division", default=None, help="only accounts in this division's subtree")
+        dis = sub.add_parser("disable", help="disable an account (it can no longer log in)")
+        dis.add_argument("username")
+        dis.add_argument("--reason", default="")
+
+    def handle(self, *args, subcommand, **options):
+        return getattr(self, f"handle_{subcommand}")(**options)
+
+    def handle_add(self, *, username, role, division, password, name, **_):
+        try:
+            staff = services.add_staff(actor=None, username=username, role=role, division_code=division, password=password, full_name=name)
+        except Invalid as e:
+            raise command_error(e) from None
+        self.stdout.write(f"已添加 / added: {staff.username} {staff.get_role_display()} @ {staff.division_id} {staff.division.name}")
+
+    def handle_list(self, *, division, **_):
+        qs = Staff.objects.select_related("division").order_by("division_id", "username")
+        if division:
+            place = Division.objects.filter(code=division).first()
+            if place is None:
+                raise CommandError(f"区划代码 {division} 不存在 / no division has code {division}")
+            low, high = place.code_range
+            qs = qs.filter(division_id__gte=low, division_id__lte=high)
+        rows = [(s.username, s.role, s.division_id, s.division.name, "active" if s.is_active else "disabled", s.first_name) for s in qs]
+        if not rows:
+            self.stdout.write("没有账号 / no accounts")
+            return
+        widths = [max(len(str(r[i])) for r in rows) for i in range(5)]
+        for r in rows:
+            self.stdout.write("  ".join(str(c).ljust(w) for c, w in zip(r[:5], widths)) + ("  " + r[5] if r[5] else ""))
+        self.stdout.write(f"共 {len(rows)} 个 / {len(rows)} accounts")
+
+    def handle_disable(self, *, username, reason, **_):
+        try:
+            staff = services.disable_staff(actor=None, username=username, reason=reason)
+        except (Invalid, NotFound) as e:
+            raise command_error(e) from None
+        self.stdout.write(f"已停用 / disabled: {staff.username}")

@@ -1,0 +1,60 @@
+"""Schema pieces shared by every router of the API (see liudong.api for the error shapes)."""
+import datetime
+from typing import Annotated
+
+from ninja import Field, Schema
+from pydantic import BeforeValidator
+
+
+class ErrorsOut(Schema):
+    errors: dict[str, list[str]] = Field(description="字段 → 消息（中文 / English） / field → messages")
+
+
+class DetailOut(Schema):
+    detail: str
+
+
+# The error answers every authenticated operation may give, for the OpenAPI document.
+ERRORS = {401: DetailOut, 403: DetailOut, 404: DetailOut, 422: ErrorsOut}
+
+
+def _date_or_none(value):
+    """Query-string dates: blank is absent; otherwise a real YYYY-MM-DD date."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value)
+    if len(text) != 10:
+        raise ValueError(f"日期 {text[:20]} 应为 YYYY-MM-DD / {text[:20]} is not a date written YYYY-MM-DD")
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"日期 {text} 不存在或格式不对（YYYY-MM-DD） / {text} is not a real date (YYYY-MM-DD)") from None
+
+
+def _blank_none(value):
+    return None if value == "" else value
+
+
+def Blank(t):
+    """An optional query parameter of type t where a blank value means absent."""
+    return Annotated[t | None, BeforeValidator(_blank_none)]
+
+
+QueryDate = Annotated[datetime.date | None, BeforeValidator(_date_or_none)]
+QueryInt = Annotated[int | None, BeforeValidator(_blank_none)]
+
+
+def DateText(description: str, *, required: bool = False, example: str = "2025-03-01"):
+    """A date in a request body: JSON text YYYY-MM-DD. The service checks it (a real date, not in
+    the future, not before birth ...), so that forms, imports and the API say the same."""
+    return Field(... if required else None, description=description, json_schema_extra={"format": "date", "example": example})
+
+
+def Text(description: str, max_length: int | None = None, *, required: bool = False, **extra):
+    """Text in a request body; its length and choices are documented here and checked by the
+    service, which reports every bad field at once."""
+    if max_length:
+        extra["maxLength"] = max_length
+    return Field(... if required else None, description=description, json_schema_extra=extra or None)

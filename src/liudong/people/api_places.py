@@ -1,0 +1,203 @@
+"""Rental housing and employers (R4: "manage people through housing", 以房管人).
+
+Lists are scoped to the caller's subtree and paged as {"count", "results"}; a record outside the
+scope is 404. A record's detail names the people living or working there, so opening it needs the
+right to see persons and is logged (people.queries.get_housing / get_employer, invariant 3).
+"""
+import datetime
+
+from django.db.models import Q
+from ninja import Field, Query, Router, Schema, Status
+
+from liudong.accounts.choices import Action
+from liudong.accounts.services import require
+from liudong.api_schemas import ERRORS, DateText, QueryDate, Text
+from liudong.divisions.models import Division
+from liudong.errors import Invalid
+
+from . import api as people_api
+from . import queries, services
+from .models import Employer, RentalHousing
+
+router = Router(tags=["housing and employers"])
+
+
+class PageQuery(Schema):
+    division: str = Field("", description="限于辖区内的某个区划 / a division inside your area")
+    q: str = Field("", description="名称或地址包含 / name or address contains", json_schema_extra={"maxLength": 100})
+    include_closed: bool = Field(False, description="包括已停租/注销的 / include closed records")
+    limit: int = Field(20, ge=1, le=200)
+    offset: int = Field(0, ge=0, le=1_000_000_000)
+
+
+class OnQuery(Schema):
+    on: QueryDate = Field(None, description="在该日期居住/就业的人 / the people there on that date (default: today)")
+
+
+class PersonAtOut(Schema):
+    residence_id: int
+    person_id: int
+    name: str
+    arrived_on: datetime.date
+
+
+def _page(actor, qs, params: PageQuery, text_fields):
+    if len(params.q) > 100:
+        raise Invalid({"q": ["最多100个字符 / at most 100 characters"]})
+    if params.division:
+        target = Division.objects.filter(code=params.division).first()
+        if target is None:
+            raise Invalid({"division": [f"区划代码 {params.division[:20]} 不存在 / no division has code {params.division[:20]}"]})
+        if not actor.in_scope(target.code):
+            raise Invalid({"division": ["区划不在您的管辖范围内 / that division is outside your scope"]})
+        qs = qs.filter(queries.in_range("division_id", target.code))
+    if params.q.strip():
+        cond = Q()
+        for f in text_fields:
+            cond |= Q(**{f"{f}__icontains": params.q.strip()})
+        qs = qs.filter(cond)
+    if not params.include_closed:
+        qs = qs.filter(closed_on__isnull=True)
+    count = qs.count()
+    return count, list(qs.order_by("division_id", "id")[params.offset: params.offset + params.limit])
+
+
+def _people_at(residences) -> list[dict]:
+    return [{"residence_id": r.id, "person_id": r.person_id, "name": r.person.name, "arrived_on": r.arrived_on} for r in residences]
+
+
+def _on(value, today):
+    if value is not None and value > today:
+        raise Invalid({"on": ["日期不能晚于今天 / the date cannot be in the future"]})
+    return value or today
+
+
+# ---------------------------------------------------------------- rental housing
+
+class HousingIn(Schema):
+    division: str = Text("所在区划代码（乡镇级或以下） / division code (township or below)", 12, required=True, example="440305001001")
+    address: str = Text("地址 / address", 200, required=True)
+    owner_id: int = Field(description="房主（已登记人员）的编号 / id of the owner, a registered person")
+    use: str | None = Text("用途 / use", enum=["residential", "shop", "factory", "dormitory", "mixed", "other"])
+    business_category: str | None = Text("经营类别 / business category", 100)
+    rooms: int | None = Field(None, description="间数 / rooms", json_schema_extra={"minimum": 1, "maximum": 10000})
+    registered_on: str | None = DateText("登记日期，默认今天 / date registered (default: today)")
+
+
+class HousingOut(Schema):
+    id: int
+    division: str
+    division_name: str
+    address: str
+    owner_id: int
+    owner_name: str
+    use: str
+    business_category: str
+    rooms: int
+    registered_on: datetime.date
+    closed_on: datetime.date | None
+
+
+class HousingDetailOut(HousingOut):
+    tenants: list[PersonAtOut] = Field(description="在该日期居住的人 / who lived there on the date asked")
+
+
+class HousingPage(Schema):
+    count: int
+    results: list[HousingOut]
+
+
+def housing_out(h: RentalHousing) -> dict:
+    return {
+        "id": h.id, "division": h.division_id, "division_name": h.division.name, "address": h.address, "owner_id": h.owner_id,
+        "owner_name": h.owner.name, "use": h.use, "business_category": h.business_category, "rooms": h.rooms,
+        "registered_on": h.registered_on, "closed_on": h.closed_on,
+    }
+
+
+@router.get("/housing", response={200: HousingPage, **ERRORS})
+def list_housing(request, params: Query[PageQuery]):
+    """R4: rental homes in your area."""
+    actor = request.auth
+    require(actor, Action.VIEW_PERSON)
+    count, rows = _page(actor, queries.housing_in_scope(actor), params, ("address", "business_category"))
+    return {"count": count, "results": [housing_out(h) for h in rows]}
+
+
+@router.post("/housing", response={201: HousingOut, **ERRORS})
+def create_housing(request, payload: HousingIn):
+    """R4: register a rental home with its owner."""
+    h = services.register_housing(actor=request.auth, data=payload.model_dump(exclude_none=True), today=people_api.today())
+    return Status(201, housing_out(RentalHousing.objects.select_related("division", "owner").get(pk=h.pk)))
+
+
+@router.get("/housing/{housing_id}", response={200: HousingDetailOut, **ERRORS})
+def get_housing(request, housing_id: int, params: Query[OnQuery]):
+    """A rental home with the tenants living there (today, or on `on`)."""
+    h, tenants = queries.get_housing(request.auth, housing_id, today=_on(params.on, people_api.today()))
+    return {**housing_out(h), "tenants": _people_at(tenants)}
+
+
+# ---------------------------------------------------------------- employers
+
+class EmployerIn(Schema):
+    division: str = Text("所在区划代码（县级或以下） / division code (county or below)", 12, required=True, example="440305001000")
+    name: str = Text("单位名称 / name", 200, required=True)
+    credit_code: str | None = Text("统一社会信用代码（GB 32100） / unified social credit code", 18, example="91440300MA5DC0XX0H")
+    address: str | None = Text("地址 / address", 200)
+    contact_name: str | None = Text("联系人 / contact", 50)
+    contact_phone: str | None = Text("联系电话 / phone", 20)
+    registered_on: str | None = DateText("登记日期，默认今天 / date registered (default: today)")
+
+
+class EmployerOut(Schema):
+    id: int
+    division: str
+    division_name: str
+    name: str
+    credit_code: str | None
+    address: str
+    contact_name: str
+    contact_phone: str
+    registered_on: datetime.date
+    closed_on: datetime.date | None
+
+
+class EmployerDetailOut(EmployerOut):
+    employees: list[PersonAtOut] = Field(description="在该日期就业的流动人口 / the people working there on the date asked")
+
+
+class EmployerPage(Schema):
+    count: int
+    results: list[EmployerOut]
+
+
+def employer_out(e: Employer) -> dict:
+    return {
+        "id": e.id, "division": e.division_id, "division_name": e.division.name, "name": e.name, "credit_code": e.credit_code,
+        "address": e.address, "contact_name": e.contact_name, "contact_phone": e.contact_phone,
+        "registered_on": e.registered_on, "closed_on": e.closed_on,
+    }
+
+
+@router.get("/employers", response={200: EmployerPage, **ERRORS})
+def list_employers(request, params: Query[PageQuery]):
+    """R4: employers in your area."""
+    actor = request.auth
+    require(actor, Action.VIEW_PERSON)
+    count, rows = _page(actor, queries.employers_in_scope(actor), params, ("name", "address", "credit_code"))
+    return {"count": count, "results": [employer_out(e) for e in rows]}
+
+
+@router.post("/employers", response={201: EmployerOut, **ERRORS})
+def create_employer(request, payload: EmployerIn):
+    """R4: register an employer; its credit code's check character is verified (GB 32100)."""
+    e = services.register_employer(actor=request.auth, data=payload.model_dump(exclude_none=True), today=people_api.today())
+    return Status(201, employer_out(Employer.objects.select_related("division").get(pk=e.pk)))
+
+
+@router.get("/employers/{employer_id}", response={200: EmployerDetailOut, **ERRORS})
+def get_employer(request, employer_id: int, params: Query[OnQuery]):
+    """An employer with the people working there (today, or on `on`)."""
+    e, employees = queries.get_employer(request.auth, employer_id, today=_on(params.on, people_api.today()))
+    return {**employer_out(e), "employees": _people_at(employees)}

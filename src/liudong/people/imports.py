@@ -1,0 +1,443 @@
+"""R1, R8: bulk import of persons with their residence periods.
+
+The path that file imports, the demo data and the benchmarks use. Every row goes through the same
+checks as a single registration (`services.validate_person`, with the division table preloaded so
+that no row costs a query), plus the residence checks of `record_arrival`: a division that exists
+(county level or below), dates not before birth and not in the future, `left_on >= arrived_on`,
+the residence or the hukou place inside the actor's scope, rental home and employer in scope.
+
+Invariant 7: every bad row is reported with its row number ("第N行 … / row N: …") and nothing is
+written, unless the caller chose `good_rows_only`, in which case the good rows are written and the
+bad ones listed in the summary. R8: a row whose document is already registered (in the database or
+earlier in the same import) matches that person instead of creating a twin; its residence is added
+only if it does not overlap the periods she already has, else the row is reported.
+
+Writes are raw `executemany` inside one transaction (measured.md: Django's bulk_create is ~8x
+slower). Person ids are reserved up front: on SQLite the transaction holds the write lock from its
+start (BEGIN IMMEDIATE), so `max(id)+1 ...` is ours; on PostgreSQL they are drawn from the
+identity sequence with one `nextval` over `generate_series`. Either way no row is read back, and
+residence and name-key rows can name their person at once. One audit event per import.
+"""
+import datetime
+
+from django.db import connection, transaction
+
+from liudong.accounts.choices import Action
+from liudong.accounts.services import record, require
+from liudong.divisions.models import PREFIX_LENGTH, Division, Grid, Level, level_of_code
+from liudong.errors import Invalid
+
+from .choices import DocumentType, IntendedStay, MoveReason, ResidenceEnd, ResidenceStart
+from .models import Employer, Person, PersonNameKey, RentalHousing, Residence
+from .pinyin import name_keys
+from .services import ADDRESS_MAX, _choice, _date, _text, is_floating, validate_person
+
+PERSON_FIELDS = ("id_number", "document_type", "document_number", "name", "sex", "birth_date", "ethnicity", "education",
+                 "marital_status", "phone", "hukou_division", "hukou_address")
+RESIDENCE_FIELDS = ("division", "address", "arrived_on", "reason", "intended_stay", "housing_id", "employer_id", "grid_id", "left_on")
+LABELS = {
+    "id_number": "身份证号", "document_type": "证件类型", "document_number": "证件号码", "name": "姓名", "sex": "性别",
+    "birth_date": "出生日期", "ethnicity": "民族", "education": "文化程度", "marital_status": "婚姻状况", "phone": "联系电话",
+    "hukou_division": "户籍地", "hukou_address": "户籍地址", "division": "居住地", "address": "居住地址", "arrived_on": "到达日期",
+    "reason": "流动原因", "intended_stay": "拟居住时间", "housing_id": "出租房屋", "employer_id": "用工单位", "grid_id": "网格",
+    "left_on": "离开日期", "row": "整行",
+}
+REASONS, STAYS = frozenset(MoveReason.values), frozenset(IntendedStay.values)
+MAX_MESSAGES = 1000
+LOOKUP_CHUNK = 500
+
+
+def _row_message(n: int, field: str, message: str) -> str:
+    zh, _, en = message.partition(" / ")
+    if not en:
+        en = zh
+    return f"第{n}行 {LABELS.get(field, field)}：{zh} / row {n} {field}: {en}"
+
+
+def _chunks(seq, size):
+    for i in range(0, len(seq), size):
+        yield seq[i:i + size]
+
+
+def _batches(iterable, size):
+    batch = []
+    for item in iterable:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+_PLAIN = {str, type(None), datetime.date}
+
+
+def _as_text(value):
+    """Spreadsheet cells arrive as numbers: a code or an ID typed as a number becomes its digits."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    return value
+
+
+def reserve_ids(cursor, model, n: int) -> list[int]:
+    """n fresh primary keys for `model`, valid until the transaction ends (see module doc)."""
+    if n == 0:
+        return []
+    table = model._meta.db_table
+    if connection.vendor == "postgresql":
+        cursor.execute(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)", [n])
+        return [r[0] for r in cursor.fetchall()]
+    cursor.execute(f'SELECT COALESCE(MAX("id"), 0) FROM "{table}"')
+    top = cursor.fetchone()[0]
+    if connection.vendor == "sqlite":
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        row = cursor.fetchone()
+        top = max(top, row[0] if row else 0)
+    return list(range(top + 1, top + 1 + n))
+
+
+def _insert_sql(model, fields) -> str:
+    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(f).column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    return f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({marks})"
+
+
+PERSON_COLUMNS = ("id", "id_number", "document_type", "document_number", "name", "name_key", "sex", "birth_date", "ethnicity",
+                  "education", "marital_status", "phone", "hukou_division", "hukou_address", "residence_division", "floating",
+                  "created_on", "created_by_division")
+RESIDENCE_COLUMNS = ("person", "division", "address", "housing", "employer", "grid", "arrived_on", "start_kind", "reason",
+                     "intended_stay", "left_on", "end_kind", "floating", "hukou_division_code", "recorded_by_division")
+NAME_KEY_COLUMNS = ("person", "key")
+
+
+class _Period:
+    """One residence period while the import decides kinds and the person's current place."""
+
+    __slots__ = ("arrived", "left", "division", "floating", "end_kind", "new", "fields")
+
+    def __init__(self, arrived, left, division, floating, end_kind="", new=False, fields=None):
+        self.arrived, self.left, self.division, self.floating = arrived, left, division, floating
+        self.end_kind, self.new, self.fields = end_kind, new, fields
+
+    def overlaps(self, other) -> bool:
+        far = datetime.date.max
+        return self.arrived < (other.left or far) and other.arrived < (self.left or far)
+
+
+def _current(periods):
+    """Invariant 6, as `services._sync_current`: (residence division, floating) from the periods."""
+    if not periods:
+        return None, False
+    open_ = [p for p in periods if p.left is None]
+    if open_:
+        return open_[0].division, open_[0].floating
+    last = max(periods, key=lambda p: p.arrived)
+    return None, bool(last.floating or last.end_kind == ResidenceEnd.DEPARTURE)
+
+
+class _Importer:
+    def __init__(self, *, actor, today, good_rows_only, recorded_by):
+        self.actor, self.today, self.good_rows_only = actor, today, good_rows_only
+        self.division_code = recorded_by if recorded_by is not None else (getattr(actor, "division_id", "") or "")
+        self.levels = dict(Division.objects.values_list("code", "level"))
+        levels = self.levels
+        self.area_exists = lambda area6: (area6 + "000000") in levels
+        self.grids = dict(Grid.objects.values_list("id", "village_id"))
+        self.housing: dict[int, str] = {}
+        self.employers: dict[int, str] = {}
+        self.name_cache: dict[str, list[str]] = {}
+        self.errors: list[str] = []
+        self.bad_rows: list[int] = []
+        self.rows = self.created = self.matched = self.residences = 0
+        self.first_id = self.last_id = None
+        self.cursor = connection.cursor()
+        self.sql_person = _insert_sql(Person, PERSON_COLUMNS)
+        self.sql_residence = _insert_sql(Residence, RESIDENCE_COLUMNS)
+        self.sql_name_key = _insert_sql(PersonNameKey, NAME_KEY_COLUMNS)
+        q = connection.ops.quote_name
+        self.sql_current = (f"UPDATE {q(Person._meta.db_table)} SET {q('residence_division_id')} = %s, {q('floating')} = %s WHERE {q('id')} = %s")
+
+    # -- checks ---------------------------------------------------------------------------------
+
+    def in_scope(self, *codes) -> bool:
+        return self.actor is None or any(code and self.actor.in_scope(code) for code in codes)
+
+    def _preload_refs(self, batch):
+        """Rental homes and employers the batch names, with their divisions (one query each)."""
+        for attr, model in (("housing", RentalHousing), ("employers", Employer)):
+            cache = getattr(self, attr)
+            key = "housing_id" if attr == "housing" else "employer_id"
+            wanted = {int(v) for _, r in batch if str(v := _as_text(r.get(key)) or "").isdigit()} - cache.keys()
+            for chunk in _chunks(sorted(wanted), LOOKUP_CHUNK):
+                cache.update(model.objects.filter(pk__in=chunk).values_list("id", "division_id"))
+
+    def _residence(self, data, clean, errors):
+        """The residence part of a row, or None when the row carries none."""
+        if not any(data.get(f) not in (None, "") for f in RESIDENCE_FIELDS):
+            return None
+        res: dict = {}
+        code = data.get("division")
+        if not code:
+            errors.setdefault("division", []).append("有居住信息时居住地必填 / required when a row has a residence")
+        elif code not in self.levels:
+            errors.setdefault("division", []).append(f"区划代码 {code} 不存在 / no division has code {code}")
+        elif self.levels[code] < Level.COUNTY:
+            errors.setdefault("division", []).append(f"应为第 {Level.COUNTY} 级或以下的区划 / must be a division of level {Level.COUNTY} or below")
+        else:
+            res["division"] = code
+        res["address"] = _text(data, "address", errors, max_len=ADDRESS_MAX)
+        arrived = _date(data, "arrived_on", errors, required=True)
+        left = _date(data, "left_on", errors)
+        birth = clean.get("birth_date")
+        for field, value in (("arrived_on", arrived), ("left_on", left)):
+            if value is None:
+                continue
+            if value > self.today:
+                errors.setdefault(field, []).append("日期不能晚于今天 / the date cannot be in the future")
+            if birth and value < birth:
+                errors.setdefault(field, []).append("日期早于出生日期 / the date is before the person's birth")
+        if arrived and left and left < arrived:
+            errors.setdefault("left_on", []).append(f"离开日期早于到达日期 {arrived} / the departure is before the arrival ({arrived})")
+        res["arrived_on"], res["left_on"] = arrived, left
+        res["reason"] = _choice(data, "reason", REASONS, errors)
+        res["intended_stay"] = _choice(data, "intended_stay", STAYS, errors)
+        for field, cache, what in (("housing_id", self.housing, "出租房屋 / rental home"), ("employer_id", self.employers, "用工单位 / employer")):
+            raw = data.get(field)
+            res[field] = None
+            if raw in (None, ""):
+                continue
+            zh, en = what.split(" / ")
+            pk = int(raw) if str(raw).isdigit() else None
+            where = cache.get(pk)
+            if where is None or not self.in_scope(where):
+                errors.setdefault(field, []).append(f"{zh}不存在或不在您的管辖范围内 / no such {en} in your scope")
+            elif field == "housing_id" and res.get("division") and not where.startswith(_prefix(res["division"])):
+                errors.setdefault(field, []).append("出租房屋不在该居住地内 / the rental home is not in that division")
+            else:
+                res[field] = pk
+        raw = data.get("grid_id")
+        res["grid_id"] = None
+        if raw not in (None, ""):
+            pk = int(raw) if str(raw).isdigit() else None
+            if pk not in self.grids:
+                errors.setdefault("grid_id", []).append("网格不存在 / no such grid")
+            elif res.get("division") and self.grids[pk] != res["division"]:
+                errors.setdefault("grid_id", []).append("网格不在该居住地村居内 / the grid is not in that village")
+            else:
+                res["grid_id"] = pk
+        return res
+
+    def _bad(self, n, errors):
+        self.bad_rows.append(n)
+        for field, messages in errors.items():
+            for m in messages:
+                if len(self.errors) < MAX_MESSAGES:
+                    self.errors.append(_row_message(n, field, m))
+
+    # -- one batch ------------------------------------------------------------------------------
+
+    def process(self, batch):
+        self._preload_refs(batch)
+        checked = []  # (n, clean, residence)
+        for n, raw in batch:
+            self.rows += 1
+            if not isinstance(raw, dict):
+                self._bad(n, {"row": ["行格式错误 / the row is not a record of fields"]})
+                continue
+            odd = [k for k, v in raw.items() if type(v) not in _PLAIN and not (type(v) is int and k.endswith("_id"))]
+            data = {**raw, **{k: _as_text(raw[k]) for k in odd}} if odd else raw
+            clean, errors = validate_person(data, today=self.today, area_exists_fn=self.area_exists, divisions=self.levels)
+            res = self._residence(data, clean, errors)
+            if errors:
+                self._bad(n, errors)
+                continue
+            checked.append((n, clean, res))
+        if not checked:
+            return
+        existing = self._existing([c for _, c, _ in checked])
+        periods: dict[int, list[_Period]] = {}
+        if existing:
+            for pid, arrived, left, division, floating, end_kind in Residence.objects.filter(
+                person_id__in=[e["id"] for e in existing.values()]
+            ).values_list("person_id", "arrived_on", "left_on", "division_id", "floating", "end_kind").iterator():
+                periods.setdefault(pid, []).append(_Period(arrived, left, division, floating, end_kind))
+        new_people: dict[tuple, dict] = {}  # key -> clean (with "periods")
+        touched: set[int] = set()  # existing persons with a new period
+        for n, clean, res in checked:
+            key = (clean["document_type"], clean["document_number"])
+            known = existing.get(key)
+            person = new_people.get(key)
+            hukou = known["hukou"] if known else (person["hukou_division_id"] if person else clean["hukou_division_id"])
+            birth = known["birth"] if known else clean["birth_date"]
+            errors: dict[str, list[str]] = {}
+            if res is None:
+                if known is None and person is None and not self.in_scope(hukou):
+                    errors["hukou_division"] = ["无居住信息时户籍地应在您的管辖范围内 / without a residence the hukou place must be in your scope"]
+            else:
+                if not self.in_scope(res["division"], hukou):
+                    errors["division"] = ["居住地和户籍地都不在您的管辖范围内 / neither the residence nor the hukou place is in your scope"]
+                if birth and res["arrived_on"] < birth:
+                    errors.setdefault("arrived_on", []).append("日期早于出生日期 / the date is before the person's birth")
+                period = _Period(res["arrived_on"], res["left_on"], res["division"], is_floating(res["division"], hukou), new=True, fields=res)
+                mine = periods.get(known["id"]) if known else (person["periods"] if person else [])
+                for other in mine or ():
+                    if other.overlaps(period):
+                        errors.setdefault("arrived_on", []).append(
+                            f"与 {other.arrived} 至 {other.left or '今'} 的居住记录重叠 / overlaps the residence from {other.arrived} to {other.left or 'now'}"
+                        )
+                        break
+            if errors:
+                self._bad(n, errors)
+                continue
+            if known is not None:
+                self.matched += 1
+                if res is not None:
+                    periods.setdefault(known["id"], []).append(period)
+                    touched.add(known["id"])
+            elif person is not None:
+                self.matched += 1
+                if res is not None:
+                    person["periods"].append(period)
+            else:
+                clean["periods"] = [period] if res is not None else []
+                new_people[key] = clean
+        self._write(new_people, {pid: periods[pid] for pid in touched}, existing_hukou={e["id"]: e["hukou"] for e in existing.values()})
+
+    def _existing(self, cleans) -> dict[tuple, dict]:
+        """R8: persons already registered under the batch's documents (earlier batches included)."""
+        found: dict[tuple, dict] = {}
+        ids = sorted({c["id_number"] for c in cleans if c.get("id_number")})
+        for chunk in _chunks(ids, LOOKUP_CHUNK):
+            for pid, number, doc_type, hukou, birth in Person.objects.filter(id_number__in=chunk).values_list(
+                "id", "id_number", "document_type", "hukou_division_id", "birth_date"
+            ):
+                found[(DocumentType.RESIDENT_ID, number)] = {"id": pid, "hukou": hukou, "birth": birth}
+        others: dict[str, set] = {}
+        for c in cleans:
+            if not c.get("id_number"):
+                others.setdefault(c["document_type"], set()).add(c["document_number"])
+        for doc_type, numbers in others.items():
+            for chunk in _chunks(sorted(numbers), LOOKUP_CHUNK):
+                for pid, number, hukou, birth in Person.objects.filter(document_type=doc_type, document_number__in=chunk).values_list(
+                    "id", "document_number", "hukou_division_id", "birth_date"
+                ):
+                    found[(doc_type, number)] = {"id": pid, "hukou": hukou, "birth": birth}
+        return found
+
+    # -- writing --------------------------------------------------------------------------------
+
+    def _kinds(self, periods):
+        """start_kind/end_kind of the new periods among all of a person's periods (R2)."""
+        ordered = sorted(periods, key=lambda p: p.arrived)
+        for i, p in enumerate(ordered):
+            if not p.new:
+                continue
+            prev = ordered[i - 1] if i else None
+            nxt = ordered[i + 1] if i + 1 < len(ordered) else None
+            if prev is not None and prev.left == p.arrived:
+                p.fields["start_kind"] = ResidenceStart.MOVE
+            elif prev is not None and not p.floating:
+                p.fields["start_kind"] = ResidenceStart.RETURN
+            else:
+                p.fields["start_kind"] = ResidenceStart.ARRIVAL
+            if p.left is None:
+                p.end_kind = ""
+            elif nxt is not None and nxt.arrived == p.left:
+                p.end_kind = ResidenceEnd.MOVE
+            else:
+                p.end_kind = ResidenceEnd.DEPARTURE
+
+    def _residence_row(self, pid, hukou, p):
+        f = p.fields
+        return (pid, p.division, f["address"], f["housing_id"], f["employer_id"], f["grid_id"], p.arrived, f["start_kind"],
+                f["reason"], f["intended_stay"], p.left, p.end_kind, p.floating, hukou, self.division_code)
+
+    def _write(self, new_people, touched, *, existing_hukou):
+        cur = self.cursor
+        ids = reserve_ids(cur, Person, len(new_people))
+        person_rows, key_rows, residence_rows = [], [], []
+        cache = self.name_cache
+        for pid, clean in zip(ids, new_people.values()):
+            name = clean["name"]
+            keys = cache.get(name)
+            if keys is None:
+                keys = cache[name] = name_keys(name)
+            periods = clean["periods"]
+            if periods:
+                self._kinds(periods)
+            where, floating = _current(periods)
+            person_rows.append((
+                pid, clean["id_number"], clean["document_type"], clean["document_number"], name, keys[0] if keys else "",
+                clean["sex"], clean["birth_date"], clean["ethnicity"], clean["education"], clean["marital_status"], clean["phone"],
+                clean["hukou_division_id"], clean["hukou_address"], where, floating, self.today, self.division_code,
+            ))
+            key_rows.extend((pid, k) for k in keys)
+            hukou = clean["hukou_division_id"]
+            residence_rows.extend(self._residence_row(pid, hukou, p) for p in periods)
+        updates = []
+        for pid, periods in touched.items():
+            self._kinds(periods)
+            hukou = existing_hukou[pid]
+            residence_rows.extend(self._residence_row(pid, hukou, p) for p in periods if p.new)
+            where, floating = _current(periods)
+            updates.append((where, floating, pid))
+        if person_rows:
+            cur.executemany(self.sql_person, person_rows)
+            cur.executemany(self.sql_name_key, key_rows)
+            self.created += len(person_rows)
+            self.first_id = self.first_id if self.first_id is not None else ids[0]
+            self.last_id = ids[-1]
+        if residence_rows:
+            cur.executemany(self.sql_residence, residence_rows)
+            self.residences += len(residence_rows)
+        if updates:
+            cur.executemany(self.sql_current, updates)
+
+    def summary(self) -> dict:
+        out = {"rows": self.rows, "created": self.created, "matched": self.matched, "residences": self.residences,
+               "skipped": len(self.bad_rows), "first_id": self.first_id, "last_id": self.last_id}
+        return out
+
+
+def _prefix(code: str) -> str:
+    return code[: PREFIX_LENGTH[level_of_code(code)]]
+
+
+def import_people(*, actor, rows, today: datetime.date, good_rows_only: bool = False, first_row: int = 1,
+                  batch_size: int = 5000, recorded_by: str | None = None) -> dict:
+    """Import persons (and optionally one residence period each) from an iterable of dicts.
+
+    `actor` is the staff member importing (None only for the command line: demo data, loads);
+    `first_row` is the number shown for the first row (2 for a file with a header line).
+    Returns {"rows", "created", "matched", "residences", "skipped", "first_id", "last_id",
+    "errors", "bad_rows"}; raises `Invalid({"rows": [...]})` on any bad row unless
+    `good_rows_only`.
+    """
+    if actor is not None:
+        require(actor, Action.REGISTER_PERSON)
+        require(actor, Action.RECORD_RESIDENCE)
+    with transaction.atomic():
+        imp = _Importer(actor=actor, today=today, good_rows_only=good_rows_only, recorded_by=recorded_by)
+        try:
+            for batch in _batches(enumerate(rows, start=first_row), batch_size):
+                imp.process(batch)
+        finally:
+            imp.cursor.close()
+        if imp.bad_rows and not good_rows_only:
+            messages = list(imp.errors)
+            if len(imp.errors) >= MAX_MESSAGES:
+                messages.append(f"……共 {len(imp.bad_rows)} 行有错 / {len(imp.bad_rows)} bad rows in all")
+            messages.append(f"未导入任何行（共 {imp.rows} 行，{len(imp.bad_rows)} 行有错） / nothing was imported ({imp.rows} rows, {len(imp.bad_rows)} bad)")
+            raise Invalid({"rows": messages})
+        summary = imp.summary()
+        record(actor, "person.import", object_type="person", fields=summary)
+    summary["errors"] = imp.errors
+    summary["bad_rows"] = imp.bad_rows
+    return summary

@@ -1,0 +1,166 @@
+"""One person's record: the detail page (a logged read, invariant 3) and the forms that add
+events to her history (R2: arrivals, moves, departures, returns are events, never overwrites)."""
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from liudong.accounts.choices import Action
+from liudong.accounts.views_support import staff_view, today
+from liudong.errors import Invalid, NotFound
+
+from . import queries, services
+from .choices import ETHNICITIES, Education, IntendedStay, MaritalStatus, MoveReason, Relation, ResidenceEnd, ResidenceStart, Sex
+from .forms import DepartureForm, FamilyForm, PersonEditForm, ResidenceForm, ReturnForm
+
+CHOICES = {
+    "sex_choices": Sex.choices, "ethnicity_choices": ETHNICITIES, "education_choices": Education.choices,
+    "marital_choices": MaritalStatus.choices, "start_choices": ResidenceStart.choices, "end_choices": ResidenceEnd.choices,
+    "reason_choices": MoveReason.choices, "stay_choices": IntendedStay.choices, "relation_choices": Relation.choices,
+}
+
+
+def _render_detail(request, pk, *, bound=None, status=200):
+    """The detail page; `bound` replaces one blank form by the submitted one with its errors."""
+    actor = request.user
+    person = queries.get_person(actor, pk)
+    residences = list(queries.residences_of(person))
+    current = next((r for r in residences if r.left_on is None), None)
+    day = today()
+    on = day.isoformat()
+    born = person.birth_date
+    age = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+    forms = {}
+    if actor.can(Action.RECORD_RESIDENCE):
+        if current is None:
+            forms["arrival"] = ResidenceForm(actor=actor, auto_id="arrival_%s", initial={"arrived_on": on})
+        else:
+            forms["move"] = ResidenceForm(actor=actor, auto_id="move_%s", initial={"arrived_on": on})
+            forms["departure"] = DepartureForm(auto_id="departure_%s", initial={"left_on": on})
+        if person.floating and actor.in_scope(person.hukou_division_id):
+            # R2/J2: a return home is recorded by the hukou side.
+            forms["return"] = ReturnForm(auto_id="return_%s", initial={"arrived_on": on})
+    if actor.can(Action.MANAGE_FAMILY) and queries.sees_sensitive(actor):
+        forms["family"] = FamilyForm(auto_id="family_%s")
+    if bound:
+        forms.update(bound)
+    ctx = {
+        "person": person, "residences": list(reversed(residences)), "current": current, "family": queries.family_of(actor, person),
+        "sensitive": queries.sees_sensitive(actor), "forms": forms, "open_form": next(iter(bound), None) if bound else None,
+        "can_edit": actor.can(Action.REGISTER_PERSON), "age": age, **CHOICES,
+    }
+    if "arrival" in forms or "move" in forms:
+        ctx["housing_options"] = queries.housing_in_scope(actor).filter(closed_on__isnull=True).values_list("id", "address")[:500]
+        ctx["employer_options"] = queries.employers_in_scope(actor).filter(closed_on__isnull=True).values_list("id", "name")[:500]
+    return render(request, "people/detail.html", ctx, status=status)
+
+
+@staff_view(Action.VIEW_PERSON)
+@require_safe
+def detail(request, pk):
+    return _render_detail(request, pk)
+
+
+@staff_view(Action.REGISTER_PERSON)
+@require_http_methods(["GET", "POST"])
+def edit(request, pk):
+    actor = request.user
+    person = queries.get_person(actor, pk, purpose="edit")
+    show_phone = queries.sees_sensitive(actor)
+    if request.method == "POST":
+        form = PersonEditForm(request.POST, show_phone=show_phone)
+        if form.is_valid():
+            try:
+                services.update_person(actor=actor, person=person, data=form.data_for_service(), today=today())
+            except Invalid as e:
+                form.add_invalid(e)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("person_detail", pk=person.pk)
+    else:
+        form = PersonEditForm(initial={f: getattr(person, f) for f in services.EDITABLE_PERSON_FIELDS}, show_phone=show_phone)
+    return render(request, "people/edit.html", {"person": person, "form": form})
+
+
+def _residence_action(request, pk, name, service, form_class, success):
+    """Run one residence service from its form; on bad input show the detail page with the form
+    open, its errors and the input kept (invariant 7)."""
+    actor = request.user
+    person = queries.reachable_person(actor, pk)
+    kwargs = {"actor": actor} if form_class is ResidenceForm else {}
+    form = form_class(request.POST, auto_id=f"{name}_%s", **kwargs)
+    if form.is_valid():
+        try:
+            service(actor=actor, person=person, data=form.data_for_service(), today=today())
+        except Invalid as e:
+            form.add_invalid(e)
+        else:
+            messages.success(request, success)
+            return redirect("person_detail", pk=person.pk)
+    return _render_detail(request, person.pk, bound={name: form})
+
+
+@staff_view(Action.RECORD_RESIDENCE)
+@require_POST
+def arrival(request, pk):
+    return _residence_action(request, pk, "arrival", services.record_arrival, ResidenceForm, _("Arrival recorded."))
+
+
+@staff_view(Action.RECORD_RESIDENCE)
+@require_POST
+def move(request, pk):
+    return _residence_action(request, pk, "move", services.record_move, ResidenceForm, _("Move recorded."))
+
+
+@staff_view(Action.RECORD_RESIDENCE)
+@require_POST
+def return_home(request, pk):
+    return _residence_action(request, pk, "return", services.record_return, ReturnForm, _("Return recorded."))
+
+
+@staff_view(Action.RECORD_RESIDENCE)
+@require_POST
+def departure(request, pk, residence_id):
+    actor = request.user
+    person = queries.reachable_person(actor, pk)
+    form = DepartureForm(request.POST, auto_id="departure_%s")
+    if form.is_valid():
+        try:
+            # The service checks that the residence lies in the actor's scope (404 otherwise).
+            residence = services.record_departure(actor=actor, residence_id=residence_id, left_on=form.cleaned_data["left_on"], today=today())
+        except Invalid as e:
+            form.add_invalid(e)
+        else:
+            messages.success(request, _("Departure recorded."))
+            return redirect("person_detail", pk=residence.person_id)
+    return _render_detail(request, person.pk, bound={"departure": form})
+
+
+@staff_view(Action.MANAGE_FAMILY)
+@require_POST
+def family(request, pk):
+    """R5: link a relative found by ID number (any registered person) or person no. (in scope)."""
+    actor = request.user
+    person = queries.reachable_person(actor, pk)
+    form = FamilyForm(request.POST, auto_id="family_%s")
+    if form.is_valid():
+        raw = form.cleaned_data["relative"].strip().upper()
+        relative = None
+        if len(raw) == 18:
+            relative = queries.find_by_id_number(actor, raw)
+        elif raw.isdigit():
+            try:
+                relative = queries.reachable_person(actor, raw)
+            except NotFound:
+                relative = None
+        if relative is None:
+            form.add_error("relative", _("No registered person with that ID number or person no. in your area; register the relative first."))
+        else:
+            try:
+                services.link_family(actor=actor, person=person, relative_id=relative.pk, relation=form.cleaned_data["relation"])
+            except Invalid as e:
+                form.add_invalid(e)
+            else:
+                messages.success(request, _("Family link recorded."))
+                return redirect("person_detail", pk=person.pk)
+    return _render_detail(request, person.pk, bound={"family": form})

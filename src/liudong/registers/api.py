@@ -1,0 +1,80 @@
+"""R3: the inflow and outflow registers through the API: one page as JSON, or the whole register
+as an .xlsx or a PDF for internal staff (Q4 concerns outside requesters, not the townships' own
+registers). Scoped (404 outside the actor's subtree), role-checked (403) and logged (invariant 3)."""
+import datetime
+
+from django.http import HttpResponse
+from django.utils import timezone
+from ninja import Field, Router, Schema
+
+from liudong.accounts.choices import Action
+from liudong.api_schemas import ERRORS, QueryDate
+from liudong.errors import Invalid
+
+from . import documents, queries
+
+router = Router(tags=["registers"])
+
+KIND_DOC = "inflow 流入人口登记册 | outflow 流出人口登记簿"
+DIVISION_DOC = "区划代码（默认为本人所属区划） / division code (default: the division you act for)"
+
+
+class RegisterOut(Schema):
+    kind: str
+    division: str
+    division_name: str
+    start: datetime.date
+    end: datetime.date
+    title: str = Field(description="例如 南头街道 流入人口登记册 2026-01-01 至 2026-11-28")
+    count: int = Field(description="登记册的总条数 / rows in the whole register")
+    results: list[dict] = Field(description="本页各行；日期为 YYYY-MM-DD，性别 M/F，流动原因为代码 / this page's rows")
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()  # invariant 4: taken at the edge
+
+
+def _file(request, kind, fmt, division, start, end) -> HttpResponse:
+    _, data, content_type, disposition = documents.export(request.auth, kind=kind, division=division, start=start, end=end, fmt=fmt, generated_on=_today())
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = disposition
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _file_doc(content_type: str) -> dict:
+    return {"responses": {200: {"description": "文件 / the file", "content": {content_type: {"schema": {"type": "string", "format": "binary"}}}}}}
+
+
+# The file routes come first: "{kind}" alone would also match "inflow.xlsx".
+@router.get("/registers/{kind}.xlsx", response={401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 422: ERRORS[422]},
+            openapi_extra=_file_doc(documents.XLSX_TYPE), summary="登记册 Excel 导出 / export a register as .xlsx")
+def register_xlsx(request, kind: str, division: str = "", start: QueryDate = None, end: QueryDate = None):
+    return _file(request, kind, "xlsx", division, start, end)
+
+
+@router.get("/registers/{kind}.pdf", response={401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 422: ERRORS[422]},
+            openapi_extra=_file_doc(documents.PDF_TYPE), summary="登记册 PDF 打印 / print a register as PDF")
+def register_pdf(request, kind: str, division: str = "", start: QueryDate = None, end: QueryDate = None):
+    return _file(request, kind, "pdf", division, start, end)
+
+
+@router.get("/registers/{kind}", response={200: RegisterOut, **ERRORS}, summary="登记册 / a page of a register")
+def register(request, kind: str, division: str = "", start: QueryDate = None, end: QueryDate = None,
+             limit: int = queries.PAGE_SIZE, offset: int = 0, format: str = "json"):
+    """One page of the register as JSON; `format=xlsx` or `format=pdf` gives the whole register as
+    a file, like the .xlsx and .pdf paths."""
+    if format in documents.FORMATS:
+        return _file(request, kind, format, division, start, end)
+    if format != "json":
+        # The role and scope are checked first, then every field error is reported at once.
+        try:
+            queries.parse(request.auth, action=Action.VIEW_REGISTERS, kind=kind, division=division, start=start, end=end)
+        except Invalid as e:
+            raise Invalid({**e.errors, "format": ["应为 json、xlsx 或 pdf / must be json, xlsx or pdf"]}) from None
+        raise Invalid({"format": ["应为 json、xlsx 或 pdf / must be json, xlsx or pdf"]})
+    req, count, rows = queries.view_register(request.auth, kind=kind, division=division, start=start, end=end, limit=limit, offset=offset)
+    return {
+        "kind": req.kind, "division": req.division.code, "division_name": req.division.name, "start": req.start, "end": req.end,
+        "title": req.heading, "count": count, "results": [queries.json_row(r) for r in rows],
+    }

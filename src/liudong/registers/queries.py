@@ -1,0 +1,297 @@
+"""R3: the inflow register (流入人口登记册) and the outflow register (流出人口登记簿) of a division
+for a period, as views of the residence history (never a stored copy).
+
+- inflow of D: residence periods in D's subtree, lived while floating (J2: residence side);
+- outflow of D: residence periods, lived while floating, of people whose hukou place (as recorded
+  with the period) is in D's subtree, wherever they lived (J2: hukou side).
+
+A period is listed when it began on or before the last day and had not ended before the first day
+(a departure on the first day is still listed), so that every arrival and departure dated inside
+the period appears in that period's register.
+
+Every read is scoped (invariant 2: D must lie in the actor's subtree, else "not found") and
+logged with the persons shown (invariant 3). Registers carry no phone numbers and no sensitive
+fields. The certificate-check columns of the inflow register (流入人口持验证登记册, C6) come later.
+"""
+import dataclasses
+import datetime
+import re
+
+from django.db.models import Q
+
+from liudong.accounts.choices import Action
+from liudong.accounts.services import record, require
+from liudong.divisions.models import Division, Level, parent_code
+from liudong.errors import Invalid, NotFound
+from liudong.people.choices import MoveReason, Sex
+from liudong.people.models import Residence
+from liudong.people.queries import in_range
+
+KINDS = ("inflow", "outflow")
+TITLES = {"inflow": "流入人口登记册", "outflow": "流出人口登记簿"}
+TITLES_EN = {"inflow": "inflow register", "outflow": "outflow register"}
+MAX_PERIOD_YEARS = 5
+PAGE_SIZE = 50
+MAX_LIMIT = 200
+
+
+@dataclasses.dataclass(frozen=True)
+class Column:
+    key: str      # key in the API's JSON rows
+    header: str   # printed header
+    width: float  # .xlsx column width (characters)
+    mm: float     # PDF column width; each register's columns fill the 277 mm of an A4 landscape page
+
+
+# R3: the printed columns, in order. `seq` is the row number within the register.
+COLUMNS = {
+    "inflow": [
+        Column("seq", "序号", 7, 9), Column("name", "姓名", 10, 16), Column("sex", "性别", 5, 8), Column("birth_date", "出生日期", 11, 17),
+        Column("id_number", "身份证号", 20, 30), Column("hukou_place", "户籍地", 28, 36), Column("address", "现居住地址", 28, 36),
+        Column("arrived_on", "流入日期", 11, 17), Column("left_on", "离开日期", 11, 17), Column("reason", "流动原因", 10, 15),
+        Column("housing", "出租房屋", 22, 29), Column("employer", "用工单位", 22, 29), Column("recorded_by", "登记单位", 14, 17),
+    ],
+    "outflow": [
+        Column("seq", "序号", 7, 9), Column("name", "姓名", 10, 16), Column("sex", "性别", 5, 8), Column("birth_date", "出生日期", 11, 17),
+        Column("id_number", "身份证号", 20, 30), Column("hukou_address", "户籍地址", 30, 65), Column("residence_place", "流入地", 34, 75),
+        Column("left_home_on", "外出日期", 11, 17), Column("left_on", "返回/离开日期", 13, 20), Column("reason", "流动原因", 10, 16),
+    ],
+}
+
+_SEX = {v: label.split(" ")[0] for v, label in Sex.choices}
+_REASON = {v: label.split(" ")[0] for v, label in MoveReason.choices}
+# Placeholder names in the official code list that add nothing to a full place name.
+_PLACEHOLDERS = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划", "省直辖县级行政单位"}
+
+
+@dataclasses.dataclass(frozen=True)
+class RegisterRequest:
+    kind: str
+    division: Division
+    start: datetime.date
+    end: datetime.date
+
+    @property
+    def title(self) -> str:
+        return TITLES[self.kind]
+
+    @property
+    def heading(self) -> str:
+        """E.g. "南头街道 流入人口登记册 2026-01-01 至 2026-11-28"."""
+        return f"{self.division.name} {self.title} {self.start.isoformat()} 至 {self.end.isoformat()}"
+
+    @property
+    def columns(self) -> list[Column]:
+        return COLUMNS[self.kind]
+
+    def params(self) -> dict:
+        return {"kind": self.kind, "division": self.division.code, "start": self.start.isoformat(), "end": self.end.isoformat()}
+
+
+def _as_date(value, field: str, errors: dict):
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value or "").strip()
+    if not text:
+        errors.setdefault(field, []).append("必填 / required")
+        return None
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        errors.setdefault(field, []).append(f"日期 {text[:20]} 不存在或格式不对（YYYY-MM-DD） / {text[:20]} is not a real date (YYYY-MM-DD)")
+        return None
+
+
+def _years_later(day: datetime.date, years: int) -> datetime.date | None:
+    if day.year + years > datetime.MAXYEAR:
+        return None  # no later date exists, so no period from here is too long
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def parse(actor, *, action: str, kind, division, start, end) -> RegisterRequest:
+    """Check the role, the input and the scope. Raises Denied (role), Invalid (field errors, all
+    at once) or NotFound (a division outside the actor's subtree, invariant 2)."""
+    require(actor, action)
+    errors: dict[str, list[str]] = {}
+    kind = str(kind or "").strip()
+    if kind not in KINDS:
+        errors["kind"] = [f"应为 {' 或 '.join(KINDS)} / must be {' or '.join(KINDS)}"]
+    code = str(division or "").strip() or actor.division_id
+    target = None
+    if not (len(code) == 12 and code.isdigit()):
+        errors["division"] = ["区划代码应为12位数字 / a division code has 12 digits"]
+    else:
+        target = Division.objects.filter(code=code).first()
+        if target is None:
+            errors["division"] = [f"区划代码 {code} 不存在 / no division has code {code}"]
+        elif not actor.in_scope(target.code):
+            raise NotFound("区划不存在或不在您的管辖范围内 / no such division in your scope")
+    start_d = _as_date(start, "start", errors)
+    end_d = _as_date(end, "end", errors)
+    if start_d and end_d:
+        if end_d < start_d:
+            errors.setdefault("end", []).append("结束日期早于开始日期 / the end is before the start")
+        elif (limit := _years_later(start_d, MAX_PERIOD_YEARS)) is not None and end_d >= limit:
+            errors.setdefault("end", []).append(f"期间最长 {MAX_PERIOD_YEARS} 年 / a period is at most {MAX_PERIOD_YEARS} years")
+    if errors:
+        raise Invalid(errors)
+    return RegisterRequest(kind=kind, division=target, start=start_d, end=end_d)
+
+
+# ------------------------------------------------------------------ rows
+
+_FIELDS = {
+    "inflow": ("id", "person_id", "person__name", "person__sex", "person__birth_date", "person__id_number", "person__document_number",
+               "hukou_division_code", "division_id", "address", "arrived_on", "left_on", "reason", "housing__address",
+               "employer__name", "recorded_by_division"),
+    "outflow": ("id", "person_id", "person__name", "person__sex", "person__birth_date", "person__id_number", "person__document_number",
+                "person__hukou_address", "hukou_division_code", "division_id", "arrived_on", "left_on", "reason"),
+}
+
+
+def residences(req: RegisterRequest):
+    """The residence periods of the register, ordered as printed (R3, J2)."""
+    code = req.division.code
+    qs = Residence.objects.filter(floating=True, arrived_on__lte=req.end).filter(Q(left_on__isnull=True) | Q(left_on__gte=req.start))
+    if req.kind == "inflow":
+        qs = qs.filter(in_range("division_id", code))
+    else:
+        qs = qs.filter(in_range("hukou_division_code", code))
+    return qs.order_by("arrived_on", "id")
+
+
+class DivisionNames:
+    """Names of divisions and their ancestors, loaded in one query per 500 codes (no N+1)."""
+
+    def __init__(self, codes):
+        wanted = set()
+        for code in codes:
+            while code and code not in wanted:
+                wanted.add(code)
+                code = parent_code(code) if len(code) == 12 and code.isdigit() else None
+        self.rows: dict[str, tuple[str, int]] = {}
+        wanted = sorted(wanted)
+        for i in range(0, len(wanted), 500):
+            for c, name, level in Division.objects.filter(code__in=wanted[i: i + 500]).values_list("code", "name", "level"):
+                self.rows[c] = (name, level)
+        self._full: dict[str, str] = {}
+
+    def name(self, code: str | None) -> str:
+        return self.rows.get(code or "", (code or "", 0))[0]
+
+    def full(self, code: str | None) -> str:
+        """Province, city, county, township, village names joined, e.g. 四川省巴中市通江县诺江镇诺江村."""
+        if not code:
+            return ""
+        if code not in self._full:
+            parts, c = [], code
+            while c:
+                name, level = self.rows.get(c, ("", 0))
+                if level >= Level.PROVINCE and name and name not in _PLACEHOLDERS:
+                    parts.append(name)
+                c = parent_code(c) if len(c) == 12 and c.isdigit() else None
+            self._full[code] = "".join(reversed(parts)) or code
+        return self._full[code]
+
+
+def _rows(req: RegisterRequest, values: list[dict], first_seq: int = 1) -> list[dict]:
+    codes = set()
+    for v in values:
+        codes.update((v["hukou_division_code"], v["division_id"], v.get("recorded_by_division")))
+    names = DivisionNames(c for c in codes if c)
+    out = []
+    for seq, v in enumerate(values, start=first_seq):
+        row = {
+            "seq": seq, "residence_id": v["id"], "person_id": v["person_id"], "name": v["person__name"], "sex": v["person__sex"],
+            "birth_date": v["person__birth_date"], "id_number": v["person__id_number"] or v["person__document_number"] or "",
+            "reason": v["reason"] or "", "left_on": v["left_on"],
+        }
+        if req.kind == "inflow":
+            row.update(
+                hukou_place=names.full(v["hukou_division_code"]), address=v["address"] or names.full(v["division_id"]),
+                arrived_on=v["arrived_on"], housing=v["housing__address"] or "", employer=v["employer__name"] or "",
+                recorded_by=names.name(v["recorded_by_division"]),
+            )
+        else:
+            row.update(
+                hukou_address=v["person__hukou_address"] or names.full(v["hukou_division_code"]),
+                residence_place=names.full(v["division_id"]), left_home_on=v["arrived_on"],
+            )
+        out.append(row)
+    return out
+
+
+def all_rows(req: RegisterRequest) -> list[dict]:
+    """Every row of the register: one joined query for the rows and one for division names."""
+    return _rows(req, list(residences(req).values(*_FIELDS[req.kind])))
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
+
+
+def clean(text: str) -> str:
+    """Control characters (as old imports may carry) print as nothing useful and break an .xlsx
+    or a PDF's text layer: each run becomes a space, or nothing at the ends."""
+    return _CONTROL.sub(" ", text).strip() if _CONTROL.search(text) else text
+
+
+def display(row: dict, key: str) -> str:
+    """A cell as printed: Chinese labels for codes, dates as YYYY-MM-DD, blanks for nothing."""
+    value = row.get(key)
+    if value is None:
+        return ""
+    if key == "sex":
+        return _SEX.get(value, value)
+    if key == "reason":
+        return _REASON.get(value, value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return clean(str(value))
+
+
+def display_rows(req: RegisterRequest, rows: list[dict]) -> list[list[str]]:
+    keys = [c.key for c in req.columns]
+    return [[display(r, k) for k in keys] for r in rows]
+
+
+def json_row(row: dict) -> dict:
+    return {k: (v.isoformat() if isinstance(v, datetime.date) else v) for k, v in row.items()}
+
+
+def person_ids(rows: list[dict]) -> list[int]:
+    """Distinct person ids in register order, for the audit of the read (invariant 3)."""
+    return list(dict.fromkeys(r["person_id"] for r in rows))
+
+
+def audit(actor, action: str, req: RegisterRequest, *, count: int, rows: list[dict], extra: dict | None = None):
+    """Invariant 3: a register is a read of many persons: who, when, which register, whom."""
+    fields = {**req.params(), "count": count, "person_ids": person_ids(rows), "columns": [c.key for c in req.columns], **(extra or {})}
+    return record(actor, action, object_type="register", object_id=f"{req.kind}:{req.division.code}", fields=fields)
+
+
+def view_register(actor, *, kind, division, start, end, limit: int = PAGE_SIZE, offset: int = 0, clamp: bool = False):
+    """One page of a register on screen or through the API. Returns (request, count, rows); the
+    page shown is logged as "register.view". With clamp, an offset past the end gives the last page."""
+    errors = {}
+    if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+        errors["limit"] = [f"每页1到{MAX_LIMIT}条 / 1 to {MAX_LIMIT} a page"]
+    if not isinstance(offset, int) or offset < 0:
+        errors["offset"] = ["不能为负 / cannot be negative"]
+    try:
+        req = parse(actor, action=Action.VIEW_REGISTERS, kind=kind, division=division, start=start, end=end)
+    except Invalid as e:
+        raise Invalid({**e.errors, **errors}) from None
+    if errors:
+        raise Invalid(errors)
+    qs = residences(req)
+    count = qs.count()
+    if clamp and count and offset >= count:
+        offset = (count - 1) // limit * limit
+    rows = _rows(req, list(qs.values(*_FIELDS[req.kind])[offset: offset + limit]), first_seq=offset + 1)
+    audit(actor, "register.view", req, count=count, rows=rows, extra={"offset": offset, "limit": limit})
+    return req, count, rows

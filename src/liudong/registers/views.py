@@ -1,0 +1,130 @@
+"""R3: the register page (form, paged table, links to the .xlsx and the PDF) and the files.
+
+Bad input shows field errors on the form (invariant 7), a division outside the actor's subtree
+answers 404 (invariant 2), a role without the right 403; every page shown and every file made is
+logged with the persons in it (invariant 3).
+"""
+import datetime
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from liudong.accounts.choices import Action
+from liudong.errors import Invalid, NotFound
+
+from . import documents, queries
+
+
+def _staff_view(action):
+    """Log-in required; the role must be allowed `action` (403); NotFound answers 404."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not request.user.can(action):
+                raise PermissionDenied("角色无权执行此操作 / your role may not do this")
+            try:
+                return view(request, *args, **kwargs)
+            except NotFound as e:
+                raise Http404(str(e)) from None
+
+        return wrapper
+
+    return decorate
+
+
+def _today() -> datetime.date:
+    # Invariant 4: the date is taken at the edge and passed in.
+    return timezone.localdate()
+
+
+def _form_values(request, kind=None) -> dict:
+    today = _today()
+    g = request.GET
+    return {
+        "kind": kind or (g.get("kind") or "inflow").strip(),
+        "division": (g.get("division") or "").strip() or request.user.division_id,
+        "start": (g.get("start") or "").strip() or today.replace(month=1, day=1).isoformat(),
+        "end": (g.get("end") or "").strip() or today.isoformat(),
+    }
+
+
+def _page_number(raw) -> int:
+    try:
+        return max(1, int(str(raw).strip()))
+    except (TypeError, ValueError):
+        return 1
+
+
+FORM_FIELDS = ("kind", "division", "start", "end")
+# Short cells that read badly when wrapped.
+NOWRAP = {"seq", "name", "sex", "birth_date", "id_number", "arrived_on", "left_on", "left_home_on", "reason"}
+
+
+def _cells(req, rows):
+    classes = ["nowrap" if c.key in NOWRAP else "" for c in req.columns]
+    return [list(zip(cells, classes)) for cells in queries.display_rows(req, rows)]
+
+
+def _render(request, ctx, status):
+    ctx["other_errors"] = [m for f, ms in ctx["errors"].items() if f not in FORM_FIELDS for m in ms]
+    return render(request, "registers/register.html", ctx, status=status)
+
+
+def _page(request, values: dict, *, errors=None, status=200):
+    """Render the page; with `show`, the register itself (one page of 50)."""
+    user = request.user
+    ctx = {
+        "values": values, "errors": errors or {}, "kinds": [(k, queries.TITLES[k]) for k in queries.KINDS],
+        "can_export": user.can(Action.EXPORT_REGISTERS), "shown": False,
+    }
+    if request.GET.get("show") and not errors:
+        number = _page_number(request.GET.get("page"))
+        try:
+            # A page past the end shows the last page (clamp), logged once.
+            req, count, rows = queries.view_register(user, **values, limit=queries.PAGE_SIZE, offset=(number - 1) * queries.PAGE_SIZE, clamp=True)
+        except Invalid as e:
+            ctx["errors"] = e.errors
+            return _render(request, ctx, 422)
+        pages = max(1, -(-count // queries.PAGE_SIZE))
+        number = (rows[0]["seq"] - 1) // queries.PAGE_SIZE + 1 if rows else 1
+        query = urlencode({k: v for k, v in req.params().items() if k != "kind"})
+        ctx.update(
+            shown=True, req=req, count=count, headers=[c.header for c in req.columns], table=_cells(req, rows),
+            number=number, pages=pages,
+            prev_url=f"?{urlencode({**req.params(), 'show': 1, 'page': number - 1})}" if number > 1 else "",
+            next_url=f"?{urlencode({**req.params(), 'show': 1, 'page': number + 1})}" if number < pages else "",
+            xlsx_url=f"{reverse('register_xlsx', args=[req.kind])}?{query}",
+            pdf_url=f"{reverse('register_pdf', args=[req.kind])}?{query}",
+        )
+    return _render(request, ctx, status)
+
+
+@require_GET
+@_staff_view(Action.VIEW_REGISTERS)
+def register_page(request):
+    return _page(request, _form_values(request))
+
+
+@require_GET
+@_staff_view(Action.EXPORT_REGISTERS)
+def register_file(request, kind: str, fmt: str):
+    """R3: print (PDF, shown inline) or export (.xlsx, downloaded); logged (invariant 3)."""
+    values = _form_values(request, kind=kind)
+    try:
+        _, data, content_type, disposition = documents.export(request.user, **values, fmt=fmt, generated_on=_today())
+    except Invalid as e:
+        return _page(request, values, errors=e.errors, status=422)
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = disposition
+    response["Cache-Control"] = "no-store"  # a register of persons is not kept in shared caches
+    return response

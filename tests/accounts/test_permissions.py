@@ -1,0 +1,154 @@
+"""J3: the role x action table, in the README and cell by cell at the service layer.
+
+Every (role, action) pair is checked: `staff.can(action)` equals PERMISSIONS, and a service that
+needs the action raises Denied exactly when the role lacks it. A role holding the action may still
+be refused for scope or input (Invalid, NotFound): that is not a permission failure. The view and
+API layers get their own matrices; here is the one door every write and read goes through."""
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from liudong.accounts.choices import PERMISSIONS, Action, Role, permission_table_markdown
+from liudong.errors import Denied, Invalid, NotFound
+from tests.conftest import NANTOU_V1, TODAY, TONGJIANG_V, make_id, password
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_readme_holds_exactly_the_permission_table():
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    table = permission_table_markdown()
+    assert table in readme, "README.md's permission table differs from `liudong permissions --markdown`: paste the command's output"
+    # ...and no stale extra rows: the table in the README ends where the generated one does.
+    lines = readme.splitlines()
+    start = lines.index(table.splitlines()[0])
+    following = lines[start + len(table.splitlines())] if start + len(table.splitlines()) < len(lines) else ""
+    assert not following.startswith("|"), f"README.md has an extra table row after the generated table: {following!r}"
+
+
+def test_permissions_command_prints_the_markdown_table(capsys):
+    call_command("permissions", "--markdown")
+    assert capsys.readouterr().out.strip() == permission_table_markdown()
+
+
+def test_permissions_command_plain_lists_every_role(capsys):
+    call_command("permissions")
+    out = capsys.readouterr().out
+    for role in Role:
+        assert role.value in out
+    assert "— (none / 无)" in out  # the query desk browses nothing (Q1-Q9 run through their own procedure)
+
+
+def test_every_role_and_action_is_in_the_table():
+    assert set(PERMISSIONS) == set(Role.values)
+    table = permission_table_markdown().splitlines()
+    assert len(table) == 2 + len(Action)
+    for line in table[2:]:
+        assert line.count("|") == len(Role) + 2
+
+
+def test_police_and_query_desk_never_see_sensitive_fields():
+    # Invariant 2: police at the query desk never see fertility, contraception, health.
+    assert Action.VIEW_SENSITIVE not in PERMISSIONS[Role.POLICE_OFFICER]
+    assert not PERMISSIONS[Role.QUERY_DESK]
+    assert not {Action.VIEW_PERSON, Action.VIEW_SENSITIVE} & (PERMISSIONS[Role.AUDITOR] | PERMISSIONS[Role.ADMIN])
+
+
+# --- the matrix at the service layer ------------------------------------------------------------
+
+def _person_data(n: int) -> dict:
+    return {"id_number": make_id("511921", "19900101", seq=100 + 2 * n), "name": "王芳", "hukou_division": TONGJIANG_V}
+
+
+def _call(action, staff, migrant, world, n):
+    """Call one service that needs `action`, as `staff`."""
+    from liudong.accounts import services as accounts
+    from liudong.divisions import services as divisions
+    from liudong.people import queries as people_q
+    from liudong.people import services as people
+
+    if action == Action.REGISTER_PERSON:
+        return people.register_person(actor=staff, data=_person_data(n), today=TODAY)
+    if action == Action.RECORD_RESIDENCE:
+        return people.record_arrival(actor=staff, person=migrant, data={"division": NANTOU_V1, "arrived_on": "2025-06-01"}, today=TODAY)
+    if action == Action.MANAGE_HOUSING:
+        return people.register_housing(actor=staff, data={"division": NANTOU_V1, "address": "红花园2栋", "owner_id": migrant.pk}, today=TODAY)
+    if action == Action.MANAGE_EMPLOYER:
+        return people.register_employer(actor=staff, data={"division": NANTOU_V1, "name": "南头电子厂"}, today=TODAY)
+    if action == Action.MANAGE_FAMILY:
+        relative, _ = people.register_person(actor=world["township_clerk"], data=_person_data(50 + n) | {"sex": "F"}, today=TODAY)
+        return people.link_family(actor=staff, person=migrant, relative_id=relative.pk, relation="spouse")
+    if action == Action.MANAGE_GRIDS:
+        return divisions.add_grid(actor=staff, village_code=NANTOU_V1, name=f"第{n}网格")
+    if action == Action.MANAGE_STAFF:
+        return accounts.add_staff(actor=staff, username=f"new{n}", role=Role.VILLAGE_COLLECTOR, division_code=NANTOU_V1, password=password())
+    if action == Action.MANAGE_DIVISIONS:
+        return divisions.load_divisions_csv(actor=staff, text="code,name\n440305001009,新社区\n", edition="test")
+    if action == Action.VIEW_PERSON:
+        return people_q.get_person(staff, migrant.pk)
+    if action == Action.VIEW_AUDIT:
+        return list(accounts.audit_events(staff))
+    if action == Action.PURGE_AUDIT:
+        return accounts.purge_audit(actor=staff, on=timezone.localdate(), for_real=False)
+    if action == Action.VIEW_DASHBOARD:
+        return people_q.dashboard_division(staff)
+    if action == Action.VIEW_REGISTERS:
+        from liudong.registers import queries as registers_q
+
+        return registers_q.view_register(staff, kind="inflow", division="", start="2025-01-01", end="2025-12-31")
+    if action == Action.EXPORT_REGISTERS:
+        from liudong.registers import documents
+
+        return documents.export(staff, kind="inflow", division="", start="2025-01-01", end="2025-12-31", fmt="xlsx", generated_on=TODAY)
+    raise AssertionError(f"no representative service for {action}")
+
+
+# Every action's check lives in a service or query function; VIEW_SENSITIVE is checked below
+# (an omission of fields, not a refusal).
+SERVICE_ACTIONS = [a for a in Action.values if a != Action.VIEW_SENSITIVE]
+
+
+@pytest.mark.parametrize("role", Role.values)
+@pytest.mark.parametrize("action", Action.values)
+def test_can_matches_the_table(world, role, action):
+    assert world[role].can(action) is (action in PERMISSIONS[role])
+
+
+@pytest.mark.parametrize("role", Role.values)
+@pytest.mark.parametrize("action", SERVICE_ACTIONS)
+def test_service_refuses_exactly_without_the_action(world, migrant, role, action):
+    staff = world[role]
+    allowed = action in PERMISSIONS[role]
+    n = Role.values.index(role)
+    if allowed:
+        try:
+            _call(action, staff, migrant, world, n)
+        except Denied as e:  # pragma: no cover - the failure message is the point
+            pytest.fail(f"{role} holds {action} but the service refused: {e}")
+        except (Invalid, NotFound):
+            pass  # scope or input, not permission
+        except Exception as e:  # pragma: no cover
+            pytest.fail(f"{role} / {action}: {type(e).__name__}: {e}")
+    else:
+        with pytest.raises(Denied):
+            _call(action, staff, migrant, world, n)
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_family_is_shown_exactly_with_view_sensitive(world, migrant, role):
+    """Invariant 2: sensitive fields are left out (not refused) for roles without VIEW_SENSITIVE."""
+    from liudong.people import queries, services
+
+    relative, _ = services.register_person(actor=world["township_clerk"], data=_person_data(99), today=TODAY)
+    services.link_family(actor=world["township_clerk"], person=migrant, relative_id=relative.pk, relation="spouse")
+    shown = queries.family_of(world[role], migrant)
+    assert bool(shown) is (Action.VIEW_SENSITIVE in PERMISSIONS[role])
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_a_disabled_account_can_do_nothing(world, role):
+    staff = world[role]
+    staff.is_active = False
+    assert not any(staff.can(a) for a in Action.values)
