@@ -20,6 +20,7 @@ system-deps:
 
 migrate: install
 	$(BIN)/liudong migrate --no-input -v0
+	$(BIN)/liudong collectstatic --no-input -v0
 
 demo: migrate
 	$(BIN)/liudong demo --if-empty
@@ -32,6 +33,7 @@ test: system-deps install
 	LIUDONG_ENV=test $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install
+	$(BIN)/python bench/divisions.py
 	$(BIN)/python bench/registry.py
 
 messages: install
