@@ -150,3 +150,20 @@ def test_spreadsheet_numbers_are_read_as_codes(clerk):
     data["division"] = int(data["division"])
     import_people(actor=clerk, rows=[data], today=TODAY)
     assert Person.objects.get().hukou_division_id == TONGJIANG_V
+
+
+def test_rows_that_are_not_records_or_hold_lists_are_reported(clerk):
+    bad = row(**arrival())
+    bad["division"] = [NANTOU_V1]
+    with pytest.raises(Invalid) as e:
+        import_people(actor=clerk, rows=[row(seq=101), "not a row", bad], today=TODAY, good_rows_only=False)
+    text = "\n".join(e.value.errors["rows"])
+    assert "第2行 整行" in text and "第3行 居住地" in text
+
+
+def test_ids_reserved_by_an_import_do_not_clash_with_later_registrations(clerk):
+    result = import_people(actor=clerk, rows=[row(seq=101, **arrival()), row(seq=103, **arrival())], today=TODAY)
+    later, created = services.register_person(actor=clerk, data=row(seq=105, hukou=NANTOU_V2, area="440305"), today=TODAY)
+    assert created and later.pk > result["last_id"]
+    again = import_people(actor=clerk, rows=[row(seq=107, **arrival())], today=TODAY)
+    assert again["first_id"] > later.pk

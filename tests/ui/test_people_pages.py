@@ -17,6 +17,7 @@ def test_bad_check_digit_shows_the_field_error_keeps_input_and_writes_nothing(cl
     assert response.status_code == 200
     assert "身份证号校验码错误" in html            # the service's message, in Chinese
     assert "the ID number's check digit" not in html  # ... and only in the user's language
+    assert "性别应为" not in html  # no follow-on error for the sex the number would have given
     assert f'value="{bad}"' in html and 'value="李娜"' in html  # input kept
     assert 'aria-invalid="true"' in html
     assert Person.objects.count() == 0

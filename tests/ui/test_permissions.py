@@ -69,6 +69,7 @@ def test_nav_shows_only_permitted_links(client, world):
     client.force_login(world["city_officer"])
     html = client.get("/").content.decode()
     assert reverse("person_search") not in html and reverse("audit") not in html
+    assert reverse("registers") in html  # R3: city officers see the registers
     client.force_login(world["township_clerk"])
     html = client.get("/").content.decode()
     assert reverse("person_register") in html and reverse("audit") not in html

@@ -44,6 +44,8 @@ def test_paging_keeps_the_query(client, clerk):
     assert "name=%E7%8E%8B%E8%8A%B3" in first.content.decode() and "page=2" in first.content.decode()
     second = client.get(reverse("person_search"), {"name": "王芳", "match": "exact", "page": "2"})
     assert len(second.context["rows"]) == 3
+    beyond = client.get(reverse("person_search"), {"name": "王芳", "match": "exact", "page": "999"})
+    assert beyond.context["rows"] == [] and "回到第一页" in beyond.content.decode()
 
 
 def test_bad_criteria_show_errors_not_500(client, clerk):

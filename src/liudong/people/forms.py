@@ -59,6 +59,13 @@ class PersonForm(ServiceForm):
     def clean_hukou_division(self):
         return normalise_code(self.cleaned_data.get("hukou_division"))
 
+    def add_invalid(self, exc):
+        # With a resident ID the sex is read from the number: while the number is wrong, a
+        # "sex must be M or F" for the empty select is noise, not help.
+        if "id_number" in exc.errors and not self.cleaned_data.get("sex") and self.cleaned_data.get("document_type") == "resident_id":
+            exc = type(exc)({k: v for k, v in exc.errors.items() if k != "sex"})
+        super().add_invalid(exc)
+
     def clean_id_number(self):
         return (self.cleaned_data.get("id_number") or "").strip().upper()
 
@@ -83,7 +90,7 @@ class PersonEditForm(ServiceForm):
 class ResidenceForm(ServiceForm):
     """R2: an arrival or a move (people.services.record_arrival / record_move)."""
 
-    required = ("arrived_on",)
+    required = ("division", "arrived_on")
     division = forms.ChoiceField(label=_("Place of residence"), required=False)
     division_other = text(_("or another division code"), 12, help_text=_("for a place outside your area, e.g. where an outflow person went"))
     address = text(_("Address"), 200)
@@ -134,7 +141,7 @@ class SearchForm(ServiceForm):
 
     FLOW_CHOICES = [("all", _("All in my area")), ("inflow", _("Inflow (living here)")), ("outflow", _("Outflow (hukou here, away)")), ("both", _("Inflow or outflow"))]
     MATCH_CHOICES = [("exact", _("Exact")), ("same_char", _("Same characters (同字)")), ("same_sound", _("Same sound (同音)"))]
-    ORDER_CHOICES = [("name", _("Name")), ("-name", _("Name, descending")), ("birth_date", _("Birth date")), ("-birth_date", _("Birth date, descending"))]
+    ORDER_CHOICES = [("name", _("Name")), ("-name", _("Name, descending")), ("birth_date", _("Birth date")), ("-birth_date", _("Birth date, descending")), ("-id", _("Latest registered first"))]
 
     name = text(_("Name"), 50)
     match = forms.ChoiceField(label=_("Name match"), required=False, choices=MATCH_CHOICES)

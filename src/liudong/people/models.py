@@ -56,7 +56,8 @@ class Person(models.Model):
             models.Index(fields=["hukou_division", "floating", "birth_date"], name="person_hukou_floating_birth"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["document_type", "document_number"], condition=~models.Q(document_number=""), name="person_unique_document"),
+            # Every person has a document number (a resident ID number is its own): one record per document (R8).
+            models.UniqueConstraint(fields=["document_type", "document_number"], name="person_unique_document"),
         ]
 
     def __str__(self):

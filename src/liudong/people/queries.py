@@ -10,6 +10,7 @@ from liudong.accounts.services import record, require
 from liudong.divisions.models import Division, code_range
 from liudong.errors import Invalid, NotFound
 
+from .choices import DocumentType
 from .models import Employer, FamilyLink, Person, PersonNameKey, RentalHousing, Residence
 from .pinyin import name_keys
 from .services import NAME_RE
@@ -88,6 +89,7 @@ def same_char_pattern(name: str) -> str:
     return "^" + "".join(parts)
 
 
+OTHER_DOCUMENTS = [t for t in DocumentType.values if t != DocumentType.RESIDENT_ID]
 MATCHES = ("exact", "same_char", "same_sound")
 FLOWS = ("inflow", "outflow", "both", "all")
 ORDERS = {"name": ("name_key", "id"), "-name": ("-name_key", "-id"), "birth_date": ("birth_date", "id"), "-birth_date": ("-birth_date", "-id"), "id": ("id",), "-id": ("-id",)}
@@ -165,7 +167,13 @@ def search_persons(actor, *, name="", match="same_sound", id_number="", sex="", 
             qs = qs.filter(Q(lived) | home)
         qs = qs.filter(birth_date__lte=on)
     if id_number:
-        qs = qs.filter(Q(id_number=id_number.strip().upper()) | Q(document_number=id_number.strip()))
+        # Two index lookups, never an OR that makes the planner scan the scope: an 18-character
+        # value is a resident ID number, anything else another document's number.
+        value = id_number.strip().upper()
+        if len(value) == 18 and value[:17].isdigit():
+            qs = qs.filter(id_number=value)
+        else:
+            qs = qs.filter(document_type__in=OTHER_DOCUMENTS, document_number=id_number.strip())
     name = (name or "").strip()
     if name:
         if match == "exact":
