@@ -389,8 +389,9 @@ def home_counts(actor, *, today: datetime.date, division: str | None = None) -> 
 
 
 def follow_up_todo(actor, *, today: datetime.date, division: str | None = None, limit: int = 50):
-    """R2 follow-up: per division of residence in the subtree, the open residence records with no
-    event (move, departure, return) for longer than policy follow_up_days. Returns (days, rows)."""
+    """R2 follow-up: per division of residence in the subtree, the open records of migrants
+    (floating residences; people at home need no visit) with no event (move, departure, return)
+    for longer than policy follow_up_days. Returns (days, rows)."""
     from django.db.models import Count, Min
 
     code = dashboard_division(actor, division).code
@@ -399,7 +400,7 @@ def follow_up_todo(actor, *, today: datetime.date, division: str | None = None, 
         return None, []
     cutoff = today - datetime.timedelta(days=days)
     groups = list(
-        Residence.objects.filter(in_range("division_id", code), arrived_on__lte=cutoff, left_on__isnull=True)
+        Residence.objects.filter(in_range("division_id", code), arrived_on__lte=cutoff, left_on__isnull=True, floating=True)
         .values("division_id").annotate(n=Count("id"), oldest=Min("arrived_on")).order_by("-n", "division_id")[:limit]
     )
     names = dict(Division.objects.filter(code__in=[g["division_id"] for g in groups]).values_list("code", "name"))
