@@ -20,7 +20,6 @@ the township home page "/" for a township clerk.
 Each figure is printed as a machine-readable line `BENCH name value` plus human text.
 """
 import argparse
-import datetime
 import os
 import random
 import shutil

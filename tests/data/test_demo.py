@@ -88,3 +88,13 @@ def test_demo_refuses_a_database_with_people_unless_if_empty(clerk):
     assert "demo data not built" in out.getvalue()
     with pytest.raises(CommandError):
         call_command("demo", people=500, stdout=io.StringIO())
+
+
+def test_second_make_run_still_prints_where_to_log_in(db):
+    """`make run` on a database that has the demo already builds nothing but prints the logins."""
+    call_command("demo", people=500, seed=7, today=TODAY.isoformat(), stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("demo", "--if-empty", stdout=out)
+    text = out.getvalue()
+    assert "demo data not built" in text
+    assert "nantou_clerk" in text and "auditor" in text and "Liudong-demo-2026" in text

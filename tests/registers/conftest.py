@@ -15,7 +15,7 @@ HENAN_ZHONGYUAN = "410102000000"  # 郑州市中原区, a county-level hukou pla
 def fixed_today(monkeypatch):
     """Invariant 4: the web and API edges date their acts; tests fix the date."""
     monkeypatch.setattr("liudong.registers.api._today", lambda: TODAY)
-    monkeypatch.setattr("liudong.registers.views._today", lambda: TODAY)
+    monkeypatch.setattr("liudong.registers.views.today", lambda: TODAY)
 
 
 def _person(clerk, name, id_number, hukou, **extra):

@@ -121,6 +121,18 @@ def years_before(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year - years, day=28)
 
 
+# The demo's named accounts, one for every role (J3); printed by `liudong demo`.
+MAIN_ACCOUNTS = [
+    ("nantou_collector", Role.VILLAGE_COLLECTOR, "440305001001"), ("nantou_cadre", Role.VILLAGE_CADRE, "440305001001"),
+    ("nantou_clerk", Role.TOWNSHIP_CLERK, "440305001000"), ("nantou_head", Role.TOWNSHIP_HEAD, "440305001000"),
+    ("nanshan_officer", Role.COUNTY_OFFICER, NANSHAN), ("shenzhen_officer", Role.CITY_OFFICER, SHENZHEN),
+    ("guangdong_officer", Role.PROVINCE_OFFICER, GUANGDONG), ("nation_officer", Role.NATION_OFFICER, NATION),
+    ("nantou_police", Role.POLICE_OFFICER, "440305001000"), ("nanshan_desk", Role.QUERY_DESK, NANSHAN),
+    ("nanshan_auditor", Role.AUDITOR, NANSHAN), ("nanshan_admin", Role.ADMIN, NANSHAN),
+    ("nuojiang_clerk", Role.TOWNSHIP_CLERK, NUOJIANG),
+]
+
+
 class DemoWorld:
     """Build the demo world in steps (bench/registry.py times the population step on its own)."""
 
@@ -170,15 +182,7 @@ class DemoWorld:
 
     def setup_staff(self):
         """One account for every role (J3), a collector for each community, grids in every community."""
-        main = [
-            ("nantou_collector", Role.VILLAGE_COLLECTOR, "440305001001"), ("nantou_cadre", Role.VILLAGE_CADRE, "440305001001"),
-            ("nantou_clerk", Role.TOWNSHIP_CLERK, "440305001000"), ("nantou_head", Role.TOWNSHIP_HEAD, "440305001000"),
-            ("nanshan_officer", Role.COUNTY_OFFICER, NANSHAN), ("shenzhen_officer", Role.CITY_OFFICER, SHENZHEN),
-            ("guangdong_officer", Role.PROVINCE_OFFICER, GUANGDONG), ("nation_officer", Role.NATION_OFFICER, NATION),
-            ("nantou_police", Role.POLICE_OFFICER, "440305001000"), ("nanshan_desk", Role.QUERY_DESK, NANSHAN),
-            ("nanshan_auditor", Role.AUDITOR, NANSHAN), ("nanshan_admin", Role.ADMIN, NANSHAN),
-            ("nuojiang_clerk", Role.TOWNSHIP_CLERK, NUOJIANG),
-        ]
+        main = MAIN_ACCOUNTS
         names = dict(Division.objects.filter(code__in=[c for _, _, c in main]).values_list("code", "name"))
         for username, role, code in main:
             self.staff[username] = add_staff(actor=None, username=username, role=role, division_code=code, password=DEMO_PASSWORD)

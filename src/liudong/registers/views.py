@@ -4,57 +4,28 @@ Bad input shows field errors on the form (invariant 7), a division outside the a
 answers 404 (invariant 2), a role without the right 403; every page shown and every file made is
 logged with the persons in it (invariant 3).
 """
-import datetime
-from functools import wraps
 from urllib.parse import urlencode
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from liudong.accounts.choices import Action
-from liudong.errors import Invalid, NotFound
+from liudong.accounts.views_support import staff_view, today
+from liudong.errors import Invalid
 
 from . import documents, queries
 
 
-def _staff_view(action):
-    """Log-in required; the role must be allowed `action` (403); NotFound answers 404."""
-
-    def decorate(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not request.user.can(action):
-                raise PermissionDenied("角色无权执行此操作 / your role may not do this")
-            try:
-                return view(request, *args, **kwargs)
-            except NotFound as e:
-                raise Http404(str(e)) from None
-
-        return wrapper
-
-    return decorate
-
-
-def _today() -> datetime.date:
-    # Invariant 4: the date is taken at the edge and passed in.
-    return timezone.localdate()
-
-
 def _form_values(request, kind=None) -> dict:
-    today = _today()
+    on = today()
     g = request.GET
     return {
         "kind": kind or (g.get("kind") or "inflow").strip(),
         "division": (g.get("division") or "").strip() or request.user.division_id,
-        "start": (g.get("start") or "").strip() or today.replace(month=1, day=1).isoformat(),
-        "end": (g.get("end") or "").strip() or today.isoformat(),
+        "start": (g.get("start") or "").strip() or on.replace(month=1, day=1).isoformat(),
+        "end": (g.get("end") or "").strip() or on.isoformat(),
     }
 
 
@@ -110,18 +81,18 @@ def _page(request, values: dict, *, errors=None, status=200):
 
 
 @require_GET
-@_staff_view(Action.VIEW_REGISTERS)
+@staff_view(Action.VIEW_REGISTERS)
 def register_page(request):
     return _page(request, _form_values(request))
 
 
 @require_GET
-@_staff_view(Action.EXPORT_REGISTERS)
+@staff_view(Action.EXPORT_REGISTERS)
 def register_file(request, kind: str, fmt: str):
     """R3: print (PDF, shown inline) or export (.xlsx, downloaded); logged (invariant 3)."""
     values = _form_values(request, kind=kind)
     try:
-        _, data, content_type, disposition = documents.export(request.user, **values, fmt=fmt, generated_on=_today())
+        _, data, content_type, disposition = documents.export(request.user, **values, fmt=fmt, generated_on=today())
     except Invalid as e:
         return _page(request, values, errors=e.errors, status=422)
     response = HttpResponse(data, content_type=content_type)

@@ -5,7 +5,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from liudong.people.demo_data import DEMO_PASSWORD, DemoWorld
+from liudong.accounts.models import Staff
+from liudong.people.demo_data import DEMO_PASSWORD, MAIN_ACCOUNTS, DemoWorld
 from liudong.people.models import Person
 
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         if Person.objects.exists():
             if if_empty:
                 self.stdout.write("数据库已有人员，未生成演示数据 / the database has people already: demo data not built")
+                self._print_logins([(s.username, s.role, s.division_id, s.division.name) for s in Staff.objects.filter(username__in=[u for u, _, _ in MAIN_ACCOUNTS]).select_related("division").order_by("id")])
                 return
             raise CommandError("数据库已有人员；请用空数据库或 --if-empty / the database has people already: use an empty database or --if-empty")
         if people < 100 or people > 5_000_000:
@@ -45,9 +47,14 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"演示数据已生成 / demo world built in {elapsed:.1f} s (seed {seed}, {day})"))
         for what, n in counts.items():
             self.stdout.write(f"  {what}: {n}")
+        self._print_logins(world.logins)
+
+    def _print_logins(self, logins):
+        if not logins:
+            return
         self.stdout.write("")
         self.stdout.write(f"登录账号 / logins (password for all: {DEMO_PASSWORD})")
         self.stdout.write(f"  {'username':<20} {'role':<18} division")
-        for username, role, code, name in world.logins:
+        for username, role, code, name in logins:
             self.stdout.write(f"  {username:<20} {role:<18} {code} {name}")
         self.stdout.write("  collector_<community code> (village_collector) for every other community of 南山区")
