@@ -116,3 +116,17 @@ def test_disable_through_the_service_is_scoped(world):
     with pytest.raises(Invalid):
         services.disable_staff(actor=world["admin"], username="admin")
     assert services.disable_staff(actor=world["admin"], username="village_cadre").is_active is False
+
+
+def test_a_username_with_spaces_or_markup_is_refused(db):
+    import pytest
+
+    from liudong.accounts.models import Staff
+    from liudong.accounts.services import add_staff
+    from liudong.errors import Invalid
+
+    for bad in ("li na", "<b>x</b>", "张三"):
+        with pytest.raises(Invalid) as e:
+            add_staff(actor=None, username=bad, role="auditor", division_code="440305000000", password="Liudong-test-pw-2026")
+        assert "username" in e.value.errors
+    assert not Staff.objects.exists()

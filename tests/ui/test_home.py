@@ -74,3 +74,19 @@ def test_home_page_query_count_is_bounded(client, world, migrant, django_assert_
 
 def test_make_id_is_valid():
     assert len(make_id("440305", "19900101")) == 18
+
+
+def test_births_this_year_among_the_inflow_population(client, world, monkeypatch):
+    """T2: births in the year, counted where the newborn lives as a migrant."""
+    from tests.conftest import TODAY
+
+    monkeypatch.setattr("liudong.people.views.today", lambda: TODAY)
+    nantou = world["township_clerk"]
+    baby = register(nantou, "李小花", area="511921", birth=TODAY.strftime("%Y%m%d"), seq=30, hukou=TONGJIANG_V)
+    older = register(nantou, "李大花", area="511921", birth=f"{TODAY.year - 1}0601", seq=32, hukou=TONGJIANG_V)
+    for person in (baby, older):
+        services.record_arrival(actor=nantou, person=person, data={"division": NANTOU_V1, "arrived_on": TODAY.isoformat()}, today=TODAY)
+    client.force_login(nantou)
+    response = client.get("/")
+    assert response.context["counts"]["births_this_year"] == 1
+    assert "本年出生" in response.content.decode()

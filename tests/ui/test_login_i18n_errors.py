@@ -71,3 +71,14 @@ def test_missing_csrf_token_gets_the_expired_form_page(world):
     strict.force_login(world["township_clerk"])
     response = strict.post(reverse("person_register"), {"name": "李娜"})
     assert response.status_code == 403 and "表单已失效" in response.content.decode()
+
+
+def test_chinese_first_whatever_the_browser_says(client):
+    """zh-hans is the default even for an English browser; the language switch changes it."""
+    from django.conf import settings
+
+    page = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "登录" in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/login/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert "Log in" in page or "Sign in" in page

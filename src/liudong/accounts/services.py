@@ -1,5 +1,6 @@
 """Staff accounts, log-in with lock-out, API tokens and the audit log (invariants 1 and 3)."""
 import datetime
+import re
 import secrets
 
 from django.conf import settings
@@ -18,6 +19,10 @@ from .models import ApiToken, AuditEvent, LoginFailure, Staff
 
 # Roles that may enter the Django admin at all (django-admin/); accounts/admin.py decides the rest.
 ADMIN_SITE_ROLES = (Role.ADMIN, Role.AUDITOR)
+
+
+# Django's own username rule (letters, digits, @.+-_), ASCII only so that names are typed easily.
+USERNAME_RE = re.compile(r"^[\w.@+-]+\Z", re.ASCII)
 
 
 def record(actor, action: str, *, obj=None, object_type: str = "", object_id="", person_id=None, fields=None, reason: str = "", at=None) -> AuditEvent:
@@ -78,6 +83,8 @@ def add_staff(*, actor, username: str, role: str, division_code: str, password: 
     username = (username or "").strip()
     if not username or len(username) > 150:
         errors["username"] = ["用户名必填，最多150字符 / a username is required, at most 150 characters"]
+    elif not USERNAME_RE.match(username):
+        errors["username"] = ["用户名只能包含字母、数字和 @ . + - _ / a username has letters, digits and @ . + - _ only"]
     elif Staff.objects.filter(username=username).exists():
         errors["username"] = [f"用户名 {username} 已存在 / username {username} is taken"]
     if role not in Role.values:

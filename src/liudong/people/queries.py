@@ -336,7 +336,8 @@ def home_counts(actor, *, today: datetime.date, division: str | None = None) -> 
     # Residence side, one scan: inflow per child division and, T2, the inflow married women of
     # childbearing age by origin (hukou in this province or another).
     age_min, age_max = _policy("childbearing_age_min", code, today), _policy("childbearing_age_max", code, today)
-    aggregates = {"n": Count("pk")}
+    # T2: births in the year among the inflow population, counted in the same scan.
+    aggregates = {"n": Count("pk"), "births": Count("pk", filter=Q(birth_date__gte=today.replace(month=1, day=1), birth_date__lte=today))}
     if age_min is not None and age_max is not None:
         low, high = age_bounds(today, age_min, age_max)
         women = Q(sex=Sex.FEMALE, marital_status__in=MARRIED, birth_date__gte=low, birth_date__lte=high)
@@ -357,6 +358,7 @@ def home_counts(actor, *, today: datetime.date, division: str | None = None) -> 
         "outflow": sum(outflow_rows.values()),
         "housing": RentalHousing.objects.filter(in_range("division_id", code), closed_on__isnull=True).count(),
         "employers": Employer.objects.filter(in_range("division_id", code), closed_on__isnull=True).count(),
+        "births_this_year": sum(r["births"] for r in inflow_rows),
         "women_same_province": None, "women_other_province": None,
     }
     if "women" in aggregates:
