@@ -68,3 +68,20 @@ def check_phone(raw: str) -> str:
 
 
 DIVISION_CODE_RE = re.compile(r"^\d{12}$", re.ASCII)
+
+
+MAX_ROW_ID = 2**63 - 1
+
+
+def row_id(value) -> int | None:
+    """A database row id from a path, a form or JSON; anything else (text, 0, a number too big
+    for the column) is None, so that callers answer "not found" instead of overflowing."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() and len(value.strip()) <= 19:
+        number = int(value.strip())
+    else:
+        return None
+    return number if 0 < number <= MAX_ROW_ID else None

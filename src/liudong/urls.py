@@ -1,7 +1,23 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from liudong.api import api
+
+
+class RowId:
+    """`<id:pk>` in every app: a row id of at most 18 digits; a longer number is a 404, never a
+    database overflow."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return str(value)
+
+
+register_converter(RowId, "id")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

@@ -88,3 +88,18 @@ def create_grid(request, payload: GridIn):
     """A grid inside a village of your area, with its collector."""
     g = services.add_grid(actor=request.auth, village_code=payload.village, name=payload.name, collector_id=payload.collector_id)
     return Status(201, _grid_out(Grid.objects.select_related("village", "collector").get(pk=g.pk)))
+
+
+class GridPatch(Schema):
+    name: str | None = Field(None, description="网格名称 / grid name", json_schema_extra={"maxLength": 100})
+    collector_id: int | None = Field(None, description="负责的村信息员；null 为无负责人 / id of the responsible staff member; null for none")
+
+
+@router.patch("/grids/{grid_id}", response={200: GridOut, **ERRORS})
+def update_grid(request, grid_id: int, payload: GridPatch):
+    """Rename a grid of your area or change its collector; only the fields sent change."""
+    sent = payload.model_dump(exclude_unset=True)
+    name = sent["name"] if sent.get("name") is not None else ("" if "name" in sent else None)
+    collector = (sent["collector_id"] or "") if "collector_id" in sent else None
+    g = services.update_grid(actor=request.auth, grid_id=grid_id, name=name, collector_id=collector)
+    return _grid_out(Grid.objects.select_related("village", "collector").get(pk=g.pk))

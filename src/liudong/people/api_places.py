@@ -138,6 +138,34 @@ def get_housing(request, housing_id: int, params: Query[OnQuery]):
     return {**housing_out(h), "tenants": _people_at(tenants)}
 
 
+class HousingPatch(Schema):
+    address: str | None = Text("地址 / address", 200)
+    owner_id: int | None = Field(None, description="房主（已登记人员）的编号 / id of the owner, a registered person")
+    use: str | None = Text("用途 / use", enum=["residential", "shop", "factory", "dormitory", "mixed", "other"])
+    business_category: str | None = Text("经营类别 / business category", 100)
+    rooms: int | None = Field(None, description="间数 / rooms", json_schema_extra={"minimum": 1, "maximum": 10000})
+
+
+class CloseIn(Schema):
+    closed_on: str = DateText("停租/注销日期：不早于登记日期，不晚于今天 / date closed: not before the date registered, not in the future", required=True)
+
+
+@router.patch("/housing/{housing_id}", response={200: HousingOut, **ERRORS})
+def update_housing(request, housing_id: int, payload: HousingPatch):
+    """R4: correct the address, owner, use, business category or rooms; only the fields sent change
+    and the old and new values go to the audit log."""
+    h = services.update_housing(actor=request.auth, housing_id=housing_id, data=payload.model_dump(exclude_unset=True), today=people_api.today())
+    return housing_out(RentalHousing.objects.select_related("division", "owner").get(pk=h.pk))
+
+
+@router.post("/housing/{housing_id}/close", response={200: HousingOut, **ERRORS})
+def close_housing(request, housing_id: int, payload: CloseIn):
+    """R4: the home is no longer let (停租); it takes no new tenants. Refused while anyone lives
+    there after that date: record their departure or move first."""
+    h = services.close_housing(actor=request.auth, housing_id=housing_id, closed_on=payload.closed_on, today=people_api.today())
+    return housing_out(RentalHousing.objects.select_related("division", "owner").get(pk=h.pk))
+
+
 # ---------------------------------------------------------------- employers
 
 class EmployerIn(Schema):
@@ -201,3 +229,25 @@ def get_employer(request, employer_id: int, params: Query[OnQuery]):
     """An employer with the people working there (today, or on `on`)."""
     e, employees = queries.get_employer(request.auth, employer_id, today=_on(params.on, people_api.today()))
     return {**employer_out(e), "employees": _people_at(employees)}
+
+
+class EmployerPatch(Schema):
+    name: str | None = Text("单位名称 / name", 200)
+    credit_code: str | None = Text("统一社会信用代码（GB 32100），空或 null 为删除 / unified social credit code; empty or null removes it", 18, example="91440300MA5DC0XX0H")
+    address: str | None = Text("地址 / address", 200)
+    contact_name: str | None = Text("联系人 / contact", 50)
+    contact_phone: str | None = Text("联系电话 / phone", 20)
+
+
+@router.patch("/employers/{employer_id}", response={200: EmployerOut, **ERRORS})
+def update_employer(request, employer_id: int, payload: EmployerPatch):
+    """R4: correct the name, credit code (checked again), address or contact; only the fields sent change."""
+    e = services.update_employer(actor=request.auth, employer_id=employer_id, data=payload.model_dump(exclude_unset=True), today=people_api.today())
+    return employer_out(Employer.objects.select_related("division").get(pk=e.pk))
+
+
+@router.post("/employers/{employer_id}/close", response={200: EmployerOut, **ERRORS})
+def close_employer(request, employer_id: int, payload: CloseIn):
+    """R4: the employer is deregistered (注销) and takes no new employees."""
+    e = services.close_employer(actor=request.auth, employer_id=employer_id, closed_on=payload.closed_on, today=people_api.today())
+    return employer_out(Employer.objects.select_related("division").get(pk=e.pk))

@@ -200,3 +200,38 @@ class EmployerForm(ServiceForm):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["division"].choices = division_choices(actor, min_level=3)
+
+
+class HousingEditForm(ServiceForm):
+    """R4: correct a rental home (people.services.update_housing); a new owner by ID number."""
+
+    required = ("address", "use", "rooms")
+    aliases = {"owner_id": "owner_id_number"}
+    address = text(_("Address"), 200)
+    owner_id_number = text(_("Owner's ID number"), 18, help_text=_("a new owner must be registered first; leave blank to keep the owner"))
+    use = choice(_("Use"), HousingUse.choices, blank=False)
+    business_category = text(_("Business category"), 100)
+    rooms = forms.IntegerField(label=_("Rooms"), required=False, min_value=1, max_value=10000)
+
+
+class EmployerEditForm(ServiceForm):
+    """R4: correct an employer (people.services.update_employer); an empty credit code removes it."""
+
+    required = ("name",)
+    name = text(_("Employer name"), 200)
+    credit_code = text(_("Unified social credit code"), 18)
+    address = text(_("Address"), 200)
+    contact_name = text(_("Contact person"), 50)
+    contact_phone = text(_("Contact phone"), 20)
+
+
+class CloseForm(ServiceForm):
+    """R4: close a rental home (停租) or an employer (注销) from a date (services_places)."""
+
+    required = ("closed_on",)
+    closed_on = date_field(_("Date"))
+
+    def __init__(self, *args, label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["closed_on"].label = label

@@ -1,4 +1,5 @@
-"""Every change to people, residences, families, housing and employers (invariant 1).
+"""Every change to people, residences and families (invariant 1); housing and employers are in
+services_places, re-exported here.
 
 Each function takes the acting staff member (keyword `actor`) and the date of the act or `today`
 explicitly (invariant 4), checks role and scope, validates, writes in one transaction and
@@ -13,14 +14,22 @@ from liudong.accounts.choices import Action
 from liudong.accounts.services import record, require
 from liudong.divisions.models import Division, Level
 from liudong.errors import Invalid, NotFound
-from liudong.identifiers import IdentifierError, check_credit_code, check_phone, parse_resident_id
+from liudong.identifiers import IdentifierError, check_phone, parse_resident_id, row_id
 
-from .choices import ETHNICITIES, INVERSE_RELATION, DocumentType, Education, HousingUse, IntendedStay, MaritalStatus, MoveReason, Relation, ResidenceEnd, ResidenceStart, Sex
+from .choices import ETHNICITIES, INVERSE_RELATION, DocumentType, Education, IntendedStay, MaritalStatus, MoveReason, Relation, ResidenceEnd, ResidenceStart, Sex
 from .models import Employer, FamilyLink, Person, PersonNameKey, RentalHousing, Residence
 from .pinyin import name_key, name_keys
+from .services_places import (  # noqa: F401 - R4 lives there; re-exported so that services.register_housing keeps working
+    close_employer,
+    close_housing,
+    register_employer,
+    register_housing,
+    update_employer,
+    update_housing,
+)
+from .validation import ADDRESS_MAX, _choice, _date, _division, _text
 
 NAME_MAX = 50
-ADDRESS_MAX = 200
 NAME_RE = re.compile(r"^[\u3400-\u9fff\uf900-\ufaffA-Za-z·•.\- ]+$")
 ETHNICITY_CODES = {c for c, _ in ETHNICITIES}
 # Enum `.values` builds a new list on every access; validate_person runs once per imported row.
@@ -39,60 +48,6 @@ def is_floating(residence_code: str, hukou_code: str) -> bool:
 
 def area_exists(area6: str) -> bool:
     return Division.objects.filter(code=area6.ljust(12, "0")).exists()
-
-
-def _division(code, field, errors, *, min_level=None):
-    code = (code or "").strip() if isinstance(code, str) else code
-    if not code:
-        errors.setdefault(field, []).append("必填 / required")
-        return None
-    division = Division.objects.filter(code=str(code)).first()
-    if division is None:
-        errors.setdefault(field, []).append(f"区划代码 {code} 不存在 / no division has code {code}")
-        return None
-    if min_level is not None and division.level < min_level:
-        errors.setdefault(field, []).append(f"应为第 {min_level} 级或以下的区划 / must be a division of level {min_level} or below")
-    return division
-
-
-def _text(data, field, errors, *, max_len, required=False):
-    value = data.get(field)
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        errors.setdefault(field, []).append("应为文字 / must be text")
-        return ""
-    value = value.strip()
-    if required and not value:
-        errors.setdefault(field, []).append("必填 / required")
-    if len(value) > max_len:
-        errors.setdefault(field, []).append(f"最多 {max_len} 个字符（现为 {len(value)}） / at most {max_len} characters (got {len(value)})")
-        return value[:max_len]
-    return value
-
-
-def _choice(data, field, choices, errors, *, required=False, default=""):
-    value = data.get(field) or default
-    if required and not value:
-        errors.setdefault(field, []).append("必填 / required")
-    elif value and (not isinstance(value, str) or value not in choices):
-        errors.setdefault(field, []).append(f"无效取值 {value!r} / not a valid choice: {value!r}")
-    return value
-
-
-def _date(data, field, errors, *, required=False):
-    value = data.get(field)
-    if value in (None, ""):
-        if required:
-            errors.setdefault(field, []).append("必填 / required")
-        return None
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError:
-        errors.setdefault(field, []).append(f"日期 {value} 不存在或格式不对（YYYY-MM-DD） / {value} is not a real date (YYYY-MM-DD)")
-        return None
 
 
 def validate_person(data: dict, *, today: datetime.date, area_exists_fn=area_exists, divisions=None) -> tuple[dict, dict]:
@@ -255,15 +210,22 @@ def _residence_fields(actor, person, data, errors):
     address = _text(data, "address", errors, max_len=ADDRESS_MAX)
     housing = employer = None
     if data.get("housing_id"):
-        housing = RentalHousing.objects.filter(pk=data["housing_id"]).first() if str(data["housing_id"]).isdigit() else None
+        # Locked: a home being closed (services_places.close_housing) takes no tenant meanwhile.
+        pk = row_id(data["housing_id"])
+        housing = RentalHousing.objects.select_for_update().filter(pk=pk).first() if pk else None
         if housing is None or not actor.in_scope(housing.division_id):
             errors.setdefault("housing_id", []).append("出租房屋不存在或不在您的管辖范围内 / no such rental home in your scope")
+        elif housing.closed_on is not None:
+            errors.setdefault("housing_id", []).append(f"该出租房屋已于 {housing.closed_on} 停租，不能再登记租户 / the rental home was closed on {housing.closed_on} and takes no new tenants")
         elif division is not None and not division.contains(housing.division_id) and housing.division_id != division.code:
             errors.setdefault("housing_id", []).append("出租房屋不在该居住地内 / the rental home is not in that division")
     if data.get("employer_id"):
-        employer = Employer.objects.filter(pk=data["employer_id"]).first() if str(data["employer_id"]).isdigit() else None
+        pk = row_id(data["employer_id"])
+        employer = Employer.objects.select_for_update().filter(pk=pk).first() if pk else None
         if employer is None or not actor.in_scope(employer.division_id):
             errors.setdefault("employer_id", []).append("用工单位不存在或不在您的管辖范围内 / no such employer in your scope")
+        elif employer.closed_on is not None:
+            errors.setdefault("employer_id", []).append(f"该用工单位已于 {employer.closed_on} 注销，不能再登记就业 / the employer was closed on {employer.closed_on} and takes no new employees")
     reason = _choice(data, "reason", MoveReason.values, errors)
     stay = _choice(data, "intended_stay", IntendedStay.values, errors)
     return dict(division=division, address=address, housing=housing, employer=employer, reason=reason, intended_stay=stay)
@@ -377,70 +339,3 @@ def link_family(*, actor, person: Person, relative_id, relation: str) -> FamilyL
     FamilyLink.objects.create(person=relative, relative=person, relation=INVERSE_RELATION[relation])
     record(actor, "family.link", obj=link, person_id=person.pk, fields={"relative": relative.pk, "relation": relation})
     return link
-
-
-@transaction.atomic
-def register_housing(*, actor, data: dict, today: datetime.date) -> RentalHousing:
-    """R4: a rental home with its owner (a registered person)."""
-    require(actor, Action.MANAGE_HOUSING)
-    errors: dict[str, list[str]] = {}
-    division = _division(data.get("division"), "division", errors, min_level=Level.TOWNSHIP)
-    if division is not None and not actor.in_scope(division.code):
-        errors.setdefault("division", []).append("区划不在您的管辖范围内 / that division is outside your scope")
-    address = _text(data, "address", errors, max_len=ADDRESS_MAX, required=True)
-    owner_id = data.get("owner_id")
-    owner = Person.objects.filter(pk=owner_id).first() if str(owner_id or "").isdigit() else None
-    if owner is None:
-        errors.setdefault("owner_id", []).append("房主应为已登记的人员 / the owner must be a registered person")
-    use = _choice(data, "use", HousingUse.values, errors, default=HousingUse.RESIDENTIAL)
-    business = _text(data, "business_category", errors, max_len=100)
-    rooms = data.get("rooms", 1)
-    try:
-        rooms = int(rooms)
-        if not 1 <= rooms <= 10000:
-            raise ValueError
-    except (TypeError, ValueError):
-        errors.setdefault("rooms", []).append("间数应为1到10000的整数 / rooms is a whole number from 1 to 10000")
-    registered_on = _date(data, "registered_on", errors) or today
-    if registered_on > today:
-        errors.setdefault("registered_on", []).append("日期不能晚于今天 / the date cannot be in the future")
-    if errors:
-        raise Invalid(errors)
-    housing = RentalHousing.objects.create(division=division, address=address, owner=owner, use=use, business_category=business, rooms=rooms, registered_on=registered_on)
-    record(actor, "housing.create", obj=housing, person_id=owner.pk, fields={"division": division.code, "address": address, "owner": owner.pk})
-    return housing
-
-
-@transaction.atomic
-def register_employer(*, actor, data: dict, today: datetime.date) -> Employer:
-    """R4: an employer with its GB 32100 unified social credit code."""
-    require(actor, Action.MANAGE_EMPLOYER)
-    errors: dict[str, list[str]] = {}
-    division = _division(data.get("division"), "division", errors, min_level=Level.COUNTY)
-    if division is not None and not actor.in_scope(division.code):
-        errors.setdefault("division", []).append("区划不在您的管辖范围内 / that division is outside your scope")
-    name = _text(data, "name", errors, max_len=200, required=True)
-    code = None
-    if data.get("credit_code"):
-        try:
-            code = check_credit_code(str(data["credit_code"]))
-        except IdentifierError as e:
-            errors.setdefault("credit_code", []).append(str(e))
-        else:
-            if Employer.objects.filter(credit_code=code).exists():
-                errors.setdefault("credit_code", []).append(f"信用代码 {code} 已登记 / credit code {code} is registered already")
-    address = _text(data, "address", errors, max_len=ADDRESS_MAX)
-    contact = _text(data, "contact_name", errors, max_len=50)
-    try:
-        phone = check_phone(str(data.get("contact_phone") or ""))
-    except IdentifierError as e:
-        errors.setdefault("contact_phone", []).append(str(e))
-        phone = ""
-    registered_on = _date(data, "registered_on", errors) or today
-    if registered_on > today:
-        errors.setdefault("registered_on", []).append("日期不能晚于今天 / the date cannot be in the future")
-    if errors:
-        raise Invalid(errors)
-    employer = Employer.objects.create(division=division, name=name, credit_code=code, address=address, contact_name=contact, contact_phone=phone, registered_on=registered_on)
-    record(actor, "employer.create", obj=employer, fields={"division": division.code, "name": name, "credit_code": code})
-    return employer

@@ -1,21 +1,6 @@
-from django.urls import path, register_converter
+from django.urls import path
 
 from . import views, views_housing, views_person
-
-
-class RowId:
-    """A row id of at most 18 digits: a longer number is a 404, never a database overflow."""
-
-    regex = "[0-9]{1,18}"
-
-    def to_python(self, value):
-        return int(value)
-
-    def to_url(self, value):
-        return str(value)
-
-
-register_converter(RowId, "id")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -32,7 +17,11 @@ urlpatterns = [
     path("housing/", views_housing.housing_list, name="housing_list"),
     path("housing/new/", views_housing.housing_new, name="housing_new"),
     path("housing/<id:pk>/", views_housing.housing_detail, name="housing_detail"),
+    path("housing/<id:pk>/edit/", views_housing.housing_edit, name="housing_edit"),
+    path("housing/<id:pk>/close/", views_housing.housing_close, name="housing_close"),
     path("employers/", views_housing.employer_list, name="employer_list"),
     path("employers/new/", views_housing.employer_new, name="employer_new"),
     path("employers/<id:pk>/", views_housing.employer_detail, name="employer_detail"),
+    path("employers/<id:pk>/edit/", views_housing.employer_edit, name="employer_edit"),
+    path("employers/<id:pk>/close/", views_housing.employer_close, name="employer_close"),
 ]

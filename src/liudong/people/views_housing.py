@@ -1,24 +1,44 @@
-"""R4: rental housing (以房管人) and employers, each scoped to the actor's subtree."""
+"""R4: rental housing (以房管人) and employers, each scoped to the actor's subtree: lists with an
+in use / closed / all filter, registration, and on the detail page the forms that correct or
+close a record (people.services_places; bad input shows the page again with the errors)."""
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from liudong.accounts.choices import Action
 from liudong.accounts.views_support import paginate, staff_view, today
-from liudong.errors import Invalid
+from liudong.errors import Invalid, NotFound
 
 from . import queries, services
 from .choices import HousingUse
-from .forms import EmployerForm, HousingForm
+from .forms import CloseForm, EmployerEditForm, EmployerForm, HousingEditForm, HousingForm
+from .services_places import EMPLOYER_FIELDS
+
+STATUSES = ("open", "closed", "all")
+
+
+def _by_status(request, qs):
+    """?status=open (the default: records in use), closed, or all."""
+    status = request.GET.get("status")
+    status = status if status in STATUSES else "open"
+    if status != "all":
+        qs = qs.filter(closed_on__isnull=status == "open")
+    return status, qs
+
+
+def _open_form(bound):
+    return next(iter(bound), None) if bound else None
 
 
 @staff_view(Action.VIEW_PERSON)
 @require_safe
 def housing_list(request):
     actor = request.user
-    page = paginate(request, queries.housing_in_scope(actor).order_by("division_id", "address", "id"))
-    return render(request, "people/housing_list.html", {"page": page, "use_choices": HousingUse.choices, "can_add": actor.can(Action.MANAGE_HOUSING)})
+    status, qs = _by_status(request, queries.housing_in_scope(actor))
+    page = paginate(request, qs.order_by("division_id", "address", "id"))
+    return render(request, "people/housing_list.html", {"page": page, "status": status, "use_choices": HousingUse.choices, "can_add": actor.can(Action.MANAGE_HOUSING)})
 
 
 @staff_view(Action.MANAGE_HOUSING)
@@ -42,19 +62,81 @@ def housing_new(request):
     return render(request, "people/housing_form.html", {"form": form})
 
 
+def _housing_close_form(*args, **kwargs):
+    return CloseForm(*args, auto_id="close_%s", label=pgettext("housing", "Closed on"), **kwargs)
+
+
+def _render_housing(request, pk, *, bound=None):
+    """The detail page (a logged read); `bound` replaces a blank form by the submitted one."""
+    actor = request.user
+    housing, tenants = queries.get_housing(actor, pk, today=today())
+    forms = {}
+    if actor.can(Action.MANAGE_HOUSING):
+        forms["edit"] = HousingEditForm(auto_id="edit_%s", initial={
+            "address": housing.address, "owner_id_number": housing.owner.id_number or "", "use": housing.use,
+            "business_category": housing.business_category, "rooms": housing.rooms,
+        })
+        if housing.closed_on is None:
+            forms["close"] = _housing_close_form(initial={"closed_on": today().isoformat()})
+    forms.update(bound or {})
+    ctx = {"housing": housing, "tenants": tenants, "use_choices": HousingUse.choices, "forms": forms, "open_form": _open_form(bound)}
+    return render(request, "people/housing_detail.html", ctx)
+
+
 @staff_view(Action.VIEW_PERSON)
 @require_safe
 def housing_detail(request, pk):
-    housing, tenants = queries.get_housing(request.user, pk, today=today())
-    return render(request, "people/housing_detail.html", {"housing": housing, "tenants": tenants, "use_choices": HousingUse.choices})
+    return _render_housing(request, pk)
+
+
+@staff_view(Action.MANAGE_HOUSING)
+@require_POST
+def housing_edit(request, pk):
+    actor = request.user
+    housing = queries.housing_in_scope(actor).filter(pk=pk).first()
+    if housing is None:
+        raise NotFound("出租房屋不存在或不在您的管辖范围内 / no such rental home in your scope")
+    form = HousingEditForm(request.POST, auto_id="edit_%s")
+    if form.is_valid():
+        data = form.data_for_service()
+        id_number = data.pop("owner_id_number").strip().upper()
+        if id_number and id_number != (housing.owner.id_number or ""):
+            # A new owner: any registered person, found by her card (R8); the look-up is logged.
+            owner = queries.find_by_id_number(actor, id_number)
+            data["owner_id"] = owner.pk if owner else None
+        try:
+            services.update_housing(actor=actor, housing_id=housing.pk, data=data, today=today())
+        except Invalid as e:
+            form.add_invalid(e)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("housing_detail", pk=housing.pk)
+    return _render_housing(request, housing.pk, bound={"edit": form})
+
+
+@staff_view(Action.MANAGE_HOUSING)
+@require_POST
+def housing_close(request, pk):
+    form = _housing_close_form(request.POST)
+    if form.is_valid():
+        try:
+            # The service answers NotFound (404) for a home outside the actor's area.
+            services.close_housing(actor=request.user, housing_id=pk, closed_on=form.cleaned_data["closed_on"], today=today())
+        except Invalid as e:
+            form.add_invalid(e)
+        else:
+            messages.success(request, _("The rental home is recorded as no longer let."))
+            return redirect("housing_detail", pk=pk)
+    return _render_housing(request, pk, bound={"close": form})
 
 
 @staff_view(Action.VIEW_PERSON)
 @require_safe
 def employer_list(request):
     actor = request.user
-    page = paginate(request, queries.employers_in_scope(actor).order_by("division_id", "name", "id"))
-    return render(request, "people/employer_list.html", {"page": page, "can_add": actor.can(Action.MANAGE_EMPLOYER)})
+    status, qs = _by_status(request, queries.employers_in_scope(actor))
+    page = paginate(request, qs.order_by("division_id", "name", "id"))
+    return render(request, "people/employer_list.html", {"page": page, "status": status, "can_add": actor.can(Action.MANAGE_EMPLOYER)})
 
 
 @staff_view(Action.MANAGE_EMPLOYER)
@@ -73,8 +155,54 @@ def employer_new(request):
     return render(request, "people/employer_form.html", {"form": form})
 
 
+def _employer_close_form(*args, **kwargs):
+    return CloseForm(*args, auto_id="close_%s", label=pgettext("employer", "Closed on"), **kwargs)
+
+
+def _render_employer(request, pk, *, bound=None):
+    actor = request.user
+    employer, employees = queries.get_employer(actor, pk, today=today())
+    forms = {}
+    if actor.can(Action.MANAGE_EMPLOYER):
+        forms["edit"] = EmployerEditForm(auto_id="edit_%s", initial={f: getattr(employer, f) or "" for f in EMPLOYER_FIELDS})
+        if employer.closed_on is None:
+            forms["close"] = _employer_close_form(initial={"closed_on": today().isoformat()})
+    forms.update(bound or {})
+    ctx = {"employer": employer, "employees": employees, "forms": forms, "open_form": _open_form(bound)}
+    return render(request, "people/employer_detail.html", ctx)
+
+
 @staff_view(Action.VIEW_PERSON)
 @require_safe
 def employer_detail(request, pk):
-    employer, employees = queries.get_employer(request.user, pk, today=today())
-    return render(request, "people/employer_detail.html", {"employer": employer, "employees": employees})
+    return _render_employer(request, pk)
+
+
+@staff_view(Action.MANAGE_EMPLOYER)
+@require_POST
+def employer_edit(request, pk):
+    form = EmployerEditForm(request.POST, auto_id="edit_%s")
+    if form.is_valid():
+        try:
+            services.update_employer(actor=request.user, employer_id=pk, data=form.data_for_service(), today=today())
+        except Invalid as e:
+            form.add_invalid(e)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("employer_detail", pk=pk)
+    return _render_employer(request, pk, bound={"edit": form})
+
+
+@staff_view(Action.MANAGE_EMPLOYER)
+@require_POST
+def employer_close(request, pk):
+    form = _employer_close_form(request.POST)
+    if form.is_valid():
+        try:
+            services.close_employer(actor=request.user, employer_id=pk, closed_on=form.cleaned_data["closed_on"], today=today())
+        except Invalid as e:
+            form.add_invalid(e)
+        else:
+            messages.success(request, _("The employer is recorded as closed."))
+            return redirect("employer_detail", pk=pk)
+    return _render_employer(request, pk, bound={"close": form})

@@ -1,0 +1,275 @@
+"""R4: rental housing (以房管人) and employers (用工单位): register, correct, close.
+
+The same door as every other write (invariant 1): each function takes the acting staff member and
+the date explicitly, checks the role (403) and that the record lies in the actor's subtree (404
+otherwise, so a scope never leaks what lies outside it), validates every field at once, writes in
+one transaction and records its audit event in it. A correction is audited as {field: [old, new]}.
+
+A closed record is history, not deleted: a rental home closed (停租) takes no new tenants and an
+employer closed (注销) no new employees (people.services.record_arrival refuses them). A home is
+closed only once nobody lives there after the closing date: its tenants' departures or moves are
+recorded first, so the register never shows people living in a home that is no longer let.
+"""
+import datetime
+
+from django.db import transaction
+from django.db.models import Q
+
+from liudong.accounts.choices import Action
+from liudong.accounts.services import record, require
+from liudong.divisions.models import Level
+from liudong.errors import Invalid, NotFound
+from liudong.identifiers import IdentifierError, check_credit_code, check_phone, row_id
+
+from .choices import HousingUse
+from .models import Employer, Person, RentalHousing, Residence
+from .validation import ADDRESS_MAX, _choice, _date, _division, _text
+
+HOUSING_USES = frozenset(HousingUse.values)
+# The fields a correction may change; the division is not one of them (it decides the scope).
+HOUSING_FIELDS = ("address", "owner_id", "use", "business_category", "rooms")
+EMPLOYER_FIELDS = ("name", "credit_code", "address", "contact_name", "contact_phone")
+BUSINESS_MAX, EMPLOYER_NAME_MAX, CONTACT_MAX = 100, 200, 50
+
+
+# ---------------------------------------------------------------- field checks
+
+def _owner(data, errors) -> Person | None:
+    pk = row_id(data.get("owner_id"))
+    owner = Person.objects.filter(pk=pk).first() if pk else None
+    if owner is None:
+        errors.setdefault("owner_id", []).append("房主应为已登记的人员 / the owner must be a registered person")
+    return owner
+
+
+def _rooms(data, errors, *, default=1):
+    rooms = data.get("rooms", default)
+    try:
+        if isinstance(rooms, bool) or (isinstance(rooms, float) and not rooms.is_integer()):
+            raise ValueError
+        rooms = int(rooms)
+        if not 1 <= rooms <= 10000:
+            raise ValueError
+    except (TypeError, ValueError, OverflowError):
+        errors.setdefault("rooms", []).append("间数应为1到10000的整数 / rooms is a whole number from 1 to 10000")
+        return None
+    return rooms
+
+
+def _housing_fields(data, errors, names, *, partial: bool) -> dict:
+    """Clean values of the housing fields in `names`, keyed by model attribute (owner -> owner_id).
+    In a correction (`partial`) a field sent empty is an error, never a silent default."""
+    clean = {}
+    if "address" in names:
+        clean["address"] = _text(data, "address", errors, max_len=ADDRESS_MAX, required=True)
+    if "owner_id" in names:
+        owner = _owner(data, errors)
+        clean["owner_id"] = owner.pk if owner else None
+    if "use" in names:
+        clean["use"] = _choice(data, "use", HOUSING_USES, errors, required=partial, default="" if partial else HousingUse.RESIDENTIAL)
+    if "business_category" in names:
+        clean["business_category"] = _text(data, "business_category", errors, max_len=BUSINESS_MAX)
+    if "rooms" in names:
+        clean["rooms"] = _rooms(data, errors)
+    return clean
+
+
+def _credit_code(raw, errors, *, exclude_pk=None) -> str | None:
+    """GB 32100 check character, and one employer per code; empty means no code."""
+    if not raw:
+        return None
+    try:
+        code = check_credit_code(str(raw))
+    except IdentifierError as e:
+        errors.setdefault("credit_code", []).append(str(e))
+        return None
+    others = Employer.objects.filter(credit_code=code)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    if others.exists():
+        errors.setdefault("credit_code", []).append(f"信用代码 {code} 已登记 / credit code {code} is registered already")
+    return code
+
+
+def _employer_fields(data, errors, names, *, exclude_pk=None) -> dict:
+    clean = {}
+    if "name" in names:
+        clean["name"] = _text(data, "name", errors, max_len=EMPLOYER_NAME_MAX, required=True)
+    if "credit_code" in names:
+        clean["credit_code"] = _credit_code(data.get("credit_code"), errors, exclude_pk=exclude_pk)
+    if "address" in names:
+        clean["address"] = _text(data, "address", errors, max_len=ADDRESS_MAX)
+    if "contact_name" in names:
+        clean["contact_name"] = _text(data, "contact_name", errors, max_len=CONTACT_MAX)
+    if "contact_phone" in names:
+        try:
+            clean["contact_phone"] = check_phone(str(data.get("contact_phone") or ""))
+        except IdentifierError as e:
+            errors.setdefault("contact_phone", []).append(str(e))
+    return clean
+
+
+def _registered_on(data, errors, today):
+    registered_on = _date(data, "registered_on", errors) or today
+    if registered_on > today:
+        errors.setdefault("registered_on", []).append("日期不能晚于今天 / the date cannot be in the future")
+    return registered_on
+
+
+def _in_scope_division(actor, data, errors, *, min_level):
+    division = _division(data.get("division"), "division", errors, min_level=min_level)
+    if division is not None and not actor.in_scope(division.code):
+        errors.setdefault("division", []).append("区划不在您的管辖范围内 / that division is outside your scope")
+    return division
+
+
+def _closing_date(obj, raw, errors, today, *, closed_already: str):
+    """The date a record closes: a real date, not before it was registered, not in the future,
+    and only once."""
+    when = _date({"closed_on": raw}, "closed_on", errors, required=True)
+    if obj.closed_on is not None:
+        errors.setdefault("closed_on", []).append(closed_already)
+    if when is not None:
+        if when < obj.registered_on:
+            errors.setdefault("closed_on", []).append(f"日期早于登记日期 {obj.registered_on} / the date is before the record was registered ({obj.registered_on})")
+        if when > today:
+            errors.setdefault("closed_on", []).append("日期不能晚于今天 / the date cannot be in the future")
+    return when
+
+
+def _apply(obj, clean: dict) -> dict:
+    """Set the changed attributes; returns {field: [old, new]} for the audit event."""
+    changed = {}
+    for attr, new in clean.items():
+        old = getattr(obj, attr)
+        if old != new:
+            changed[attr] = [old, new]
+            setattr(obj, attr, new)
+    return changed
+
+
+# ---------------------------------------------------------------- rental housing
+
+def _housing_in_scope(actor, housing_id) -> RentalHousing:
+    pk = row_id(housing_id)
+    housing = RentalHousing.objects.select_for_update().filter(pk=pk).first() if pk else None
+    if housing is None or not actor.in_scope(housing.division_id):
+        raise NotFound("出租房屋不存在或不在您的管辖范围内 / no such rental home in your scope")
+    return housing
+
+
+@transaction.atomic
+def register_housing(*, actor, data: dict, today: datetime.date) -> RentalHousing:
+    """R4: a rental home with its owner (a registered person)."""
+    require(actor, Action.MANAGE_HOUSING)
+    errors: dict[str, list[str]] = {}
+    division = _in_scope_division(actor, data, errors, min_level=Level.TOWNSHIP)
+    clean = _housing_fields(data, errors, HOUSING_FIELDS, partial=False)
+    registered_on = _registered_on(data, errors, today)
+    if errors:
+        raise Invalid(errors)
+    housing = RentalHousing.objects.create(division=division, registered_on=registered_on, **clean)
+    record(actor, "housing.create", obj=housing, person_id=housing.owner_id, fields={"division": division.code, "address": housing.address, "owner": housing.owner_id})
+    return housing
+
+
+@transaction.atomic
+def update_housing(*, actor, housing_id, data: dict, today: datetime.date) -> RentalHousing:
+    """R4: correct a rental home's address, owner (`owner_id`, a registered person), use,
+    business category or rooms. Only the fields present in `data` change."""
+    require(actor, Action.MANAGE_HOUSING)
+    housing = _housing_in_scope(actor, housing_id)
+    errors: dict[str, list[str]] = {}
+    clean = _housing_fields(data, errors, [f for f in HOUSING_FIELDS if f in data], partial=True)
+    if errors:
+        raise Invalid(errors)
+    changed = _apply(housing, clean)
+    if changed:
+        housing.save(update_fields=list(changed))
+        record(actor, "housing.update", obj=housing, person_id=housing.owner_id, fields=changed)
+    return housing
+
+
+@transaction.atomic
+def close_housing(*, actor, housing_id, closed_on, today: datetime.date) -> RentalHousing:
+    """R4: the home is no longer let (停租) from `closed_on`; nobody may live there after it."""
+    require(actor, Action.MANAGE_HOUSING)
+    housing = _housing_in_scope(actor, housing_id)
+    errors: dict[str, list[str]] = {}
+    when = _closing_date(housing, closed_on, errors, today, closed_already=f"该出租房屋已于 {housing.closed_on} 停租 / this rental home was closed on {housing.closed_on} already")
+    if when is not None and "closed_on" not in errors:
+        staying = Residence.objects.filter(housing=housing).filter(Q(left_on__isnull=True) | Q(left_on__gt=when)).count()
+        if staying:
+            errors.setdefault("closed_on", []).append(
+                f"{when} 之后仍有 {staying} 人住在这里，请先登记其离开或迁移 / {staying} tenant(s) live here after {when}: record their departure or move first"
+            )
+    if errors:
+        raise Invalid(errors)
+    housing.closed_on = when
+    housing.save(update_fields=["closed_on"])
+    record(actor, "housing.close", obj=housing, person_id=housing.owner_id, fields={"closed_on": [None, when.isoformat()]})
+    return housing
+
+
+# ---------------------------------------------------------------- employers
+
+def _employer_in_scope(actor, employer_id) -> Employer:
+    pk = row_id(employer_id)
+    employer = Employer.objects.select_for_update().filter(pk=pk).first() if pk else None
+    if employer is None or not actor.in_scope(employer.division_id):
+        raise NotFound("用工单位不存在或不在您的管辖范围内 / no such employer in your scope")
+    return employer
+
+
+@transaction.atomic
+def register_employer(*, actor, data: dict, today: datetime.date) -> Employer:
+    """R4: an employer with its GB 32100 unified social credit code."""
+    require(actor, Action.MANAGE_EMPLOYER)
+    errors: dict[str, list[str]] = {}
+    division = _in_scope_division(actor, data, errors, min_level=Level.COUNTY)
+    clean = _employer_fields(data, errors, EMPLOYER_FIELDS)
+    registered_on = _registered_on(data, errors, today)
+    if errors:
+        raise Invalid(errors)
+    employer = Employer.objects.create(division=division, registered_on=registered_on, **clean)
+    record(actor, "employer.create", obj=employer, fields={"division": division.code, "name": employer.name, "credit_code": employer.credit_code})
+    return employer
+
+
+@transaction.atomic
+def update_employer(*, actor, employer_id, data: dict, today: datetime.date) -> Employer:
+    """R4: correct an employer's name, credit code (checked again: GB 32100, one employer per
+    code), address or contact. Only the fields present in `data` change; an empty code removes it."""
+    require(actor, Action.MANAGE_EMPLOYER)
+    employer = _employer_in_scope(actor, employer_id)
+    errors: dict[str, list[str]] = {}
+    clean = _employer_fields(data, errors, [f for f in EMPLOYER_FIELDS if f in data], exclude_pk=employer.pk)
+    if errors:
+        raise Invalid(errors)
+    changed = _apply(employer, clean)
+    if changed:
+        employer.save(update_fields=list(changed))
+        record(actor, "employer.update", obj=employer, fields=changed)
+    return employer
+
+
+@transaction.atomic
+def close_employer(*, actor, employer_id, closed_on, today: datetime.date) -> Employer:
+    """R4: the employer is deregistered (注销) from `closed_on` and takes no new employees. The
+    residences of people who worked there stay as recorded (history, invariant 6)."""
+    require(actor, Action.MANAGE_EMPLOYER)
+    employer = _employer_in_scope(actor, employer_id)
+    errors: dict[str, list[str]] = {}
+    when = _closing_date(employer, closed_on, errors, today, closed_already=f"该用工单位已于 {employer.closed_on} 注销 / this employer was closed on {employer.closed_on} already")
+    if when is not None and "closed_on" not in errors:
+        later = Residence.objects.filter(employer=employer, arrived_on__gt=when).order_by("-arrived_on").first()
+        if later is not None:
+            errors.setdefault("closed_on", []).append(
+                f"有人员于 {later.arrived_on} 起在该单位就业，注销日期不能早于此日 / someone started working there on {later.arrived_on}: the date cannot be earlier"
+            )
+    if errors:
+        raise Invalid(errors)
+    employer.closed_on = when
+    employer.save(update_fields=["closed_on"])
+    record(actor, "employer.close", obj=employer, fields={"closed_on": [None, when.isoformat()]})
+    return employer
