@@ -153,6 +153,10 @@ MEDIA_ROOT = Path(os.environ.get("LIUDONG_MEDIA_ROOT", WORK_DIR / "var" / "media
 
 # A 10 MB field must be refused, not swallowed: requests above this size get a clear 413/422.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("LIUDONG_MAX_REQUEST_BYTES", 2 * 1024 * 1024)
+# Uploaded files (the people import, up to 20 MB: people.import_files.MAX_FILE_BYTES, checked by
+# its form and its upload handler) do not count against the limit above. Above this size an upload
+# is spooled to a temporary file instead of being held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("LIUDONG_UPLOAD_MEMORY_BYTES", 2 * 1024 * 1024)
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,12 +1,15 @@
 from django.urls import path
 
-from . import views, views_housing, views_person
+from . import views, views_housing, views_import, views_person
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("people/", views.search, name="person_search"),
     path("people/new/", views.register, name="person_register"),
     path("people/arrive-existing/", views.arrive_existing, name="person_arrive_existing"),
+    path("people/import/", views_import.import_page, name="person_import"),
+    path("people/import/result/", views_import.import_result, name="person_import_result"),
+    path("people/import/template.xlsx", views_import.import_template_xlsx, name="person_import_template"),
     path("people/<id:pk>/", views_person.detail, name="person_detail"),
     path("people/<id:pk>/edit/", views_person.edit, name="person_edit"),
     path("people/<id:pk>/arrival/", views_person.arrival, name="person_arrival"),

@@ -1,0 +1,166 @@
+"""R1, R8: the import page (upload a .csv or .xlsx of people), its result, and the template.
+
+The page takes both REGISTER_PERSON and RECORD_RESIDENCE (what `imports.import_people` requires).
+A POST imports through people.import_files (the service does the writing, invariant 1), keeps the
+report in the session and redirects to the result page (so that reloading it does not import the
+file again); the bad rows are listed there page by page, each with its spreadsheet row number.
+"""
+import base64
+import json
+import re
+import zlib
+from functools import wraps
+from urllib.parse import quote
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods, require_safe
+
+from liudong.accounts.choices import Action
+from liudong.accounts.forms import ServiceForm
+from liudong.accounts.templatetags.liudong_ui import pick_message
+from liudong.accounts.views_support import paginate, staff_view, today
+from liudong.errors import Invalid
+from liudong.registers.documents import XLSX_TYPE
+
+from . import import_files, import_template
+
+SESSION_KEY = "liudong.people.import"
+BAD_ROWS_PER_PAGE = 50
+ROW_PREFIX = re.compile(r"^(第\d+行 |row \d+ )")  # the table has a row-number column
+
+
+def import_view(view):
+    """Logged in, with both actions the import needs (else 403)."""
+
+    @staff_view(Action.REGISTER_PERSON)
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.can(Action.RECORD_RESIDENCE):
+            raise PermissionDenied("角色无权执行此操作 / your role may not do this")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class _SizeLimit(FileUploadHandler):
+    """Drops an uploaded file once it passes the limit: the rest of it is read past and thrown
+    away, not kept in memory or spooled to disk, and the form then says it was too large."""
+
+    def __init__(self, request, limit):
+        super().__init__(request)
+        self.limit = limit
+        self.received = 0
+        self.too_big = False
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.too_big = True
+            raise SkipFile()
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+class ImportForm(ServiceForm):
+    required = ("file",)  # the star; the check is clean_file's, which names an oversized file
+    file = forms.FileField(label=_("File (.xlsx or .csv)"), required=False, allow_empty_file=True,
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+                           help_text=_("Row 1 holds the column names; data start at row 2."))
+    good_rows_only = forms.BooleanField(label=_("Import the good rows only"), required=False,
+                                        help_text=_("Unticked, a single bad row stops the whole file and nothing is imported."))
+
+    def __init__(self, *args, too_big=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_big = too_big
+
+    def clean_file(self):
+        f = self.cleaned_data.get("file")
+        if self.too_big or (f is not None and f.size > import_files.MAX_FILE_BYTES):
+            raise forms.ValidationError(import_files.too_big_message())
+        if f is None:
+            raise forms.ValidationError(_("Choose a file to import."))
+        return f
+
+
+def _store(request, result: import_files.FileImport):
+    # Compressed: up to a thousand messages, which repeat a lot, and a session row is rewritten
+    # on every request.
+    packed = zlib.compress(json.dumps(result.to_dict(), ensure_ascii=False, default=str).encode())
+    request.session[SESSION_KEY] = base64.b64encode(packed).decode("ascii")
+
+
+def _load(request) -> import_files.FileImport | None:
+    packed = request.session.get(SESSION_KEY)
+    if not packed:
+        return None
+    try:
+        return import_files.FileImport.from_dict(json.loads(zlib.decompress(base64.b64decode(packed))))
+    except (ValueError, TypeError, KeyError, zlib.error):
+        return None
+
+
+@csrf_exempt  # checked below, once the upload limit is in place (Django reads the body for the token)
+@import_view
+@require_http_methods(["GET", "POST"])
+def import_page(request):
+    limit = None
+    if request.method == "POST":
+        limit = _SizeLimit(request, import_files.MAX_FILE_BYTES)
+        request.upload_handlers.insert(0, limit)
+    return _import_page(request, limit)
+
+
+@csrf_protect
+def _import_page(request, limit):
+    if request.method != "POST":
+        form = ImportForm()
+    else:
+        files = request.FILES  # reads the body, through the size limit
+        form = ImportForm(request.POST, files, too_big=limit.too_big)
+    if form.is_bound and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = import_files.read_and_import(actor=request.user, fileobj=upload, name=upload.name, today=today(),
+                                                  good_rows_only=form.cleaned_data["good_rows_only"])
+        except Invalid as e:
+            form.add_invalid(e)
+        else:
+            _store(request, result)
+            return redirect("person_import_result")
+    return render(request, "people/import.html", {"form": form, "max_rows": import_files.MAX_ROWS,
+                                                  "max_mb": import_files.MAX_FILE_BYTES // 2**20})
+
+
+@import_view
+@require_safe
+def import_result(request):
+    result = _load(request)
+    if result is None:
+        return redirect("person_import")
+    page = paginate(request, result.bad_rows, per_page=BAD_ROWS_PER_PAGE)
+    return render(request, "people/import_result.html", {
+        "result": result, "page": page,
+        "bad_rows": [(n, [ROW_PREFIX.sub("", pick_message(m)) for m in result.row_messages(n)]) for n in page],
+    })
+
+
+@import_view
+@require_safe
+def import_template_xlsx(request):
+    data = import_template.build_template(request.user, today=today())
+    response = HttpResponse(data, content_type=XLSX_TYPE)
+    ascii_name, name = import_template.FILE_NAME
+    response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+    return response
