@@ -129,3 +129,15 @@ def test_family_link(api, migrant):
     assert family == [{"relation": "child", "person_id": child["id"], "name": "李小花"}]
     r = api.post(f"/persons/{migrant.pk}/family", {"relative_id": child["id"], "relation": "cousin"})
     assert_field_error(r, "relation")
+
+
+def test_auditor_sees_what_was_done_but_not_the_persons_data(api, api_as, world, migrant):
+    """Invariant 2: the audit log tells an auditor who created, opened and changed which record and
+    which fields, while names, ID numbers and old/new values stay withheld."""
+    api.get(f"/persons/{migrant.pk}")
+    api.patch(f"/persons/{migrant.pk}", {"phone": "13800138000"})
+    body = api_as(world["auditor"]).get("/audit", {"person": migrant.pk}).content.decode()
+    assert migrant.id_number not in body and "李娜" not in body and "13800138000" not in body
+    rows = {e["action"]: e["fields"] for e in api_as(world["auditor"]).get("/audit", {"person": migrant.pk}).json()["results"]}
+    assert "phone" in rows["person.update"] and rows["person.update"]["phone"] == "（已隐去 / withheld）"
+    assert "id_number" in rows["person.view"]["shown"]

@@ -125,7 +125,7 @@ def audit(request, q: Query[AuditQuery]):
         "count": qs.count(),
         "results": [
             {"at": e.at, "actor": e.actor_name, "action": e.action, "object": f"{e.object_type}:{e.object_id}", "person": e.person_id,
-             "fields": e.fields, "reason": e.reason, "division": e.division_code}
+             "fields": e.fields_for_auditor, "reason": e.reason, "division": e.division_code}
             for e in rows
         ],
     }

@@ -47,6 +47,28 @@ class AuditEvent(models.Model):
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
+    # Keys whose values say what was done, not who someone is: shown to auditors as recorded.
+    STRUCTURAL_KEYS = frozenset({
+        "shown", "count", "kind", "division", "start", "end", "rows", "created", "matched", "first_id", "last_id",
+        "relation", "relative", "closed", "housing", "employer", "owner", "person_ids", "edition", "added", "renamed",
+        "deleted", "retention_days", "on", "cutoff", "role", "username", "village", "collector", "skipped", "residences",
+        "bad_rows", "arrived_on", "left_on", "closed_on",
+    })
+    WITHHELD = "（已隐去 / withheld）"
+
+    @property
+    def fields_for_auditor(self) -> dict:
+        """Invariant 2: auditors see who did what to which record, not the person's data. Values
+        under other keys (names, ID numbers, phones, old and new values) are withheld; the keys
+        still say which fields were read or changed."""
+        def hide(key, value):
+            if key in self.STRUCTURAL_KEYS:
+                return value
+            if isinstance(value, dict):
+                return {k: hide(k, v) for k, v in value.items()}
+            return self.WITHHELD
+        return {k: hide(k, v) for k, v in (self.fields or {}).items()}
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise RuntimeError("audit events are append-only")
