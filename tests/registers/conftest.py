@@ -14,7 +14,7 @@ HENAN_ZHONGYUAN = "410102000000"  # 郑州市中原区, a county-level hukou pla
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch):
     """Invariant 4: the web and API edges date their acts; tests fix the date."""
-    monkeypatch.setattr("liudong.registers.api._today", lambda: TODAY)
+    monkeypatch.setattr("liudong.registers.api.today", lambda: TODAY)
     monkeypatch.setattr("liudong.registers.views.today", lambda: TODAY)
 
 

@@ -1,4 +1,4 @@
-"""What every page of the web UI shares: the log-in and permission gate, today's date, paging.
+"""What every page of the web UI shares: the log-in and permission gate, today's date (re-exported from liudong.clock), paging.
 
 "Absent" and "not in your scope" both answer 404 (invariant 2); a role that may not act gets 403.
 """
@@ -8,8 +8,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.utils import timezone
 
+from liudong.clock import today  # noqa: F401 - re-exported to the views (invariant 4)
 from liudong.errors import NotFound
 
 PER_PAGE = 20
@@ -34,11 +34,6 @@ def staff_view(*actions):
         return wrapper
 
     return decorate
-
-
-def today():
-    """Invariant 4: the date of an act is taken here, at the edge, and passed to services."""
-    return timezone.localdate()
 
 
 def paginate(request, queryset, per_page=PER_PAGE):

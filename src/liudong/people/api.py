@@ -8,9 +8,9 @@ scopes them to the caller (invariant 2) and logs the opening of a record (invari
 import datetime
 from typing import Literal
 
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
+from liudong.clock import today  # the edge's one reading of the calendar (invariant 4)
 from liudong.api_schemas import ERRORS, Blank, DateText, QueryDate, QueryInt, Text
 from liudong.errors import NotFound
 
@@ -18,11 +18,6 @@ from . import queries, services
 from .models import Person, Residence
 
 router = Router(tags=["people"])
-
-
-def today() -> datetime.date:
-    """The date of an act done through the API (invariant 4: the clock is read here, at the edge)."""
-    return timezone.localdate()
 
 
 # ---------------------------------------------------------------- persons

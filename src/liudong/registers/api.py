@@ -4,9 +4,9 @@ registers). Scoped (404 outside the actor's subtree), role-checked (403) and log
 import datetime
 
 from django.http import HttpResponse
-from django.utils import timezone
 from ninja import Field, Router, Schema
 
+from liudong.clock import today  # the edge's one reading of the calendar (invariant 4)
 from liudong.accounts.choices import Action
 from liudong.api_schemas import ERRORS, QueryDate
 from liudong.errors import Invalid
@@ -30,12 +30,8 @@ class RegisterOut(Schema):
     results: list[dict] = Field(description="本页各行；日期为 YYYY-MM-DD，性别 M/F，流动原因为代码 / this page's rows")
 
 
-def _today() -> datetime.date:
-    return timezone.localdate()  # invariant 4: taken at the edge
-
-
 def _file(request, kind, fmt, division, start, end) -> HttpResponse:
-    _, data, content_type, disposition = documents.export(request.auth, kind=kind, division=division, start=start, end=end, fmt=fmt, generated_on=_today())
+    _, data, content_type, disposition = documents.export(request.auth, kind=kind, division=division, start=start, end=end, fmt=fmt, generated_on=today())
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = disposition
     response["Cache-Control"] = "no-store"
