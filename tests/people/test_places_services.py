@@ -240,3 +240,15 @@ def test_a_closed_employer_takes_no_new_employees_and_keeps_its_history(clerk, e
     newcomer = person(clerk, "王强", 35)
     messages = refused("employer_id", lambda: services.record_arrival(actor=clerk, person=newcomer, data={"division": NANTOU_V1, "arrived_on": "2026-11-20", "employer_id": employer.pk}, today=TODAY))
     assert any("closed on 2026-10-01" in m for m in messages)
+
+
+def test_a_page_of_rental_homes_logs_the_owners_it_names(client, clerk, housing):
+    """Invariant 3: the housing list shows owners' names, so it logs which owners it showed."""
+    from liudong.accounts.models import AuditEvent
+
+    client.force_login(clerk)
+    assert client.get("/housing/").status_code == 200
+    event = AuditEvent.objects.get(action="housing.list")
+    assert event.fields["person_ids"] == [housing.owner_id]
+    client.get(f"/housing/{housing.pk}/")
+    assert AuditEvent.objects.get(action="housing.view").person_id == housing.owner_id

@@ -121,7 +121,7 @@ def list_housing(request, params: Query[PageQuery]):
     actor = request.auth
     require(actor, Action.VIEW_PERSON)
     count, rows = _page(actor, queries.housing_in_scope(actor), params, ("address", "business_category"))
-    return {"count": count, "results": [housing_out(h) for h in rows]}
+    return {"count": count, "results": [housing_out(h) for h in queries.log_housing_page(actor, rows)]}
 
 
 @router.post("/housing", response={201: HousingOut, **ERRORS})

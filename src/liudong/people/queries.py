@@ -203,6 +203,14 @@ def search_persons(actor, *, name="", match="same_sound", id_number="", sex="", 
     return count, rows
 
 
+def log_housing_page(actor, rows):
+    """Invariant 3: a page of rental homes names their owners, so the owners shown are logged."""
+    rows = list(rows)
+    if rows:
+        record(actor, "housing.list", object_type="rentalhousing", fields={"shown": [h.pk for h in rows], "person_ids": sorted({h.owner_id for h in rows})})
+    return rows
+
+
 def housing_in_scope(actor):
     return RentalHousing.objects.filter(in_range("division_id", actor.division_id)).select_related("division", "owner")
 
@@ -274,7 +282,7 @@ def get_housing(actor, housing_id, *, today: datetime.date):
     if housing is None:
         raise NotFound("出租房屋不存在或不在您的管辖范围内 / no such rental home in your scope")
     tenants = list(tenants_of(housing, today).order_by("arrived_on", "id"))
-    record(actor, "housing.view", obj=housing, fields={"shown": [r.person_id for r in tenants]})
+    record(actor, "housing.view", obj=housing, person_id=housing.owner_id, fields={"owner": housing.owner_id, "shown": [r.person_id for r in tenants]})
     return housing, tenants
 
 

@@ -38,6 +38,7 @@ def housing_list(request):
     actor = request.user
     status, qs = _by_status(request, queries.housing_in_scope(actor))
     page = paginate(request, qs.order_by("division_id", "address", "id"))
+    queries.log_housing_page(actor, page.object_list)
     return render(request, "people/housing_list.html", {"page": page, "status": status, "use_choices": HousingUse.choices, "can_add": actor.can(Action.MANAGE_HOUSING)})
 
 
