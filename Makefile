@@ -35,6 +35,7 @@ test: system-deps install
 bench: install
 	$(BIN)/python bench/divisions.py
 	$(BIN)/python bench/registry.py
+	$(BIN)/python bench/exchange.py
 
 messages: install
 	cd src/liudong && ../../$(BIN)/liudong makemessages -l zh_Hans -l en && ../../$(BIN)/liudong compilemessages

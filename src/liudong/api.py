@@ -230,12 +230,20 @@ def _register_routers():
     from liudong.people.api import router as people_router
     from liudong.people.api_places import router as places_router
     from liudong.registers.api import router as registers_router
+    from liudong.policy.api import router as policy_router
+    from liudong.exchange.api import router as exchange_router
+    from liudong.exchange.api_timeliness import router as timeliness_router
+    from liudong.cases.api import router as cases_router
 
     api.add_router("", accounts_router)
     api.add_router("", divisions_router)
     api.add_router("", people_router)
     api.add_router("", places_router)
     api.add_router("", registers_router)
+    api.add_router("", policy_router)
+    api.add_router("", exchange_router)
+    api.add_router("", timeliness_router)
+    api.add_router("", cases_router)
 
 
 _register_routers()

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "liudong.policy",
     "liudong.people",
     "liudong.registers",
+    "liudong.exchange",
+    "liudong.cases",
 ]
 
 MIDDLEWARE = [
@@ -135,6 +137,8 @@ SESSION_COOKIE_HTTPONLY = True
 LOGIN_MAX_FAILURES = env_int("LIUDONG_LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_MINUTES = env_int("LIUDONG_LOGIN_LOCKOUT_MINUTES", 15)
 API_TOKEN_HOURS = env_int("LIUDONG_API_TOKEN_HOURS", 12)
+# X4: administrators are warned on the home page this many days before the loaded calendar ends.
+LIUDONG_CALENDAR_WARN_DAYS = env_int("LIUDONG_CALENDAR_WARN_DAYS", 60)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

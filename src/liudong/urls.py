@@ -27,4 +27,7 @@ urlpatterns = [
     path("", include("liudong.divisions.urls")),
     path("", include("liudong.people.urls")),
     path("", include("liudong.registers.urls")),
+    path("", include("liudong.policy.urls")),
+    path("", include("liudong.exchange.urls")),
+    path("", include("liudong.cases.urls")),
 ]

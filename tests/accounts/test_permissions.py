@@ -4,6 +4,7 @@ Every (role, action) pair is checked: `staff.can(action)` equals PERMISSIONS, an
 needs the action raises Denied exactly when the role lacks it. A role holding the action may still
 be refused for scope or input (Invalid, NotFound): that is not a permission failure. The view and
 API layers get their own matrices; here is the one door every write and read goes through."""
+import datetime
 from pathlib import Path
 
 import pytest
@@ -102,6 +103,34 @@ def _call(action, staff, migrant, world, n):
         from liudong.registers import documents
 
         return documents.export(staff, kind="inflow", division="", start="2025-01-01", end="2025-12-31", fmt="xlsx", generated_on=TODAY)
+    if action == Action.VIEW_EXCHANGE:
+        from liudong.exchange import queries as exchange_q
+
+        return exchange_q.box_page(staff, "watch", today=TODAY)
+    if action == Action.HANDLE_EXCHANGE:
+        from liudong.exchange import services as exchange
+
+        return exchange.send_message(staff, {"kind": "policy_notice", "receiver": "511921100000", "subject": "政策通报"}, now=timezone.now())
+    if action == Action.HANDLE_CASES:
+        from liudong.cases import queries as cases_q
+
+        return list(cases_q.birth_registrations(staff))
+    if action == Action.VIEW_TIMELINESS:
+        from liudong.exchange import timeliness
+
+        return timeliness.figures(staff, start=datetime.date(2026, 1, 1), end=TODAY, today=TODAY)
+    if action == Action.MANAGE_POLICY:
+        from liudong.policy import services as policy
+
+        return policy.set_value(staff, "birth.notify_days", "10", staff.division_id, f"2027-01-{n + 1:02d}")
+    if action == Action.MANAGE_CALENDAR:
+        from liudong.divisions.models import Division
+        from liudong.policy import services as policy
+
+        # the official schedule is loaded by the nation's or a province's administrator
+        staff.division = Division.objects.get(code="000000000000")
+
+        return policy.load_calendar_year(staff, 2027, [("2027-01-01", "holiday")], source="test", now=timezone.now())
     raise AssertionError(f"no representative service for {action}")
 
 

@@ -26,7 +26,10 @@ def test_demo_world(db):
 
 
 def check_consistent():
-    assert Person.objects.count() == 500
+    from liudong.cases.demo import COUPLES
+
+    # the population, plus the couples of the demo's birth registrations (B1)
+    assert Person.objects.count() == 500 + 2 * len(COUPLES)
     open_ = dict(Residence.objects.filter(left_on__isnull=True).values_list("person_id", "division_id"))
     floating_open = dict(Residence.objects.filter(left_on__isnull=True).values_list("person_id", "floating"))
     for pid, where, floating, hukou, number in Person.objects.values_list("id", "residence_division_id", "floating", "hukou_division_id", "id_number"):

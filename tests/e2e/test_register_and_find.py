@@ -54,12 +54,12 @@ def _world():
     return clerk
 
 
-def _log_in(page, base):
+def _log_in(page, base, username="clerk"):
     from tests.conftest import password
 
     page.goto(base + "/")
     assert "/login/" in page.url  # everything but the log-in page needs a login
-    page.fill("#id_username", "clerk")
+    page.fill("#id_username", username)
     page.fill("#id_password", password())
     page.click("button[type=submit].primary")
     page.wait_for_url(base + "/")

@@ -52,11 +52,20 @@ class Action(models.TextChoices):
     MANAGE_DIVISIONS = "manage_divisions", "维护区划 load division codes"
     VIEW_AUDIT = "view_audit", "查看审计日志 read the audit log"
     PURGE_AUDIT = "purge_audit", "清理过期日志 purge expired audit rows"
+    VIEW_EXCHANGE = "view_exchange", "查看通报核实函件 read exchange messages"
+    HANDLE_EXCHANGE = "handle_exchange", "发送签收反馈函件 send, sign for and answer messages"
+    HANDLE_CASES = "handle_cases", "办理生育登记与协商征收 handle birth and fee cases"
+    VIEW_TIMELINESS = "view_timeliness", "查看双向考核及时率 see timeliness figures"
+    MANAGE_POLICY = "manage_policy", "调整政策规则 adopt rule sets, override values"
+    MANAGE_CALENDAR = "manage_calendar", "载入工作日历 load the working-day calendar"
 
 
 R, A = Role, Action
 _REGISTRY_WRITE = {A.REGISTER_PERSON, A.RECORD_RESIDENCE, A.MANAGE_FAMILY, A.MANAGE_HOUSING, A.MANAGE_EMPLOYER}
 _READ = {A.VIEW_DASHBOARD, A.VIEW_PERSON, A.VIEW_SENSITIVE, A.VIEW_REGISTERS, A.EXPORT_REGISTERS}
+# X1-X3: townships and counties send and answer; every level above watches deadlines (T3).
+_EXCHANGE = {A.VIEW_EXCHANGE, A.HANDLE_EXCHANGE, A.HANDLE_CASES, A.VIEW_TIMELINESS}
+_WATCH = {A.VIEW_EXCHANGE, A.VIEW_TIMELINESS}
 
 # role -> actions. Police see persons but never sensitive fields (invariant 2); the query desk
 # answers outside requests through its own procedure (Q1-Q9), not by browsing the registry;
@@ -64,16 +73,16 @@ _READ = {A.VIEW_DASHBOARD, A.VIEW_PERSON, A.VIEW_SENSITIVE, A.VIEW_REGISTERS, A.
 PERMISSIONS: dict[str, set[str]] = {
     R.VILLAGE_COLLECTOR: _READ | _REGISTRY_WRITE,
     R.VILLAGE_CADRE: _READ,
-    R.TOWNSHIP_CLERK: _READ | _REGISTRY_WRITE | {A.MANAGE_GRIDS},
-    R.TOWNSHIP_HEAD: _READ | {A.MANAGE_GRIDS},
-    R.COUNTY_OFFICER: _READ | {A.MANAGE_GRIDS},
-    R.CITY_OFFICER: {A.VIEW_DASHBOARD, A.VIEW_REGISTERS, A.EXPORT_REGISTERS},
-    R.PROVINCE_OFFICER: {A.VIEW_DASHBOARD, A.VIEW_REGISTERS, A.EXPORT_REGISTERS},
-    R.NATION_OFFICER: {A.VIEW_DASHBOARD, A.VIEW_REGISTERS},
+    R.TOWNSHIP_CLERK: _READ | _REGISTRY_WRITE | {A.MANAGE_GRIDS} | _EXCHANGE,
+    R.TOWNSHIP_HEAD: _READ | {A.MANAGE_GRIDS} | _EXCHANGE,
+    R.COUNTY_OFFICER: _READ | {A.MANAGE_GRIDS} | _EXCHANGE,
+    R.CITY_OFFICER: {A.VIEW_DASHBOARD, A.VIEW_REGISTERS, A.EXPORT_REGISTERS} | _WATCH,
+    R.PROVINCE_OFFICER: {A.VIEW_DASHBOARD, A.VIEW_REGISTERS, A.EXPORT_REGISTERS} | _WATCH,
+    R.NATION_OFFICER: {A.VIEW_DASHBOARD, A.VIEW_REGISTERS} | _WATCH,
     R.POLICE_OFFICER: {A.VIEW_DASHBOARD, A.VIEW_PERSON, A.REGISTER_PERSON, A.RECORD_RESIDENCE, A.MANAGE_HOUSING, A.MANAGE_EMPLOYER, A.VIEW_REGISTERS},
     R.QUERY_DESK: set(),
     R.AUDITOR: {A.VIEW_AUDIT},
-    R.ADMIN: {A.MANAGE_STAFF, A.MANAGE_DIVISIONS, A.MANAGE_GRIDS, A.PURGE_AUDIT},
+    R.ADMIN: {A.MANAGE_STAFF, A.MANAGE_DIVISIONS, A.MANAGE_GRIDS, A.PURGE_AUDIT, A.MANAGE_POLICY, A.MANAGE_CALENDAR},
 }
 
 

@@ -53,6 +53,10 @@ class AuditEvent(models.Model):
         "relation", "relative", "closed", "housing", "employer", "owner", "person_ids", "edition", "added", "renamed",
         "deleted", "retention_days", "on", "cutoff", "role", "username", "village", "collector", "skipped", "residences",
         "bad_rows", "arrived_on", "left_on", "closed_on",
+        # policy and calendar (P1, X4): not personal data
+        "rule_set", "valid_from", "year", "holidays", "workdays", "removed", "source", "policy_name", "policy_value",
+        # exchange (X1-X5): where a message went and its clock, never its body
+        "receiver", "route", "channel", "due", "late", "state", "reply", "on_time",
     })
     WITHHELD = "（已隐去 / withheld）"
 

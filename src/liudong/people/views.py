@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from liudong.accounts.choices import Action
 from liudong.accounts.views_support import int_or_none, staff_view, today
 from liudong.errors import Invalid
+from liudong.policy import services as policy_services
 
 from . import queries, services
 from .forms import PersonForm, ResidenceForm, SearchForm
@@ -37,9 +38,11 @@ def _ancestors(division, stop_code):
 @require_safe
 def home(request):
     actor = request.user
+    # X4: staff who load the calendar are warned when its end is near (policy.services).
+    calendar_warning = policy_services.calendar_warning(actor, today())
     if not actor.can(Action.VIEW_DASHBOARD):
         # Auditors, administrators and the query desk see only their own links.
-        return render(request, "people/home_links.html")
+        return render(request, "people/home_links.html", {"calendar_warning": calendar_warning})
     on = today()
     chosen = request.GET.get("division") or None
     division = queries.dashboard_division(actor, chosen)
@@ -47,7 +50,7 @@ def home(request):
     follow_up_days, todo = queries.follow_up_todo(actor, today=on, division=division.code)
     return render(request, "people/home.html", {
         "division": division, "trail": _ancestors(division, actor.division_id), "counts": counts, "children": counts["children"],
-        "todo": todo, "follow_up_days": follow_up_days, "today": on,
+        "todo": todo, "follow_up_days": follow_up_days, "today": on, "calendar_warning": calendar_warning,
     })
 
 

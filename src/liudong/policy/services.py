@@ -4,10 +4,15 @@ The most specific jurisdiction wins (a province's value over the nation's), then
 No rule number is a literal in domain code: it is asked for here.
 """
 import datetime
+import json
+from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.db.models import Q
 
-from liudong.divisions.models import NATION_CODE, PREFIX_LENGTH, level_of_code
+from liudong.accounts.choices import Action
+from liudong.divisions.models import NATION_CODE, PREFIX_LENGTH, Division, level_of_code
+from liudong.errors import Invalid
 
 from .models import PolicyValue
 
@@ -32,3 +37,332 @@ def value(name: str, division, on: datetime.date):
         raise PolicyMissing(f"no policy value {name!r} in force at {code} on {on}")
     rows.sort(key=lambda r: (level_of_code(r[0]), r[1]))
     return rows[-1][2]
+
+
+def json_value(v):
+    """A value to store: None is JSON null (no such duty / no limit), not SQL NULL."""
+    from django.db.models import JSONField, Value
+
+    return Value(None, JSONField()) if v is None else v
+
+
+def value_row(name: str, division, on: datetime.date) -> PolicyValue:
+    """The row in force (value, set, source, start) there and then, for showing why a rule applies."""
+    code = getattr(division, "code", division) or NATION_CODE
+    rows = list(
+        PolicyValue.objects.filter(name=name, division_id__in=ancestor_codes(code), valid_from__lte=on)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+    )
+    if not rows:
+        raise PolicyMissing(f"no policy value {name!r} in force at {code} on {on}")
+    rows.sort(key=lambda r: (level_of_code(r.division_id), r.valid_from))
+    return rows[-1]
+
+
+CASE_TYPE_LABELS = {
+    "birth_registration": "生育服务登记 birth service registration",
+    "second_birth_approval": "再生育审批 second-birth approval",
+    "fee_consultation": "社会抚养费协商征收 fee consultation",
+}
+
+
+def require_case_type_open(kind: str, division, on: datetime.date, field: str = "received_on"):
+    """P1: a case type closed on a date refuses new cases with the reason and that date."""
+    from liudong.errors import Invalid
+
+    row = value_row(f"case_open.{kind}", division, on)
+    if not row.value:
+        label = CASE_TYPE_LABELS.get(kind, kind)
+        raise Invalid({field: [f"{label.split(' ')[0]}自 {row.valid_from:%Y-%m-%d} 起已停止受理（{row.rule_set}：{row.source}） / "
+                               f"{label.split(' ', 1)[-1]} takes no new cases from {row.valid_from:%Y-%m-%d} ({row.rule_set}: {row.source})"]})
+    return row
+
+
+# ====================================================================== administration (P1, X4)
+# Every change below goes through one of these services (invariant 1): permission, scope and
+# input are checked, the rows are written in one transaction with their audit event, and a
+# policy row is never updated or deleted (invariant 6): a change is a new dated row.
+
+OVERRIDE_SET = "override"
+ONE_DAY = datetime.timedelta(days=1)
+FIRST_POLICY_DATE = datetime.date(1980, 1, 1)
+LAST_POLICY_DATE = datetime.date(2100, 12, 31)
+CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR = 2004, 2100
+CALENDAR_MAX_ROWS = 366
+CALENDAR_MAX_BYTES = 64 * 1024
+MAX_TEXT_VALUE = 60
+MAX_INT_VALUE = 36500
+
+KIND_LABELS = {
+    "int": ("整数", "a whole number"),
+    "bool": ("true 或 false", "true or false"),
+    "text": ("带双引号的文字，如 \"commitment\"", "text in double quotes, e.g. \"commitment\""),
+    "null": ("null（无此项或无限制）", "null (no such duty or no limit)"),
+}
+WEEKDAY_ZH = "一二三四五六日"
+WEEKDAY_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _require(actor, action):
+    """actor=None is the system (the command line), like accounts.services.add_staff."""
+    if actor is not None:
+        from liudong.accounts.services import require
+
+        require(actor, action)
+
+
+def _record(actor, action, **kwargs):
+    from liudong.accounts.services import record
+
+    return record(actor, action, **kwargs)
+
+
+def parse_date(raw, field_name: str, errors: dict, *, low=FIRST_POLICY_DATE, high=LAST_POLICY_DATE):
+    """A date given as a date or as YYYY-MM-DD text; None (with the error noted) when it is not."""
+    if isinstance(raw, datetime.datetime):
+        raw = raw.date()
+    if isinstance(raw, datetime.date):
+        day = raw
+    else:
+        text = str(raw or "").strip()
+        if not text:
+            errors[field_name] = ["必填 / required"]
+            return None
+        try:
+            day = datetime.date.fromisoformat(text) if len(text) == 10 else None
+        except ValueError:
+            day = None
+        if day is None:
+            errors[field_name] = [f"日期 {text[:20]} 应为 YYYY-MM-DD 格式的真实日期 / {text[:20]} is not a real date written YYYY-MM-DD"]
+            return None
+    if not low <= day <= high:
+        errors[field_name] = [f"日期应在 {low} 至 {high} 之间 / the date must lie between {low} and {high}"]
+        return None
+    return day
+
+
+def normalise_division_code(raw) -> str:
+    """A code typed as 2 (province), 4, 6 (county) or 9 (township) digits is padded to 12 (J1)."""
+    code = str(raw or "").strip()
+    if code.isdigit() and len(code) in (2, 4, 6, 9):
+        code = code.ljust(12, "0")
+    return code
+
+
+def find_division(actor, raw, errors: dict, field_name: str = "division"):
+    code = normalise_division_code(raw)
+    if not code:
+        errors[field_name] = ["必填 / required"]
+        return None
+    division = Division.objects.filter(code=code).first() if len(code) == 12 and code.isdigit() else None
+    if division is None:
+        errors[field_name] = [f"区划代码 {code[:20]} 不存在 / no division has code {code[:20]}"]
+        return None
+    if actor is not None and not actor.in_scope(division.code):
+        errors[field_name] = ["区划不在您的管辖范围内 / that division is outside your scope"]
+        return None
+    return division
+
+
+def known_policy_names() -> set[str]:
+    """A value may be set only for a name some rule set or some row already knows."""
+    from .rule_sets import RULE_SETS
+
+    names = {name for rs in RULE_SETS.values() for name in rs.values}
+    names.update(PolicyValue.objects.order_by("name").values_list("name", flat=True).distinct())
+    return names
+
+
+def value_kind(v) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "bool"
+    if isinstance(v, int):
+        return "int"
+    if isinstance(v, str):
+        return "text"
+    return "other"
+
+
+def _kind_text(kind: str, lang: int) -> str:
+    return KIND_LABELS.get(kind, ("JSON", "JSON"))[lang]
+
+
+def kinds_of(name: str) -> set[str]:
+    """The kinds of value a name has taken in any rule set or row: "null" among them makes it null-able."""
+    from .rule_sets import RULE_SETS
+
+    kinds = {value_kind(rs.values[name][0]) for rs in RULE_SETS.values() if name in rs.values}
+    kinds.update(value_kind(v) for v in PolicyValue.objects.filter(name=name).values_list("value", flat=True)[:1000])
+    if kinds <= {"null"} and "." in name:
+        # Never anything but null (a notification needs no reply): its siblings say what it takes
+        # when it does (exchange.reply_days.* are whole numbers of working days).
+        family = name.rsplit(".", 1)[0] + "."
+        siblings = {value_kind(v) for rs in RULE_SETS.values() for n, (v, _) in rs.values.items() if n.startswith(family)} - {"null"}
+        if len(siblings) == 1:
+            kinds |= siblings
+    return kinds
+
+
+def _in_force_or_none(name: str, code: str, on: datetime.date):
+    try:
+        return value_row(name, code, on)
+    except PolicyMissing:
+        return None
+
+
+@transaction.atomic
+def set_value(actor, name, raw_value, division_code, valid_from, *, source: str = "") -> PolicyValue:
+    """P1: override one value for a division (and its subtree) from a date: a new row of the set
+    "override". `raw_value` is JSON text (`3`, `true`, `null`, `"commitment"`); its kind must be the
+    kind of the value in force there and then (a null-able name also takes null)."""
+    _require(actor, Action.MANAGE_POLICY)
+    errors: dict[str, list[str]] = {}
+    name = str(name or "").strip()
+    if not name:
+        errors["name"] = ["必填 / required"]
+    elif name not in known_policy_names():
+        errors["name"] = [f"未知的政策参数 {name[:80]} / no policy value is called {name[:80]}"]
+    division = find_division(actor, division_code, errors)
+    start = parse_date(valid_from, "valid_from", errors)
+    text = raw_value if isinstance(raw_value, str) else json.dumps(raw_value)
+    parsed, parsed_ok = None, False
+    if not text.strip():
+        errors["value"] = ["必填 / required"]
+    else:
+        try:
+            parsed, parsed_ok = json.loads(text), True
+        except ValueError:
+            errors["value"] = [f"值应为JSON：整数、true/false、null 或带双引号的文字（如 \"commitment\"），现为 {text[:40]} / "
+                               f"the value must be JSON: a whole number, true/false, null or text in double quotes (e.g. \"commitment\"), got {text[:40]}"]
+    source = str(source or "").strip()
+    if len(source) > 300:
+        errors["source"] = ["最多 300 个字符 / at most 300 characters"]
+    if parsed_ok:
+        kind = value_kind(parsed)
+        if kind == "other":
+            errors["value"] = ["值只能是整数、true/false、null 或文字 / the value must be a whole number, true/false, null or text"]
+        elif kind == "int" and not 0 <= parsed <= MAX_INT_VALUE:
+            errors["value"] = [f"整数应在 0 至 {MAX_INT_VALUE} 之间 / a whole number must lie between 0 and {MAX_INT_VALUE}"]
+        elif kind == "text" and not 0 < len(parsed.strip()) <= MAX_TEXT_VALUE:
+            errors["value"] = [f"文字应为 1 至 {MAX_TEXT_VALUE} 个字符 / text must have 1 to {MAX_TEXT_VALUE} characters"]
+        elif "name" not in errors and division is not None and start is not None:
+            current = _in_force_or_none(name, division.code, start)
+            kinds = kinds_of(name)
+            nullable = "null" in kinds
+            others = kinds - {"null"}
+            expected = value_kind(current.value) if current is not None and current.value is not None else (next(iter(others)) if len(others) == 1 else None)
+            if kind == "null" and not nullable:
+                errors["value"] = [f"{name} 不能为 null，应为{_kind_text(expected or 'int', 0)} / {name} cannot be null: it takes {_kind_text(expected or 'int', 1)}"]
+            elif kind != "null" and expected is not None and kind != expected:
+                errors["value"] = [f"{name} 的值应为{_kind_text(expected, 0)}（现行值 {json.dumps(current.value if current else None, ensure_ascii=False)}） / "
+                                   f"{name} takes {_kind_text(expected, 1)} (in force: {json.dumps(current.value if current else None, ensure_ascii=False)})"]
+    if not errors and PolicyValue.objects.filter(name=name, division=division, valid_from=start).exists():
+        errors["valid_from"] = [f"{division.name} 已有 {name} 自 {start} 起的值；改动请另选生效日期 / "
+                                f"{division.name} has a value of {name} from {start} already: choose another date for the change"]
+    if errors:
+        raise Invalid(errors)
+    before = _in_force_or_none(name, division.code, start)
+    who = getattr(actor, "username", "") or "system"
+    row = PolicyValue.objects.create(name=name, division=division, valid_from=start, value=json_value(parsed), rule_set=OVERRIDE_SET,
+                                     source=source or f"管理员调整（{who}） / set by an administrator ({who})")
+    row.value = parsed
+    _record(actor, "policy.set", obj=row, fields={
+        "rule_set": OVERRIDE_SET, "division": division.code, "valid_from": start.isoformat(),
+        "policy_name": name, "policy_value": [before.value if before else None, parsed],
+    })
+    return row
+
+
+def _carry_row(name: str, division: Division, start: datetime.date, code: str):
+    """The row to insert before adopting `code` at `division` from `start` so that the province
+    keeps, before `start`, the value it inherited on the day before (None: nothing to carry).
+
+    The carried row starts where the inherited row began to be the one in force at the province
+    (its start, or the end of a more specific row that held in between) and ends on `start`."""
+    day_before = start - ONE_DAY
+    rows = list(PolicyValue.objects.filter(name=name, division_id__in=ancestor_codes(division.code), valid_from__lte=day_before))
+    in_force = [r for r in rows if r.valid_to is None or r.valid_to > day_before]
+    if not in_force:
+        return None
+
+    def rank(r):
+        return (level_of_code(r.division_id), r.valid_from)
+
+    held = max(in_force, key=rank)
+    if held.division_id == division.code:
+        return None  # the province's own row: the set's row from `start` supersedes it by its later start
+    begins = max([held.valid_from] + [r.valid_to for r in rows if r.valid_to is not None and rank(r) > rank(held) and r.valid_to > held.valid_from])
+    note = f"（{start} 采用 {code} 时由 {held.division_id} 沿用 / carried from {held.division_id} when {code} was adopted from {start}）"
+    row = PolicyValue(name=name, division=division, valid_from=begins, valid_to=start, value=held.value, rule_set=held.rule_set,
+                      source=held.source[: 300 - len(note)] + note)
+    row.carried_from = held.division_id
+    return row
+
+
+@dataclass
+class Adoption:
+    rule_set: str
+    division: Division
+    valid_from: datetime.date
+    added: list = field(default_factory=list)
+    carried: list = field(default_factory=list)
+
+
+@transaction.atomic
+def adopt_rule_set(actor, code, division_code, valid_from) -> Adoption:
+    """P1: a province (or the nation) adopts a rule set from a date of its choosing.
+
+    value() picks the most specific division with a row in force, then the latest start. For each
+    name of the set, when the province has no row of its own in force on the day before but
+    inherits one, that value is first carried into a province row ending on the adoption date, so
+    that what held at the province before that date stays as it was (whatever the nation changes
+    later); then the set's row is added from the date. Nothing is updated or deleted."""
+    from .rule_sets import RULE_SETS
+
+    _require(actor, Action.MANAGE_POLICY)
+    errors: dict[str, list[str]] = {}
+    code = str(code or "").strip()
+    rs = RULE_SETS.get(code)
+    if rs is None:
+        errors["rule_set"] = [f"未知的规则集 {code[:60]}，可选：{', '.join(RULE_SETS)} / no rule set is called {code[:60]}; choose one of {', '.join(RULE_SETS)}"]
+    division = find_division(actor, division_code, errors)
+    if division is not None and division.level > 1:
+        errors["division"] = [f"规则集由省（或全国）采用，{division.name} 是第 {division.level} 级区划；个别值可单独调整 / "
+                              f"a rule set is adopted by a province (or the nation); {division.name} is a level-{division.level} division: override single values instead"]
+    start = parse_date(valid_from, "valid_from", errors)
+    if errors:
+        raise Invalid(errors)
+    if PolicyValue.objects.filter(rule_set=rs.code, division=division, valid_from=start).exists():
+        raise Invalid({"valid_from": [f"{division.name} 已于 {start} 起采用 {rs.code} / {division.name} adopted {rs.code} from {start} already"]})
+    clash = sorted(PolicyValue.objects.filter(name__in=list(rs.values), division=division, valid_from=start).values_list("name", flat=True))
+    if clash:
+        raise Invalid({"valid_from": [f"{division.name} 已有 {', '.join(clash)} 自 {start} 起的值；请另选日期 / "
+                                      f"{division.name} has values of {', '.join(clash)} from {start} already: choose another date"]})
+    result = Adoption(rs.code, division, start)
+    for name, (val, src) in rs.values.items():
+        carry = _carry_row(name, division, start, rs.code)
+        if carry is not None:
+            kept = carry.value
+            carry.value = json_value(kept)
+            carry.save()
+            carry.value = kept
+            result.carried.append(carry)
+    for name, (val, src) in rs.values.items():
+        row = PolicyValue.objects.create(name=name, division=division, valid_from=start, value=json_value(val), rule_set=rs.code, source=src)
+        row.value = val
+        result.added.append(row)
+    _record(actor, "policy.adopt", object_type="policyvalue", object_id=f"{rs.code}@{division.code}", fields={
+        "rule_set": rs.code, "division": division.code, "valid_from": start.isoformat(),
+        "added": [r.name for r in result.added], "carried": {r.name: [r.valid_from.isoformat(), r.rule_set, r.carried_from] for r in result.carried},
+    })
+    return result
+
+
+# The calendar's loading services live in services_calendar.py; callers use them from here.
+from .services_calendar import (  # noqa: E402,F401  (re-exported)
+    CalendarLoad, CalendarStatus, calendar_status, calendar_warning, load_calendar_year, loads_calendar, read_calendar_csv,
+)
+
+__all__ = ["CalendarLoad", "CalendarStatus", "calendar_status", "calendar_warning", "load_calendar_year", "loads_calendar", "read_calendar_csv"]

@@ -21,6 +21,7 @@ from django.db.models import Q
 
 from liudong.accounts.choices import Action
 from liudong.accounts.services import record, require
+from liudong.dates import parse_day
 from liudong.divisions.models import Division, Level, parent_code
 from liudong.errors import Invalid, NotFound
 from liudong.people.choices import MoveReason, Sex
@@ -88,22 +89,6 @@ class RegisterRequest:
         return {"kind": self.kind, "division": self.division.code, "start": self.start.isoformat(), "end": self.end.isoformat()}
 
 
-def _as_date(value, field: str, errors: dict):
-    if isinstance(value, datetime.date):
-        return value
-    text = str(value or "").strip()
-    if not text:
-        errors.setdefault(field, []).append("必填 / required")
-        return None
-    try:
-        if len(text) != 10:
-            raise ValueError
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        errors.setdefault(field, []).append(f"日期 {text[:20]} 不存在或格式不对（YYYY-MM-DD） / {text[:20]} is not a real date (YYYY-MM-DD)")
-        return None
-
-
 def _years_later(day: datetime.date, years: int) -> datetime.date | None:
     if day.year + years > datetime.MAXYEAR:
         return None  # no later date exists, so no period from here is too long
@@ -131,8 +116,8 @@ def parse(actor, *, action: str, kind, division, start, end) -> RegisterRequest:
             errors["division"] = [f"区划代码 {code} 不存在 / no division has code {code}"]
         elif not actor.in_scope(target.code):
             raise NotFound("区划不存在或不在您的管辖范围内 / no such division in your scope")
-    start_d = _as_date(start, "start", errors)
-    end_d = _as_date(end, "end", errors)
+    start_d = parse_day(start, "start", errors)
+    end_d = parse_day(end, "end", errors)
     if start_d and end_d:
         if end_d < start_d:
             errors.setdefault("end", []).append("结束日期早于开始日期 / the end is before the start")

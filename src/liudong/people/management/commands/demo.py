@@ -43,6 +43,10 @@ class Command(BaseCommand):
         started = time.perf_counter()
         world = DemoWorld(seed=seed, people=people, today=day, log=self.stdout.write)
         counts = world.build()
+        # X1-X5, B1-B6, F1-F4: messages and cases on top of the people, through the services
+        from liudong.cases.demo import build_demo_cases
+
+        counts.update(build_demo_cases(day, log=self.stdout.write))
         elapsed = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(f"演示数据已生成 / demo world built in {elapsed:.1f} s (seed {seed}, {day})"))
         for what, n in counts.items():

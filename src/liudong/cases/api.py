@@ -1,0 +1,347 @@
+"""Cases API (B1-B6, F1-F4): birth service registrations and their decisions, the refusal letter,
+second-birth results and fee consultations with their answers.
+
+Request bodies carry JSON types only; every domain check is done once in cases.services, so the
+API and the pages give the same bilingual field errors (invariant 7): 422 {"errors": {field:
+[...]}}, 403 when the role or division may not act, 404 for "absent or not in your scope". Reads go
+through cases.queries, scoped and logged (invariants 2, 3).
+"""
+import datetime
+
+from django.http import HttpResponse
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
+
+from liudong.api_schemas import ERRORS, DateText, Text
+from liudong.clock import today  # the edge's one reading of the calendar (invariant 4)
+
+from . import documents, queries, services
+from .views import message_url
+from .models import BIRTH, FEE, SECOND_BIRTH, BirthRegistration, FeeConsultation, SecondBirthResult
+
+router = Router(tags=["cases"])
+
+
+def now() -> datetime.datetime:
+    """The moment of an act made through the API (invariant 4: only the edge reads the clock)."""
+    return timezone.now()
+
+
+PERSON_DOC = "人员编号或18位身份证号 / person no. or 18-character resident ID number"
+CHANNEL_DOC = "system | letter | fax | phone (X5)"
+
+
+class MessageOut(Schema):
+    id: int
+    kind: str
+    sender: str
+    receiver: str
+    state: str = Field(description="draft | sent | received | answered | overdue | closed")
+    channel: str | None
+    send_due_on: datetime.date | None = Field(description="应发出日期 / to be sent by (B2, B5, B6)")
+    sent_on: datetime.date | None
+    arrived_on: datetime.date | None
+    reply_due_on: datetime.date | None = Field(description="应反馈日期 / to be answered by (B3, F2)")
+    due_on: datetime.date | None = Field(description="当前期限 / the deadline in force")
+    answered_on: datetime.date | None
+    in_reply_to: int | None
+    url: str
+
+
+def message_out(m) -> dict:
+    return {"id": m.id, "kind": m.kind, "sender": m.sender_id, "receiver": m.receiver_id, "state": m.state, "channel": m.channel or None,
+            "send_due_on": m.send_due_on, "sent_on": m.sent_on, "arrived_on": m.arrived_on, "reply_due_on": m.reply_due_on, "due_on": m.due_on,
+            "answered_on": m.answered_on, "in_reply_to": m.in_reply_to_id, "url": message_url(m.id)}
+
+
+# ---------------------------------------------------------------- B1-B5
+
+class BirthIn(Schema):
+    woman: int | str = Field(..., description=PERSON_DOC)
+    husband: int | str | None = Field(None, description="男方（辖区内人员）；否则填写 husband_hukou / the husband if registered in your area, else give husband_hukou")
+    husband_hukou: str | None = Text("男方户籍地区划代码（12位，或6位县级代码） / the husband's hukou division code", 12)
+    received_on: str = DateText("材料受理日期；决定适用哪一套规定（P1） / materials received on: decides the rule set", required=True, example="2026-02-12")
+    child_order: int = Field(..., description="孩次 / child order (1, 2, 3 ...)")
+    expected_birth_on: str | None = DateText("预产期 / expected birth date")
+    birth_on: str | None = DateText("出生日期 / actual birth date")
+    documents: list[str] | None = Field(None, description="已收材料 / documents received: woman_id, husband_id, marriage, proof, commitment")
+    notes: str | None = Text("备注 / notes", 2000)
+    send_now: bool = Field(True, description="立即经系统发出核实函 / send the verification requests now by the system")
+
+
+class DecisionOut(Schema):
+    decision: str
+    decided_on: datetime.date
+    reasons: str
+    documents: list[str]
+    decided_by: str | None
+
+
+class BirthOut(Schema):
+    id: int
+    number: str
+    division: str
+    woman: int
+    woman_name: str
+    husband: int | None
+    husband_hukou: str
+    woman_hukou_place: str
+    husband_hukou_place: str
+    residence_place: str | None
+    at_hukou_place: bool
+    received_on: datetime.date
+    child_order: int
+    expected_birth_on: datetime.date | None
+    birth_on: datetime.date | None
+    documents: list[str]
+    notes: str
+    rules_on: datetime.date
+    rule_set: str
+    basis: str = Field(description="documents | commitment")
+    state: str = Field(description="received | postponed | registered | refused")
+    decided_on: datetime.date | None
+    reasons: str
+    next_due: datetime.date | None = None
+    messages: list[MessageOut] | None = None
+    decisions: list[DecisionOut] | None = None
+
+
+class BirthPage(Schema):
+    count: int
+    results: list[BirthOut]
+
+
+class DecideIn(Schema):
+    decision: str = Text("register | postpone | refuse (B4)", required=True, enum=["register", "postpone", "refuse"])
+    decided_on: str = DateText("决定日期 / decision date", required=True, example="2026-09-28")
+    reasons: str | None = Text("暂缓：所缺材料；不予登记：理由（打印在告知书上） / postpone: what is missing; refuse: the reasons", 4000)
+    documents: list[str] | None = Field(None, description="材料清单的现状（省略则不变） / the checklist as it now stands (unchanged if omitted)")
+    send_now: bool = Field(True, description="立即经系统发出通报 / send the notifications now by the system")
+
+
+def birth_out(c: BirthRegistration, *, detail: bool = False) -> dict:
+    out = {
+        "id": c.id, "number": c.number, "division": c.division_id, "woman": c.woman_id, "woman_name": c.woman.name, "husband": c.husband_id,
+        "husband_hukou": c.husband_hukou_id, "woman_hukou_place": c.woman_hukou_place_id, "husband_hukou_place": c.husband_hukou_place_id,
+        "residence_place": c.residence_place_id, "at_hukou_place": c.at_hukou_place, "received_on": c.received_on, "child_order": c.child_order,
+        "expected_birth_on": c.expected_birth_on, "birth_on": c.birth_on, "documents": c.documents, "notes": c.notes, "rules_on": c.rules_on,
+        "rule_set": c.rule_set, "basis": c.basis, "state": c.state, "decided_on": c.decided_on, "reasons": c.reasons,
+        "next_due": getattr(c, "next_due", None),
+    }
+    if detail:
+        out["messages"] = [message_out(m) for m in queries.case_messages(BIRTH, c.pk)]
+        out["decisions"] = [{"decision": d.decision, "decided_on": d.decided_on, "reasons": d.reasons, "documents": d.documents,
+                             "decided_by": d.decided_by.username if d.decided_by else None} for d in queries.decisions_of(c)]
+    return out
+
+
+def _page(qs, limit: int, offset: int):
+    from liudong.errors import Invalid
+
+    errors = {}
+    if not 1 <= limit <= 200:
+        errors["limit"] = ["每页1到200条 / 1 to 200 a page"]
+    if not 0 <= offset <= 1_000_000_000:
+        errors["offset"] = ["应在0到10亿之间 / between 0 and 1,000,000,000"]
+    if errors:
+        raise Invalid(errors)
+    return qs.count(), list(qs[offset: offset + limit])
+
+
+@router.post("/cases/births", response={201: BirthOut, **ERRORS}, summary="生育服务登记 / record a birth service registration (B1, B2)")
+def create_birth(request, payload: BirthIn):
+    case = services.create_birth_registration(request.auth, payload.model_dump(), now=now())
+    case = queries.get_birth_registration(request.auth, case.pk, log=False)
+    return Status(201, birth_out(case, detail=True))
+
+
+@router.get("/cases/births", response={200: BirthPage, **ERRORS}, summary="生育服务登记列表 / birth registrations of your division")
+def list_births(request, status: str = "open", limit: int = 50, offset: int = 0):
+    """status: open (received, postponed) | decided | all."""
+    count, rows = _page(queries.birth_registrations(request.auth, status), limit, offset)
+    queries.log_list(request.auth, BIRTH, rows, ("woman_id", "husband_id"))
+    return {"count": count, "results": [birth_out(c) for c in rows]}
+
+
+@router.get("/cases/births/{case_id}", response={200: BirthOut, **ERRORS}, summary="生育服务登记 / one registration with its messages")
+def get_birth(request, case_id: int):
+    return birth_out(queries.get_birth_registration(request.auth, case_id), detail=True)
+
+
+@router.post("/cases/births/{case_id}/decision", response={200: BirthOut, **ERRORS}, summary="登记、暂缓或不予登记 / decide (B4, B5)")
+def decide_birth(request, case_id: int, payload: DecideIn):
+    data = payload.model_dump()
+    if data.get("documents") is None:
+        data.pop("documents")
+    services.decide_birth_registration(request.auth, case_id, data, now=now())
+    return birth_out(queries.get_birth_registration(request.auth, case_id, log=False), detail=True)
+
+
+@router.get("/cases/births/{case_id}/refusal-letter.pdf", response={401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404]},
+            openapi_extra={"responses": {200: {"description": "不予登记告知书 / the refusal letter", "content": {documents.PDF_TYPE: {"schema": {"type": "string", "format": "binary"}}}}}},
+            summary="不予登记告知书 PDF / the refusal letter (B4)")
+def refusal_letter(request, case_id: int):
+    data, disposition = documents.refusal_letter(request.auth, case_id, printed_on=today())
+    response = HttpResponse(data, content_type=documents.PDF_TYPE)
+    response["Content-Disposition"] = disposition
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# ---------------------------------------------------------------- B6
+
+class SecondBirthIn(Schema):
+    woman: int | str = Field(..., description=PERSON_DOC)
+    decision: str = Text("approved | not_approved", required=True, enum=["approved", "not_approved"])
+    decided_on: str = DateText("审批日期 / decision date", required=True, example="2026-02-13")
+    certificate_number: str | None = Text("证明编号（批准时必填） / certificate number (required for an approval)", 40)
+    notes: str | None = Text("备注 / notes", 2000)
+    send_now: bool = Field(True, description="立即经系统发出通报 / send the notification now by the system")
+
+
+class SecondBirthOut(Schema):
+    id: int
+    number: str
+    division: str
+    woman: int
+    woman_name: str
+    residence_place: str
+    decision: str
+    decided_on: datetime.date
+    certificate_number: str
+    notes: str
+    rules_on: datetime.date
+    rule_set: str
+    next_due: datetime.date | None = None
+    messages: list[MessageOut] | None = None
+
+
+class SecondBirthPage(Schema):
+    count: int
+    results: list[SecondBirthOut]
+
+
+def second_birth_out(c: SecondBirthResult, *, detail: bool = False) -> dict:
+    out = {"id": c.id, "number": c.number, "division": c.division_id, "woman": c.woman_id, "woman_name": c.woman.name, "residence_place": c.residence_place_id,
+           "decision": c.decision, "decided_on": c.decided_on, "certificate_number": c.certificate_number, "notes": c.notes, "rules_on": c.rules_on,
+           "rule_set": c.rule_set, "next_due": getattr(c, "next_due", None)}
+    if detail:
+        out["messages"] = [message_out(m) for m in queries.case_messages(SECOND_BIRTH, c.pk)]
+    return out
+
+
+@router.post("/cases/second-births", response={201: SecondBirthOut, **ERRORS}, summary="再生育审批结果 / record a second-birth result (B6)")
+def create_second_birth(request, payload: SecondBirthIn):
+    result = services.record_second_birth(request.auth, payload.model_dump(), now=now())
+    return Status(201, second_birth_out(queries.get_second_birth(request.auth, result.pk, log=False), detail=True))
+
+
+@router.get("/cases/second-births", response={200: SecondBirthPage, **ERRORS}, summary="再生育审批结果列表 / second-birth results of your division")
+def list_second_births(request, status: str = "all", limit: int = 50, offset: int = 0):
+    count, rows = _page(queries.second_birth_results(request.auth, status), limit, offset)
+    queries.log_list(request.auth, SECOND_BIRTH, rows)
+    return {"count": count, "results": [second_birth_out(c) for c in rows]}
+
+
+@router.get("/cases/second-births/{case_id}", response={200: SecondBirthOut, **ERRORS}, summary="再生育审批结果 / one second-birth result")
+def get_second_birth(request, case_id: int):
+    return second_birth_out(queries.get_second_birth(request.auth, case_id), detail=True)
+
+
+# ---------------------------------------------------------------- F1-F4
+
+Money = str | float | int
+
+
+class FeeIn(Schema):
+    person: int | str = Field(..., description=PERSON_DOC)
+    started_on: str = DateText("协商开始日期；决定适用的规定（P1） / consultation started on: decides the rule set", required=True, example="2020-06-01")
+    basic_facts: str = Text("当事人基本情况 / basic facts of the party (F3)", 4000, required=True)
+    actual_income: Money = Field(..., description="实际收入（元/年） / actual income, yuan a year")
+    urban_income: Money = Field(..., description="当地城镇居民人均可支配收入（元） / local urban per-capita disposable income")
+    rural_income: Money = Field(..., description="当地农村居民人均纯收入（元） / local rural per-capita net income")
+    proposed_levy: Money = Field(..., description="拟征收数额（元，≥0） / proposed levy, yuan, at least 0")
+    other_matters: str | None = Text("其他事项 / other matters", 4000)
+    channel: str | None = Text(f"发送方式 / channel: {CHANNEL_DOC}", enum=["system", "letter", "fax", "phone"])
+    sent_at: str | None = Text("发出时间 YYYY-MM-DD HH:MM（信函、传真） / sent at (letter, fax)")
+    arrived_at: str | None = Text("送达时间：传真的接收时间、电话的通话时间、挂号信签收时间 / arrived at (X5)")
+    evidence: str | None = Text("凭证：挂号单号、传真回执、通话记录 / evidence: mail number, fax report, call record", 300)
+
+
+class FeeOut(Schema):
+    id: int
+    number: str
+    division: str
+    hukou_county: str
+    person: int
+    person_name: str
+    started_on: datetime.date
+    basic_facts: str
+    actual_income: str
+    urban_income: str
+    rural_income: str
+    proposed_levy: str
+    other_matters: str
+    rules_on: datetime.date
+    rule_set: str
+    message: MessageOut | None
+    answered: bool
+    answer_agrees: bool | None
+    answer_opinion: str
+    answered_on: datetime.date | None
+    next_due: datetime.date | None = None
+    messages: list[MessageOut] | None = None
+
+
+class FeePage(Schema):
+    count: int
+    results: list[FeeOut]
+
+
+class FeeAnswerIn(Schema):
+    agrees: bool | str = Field(..., description="true（同意） | false（不同意） / agree or disagree with the proposed levy")
+    opinion: str = Text("意见 / opinion", 4000, required=True)
+    channel: str | None = Text(f"回复方式 / channel: {CHANNEL_DOC}", enum=["system", "letter", "fax", "phone"])
+    sent_at: str | None = Text("发出时间 / sent at")
+    arrived_at: str | None = Text("送达时间 / arrived at")
+    evidence: str | None = Text("凭证 / evidence", 300)
+
+
+def fee_out(c: FeeConsultation, *, detail: bool = False) -> dict:
+    answer = queries.fee_answer(c)
+    out = {"id": c.id, "number": c.number, "division": c.division_id, "hukou_county": c.hukou_county_id, "person": c.person_id, "person_name": c.person.name,
+           "started_on": c.started_on, "basic_facts": c.basic_facts, "actual_income": str(c.actual_income), "urban_income": str(c.urban_income),
+           "rural_income": str(c.rural_income), "proposed_levy": str(c.proposed_levy), "other_matters": c.other_matters, "rules_on": c.rules_on,
+           "rule_set": c.rule_set, "message": message_out(c.message) if c.message else None, "answered": answer["answered"],
+           "answer_agrees": c.answer_agrees, "answer_opinion": answer["opinion"], "answered_on": answer["answered_on"], "next_due": getattr(c, "next_due", None)}
+    if detail:
+        out["messages"] = [message_out(m) for m in queries.case_messages(FEE, c.pk)]
+    return out
+
+
+def _data(payload) -> dict:
+    return {k: v for k, v in payload.model_dump().items() if v is not None}
+
+
+@router.post("/cases/fee-consultations", response={201: FeeOut, **ERRORS}, summary="协商征收社会抚养费 / consult the hukou county (F1-F4)")
+def create_fee(request, payload: FeeIn):
+    case = services.create_fee_consultation(request.auth, _data(payload), now=now())
+    return Status(201, fee_out(queries.get_fee_consultation(request.auth, case.pk, log=False), detail=True))
+
+
+@router.get("/cases/fee-consultations", response={200: FeePage, **ERRORS}, summary="协商征收列表 / fee consultations sent or addressed to your county")
+def list_fees(request, status: str = "open", limit: int = 50, offset: int = 0):
+    count, rows = _page(queries.fee_consultations(request.auth, status), limit, offset)
+    queries.log_list(request.auth, FEE, rows, ("person_id",))
+    return {"count": count, "results": [fee_out(c) for c in rows]}
+
+
+@router.get("/cases/fee-consultations/{case_id}", response={200: FeeOut, **ERRORS}, summary="协商征收 / one fee consultation")
+def get_fee(request, case_id: int):
+    return fee_out(queries.get_fee_consultation(request.auth, case_id), detail=True)
+
+
+@router.post("/cases/fee-consultations/{case_id}/answer", response={200: FeeOut, **ERRORS}, summary="户籍地县回复 / the hukou county answers (F2)")
+def answer_fee(request, case_id: int, payload: FeeAnswerIn):
+    services.answer_fee_consultation(request.auth, case_id, _data(payload), now=now())
+    return fee_out(queries.get_fee_consultation(request.auth, case_id, log=False), detail=True)

@@ -1,0 +1,368 @@
+"""B1-B6: every change to a birth case (invariant 1); fee consultations (F1-F4) are in
+services_fee, re-exported here.
+
+Each function takes the acting staff member and the moment of the act (`now`, invariant 4), checks
+the role (HANDLE_CASES) and the division, validates every field at once, writes in one transaction
+with its audit event, and opens the exchange messages the rules oblige (exchange.open_draft, whose
+send-by date comes from the calendar). A case is judged by the rule set in force on the day it
+began (P1): its basis, limits and deadlines are read for that day. A deadline the calendar cannot
+compute (X4) is an error and nothing is written.
+"""
+import datetime
+
+from django.db import transaction
+
+from liudong.accounts.choices import Action
+from liudong.accounts.services import record, require
+from liudong.divisions.models import Division, Level
+from liudong.errors import Denied, Invalid, NotFound
+from liudong.exchange import services as exchange
+from liudong.exchange.models import Kind
+from liudong.identifiers import row_id
+from liudong.people.models import Person
+from liudong.people.validation import _date, _text
+from liudong.policy.calendar import add_working_days
+from liudong.policy.services import PolicyMissing, require_case_type_open
+
+from .helpers import (
+    day_field,
+    documents_of,
+    find_person,
+    flag,
+    full_name,
+    label_zh,
+    local_day,
+    place_of,
+    rule_set_of,
+    rules_in_force,
+    send_at_once,
+    township_of,
+)
+from .models import (
+    BIRTH,
+    DECISION_STATE,
+    REQUIRED_DOCUMENTS,
+    SECOND_BIRTH,
+    BirthDecision,
+    BirthRegistration,
+    BirthState,
+    Decision,
+    Document,
+    SecondBirthDecision,
+    SecondBirthResult,
+)
+from . import services_fee
+
+# F1-F4 live in services_fee; re-exported so that callers find every case write here.
+create_fee_consultation = services_fee.create_fee_consultation
+answer_fee_consultation = services_fee.answer_fee_consultation
+
+NOTES_MAX, REASONS_MAX = 2000, 4000
+CHILD_ORDER_MAX = 20
+# The policy values a birth registration is judged by (P1), read for the day the materials arrived.
+BIRTH_RULES = ("case_open.birth_registration", "birth.registration_basis", "birth.max_child_order_registered", "birth.verify_request_days", "birth.notify_days")
+SECOND_BIRTH_RULES = ("case_open.second_birth_approval", "birth.second_birth_notify_days")
+
+
+# ---------------------------------------------------------------- B1-B5 birth registration
+
+def _child_order(data, errors) -> int | None:
+    raw = data.get("child_order")
+    try:
+        if isinstance(raw, bool) or raw in (None, ""):
+            raise ValueError
+        value = int(str(raw).strip())
+        if not 1 <= value <= CHILD_ORDER_MAX:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors.setdefault("child_order", []).append(f"孩次应为1到{CHILD_ORDER_MAX}的整数 / the child order is a whole number from 1 to {CHILD_ORDER_MAX}")
+        return None
+    return value
+
+
+def _husband(actor, data, woman, errors):
+    """The husband as a person in scope, or only his hukou division code (B2 asks his hukou place)."""
+    raw = data.get("husband")
+    if raw not in (None, ""):
+        husband = find_person(actor, raw, "husband", errors, history=True)
+        if husband is not None:
+            if woman is not None and husband.pk == woman.pk:
+                errors.setdefault("husband", []).append("男方不能是女方本人 / the husband cannot be the woman herself")
+            elif husband.sex != "M":
+                errors.setdefault("husband", []).append("男方应为男性 / the husband must be a man")
+            return husband, husband.hukou_division
+        return None, None
+    code = str(data.get("husband_hukou") or "").strip()
+    if code.isdigit() and len(code) in (6, 9):
+        code = code.ljust(12, "0")
+    if not code:
+        errors.setdefault("husband_hukou", []).append("请选择男方（人员编号或身份证号）或填写男方户籍地区划代码 / give the husband (person no. or ID number) or his hukou division code")
+        return None, None
+    division = Division.objects.filter(code=code).first() if len(code) == 12 and code.isdigit() else None
+    if division is None:
+        errors.setdefault("husband_hukou", []).append(f"区划代码 {code[:20]} 不存在 / no division has code {code[:20]}")
+    elif division.level < Level.COUNTY:
+        errors.setdefault("husband_hukou", []).append("户籍地应至少具体到县级 / the hukou place must be a county or below")
+        division = None
+    return None, division
+
+
+def birth_rules(division, on: datetime.date, field: str = "received_on") -> dict:
+    return rules_in_force(BIRTH_RULES, division, on, field)
+
+
+def _verification_targets(case: BirthRegistration, husband: Person | None):
+    """B2: both spouses' hukou townships, once each, never the registering township itself."""
+    targets: dict[str, tuple[Division, Person, list[str]]] = {}
+    for place, person, who in ((case.woman_hukou_place, case.woman, "女方"), (case.husband_hukou_place, husband or case.woman, "男方")):
+        if place.code == case.division_id:
+            continue
+        if place.code in targets:
+            targets[place.code][2].append(who)
+        else:
+            targets[place.code] = (place, person, [who])
+    return list(targets.values())
+
+
+def _notification_targets(case: BirthRegistration) -> list[Division]:
+    """B5: the hukou townships of both spouses; a registration made at the hukou place goes to the
+    residence township as well. Never the registering township itself."""
+    places = [case.woman_hukou_place, case.husband_hukou_place]
+    if case.at_hukou_place and case.residence_place is not None:
+        places.append(case.residence_place)
+    seen, out = {case.division_id}, []
+    for place in places:
+        if place.code not in seen:
+            seen.add(place.code)
+            out.append(place)
+    return out
+
+
+def _husband_text(case: BirthRegistration) -> str:
+    if case.husband_id:
+        h = case.husband
+        return f"{h.name}（{h.id_number or h.document_number}，户籍 {full_name(h.hukou_division)}）"
+    return f"户籍 {full_name(case.husband_hukou)}"
+
+
+@transaction.atomic
+def create_birth_registration(actor, data: dict, *, now: datetime.datetime) -> BirthRegistration:
+    """B1, B2: record an application where the woman lives (or, B5, at her hukou township) and open
+    the verification requests to both spouses' hukou townships, due to be sent within the policy's
+    working days of receipt. `data`: woman, husband or husband_hukou, received_on, child_order,
+    expected_birth_on, birth_on, documents (list of Document codes), notes, send_now."""
+    require(actor, Action.HANDLE_CASES)
+    township = actor.division
+    if township.level != Level.TOWNSHIP:
+        raise Invalid({"division": ["生育服务登记由乡镇（街道）办理 / a birth service registration is recorded by a township"]})
+    today = local_day(now)
+    errors: dict[str, list[str]] = {}
+    received_on = day_field(data, "received_on", errors, required=True, today=today)
+    woman = find_person(actor, data.get("woman"), "woman", errors)
+    if woman is not None:
+        if woman.sex != "F":
+            errors.setdefault("woman", []).append("申请人应为女方 / the applicant is the woman")
+        elif not (township.contains(woman.residence_division_id) or township.contains(woman.hukou_division_id)):
+            errors.setdefault("woman", []).append("她不住在本乡镇（街道），户籍也不在本乡镇 / she neither lives nor is registered in your township")
+    husband, husband_hukou = _husband(actor, data, woman, errors)
+    child_order = _child_order(data, errors)
+    expected = _date(data, "expected_birth_on", errors)
+    born = day_field(data, "birth_on", errors, required=False, today=today)
+    documents = documents_of(data, errors) or set()
+    notes = _text(data, "notes", errors, max_len=NOTES_MAX)
+    rows = {}
+    if received_on is not None and "received_on" not in errors:
+        try:
+            require_case_type_open("birth_registration", township, received_on)
+            rows = birth_rules(township, received_on)
+        except (Invalid, PolicyMissing) as e:
+            errors.setdefault("received_on", []).extend(e.errors.get("received_on", []) if isinstance(e, Invalid) else [f"{received_on} 时没有适用的规定 / no rule in force on {received_on}"])
+    places = {}
+    if woman is not None and "woman" not in errors:
+        places["woman"] = place_of(woman.hukou_division_id)
+        if places["woman"] is None:
+            errors.setdefault("woman", []).append("她的户籍地不明确（应至少具体到县级） / her hukou place is not known to county level")
+    if husband_hukou is not None:
+        places["husband"] = place_of(husband_hukou.code)
+        if places["husband"] is None:
+            errors.setdefault("husband" if husband else "husband_hukou", []).append("男方户籍地不明确（应至少具体到县级） / his hukou place is not known to county level")
+    if errors:
+        raise Invalid(errors)
+
+    basis = rows["birth.registration_basis"].value
+    verify_days = rows["birth.verify_request_days"].value
+    # B2: the send-by date of the requests; computed before anything is written (X4).
+    send_due = add_working_days(received_on, int(verify_days), field="received_on") if verify_days is not None else None
+    flags = {f"doc_{d}": d in documents for d in Document.values}
+    case = BirthRegistration.objects.create(
+        division=township, woman=woman, husband=husband, husband_hukou=husband_hukou,
+        woman_hukou_place=places["woman"], husband_hukou_place=places["husband"], residence_place=place_of(woman.residence_division_id),
+        at_hukou_place=township.contains(woman.hukou_division_id) and not township.contains(woman.residence_division_id),
+        received_on=received_on, child_order=child_order, expected_birth_on=expected, birth_on=born, notes=notes,
+        rules_on=received_on, rule_set=rule_set_of(rows), basis=basis, created_at=now, created_by=actor, **flags,
+    )
+    messages = []
+    if send_due is not None:
+        for place, person, who in _verification_targets(case, husband):
+            body = (f"{full_name(township)}于 {received_on} 受理 {woman.name}（{woman.id_number or woman.document_number}）"
+                    f"与男方 {_husband_text(case)} 的第 {child_order} 孩生育服务登记申请（{case.number}）。\n"
+                    f"请核实{'、'.join(who)}的婚姻和生育情况，并按规定期限反馈。")
+            message = exchange.open_draft(actor, kind=Kind.VERIFICATION, receiver=place, person=person, subject=f"生育服务登记核实：{woman.name}（{case.number}）",
+                                          body=body, send_due_on=send_due, rules_on=received_on, rule_set=case.rule_set, case_type=BIRTH, case_id=case.pk, now=now)
+            if flag(data, "send_now", True):
+                message = send_at_once(actor, message, now=now)
+            messages.append(message.pk)
+    record(actor, "birth.create", obj=case, person_id=woman.pk,
+           fields={"kind": BIRTH, "child_order": child_order, "rule_set": case.rule_set, "basis": basis, "received_on": str(received_on),
+                   "documents": sorted(documents), "messages": messages, "send_due": str(send_due or "")})
+    return case
+
+
+def registration_check(case: BirthRegistration, documents: set[str] | None = None) -> dict:
+    """B4: may this case be registered under the rules of its start day (P1)? Returns the basis,
+    the missing papers, the child-order limit and, when the order is beyond it, the reason a
+    refusal letter should give."""
+    documents = set(case.documents if documents is None else documents)
+    rows = birth_rules(case.division_id, case.rules_on, field="decision")
+    limit_row = rows["birth.max_child_order_registered"]
+    missing = [d for d in REQUIRED_DOCUMENTS[case.basis] if d.value not in documents]
+    over = limit_row.value is not None and case.child_order > int(limit_row.value)
+    reason = ""
+    if over:
+        since = limit_row.valid_from
+        reason = (f"依据{case.rule_set}（{since.year}年{since.month}月{since.day}日起施行），生育服务登记限于第{limit_row.value}孩以内；"
+                  f"申请登记的第{case.child_order}孩不属于登记范围，应由女方户籍地按其规定办理再生育审批。")
+    return {"basis": case.basis, "required": list(REQUIRED_DOCUMENTS[case.basis]), "missing": missing, "limit": limit_row.value,
+            "over_limit": over, "limit_from": limit_row.valid_from, "refusal_reason": reason, "rows": rows}
+
+
+@transaction.atomic
+def decide_birth_registration(actor, case_id, data: dict, *, now: datetime.datetime) -> BirthRegistration:
+    """B4, B5: register / postpone (暂缓, naming what is missing) / refuse (with written reasons).
+    Registering needs the checklist complete for the basis in force and a child order within the
+    limit of the case's rule set; it opens the notifications due within the policy's working days
+    of the registration date. `data`: decision, decided_on, reasons, documents (optional: the
+    checklist as it now stands), send_now. Open verification requests stay open (their answers
+    still count, T3)."""
+    require(actor, Action.HANDLE_CASES)
+    pk = row_id(getattr(case_id, "pk", case_id))
+    case = BirthRegistration.objects.select_for_update(of=("self",)).select_related("division", "woman", "husband", "woman_hukou_place", "husband_hukou_place", "residence_place").filter(pk=pk).first() if pk else None
+    if case is None or not actor.in_scope(case.division_id):
+        raise NotFound("案件不存在或不在您的管辖范围内 / no such case in your scope")
+    if case.division_id != actor.division_id:
+        raise Denied("只有受理的乡镇（街道）可以作出决定 / only the registering township decides")
+    if not case.is_open:
+        raise Invalid({"decision": [f"本案状态为“{label_zh(BirthState(case.state))}”，不能再作决定 / this case is decided already ({case.state})"]})
+    errors: dict[str, list[str]] = {}
+    decision = str(data.get("decision") or "").strip()
+    if decision not in Decision.values:
+        errors.setdefault("decision", []).append("请选择登记、暂缓或不予登记 / choose register, postpone or refuse")
+    decided_on = day_field(data, "decided_on", errors, required=True, today=local_day(now), not_before=case.received_on, before_label="材料受理日期")
+    reasons = _text(data, "reasons", errors, max_len=REASONS_MAX)
+    documents = documents_of(data, errors)
+    if documents is None:
+        documents = set(case.documents)
+    if decision == Decision.POSTPONE and not reasons:
+        errors.setdefault("reasons", []).append("暂缓登记须写明所缺或有误的材料 / a postponement names what is missing or wrong")
+    if decision == Decision.REFUSE and not reasons:
+        errors.setdefault("reasons", []).append("不予登记须写明理由，以书面告知申请人 / a refusal gives its reasons in writing")
+    due = None
+    if decision == Decision.REGISTER and "decided_on" not in errors:
+        check = registration_check(case, documents)
+        if check["missing"]:
+            names = "、".join(label_zh(d) for d in check["missing"])
+            errors.setdefault("documents", []).append(f"材料不全，缺少：{names}；请补齐后登记，或暂缓登记 / incomplete, missing: {', '.join(d.value for d in check['missing'])}; complete them or postpone")
+        if check["over_limit"]:
+            errors.setdefault("decision", []).append(
+                f"{check['refusal_reason']}请作不予登记决定并书面说明理由 / under {case.rule_set} registration covers up to child {check['limit']}: "
+                f"child {case.child_order} is approved at the woman's hukou place (second-birth approval, B6); refuse with written reasons")
+        notify_days = check["rows"]["birth.notify_days"].value
+        if not errors and notify_days is not None:
+            # B5: computed before anything is written; a date beyond the loaded calendar is an error (X4).
+            due = add_working_days(decided_on, int(notify_days), field="decided_on")
+    if errors:
+        raise Invalid(errors)
+
+    for d in Document.values:
+        setattr(case, f"doc_{d}", d in documents)
+    case.state, case.decided_on, case.reasons = DECISION_STATE[decision], decided_on, reasons
+    case.save()
+    BirthDecision.objects.create(case=case, decision=decision, decided_on=decided_on, reasons=reasons, documents=sorted(documents), decided_at=now, decided_by=actor)
+    messages = []
+    if due is not None:
+        woman = case.woman
+        for place in _notification_targets(case):
+            body = (f"{full_name(case.division)}已于 {decided_on} 为 {woman.name}（{woman.id_number or woman.document_number}）"
+                    f"与男方 {_husband_text(case)} 办理第 {case.child_order} 孩生育服务登记（{case.number}）。特此通报。")
+            message = exchange.open_draft(actor, kind=Kind.NOTIFICATION, receiver=place, person=woman, subject=f"生育服务登记通报：{woman.name}（{case.number}）",
+                                          body=body, send_due_on=due, rules_on=case.rules_on, rule_set=case.rule_set, case_type=BIRTH, case_id=case.pk, now=now)
+            if flag(data, "send_now", True):
+                message = send_at_once(actor, message, now=now)
+            messages.append(message.pk)
+    record(actor, "birth.decide", obj=case, person_id=case.woman_id,
+           fields={"kind": BIRTH, "decision": decision, "decided_on": str(decided_on), "state": case.state, "messages": messages, "notify_due": str(due or "")})
+    return case
+
+
+
+# ---------------------------------------------------------------- B6 second-birth results
+
+@transaction.atomic
+def record_second_birth(actor, data: dict, *, now: datetime.datetime) -> SecondBirthResult:
+    """B6: the woman's hukou township records its decision on a second birth; the result is
+    notified to her residence township within the policy's working days of the decision.
+    `data`: woman, decision (approved / not_approved), decided_on, certificate_number, notes, send_now."""
+    require(actor, Action.HANDLE_CASES)
+    township = actor.division
+    if township.level != Level.TOWNSHIP:
+        raise Invalid({"division": ["再生育审批结果由女方户籍地乡镇（街道）录入 / a second-birth result is recorded by the woman's hukou township"]})
+    today = local_day(now)
+    errors: dict[str, list[str]] = {}
+    woman = find_person(actor, data.get("woman"), "woman", errors)
+    residence = None
+    if woman is not None:
+        hukou = township_of(woman.hukou_division_id)
+        if woman.sex != "F":
+            errors.setdefault("woman", []).append("应为女方 / the woman")
+        elif hukou is None or hukou.code != township.code:
+            errors.setdefault("woman", []).append("只有女方户籍地乡镇（街道）可以录入审批结果 / only the woman's hukou township records the result")
+        else:
+            residence = township_of(woman.residence_division_id)
+            if residence is None:
+                errors.setdefault("woman", []).append("她的现居住地乡镇（街道）不明，无法通报；请先登记她的现居住地 / her residence township is not known, so the result cannot be notified: record where she lives first")
+            elif residence.code == township.code:
+                errors.setdefault("woman", []).append("她住在本乡镇（街道），无需向现居住地通报 / she lives in your township: there is no residence township to notify")
+    decision = str(data.get("decision") or "").strip()
+    if decision not in SecondBirthDecision.values:
+        errors.setdefault("decision", []).append("请选择批准或不批准 / choose approved or not approved")
+    decided_on = day_field(data, "decided_on", errors, required=True, today=today)
+    certificate = _text(data, "certificate_number", errors, max_len=40)
+    if decision == SecondBirthDecision.APPROVED and not certificate and "certificate_number" not in errors:
+        errors.setdefault("certificate_number", []).append("批准的须填写证明编号 / an approval has a certificate number")
+    notes = _text(data, "notes", errors, max_len=NOTES_MAX)
+    rows = {}
+    if decided_on is not None and "decided_on" not in errors:
+        try:
+            require_case_type_open("second_birth_approval", township, decided_on, field="decided_on")
+            rows = rules_in_force(SECOND_BIRTH_RULES, township, decided_on, "decided_on")
+        except (Invalid, PolicyMissing) as e:
+            errors.setdefault("decided_on", []).extend(e.errors.get("decided_on", []) if isinstance(e, Invalid) else [f"{decided_on} 时没有适用的规定 / no rule in force on {decided_on}"])
+    if errors:
+        raise Invalid(errors)
+
+    days = rows["birth.second_birth_notify_days"].value
+    due = add_working_days(decided_on, int(days), field="decided_on") if days is not None else decided_on
+    result = SecondBirthResult.objects.create(division=township, woman=woman, residence_place=residence, decision=decision, decided_on=decided_on,
+                                              certificate_number=certificate, notes=notes, rules_on=decided_on, rule_set=rule_set_of(rows),
+                                              created_at=now, created_by=actor)
+    verdict = label_zh(SecondBirthDecision(decision))
+    body = (f"{full_name(township)}已于 {decided_on} 对户籍在本地、现居住在贵地的 {woman.name}（{woman.id_number or woman.document_number}）"
+            f"的再生育申请作出{verdict}决定{f'，证明编号 {certificate}' if certificate else ''}（{result.number}）。特此通报。")
+    message = exchange.open_draft(actor, kind=Kind.NOTIFICATION, receiver=residence, person=woman, subject=f"再生育审批结果通报：{woman.name}（{result.number}）",
+                                  body=body, send_due_on=due, rules_on=decided_on, rule_set=result.rule_set, case_type=SECOND_BIRTH, case_id=result.pk, now=now)
+    if flag(data, "send_now", True):
+        message = send_at_once(actor, message, now=now)
+    record(actor, "second_birth.record", obj=result, person_id=woman.pk,
+           fields={"kind": SECOND_BIRTH, "decision": decision, "decided_on": str(decided_on), "rule_set": result.rule_set, "messages": [message.pk], "notify_due": str(due)})
+    return result
+

@@ -1,0 +1,179 @@
+"""F1-F4: fee consultations (协商征收社会抚养费) between counties (invariant 1).
+
+The residence (or discovering) county writes to the party's hukou county with the F3 contents; the
+letter is an exchange message (kind fee_consultation) sent by letter, fax, phone or the system with
+its arrival per X5 and its evidence kept (F4), whose answer is due within the policy's working days
+of arrival (F2, exchange.reply_days.fee_consultation for the day the consultation began). The
+case type is closed for new cases from the date a rule set closes it (national-2021): those are
+refused with that reason and date (P1).
+"""
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+
+from liudong.accounts.choices import Action
+from liudong.accounts.services import record, require
+from liudong.divisions.models import Division, Level
+from liudong.errors import Denied, Invalid, NotFound
+from liudong.exchange import services as exchange
+from liudong.exchange.models import Channel, Kind
+from liudong.identifiers import row_id
+from liudong.people.validation import _text
+from liudong.policy.services import PolicyMissing, require_case_type_open
+
+from .helpers import day_field, find_person, full_name, local_day, rule_set_of, rules_in_force
+from .models import FEE, FeeConsultation
+
+TEXT_MAX = 4000
+MONEY_MAX = Decimal("1000000000000")  # 10^12 yuan: beyond any income or levy
+CENT = Decimal("0.01")
+
+
+def money(data, field: str, errors: dict, *, required: bool = True) -> Decimal | None:
+    """A sum in yuan: a number >= 0 with at most two decimals."""
+    raw = data.get(field)
+    if raw in (None, ""):
+        if required:
+            errors.setdefault(field, []).append("必填 / required")
+        return None
+    try:
+        if isinstance(raw, bool):
+            raise InvalidOperation
+        value = Decimal(str(raw).strip().replace(",", "").replace("，", ""))
+        if not value.is_finite():
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        errors.setdefault(field, []).append("应为金额（元），如 36000 或 36000.50 / must be a sum in yuan, e.g. 36000 or 36000.50")
+        return None
+    if value < 0:
+        errors.setdefault(field, []).append("金额不能为负 / must not be negative")
+    elif value >= MONEY_MAX:
+        errors.setdefault(field, []).append("金额过大 / the sum is too large")
+    elif value != value.quantize(CENT):
+        errors.setdefault(field, []).append("最多两位小数 / at most two decimals")
+    else:
+        return value.quantize(CENT)
+    return None
+
+
+def _yuan(value: Decimal) -> str:
+    return f"{value:,.2f} 元"
+
+
+def hukou_county_of(person) -> Division | None:
+    code = person.hukou_division_id
+    return Division.objects.filter(code=code[:6].ljust(12, "0")).first() if code else None
+
+
+@transaction.atomic
+def create_fee_consultation(actor, data: dict, *, now: datetime.datetime, attachments=()) -> FeeConsultation:
+    """F1, F3, F4: a county officer consults the party's hukou county before deciding a levy.
+    `data`: person, started_on, basic_facts, actual_income, urban_income, rural_income,
+    proposed_levy, other_matters, channel (system / letter / fax / phone), sent_at, arrived_at,
+    evidence."""
+    require(actor, Action.HANDLE_CASES)
+    county = actor.division
+    if county.level != Level.COUNTY:
+        raise Invalid({"division": ["协商征收由县级计生部门办理 / a fee consultation is made by a county"]})
+    today = local_day(now)
+    errors: dict[str, list[str]] = {}
+    person = find_person(actor, data.get("person"), "person", errors, history=True)
+    hukou_county = None
+    if person is not None:
+        hukou_county = hukou_county_of(person)
+        if hukou_county is None:
+            errors.setdefault("person", []).append("当事人户籍地县不明 / the party's hukou county is not known")
+        elif hukou_county.code == county.code:
+            errors.setdefault("person", []).append("当事人户籍在本县，无需协商 / the party is registered in your county: there is no one to consult")
+    started_on = day_field(data, "started_on", errors, required=True, today=today)
+    basic_facts = _text(data, "basic_facts", errors, max_len=TEXT_MAX, required=True)
+    incomes = {f: money(data, f, errors) for f in ("actual_income", "urban_income", "rural_income", "proposed_levy")}
+    other = _text(data, "other_matters", errors, max_len=TEXT_MAX)
+    channel = sent_at = None
+    try:
+        channel, sent_at, _, evidence = exchange.arrival_of(data, now=now)
+    except Invalid as e:
+        for k, v in e.errors.items():
+            errors.setdefault(k, []).extend(v)
+    else:
+        if channel != Channel.SYSTEM and not evidence:
+            errors.setdefault("evidence", []).append("信函、传真、电话须留存原始记录作为凭证 / a letter, fax or call keeps its original record as evidence")
+        if started_on is not None and sent_at is not None and local_day(sent_at) < started_on:
+            errors.setdefault("sent_at", []).append("发出时间不能早于协商开始日期 / it cannot be sent before the consultation began")
+    rows = {}
+    if started_on is not None and "started_on" not in errors:
+        try:
+            require_case_type_open("fee_consultation", county, started_on, field="started_on")
+            rows = rules_in_force(("case_open.fee_consultation",), county, started_on, "started_on")
+            if hukou_county is not None:
+                rows.update(rules_in_force(("exchange.reply_days.fee_consultation",), hukou_county, started_on, "started_on"))
+        except (Invalid, PolicyMissing) as e:
+            errors.setdefault("started_on", []).extend(e.errors.get("started_on", []) if isinstance(e, Invalid) else [f"{started_on} 时没有适用的规定 / no rule in force on {started_on}"])
+    if errors:
+        raise Invalid(errors)
+
+    case = FeeConsultation.objects.create(division=county, hukou_county=hukou_county, person=person, started_on=started_on, basic_facts=basic_facts,
+                                          other_matters=other, rules_on=started_on, rule_set=rule_set_of(rows), created_at=now, created_by=actor, **incomes)
+    body = "\n".join([
+        f"{full_name(hukou_county)}：",
+        f"我县拟对 {person.name}（{person.id_number or person.document_number}，户籍 {full_name(person.hukou_division)}）征收社会抚养费，现就有关事项函商如下（{case.number}）：",
+        f"一、当事人基本情况：{basic_facts}",
+        f"二、当事人实际收入：{_yuan(incomes['actual_income'])}/年",
+        f"三、本地城镇居民人均可支配收入 {_yuan(incomes['urban_income'])}，农村居民人均纯收入 {_yuan(incomes['rural_income'])}",
+        f"四、拟征收数额：{_yuan(incomes['proposed_levy'])}",
+        f"五、其他事项：{other or '无'}",
+        "请按规定期限回复意见。",
+        full_name(county),
+    ])
+    message = exchange.send_message(actor, {
+        "kind": Kind.FEE_CONSULTATION, "receiver": hukou_county.code, "person": person.pk, "subject": f"关于{person.name}征收社会抚养费的协商函（{case.number}）",
+        "body": body, "channel": data.get("channel") or Channel.SYSTEM, "sent_at": data.get("sent_at"), "arrived_at": data.get("arrived_at"), "evidence": data.get("evidence"),
+    }, now=now, attachments=attachments, case_type=FEE, case_id=case.pk, rules_on=started_on, kinds={Kind.FEE_CONSULTATION})
+    case.message = message
+    case.save(update_fields=["message"])
+    record(actor, "fee.create", obj=case, person_id=person.pk,
+           fields={"kind": FEE, "started_on": str(started_on), "receiver": hukou_county.code, "channel": message.channel, "rule_set": case.rule_set,
+                   "messages": [message.pk], "due": str(message.due_on or "")})
+    return case
+
+
+def _agrees(data, errors) -> bool | None:
+    raw = data.get("agrees")
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw if raw is not None else "").strip().lower()
+    if text in ("agree", "true", "1", "yes", "同意"):
+        return True
+    if text in ("disagree", "false", "0", "no", "不同意"):
+        return False
+    errors.setdefault("agrees", []).append("请选择同意或不同意 / choose agree or disagree")
+    return None
+
+
+@transaction.atomic
+def answer_fee_consultation(actor, case_id, data: dict, *, now: datetime.datetime, attachments=()) -> FeeConsultation:
+    """F2: the hukou county answers on the case page: agree or disagree with the proposed levy,
+    with its opinion. The answer is an exchange reply (exchange.reply: only the receiver, only
+    once, not before arrival) and is kept on the case too. `data`: agrees, opinion, channel,
+    sent_at, arrived_at, evidence."""
+    require(actor, Action.HANDLE_CASES)
+    pk = row_id(getattr(case_id, "pk", case_id))
+    case = FeeConsultation.objects.select_for_update().filter(pk=pk).first() if pk else None
+    if case is None or actor.division_id not in (case.division_id, case.hukou_county_id):
+        raise NotFound("案件不存在或不在您的管辖范围内 / no such case in your scope")
+    if case.hukou_county_id != actor.division_id:
+        raise Denied("只有户籍地县可以回复协商函 / only the hukou county answers a consultation")
+    errors: dict[str, list[str]] = {}
+    agrees = _agrees(data, errors)
+    opinion = _text(data, "opinion", errors, max_len=TEXT_MAX, required=True)
+    if errors:
+        raise Invalid(errors)
+    body = f"{'同意' if agrees else '不同意'}贵县拟征收数额（{_yuan(case.proposed_levy)}）。意见：{opinion}"
+    answer = exchange.reply(actor, case.message_id, {
+        "body": body, "channel": data.get("channel") or Channel.SYSTEM, "sent_at": data.get("sent_at"), "arrived_at": data.get("arrived_at"), "evidence": data.get("evidence"),
+    }, now=now, attachments=attachments)
+    case.answer_agrees, case.answer_opinion, case.answered_on = agrees, opinion, answer.sent_on
+    case.save(update_fields=["answer_agrees", "answer_opinion", "answered_on"])
+    record(actor, "fee.answer", obj=case, person_id=case.person_id, fields={"kind": FEE, "agrees": agrees, "reply": answer.pk, "answered_on": str(answer.sent_on)})
+    return case

@@ -1,0 +1,122 @@
+"""X1-X5: a message between two places about a person, with the clock the law gives the receiver
+(or, for a message the system opened on a case, the sender) to act.
+
+One row per message. A reply is a message too, linked to the request it answers. The deadline in
+force is `due_on` (the send-by date of a draft, the answer-by date of a request), so the daily tick
+and every inbox are index range scans on (state, due_on).
+"""
+from django.conf import settings
+from django.db import models
+
+
+class Kind(models.TextChoices):
+    VERIFICATION = "verification", "核实 verification request"
+    REPLY = "reply", "反馈 reply"
+    NOTIFICATION = "notification", "通报 notification"
+    CONTRACEPTION_REPORT = "contraception_report", "避孕节育情况报告 contraception status report"
+    POLICY_NOTICE = "policy_notice", "政策通报 policy notice"
+    CLUE = "clue", "两非线索 clue (illegal sex identification or selection)"
+    CORRESPONDENCE = "correspondence", "案件函件 case correspondence"
+    FEE_CONSULTATION = "fee_consultation", "协商征收函 fee consultation"
+
+
+class Channel(models.TextChoices):
+    SYSTEM = "system", "系统 system"
+    LETTER = "letter", "挂号信 registered letter"
+    FAX = "fax", "传真 fax"
+    PHONE = "phone", "电话 phone"
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", "待发送 to send"
+    SENT = "sent", "已发送 sent"
+    RECEIVED = "received", "已签收 received"
+    ANSWERED = "answered", "已反馈 answered"
+    OVERDUE = "overdue", "已超期 overdue"
+    CLOSED = "closed", "已办结 closed"
+
+
+OPEN_STATES = (State.DRAFT, State.SENT, State.RECEIVED, State.OVERDUE)
+# States whose deadline can still pass: the daily tick looks only at these.
+RUNNING_STATES = (State.DRAFT, State.SENT, State.RECEIVED)
+
+
+class Message(models.Model):
+    kind = models.CharField("类型 type", max_length=24, choices=Kind.choices)
+    sender = models.ForeignKey("divisions.Division", on_delete=models.PROTECT, related_name="+", verbose_name="发件单位 sender")
+    receiver = models.ForeignKey("divisions.Division", on_delete=models.PROTECT, related_name="+", verbose_name="收件单位 receiver")
+    # X2: the divisions the message passes through, codes joined by ">" (sender > province [> nation > province] > receiver).
+    route = models.CharField("路由 route", max_length=80)
+    via_nation = models.BooleanField("经国家 via the nation", default=False)
+    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="当事人 person")
+    subject = models.CharField("标题 subject", max_length=200)
+    body = models.TextField("内容 body", blank=True)
+    channel = models.CharField("方式 channel", max_length=10, choices=Channel.choices, blank=True)
+    # X5: when it arrived, by channel: letter at the registered-mail signing date, fax at its marked
+    # receiving time, phone at the call time, system at delivery. The clock counts from arrived_on.
+    sent_at = models.DateTimeField("发出时间 sent at", null=True, blank=True)
+    sent_on = models.DateField("发出日期 sent on", null=True, blank=True)
+    arrived_at = models.DateTimeField("送达时间 arrived at", null=True, blank=True)
+    arrived_on = models.DateField("送达日期 arrived on", null=True, blank=True)
+    evidence = models.CharField("送达凭证 evidence", max_length=300, blank=True, help_text="挂号信单号、传真回执、通话记录 / mail number, fax report, call record")
+    send_due_on = models.DateField("应发出日期 send by", null=True, blank=True)
+    reply_due_on = models.DateField("应反馈日期 answer by", null=True, blank=True)
+    due_on = models.DateField("期限 due", null=True, blank=True)
+    state = models.CharField("状态 state", max_length=10, choices=State.choices)
+    overdue_on = models.DateField("超期日期 overdue on", null=True, blank=True)
+    received_at = models.DateTimeField("签收时间 signed for at", null=True, blank=True)
+    answered_at = models.DateTimeField("反馈时间 answered at", null=True, blank=True)
+    answered_on = models.DateField("反馈日期 answered on", null=True, blank=True)
+    closed_at = models.DateTimeField("办结时间 closed at", null=True, blank=True)
+    close_reason = models.CharField("办结原因 close reason", max_length=200, blank=True)
+    in_reply_to = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reply", verbose_name="答复的函件 answers")
+    # P1: the date whose rules judge this message (the day its case began, else the day it was written).
+    rules_on = models.DateField("适用规则日期 rules of")
+    rule_set = models.CharField("规则集 rule set", max_length=60, blank=True)
+    case_type = models.CharField("业务 case type", max_length=30, blank=True)
+    case_id = models.BigIntegerField("业务编号 case id", null=True, blank=True)
+    created_at = models.DateTimeField("创建时间 created at")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = "函件 message"
+        indexes = [
+            models.Index(fields=["state", "due_on"], name="message_state_due"),
+            models.Index(fields=["receiver", "state", "due_on"], name="message_inbox"),
+            models.Index(fields=["sender", "state", "due_on"], name="message_outbox"),
+            models.Index(fields=["receiver", "arrived_on"], name="message_received_on"),
+            models.Index(fields=["sender", "sent_on"], name="message_sent_on"),
+            models.Index(fields=["case_type", "case_id"], name="message_case"),
+            # T3's indexes (and PostgreSQL statistics) differ by database: migration 0002_timeliness_indexes.
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(sender=models.F("receiver")), name="message_not_to_self"),
+            models.CheckConstraint(condition=models.Q(arrived_at__isnull=True) | models.Q(sent_at__isnull=True) | models.Q(arrived_at__gte=models.F("sent_at")), name="message_arrives_after_sent"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.subject}"
+
+    @property
+    def expects_reply(self) -> bool:
+        return self.reply_due_on is not None
+
+
+class Attachment(models.Model):
+    """A scan or the evidence of arrival (X5), kept in the database with the message, so a message
+    and its papers are written or refused together."""
+
+    message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="attachments")
+    name = models.CharField("文件名 file name", max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    data = models.BinaryField()
+    is_evidence = models.BooleanField("送达凭证 evidence of arrival", default=False)
+    uploaded_at = models.DateTimeField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "附件 attachment"

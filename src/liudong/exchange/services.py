@@ -1,0 +1,406 @@
+"""X1-X5: every change to a message (invariant 1). Each function takes the acting staff member and
+the moment of the act (`now`, invariant 4), checks role and division, validates, writes in one
+transaction and records an audit event in it. A deadline the calendar cannot compute is an error
+(X4) and nothing is written.
+"""
+import datetime
+import hashlib
+
+from django.db import transaction
+from django.utils import timezone
+
+from liudong.accounts.choices import Action
+from liudong.accounts.services import record, require
+from liudong.divisions.models import NATION_CODE, Division, Level
+from liudong.errors import Invalid, NotFound
+from liudong.people.models import Person
+from liudong.people.queries import person_scope_q
+from liudong.policy.calendar import add_working_days
+from liudong.policy.services import PolicyMissing, value_row
+
+from .models import RUNNING_STATES, Attachment, Channel, Kind, Message, State
+
+# Kinds that name a person (X1); a policy notice goes to a place, correspondence may do either.
+PERSON_KINDS = {Kind.VERIFICATION, Kind.NOTIFICATION, Kind.CONTRACEPTION_REPORT, Kind.CLUE, Kind.FEE_CONSULTATION}
+# Kinds a clerk writes freely; a reply is made by `reply`, a fee consultation by its case (F1).
+FREE_KINDS = {Kind.VERIFICATION, Kind.NOTIFICATION, Kind.CONTRACEPTION_REPORT, Kind.POLICY_NOTICE, Kind.CLUE, Kind.CORRESPONDENCE}
+ATTACHMENT_MAX_BYTES = 2 * 1024 * 1024
+ATTACHMENT_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/tiff"}
+PLACE_LEVELS = (Level.COUNTY, Level.TOWNSHIP)
+EARLIEST_YEAR = 2000
+# The first bytes of each accepted scan type: a file is what it says it is, not only by its name.
+MAGIC = {
+    "application/pdf": (b"%PDF-",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/tiff": (b"II*\x00", b"MM\x00*"),
+}
+
+
+def province_code(code: str) -> str:
+    return code[:2].ljust(12, "0")
+
+
+def route_for(sender: str, receiver: str) -> tuple[str, bool]:
+    """X2: within a province through the province, across provinces through the nation."""
+    sp, rp = province_code(sender), province_code(receiver)
+    if sp == rp:
+        return ">".join([sender, sp, receiver]), False
+    return ">".join([sender, sp, NATION_CODE, rp, receiver]), True
+
+
+def _local(moment: datetime.datetime) -> datetime.date:
+    return timezone.localdate(moment) if timezone.is_aware(moment) else moment.date()
+
+
+def _moment(raw, field: str, *, now: datetime.datetime, required: bool = False, missing: str = ""):
+    if raw in (None, ""):
+        if required:
+            raise Invalid({field: [missing or "必填 / required"]})
+        return None
+    if isinstance(raw, datetime.datetime):
+        moment = raw
+    elif isinstance(raw, datetime.date):
+        moment = datetime.datetime.combine(raw, datetime.time(9, 0))
+    else:
+        try:
+            moment = datetime.datetime.fromisoformat(str(raw).strip())
+        except ValueError:
+            raise Invalid({field: ["时间格式应为 YYYY-MM-DD HH:MM / use YYYY-MM-DD HH:MM"]}) from None
+    if moment.year < EARLIEST_YEAR:
+        raise Invalid({field: [f"时间早于{EARLIEST_YEAR}年，请检查 / a time before {EARLIEST_YEAR} is not plausible"]})
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    if moment > now + datetime.timedelta(minutes=5):
+        raise Invalid({field: ["时间不能晚于现在 / must not be in the future"]})
+    return moment
+
+
+def arrival_of(data: dict, *, now: datetime.datetime) -> tuple[str, datetime.datetime, datetime.datetime | None, str]:
+    """X5: (channel, sent_at, arrived_at, evidence) from what the clerk entered.
+
+    system: delivered at once. letter: posted at sent_at, arrives at the registered-mail signing
+    date (may be recorded later). fax: arrives at its marked receiving time (required). phone: the
+    call time in the original record is both (required, with the record)."""
+    channel = (data.get("channel") or Channel.SYSTEM).strip() if isinstance(data.get("channel") or "", str) else data.get("channel")
+    if channel not in Channel.values:
+        raise Invalid({"channel": ["方式应为 system、letter、fax 或 phone / channel must be system, letter, fax or phone"]})
+    evidence = (data.get("evidence") or "").strip()
+    if len(evidence) > 300:
+        raise Invalid({"evidence": ["凭证说明不超过300字 / at most 300 characters"]})
+    if channel == Channel.SYSTEM:
+        return channel, now, now, evidence
+    if channel == Channel.PHONE:
+        called = _moment(data.get("arrived_at"), "arrived_at", now=now, required=True,
+                         missing="电话须填写原始记录中的通话时间 / a phone call needs the call time from its record")
+        if not evidence:
+            raise Invalid({"evidence": ["电话须注明原始通话记录 / a phone call needs its original record"]})
+        return channel, called, called, evidence
+    sent_at = _moment(data.get("sent_at"), "sent_at", now=now, required=True, missing="请填写发出时间 / when was it sent?")
+    if channel == Channel.FAX:
+        arrived = _moment(data.get("arrived_at"), "arrived_at", now=now, required=True,
+                          missing="传真须填写对方标注的接收时间 / a fax needs its marked receiving time")
+    else:
+        arrived = _moment(data.get("arrived_at"), "arrived_at", now=now)
+        if not evidence:
+            raise Invalid({"evidence": ["挂号信须填写挂号单号 / a registered letter needs its mail number"]})
+    if arrived is not None and arrived < sent_at:
+        raise Invalid({"arrived_at": ["送达时间不能早于发出时间 / it cannot arrive before it was sent"]})
+    return channel, sent_at, arrived, evidence
+
+
+def reply_days(kind: str, receiver: str, rules_on: datetime.date) -> tuple[int | None, str]:
+    """The receiver's working days to answer a message of this kind, by the rules of `rules_on`
+    (P1), and the set they come from."""
+    try:
+        row = value_row(f"exchange.reply_days.{kind}", receiver, rules_on)
+    except PolicyMissing:
+        raise Invalid({"kind": [f"{rules_on} 时本类型函件无适用的反馈期限 / no answer period for this type on {rules_on}"]}) from None
+    return row.value, row.rule_set
+
+
+def _place(raw, field: str) -> Division:
+    code = str(raw or "").strip()
+    division = Division.objects.filter(code=code).first() if len(code) == 12 and code.isdigit() else None
+    if division is None:
+        raise Invalid({field: ["区划代码不存在 / no such division code"]})
+    if division.level not in PLACE_LEVELS:
+        raise Invalid({field: ["函件只在乡镇（街道）或县级之间往来 / messages go between townships or counties"]})
+    return division
+
+
+def _acting_place(actor) -> Division:
+    require(actor, Action.HANDLE_EXCHANGE)
+    if actor.division.level not in PLACE_LEVELS:
+        raise Invalid({"sender": ["只有乡镇（街道）或县级可以发函 / only a township or county sends messages"]})
+    return actor.division
+
+
+def _person(actor, raw, kind: str) -> Person | None:
+    if raw in (None, ""):
+        if kind in PERSON_KINDS:
+            raise Invalid({"person": ["此类函件须指明当事人 / this type of message names a person"]})
+        return None
+    try:
+        pid = int(getattr(raw, "pk", raw))
+    except (TypeError, ValueError):
+        raise Invalid({"person": ["人员编号无效 / not a person id"]}) from None
+    if isinstance(raw, bool) or not 0 < pid < 2**63:
+        raise Invalid({"person": ["人员编号无效 / not a person id"]})
+    person = Person.objects.filter(pk=pid).filter(person_scope_q(actor, history=True)).first()
+    if person is None:
+        raise Invalid({"person": ["当事人不存在或不在您的管辖范围内 / no such person in your scope"]})
+    return person
+
+
+def _text(data: dict, field: str, max_length: int, *, required: bool) -> str:
+    text = str(data.get(field) or "").strip()
+    if required and not text:
+        raise Invalid({field: ["必填 / required"]})
+    if len(text) > max_length:
+        raise Invalid({field: [f"不超过{max_length}字 / at most {max_length} characters"]})
+    return text
+
+
+def _deliver(message: Message, arrived: datetime.datetime | None):
+    """Put the receiver's clock on the message once it has arrived (X4, X5)."""
+    message.arrived_at = arrived
+    message.arrived_on = _local(arrived) if arrived else None
+    days, rule_set = reply_days(message.kind, message.receiver_id, message.rules_on)
+    message.rule_set = message.rule_set or rule_set
+    if arrived is not None and days is not None:
+        message.reply_due_on = add_working_days(message.arrived_on, int(days), field="arrived_at")
+    message.due_on = message.reply_due_on
+    message.state = State.SENT
+
+
+def _file_name(raw) -> str:
+    """The name as uploaded, without a client's folder and without control characters (which no
+    database or download header takes)."""
+    name = str(raw or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if c.isprintable() and not ("\ud800" <= c <= "\udfff")).strip()
+    return name[:200] or "scan"
+
+
+def _attach(actor, message: Message, files, *, now, evidence: bool = False):
+    for f in files or ():
+        name = _file_name(getattr(f, "name", ""))
+        content_type = str(getattr(f, "content_type", "") or "application/octet-stream").split(";")[0].strip().lower()
+        if content_type not in ATTACHMENT_TYPES:
+            raise Invalid({"attachments": [f"{name}: 只接受 PDF、JPEG、PNG、TIFF 扫描件 / only PDF, JPEG, PNG or TIFF scans"]})
+        size = getattr(f, "size", None)
+        if isinstance(size, int) and size > ATTACHMENT_MAX_BYTES:
+            raise Invalid({"attachments": [f"{name}: 文件为空或超过 2 MB / empty or larger than 2 MB"]})
+        data = f.read() if hasattr(f, "read") else bytes(f)
+        if not data or len(data) > ATTACHMENT_MAX_BYTES:
+            raise Invalid({"attachments": [f"{name}: 文件为空或超过 2 MB / empty or larger than 2 MB"]})
+        if not data.startswith(MAGIC[content_type]):
+            raise Invalid({"attachments": [f"{name}: 文件内容不是所标明的 {content_type} 格式 / the file is not the {content_type} it claims to be"]})
+        Attachment.objects.create(message=message, name=name, content_type=content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+                                  data=data, is_evidence=evidence, uploaded_at=now, uploaded_by=actor)
+
+
+def _new(actor, sender: Division, receiver: Division, *, kind, person, subject, body, rules_on, case_type, case_id, now) -> Message:
+    if receiver.code == sender.code:
+        raise Invalid({"receiver": ["不能发给本单位 / a message goes to another place"]})
+    route, via_nation = route_for(sender.code, receiver.code)
+    return Message(kind=kind, sender=sender, receiver=receiver, route=route, via_nation=via_nation, person=person, subject=subject, body=body,
+                   rules_on=rules_on or _local(now), case_type=case_type, case_id=case_id, created_at=now, created_by=actor)
+
+
+def _checked(errors: dict, check, *args, **kwargs):
+    """Run one check; its field errors join `errors` instead of stopping the others."""
+    try:
+        return check(*args, **kwargs)
+    except Invalid as e:
+        for field, messages in e.errors.items():
+            errors.setdefault(field, []).extend(messages)
+        return None
+
+
+@transaction.atomic
+def send_message(actor, data: dict, *, now: datetime.datetime, attachments=(), case_type: str = "", case_id=None, rules_on=None, kinds=FREE_KINDS) -> Message:
+    """X1: write and send a message from the actor's township or county. `data`: kind, receiver,
+    person, subject, body, channel, sent_at, arrived_at, evidence."""
+    sender = _acting_place(actor)
+    kind = str(data.get("kind") or "")
+    errors: dict[str, list[str]] = {}
+    if kind not in kinds:
+        errors["kind"] = ["请选择函件类型 / choose a message type"]
+    # Every bad field at once (invariant 7), then the checks that need them all.
+    receiver = _checked(errors, _place, data.get("receiver"), "receiver")
+    person = _checked(errors, _person, actor, data.get("person"), kind)
+    subject = _checked(errors, _text, data, "subject", 200, required=True)
+    body = _checked(errors, _text, data, "body", 20000, required=False)
+    arrival = _checked(errors, arrival_of, data, now=now)
+    if errors:
+        raise Invalid(errors)
+    channel, sent_at, arrived, evidence = arrival
+    message = _new(actor, sender, receiver, kind=kind, person=person, subject=subject, body=body, rules_on=rules_on, case_type=case_type, case_id=case_id, now=now)
+    message.channel, message.sent_at, message.sent_on, message.evidence = channel, sent_at, _local(sent_at), evidence
+    _deliver(message, arrived)
+    message.save()
+    _attach(actor, message, attachments, now=now)
+    record(actor, "message.send", obj=message, person_id=message.person_id,
+           fields={"kind": kind, "receiver": receiver.code, "route": message.route, "channel": channel, "due": str(message.due_on or "")})
+    return message
+
+
+@transaction.atomic
+def open_draft(actor, *, kind: str, receiver: Division, person: Person | None, subject: str, body: str, send_due_on: datetime.date,
+               rules_on: datetime.date, rule_set: str = "", case_type: str = "", case_id=None, now: datetime.datetime) -> Message:
+    """A message a case obliges the actor's place to send by `send_due_on` (B2, B5, B6): it waits
+    in the outbox as "to send" and goes overdue like any other deadline."""
+    sender = _acting_place(actor)
+    if receiver.level not in PLACE_LEVELS:
+        raise Invalid({"receiver": ["函件只在乡镇（街道）或县级之间往来 / messages go between townships or counties"]})
+    message = _new(actor, sender, receiver, kind=kind, person=person, subject=subject, body=body, rules_on=rules_on, case_type=case_type, case_id=case_id, now=now)
+    message.rule_set, message.send_due_on, message.due_on, message.state = rule_set, send_due_on, send_due_on, State.DRAFT
+    message.save()
+    record(actor, "message.draft", obj=message, person_id=message.person_id, fields={"kind": kind, "receiver": receiver.code, "due": str(send_due_on)})
+    return message
+
+
+def _message_pk(message_id) -> int:
+    try:
+        pk = int(getattr(message_id, "pk", message_id))
+    except (TypeError, ValueError):
+        raise NotFound("函件不存在 / no such message") from None
+    if not 0 < pk < 2**63:
+        raise NotFound("函件不存在 / no such message")
+    return pk
+
+
+def _own(actor, message_id, *, side: str) -> Message:
+    """A message the actor's place sent (side="sender"), received (side="receiver") or either,
+    locked. One the actor cannot see at all is NotFound; one the actor sees (from the other end or
+    from above) but may not act on is a clear error naming who may."""
+    require(actor, Action.HANDLE_EXCHANGE)
+    message = Message.objects.select_for_update().filter(pk=_message_pk(message_id)).first()
+    if message is None or not (actor.in_scope(message.sender_id) or (message.sent_at is not None and actor.in_scope(message.receiver_id))):
+        raise NotFound("函件不存在或不在您的管辖范围内 / no such message in your scope")
+    ends = (message.sender_id, message.receiver_id) if side == "either" else (getattr(message, f"{side}_id"),)
+    if actor.division_id not in ends:
+        # Seen from above (a county over its townships) or from the other end: not the actor's to act on.
+        if side == "either":
+            raise Invalid({"message": ["只有收发双方可以办理此操作 / only the sender or the receiver may do this"]})
+        who = "发件单位" if side == "sender" else "收件单位"
+        raise Invalid({"message": [f"只有{who}可以办理此操作；此函件不是发给（或来自）您的单位 / only the {side} may do this: this message is not addressed to (or from) your division"]})
+    return message
+
+
+@transaction.atomic
+def dispatch(actor, message_id, data: dict, *, now: datetime.datetime, attachments=()) -> Message:
+    """Send a draft the system opened (B2, B5, B6) by the channel the clerk chose."""
+    message = _own(actor, message_id, side="sender")
+    if message.state == State.CLOSED:
+        raise Invalid({"message": ["此函件已办结 / this message is closed"]})
+    if message.sent_at is not None or message.state not in (State.DRAFT, State.OVERDUE):
+        raise Invalid({"message": ["此函件已发出 / this message has been sent already"]})
+    channel, sent_at, arrived, evidence = arrival_of(data, now=now)
+    message.channel, message.sent_at, message.sent_on, message.evidence = channel, sent_at, _local(sent_at), evidence
+    message.overdue_on = None
+    _deliver(message, arrived)
+    message.save()
+    _attach(actor, message, attachments, now=now)
+    record(actor, "message.send", obj=message, person_id=message.person_id,
+           fields={"kind": message.kind, "receiver": message.receiver_id, "channel": channel, "late": bool(message.send_due_on and message.sent_on > message.send_due_on)})
+    return message
+
+
+@transaction.atomic
+def record_arrival(actor, message_id, data: dict, *, now: datetime.datetime, attachments=()) -> Message:
+    """X5: a registered letter arrives at its signing date, recorded by either end with the
+    signed receipt as evidence; the receiver's clock starts then."""
+    message = _own(actor, message_id, side="either")
+    if message.sent_at is None:
+        raise Invalid({"message": ["此函件尚未发出 / this message has not been sent"]})
+    if message.state == State.CLOSED:
+        raise Invalid({"message": ["此函件已办结 / this message is closed"]})
+    if message.arrived_at is not None:
+        raise Invalid({"arrived_at": ["此函件的送达时间已记录 / this message's arrival is recorded already"]})
+    arrived = _moment(data.get("arrived_at"), "arrived_at", now=now, required=True, missing="请填写挂号信签收日期 / the registered-mail signing date")
+    if arrived < message.sent_at:
+        raise Invalid({"arrived_at": ["送达时间不能早于发出时间 / it cannot arrive before it was sent"]})
+    evidence = str(data.get("evidence") or "").strip()
+    if evidence:
+        message.evidence = f"{message.evidence}; {evidence}"[:300] if message.evidence else evidence[:300]
+    _deliver(message, arrived)
+    message.save()
+    _attach(actor, message, attachments, now=now, evidence=True)
+    record(actor, "message.arrival", obj=message, person_id=message.person_id, fields={"arrived_on": str(message.arrived_on), "due": str(message.due_on or "")})
+    return message
+
+
+@transaction.atomic
+def acknowledge(actor, message_id, *, now: datetime.datetime) -> Message:
+    """The receiver signs for a message (签收). One that needs no answer is then closed."""
+    message = _own(actor, message_id, side="receiver")
+    if message.state == State.DRAFT or message.arrived_at is None:
+        raise Invalid({"message": ["此函件尚未送达 / this message has not arrived"]})
+    if message.received_at is not None:
+        return message
+    message.received_at = now
+    if message.state in (State.SENT,):
+        message.state = State.RECEIVED if message.expects_reply else State.CLOSED
+    if message.state == State.CLOSED:
+        message.closed_at = now
+    message.save()
+    record(actor, "message.receive", obj=message, person_id=message.person_id, fields={"state": message.state})
+    return message
+
+
+@transaction.atomic
+def reply(actor, message_id, data: dict, *, now: datetime.datetime, attachments=()) -> Message:
+    """X3, B3, F2: the receiver answers; the answer is a message back to the sender and closes the
+    request. A second answer, or an answer from another place, is refused."""
+    request = _own(actor, message_id, side="receiver")
+    if request.kind == Kind.REPLY:
+        raise Invalid({"message": ["反馈不需再反馈 / a reply is not answered"]})
+    if hasattr(request, "reply") or request.state in (State.ANSWERED,):
+        raise Invalid({"message": ["此函件已反馈，不能重复反馈 / this message has been answered already"]})
+    if request.state == State.CLOSED:
+        raise Invalid({"message": ["此函件已办结 / this message is closed"]})
+    if request.arrived_at is None:
+        raise Invalid({"message": ["此函件尚未送达 / this message has not arrived"]})
+    body = _text(data, "body", 20000, required=True)
+    channel, sent_at, arrived, evidence = arrival_of(data, now=now)
+    if sent_at < request.arrived_at:
+        raise Invalid({"sent_at": ["反馈不能早于来函送达 / the answer cannot precede the request's arrival"]})
+    answer = _new(actor, request.receiver, request.sender, kind=Kind.REPLY, person=request.person, subject=_text(data, "subject", 200, required=False) or f"反馈：{request.subject}"[:200],
+                  body=body, rules_on=request.rules_on, case_type=request.case_type, case_id=request.case_id, now=now)
+    answer.in_reply_to = request
+    answer.channel, answer.sent_at, answer.sent_on, answer.evidence = channel, sent_at, _local(sent_at), evidence
+    _deliver(answer, arrived)
+    answer.save()
+    _attach(actor, answer, attachments, now=now)
+    request.state, request.answered_at, request.answered_on, request.due_on = State.ANSWERED, sent_at, _local(sent_at), None
+    request.received_at = request.received_at or now
+    request.save()
+    record(actor, "message.reply", obj=request, person_id=request.person_id,
+           fields={"reply": answer.pk, "on_time": bool(request.reply_due_on is None or request.answered_on <= request.reply_due_on)})
+    return answer
+
+
+@transaction.atomic
+def close(actor, message_id, reason: str, *, now: datetime.datetime) -> Message:
+    """The sender withdraws a message that is no longer needed (a case was decided or withdrawn)."""
+    message = _own(actor, message_id, side="sender")
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid({"reason": ["请说明办结原因 / give the reason"]})
+    if message.state in (State.ANSWERED, State.CLOSED):
+        raise Invalid({"message": ["此函件已办结 / this message is closed already"]})
+    message.state, message.closed_at, message.close_reason, message.due_on = State.CLOSED, now, reason[:200], None
+    message.save()
+    record(actor, "message.close", obj=message, person_id=message.person_id, reason=reason)
+    return message
+
+
+def tick(on: datetime.date, *, actor=None) -> int:
+    """`liudong exchange tick --on DATE` (run daily): what was due before `on` and is still waiting
+    becomes overdue (X3). Idempotent: one UPDATE over the (state, due_on) index."""
+    with transaction.atomic():
+        count = Message.objects.filter(state__in=RUNNING_STATES, due_on__lt=on).update(state=State.OVERDUE, overdue_on=on)
+        record(actor, "exchange.tick", object_type="message", fields={"on": str(on), "count": count})
+    return count

@@ -1,0 +1,280 @@
+"""T3: two-way assessment (双向考核) of how a division's places answer and how they are answered.
+
+`figures(actor, division_code=..., start=..., end=..., today=...)` for any division in the actor's
+subtree and a period [start, end] (both days included). The figures are counts of messages
+(exchange.models.Message) and are the state of things as of `today`:
+
+As RECEIVER (作为收函方) — requests whose receiver lies in the subtree, that expect an answer (they
+have an answer-by date `reply_due_on`) and arrived (X5 `arrived_on`) in the period:
+
+- received      all of them (a message "expects an answer" when it has an answer-by date: the
+                policy gives its kind a number of days, so replies and notifications do not);
+- withdrawn     closed by the sender (exchange.services.close) without an answer: no longer due,
+                left out of the rates;
+- expected      received - withdrawn: the answers that were owed;
+- answered      answered (any day, as of today);
+- on_time       answered on or before the answer-by date (answered_on <= reply_due_on);
+- late          answered after it;
+- overdue_open  not answered, not withdrawn, and the answer-by date is before `today`
+                (the deadline day itself still counts as in time);
+- overdue       late + overdue_open: every request whose deadline was missed;
+- pending       not answered, not withdrawn, deadline today or later;
+- reply_rate    answered / expected; on_time_rate = on_time / expected (None when expected is 0).
+
+As SENDER (作为发函方) — messages the subtree's places sent (`sent_on` in the period; replies are
+answers and count on the receiving side, not here):
+
+- sent              all of them; awaiting_arrival: a registered letter not yet signed for;
+- requests          those that expect an answer (they arrived and have an answer-by date), and
+  of them the same withdrawn / expected / answered / on_time / late / overdue_open / overdue /
+  pending and rates as above, now measuring the other side's answers;
+- duty              the sender's own clock (B2, B5, B6): messages a case obliged the place to send
+  by `send_due_on`, for those whose send-by date is in the period: to_send, sent_on_time
+  (sent_on <= send_due_on), sent_late, unsent_overdue (not sent, not withdrawn, send-by date before
+  today), unsent_pending, withdrawn (closed unsent), on_time_rate = sent_on_time / (to_send - withdrawn).
+
+Breakdowns: `by_division`, one level down (a province sees each city, a county each township; the
+division's own office is a row of its own, `own`), every child listed even with no messages; and
+`by_counterpart_province`: as receiver, grouped by the sending province (how quickly we answered
+Sichuan); as sender, by the receiving province (how quickly Sichuan answered us) (journey step 6).
+
+Cost: three aggregate queries (received, sent, to send), each one pass over the subtree's code
+range and the period with conditional counts, grouped by place and counterpart province
+(`GROUP BY receiver_id, SUBSTR(sender_id, 1, 2)`); the totals, the children and the provinces are
+summed from those rows in Python. On SQLite the passes read covering indexes in GROUP BY order
+(no sort, no table rows); on PostgreSQL parallel scans with hashed groups, whose number the
+planner knows from extended statistics (both from exchange migration 0002).
+"""
+import dataclasses
+import datetime
+
+from django.db.models import CharField, Count, F, Func, Q
+
+from liudong.accounts.choices import Action
+from liudong.accounts.services import require
+from liudong.dates import parse_day
+from liudong.divisions.models import PREFIX_LENGTH, Division, Level, code_range
+from liudong.errors import Invalid, NotFound
+
+from .models import Kind, Message
+
+RECEIVER_KEYS = ("received", "withdrawn", "expected", "answered", "on_time", "late", "overdue_open", "overdue", "pending", "reply_rate", "on_time_rate")
+REQUEST_KEYS = ("requests",) + RECEIVER_KEYS[1:]
+DUTY_KEYS = ("to_send", "sent_on_time", "sent_late", "unsent_overdue", "unsent_pending", "withdrawn", "on_time_rate")
+MAX_PERIOD_YEARS = 10
+OUTSIDE = "区划不存在或不在您的管辖范围内 / no such division in your scope"
+
+
+@dataclasses.dataclass(frozen=True)
+class Period:
+    division: Division
+    start: datetime.date
+    end: datetime.date
+
+
+def parse(actor, *, division_code=None, start, end) -> Period:
+    """Role (Denied), input (Invalid, every field at once) and scope: NotFound for a code outside
+    the actor's subtree, whether or not it exists (a scope never leaks what lies outside it), or,
+    when other fields are wrong too, the same words as the division's error among theirs."""
+    require(actor, Action.VIEW_TIMELINESS)
+    errors: dict[str, list[str]] = {}
+    code = str(division_code or "").strip() or actor.division_id
+    division, outside = None, False
+    if not (len(code) == 12 and code.isdigit()):
+        errors["division"] = ["区划代码应为12位数字 / a division code has 12 digits"]
+    elif not actor.in_scope(code):
+        outside = True
+    else:
+        division = Division.objects.filter(code=code).first()
+        if division is None:
+            errors["division"] = [f"区划代码 {code} 不存在 / no division has code {code}"]
+    start_d = parse_day(start, "start", errors)
+    end_d = parse_day(end, "end", errors)
+    if start_d and end_d:
+        if end_d < start_d:
+            errors.setdefault("end", []).append("结束日期早于开始日期 / the end is before the start")
+        elif (end_d - start_d).days > MAX_PERIOD_YEARS * 366:
+            errors.setdefault("end", []).append(f"期间最长 {MAX_PERIOD_YEARS} 年 / a period is at most {MAX_PERIOD_YEARS} years")
+    if outside:
+        if not errors:
+            raise NotFound(OUTSIDE)
+        errors["division"] = [OUTSIDE]  # reported with the other fields' errors, telling nothing more
+    if errors:
+        raise Invalid(errors)
+    return Period(division=division, start=start_d, end=end_d)
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+# ------------------------------------------------------------------ the three queries
+
+class Head(Func):
+    """SUBSTR(code, 1, n) with n written into the SQL, not passed as a parameter: SQLite then matches
+    it to the same expression in the T3 indexes (exchange migration 0002) and PostgreSQL to its
+    extended statistics, so that the GROUP BY is read in index order (SQLite) or hashed (PostgreSQL)."""
+
+    function = "SUBSTR"
+    template = "%(function)s(%(expressions)s, 1, %(n)d)"
+    output_field = CharField()
+
+    def __init__(self, expression, n: int, **extra):
+        super().__init__(expression, n=int(n), **extra)
+
+
+def _unanswered_open(today):
+    # closed_at marks a request its sender withdrew (exchange.services.close): it is in the T3
+    # indexes and, unlike state, is not touched by the daily tick.
+    return Q(answered_on__isnull=True, reply_due_on__lt=today, closed_at__isnull=True)
+
+
+def _received_rows(period: Period, today):
+    """Requests that arrived in the period at a place of the subtree, by receiver and sending province."""
+    low, high = code_range(period.division.code)
+    return (
+        Message.objects.filter(receiver_id__gte=low, receiver_id__lte=high, arrived_on__gte=period.start, arrived_on__lte=period.end,
+                               reply_due_on__isnull=False)
+        .annotate(other=Head("sender_id", 2))
+        .values("receiver_id", "other")
+        .annotate(
+            received=Count("id"),
+            withdrawn=Count("id", filter=Q(closed_at__isnull=False, answered_on__isnull=True)),
+            answered=Count("id", filter=Q(answered_on__isnull=False)),
+            on_time=Count("id", filter=Q(answered_on__lte=F("reply_due_on"))),
+            overdue_open=Count("id", filter=_unanswered_open(today)),
+        )
+        .order_by()
+    )
+
+
+def _sent_rows(period: Period, today):
+    """Messages (not answers) the subtree's places sent in the period, by sender and receiving province."""
+    low, high = code_range(period.division.code)
+    request = Q(reply_due_on__isnull=False)
+    return (
+        Message.objects.filter(sender_id__gte=low, sender_id__lte=high, sent_on__gte=period.start, sent_on__lte=period.end)
+        .exclude(kind=Kind.REPLY)
+        .annotate(other=Head("receiver_id", 2))
+        .values("sender_id", "other")
+        .annotate(
+            sent=Count("id"),
+            awaiting_arrival=Count("id", filter=Q(arrived_on__isnull=True)),
+            requests=Count("id", filter=request),
+            withdrawn=Count("id", filter=request & Q(closed_at__isnull=False, answered_on__isnull=True)),
+            answered=Count("id", filter=Q(answered_on__isnull=False)),
+            on_time=Count("id", filter=Q(answered_on__lte=F("reply_due_on"))),
+            overdue_open=Count("id", filter=_unanswered_open(today)),
+        )
+        .order_by()
+    )
+
+
+def _duty_rows(period: Period, today):
+    """Messages the subtree's places had to send by a send-by date in the period (B2, B5, B6)."""
+    low, high = code_range(period.division.code)
+    unsent = Q(sent_on__isnull=True)
+    return (
+        Message.objects.filter(sender_id__gte=low, sender_id__lte=high, send_due_on__gte=period.start, send_due_on__lte=period.end)
+        .annotate(other=Head("receiver_id", 2))
+        .values("sender_id", "other")
+        .annotate(
+            to_send=Count("id"),
+            sent_on_time=Count("id", filter=Q(sent_on__lte=F("send_due_on"))),
+            sent_late=Count("id", filter=Q(sent_on__gt=F("send_due_on"))),
+            duty_withdrawn=Count("id", filter=unsent & Q(closed_at__isnull=False)),
+            unsent_overdue=Count("id", filter=unsent & Q(send_due_on__lt=today, closed_at__isnull=True)),
+        )
+        .order_by()
+    )
+
+
+# ------------------------------------------------------------------ sums and rates
+
+RECEIVED_COUNTS = ("received", "withdrawn", "answered", "on_time", "overdue_open")
+SENT_COUNTS = ("sent", "awaiting_arrival", "requests", "withdrawn", "answered", "on_time", "overdue_open")
+DUTY_COUNTS = ("to_send", "sent_on_time", "sent_late", "duty_withdrawn", "unsent_overdue")
+
+
+def _add(into: dict, row: dict, keys):
+    for k in keys:
+        into[k] = into.get(k, 0) + row[k]
+
+
+def _answers(c: dict, total: int) -> dict:
+    """The answer figures from the raw counts (`total` is received or requests)."""
+    expected = total - c.get("withdrawn", 0)
+    answered, on_time, overdue_open = c.get("answered", 0), c.get("on_time", 0), c.get("overdue_open", 0)
+    late = answered - on_time
+    return {
+        "withdrawn": c.get("withdrawn", 0), "expected": expected, "answered": answered, "on_time": on_time, "late": late,
+        "overdue_open": overdue_open, "overdue": late + overdue_open, "pending": expected - answered - overdue_open,
+        "reply_rate": _rate(answered, expected), "on_time_rate": _rate(on_time, expected),
+    }
+
+
+def receiver_figures(c: dict) -> dict:
+    return {"received": c.get("received", 0), **_answers(c, c.get("received", 0))}
+
+
+def sender_figures(c: dict) -> dict:
+    to_send, withdrawn = c.get("to_send", 0), c.get("duty_withdrawn", 0)
+    on_time, late, overdue = c.get("sent_on_time", 0), c.get("sent_late", 0), c.get("unsent_overdue", 0)
+    duty = {
+        "to_send": to_send, "sent_on_time": on_time, "sent_late": late, "unsent_overdue": overdue,
+        "unsent_pending": to_send - on_time - late - overdue - withdrawn, "withdrawn": withdrawn,
+        "on_time_rate": _rate(on_time, to_send - withdrawn),
+    }
+    return {"sent": c.get("sent", 0), "awaiting_arrival": c.get("awaiting_arrival", 0), "requests": c.get("requests", 0),
+            **_answers(c, c.get("requests", 0)), "duty": duty}
+
+
+def child_length(division: Division) -> int:
+    """Significant digits of the level below (a township's own level for a township or village)."""
+    return PREFIX_LENGTH[min(division.level + 1, Level.VILLAGE)] if division.level < Level.TOWNSHIP else 12
+
+
+def figures(actor, *, division_code=None, start, end, today: datetime.date) -> dict:
+    """T3 for a division subtree and a period, as of `today` (see the module's docstring)."""
+    period = parse(actor, division_code=division_code, start=start, end=end)
+    division = period.division
+    child_len = child_length(division)
+    own_key = division.code[:child_len]
+
+    total_r, total_s = {}, {}
+    by_child: dict[str, tuple[dict, dict]] = {}
+    by_province: dict[str, tuple[dict, dict]] = {}
+    # Rows per place and counterpart province, summed here into the totals, the children (by code
+    # prefix) and the counterpart provinces: a few thousand rows for a province and a year.
+    for rows, place, side, keys in ((_received_rows(period, today), "receiver_id", 0, RECEIVED_COUNTS),
+                                    (_sent_rows(period, today), "sender_id", 1, SENT_COUNTS),
+                                    (_duty_rows(period, today), "sender_id", 1, DUTY_COUNTS)):
+        total = (total_r, total_s)[side]
+        for row in rows:
+            _add(total, row, keys)
+            _add(by_child.setdefault(row[place][:child_len], ({}, {}))[side], row, keys)
+            _add(by_province.setdefault(row["other"], ({}, {}))[side], row, keys)
+
+    # Every child is listed (a township with no messages is a figure too), then any other group.
+    if division.level < Level.TOWNSHIP:
+        for code in Division.objects.filter(parent=division).values_list("code", flat=True):
+            by_child.setdefault(code[:child_len], ({}, {}))
+    else:
+        by_child.setdefault(own_key, ({}, {}))  # a township (or village) is its own one row
+    codes = {key.ljust(12, "0") for key in by_child} | {key.ljust(12, "0") for key in by_province}
+    names = dict(Division.objects.filter(code__in=codes).values_list("code", "name"))
+
+    def group(key: str, counts: tuple[dict, dict], own: bool = False) -> dict:
+        code = key.ljust(12, "0")
+        name = names.get(code, code)
+        if own and division.level < Level.TOWNSHIP:
+            name = f"{division.name}（本级）"
+        return {"code": code, "name": name, "own": own, "as_receiver": receiver_figures(counts[0]), "as_sender": sender_figures(counts[1])}
+
+    return {
+        "division": division.code, "division_name": division.name, "level": division.level,
+        "start": period.start, "end": period.end, "today": today,
+        "as_receiver": receiver_figures(total_r), "as_sender": sender_figures(total_s),
+        "by_division": [group(k, by_child[k], own=(k == own_key)) for k in sorted(by_child, key=lambda k: (k != own_key, k))],
+        "by_counterpart_province": [group(k, by_province[k]) for k in sorted(by_province)],
+    }

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views, views_timeliness
+
+urlpatterns = [
+    path("exchange/", views.index, name="exchange_index"),
+    path("exchange/new/", views.compose, name="exchange_new"),
+    path("exchange/<id:pk>/", views.detail, name="exchange_detail"),
+    path("exchange/<id:pk>/acknowledge/", views.acknowledge, name="exchange_acknowledge"),
+    path("exchange/<id:pk>/reply/", views.reply, name="exchange_reply"),
+    path("exchange/<id:pk>/arrival/", views.arrival, name="exchange_arrival"),
+    path("exchange/<id:pk>/dispatch/", views.dispatch, name="exchange_dispatch"),
+    path("exchange/<id:pk>/close/", views.close, name="exchange_close"),
+    path("exchange/<id:pk>/attachments/<id:aid>/", views.attachment, name="exchange_attachment"),
+    path("timeliness/", views_timeliness.timeliness_page, name="timeliness"),
+]

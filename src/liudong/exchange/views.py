@@ -1,0 +1,188 @@
+"""X1-X5 pages: the inbox, outbox and watch list, one message with what may be done to it, and
+writing a new one. Reading needs VIEW_EXCHANGE, acting HANDLE_EXCHANGE; bad input shows the
+service's field errors next to the fields with the input kept and nothing written (invariant 7);
+a successful act redirects (POST-redirect-GET)."""
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.timezone import now  # the edge's one reading of the clock (invariant 4)
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from liudong.accounts.choices import Action
+from liudong.accounts.views_support import int_or_none, staff_view, today
+from liudong.errors import Invalid
+
+from . import queries, services
+from .forms import ArrivalForm, CloseForm, ComposeForm, DispatchForm, ReplyForm
+from .models import Channel, Kind, State
+
+
+def _box_args(request, actor):
+    box = request.GET.get("box") or queries.default_box(actor)
+    due = request.GET.get("due") or None
+    page = int_or_none(request.GET.get("page")) or 1
+    return (box if box in queries.BOXES else queries.default_box(actor)), (due if due in queries.DUES else None), min(max(page, 1), queries.MAX_PAGE)
+
+
+@staff_view(Action.VIEW_EXCHANGE)
+@require_safe
+def index(request):
+    """收件箱 / 发件箱 / 超期督办, with the buckets due today, this week and overdue."""
+    actor = request.user
+    box, due, page = _box_args(request, actor)
+    result = queries.box_page(actor, box, today=today(), due=due, page=page)
+    return render(request, "exchange/index.html", {
+        "result": result, "box": box, "due": due, "is_place": actor.division.level in services.PLACE_LEVELS,
+    })
+
+
+def _actions(actor, message, reply):
+    """What the actor's place may do to the message now (the services check again)."""
+    if not actor.can(Action.HANDLE_EXCHANGE):
+        return set()
+    mine = actor.division_id == message.sender_id
+    theirs = actor.division_id == message.receiver_id
+    acts = set()
+    if theirs and message.arrived_at is not None and message.received_at is None and message.state in (State.SENT, State.RECEIVED, State.OVERDUE):
+        acts.add("acknowledge")
+    if theirs and message.arrived_at is not None and message.kind != Kind.REPLY and reply is None and message.state in (State.SENT, State.RECEIVED, State.OVERDUE):
+        acts.add("reply")
+    if (mine or theirs) and message.sent_at is not None and message.arrived_at is None and message.state != State.CLOSED:
+        acts.add("arrival")
+    if mine and message.sent_at is None and message.state in (State.DRAFT, State.OVERDUE):
+        acts.add("dispatch")
+    if mine and message.state not in (State.ANSWERED, State.CLOSED):
+        acts.add("close")
+    return acts
+
+
+FORMS = {"reply": ReplyForm, "arrival": ArrivalForm, "dispatch": DispatchForm, "close": CloseForm}
+
+
+def _render_detail(request, pk, *, bound=None):
+    actor = request.user
+    message = queries.get_message(actor, pk)
+    reply = queries.reply_of(message)
+    day = today()
+    queries.annotate_days([message], day)
+    acts = _actions(actor, message, reply)
+    forms = {name: FORMS[name](auto_id=f"{name}_%s") for name in acts if name in FORMS}
+    if bound:
+        # The submitted form stays on the page with its errors, even when the act is no longer
+        # possible (a second answer): the error says why.
+        forms.update(bound)
+        acts = acts | set(bound)
+    return render(request, "exchange/detail.html", {
+        "message": message, "reply": reply, "request_message": message.in_reply_to, "route": queries.route_of(message),
+        "basis": queries.deadline_basis(message), "attachments": queries.attachments_of(message), "acts": acts, "forms": forms,
+        "open_form": next(iter(bound), None) if bound else None, "is_end": queries.is_end(actor, message), "today": day,
+        "sender_side": actor.division_id == message.sender_id,
+    })
+
+
+@staff_view(Action.VIEW_EXCHANGE)
+@require_safe
+def detail(request, pk):
+    return _render_detail(request, pk)
+
+
+def _act(request, pk, name, run, success):
+    """Run one service from its form on the detail page; on bad input show the page with that
+    form open, its errors and the input kept."""
+    form = FORMS[name](request.POST, auto_id=f"{name}_%s")
+    if form.is_valid():
+        try:
+            result = run(form.cleaned_data)
+        except Invalid as e:
+            form.add_invalid(e)
+        else:
+            messages.success(request, success)
+            return redirect("exchange_detail", pk=getattr(result, "pk", pk) if name == "reply" else pk)
+    return _render_detail(request, pk, bound={name: form})
+
+
+def _files(request):
+    return request.FILES.getlist("attachments")
+
+
+@staff_view(Action.HANDLE_EXCHANGE)
+@require_POST
+def acknowledge(request, pk):
+    try:
+        services.acknowledge(request.user, pk, now=now())
+    except Invalid as e:
+        for msgs in e.errors.values():
+            for m in msgs:
+                messages.error(request, m)
+    else:
+        messages.success(request, pgettext("exchange", "Signed for."))
+    return redirect("exchange_detail", pk=pk)
+
+
+@staff_view(Action.HANDLE_EXCHANGE)
+@require_POST
+def reply(request, pk):
+    return _act(request, pk, "reply", lambda data: services.reply(request.user, pk, data, now=now(), attachments=_files(request)), pgettext("exchange", "Answer sent; the request is answered."))
+
+
+@staff_view(Action.HANDLE_EXCHANGE)
+@require_POST
+def arrival(request, pk):
+    return _act(request, pk, "arrival", lambda data: services.record_arrival(request.user, pk, data, now=now(), attachments=_files(request)), pgettext("exchange", "Arrival recorded; the deadline runs from it."))
+
+
+@staff_view(Action.HANDLE_EXCHANGE)
+@require_POST
+def dispatch(request, pk):
+    return _act(request, pk, "dispatch", lambda data: services.dispatch(request.user, pk, data, now=now(), attachments=_files(request)), pgettext("exchange", "Message sent."))
+
+
+@staff_view(Action.HANDLE_EXCHANGE)
+@require_POST
+def close(request, pk):
+    return _act(request, pk, "close", lambda data: services.close(request.user, pk, data.get("reason") or "", now=now()), pgettext("exchange", "Message closed."))
+
+
+@staff_view(Action.HANDLE_EXCHANGE)
+@require_http_methods(["GET", "POST"])
+def compose(request):
+    """X1: a new message; `?person=ID` (from a person's page) names the person and proposes the
+    place at the other end of her flow."""
+    actor = request.user
+    if request.method == "POST":
+        form = ComposeForm(request.POST)
+        if form.is_valid():
+            try:
+                message = services.send_message(actor, form.data_for_service(), now=now(), attachments=_files(request))
+            except Invalid as e:
+                form.add_invalid(e)
+            else:
+                messages.success(request, pgettext("exchange", "Message sent."))
+                return redirect("exchange_detail", pk=message.pk)
+        code = form.cleaned_data.get("receiver", "") if hasattr(form, "cleaned_data") else ""
+        person = queries.person_for_message(actor, form.cleaned_data.get("person")) if hasattr(form, "cleaned_data") and form.cleaned_data.get("person") else None
+    else:
+        person = queries.person_for_message(actor, request.GET["person"]) if request.GET.get("person") else None
+        initial = {"channel": Channel.SYSTEM, "kind": request.GET.get("kind") or ""}
+        place = None
+        if person is not None:
+            initial["person"] = person.pk
+            place = queries.counterpart_for(actor, person)
+        code = (request.GET.get("receiver") or "").strip() or (place.code if place else "")
+        initial["receiver"] = code
+        form = ComposeForm(initial=initial)
+    return render(request, "exchange/compose.html", {"form": form, "receiver_place": queries.place_for(code), "person": person})
+
+
+@staff_view(Action.VIEW_EXCHANGE)
+@require_safe
+def attachment(request, pk, aid):
+    """A scan, downloaded; logged (invariant 3)."""
+    _, att = queries.get_attachment(request.user, pk, aid)
+    response = HttpResponse(bytes(att.data), content_type=att.content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(att.name)}"
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,120 @@
+"""T3: the timeliness page (/timeliness/): a form (division, period), the figures as receiver and
+as sender, the breakdown one level down and by counterpart province, and a bar chart of the reply
+and on-time rates drawn as inline SVG on the server (no JavaScript, no inline styles: CSP).
+
+Bad input (a bad date, the end before the start, a division outside the actor's subtree) is shown
+next to its field with the form (200); a role without VIEW_TIMELINESS gets 403.
+"""
+from urllib.parse import urlencode
+
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from liudong.accounts.choices import Action
+from liudong.accounts.views_support import staff_view, today
+from liudong.errors import Invalid, NotFound
+
+from . import timeliness
+
+FORM_FIELDS = ("division", "start", "end")
+
+# Chart geometry (SVG user units): the label column, then 100 % = BAR_WIDTH.
+LABEL_WIDTH, BAR_X, BAR_WIDTH, ROW_HEIGHT, TOP = 190, 200, 400, 34, 30
+CHART_WIDTH = BAR_X + BAR_WIDTH + 70
+
+
+def pct(rate) -> str:
+    return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+def _shown(figs: dict) -> dict:
+    """The figures as shown: counts with thousands separators, rates as percentages."""
+    out = {}
+    for key, value in figs.items():
+        if isinstance(value, dict):
+            out[key] = _shown(value)
+        elif key.endswith("_rate"):
+            out[key] = pct(value)
+        else:
+            out[key] = f"{value:,}"
+    return out
+
+
+# The summary of each side: (label "中文 english", key); rates last.
+ANSWER_FACTS = [
+    ("撤回 withdrawn", "withdrawn"), ("应反馈 expected", "expected"), ("已反馈 answered", "answered"), ("按时反馈 on time", "on_time"),
+    ("逾期反馈 late", "late"), ("超期未反馈 overdue, unanswered", "overdue_open"), ("超期合计 overdue in all", "overdue"),
+    ("办理中 pending", "pending"), ("反馈率 reply rate", "reply_rate"), ("及时率 on-time rate", "on_time_rate"),
+]
+RECEIVER_FACTS = [("收到需反馈 received", "received"), *ANSWER_FACTS]
+SENDER_FACTS = [("发出函件 sent", "sent"), ("尚未送达（挂号信） awaiting arrival", "awaiting_arrival"), ("需对方反馈 requests", "requests"), *ANSWER_FACTS]
+DUTY_FACTS = [
+    ("应发出 to send", "to_send"), ("按时发出 sent on time", "sent_on_time"), ("逾期发出 sent late", "sent_late"),
+    ("超期未发 overdue, unsent", "unsent_overdue"), ("待发 still due", "unsent_pending"), ("撤回 withdrawn", "withdrawn"),
+    ("按时发出率 on-time rate", "on_time_rate"),
+]
+
+
+def _facts(figs: dict, spec) -> list[tuple[str, str, bool]]:
+    shown = _shown(figs)
+    return [(label, shown[key], key.endswith("_rate")) for label, key in spec]
+
+
+def _short(name: str, n: int = 13) -> str:
+    return name if len(name) <= n else name[: n - 1] + "…"
+
+
+def chart(rows: list[dict]) -> dict:
+    """Bars of the reply rate and on-time rate, as receiver, of each row (one level down)."""
+    bars = []
+    for i, row in enumerate(rows):
+        r = row["as_receiver"]
+        top = TOP + i * ROW_HEIGHT
+        label = row["name"]
+        item = {"label": _short(label), "label_y": top + 18, "title": f"{row['name']}: 反馈率 reply rate {pct(r['reply_rate'])}, 及时率 on-time rate {pct(r['on_time_rate'])}"}
+        for key, y in (("reply", top + 4), ("on_time", top + 17)):
+            rate = r[f"{key}_rate"]
+            width = 0 if rate is None else round(rate * BAR_WIDTH, 1)
+            item[key] = {"y": y, "width": width, "text": pct(rate), "text_x": round(BAR_X + width + 5, 1), "text_y": y + 10}
+        bars.append(item)
+    height = TOP + len(rows) * ROW_HEIGHT + 6
+    grid = [{"x": BAR_X + BAR_WIDTH * p // 100, "label": f"{p}%"} for p in (0, 25, 50, 75, 100)]
+    return {"bars": bars, "width": CHART_WIDTH, "height": height, "bar_x": BAR_X, "label_x": LABEL_WIDTH, "grid": grid,
+            "grid_bottom": height - 4, "legend_y": 12}
+
+
+def _form_values(request) -> dict:
+    on = today()
+    g = request.GET
+    return {
+        "division": (g.get("division") or "").strip() or request.user.division_id,
+        "start": (g.get("start") or "").strip() or on.replace(month=1, day=1).isoformat(),
+        "end": (g.get("end") or "").strip() or on.isoformat(),
+    }
+
+
+@require_GET
+@staff_view(Action.VIEW_TIMELINESS)
+def timeliness_page(request):
+    values = _form_values(request)
+    ctx = {"values": values, "errors": {}, "result": None}
+    try:
+        result = timeliness.figures(request.user, division_code=values["division"], start=values["start"], end=values["end"], today=today())
+    except Invalid as e:
+        ctx["errors"] = e.errors
+    except NotFound as e:
+        ctx["errors"] = {"division": [str(e)]}
+    else:
+        period = {"start": result["start"].isoformat(), "end": result["end"].isoformat()}
+        ctx.update(
+            result=result,
+            receiver_facts=_facts(result["as_receiver"], RECEIVER_FACTS),
+            sender_facts=_facts(result["as_sender"], SENDER_FACTS),
+            duty_facts=_facts(result["as_sender"]["duty"], DUTY_FACTS),
+            by_division=[{**row, "shown": _shown({"r": row["as_receiver"], "s": row["as_sender"]}),
+                          "url": "" if row["own"] else "?" + urlencode({"division": row["code"], **period})} for row in result["by_division"]],
+            by_province=[{**row, "shown": _shown({"r": row["as_receiver"], "s": row["as_sender"]})} for row in result["by_counterpart_province"]],
+            chart=chart(result["by_division"]),
+        )
+    ctx["other_errors"] = [m for f, ms in ctx["errors"].items() if f not in FORM_FIELDS for m in ms]
+    return render(request, "exchange/timeliness.html", ctx)

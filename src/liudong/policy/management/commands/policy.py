@@ -1,0 +1,92 @@
+"""`liudong policy set|adopt|show|sets` (P1): dated policy values from the command line, as the
+system. Writes go through policy.services (invariant 1) and are audited with actor "system".
+
+  liudong policy set NAME VALUE --division CODE --from DATE [--source TEXT]
+      VALUE is JSON: 3, true, null, or text in double quotes ('"commitment"' in a shell)
+  liudong policy adopt SET --division CODE --from DATE
+  liudong policy show [--division CODE] [--on DATE]
+  liudong policy sets
+"""
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from liudong.accounts.management.commands._cli import command_error
+from liudong.divisions.models import NATION_CODE
+from liudong.errors import Denied, Invalid, NotFound
+from liudong.policy import queries, services
+from liudong.policy.rule_sets import RULE_SETS
+
+
+def _date_or_error(raw, field):
+    errors = {}
+    day = services.parse_date(raw, field, errors)
+    if errors:
+        raise command_error(Invalid(errors))
+    return day
+
+
+def shown(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+class Command(BaseCommand):
+    help = "政策参数 / dated policy values (P1): set, adopt, show, sets"
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="subcommand", required=True)
+        st = sub.add_parser("set", help="override one value for a division (and its subtree) from a date")
+        st.add_argument("name", help="policy value name, e.g. birth.verify_request_days")
+        st.add_argument("value", help='JSON: 3, true, false, null or "text" (quote the quotes in a shell)')
+        st.add_argument("--division", required=True, help="12-digit division code (2/4/6/9 digits are padded)")
+        st.add_argument("--from", dest="valid_from", required=True, help="first day in force, YYYY-MM-DD")
+        st.add_argument("--source", default="", help="the document the change rests on")
+        ad = sub.add_parser("adopt", help="a province (or the nation) adopts a rule set from a date")
+        ad.add_argument("rule_set", help=", ".join(RULE_SETS))
+        ad.add_argument("--division", required=True, help="province (or nation) code")
+        ad.add_argument("--from", dest="valid_from", required=True, help="first day in force, YYYY-MM-DD")
+        sh = sub.add_parser("show", help="every value in force at a division on a date, with its set and source")
+        sh.add_argument("--division", default=NATION_CODE, help="division code (default: the nation)")
+        sh.add_argument("--on", default=None, help="date, YYYY-MM-DD (default today)")
+        sub.add_parser("sets", help="the shipped rule sets with their sources")
+
+    def handle(self, *args, subcommand, **options):
+        return getattr(self, f"handle_{subcommand}")(**options)
+
+    def handle_set(self, *, name, value, division, valid_from, source, **_):
+        try:
+            row = services.set_value(None, name, value, division, valid_from, source=source)
+        except (Invalid, Denied, NotFound) as e:
+            raise command_error(e) from None
+        self.stdout.write(f"已设置 / set: {row.name} = {shown(row.value)} @ {row.division_id} {row.division.name} 自 / from {row.valid_from}")
+
+    def handle_adopt(self, *, rule_set, division, valid_from, **_):
+        try:
+            result = services.adopt_rule_set(None, rule_set, division, valid_from)
+        except (Invalid, Denied, NotFound) as e:
+            raise command_error(e) from None
+        self.stdout.write(f"{result.division.name} ({result.division.code}) 自 {result.valid_from} 起采用 {result.rule_set}：新增 {len(result.added)} 个值"
+                          f" / {result.division.name} adopts {result.rule_set} from {result.valid_from}: {len(result.added)} values added")
+        for row in result.carried:
+            self.stdout.write(f"  沿用 / carried: {row.name} = {shown(row.value)} ({row.rule_set}) {row.valid_from} – {row.valid_to}")
+
+    def handle_show(self, *, division, on, **_):
+        on = _date_or_error(on, "on") if on else timezone.localdate()
+        code = services.normalise_division_code(division)
+        place = queries.division_or_none(code)
+        if place is None:
+            raise CommandError(f"区划代码 {code} 不存在 / no division has code {code}")
+        rows = queries.values_in_force(place.code, on)
+        self.stdout.write(f"{place.name} ({place.code}) {on} 现行政策参数 / policy values in force: {len(rows)}")
+        width = max((len(r.name) for r in rows), default=0)
+        for r in rows:
+            self.stdout.write(f"{r.name.ljust(width)}  {shown(r.value):<14}  {r.rule_set:<22}  {r.division_id}  {r.valid_from}  {r.source}")
+
+    def handle_sets(self, **_):
+        for rs in RULE_SETS.values():
+            where = f"{rs.default_division} 自 {rs.default_from}" if rs.default_from else "由省自定日期 / from a province's own date"
+            self.stdout.write(f"{rs.code}: {rs.title}")
+            self.stdout.write(f"  {where}; {len(rs.values)} 个值 / values; 依据 source: {rs.source}")
+            for name, (value, source) in rs.values.items():
+                self.stdout.write(f"    {name} = {shown(value)}  ({source})")

@@ -1,0 +1,102 @@
+"""P1: the dated rule sets of policy-timeline.md, as data with their sources.
+
+A set is a named group of policy values. Migration 0005 puts the national sets in force for the
+whole country from their national dates and `residence-registration` for Zhejiang; an
+administrator adopts any set for a province from a date of the province's choosing
+(`policy.services.adopt_rule_set`), or overrides one value (`policy.services.set_value`).
+A value of None means "no such duty / no limit" under that set.
+"""
+import datetime
+from dataclasses import dataclass, field
+
+NATION = "000000000000"
+ZHEJIANG = "330000000000"
+
+SRC_2009 = "《流动人口计划生育工作条例》(国务院令第555号) 2009-10-01; 国人口发〔2009〕49号"
+SRC_2016 = "人口与计划生育法(2015-12-27修正); 中发〔2015〕40号; 国卫办指导发〔2016〕20号 生育登记服务"
+SRC_2021 = "人口与计划生育法(2021-08-20修正); 国务院2021年9月废止国务院令第555号及社会抚养费征收管理办法（日期约定，可调整）"
+SRC_PERMIT = "《居住证暂行条例》(国务院令第663号) 2016-01-01"
+SRC_ZJ = "《浙江省流动人口居住登记条例》(2016)"
+SYSTEM = "本系统默认值（依据未规定具体天数，X3“及时处理”），可由省调整 / system default where the source names no number"
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    code: str
+    title: str
+    default_from: datetime.date | None   # the national date; None: a province adopts it on its own date
+    default_division: str | None          # where migration 0005 puts it in force
+    source: str
+    values: dict = field(default_factory=dict)   # name -> (value, source)
+
+
+RULE_SETS: dict[str, RuleSet] = {}
+
+
+def _add(rs: RuleSet):
+    RULE_SETS[rs.code] = rs
+
+
+_add(RuleSet("national-2009", "2009年全国流动人口计划生育规范（默认） national 2009 norms (default)", datetime.date(2009, 10, 1), NATION, SRC_2009, {
+    # B1-B5: first-child birth service registration
+    "case_open.birth_registration": (True, SRC_2009 + " 六-(二)-1"),
+    "birth.registration_basis": ("documents", "B1: 夫妻双方身份证、结婚证、户籍地出具的婚育证明 (1-六-(二)-1)"),
+    "birth.max_child_order_registered": (1, "B1: 一孩生育服务登记；二孩由户籍地审批 (B6)"),
+    "birth.verify_request_days": (7, "B2: 7个工作日内向双方户籍地发出核实 (1-六-(二)-1)"),
+    "birth.notify_days": (15, "B5: 登记后15个工作日内通报户籍地 (1-六-(二)-1)"),
+    # B6: second births approved at the hukou place
+    "case_open.second_birth_approval": (True, "B6: 再生育由女方户籍地审批 (1-六-(二)-2)"),
+    "birth.second_birth_notify_days": (15, "B6: 审批结果15个工作日内通报现居住地 (1-六-(二)-2)"),
+    # F1-F4: fee consultation
+    "case_open.fee_consultation": (True, "F1: 协商征收社会抚养费 (1-六-(三))"),
+    "exchange.reply_days.fee_consultation": (7, "F2: 户籍地县级部门收到材料后7个工作日内回复 (1-六-(三))"),
+    # X1/X3: answers to requests; None = no answer expected, the receiver acknowledges
+    "exchange.reply_days.verification": (15, "B3: 户籍地乡镇收到核实函后15个工作日内反馈 (1-六-(二)-1)"),
+    "exchange.reply_days.clue": (15, SYSTEM),
+    "exchange.reply_days.correspondence": (15, SYSTEM),
+    "exchange.reply_days.notification": (None, "通报只需签收，无需反馈 / a notification is acknowledged, not answered"),
+    "exchange.reply_days.contraception_report": (None, "S2: 避孕节育情况报告只需签收"),
+    "exchange.reply_days.policy_notice": (None, "政策通报只需签收"),
+    "exchange.reply_days.reply": (None, "反馈本身不需再反馈"),
+    # C1-C6: the marriage-and-childbearing certificate (used by the certificate issue)
+    "certificate.required": (True, SRC_2009 + " 第八条"),
+    "certificate.term_years": (3, "C3: 婚育证明有效期3年 (国务院令第555号)"),
+    "certificate.hand_in_days": (30, "C2: 到达现居住地30日内交验 (国务院令第555号 第八条)"),
+    "certificate.obtain_months": (3, "C2: 告知后3个月内补办 (国务院令第555号 第八条)"),
+}))
+
+_add(RuleSet("national-2016", "2016年全面两孩：一孩二孩生育登记 national 2016 (two children, registration)", datetime.date(2016, 1, 1), NATION, SRC_2016, {
+    "birth.registration_basis": ("commitment", "承诺制：凭本人承诺登记 (国卫办指导发〔2016〕20号)"),
+    "birth.max_child_order_registered": (2, "一孩、二孩实行生育登记；三孩及以上审批 (人口与计划生育法 2015)"),
+    "birth.verify_request_days": (7, "登记后核查沿用7个工作日 / verification after registration keeps 7 working days"),
+    "birth.notify_days": (15, "登记信息15个工作日内通报 (沿用 B5)"),
+    "case_open.second_birth_approval": (True, "再生育审批仅适用于三孩及以上 (人口与计划生育法 2015 第十八条)"),
+}))
+
+_add(RuleSet("national-2021", "2021年三孩政策：取消社会抚养费 national 2021 (three children, fees abolished)", datetime.date(2021, 8, 20), NATION, SRC_2021, {
+    "birth.registration_basis": ("commitment", "生育登记服务，凭承诺登记 (人口与计划生育法 2021)"),
+    "birth.max_child_order_registered": (None, "所有出生均实行生育登记，不再审批 (人口与计划生育法 2021)"),
+    "case_open.second_birth_approval": (False, "取消生育审批 (人口与计划生育法 2021)"),
+    "case_open.fee_consultation": (False, "社会抚养费取消 (人口与计划生育法 2021-08-20；国务院2021年9月废止征收管理办法)"),
+    "certificate.required": (False, "国务院令第555号废止 (2021年9月)，婚育证明不再要求"),
+}))
+
+_add(RuleSet("residence-permit-2016", "居住证暂行条例 residence permit 2016", datetime.date(2016, 1, 1), NATION, SRC_PERMIT, {
+    "residence_permit.min_residence_months": (6, "居住半年以上 (第二条)"),
+    "residence_permit.issue_days": (15, "15日内发证 (第十三条)"),
+    "residence_permit.issue_days_remote": (30, "偏远地区、交通不便的 30日 (第十三条)"),
+    "residence_permit.endorsement_months_before": (1, "每年签注一次，在居住期满一年前一个月内 (第十五条)"),
+    "residence_permit.fee": (0, "首次申领、签注免费 (第十七条)"),
+}))
+
+_add(RuleSet("residence-registration", "居住登记（浙江示例） residence registration (Zhejiang example)", datetime.date(2016, 1, 1), ZHEJIANG, SRC_ZJ, {
+    "residence_registration.required": (True, SRC_ZJ),
+    "residence_registration.report_working_days": (3, "到达后3个工作日内申报居住登记"),
+    "residence_registration.landlord_report_working_days": (3, "用人单位、出租人3个工作日内报告流动人口入住、离开"),
+    "residence_registration.address_change_days": (10, "变更居住地址10日内申报"),
+    "residence_registration.exempt_stay_days": (30, "投靠近亲属居住30日以内的免于登记"),
+}))
+
+
+def set_of(code: str) -> RuleSet:
+    return RULE_SETS[code]
