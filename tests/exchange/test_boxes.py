@@ -146,7 +146,7 @@ def test_opening_a_message_is_scoped_and_logged(world, migrant, request_msg, ton
     for name in ("township_clerk", "tongjiang_clerk"):
         m = queries.get_message(world[name], request_msg.pk)
         assert m.person.name == "李娜"
-        assert AuditEvent.objects.filter(action="message.view", actor_name=name, person_id=migrant.pk, fields__shown=queries.PERSON_FIELDS).exists()
+        assert AuditEvent.objects.filter(action="message.view", actor_name=name, person_id=migrant.pk, fields__shown=queries.PERSON_FIELDS + ["body"]).exists()
     # the levels above see it, with the name only logged as shown
     queries.get_message(world["city_officer"], request_msg.pk)
     assert AuditEvent.objects.get(action="message.view", actor_name="city_officer").fields["shown"] == ["name"]
@@ -230,3 +230,19 @@ def test_services_refuse_exactly_the_roles_without_the_action(world, role):
     else:
         with pytest.raises(Denied):
             services.send_message(staff, notice, now=at("2026-11-27"))
+
+
+def test_levels_above_without_sensitive_fields_see_no_text_or_scans(world, migrant):
+    """Invariant 2: a city officer supervising deadlines sees the message but not its text or
+    scans; the county (which sees sensitive fields) and the two ends do."""
+    msg = services.send_message(world["township_clerk"], {"kind": "contraception_report", "receiver": TONGJIANG_T, "person": migrant.pk,
+                                                          "subject": "避孕节育情况报告", "body": "已落实长效节育措施"},
+                                now=at("2026-09-28"), attachments=[upload("scan.pdf", PDF, "application/pdf")])
+    city, county = world["city_officer"], world["county_officer"]
+    assert queries.get_message(city, msg.pk).pk == msg.pk and not queries.shows_content(city, msg)
+    assert AuditEvent.objects.filter(action="message.view", actor_name="city_officer").latest("id").fields["shown"] == ["name"]
+    assert queries.shows_content(county, msg) and queries.shows_content(world["tongjiang_clerk"], msg)
+    attachment = msg.attachments.get()
+    with pytest.raises(NotFound):
+        queries.get_attachment(city, msg.pk, attachment.pk)
+    assert queries.get_attachment(county, msg.pk, attachment.pk)[1].pk == attachment.pk

@@ -130,7 +130,7 @@ class MessageOut(Schema):
 
 
 class MessageDetailOut(MessageOut):
-    body: str
+    body: str | None = Field(description="正文；只给两端和县级（可见敏感字段的角色） / the text: to the two ends and roles that see sensitive fields")
     route: list[RouteStep]
     via_nation: bool
     evidence: str
@@ -185,12 +185,13 @@ def detail_out(actor, m: Message) -> dict:
         person = {"id": m.person_id, "name": m.person.name}
         if queries.is_end(actor, m):
             person.update(id_number=m.person.id_number or m.person.document_number, sex=m.person.sex, birth_date=m.person.birth_date)
+    content = queries.shows_content(actor, m)
     out.update(
-        body=m.body, route=[{"code": c, "name": n} for c, n in queries.route_of(m)], via_nation=m.via_nation, evidence=m.evidence,
+        body=m.body if content else None, route=[{"code": c, "name": n} for c, n in queries.route_of(m)], via_nation=m.via_nation, evidence=m.evidence,
         received_at=m.received_at, answered_at=m.answered_at, closed_at=m.closed_at, close_reason=m.close_reason, overdue_on=m.overdue_on,
         rules_on=m.rules_on, rule_set=m.rule_set, basis=basis.__dict__ if basis else None, person=person, reply_id=reply.pk if reply else None,
         attachments=[{"id": a.id, "name": a.name, "content_type": a.content_type, "size": a.size, "sha256": a.sha256, "is_evidence": a.is_evidence,
-                      "uploaded_at": a.uploaded_at} for a in queries.attachments_of(m)],
+                      "uploaded_at": a.uploaded_at} for a in (queries.attachments_of(m) if content else [])],
     )
     return out
 

@@ -210,6 +210,13 @@ def is_end(actor, message: Message) -> bool:
     return actor.division_id in (message.sender_id, message.receiver_id)
 
 
+def shows_content(actor, message: Message) -> bool:
+    """Invariant 2: a message's text and scans may tell of contraception, births or health. Its two
+    ends read them, and a level above only with a role that sees sensitive fields (the county);
+    a city, province or nation officer supervising deadlines sees who, what type and when."""
+    return is_end(actor, message) or actor.can(Action.VIEW_SENSITIVE)
+
+
 def get_message(actor, message_id, *, purpose: str = "view") -> Message:
     """Open one message (404 outside the actor's scope). The subject person's name, ID number, sex
     and birth date are the content of the message and shown to its two ends; a level above sees
@@ -217,7 +224,7 @@ def get_message(actor, message_id, *, purpose: str = "view") -> Message:
     message = _find(actor, message_id)
     fields = {"kind": message.kind}
     if message.person_id:
-        fields["shown"] = PERSON_FIELDS if is_end(actor, message) else ["name"]
+        fields["shown"] = (PERSON_FIELDS if is_end(actor, message) else ["name"]) + (["body"] if shows_content(actor, message) else [])
     record(actor, f"message.{purpose}", obj=message, person_id=message.person_id, fields=fields)
     return message
 
@@ -233,6 +240,8 @@ def attachments_of(message: Message):
 def get_attachment(actor, message_id, attachment_id) -> tuple[Message, Attachment]:
     """A scan of a message the actor may open; the download is logged (invariant 3)."""
     message = _find(actor, message_id)
+    if not shows_content(actor, message):
+        raise NotFound("附件不存在 / no such attachment")
     try:
         aid = int(attachment_id)
     except (TypeError, ValueError):

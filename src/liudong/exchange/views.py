@@ -77,8 +77,10 @@ def _render_detail(request, pk, *, bound=None):
         acts = acts | set(bound)
     return render(request, "exchange/detail.html", {
         "message": message, "reply": reply, "request_message": message.in_reply_to, "route": queries.route_of(message),
-        "basis": queries.deadline_basis(message), "attachments": queries.attachments_of(message), "acts": acts, "forms": forms,
+        "basis": queries.deadline_basis(message),
+        "attachments": queries.attachments_of(message) if queries.shows_content(actor, message) else [], "acts": acts, "forms": forms,
         "open_form": next(iter(bound), None) if bound else None, "is_end": queries.is_end(actor, message), "today": day,
+        "shows_content": queries.shows_content(actor, message),
         "sender_side": actor.division_id == message.sender_id,
     })
 

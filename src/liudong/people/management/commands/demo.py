@@ -47,6 +47,9 @@ class Command(BaseCommand):
         from liudong.cases.demo import build_demo_cases
 
         counts.update(build_demo_cases(day, log=self.stdout.write))
+        from liudong.exchange.demo import build_demo_messages
+
+        counts.update(build_demo_messages(day, password=DEMO_PASSWORD, seed=seed, log=self.stdout.write))
         elapsed = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(f"演示数据已生成 / demo world built in {elapsed:.1f} s (seed {seed}, {day})"))
         for what, n in counts.items():
@@ -62,3 +65,4 @@ class Command(BaseCommand):
         for username, role, code, name in logins:
             self.stdout.write(f"  {username:<20} {role:<18} {code} {name}")
         self.stdout.write("  collector_<community code> (village_collector) for every other community of 南山区")
+        self.stdout.write("  clerk_<street code> (township_clerk) for every other street of 南山区")
