@@ -56,7 +56,9 @@ class AuditEvent(models.Model):
         # policy and calendar (P1, X4): not personal data
         "rule_set", "valid_from", "year", "holidays", "workdays", "removed", "source", "policy_name", "policy_value",
         # exchange (X1-X5): where a message went and its clock, never its body
-        "receiver", "route", "channel", "due", "late", "state", "reply", "on_time",
+        "receiver", "route", "channel", "due", "late", "state", "reply", "on_time", "box", "attachment",
+        # cases (B1-B6, F1-F4): which case and which file, never its contents
+        "case_id", "format", "bytes",
     })
     WITHHELD = "（已隐去 / withheld）"
 

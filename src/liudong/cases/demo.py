@@ -169,6 +169,8 @@ def build_demo_cases(today: datetime.date, *, log=print) -> dict:
         for m in requests(case):
             if m.receiver_id == NUOJIANG:
                 exchange.reply(hukou_clerk, m, {"body": "赵敏已生育一孩（2013年），第二孩须向户籍地申请再生育审批。"}, now=_at(datetime.date(2015, 11, 20)))
+            else:   # the husband's county is not asked any more once the case is refused
+                exchange.close(clerk, m, "案件已不予登记，撤回核实 / the case was refused: request withdrawn", now=_at(datetime.date(2015, 11, 20)))
     attempt("refused case", refused)
 
     # B6 -----------------------------------------------------------------------------------
