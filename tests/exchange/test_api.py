@@ -74,6 +74,7 @@ def test_bad_input_gives_field_errors_and_writes_nothing(api_as, world, migrant,
     assert_field_error(clerk.post("/messages", new_body(migrant, kind="reply")), "kind")
     assert_field_error(clerk.post("/messages", new_body(migrant, receiver="440305001001")), "receiver")
     assert_field_error(clerk.post("/messages", new_body(migrant, person="李娜")), "person")
+    assert_field_error(clerk.post("/messages", new_body(migrant, person=True)), "person")   # not person no. 1
     assert_field_error(clerk.post("/messages", {"receiver": TONGJIANG_T}), "kind")
     assert_field_error(clerk.post("/messages", new_body(migrant, attachments=[{"name": "a.pdf", "content_type": "application/pdf", "data": "!!!not base64"}])), "attachments.0.data")
     assert_field_error(clerk.post("/messages", new_body(migrant, attachments=[{"name": "a.pdf", "content_type": "application/pdf", "data": base64.b64encode(b"GIF89a").decode()}])), "attachments")

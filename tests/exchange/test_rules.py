@@ -292,3 +292,30 @@ def test_a_letter_arriving_where_the_calendar_ends_is_refused_and_nothing_is_wri
     assert "2027" in e.value.errors["arrived_at"][0]
     msg.refresh_from_db()
     assert msg.arrived_at is None and msg.due_on is None
+
+
+# ---------------------------------------------------------------- found in review
+
+def test_a_notification_is_signed_for_not_answered_and_t3_stays_whole(world, migrant):
+    """X3, T3: a message that expects no answer cannot be "answered"; the sender's figures count
+    answers to requests only."""
+    from liudong.exchange import timeliness
+
+    clerk, hukou = world["township_clerk"], world["tongjiang_clerk"]
+    note = services.send_message(clerk, {"kind": "notification", "receiver": TONGJIANG_T, "person": migrant.pk, "subject": "通报"}, now=at("2026-09-28"))
+    with pytest.raises(Invalid) as e:
+        services.reply(hukou, note, {"body": "收到"}, now=at("2026-09-29"))
+    assert "message" in e.value.errors
+    figures = timeliness.figures(clerk, start=D(2026, 9, 1), end=D(2026, 9, 30), today=D(2026, 10, 30))
+    assert figures["as_sender"]["answered"] == 0 and figures["as_sender"]["requests"] == 0 and figures["as_sender"]["sent"] == 1
+
+
+def test_a_replaced_calendar_year_is_seen_at_once(world):
+    """X4: the cached calendar is re-read when any loaded year is replaced, whatever its load time."""
+    from liudong.policy.calendar import is_working_day
+    from liudong.policy.models import CalendarDay, CalendarYear
+
+    assert is_working_day(D(2026, 12, 1))
+    CalendarDay.objects.create(date=D(2026, 12, 1), year_id=2026, kind="holiday", name="test")
+    CalendarYear.objects.filter(year=2026).update(loaded_at=at("2026-01-01"))   # an earlier stamp than before
+    assert not is_working_day(D(2026, 12, 1))

@@ -135,6 +135,14 @@ def birth_out(c: BirthRegistration, *, detail: bool = False) -> dict:
     return out
 
 
+def _status(status: str) -> str:
+    from liudong.errors import Invalid
+
+    if status not in queries.STATUSES:
+        raise Invalid({"status": ["应为 open、decided 或 all / must be open, decided or all"]})
+    return status
+
+
 def _page(qs, limit: int, offset: int):
     from liudong.errors import Invalid
 
@@ -158,7 +166,7 @@ def create_birth(request, payload: BirthIn):
 @router.get("/cases/births", response={200: BirthPage, **ERRORS}, summary="生育服务登记列表 / birth registrations of your division")
 def list_births(request, status: str = "open", limit: int = 50, offset: int = 0):
     """status: open (received, postponed) | decided | all."""
-    count, rows = _page(queries.birth_registrations(request.auth, status), limit, offset)
+    count, rows = _page(queries.birth_registrations(request.auth, _status(status)), limit, offset)
     queries.log_list(request.auth, BIRTH, rows, ("woman_id", "husband_id"))
     return {"count": count, "results": [birth_out(c) for c in rows]}
 
@@ -238,7 +246,7 @@ def create_second_birth(request, payload: SecondBirthIn):
 
 @router.get("/cases/second-births", response={200: SecondBirthPage, **ERRORS}, summary="再生育审批结果列表 / second-birth results of your division")
 def list_second_births(request, status: str = "all", limit: int = 50, offset: int = 0):
-    count, rows = _page(queries.second_birth_results(request.auth, status), limit, offset)
+    count, rows = _page(queries.second_birth_results(request.auth, _status(status)), limit, offset)
     queries.log_list(request.auth, SECOND_BIRTH, rows)
     return {"count": count, "results": [second_birth_out(c) for c in rows]}
 
@@ -331,7 +339,7 @@ def create_fee(request, payload: FeeIn):
 
 @router.get("/cases/fee-consultations", response={200: FeePage, **ERRORS}, summary="协商征收列表 / fee consultations sent or addressed to your county")
 def list_fees(request, status: str = "open", limit: int = 50, offset: int = 0):
-    count, rows = _page(queries.fee_consultations(request.auth, status), limit, offset)
+    count, rows = _page(queries.fee_consultations(request.auth, _status(status)), limit, offset)
     queries.log_list(request.auth, FEE, rows, ("person_id",))
     return {"count": count, "results": [fee_out(c) for c in rows]}
 

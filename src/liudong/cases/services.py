@@ -59,6 +59,7 @@ answer_fee_consultation = services_fee.answer_fee_consultation
 
 NOTES_MAX, REASONS_MAX = 2000, 4000
 CHILD_ORDER_MAX = 20
+EXPECTED_BIRTH_WINDOW_DAYS = 366  # input sanity, not a rule: a pregnancy is announced within a year
 # The policy values a birth registration is judged by (P1), read for the day the materials arrived.
 BIRTH_RULES = ("case_open.birth_registration", "birth.registration_basis", "birth.max_child_order_registered", "birth.verify_request_days", "birth.notify_days")
 SECOND_BIRTH_RULES = ("case_open.second_birth_approval", "birth.second_birth_notify_days")
@@ -168,6 +169,10 @@ def create_birth_registration(actor, data: dict, *, now: datetime.datetime) -> B
     child_order = _child_order(data, errors)
     expected = _date(data, "expected_birth_on", errors)
     born = day_field(data, "birth_on", errors, required=False, today=today)
+    if woman is not None and born is not None and born <= woman.birth_date:
+        errors.setdefault("birth_on", []).append("出生日期应晚于母亲的出生日期 / the birth must come after the mother's own birth date")
+    if expected is not None and received_on is not None and abs((expected - received_on).days) > EXPECTED_BIRTH_WINDOW_DAYS:
+        errors.setdefault("expected_birth_on", []).append("预产期应在受理日前后一年内 / the expected birth date lies within a year of the application")
     documents = documents_of(data, errors) or set()
     notes = _text(data, "notes", errors, max_len=NOTES_MAX)
     rows = {}
@@ -225,6 +230,9 @@ def registration_check(case: BirthRegistration, documents: set[str] | None = Non
     documents = set(case.documents if documents is None else documents)
     rows = birth_rules(case.division_id, case.rules_on, field="decision")
     limit_row = rows["birth.max_child_order_registered"]
+    if case.basis not in REQUIRED_DOCUMENTS:
+        raise Invalid({"decision": [f"本案的登记依据 {case.basis[:30]} 不是系统认识的依据，请管理员核对政策参数 birth.registration_basis / "
+                                    f"this case's basis {case.basis[:30]} is unknown: an administrator should check birth.registration_basis"]})
     missing = [d for d in REQUIRED_DOCUMENTS[case.basis] if d.value not in documents]
     over = limit_row.value is not None and case.child_order > int(limit_row.value)
     reason = ""

@@ -105,11 +105,18 @@ def create_fee_consultation(actor, data: dict, *, now: datetime.datetime, attach
     if started_on is not None and "started_on" not in errors:
         try:
             require_case_type_open("fee_consultation", county, started_on, field="started_on")
+            # P1: a consultation that began before the type closed is not sent after it closed
+            if sent_at is not None and "sent_at" not in errors:
+                require_case_type_open("fee_consultation", county, local_day(sent_at), field="sent_at")
             rows = rules_in_force(("case_open.fee_consultation",), county, started_on, "started_on")
             if hukou_county is not None:
                 rows.update(rules_in_force(("exchange.reply_days.fee_consultation",), hukou_county, started_on, "started_on"))
         except (Invalid, PolicyMissing) as e:
-            errors.setdefault("started_on", []).extend(e.errors.get("started_on", []) if isinstance(e, Invalid) else [f"{started_on} 时没有适用的规定 / no rule in force on {started_on}"])
+            if isinstance(e, Invalid):
+                for k, v in e.errors.items():
+                    errors.setdefault(k, []).extend(v)
+            else:
+                errors.setdefault("started_on", []).append(f"{started_on} 时没有适用的规定 / no rule in force on {started_on}")
     if errors:
         raise Invalid(errors)
 

@@ -94,8 +94,15 @@ def birth_new(request):
 def _render_birth(request, pk, *, form=None, status=200):
     actor = request.user
     case = queries.get_birth_registration(actor, pk)
-    check = services.registration_check(case) if case.is_open else None
-    may_decide = case.is_open and case.division_id == actor.division_id
+    check = None
+    if case.is_open:
+        try:
+            check = services.registration_check(case)
+        except Invalid as e:
+            for msgs in e.errors.values():
+                for m in msgs:
+                    messages.error(request, m)
+    may_decide = check is not None and case.division_id == actor.division_id
     if may_decide and form is None:
         initial = {"decided_on": today().isoformat(), "documents": case.documents, "send_now": True}
         if check["over_limit"]:

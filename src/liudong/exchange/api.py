@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
 from django.utils.timezone import now  # the edge's one reading of the clock (invariant 4)
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import StrictInt
 
 from liudong.api_schemas import ERRORS, Blank, Text
 from liudong.clock import today  # the edge's one reading of the calendar (invariant 4)
@@ -51,7 +52,7 @@ class ChannelIn(Schema):
 class MessageIn(ChannelIn):
     kind: str = Text("类型 / type", enum=sorted(services.FREE_KINDS), required=True)
     receiver: str = Text("收件单位区划代码（乡镇或县） / receiver: a township or county code", 12, required=True, example="511921100000")
-    person: int | None = Field(None, description="当事人编号（核实、通报、报告、线索必填） / the person's id (required for verification, notification, report, clue)")
+    person: StrictInt | None = Field(None, description="当事人编号（核实、通报、报告、线索必填） / the person's id (required for verification, notification, report, clue)")
     subject: str = Text("标题 / subject", 200, required=True)
     body: str | None = Text("内容 / body", 20000)
 

@@ -134,6 +134,8 @@ def box_page(actor, box: str, *, today: datetime.date, due: str | None = None, p
         .order_by(F("due_on").asc(nulls_last=True), "id")[offset: offset + per_page]
     )
     annotate_days(rows, today)
+    for m in rows:
+        withhold_content(actor, m)
     person_ids = sorted({m.person_id for m in rows if m.person_id})
     if person_ids:
         record(actor, "message.list", object_type="message", fields={"box": box, "due": due or "", "shown": [m.pk for m in rows], "person_ids": person_ids})
@@ -210,6 +212,17 @@ def is_end(actor, message: Message) -> bool:
     return actor.division_id in (message.sender_id, message.receiver_id)
 
 
+def withhold_content(actor, message: Message | None) -> Message | None:
+    """For a viewer who may not read the content (see shows_content), the in-memory message keeps
+    parties, type and dates; its subject (which may name a birth or a levy), text and case link are
+    replaced. Only for display: a withheld instance is never saved."""
+    if message is not None and not shows_content(actor, message):
+        message.subject, message.body = message.get_kind_display(), ""
+        message.case_type, message.case_id = "", None
+        message.content_withheld = True
+    return message
+
+
 def shows_content(actor, message: Message) -> bool:
     """Invariant 2: a message's text and scans may tell of contraception, births or health. Its two
     ends read them, and a level above only with a role that sees sensitive fields (the county);
@@ -226,7 +239,7 @@ def get_message(actor, message_id, *, purpose: str = "view") -> Message:
     if message.person_id:
         fields["shown"] = (PERSON_FIELDS if is_end(actor, message) else ["name"]) + (["body"] if shows_content(actor, message) else [])
     record(actor, f"message.{purpose}", obj=message, person_id=message.person_id, fields=fields)
-    return message
+    return withhold_content(actor, message)
 
 
 def reply_of(message: Message) -> Message | None:

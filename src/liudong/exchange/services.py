@@ -162,6 +162,12 @@ def _text(data: dict, field: str, max_length: int, *, required: bool) -> str:
     return text
 
 
+def _not_before_case(sent_at: datetime.datetime, rules_on: datetime.date):
+    """A case's message is not sent before the case began (its send-by clock would be falsified)."""
+    if _local(sent_at) < rules_on:
+        raise Invalid({"sent_at": [f"发出日期不能早于本案受理日 {rules_on} / it cannot be sent before the case began on {rules_on}"]})
+
+
 def _deliver(message: Message, arrived: datetime.datetime | None):
     """Put the receiver's clock on the message once it has arrived (X4, X5)."""
     message.arrived_at = arrived
@@ -236,6 +242,8 @@ def send_message(actor, data: dict, *, now: datetime.datetime, attachments=(), c
     if errors:
         raise Invalid(errors)
     channel, sent_at, arrived, evidence = arrival
+    if case_type and rules_on is not None:
+        _not_before_case(sent_at, rules_on)
     message = _new(actor, sender, receiver, kind=kind, person=person, subject=subject, body=body, rules_on=rules_on, case_type=case_type, case_id=case_id, now=now)
     message.channel, message.sent_at, message.sent_on, message.evidence = channel, sent_at, _local(sent_at), evidence
     _deliver(message, arrived)
@@ -298,6 +306,7 @@ def dispatch(actor, message_id, data: dict, *, now: datetime.datetime, attachmen
     if message.sent_at is not None or message.state not in (State.DRAFT, State.OVERDUE):
         raise Invalid({"message": ["此函件已发出 / this message has been sent already"]})
     channel, sent_at, arrived, evidence = arrival_of(data, now=now)
+    _not_before_case(sent_at, message.rules_on)
     message.channel, message.sent_at, message.sent_on, message.evidence = channel, sent_at, _local(sent_at), evidence
     message.overdue_on = None
     _deliver(message, arrived)
@@ -363,6 +372,8 @@ def reply(actor, message_id, data: dict, *, now: datetime.datetime, attachments=
         raise Invalid({"message": ["此函件已办结 / this message is closed"]})
     if request.arrived_at is None:
         raise Invalid({"message": ["此函件尚未送达 / this message has not arrived"]})
+    if not request.expects_reply:
+        raise Invalid({"message": ["此类函件只需签收，无需反馈；如需联系请另行发函 / this message is signed for, not answered: write a new message if needed"]})
     body = _text(data, "body", 20000, required=True)
     channel, sent_at, arrived, evidence = arrival_of(data, now=now)
     if sent_at < request.arrived_at:

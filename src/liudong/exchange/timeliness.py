@@ -162,7 +162,7 @@ def _sent_rows(period: Period, today):
             awaiting_arrival=Count("id", filter=Q(arrived_on__isnull=True)),
             requests=Count("id", filter=request),
             withdrawn=Count("id", filter=request & Q(closed_at__isnull=False, answered_on__isnull=True)),
-            answered=Count("id", filter=Q(answered_on__isnull=False)),
+            answered=Count("id", filter=request & Q(answered_on__isnull=False)),
             on_time=Count("id", filter=Q(answered_on__lte=F("reply_due_on"))),
             overdue_open=Count("id", filter=_unanswered_open(today)),
         )

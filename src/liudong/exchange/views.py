@@ -48,7 +48,7 @@ def _actions(actor, message, reply):
     acts = set()
     if theirs and message.arrived_at is not None and message.received_at is None and message.state in (State.SENT, State.RECEIVED, State.OVERDUE):
         acts.add("acknowledge")
-    if theirs and message.arrived_at is not None and message.kind != Kind.REPLY and reply is None and message.state in (State.SENT, State.RECEIVED, State.OVERDUE):
+    if theirs and message.expects_reply and message.kind != Kind.REPLY and reply is None and message.state in (State.SENT, State.RECEIVED, State.OVERDUE):
         acts.add("reply")
     if (mine or theirs) and message.sent_at is not None and message.arrived_at is None and message.state != State.CLOSED:
         acts.add("arrival")
@@ -65,7 +65,7 @@ FORMS = {"reply": ReplyForm, "arrival": ArrivalForm, "dispatch": DispatchForm, "
 def _render_detail(request, pk, *, bound=None):
     actor = request.user
     message = queries.get_message(actor, pk)
-    reply = queries.reply_of(message)
+    reply = queries.withhold_content(actor, queries.reply_of(message))
     day = today()
     queries.annotate_days([message], day)
     acts = _actions(actor, message, reply)
@@ -76,7 +76,7 @@ def _render_detail(request, pk, *, bound=None):
         forms.update(bound)
         acts = acts | set(bound)
     return render(request, "exchange/detail.html", {
-        "message": message, "reply": reply, "request_message": message.in_reply_to, "route": queries.route_of(message),
+        "message": message, "reply": reply, "request_message": queries.withhold_content(actor, message.in_reply_to), "route": queries.route_of(message),
         "basis": queries.deadline_basis(message),
         "attachments": queries.attachments_of(message) if queries.shows_content(actor, message) else [], "acts": acts, "forms": forms,
         "open_form": next(iter(bound), None) if bound else None, "is_end": queries.is_end(actor, message), "today": day,

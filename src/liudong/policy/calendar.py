@@ -7,8 +7,6 @@ year at a time); a date in a year that is not loaded is an error, never a guess.
 import datetime
 import threading
 
-from django.db.models import Count, Max
-
 from liudong.errors import Invalid
 
 from .models import CalendarDay, CalendarYear, DayKind
@@ -96,10 +94,11 @@ _snapshot: tuple[tuple, WorkingCalendar] | None = None
 
 
 def working_calendar() -> WorkingCalendar:
-    """The loaded calendar, re-read only when a year was loaded or replaced since (one small
-    aggregate query per call)."""
+    """The loaded calendar, re-read only when a year was loaded or replaced since: the stamp is
+    every loaded year with its load time (a few dozen rows), so another process's replace of any
+    year is seen on the next call."""
     global _snapshot
-    stamp = tuple(CalendarYear.objects.aggregate(n=Count("year"), last=Max("loaded_at"), top=Max("year")).values())
+    stamp = tuple(CalendarYear.objects.order_by("year").values_list("year", "loaded_at"))
     with _lock:
         if _snapshot is not None and _snapshot[0] == stamp:
             return _snapshot[1]

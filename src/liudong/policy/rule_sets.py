@@ -98,5 +98,11 @@ _add(RuleSet("residence-registration", "居住登记（浙江示例） residence
 }))
 
 
+# Text-valued policy names take one of these values only: domain code branches on them.
+TEXT_CHOICES = {
+    "birth.registration_basis": ("documents", "commitment"),
+}
+
+
 def set_of(code: str) -> RuleSet:
     return RULE_SETS[code]

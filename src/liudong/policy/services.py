@@ -15,6 +15,7 @@ from liudong.divisions.models import NATION_CODE, PREFIX_LENGTH, Division, level
 from liudong.errors import Invalid
 
 from .models import PolicyValue
+from .rule_sets import TEXT_CHOICES
 
 
 class PolicyMissing(LookupError):
@@ -247,6 +248,9 @@ def set_value(actor, name, raw_value, division_code, valid_from, *, source: str 
             errors["value"] = [f"整数应在 0 至 {MAX_INT_VALUE} 之间 / a whole number must lie between 0 and {MAX_INT_VALUE}"]
         elif kind == "text" and not 0 < len(parsed.strip()) <= MAX_TEXT_VALUE:
             errors["value"] = [f"文字应为 1 至 {MAX_TEXT_VALUE} 个字符 / text must have 1 to {MAX_TEXT_VALUE} characters"]
+        elif kind == "text" and name in TEXT_CHOICES and parsed not in TEXT_CHOICES[name]:
+            allowed = "、".join(f'"{c}"' for c in TEXT_CHOICES[name])
+            errors["value"] = [f"{name} 只能取 {allowed} / {name} takes one of {allowed.replace('、', ', ')}"]
         elif "name" not in errors and division is not None and start is not None:
             current = _in_force_or_none(name, division.code, start)
             kinds = kinds_of(name)
