@@ -61,7 +61,7 @@ def test_b6_without_a_known_residence_township_is_refused(world, unchanged):
 
 
 def test_b6_under_national_2016_without_any_override(world, migrant):
-    result = record(world["tongjiang_clerk"], migrant, "2019-09-27")
+    result = record(world["tongjiang_clerk"], migrant, "2019-09-27", child_order=3)   # 2016: approval is for a third child
     assert result.rule_set == "national-2016"
     # 15 working days after Fri 2019-09-27: 09-29 (Sun make-up), 09-30, 10-01..07 National Day off,
     # 10-08..11 (6), Sat 10-12 make-up (7), 10-14..18 (12), 10-21..23 (15).
@@ -86,3 +86,15 @@ def test_b6_notice_beyond_the_loaded_calendar_is_an_error(world, migrant, unchan
         record(world["tongjiang_clerk"], migrant, "2026-12-20", now=at("2026-12-21"))
     assert "2027" in e.value.errors["decided_on"][0]
     assert not SecondBirthResult.objects.exists()
+
+
+def test_b6_from_2016_only_third_and_later_children_are_approved(world, migrant):
+    """P1: under national-2016 first and second births are registered, so an approval of a second
+    child is refused with the set and its source; a third child is approved. Under 2009 a second
+    child is approved."""
+    clerk = world["tongjiang_clerk"]
+    with pytest.raises(Invalid) as e:
+        record(clerk, migrant, "2017-03-01", child_order=2)
+    assert "national-2016" in e.value.errors["child_order"][0]
+    assert record(clerk, migrant, "2017-03-01", child_order=3).child_order == 3
+    assert record(clerk, migrant, "2015-06-01").child_order == 2

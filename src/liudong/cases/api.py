@@ -201,6 +201,7 @@ def refusal_letter(request, case_id: int):
 class SecondBirthIn(Schema):
     woman: int | str = Field(..., description=PERSON_DOC)
     decision: str = Text("approved | not_approved", required=True, enum=["approved", "not_approved"])
+    child_order: int | None = Field(2, description="孩次（默认2；自 national-2016 起只审批第三孩及以上） / child order (default 2; from national-2016 only third and later children are approved)")
     decided_on: str = DateText("审批日期 / decision date", required=True, example="2026-02-13")
     certificate_number: str | None = Text("证明编号（批准时必填） / certificate number (required for an approval)", 40)
     notes: str | None = Text("备注 / notes", 2000)
@@ -215,6 +216,7 @@ class SecondBirthOut(Schema):
     woman_name: str
     residence_place: str
     decision: str
+    child_order: int
     decided_on: datetime.date
     certificate_number: str
     notes: str
@@ -231,7 +233,7 @@ class SecondBirthPage(Schema):
 
 def second_birth_out(c: SecondBirthResult, *, detail: bool = False) -> dict:
     out = {"id": c.id, "number": c.number, "division": c.division_id, "woman": c.woman_id, "woman_name": c.woman.name, "residence_place": c.residence_place_id,
-           "decision": c.decision, "decided_on": c.decided_on, "certificate_number": c.certificate_number, "notes": c.notes, "rules_on": c.rules_on,
+           "decision": c.decision, "child_order": c.child_order, "decided_on": c.decided_on, "certificate_number": c.certificate_number, "notes": c.notes, "rules_on": c.rules_on,
            "rule_set": c.rule_set, "next_due": getattr(c, "next_due", None)}
     if detail:
         out["messages"] = [message_out(m) for m in queries.case_messages(SECOND_BIRTH, c.pk)]

@@ -176,10 +176,10 @@ def build_demo_cases(today: datetime.date, *, log=print) -> dict:
     # B6 -----------------------------------------------------------------------------------
     def second_birth():
         woman = couples[4][0]
-        result = services.record_second_birth(hukou_clerk, {"woman": woman.pk, "decision": "approved", "decided_on": "2016-04-11",
-                                                            "certificate_number": "通江再字〔2016〕第0418号", "notes": "依四川省规定批准再生育一孩"}, now=_at(datetime.date(2016, 4, 11)))
+        result = services.record_second_birth(hukou_clerk, {"woman": woman.pk, "decision": "approved", "decided_on": "2015-12-10",
+                                                            "certificate_number": "通江再字〔2015〕第0418号", "notes": "依四川省规定批准再生育一孩"}, now=_at(datetime.date(2015, 12, 10)))
         for m in Message.objects.filter(case_type="second_birth", case_id=result.pk):
-            exchange.acknowledge(clerk, m, now=_at(datetime.date(2016, 4, 13)))
+            exchange.acknowledge(clerk, m, now=_at(datetime.date(2015, 12, 14)))
         counts["second-birth results"] += 1
     attempt("second-birth result", second_birth)
 

@@ -78,6 +78,7 @@ class SecondBirthForm(CaseForm):
     required = ("woman", "decision", "decided_on")
     woman = text(_("Woman (person no. or ID number)"), 18)
     decision = forms.ChoiceField(label=_("Decision"), required=False, choices=BLANK + list(SecondBirthDecision.choices))
+    child_order = text(_("Child order"), 2, widget=forms.TextInput(attrs={"inputmode": "numeric"}), initial="2")
     decided_on = date_field(_("Decision date"))
     certificate_number = text(_("Certificate number"), 40)
     notes = area(_("Notes"), 2000)

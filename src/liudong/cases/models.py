@@ -152,6 +152,7 @@ class SecondBirthResult(models.Model):
     woman = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+", verbose_name="女方 woman")
     residence_place = models.ForeignKey("divisions.Division", on_delete=models.PROTECT, related_name="+", verbose_name="现居住地乡镇 residence township")
     decision = models.CharField("审批结果 decision", max_length=12, choices=SecondBirthDecision.choices)
+    child_order = models.PositiveSmallIntegerField("孩次 child order", default=2)
     decided_on = models.DateField("审批日期 decided on")
     certificate_number = models.CharField("证明编号 certificate number", max_length=40, blank=True)
     notes = models.TextField("备注 notes", blank=True)

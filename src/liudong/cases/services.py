@@ -62,7 +62,7 @@ CHILD_ORDER_MAX = 20
 EXPECTED_BIRTH_WINDOW_DAYS = 366  # input sanity, not a rule: a pregnancy is announced within a year
 # The policy values a birth registration is judged by (P1), read for the day the materials arrived.
 BIRTH_RULES = ("case_open.birth_registration", "birth.registration_basis", "birth.max_child_order_registered", "birth.verify_request_days", "birth.notify_days")
-SECOND_BIRTH_RULES = ("case_open.second_birth_approval", "birth.second_birth_notify_days")
+SECOND_BIRTH_RULES = ("case_open.second_birth_approval", "birth.second_birth_notify_days", "birth.max_child_order_registered")
 
 
 # ---------------------------------------------------------------- B1-B5 birth registration
@@ -344,6 +344,7 @@ def record_second_birth(actor, data: dict, *, now: datetime.datetime) -> SecondB
     if decision not in SecondBirthDecision.values:
         errors.setdefault("decision", []).append("请选择批准或不批准 / choose approved or not approved")
     decided_on = day_field(data, "decided_on", errors, required=True, today=today)
+    child_order = _child_order({"child_order": data.get("child_order") or 2}, errors)
     certificate = _text(data, "certificate_number", errors, max_len=40)
     if decision == SecondBirthDecision.APPROVED and not certificate and "certificate_number" not in errors:
         errors.setdefault("certificate_number", []).append("批准的须填写证明编号 / an approval has a certificate number")
@@ -355,12 +356,18 @@ def record_second_birth(actor, data: dict, *, now: datetime.datetime) -> SecondB
             rows = rules_in_force(SECOND_BIRTH_RULES, township, decided_on, "decided_on")
         except (Invalid, PolicyMissing) as e:
             errors.setdefault("decided_on", []).extend(e.errors.get("decided_on", []) if isinstance(e, Invalid) else [f"{decided_on} 时没有适用的规定 / no rule in force on {decided_on}"])
+    limit = rows["birth.max_child_order_registered"] if rows else None
+    if limit is not None and limit.value is not None and child_order is not None and child_order <= int(limit.value):
+        # P1: from national-2016 first and second births are registered, approval is for later ones
+        errors.setdefault("child_order", []).append(
+            f"{decided_on} 时第{child_order}孩实行生育登记，不需审批（{limit.rule_set}：{limit.source}） / "
+            f"on {decided_on} a child of order {child_order} is registered, not approved ({limit.rule_set})")
     if errors:
         raise Invalid(errors)
 
     days = rows["birth.second_birth_notify_days"].value
     due = add_working_days(decided_on, int(days), field="decided_on") if days is not None else decided_on
-    result = SecondBirthResult.objects.create(division=township, woman=woman, residence_place=residence, decision=decision, decided_on=decided_on,
+    result = SecondBirthResult.objects.create(division=township, woman=woman, residence_place=residence, decision=decision, child_order=child_order, decided_on=decided_on,
                                               certificate_number=certificate, notes=notes, rules_on=decided_on, rule_set=rule_set_of(rows),
                                               created_at=now, created_by=actor)
     verdict = label_zh(SecondBirthDecision(decision))
