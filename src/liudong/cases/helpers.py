@@ -22,6 +22,17 @@ from .models import Document
 SCOPE_MESSAGE = "人员不存在或不在您的管辖范围内 / no such person in your scope"
 
 
+def acting_place(actor, level: int, refusal: str) -> Division:
+    """The township or county a case service acts for: HANDLE_CASES, at the level the rule names."""
+    from liudong.accounts.choices import Action
+    from liudong.accounts.services import require
+
+    require(actor, Action.HANDLE_CASES)
+    if actor.division.level != level:
+        raise Invalid({"division": [refusal]})
+    return actor.division
+
+
 def local_day(now: datetime.datetime) -> datetime.date:
     return timezone.localdate(now) if timezone.is_aware(now) else now.date()
 

@@ -25,6 +25,7 @@ from liudong.policy.calendar import add_working_days
 from liudong.policy.services import PolicyMissing, require_case_type_open
 
 from .helpers import (
+    acting_place,
     day_field,
     documents_of,
     find_person,
@@ -152,10 +153,7 @@ def create_birth_registration(actor, data: dict, *, now: datetime.datetime) -> B
     the verification requests to both spouses' hukou townships, due to be sent within the policy's
     working days of receipt. `data`: woman, husband or husband_hukou, received_on, child_order,
     expected_birth_on, birth_on, documents (list of Document codes), notes, send_now."""
-    require(actor, Action.HANDLE_CASES)
-    township = actor.division
-    if township.level != Level.TOWNSHIP:
-        raise Invalid({"division": ["生育服务登记由乡镇（街道）办理 / a birth service registration is recorded by a township"]})
+    township = acting_place(actor, Level.TOWNSHIP, "生育服务登记由乡镇（街道）办理 / a birth service registration is recorded by a township")
     today = local_day(now)
     errors: dict[str, list[str]] = {}
     received_on = day_field(data, "received_on", errors, required=True, today=today)
@@ -320,10 +318,7 @@ def record_second_birth(actor, data: dict, *, now: datetime.datetime) -> SecondB
     """B6: the woman's hukou township records its decision on a second birth; the result is
     notified to her residence township within the policy's working days of the decision.
     `data`: woman, decision (approved / not_approved), decided_on, certificate_number, notes, send_now."""
-    require(actor, Action.HANDLE_CASES)
-    township = actor.division
-    if township.level != Level.TOWNSHIP:
-        raise Invalid({"division": ["再生育审批结果由女方户籍地乡镇（街道）录入 / a second-birth result is recorded by the woman's hukou township"]})
+    township = acting_place(actor, Level.TOWNSHIP, "再生育审批结果由女方户籍地乡镇（街道）录入 / a second-birth result is recorded by the woman's hukou township")
     today = local_day(now)
     errors: dict[str, list[str]] = {}
     woman = find_person(actor, data.get("woman"), "woman", errors)

@@ -22,7 +22,7 @@ from liudong.identifiers import row_id
 from liudong.people.validation import _text
 from liudong.policy.services import PolicyMissing, require_case_type_open
 
-from .helpers import day_field, find_person, full_name, local_day, rule_set_of, rules_in_force
+from .helpers import acting_place, day_field, find_person, full_name, local_day, rule_set_of, rules_in_force
 from .models import FEE, FeeConsultation
 
 TEXT_MAX = 4000
@@ -72,10 +72,7 @@ def create_fee_consultation(actor, data: dict, *, now: datetime.datetime, attach
     `data`: person, started_on, basic_facts, actual_income, urban_income, rural_income,
     proposed_levy, other_matters, channel (system / letter / fax / phone), sent_at, arrived_at,
     evidence."""
-    require(actor, Action.HANDLE_CASES)
-    county = actor.division
-    if county.level != Level.COUNTY:
-        raise Invalid({"division": ["协商征收由县级计生部门办理 / a fee consultation is made by a county"]})
+    county = acting_place(actor, Level.COUNTY, "协商征收由县级计生部门办理 / a fee consultation is made by a county")
     today = local_day(now)
     errors: dict[str, list[str]] = {}
     person = find_person(actor, data.get("person"), "person", errors, history=True)

@@ -1,5 +1,7 @@
 """Shared bits of the project's own commands: domain errors become CommandError (exit status 1,
 the message on stderr), with every field error on its own line, Chinese first."""
+import datetime
+
 from django.core.management.base import CommandError
 
 from liudong.errors import Denied, Invalid, NotFound
@@ -17,3 +19,11 @@ def command_error(exc: Exception) -> CommandError:
     if isinstance(exc, (Denied, NotFound)):
         return CommandError(f"{exc}\n{NOTHING_WRITTEN}")
     raise exc
+
+
+def iso_date(raw: str) -> datetime.date:
+    """A command-line date (invariant 4: commands take the day of the act as --on)."""
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError:
+        raise CommandError(f"日期应为 YYYY-MM-DD / a date is written YYYY-MM-DD, got {raw!r}") from None

@@ -1,22 +1,13 @@
 """`liudong audit purge [--for-real] [--on DATE]` (invariant 3): delete audit events past their
 retention (policy value audit_retention_days). A dry run by default; with --for-real the purge
 deletes and records an "audit.purge" event of its own."""
-import datetime
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from liudong.accounts import services
 from liudong.errors import Invalid
 
-from ._cli import command_error
-
-
-def iso_date(raw: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(raw)
-    except ValueError:
-        raise CommandError(f"日期应为 YYYY-MM-DD / a date is written YYYY-MM-DD, got {raw!r}") from None
+from ._cli import command_error, iso_date
 
 
 class Command(BaseCommand):

@@ -4,21 +4,13 @@ second run on the same day finds nothing more. The run is logged (exchange.tick)
 
 `liudong exchange show ID`: one message, its route, channel, times and deadline (for operators;
 the person it names appears as her number only)."""
-import datetime
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from liudong.accounts.management.commands._cli import iso_date
 from liudong.accounts.services import record
 from liudong.exchange import services
 from liudong.exchange.models import Message
-
-
-def iso_date(raw: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(raw)
-    except ValueError:
-        raise CommandError(f"日期应为 YYYY-MM-DD / a date is written YYYY-MM-DD, got {raw!r}") from None
 
 
 class Command(BaseCommand):
