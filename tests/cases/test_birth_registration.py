@@ -124,11 +124,23 @@ def test_b2_one_request_when_both_are_registered_in_the_same_township(world, mig
     assert request.receiver_id == TONGJIANG_T and "女方、男方" in request.body
 
 
-def test_b2_registered_at_the_hukou_place_skips_the_request_to_itself(world, migrant):
+def test_B5_a_registration_at_the_hukou_place_sends_no_verification_request(world, migrant):
+    """1-六-(二)-1-(1) gives the verification to the residence township; the hukou township that
+    registers notifies her residence township (B5 ②) and asks nobody, not the husband's township."""
     hukou_clerk = world["tongjiang_clerk"]
     case = open_birth(hukou_clerk, migrant, "2026-03-02")
     assert case.at_hukou_place and case.division_id == TONGJIANG_T
-    assert [m.receiver_id for m in case_messages(case, Kind.VERIFICATION)] == [ZHONGYUAN]
+    assert case_messages(case, Kind.VERIFICATION) == []
+    assert AuditEvent.objects.get(action="birth.create").fields["messages"] == []
+
+
+def test_B5_at_the_hukou_place_her_residence_must_be_known_to_notify_it(world, clerk, unchanged):
+    from liudong.people import services as people
+
+    gone, _ = people.register_person(actor=clerk, data={"id_number": make_id("511921", "19960101", 90), "name": "陈芳", "hukou_division": TONGJIANG_V}, today=d("2026-11-28"))
+    with unchanged(), pytest.raises(Invalid) as e:
+        open_birth(world["tongjiang_clerk"], gone, "2026-03-02")
+    assert "现居住地不明" in e.value.errors["woman"][0]
 
 
 def test_b2_a_send_by_date_beyond_the_loaded_calendar_is_an_error_and_nothing_is_written(world, migrant, unchanged):
@@ -316,11 +328,13 @@ def test_b5_notification_due_across_the_spring_festival_and_sent_at_once(world, 
     assert all(m.state == State.SENT and m.sent_on == d("2026-02-13") for m in notices)  # sent in time
 
 
-def test_b5_registration_at_the_hukou_place_notifies_the_residence_township(world, migrant):
+def test_B5_a_registration_at_the_hukou_place_is_notified_to_the_residence_township_only(world, migrant):
+    """1-六-(二)-1-(3)-②: the hukou township notifies her residence township, not the husband's."""
     hukou_clerk = world["tongjiang_clerk"]
     case = open_birth(hukou_clerk, migrant, "2026-03-02")
     decide(hukou_clerk, case, "register", "2026-03-03")
-    assert sorted(m.receiver_id for m in case_messages(case, Kind.NOTIFICATION)) == sorted([NANTOU, ZHONGYUAN])
+    [notice] = case_messages(case, Kind.NOTIFICATION)
+    assert notice.receiver_id == NANTOU and notice.send_due_on == d("2026-03-24")
 
 
 def test_b5_a_notice_running_into_2027_is_a_clear_error_and_nothing_is_written(world, migrant, unchanged):

@@ -49,3 +49,32 @@ def test_no_letter_for_a_case_not_refused_nor_outside_the_scope(world, migrant, 
     with pytest.raises(NotFound):
         documents.refusal_letter(world["shekou_clerk"], refused.pk, printed_on=TODAY)
     assert not AuditEvent.objects.filter(action="birth.refusal_letter").exists()
+
+
+def _refused_on(clerk, woman, received: str, decided: str):
+    case = open_birth(clerk, woman, received, child=2, documents=DOCUMENTS)
+    decide(clerk, case, "refuse", decided, reasons=services.registration_check(case)["refusal_reason"])
+    case.refresh_from_db()
+    return case
+
+
+def test_B4_the_letters_lawsuit_limit_is_the_one_in_force_on_the_decision_date(world, woman_2014):
+    """行政诉讼法: 3 months to sue before 2015-05-01, 6 months from then; review 60 days (P1 values,
+    not template text)."""
+    clerk = world["township_clerk"]
+    before = documents.refusal_html(_refused_on(clerk, woman_2014, "2015-04-28", "2015-04-30"), printed_on=TODAY)
+    assert "之日起六十日内" in before and "之日起三个月内" in before and "六个月" not in before
+    after = documents.refusal_html(_refused_on(clerk, woman_2014, "2015-04-28", "2015-05-04"), printed_on=TODAY)
+    assert "之日起六十日内" in after and "之日起六个月内" in after and "三个月" not in after
+
+
+def test_B4_a_province_that_sets_its_own_limit_gets_it_on_the_letter(world, woman_2014):
+    from liudong.policy.services import set_value
+
+    set_value(None, "remedies.review_days", "90", "440000000000", "2015-01-01", source="测试：广东省另行规定 / test override")
+    html = documents.refusal_html(_refused_on(world["township_clerk"], woman_2014, "2015-04-28", "2015-04-30"), printed_on=TODAY)
+    assert "之日起九十日内" in html and "六十日" not in html
+
+
+def test_B4_chinese_numbers_of_the_limits():
+    assert [documents.chinese_number(n) for n in (3, 6, 10, 15, 60, 90, 99, 100)] == ["三", "六", "十", "十五", "六十", "九十", "九十九", "100"]

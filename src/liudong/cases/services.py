@@ -114,7 +114,13 @@ def birth_rules(division, on: datetime.date, field: str = "received_on") -> dict
 
 
 def _verification_targets(case: BirthRegistration, husband: Person | None):
-    """B2: both spouses' hukou townships, once each, never the registering township itself."""
+    """B2: the residence township asks both spouses' hukou townships, once each, never itself.
+
+    A registration made at the woman's hukou township (B5's second clause, 1-六-(二)-1-(3)-②) asks
+    nobody: the text gives the verification step (1-六-(二)-1-(1)) to the residence township only,
+    and what the hukou township registers it notifies to the residence township (B5)."""
+    if case.at_hukou_place:
+        return []
     targets: dict[str, tuple[Division, Person, list[str]]] = {}
     for place, person, who in ((case.woman_hukou_place, case.woman, "女方"), (case.husband_hukou_place, husband or case.woman, "男方")):
         if place.code == case.division_id:
@@ -127,11 +133,13 @@ def _verification_targets(case: BirthRegistration, husband: Person | None):
 
 
 def _notification_targets(case: BirthRegistration) -> list[Division]:
-    """B5: the hukou townships of both spouses; a registration made at the hukou place goes to the
-    residence township as well. Never the registering township itself."""
-    places = [case.woman_hukou_place, case.husband_hukou_place]
-    if case.at_hukou_place and case.residence_place is not None:
-        places.append(case.residence_place)
+    """B5 (1-六-(二)-1-(3)): the residence township notifies the couple's hukou townships (①); a
+    registration made at the hukou township is notified to the woman's residence township (②),
+    and to nobody else. Never the registering township itself."""
+    if case.at_hukou_place:
+        places = [case.residence_place] if case.residence_place is not None else []
+    else:
+        places = [case.woman_hukou_place, case.husband_hukou_place]
     seen, out = {case.division_id}, []
     for place in places:
         if place.code not in seen:
@@ -185,6 +193,10 @@ def create_birth_registration(actor, data: dict, *, now: datetime.datetime) -> B
         places["woman"] = place_of(woman.hukou_division_id)
         if places["woman"] is None:
             errors.setdefault("woman", []).append("她的户籍地不明确（应至少具体到县级） / her hukou place is not known to county level")
+        elif not township.contains(woman.residence_division_id) and place_of(woman.residence_division_id) is None:
+            # B5 ②: what the hukou township registers goes to her residence township.
+            errors.setdefault("woman", []).append("她的现居住地不明，登记后无法向现居住地通报；请先登记她的现居住地 / "
+                                                  "where she lives is not known, so the registration could not be notified there: record her residence first")
     if husband_hukou is not None:
         places["husband"] = place_of(husband_hukou.code)
         if places["husband"] is None:

@@ -17,6 +17,10 @@ SRC_2016 = "人口与计划生育法(2015-12-27修正); 中发〔2015〕40号; �
 SRC_2021 = "人口与计划生育法(2021-08-20修正); 国务院2021年9月废止国务院令第555号及社会抚养费征收管理办法（日期约定，可调整）"
 SRC_PERMIT = "《居住证暂行条例》(国务院令第663号) 2016-01-01"
 SRC_ZJ = "《浙江省流动人口居住登记条例》(2016)"
+SRC_REVIEW_1999 = "《中华人民共和国行政复议法》(1999-10-01施行) 第九条"
+SRC_LAWSUIT_1989 = "《中华人民共和国行政诉讼法》(1990-10-01施行) 第三十九条"
+SRC_LAWSUIT_2015 = "《中华人民共和国行政诉讼法》(2014-11-01修正，2015-05-01施行) 第四十六条"
+SRC_REVIEW_2024 = "《中华人民共和国行政复议法》(2023-09-01修订，2024-01-01施行) 第二十条"
 SYSTEM = "本系统默认值（依据未规定具体天数，X3“及时处理”），可由省调整 / system default where the source names no number"
 
 
@@ -39,30 +43,30 @@ def _add(rs: RuleSet):
 
 _add(RuleSet("national-2009", "2009年全国流动人口计划生育规范（默认） national 2009 norms (default)", datetime.date(2009, 10, 1), NATION, SRC_2009, {
     # B1-B5: first-child birth service registration
-    "case_open.birth_registration": (True, SRC_2009 + " 六-(二)-1"),
+    "case_open.birth_registration": (True, "B1: 一孩生育服务登记由女方现居住地办理 (1-六-(二)-1)"),
     "birth.registration_basis": ("documents", "B1: 夫妻双方身份证、结婚证、户籍地出具的婚育证明 (1-六-(二)-1)"),
-    "birth.max_child_order_registered": (1, "B1: 一孩生育服务登记；二孩由户籍地审批 (B6)"),
-    "birth.verify_request_days": (7, "B2: 7个工作日内向双方户籍地发出核实 (1-六-(二)-1)"),
-    "birth.notify_days": (15, "B5: 登记后15个工作日内通报户籍地 (1-六-(二)-1)"),
+    "birth.max_child_order_registered": (1, "B1, B6: 现居住地办理一孩生育服务登记；再生育由女方户籍地审批 (1-六-(二)-1、2)"),
+    "birth.verify_request_days": (7, "B2: 收到材料后7个工作日内向夫妻双方户籍地乡镇核实 (1-六-(二)-1-(1)-①)"),
+    "birth.notify_days": (15, "B5: 自办理登记之日起15个工作日内通报 (1-六-(二)-1-(3))"),
     # B6: second births approved at the hukou place
     "case_open.second_birth_approval": (True, "B6: 再生育由女方户籍地审批 (1-六-(二)-2)"),
     "birth.second_birth_notify_days": (15, "B6: 审批结果15个工作日内通报现居住地 (1-六-(二)-2)"),
     # F1-F4: fee consultation
     "case_open.fee_consultation": (True, "F1: 协商征收社会抚养费 (1-六-(三))"),
-    "exchange.reply_days.fee_consultation": (7, "F2: 户籍地县级部门收到材料后7个工作日内回复 (1-六-(三))"),
+    "exchange.reply_days.fee_consultation": (7, "F2: 户籍地自收到相关文本和信息之日起7个工作日内回复 (1-六-(三)-2)"),
     # X1/X3: answers to requests; None = no answer expected, the receiver acknowledges
-    "exchange.reply_days.verification": (15, "B3: 户籍地乡镇收到核实函后15个工作日内反馈 (1-六-(二)-1)"),
+    "exchange.reply_days.verification": (15, "B3: 户籍地乡镇接到核实要求后15个工作日内反馈 (1-六-(二)-1-(1)-②)"),
     "exchange.reply_days.clue": (15, SYSTEM),
     "exchange.reply_days.correspondence": (15, SYSTEM),
-    "exchange.reply_days.notification": (None, "通报只需签收，无需反馈 / a notification is acknowledged, not answered"),
-    "exchange.reply_days.contraception_report": (None, "S2: 避孕节育情况报告只需签收"),
-    "exchange.reply_days.policy_notice": (None, "政策通报只需签收"),
-    "exchange.reply_days.reply": (None, "反馈本身不需再反馈"),
+    "exchange.reply_days.notification": (None, "B5, B6: 通报只需签收，无需反馈（本系统默认） / a notification is signed for, not answered (system default)"),
+    "exchange.reply_days.contraception_report": (None, "S2 (1-五-(三)-4): 避孕节育情况通报只需签收（本系统默认） / signed for, not answered (system default)"),
+    "exchange.reply_days.policy_notice": (None, "X1 (1-二-(四)-3): 政策告知只需签收（本系统默认） / signed for, not answered (system default)"),
+    "exchange.reply_days.reply": (None, "X3: 反馈本身不需再反馈 / a reply is not answered"),
     # C1-C6: the marriage-and-childbearing certificate (used by the certificate issue)
-    "certificate.required": (True, SRC_2009 + " 第八条"),
-    "certificate.term_years": (3, "C3: 婚育证明有效期3年 (国务院令第555号)"),
-    "certificate.hand_in_days": (30, "C2: 到达现居住地30日内交验 (国务院令第555号 第八条)"),
-    "certificate.obtain_months": (3, "C2: 告知后3个月内补办 (国务院令第555号 第八条)"),
+    "certificate.required": (True, "C1, C6: 离开户籍地前办理婚育证明、到达现居住地后提交 (国务院令第555号 第七条、第八条)"),
+    "certificate.term_years": (3, "C3: 婚育证明有效期为三年，不得以任何理由缩短 (国人口发〔2009〕49号 1-四-(二)-3)"),
+    "certificate.hand_in_days": (30, "C6: 自到达现居住地之日起30日内提交婚育证明 (国务院令第555号 第八条)"),
+    "certificate.obtain_months": (3, "C6: 未办理婚育证明的，现居住地通知其3个月内补办 (国务院令第555号)"),
 }))
 
 _add(RuleSet("national-2016", "2016年全面两孩：一孩二孩生育登记 national 2016 (two children, registration)", datetime.date(2016, 1, 1), NATION, SRC_2016, {
@@ -95,6 +99,22 @@ _add(RuleSet("residence-registration", "居住登记（浙江示例） residence
     "residence_registration.landlord_report_working_days": (3, "用人单位、出租人3个工作日内报告流动人口入住、离开"),
     "residence_registration.address_change_days": (10, "变更居住地址10日内申报"),
     "residence_registration.exempt_stay_days": (30, "投靠近亲属居住30日以内的免于登记"),
+}))
+
+# B4: the refusal letter tells the applicant how long she has to apply for administrative review
+# (days) and to sue (months). These are national law, dated like every other value, not template
+# text: a letter is printed with the limits in force on the day of the decision.
+_add(RuleSet("remedies-1999", "行政复议、行政诉讼期限（1999） review and lawsuit limits (1999)", datetime.date(1999, 10, 1), NATION, f"{SRC_REVIEW_1999}; {SRC_LAWSUIT_1989}", {
+    "remedies.review_days": (60, f"自知道该具体行政行为之日起六十日内申请行政复议 ({SRC_REVIEW_1999})"),
+    "remedies.lawsuit_months": (3, f"直接向人民法院起诉的，自知道作出具体行政行为之日起三个月内 ({SRC_LAWSUIT_1989})"),
+}))
+
+_add(RuleSet("remedies-2015", "行政诉讼起诉期限六个月（2015） lawsuit limit of six months (2015)", datetime.date(2015, 5, 1), NATION, SRC_LAWSUIT_2015, {
+    "remedies.lawsuit_months": (6, f"自知道或者应当知道作出行政行为之日起六个月内起诉 ({SRC_LAWSUIT_2015})"),
+}))
+
+_add(RuleSet("remedies-2024", "行政复议法修订（2024） revised administrative review law (2024)", datetime.date(2024, 1, 1), NATION, SRC_REVIEW_2024, {
+    "remedies.review_days": (60, f"自知道或者应当知道该行政行为之日起六十日内申请行政复议 ({SRC_REVIEW_2024})"),
 }))
 
 
