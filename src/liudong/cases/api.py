@@ -100,6 +100,8 @@ class BirthOut(Schema):
     basis: str = Field(description="documents | commitment")
     state: str = Field(description="received | postponed | registered | refused")
     decided_on: datetime.date | None
+    complete_on: datetime.date | None = Field(description="材料齐全日期 / the day the materials were complete for the basis (B4)")
+    registered_at_once: bool | None = Field(description="是否在材料齐全的工作日登记（即时办理） / registered on the working day the materials were complete (B4); null unless registered")
     reasons: str
     next_due: datetime.date | None = None
     messages: list[MessageOut] | None = None
@@ -116,6 +118,7 @@ class DecideIn(Schema):
     decided_on: str = DateText("决定日期 / decision date", required=True, example="2026-09-28")
     reasons: str | None = Text("暂缓：所缺材料；不予登记：理由（打印在告知书上） / postpone: what is missing; refuse: the reasons", 4000)
     documents: list[str] | None = Field(None, description="材料清单的现状（省略则不变） / the checklist as it now stands (unchanged if omitted)")
+    complete_on: str | None = DateText("登记时：所缺材料补齐的日期（早于决定日时填写，B4 即时办理） / register: the day the missing paper came in, if before the decision")
     send_now: bool = Field(True, description="立即经系统发出通报 / send the notifications now by the system")
 
 
@@ -125,7 +128,8 @@ def birth_out(c: BirthRegistration, *, detail: bool = False) -> dict:
         "husband_hukou": c.husband_hukou_id, "woman_hukou_place": c.woman_hukou_place_id, "husband_hukou_place": c.husband_hukou_place_id,
         "residence_place": c.residence_place_id, "at_hukou_place": c.at_hukou_place, "received_on": c.received_on, "child_order": c.child_order,
         "expected_birth_on": c.expected_birth_on, "birth_on": c.birth_on, "documents": c.documents, "notes": c.notes, "rules_on": c.rules_on,
-        "rule_set": c.rule_set, "basis": c.basis, "state": c.state, "decided_on": c.decided_on, "reasons": c.reasons,
+        "rule_set": c.rule_set, "basis": c.basis, "state": c.state, "decided_on": c.decided_on, "complete_on": c.complete_on,
+        "registered_at_once": c.registered_at_once, "reasons": c.reasons,
         "next_due": getattr(c, "next_due", None),
     }
     if detail:
@@ -135,11 +139,11 @@ def birth_out(c: BirthRegistration, *, detail: bool = False) -> dict:
     return out
 
 
-def _status(status: str) -> str:
+def _status(status: str, allowed=queries.STATUSES) -> str:
     from liudong.errors import Invalid
 
-    if status not in queries.STATUSES:
-        raise Invalid({"status": ["应为 open、decided 或 all / must be open, decided or all"]})
+    if status not in allowed:
+        raise Invalid({"status": [f"应为 {'、'.join(allowed)} / must be {', '.join(allowed)}"]})
     return status
 
 
@@ -165,8 +169,8 @@ def create_birth(request, payload: BirthIn):
 
 @router.get("/cases/births", response={200: BirthPage, **ERRORS}, summary="生育服务登记列表 / birth registrations of your division")
 def list_births(request, status: str = "open", limit: int = 50, offset: int = 0):
-    """status: open (received, postponed) | decided | all."""
-    count, rows = _page(queries.birth_registrations(request.auth, _status(status)), limit, offset)
+    """status: open (received, postponed) | decided | all | late (B4: registered after the working day the materials were complete)."""
+    count, rows = _page(queries.birth_registrations(request.auth, _status(status, queries.BIRTH_STATUSES)), limit, offset)
     queries.log_list(request.auth, BIRTH, rows, ("woman_id", "husband_id"))
     return {"count": count, "results": [birth_out(c) for c in rows]}
 

@@ -69,6 +69,7 @@ class DecideForm(CaseForm):
     decided_on = date_field(_("Decision date"))
     reasons = area(_("Reasons or missing papers"), 4000, rows=4, help_text=_("postpone: what is missing or wrong; refuse: the reasons printed on the letter, one per line"))
     documents = documents_field()
+    complete_on = date_field(_("Materials complete on"), help_text=_("register: the day the missing paper came in, if before today's decision (B4, registered at once)"))
     send_now = send_now_field(_("Send the notifications now (system)"))
 
 

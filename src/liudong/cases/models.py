@@ -90,6 +90,10 @@ class BirthRegistration(models.Model):
     basis = models.CharField("登记依据 basis", max_length=12, choices=Basis.choices)
     state = models.CharField("状态 state", max_length=12, choices=BirthState.choices, default=BirthState.RECEIVED)
     decided_on = models.DateField("决定日期 decided on", null=True, blank=True)
+    # B4 "即时办理": the day the materials became complete for the basis (at receipt, or when the
+    # missing paper came in); a postponement (incomplete or wrong) clears it. With decided_on of a
+    # registration it shows whether the registration was made on that working day.
+    complete_on = models.DateField("材料齐全日期 materials complete on", null=True, blank=True)
     reasons = models.TextField("理由/所缺材料 reasons or missing papers", blank=True)
     created_at = models.DateTimeField("创建时间 created at")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
@@ -104,6 +108,7 @@ class BirthRegistration(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(child_order__gte=1), name="birth_child_order_positive"),
             models.CheckConstraint(condition=models.Q(decided_on__isnull=True) | models.Q(decided_on__gte=models.F("received_on")), name="birth_decided_after_received"),
+            models.CheckConstraint(condition=models.Q(complete_on__isnull=True) | models.Q(complete_on__gte=models.F("received_on")), name="birth_complete_after_received"),
         ]
 
     def __str__(self):
@@ -121,6 +126,24 @@ class BirthRegistration(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_BIRTH_STATES
+
+    @property
+    def register_by(self):
+        """B4 "即时办理": a case complete for its basis is registered on that working day (materials
+        completed on a rest day: the next working day). None while the materials are not complete."""
+        if self.complete_on is None:
+            return None
+        from liudong.policy.calendar import add_working_days, is_working_day
+
+        return self.complete_on if is_working_day(self.complete_on) else add_working_days(self.complete_on, 1)
+
+    @property
+    def registered_at_once(self) -> bool | None:
+        """B4: was the registration made on the working day the materials were complete? None for a
+        case not registered (or registered before this was recorded)."""
+        if self.state != BirthState.REGISTERED or self.complete_on is None or self.decided_on is None:
+            return None
+        return self.decided_on <= self.register_by
 
 
 class BirthDecision(models.Model):

@@ -5,7 +5,7 @@ A township or county sees the cases of its subtree; a hukou county also sees the
 addressed to it (it answers them, F2). Lists carry the next deadline of each case: the earliest
 due date of its open messages (a request to send, an answer awaited).
 """
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 
 from liudong.accounts.choices import Action
 from liudong.accounts.services import record, require
@@ -16,9 +16,12 @@ from liudong.people.queries import in_range
 from liudong.policy.services import PolicyMissing, require_case_type_open
 
 from .helpers import rule_set_source
-from .models import BIRTH, CASE_TYPES, FEE, OPEN_BIRTH_STATES, SECOND_BIRTH, BirthRegistration, FeeConsultation, SecondBirthResult
+from .models import BIRTH, CASE_TYPES, FEE, OPEN_BIRTH_STATES, SECOND_BIRTH, BirthRegistration, BirthState, FeeConsultation, SecondBirthResult
 
 STATUSES = ("open", "decided", "all")
+# B4: birth registrations not made on the working day their materials were complete (即时办理).
+LATE = "late"
+BIRTH_STATUSES = STATUSES + (LATE,)
 PERSON_FIELDS_SHOWN = ["name", "id_number", "hukou", "residence"]
 
 
@@ -32,10 +35,17 @@ def _status(status: str) -> str:
 
 
 def birth_registrations(actor, status: str = "open"):
+    """status: open | decided | all | late (B4: registered after the working day the materials were complete)."""
     require(actor, Action.HANDLE_CASES)
     qs = BirthRegistration.objects.filter(in_range("division_id", actor.division_id)).select_related("division", "woman", "husband")
-    status = _status(status)
-    if status == "open":
+    status = status if status in BIRTH_STATUSES else "open"
+    if status == LATE:
+        candidates = BirthRegistration.objects.filter(in_range("division_id", actor.division_id), state=BirthState.REGISTERED,
+                                                      complete_on__isnull=False, decided_on__gt=F("complete_on"))
+        # A day later than complete_on is still "at once" when the materials came on a rest day:
+        # the calendar (X4) decides, case by case, among the few registered after that day.
+        qs = qs.filter(pk__in=[c.pk for c in candidates.only("pk", "state", "complete_on", "decided_on") if c.registered_at_once is False])
+    elif status == "open":
         qs = qs.filter(state__in=OPEN_BIRTH_STATES)
     elif status == "decided":
         qs = qs.exclude(state__in=OPEN_BIRTH_STATES)

@@ -209,11 +209,13 @@ def create_birth_registration(actor, data: dict, *, now: datetime.datetime) -> B
     # B2: the send-by date of the requests; computed before anything is written (X4).
     send_due = add_working_days(received_on, int(verify_days), field="received_on") if verify_days is not None else None
     flags = {f"doc_{d}": d in documents for d in Document.values}
+    # B4 "即时办理": complete for the basis at receipt, the registration is due that working day.
+    complete_on = received_on if basis in REQUIRED_DOCUMENTS and {d.value for d in REQUIRED_DOCUMENTS[basis]} <= documents else None
     case = BirthRegistration.objects.create(
         division=township, woman=woman, husband=husband, husband_hukou=husband_hukou,
         woman_hukou_place=places["woman"], husband_hukou_place=places["husband"], residence_place=place_of(woman.residence_division_id),
         at_hukou_place=township.contains(woman.hukou_division_id) and not township.contains(woman.residence_division_id),
-        received_on=received_on, child_order=child_order, expected_birth_on=expected, birth_on=born, notes=notes,
+        received_on=received_on, complete_on=complete_on, child_order=child_order, expected_birth_on=expected, birth_on=born, notes=notes,
         rules_on=received_on, rule_set=rule_set_of(rows), basis=basis, created_at=now, created_by=actor, **flags,
     )
     messages = []
@@ -229,7 +231,7 @@ def create_birth_registration(actor, data: dict, *, now: datetime.datetime) -> B
             messages.append(message.pk)
     record(actor, "birth.create", obj=case, person_id=woman.pk,
            fields={"kind": BIRTH, "child_order": child_order, "rule_set": case.rule_set, "basis": basis, "received_on": str(received_on),
-                   "documents": sorted(documents), "messages": messages, "send_due": str(send_due or "")})
+                   "documents": sorted(documents), "complete_on": str(complete_on or ""), "messages": messages, "send_due": str(send_due or "")})
     return case
 
 
@@ -284,6 +286,7 @@ def decide_birth_registration(actor, case_id, data: dict, *, now: datetime.datet
         errors.setdefault("reasons", []).append("暂缓登记须写明所缺或有误的材料 / a postponement names what is missing or wrong")
     if decision == Decision.REFUSE and not reasons:
         errors.setdefault("reasons", []).append("不予登记须写明理由，以书面告知申请人 / a refusal gives its reasons in writing")
+    complete_on = _complete_on(case, data, decision, decided_on, errors, today=local_day(now))
     due = None
     if decision == Decision.REGISTER and "decided_on" not in errors:
         check = registration_check(case, documents)
@@ -303,7 +306,7 @@ def decide_birth_registration(actor, case_id, data: dict, *, now: datetime.datet
 
     for d in Document.values:
         setattr(case, f"doc_{d}", d in documents)
-    case.state, case.decided_on, case.reasons = DECISION_STATE[decision], decided_on, reasons
+    case.state, case.decided_on, case.reasons, case.complete_on = DECISION_STATE[decision], decided_on, reasons, complete_on
     case.save()
     BirthDecision.objects.create(case=case, decision=decision, decided_on=decided_on, reasons=reasons, documents=sorted(documents), decided_at=now, decided_by=actor)
     messages = []
@@ -318,8 +321,30 @@ def decide_birth_registration(actor, case_id, data: dict, *, now: datetime.datet
                 message = send_at_once(actor, message, now=now)
             messages.append(message.pk)
     record(actor, "birth.decide", obj=case, person_id=case.woman_id,
-           fields={"kind": BIRTH, "decision": decision, "decided_on": str(decided_on), "state": case.state, "messages": messages, "notify_due": str(due or "")})
+           fields={"kind": BIRTH, "decision": decision, "decided_on": str(decided_on), "state": case.state, "complete_on": str(complete_on or ""),
+                   "at_once": case.registered_at_once, "messages": messages, "notify_due": str(due or "")})
     return case
+
+
+def _complete_on(case: BirthRegistration, data: dict, decision: str, decided_on, errors: dict, *, today):
+    """B4 "即时办理": the day the materials became complete, after this decision.
+
+    A postponement says they are incomplete or wrong: none. A registration keeps the day recorded
+    before, or takes the day the clerk gives (the missing paper came in earlier), or else the
+    decision date. A refusal changes nothing."""
+    given = day_field(data, "complete_on", errors, required=False, today=today, not_before=case.received_on, before_label="材料受理日期")
+    if given is not None and "complete_on" not in errors:
+        if decision != Decision.REGISTER:
+            errors.setdefault("complete_on", []).append("材料齐全日期只在登记时填写 / the day the materials were complete is given with a registration")
+        elif case.complete_on is not None and given != case.complete_on:
+            errors.setdefault("complete_on", []).append(f"材料已于 {case.complete_on} 齐全，不能另填日期 / the materials were recorded complete on {case.complete_on} already")
+        elif decided_on is not None and given > decided_on:
+            errors.setdefault("complete_on", []).append("材料齐全日期不能晚于登记日期 / the materials cannot be complete after the registration")
+    if decision == Decision.POSTPONE:
+        return None
+    if decision == Decision.REGISTER:
+        return case.complete_on or given or decided_on
+    return case.complete_on
 
 
 

@@ -57,7 +57,8 @@ def index(request):
     kind = request.GET.get("kind")
     kind = kind if kind in KINDS else _default_kind(actor)
     status = request.GET.get("status")
-    status = status if status in queries.STATUSES else ("all" if kind == SECOND_BIRTH else "open")
+    allowed = queries.BIRTH_STATUSES if kind == BIRTH else queries.STATUSES
+    status = status if status in allowed else ("all" if kind == SECOND_BIRTH else "open")
     if kind == BIRTH:
         qs, persons = queries.birth_registrations(actor, status), ("woman_id", "husband_id")
     elif kind == SECOND_BIRTH:
@@ -112,7 +113,7 @@ def _render_birth(request, pk, *, form=None, status=200):
     return render(request, "cases/birth_detail.html", {
         "case": case, "messages_list": _messages_for(BIRTH, case.pk), "decisions": queries.decisions_of(case), "form": form if may_decide else None,
         "check": check, "document_labels": [(d.label, getattr(case, f"doc_{d.value}"), d in required) for d in Document],
-        "source": queries.source_of(case), "today": today(), "refused": case.state == BirthState.REFUSED,
+        "source": queries.source_of(case), "today": today(), "refused": case.state == BirthState.REFUSED, "at_once": case.registered_at_once,
     }, status=status)
 
 
