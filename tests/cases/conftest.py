@@ -90,7 +90,8 @@ def open_birth(actor, woman, received: str, *, husband=None, child=1, documents=
     """B1: record an application through the service, dated `received` unless `now` says otherwise."""
     from liudong.cases import services
 
-    data = {"woman": woman.pk, "received_on": received, "child_order": child,
+    # 中原区 is known only at county level: B2 forwards through the county unless a township is given.
+    data = {"woman": woman.pk, "received_on": received, "child_order": child, "via_county": True,
             "documents": COMMITMENT if documents is None else documents, **extra}
     if husband is not None:
         data["husband"] = husband.pk

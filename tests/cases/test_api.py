@@ -31,7 +31,7 @@ def test_birth_create_get_list_decide(world, couple, api_as, on_day):
     woman, husband = couple
     api = api_as(world["township_clerk"])
     on_day("2026-09-24")
-    r = api.post("/cases/births", {"woman": woman.id_number, "husband": husband.pk, "received_on": "2026-09-24", "child_order": 1, "documents": COMMITMENT})
+    r = api.post("/cases/births", {"woman": woman.id_number, "husband": husband.pk, "received_on": "2026-09-24", "child_order": 1, "documents": COMMITMENT, "via_county": True})
     assert r.status_code == 201, r.content
     body = r.json()
     assert body["division"] == NANTOU and body["rule_set"] == "national-2021" and body["basis"] == "commitment" and body["state"] == "received"

@@ -37,7 +37,7 @@ def test_b1_records_the_application_with_its_checklist(world, couple):
 
 def test_b1_woman_found_by_id_number_and_husband_by_his_hukou_code(world, migrant):
     clerk = world["township_clerk"]
-    case = services.create_birth_registration(clerk, {"woman": migrant.id_number.lower(), "husband_hukou": "410102", "received_on": "2026-03-02", "child_order": "1"},
+    case = services.create_birth_registration(clerk, {"woman": migrant.id_number.lower(), "husband_hukou": "410102", "received_on": "2026-03-02", "child_order": "1", "via_county": True},
                                               now=at("2026-03-02"))
     assert case.woman == migrant and case.husband is None and case.husband_hukou_id == ZHONGYUAN
     assert case.documents == []

@@ -77,7 +77,7 @@ def test_new_registration_then_detail_with_messages(client, world, couple, on_da
     form = client.get(reverse("case_birth_new")).content.decode()
     assert "女方（人员编号或身份证号）" in form and "本人签署的承诺书" in form and 'name="send_now"' in form
     response = client.post(reverse("case_birth_new"), {"woman": woman.id_number, "husband": str(husband.pk), "received_on": "2026-02-12", "child_order": "1",
-                                                        "documents": COMMITMENT, "send_now": "on"})
+                                                        "documents": COMMITMENT, "send_now": "on", "via_county": "on"})
     case = BirthRegistration.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("case_birth_detail", args=[case.pk])
     html = client.get(response["Location"]).content.decode()

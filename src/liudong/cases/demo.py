@@ -123,7 +123,8 @@ def build_demo_cases(today: datetime.date, *, log=print) -> dict:
     # B1-B5 --------------------------------------------------------------------------------
     def birth(couple, received, **extra):
         woman, husband = couple
-        data = {"woman": woman.pk, "husband": husband.pk, "received_on": received.isoformat(), "child_order": 1, "documents": COMMITMENT, **extra}
+        # 中原区 and 衡阳县 are known only at county level here: the county forwards the request (B2).
+        data = {"woman": woman.pk, "husband": husband.pk, "received_on": received.isoformat(), "child_order": 1, "documents": COMMITMENT, "via_county": True, **extra}
         case = services.create_birth_registration(clerk, data, now=_at(received))
         counts["birth registrations"] += 1
         return case
@@ -161,7 +162,7 @@ def build_demo_cases(today: datetime.date, *, log=print) -> dict:
     # 5. Refused in 2015 under the 2009 norms (a second child is approved at the hukou place, B6).
     def refused():
         woman, husband = couples[4]
-        case = services.create_birth_registration(clerk, {"woman": woman.pk, "husband": husband.pk, "received_on": "2015-11-16", "child_order": 2,
+        case = services.create_birth_registration(clerk, {"woman": woman.pk, "husband": husband.pk, "received_on": "2015-11-16", "child_order": 2, "via_county": True,
                                                           "documents": ["woman_id", "husband_id", "marriage", "proof"]}, now=_at(datetime.date(2015, 11, 16)))
         counts["birth registrations"] += 1
         reason = services.registration_check(case)["refusal_reason"]

@@ -109,6 +109,36 @@ def _husband(actor, data, woman, errors):
     return None, division
 
 
+def _hukou_township(data, field: str, place: Division, who: str, via_county: bool, errors: dict, *, asked: bool) -> Division:
+    """B2 asks the spouses' hukou townships (乡镇、街道). When the record knows only the county, the
+    clerk gives the township (a code inside that county); if she does not know it, she says so
+    (`via_county`) and the request goes to the county, which forwards it to the township
+    (exchange.forward, with the township's own clock). A registration at the hukou place asks
+    nobody (B5), so nothing is asked then."""
+    code = str(data.get(field) or "").strip()
+    if code.isdigit() and len(code) == 9:
+        code = code.ljust(12, "0")
+    if not code:
+        if place.level == Level.COUNTY and asked and not via_county:
+            errors.setdefault(field, []).append(
+                f"{who}户籍地只登记到县级（{place.name}）：请填写{who}户籍地乡镇（街道）代码；不知道时，请选择由县级转交 / "
+                f"the record knows only the county ({place.name}): give the township code, or choose to send it to the county to forward")
+        return place
+    given = Division.objects.filter(code=code).first() if len(code) == 12 and code.isdigit() else None
+    if given is None:
+        errors.setdefault(field, []).append(f"区划代码 {code[:20]} 不存在 / no division has code {code[:20]}")
+    elif given.level != Level.TOWNSHIP:
+        errors.setdefault(field, []).append("请填写乡镇（街道）级代码 / give a township (乡镇、街道) code")
+    elif place.level != Level.COUNTY:
+        if given.code != place.code:
+            errors.setdefault(field, []).append(f"{who}户籍地乡镇已登记为 {place.name}，无需另填 / the hukou township is on record already ({place.name})")
+    elif not place.contains(given.code):
+        errors.setdefault(field, []).append(f"{given.name}不在{who}户籍地{place.name}内 / {given.name} is not in {place.name}")
+    else:
+        return given
+    return place
+
+
 def birth_rules(division, on: datetime.date, field: str = "received_on") -> dict:
     return rules_in_force(BIRTH_RULES, division, on, field)
 
@@ -160,7 +190,9 @@ def create_birth_registration(actor, data: dict, *, now: datetime.datetime) -> B
     """B1, B2: record an application where the woman lives (or, B5, at her hukou township) and open
     the verification requests to both spouses' hukou townships, due to be sent within the policy's
     working days of receipt. `data`: woman, husband or husband_hukou, received_on, child_order,
-    expected_birth_on, birth_on, documents (list of Document codes), notes, send_now."""
+    expected_birth_on, birth_on, documents (list of Document codes), notes, send_now; and, where a
+    spouse's hukou is known only at county level, woman_hukou_township / husband_hukou_township or
+    via_county (B2: the county forwards it)."""
     township = acting_place(actor, Level.TOWNSHIP, "生育服务登记由乡镇（街道）办理 / a birth service registration is recorded by a township")
     today = local_day(now)
     errors: dict[str, list[str]] = {}
@@ -189,6 +221,8 @@ def create_birth_registration(actor, data: dict, *, now: datetime.datetime) -> B
         except (Invalid, PolicyMissing) as e:
             errors.setdefault("received_on", []).extend(e.errors.get("received_on", []) if isinstance(e, Invalid) else [f"{received_on} 时没有适用的规定 / no rule in force on {received_on}"])
     places = {}
+    at_hukou = woman is not None and township.contains(woman.hukou_division_id) and not township.contains(woman.residence_division_id)
+    via_county = flag(data, "via_county")
     if woman is not None and "woman" not in errors:
         places["woman"] = place_of(woman.hukou_division_id)
         if places["woman"] is None:
@@ -197,10 +231,14 @@ def create_birth_registration(actor, data: dict, *, now: datetime.datetime) -> B
             # B5 ②: what the hukou township registers goes to her residence township.
             errors.setdefault("woman", []).append("她的现居住地不明，登记后无法向现居住地通报；请先登记她的现居住地 / "
                                                   "where she lives is not known, so the registration could not be notified there: record her residence first")
+        else:
+            places["woman"] = _hukou_township(data, "woman_hukou_township", places["woman"], "女方", via_county, errors, asked=not at_hukou)
     if husband_hukou is not None:
         places["husband"] = place_of(husband_hukou.code)
         if places["husband"] is None:
             errors.setdefault("husband" if husband else "husband_hukou", []).append("男方户籍地不明确（应至少具体到县级） / his hukou place is not known to county level")
+        else:
+            places["husband"] = _hukou_township(data, "husband_hukou_township", places["husband"], "男方", via_county, errors, asked=not at_hukou)
     if errors:
         raise Invalid(errors)
 
@@ -214,7 +252,7 @@ def create_birth_registration(actor, data: dict, *, now: datetime.datetime) -> B
     case = BirthRegistration.objects.create(
         division=township, woman=woman, husband=husband, husband_hukou=husband_hukou,
         woman_hukou_place=places["woman"], husband_hukou_place=places["husband"], residence_place=place_of(woman.residence_division_id),
-        at_hukou_place=township.contains(woman.hukou_division_id) and not township.contains(woman.residence_division_id),
+        at_hukou_place=at_hukou,
         received_on=received_on, complete_on=complete_on, child_order=child_order, expected_birth_on=expected, birth_on=born, notes=notes,
         rules_on=received_on, rule_set=rule_set_of(rows), basis=basis, created_at=now, created_by=actor, **flags,
     )
