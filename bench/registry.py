@@ -54,14 +54,17 @@ def parse_args():
 
 def baseline_rows(rows, first_person_id, today):
     """The person and residence rows import_people would write, as plain tuples (not timed)."""
+    from liudong.divisions.kinds import all_county_kinds
+    from liudong.people.floating import floating_for
     from liudong.people.pinyin import name_keys
 
+    kinds = all_county_kinds()  # J2, as import_people decides it
     people, residences, keys = {}, [], []
     next_id = first_person_id
     cache = {}
     for r in rows:
         number = r["id_number"]
-        floating = r["division"][:6] != r["hukou_division"][:6]
+        floating = floating_for(r["division"], r["hukou_division"], reason=r.get("reason", ""), expects_return=r.get("expects_return", False), kinds=kinds)
         arrived = r["arrived_on"].isoformat()
         left = r["left_on"].isoformat() if r.get("left_on") else None
         p = people.get(number)
@@ -78,7 +81,7 @@ def baseline_rows(rows, first_person_id, today):
         elif left is None:
             p[14], p[15] = r["division"], floating
         residences.append((p[0], r["division"], r.get("address", ""), r.get("housing_id"), r.get("employer_id"), r.get("grid_id"), arrived,
-                           "arrival", r.get("reason", ""), r.get("intended_stay", ""), left, "departure" if left else "", floating,
+                           "arrival", r.get("reason", ""), r.get("intended_stay", ""), bool(r.get("expects_return")), left, "departure" if left else "", floating,
                            r["hukou_division"], ""))
     return [tuple(p) for p in people.values()], residences, keys
 

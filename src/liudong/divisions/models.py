@@ -6,6 +6,8 @@ prefix, so a subtree is a contiguous range of codes (see `Division.code_range`).
 from django.conf import settings
 from django.db import models
 
+from .kinds import Kind
+
 NATION_CODE = "000000000000"
 
 
@@ -57,6 +59,9 @@ class Division(models.Model):
     level = models.PositiveSmallIntegerField("层级 level", choices=Level.choices, db_index=True)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     edition = models.CharField("版本 edition", max_length=40, blank=True, help_text="code list the row came from")
+    # J2: district (区) or not, for the county-level divisions; learnt from the name when loaded
+    # (divisions.kinds.kind_for, with its table of exceptions).
+    kind = models.CharField("类别 kind", max_length=10, choices=Kind.choices, blank=True, default="")
 
     class Meta:
         ordering = ["code"]

@@ -15,6 +15,7 @@ from liudong.api_schemas import ERRORS, Blank, DateText, QueryDate, QueryInt, Te
 from liudong.errors import NotFound
 
 from . import queries, services
+from .choices import IntendedStay, MoveReason
 from .models import Person, Residence
 
 router = Router(tags=["people"])
@@ -55,6 +56,7 @@ class ResidenceOut(Schema):
     kind: str = Field(description="arrival | move | return")
     reason: str | None
     intended_stay: str | None
+    expects_return: bool = Field(description="J2: a short stay with a return expected (recorded, not floating)")
     left_on: datetime.date | None
     end_kind: str | None = Field(description="departure | move, or null while she still lives there")
     housing_id: int | None
@@ -106,7 +108,7 @@ def residence_out(r: Residence) -> dict:
     return {
         "id": r.id, "division": r.division_id, "division_name": r.division.name, "address": r.address,
         "arrived_on": r.arrived_on, "kind": r.start_kind, "reason": r.reason or None, "intended_stay": r.intended_stay or None,
-        "left_on": r.left_on, "end_kind": r.end_kind or None, "housing_id": r.housing_id, "employer_id": r.employer_id, "floating": r.floating,
+        "expects_return": r.expects_return, "left_on": r.left_on, "end_kind": r.end_kind or None, "housing_id": r.housing_id, "employer_id": r.employer_id, "floating": r.floating,
     }
 
 
@@ -191,8 +193,10 @@ class ResidenceIn(Schema):
     division: str = Text("居住地区划代码（县级或以下） / division code where she lives (county or below)", 12, required=True, example="440305001001")
     address: str | None = Text("居住地址 / address", 200)
     arrived_on: str = DateText("到达日期 / date of arrival", required=True)
-    reason: str | None = Text("流动原因 / reason", enum=["work", "family", "study", "marriage", "care", "medical", "other"])
-    intended_stay: str | None = Text("拟居住时间 / intended stay", enum=["lt1m", "1to6m", "6to12m", "gt1y", "unknown"])
+    reason: str | None = Text("流动原因 / reason", enum=MoveReason.values)
+    intended_stay: str | None = Text("拟居住时间 / intended stay", enum=IntendedStay.values)
+    expects_return: bool | None = Field(None, description="短期居住（出差、就医、学习、旅游、探亲访友）预期返回户籍地：登记但不计为流动人口 (J2) / "
+                                                          "a short stay (business trip, medical treatment, study, tourism, family visit) with a return expected: recorded, not counted as floating")
     housing_id: int | None = Field(None, description="出租房屋编号 / rental home id")
     employer_id: int | None = Field(None, description="用工单位编号 / employer id")
 

@@ -73,7 +73,15 @@ class MoveReason(models.TextChoices):
     MARRIAGE = "marriage", "婚姻嫁娶 marriage"
     CARE = "care", "投亲靠友 with relatives"
     MEDICAL = "medical", "治病疗养 medical"
+    TRIP = "trip", "出差 business trip"
+    TOURISM = "tourism", "旅游 tourism"
+    VISIT = "visit", "探亲访友 family visit"
     OTHER = "other", "其他 other"
+
+
+# J2 (2009 条例 第二条): people away "因出差、就医、上学、旅游、探亲、访友等事由 … 预期将返回户籍所在地居住"
+# are recorded but not floating, when the collector records that they are expected to return.
+SHORT_STAY_REASONS = frozenset({MoveReason.TRIP, MoveReason.MEDICAL, MoveReason.STUDY, MoveReason.TOURISM, MoveReason.VISIT})
 
 
 class IntendedStay(models.TextChoices):

@@ -97,6 +97,8 @@ class ResidenceForm(ServiceForm):
     arrived_on = date_field(_("Date"))
     reason = choice(_("Reason"), MoveReason.choices)
     intended_stay = choice(_("Intended stay"), IntendedStay.choices)
+    expects_return = forms.BooleanField(label=_("Short stay, expected to return home"), required=False,
+                                        help_text=_("business trip, medical treatment, study, tourism or a family visit: recorded, not counted as floating (J2)"))
     housing_id = text(_("Rental home no."), 12, widget=forms.TextInput(attrs={"list": "housing-options", "inputmode": "numeric"}))
     employer_id = text(_("Employer no."), 12, widget=forms.TextInput(attrs={"list": "employer-options", "inputmode": "numeric"}))
 

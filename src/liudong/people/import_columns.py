@@ -35,6 +35,7 @@ COLUMNS = (
     ("housing_id", "出租房屋编号", ()),
     ("employer_id", "用工单位编号", ()),
     ("grid_id", "网格编号", ()),
+    ("expects_return", "预期返回", ("预期返回户籍地",)),
 )
 TEMPLATE_COLUMNS = 16
 IGNORED_COLUMNS = ("序号", "seq", "no")  # a running number, as most village sheets have
@@ -110,7 +111,9 @@ EDUCATION_TABLE = _choices(Education.choices, {
     "中专": "40", "中技": "50", "技校": "50", "普通高中": "60", "文盲": "90", "半文盲": "90", "无": "90", "other": "90", "none": "90",
 })
 MARITAL_TABLE = _choices(MaritalStatus.choices, {"未说明": "90"})
-REASON_TABLE = _choices(MoveReason.choices, {"务工": "work", "经商": "work", "务工经商": "work", "随迁": "family", "学习": "study", "婚嫁": "marriage", "投亲": "care"})
+REASON_TABLE = _choices(MoveReason.choices, {"务工": "work", "经商": "work", "务工经商": "work", "随迁": "family", "学习": "study", "上学": "study",
+                                              "婚嫁": "marriage", "投亲": "care", "就医": "medical", "探亲": "visit", "访友": "visit"})
+YES_NO = {loose_key(k): v for k, v in {"是": True, "否": False, "yes": True, "no": False, "y": True, "n": False, "1": True, "0": False, "true": True, "false": False}.items()}
 STAY_TABLE = _choices(IntendedStay.choices, {
     "1个月以下": "lt1m", "一个月以内": "lt1m", "1至6个月": "1to6m", "1-6个月": "1to6m", "6个月至1年": "6to12m", "6-12个月": "6to12m",
     "半年至一年": "6to12m", "1年以上": "gt1y", "一年及以上": "gt1y", "长期": "gt1y",
@@ -187,6 +190,16 @@ def _id_number(value) -> str:
     return text
 
 
+def _yes_no(value):
+    """J2: 预期返回 as 是/否 (or yes/no, 1/0); an empty cell never reaches a converter."""
+    if isinstance(value, bool):
+        return value
+    answer = YES_NO.get(loose_key(_code_text(value)))
+    if answer is None:
+        raise BadCell(f"应填 是 或 否：{_shown(value)} / must be 是 (yes) or 否 (no): {_shown(value)}")
+    return answer
+
+
 def _row_id(value) -> str:
     return _code_text(value)
 
@@ -197,6 +210,6 @@ CONVERT = {
     "marital_status": _choice_of(MARITAL_TABLE, "marital_status"), "phone": _code_text, "hukou_division": _division_code,
     "hukou_address": _text, "division": _division_code, "address": _text, "arrived_on": _date, "reason": _choice_of(REASON_TABLE, "reason"),
     "intended_stay": _choice_of(STAY_TABLE, "intended_stay"), "left_on": _date, "document_type": _choice_of(DOCUMENT_TABLE, "document_type"),
-    "housing_id": _row_id, "employer_id": _row_id, "grid_id": _row_id,
+    "housing_id": _row_id, "employer_id": _row_id, "grid_id": _row_id, "expects_return": _yes_no,
 }
 ID_LIKE = re.compile(r"^\d{17}[\dX]$")

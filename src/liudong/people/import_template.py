@@ -43,6 +43,7 @@ NOTES = {
     "reason": "名称或代码，见代码表。",
     "intended_stay": "名称或代码，见代码表。",
     "left_on": "已离开时填写，YYYY-MM-DD。",
+    "expects_return": "是 或 否：出差、就医、学习、旅游、探亲访友的短期居住，预期返回户籍地的填“是”（登记但不计为流动人口）。",
 }
 
 # (title, code list) of the code sheet, side by side.
@@ -96,7 +97,7 @@ def build_template(actor, *, today: datetime.date) -> bytes:
     ws.title = DATA_SHEET
     codes = wb.create_sheet(CODE_SHEET)
     help_ws = wb.create_sheet(HELP_SHEET)
-    columns = COLUMNS[:TEMPLATE_COLUMNS] + tuple(c for c in COLUMNS[TEMPLATE_COLUMNS:] if c[0] in ("document_type", "document_number"))
+    columns = COLUMNS[:TEMPLATE_COLUMNS] + tuple(c for c in COLUMNS[TEMPLATE_COLUMNS:] if c[0] in ("document_type", "document_number", "expects_return"))
     bold, required_fill = Font(bold=True), PatternFill("solid", fgColor="FFF2CC")
     example = example_row(actor, today)
     last_row = MAX_ROWS + 1
@@ -158,6 +159,8 @@ def build_template(actor, *, today: datetime.date) -> bytes:
         "8. 已登记的身份证号不会重复登记，而是匹配已有人员并补充居住记录（一人一档）。",
         "9. 有错误的行会列出行号和原因；默认一行有错则整个文件都不导入，可勾选“只导入正确的行”。",
         "10. 也可保存为 CSV（UTF-8 或 GBK 编码）后导入；列名也可用英文字段名（见各列名的批注）。",
+        "11. 出差、就医、学习、旅游、探亲访友的短期居住，预期返回户籍地的，“预期返回”填“是”：照常登记，但不计为流动人口"
+        "（《流动人口计划生育工作条例》第二条）；同一直辖市或设区的市的区与区之间居住的，也不计为流动人口。",
     ]
     for r, line in enumerate(lines, start=1):
         help_ws.cell(row=r, column=1, value=line)

@@ -25,23 +25,24 @@ from django.db import connection, transaction
 
 from liudong.accounts.choices import Action
 from liudong.accounts.services import record, require
+from liudong.divisions.kinds import all_county_kinds
 from liudong.divisions.models import PREFIX_LENGTH, Division, Grid, Level, level_of_code
 from liudong.errors import Invalid
 
-from .choices import DocumentType, IntendedStay, MoveReason, ResidenceEnd, ResidenceStart
+from .choices import SHORT_STAY_REASONS, DocumentType, IntendedStay, MoveReason, ResidenceEnd, ResidenceStart
 from .models import Employer, Person, PersonNameKey, RentalHousing, Residence
 from .pinyin import name_keys
 from .services import ADDRESS_MAX, _choice, _date, _text, is_floating, validate_person
 
 PERSON_FIELDS = ("id_number", "document_type", "document_number", "name", "sex", "birth_date", "ethnicity", "education",
                  "marital_status", "phone", "hukou_division", "hukou_address")
-RESIDENCE_FIELDS = ("division", "address", "arrived_on", "reason", "intended_stay", "housing_id", "employer_id", "grid_id", "left_on")
+RESIDENCE_FIELDS = ("division", "address", "arrived_on", "reason", "intended_stay", "housing_id", "employer_id", "grid_id", "left_on", "expects_return")
 LABELS = {
     "id_number": "身份证号", "document_type": "证件类型", "document_number": "证件号码", "name": "姓名", "sex": "性别",
     "birth_date": "出生日期", "ethnicity": "民族", "education": "文化程度", "marital_status": "婚姻状况", "phone": "联系电话",
     "hukou_division": "户籍地", "hukou_address": "户籍地址", "division": "居住地", "address": "居住地址", "arrived_on": "到达日期",
     "reason": "流动原因", "intended_stay": "拟居住时间", "housing_id": "出租房屋", "employer_id": "用工单位", "grid_id": "网格",
-    "left_on": "离开日期", "row": "整行",
+    "left_on": "离开日期", "expects_return": "预期返回", "row": "整行",
 }
 REASONS, STAYS = frozenset(MoveReason.values), frozenset(IntendedStay.values)
 MAX_MESSAGES = 1000
@@ -115,18 +116,19 @@ PERSON_COLUMNS = ("id", "id_number", "document_type", "document_number", "name",
                   "education", "marital_status", "phone", "hukou_division", "hukou_address", "residence_division", "floating",
                   "created_on", "created_by_division")
 RESIDENCE_COLUMNS = ("person", "division", "address", "housing", "employer", "grid", "arrived_on", "start_kind", "reason",
-                     "intended_stay", "left_on", "end_kind", "floating", "hukou_division_code", "recorded_by_division")
+                     "intended_stay", "expects_return", "left_on", "end_kind", "floating", "hukou_division_code", "recorded_by_division")
 NAME_KEY_COLUMNS = ("person", "key")
 
 
 class _Period:
     """One residence period while the import decides kinds and the person's current place."""
 
-    __slots__ = ("arrived", "left", "division", "floating", "end_kind", "new", "fields")
+    __slots__ = ("arrived", "left", "division", "floating", "end_kind", "new", "fields", "short_stay")
 
-    def __init__(self, arrived, left, division, floating, end_kind="", new=False, fields=None):
+    def __init__(self, arrived, left, division, floating, end_kind="", new=False, fields=None, short_stay=False):
         self.arrived, self.left, self.division, self.floating = arrived, left, division, floating
         self.end_kind, self.new, self.fields = end_kind, new, fields
+        self.short_stay = short_stay  # J2: a short stay with a return expected (not floating, not home)
 
     def overlaps(self, other) -> bool:
         far = datetime.date.max
@@ -141,7 +143,7 @@ def _current(periods):
     if open_:
         return open_[0].division, open_[0].floating
     last = max(periods, key=lambda p: p.arrived)
-    return None, bool(last.floating or last.end_kind == ResidenceEnd.DEPARTURE)
+    return None, bool(not last.short_stay and (last.floating or last.end_kind == ResidenceEnd.DEPARTURE))
 
 
 class _Importer:
@@ -149,6 +151,7 @@ class _Importer:
         self.actor, self.today, self.good_rows_only = actor, today, good_rows_only
         self.division_code = recorded_by if recorded_by is not None else (getattr(actor, "division_id", "") or "")
         self.levels = dict(Division.objects.values_list("code", "level"))
+        self.kinds = all_county_kinds()  # J2: district or not, for is_floating without a query a row
         levels = self.levels
         self.area_exists = lambda area6: (area6 + "000000") in levels
         self.grids = dict(Grid.objects.values_list("id", "village_id"))
@@ -210,6 +213,13 @@ class _Importer:
         res["arrived_on"], res["left_on"] = arrived, left
         res["reason"] = _choice(data, "reason", REASONS, errors)
         res["intended_stay"] = _choice(data, "intended_stay", STAYS, errors)
+        expects_return = data.get("expects_return") or False
+        if not isinstance(expects_return, bool):
+            errors.setdefault("expects_return", []).append("应为 是 或 否 / must be yes or no")
+        elif expects_return and res["reason"] not in SHORT_STAY_REASONS:
+            errors.setdefault("expects_return", []).append(
+                "仅出差、就医、学习、旅游、探亲访友的短期居住可标记预期返回 / only a business trip, medical treatment, study, tourism or a family visit can be marked as a stay with a return expected")
+        res["expects_return"] = expects_return is True
         for field, cache, what in (("housing_id", self.housing, "出租房屋 / rental home"), ("employer_id", self.employers, "用工单位 / employer")):
             raw = data.get(field)
             res[field] = None
@@ -270,10 +280,10 @@ class _Importer:
         existing = self._existing([c for _, c, _ in checked])
         periods: dict[int, list[_Period]] = {}
         if existing:
-            for pid, arrived, left, division, floating, end_kind in Residence.objects.filter(
+            for pid, arrived, left, division, floating, end_kind, short_stay in Residence.objects.filter(
                 person_id__in=[e["id"] for e in existing.values()]
-            ).values_list("person_id", "arrived_on", "left_on", "division_id", "floating", "end_kind").iterator():
-                periods.setdefault(pid, []).append(_Period(arrived, left, division, floating, end_kind))
+            ).values_list("person_id", "arrived_on", "left_on", "division_id", "floating", "end_kind", "expects_return").iterator():
+                periods.setdefault(pid, []).append(_Period(arrived, left, division, floating, end_kind, short_stay=short_stay))
         new_people: dict[tuple, dict] = {}  # key -> clean (with "periods")
         touched: set[int] = set()  # existing persons with a new period
         for n, clean, res in checked:
@@ -291,7 +301,8 @@ class _Importer:
                     errors["division"] = ["居住地和户籍地都不在您的管辖范围内 / neither the residence nor the hukou place is in your scope"]
                 if birth and res["arrived_on"] < birth:
                     errors.setdefault("arrived_on", []).append("日期早于出生日期 / the date is before the person's birth")
-                period = _Period(res["arrived_on"], res["left_on"], res["division"], is_floating(res["division"], hukou), new=True, fields=res)
+                period = _Period(res["arrived_on"], res["left_on"], res["division"], is_floating(res["division"], hukou, reason=res["reason"], expects_return=res["expects_return"], kinds=self.kinds),
+                                 new=True, fields=res, short_stay=res["expects_return"])
                 mine = periods.get(known["id"]) if known else (person["periods"] if person else [])
                 for other in mine or ():
                     if other.overlaps(period):
@@ -349,7 +360,7 @@ class _Importer:
             nxt = ordered[i + 1] if i + 1 < len(ordered) else None
             if prev is not None and prev.left == p.arrived:
                 p.fields["start_kind"] = ResidenceStart.MOVE
-            elif prev is not None and not p.floating:
+            elif prev is not None and not p.floating and not p.short_stay:
                 p.fields["start_kind"] = ResidenceStart.RETURN
             else:
                 p.fields["start_kind"] = ResidenceStart.ARRIVAL
@@ -363,7 +374,7 @@ class _Importer:
     def _residence_row(self, pid, hukou, p):
         f = p.fields
         return (pid, p.division, f["address"], f["housing_id"], f["employer_id"], f["grid_id"], p.arrived, f["start_kind"],
-                f["reason"], f["intended_stay"], p.left, p.end_kind, p.floating, hukou, self.division_code)
+                f["reason"], f["intended_stay"], f["expects_return"], p.left, p.end_kind, p.floating, hukou, self.division_code)
 
     def _write(self, new_people, touched, *, existing_hukou):
         cur = self.cursor

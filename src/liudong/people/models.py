@@ -129,9 +129,13 @@ class Residence(models.Model):
     start_kind = models.CharField("类型 kind", max_length=10, choices=ResidenceStart.choices, default=ResidenceStart.ARRIVAL)
     reason = models.CharField("流动原因 reason", max_length=20, choices=MoveReason.choices, blank=True)
     intended_stay = models.CharField("拟居住时间 intended stay", max_length=10, choices=IntendedStay.choices, blank=True)
+    # J2: a short stay (business trip, medical treatment, study, tourism, family visit) with a return
+    # expected is recorded but not floating (2009 条例 第二条).
+    expects_return = models.BooleanField("预期返回户籍地 expected to return", default=False)
     left_on = models.DateField("离开日期 left on", null=True, blank=True)
     end_kind = models.CharField(max_length=10, choices=ResidenceEnd.choices, blank=True)
-    # J2: the person was floating while here (outside her hukou county), fixed when recorded.
+    # J2: the person was floating while here (outside her hukou county, not two districts of one
+    # city, not a short stay with a return expected), fixed when recorded.
     floating = models.BooleanField(default=True)
     hukou_division_code = models.CharField(max_length=12, help_text="hukou place when recorded, for outflow registers")
     recorded_by_division = models.CharField(max_length=12, blank=True)

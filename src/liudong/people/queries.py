@@ -344,13 +344,18 @@ def home_counts(actor, *, today: datetime.date, division: str | None = None) -> 
     # Residence side, one scan: inflow per child division and, T2, the inflow married women of
     # childbearing age by origin (hukou in this province or another).
     age_min, age_max = _policy("childbearing_age_min", code, today), _policy("childbearing_age_max", code, today)
-    # T2: births in the year among the inflow population, counted in the same scan.
-    aggregates = {"n": Count("pk"), "births": Count("pk", filter=Q(birth_date__gte=today.replace(month=1, day=1), birth_date__lte=today))}
+    aggregates = {"n": Count("pk")}
     if age_min is not None and age_max is not None:
         low, high = age_bounds(today, age_min, age_max)
         women = Q(sex=Sex.FEMALE, marital_status__in=MARRIED, birth_date__gte=low, birth_date__lte=high)
         aggregates["women"] = Count("pk", filter=women)
         aggregates["women_same"] = Count("pk", filter=women & Q(hukou_province=F("residence_province")))
+        # T2, J2: the seed's births figure is "当年生育的已婚育龄妇女" (part 10): inflow married women of
+        # childbearing age who gave birth this year (a child linked to her, born this year), in
+        # the same scan; a newborn is not herself a floating adult of childbearing age (条例 第二条).
+        born = FamilyLink.objects.filter(person_id=OuterRef("pk"), relation=Relation.CHILD,
+                                         relative__birth_date__gte=today.replace(month=1, day=1), relative__birth_date__lte=today)
+        aggregates["births"] = Count("pk", filter=women & Q(Exists(born)))
     inflow_rows = list(
         Person.objects.filter(live, floating=True)
         .annotate(part=Substr("residence_division_id", 1, width), hukou_province=Substr("hukou_division_id", 1, 2), residence_province=Substr("residence_division_id", 1, 2))
@@ -366,7 +371,7 @@ def home_counts(actor, *, today: datetime.date, division: str | None = None) -> 
         "outflow": sum(outflow_rows.values()),
         "housing": RentalHousing.objects.filter(in_range("division_id", code), closed_on__isnull=True).count(),
         "employers": Employer.objects.filter(in_range("division_id", code), closed_on__isnull=True).count(),
-        "births_this_year": sum(r["births"] for r in inflow_rows),
+        "births_this_year": sum(r["births"] for r in inflow_rows) if "births" in aggregates else None,
         "women_same_province": None, "women_other_province": None,
     }
     if "women" in aggregates:

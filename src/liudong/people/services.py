@@ -16,7 +16,8 @@ from liudong.divisions.models import Division, Level
 from liudong.errors import Invalid, NotFound
 from liudong.identifiers import IdentifierError, check_phone, parse_resident_id, row_id
 
-from .choices import ETHNICITIES, INVERSE_RELATION, DocumentType, Education, IntendedStay, MaritalStatus, MoveReason, Relation, ResidenceEnd, ResidenceStart, Sex
+from .choices import ETHNICITIES, INVERSE_RELATION, SHORT_STAY_REASONS, DocumentType, Education, IntendedStay, MaritalStatus, MoveReason, Relation, ResidenceEnd, ResidenceStart, Sex
+from .floating import floating_for
 from .models import Employer, FamilyLink, Person, PersonNameKey, RentalHousing, Residence
 from .pinyin import name_key, name_keys
 from .services_places import (  # noqa: F401 - R4 lives there; re-exported so that services.register_housing keeps working
@@ -37,13 +38,12 @@ DOCUMENT_TYPES, SEXES = frozenset(DocumentType.values), frozenset(Sex.values)
 EDUCATIONS, MARITAL_STATUSES = frozenset(Education.values), frozenset(MaritalStatus.values)
 
 
-def county_code(code: str) -> str:
-    return code[:6]
-
-
-def is_floating(residence_code: str, hukou_code: str) -> bool:
-    """J2: floating when living outside the county of registration."""
-    return county_code(residence_code) != county_code(hukou_code)
+def is_floating(residence_code: str, hukou_code: str, *, reason: str = "", expects_return: bool = False, kinds: dict | None = None) -> bool:
+    """J2 (2009 条例 第二条): floating when living in another county-level division than the hukou,
+    except between districts of one 直辖市 or 设区的市 (divisions.kinds), and except a short stay
+    (business trip, medical treatment, study, tourism, family visit) with a return expected.
+    `kinds` ({county code: kind}) may be preloaded by bulk callers; otherwise it is read."""
+    return floating_for(residence_code, hukou_code, reason=reason, expects_return=expects_return, kinds=kinds)
 
 
 def area_exists(area6: str) -> bool:
@@ -188,8 +188,9 @@ def _sync_current(person: Person):
         last = Residence.objects.filter(person=person).order_by("-arrived_on", "-id").first()
         person.residence_division_id = None
         # Gone from the last known place with no new one recorded: away from home unless the last
-        # place was home and nothing says she left it.
-        person.floating = bool(last) and (last.floating or last.end_kind == ResidenceEnd.DEPARTURE)
+        # place was home and nothing says she left it, or was a short stay she was expected to
+        # return home from (J2).
+        person.floating = bool(last) and not last.expects_return and (last.floating or last.end_kind == ResidenceEnd.DEPARTURE)
     person.save(update_fields=["residence_division", "floating"])
 
 
@@ -228,7 +229,14 @@ def _residence_fields(actor, person, data, errors):
             errors.setdefault("employer_id", []).append(f"该用工单位已于 {employer.closed_on} 注销，不能再登记就业 / the employer was closed on {employer.closed_on} and takes no new employees")
     reason = _choice(data, "reason", MoveReason.values, errors)
     stay = _choice(data, "intended_stay", IntendedStay.values, errors)
-    return dict(division=division, address=address, housing=housing, employer=employer, reason=reason, intended_stay=stay)
+    expects_return = data.get("expects_return") or False
+    if not isinstance(expects_return, bool):
+        errors.setdefault("expects_return", []).append("应为 true 或 false / must be true or false")
+    elif expects_return and reason not in SHORT_STAY_REASONS:
+        # J2: only a short stay is excused from the count; anyone else away is floating.
+        errors.setdefault("expects_return", []).append(
+            "仅出差、就医、学习、旅游、探亲访友的短期居住可标记预期返回 / only a business trip, medical treatment, study, tourism or a family visit can be marked as a stay with a return expected")
+    return dict(division=division, address=address, housing=housing, employer=employer, reason=reason, intended_stay=stay, expects_return=expects_return is True)
 
 
 @transaction.atomic
@@ -266,7 +274,8 @@ def record_arrival(*, actor, person: Person, data: dict, today: datetime.date, k
         current.save(update_fields=["left_on", "end_kind"])
     division = fields.pop("division")
     residence = Residence.objects.create(
-        person=person, division=division, arrived_on=arrived_on, start_kind=kind, floating=is_floating(division.code, person.hukou_division_id),
+        person=person, division=division, arrived_on=arrived_on, start_kind=kind,
+        floating=is_floating(division.code, person.hukou_division_id, reason=fields["reason"], expects_return=fields["expects_return"]),
         hukou_division_code=person.hukou_division_id, recorded_by_division=actor.division_id, **fields,
     )
     _sync_current(person)
