@@ -5,6 +5,8 @@ from typing import Annotated
 from ninja import Field, Schema
 from pydantic import BeforeValidator
 
+from liudong import fields
+
 
 class ErrorsOut(Schema):
     errors: dict[str, list[str]] = Field(description="字段 → 消息（中文 / English） / field → messages")
@@ -19,18 +21,12 @@ ERRORS = {401: DetailOut, 403: DetailOut, 404: DetailOut, 422: ErrorsOut}
 
 
 def _date_or_none(value):
-    """Query-string dates: blank is absent; otherwise a real YYYY-MM-DD date."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime.date):
-        return value
-    text = str(value)
-    if len(text) != 10:
-        raise ValueError(f"日期 {text[:20]} 应为 YYYY-MM-DD / {text[:20]} is not a date written YYYY-MM-DD")
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"日期 {text} 不存在或格式不对（YYYY-MM-DD） / {text} is not a real date (YYYY-MM-DD)") from None
+    """Query-string dates, read by the field kit: blank is absent; otherwise a real YYYY-MM-DD date."""
+    errors: dict[str, list[str]] = {}
+    day = fields.date({"date": value}, "date", errors)
+    if errors:
+        raise ValueError(errors["date"][0])
+    return day
 
 
 def _blank_none(value):

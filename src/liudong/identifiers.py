@@ -1,6 +1,7 @@
 """Invariant 8: identifiers are checked. Messages are bilingual, Chinese first."""
 import datetime
 import re
+import unicodedata
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
@@ -11,6 +12,13 @@ class IdentifierError(ValueError):
     pass
 
 
+def normalise_document_number(raw) -> str:
+    """R8: a document number as stored and compared, so that one document is one person however
+    it was typed: full-width forms folded (NFKC), every space removed, upper case. Resident ID
+    numbers, passports and permits alike (E99887766 = e99887766 = "E 9988 7766")."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(raw if raw is not None else ""))).upper()
+
+
 def id_check_char(first17: str) -> str:
     return ID_CHECK[sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS)) % 11]
 
@@ -18,7 +26,7 @@ def id_check_char(first17: str) -> str:
 def parse_resident_id(raw: str, *, today: datetime.date, area_exists=None) -> dict:
     """GB 11643: 18 characters, an area code that exists, a real birth date not in the future,
     the sex digit and the check digit. Returns {"id_number", "birth_date", "sex", "area"}."""
-    value = (raw or "").strip().upper()
+    value = normalise_document_number(raw)
     if not ID_RE.match(value):
         raise IdentifierError("身份证号应为18位，前17位为数字，末位为数字或X / an ID number has 18 characters: 17 digits and a digit or X")
     try:

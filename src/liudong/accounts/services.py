@@ -10,7 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone, translation
 
-from liudong.divisions.models import NATION_CODE, Division
+from liudong import fields
+from liudong.divisions.models import NATION_CODE
+from liudong.divisions.queries import parse_division
 from liudong.errors import Denied, Invalid, NotFound
 from liudong.policy.services import value as policy_value
 
@@ -89,24 +91,21 @@ def add_staff(*, actor, username: str, role: str, division_code: str, password: 
         errors["username"] = [f"用户名 {username} 已存在 / username {username} is taken"]
     if role not in Role.values:
         errors["role"] = [f"未知角色 {role}，可选：{', '.join(Role.values)} / unknown role {role}"]
-    division = Division.objects.filter(code=division_code).first()
-    if division is None:
-        errors["division"] = [f"区划代码 {division_code} 不存在 / no division has code {division_code}"]
-    elif role in Role.values and division.level not in ROLE_LEVELS[role]:
+    division = parse_division({"division": division_code}, "division", errors, actor=actor)
+    if division is not None and role in Role.values and division.level not in ROLE_LEVELS[role]:
         errors["division"] = [f"角色 {role} 不能设在第 {division.level} 级区划 / role {role} cannot act for a level-{division.level} division"]
-    elif actor is not None and not actor.in_scope(division.code):
-        errors["division"] = ["区划不在您的管辖范围内 / that division is outside your scope"]
-    password_errors = check_password_strength(password, Staff(username=username, first_name=full_name[:150]))
+    full_name = fields.text({"full_name": full_name}, "full_name", errors, max_length=150)
+    password_errors = check_password_strength(password, Staff(username=username, first_name=full_name))
     if password_errors:
         errors["password"] = password_errors
     if errors:
         raise Invalid(errors)
     # is_staff only opens the door of the Django admin (django-admin/); what each role sees there
     # is decided by the role in accounts/admin.py.
-    staff = Staff(username=username, role=role, division=division, first_name=full_name[:150], is_staff=role in ADMIN_SITE_ROLES)
+    staff = Staff(username=username, role=role, division=division, first_name=full_name, is_staff=role in ADMIN_SITE_ROLES)
     staff.set_password(password)
     staff.save()
-    record(actor, "staff.add", obj=staff, fields={"username": username, "role": role, "division": division_code})
+    record(actor, "staff.add", obj=staff, fields={"username": username, "role": role, "division": division.code})
     return staff
 
 

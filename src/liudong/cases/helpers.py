@@ -3,16 +3,13 @@ messages go to (B2, B5, B6, F1), finding a person in the actor's scope, and fiel
 bilingual messages to an errors dict (invariant 7)."""
 import datetime
 
-from django.utils import timezone
-
 from liudong.divisions.models import Division, Level, level_of_code
 from liudong.errors import Invalid
 from liudong.exchange import services as exchange
 from liudong.exchange.models import Channel
-from liudong.identifiers import row_id
+from liudong.identifiers import normalise_document_number, row_id
 from liudong.people.models import Person
 from liudong.people.queries import person_scope_q
-from liudong.people.validation import _date
 from liudong.policy.calendar import CalendarNotLoaded
 from liudong.policy.rule_sets import RULE_SETS
 from liudong.policy.services import PolicyMissing, value_row
@@ -31,10 +28,6 @@ def acting_place(actor, level: int, refusal: str) -> Division:
     if actor.division.level != level:
         raise Invalid({"division": [refusal]})
     return actor.division
-
-
-def local_day(now: datetime.datetime) -> datetime.date:
-    return timezone.localdate(now) if timezone.is_aware(now) else now.date()
 
 
 def rules_in_force(names, division, on: datetime.date, field: str) -> dict:
@@ -86,7 +79,7 @@ def place_of(code: str | None) -> Division | None:
 
 def find_person(actor, raw, field: str, errors: dict, *, history: bool = False) -> Person | None:
     """A person in the actor's scope by person no. or resident ID number; else a field error."""
-    text = str(getattr(raw, "pk", raw) or "").strip().upper()
+    text = normalise_document_number(getattr(raw, "pk", raw) or "")
     if not text:
         errors.setdefault(field, []).append("必填 / required")
         return None
@@ -99,24 +92,6 @@ def find_person(actor, raw, field: str, errors: dict, *, history: bool = False) 
     if person is None:
         errors.setdefault(field, []).append(SCOPE_MESSAGE)
     return person
-
-
-def day_field(data, field: str, errors: dict, *, required: bool, today: datetime.date, not_before: datetime.date | None = None, before_label: str = "") -> datetime.date | None:
-    value = _date(data, field, errors, required=required)
-    if value is None:
-        return None
-    if value > today:
-        errors.setdefault(field, []).append("日期不能晚于今天 / the date cannot be in the future")
-    elif not_before is not None and value < not_before:
-        errors.setdefault(field, []).append(f"日期不能早于{before_label} {not_before} / the date cannot precede {not_before}")
-    return value
-
-
-def flag(data, field: str, default: bool = False) -> bool:
-    value = data.get(field, default)
-    if isinstance(value, str):
-        return value.strip().lower() in ("1", "true", "on", "yes", "y")
-    return bool(value)
 
 
 def documents_of(data, errors: dict) -> set[str] | None:

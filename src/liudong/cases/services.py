@@ -12,27 +12,26 @@ import datetime
 
 from django.db import transaction
 
+from liudong import fields
 from liudong.accounts.choices import Action
 from liudong.accounts.services import record, require
+from liudong.dates import local_day
 from liudong.divisions.models import Division, Level
+from liudong.divisions.queries import parse_division
 from liudong.errors import Denied, Invalid, NotFound
 from liudong.exchange import services as exchange
 from liudong.exchange.models import Kind
 from liudong.identifiers import row_id
 from liudong.people.models import Person
-from liudong.people.validation import _date, _text
 from liudong.policy.calendar import add_working_days
 from liudong.policy.services import PolicyMissing, require_case_type_open
 
 from .helpers import (
     acting_place,
-    day_field,
     documents_of,
     find_person,
-    flag,
     full_name,
     label_zh,
-    local_day,
     place_of,
     rule_set_of,
     rules_in_force,
@@ -94,18 +93,8 @@ def _husband(actor, data, woman, errors):
                 errors.setdefault("husband", []).append("男方应为男性 / the husband must be a man")
             return husband, husband.hukou_division
         return None, None
-    code = str(data.get("husband_hukou") or "").strip()
-    if code.isdigit() and len(code) in (6, 9):
-        code = code.ljust(12, "0")
-    if not code:
-        errors.setdefault("husband_hukou", []).append("请选择男方（人员编号或身份证号）或填写男方户籍地区划代码 / give the husband (person no. or ID number) or his hukou division code")
-        return None, None
-    division = Division.objects.filter(code=code).first() if len(code) == 12 and code.isdigit() else None
-    if division is None:
-        errors.setdefault("husband_hukou", []).append(f"区划代码 {code[:20]} 不存在 / no division has code {code[:20]}")
-    elif division.level < Level.COUNTY:
-        errors.setdefault("husband_hukou", []).append("户籍地应至少具体到县级 / the hukou place must be a county or below")
-        division = None
+    division = parse_division(data, "husband_hukou", errors, min_level=Level.COUNTY,
+                              missing="请选择男方（人员编号或身份证号）或填写男方户籍地区划代码 / give the husband (person no. or ID number) or his hukou division code")
     return None, division
 
 
@@ -196,7 +185,7 @@ def create_birth_registration(actor, data: dict, *, now: datetime.datetime) -> B
     township = acting_place(actor, Level.TOWNSHIP, "生育服务登记由乡镇（街道）办理 / a birth service registration is recorded by a township")
     today = local_day(now)
     errors: dict[str, list[str]] = {}
-    received_on = day_field(data, "received_on", errors, required=True, today=today)
+    received_on = fields.date(data, "received_on", errors, required=True, today=today)
     woman = find_person(actor, data.get("woman"), "woman", errors)
     if woman is not None:
         if woman.sex != "F":
@@ -205,14 +194,14 @@ def create_birth_registration(actor, data: dict, *, now: datetime.datetime) -> B
             errors.setdefault("woman", []).append("她不住在本乡镇（街道），户籍也不在本乡镇 / she neither lives nor is registered in your township")
     husband, husband_hukou = _husband(actor, data, woman, errors)
     child_order = _child_order(data, errors)
-    expected = _date(data, "expected_birth_on", errors)
-    born = day_field(data, "birth_on", errors, required=False, today=today)
+    expected = fields.date(data, "expected_birth_on", errors)
+    born = fields.date(data, "birth_on", errors, today=today)
     if woman is not None and born is not None and born <= woman.birth_date:
         errors.setdefault("birth_on", []).append("出生日期应晚于母亲的出生日期 / the birth must come after the mother's own birth date")
     if expected is not None and received_on is not None and abs((expected - received_on).days) > EXPECTED_BIRTH_WINDOW_DAYS:
         errors.setdefault("expected_birth_on", []).append("预产期应在受理日前后一年内 / the expected birth date lies within a year of the application")
     documents = documents_of(data, errors) or set()
-    notes = _text(data, "notes", errors, max_len=NOTES_MAX)
+    notes = fields.text(data, "notes", errors, max_length=NOTES_MAX, multiline=True)
     rows = {}
     if received_on is not None and "received_on" not in errors:
         try:
@@ -222,7 +211,7 @@ def create_birth_registration(actor, data: dict, *, now: datetime.datetime) -> B
             errors.setdefault("received_on", []).extend(e.errors.get("received_on", []) if isinstance(e, Invalid) else [f"{received_on} 时没有适用的规定 / no rule in force on {received_on}"])
     places = {}
     at_hukou = woman is not None and township.contains(woman.hukou_division_id) and not township.contains(woman.residence_division_id)
-    via_county = flag(data, "via_county")
+    via_county = fields.flag(data, "via_county")
     if woman is not None and "woman" not in errors:
         places["woman"] = place_of(woman.hukou_division_id)
         if places["woman"] is None:
@@ -264,7 +253,7 @@ def create_birth_registration(actor, data: dict, *, now: datetime.datetime) -> B
                     f"请核实{'、'.join(who)}的婚姻和生育情况，并按规定期限反馈。")
             message = exchange.open_draft(actor, kind=Kind.VERIFICATION, receiver=place, person=person, subject=f"生育服务登记核实：{woman.name}（{case.number}）",
                                           body=body, send_due_on=send_due, rules_on=received_on, rule_set=case.rule_set, case_type=BIRTH, case_id=case.pk, now=now)
-            if flag(data, "send_now", True):
+            if fields.flag(data, "send_now", True):
                 message = send_at_once(actor, message, now=now)
             messages.append(message.pk)
     record(actor, "birth.create", obj=case, person_id=woman.pk,
@@ -312,11 +301,10 @@ def decide_birth_registration(actor, case_id, data: dict, *, now: datetime.datet
     if not case.is_open:
         raise Invalid({"decision": [f"本案状态为“{label_zh(BirthState(case.state))}”，不能再作决定 / this case is decided already ({case.state})"]})
     errors: dict[str, list[str]] = {}
-    decision = str(data.get("decision") or "").strip()
-    if decision not in Decision.values:
-        errors.setdefault("decision", []).append("请选择登记、暂缓或不予登记 / choose register, postpone or refuse")
-    decided_on = day_field(data, "decided_on", errors, required=True, today=local_day(now), not_before=case.received_on, before_label="材料受理日期")
-    reasons = _text(data, "reasons", errors, max_len=REASONS_MAX)
+    choose = "请选择登记、暂缓或不予登记 / choose register, postpone or refuse"
+    decision = fields.choice(data, "decision", errors, choices=Decision.values, required=True, missing=choose, invalid=choose)
+    decided_on = fields.date(data, "decided_on", errors, required=True, today=local_day(now), not_before=case.received_on, before_label="材料受理日期")
+    reasons = fields.text(data, "reasons", errors, max_length=REASONS_MAX, multiline=True)
     documents = documents_of(data, errors)
     if documents is None:
         documents = set(case.documents)
@@ -355,7 +343,7 @@ def decide_birth_registration(actor, case_id, data: dict, *, now: datetime.datet
                     f"与男方 {_husband_text(case)} 办理第 {case.child_order} 孩生育服务登记（{case.number}）。特此通报。")
             message = exchange.open_draft(actor, kind=Kind.NOTIFICATION, receiver=place, person=woman, subject=f"生育服务登记通报：{woman.name}（{case.number}）",
                                           body=body, send_due_on=due, rules_on=case.rules_on, rule_set=case.rule_set, case_type=BIRTH, case_id=case.pk, now=now)
-            if flag(data, "send_now", True):
+            if fields.flag(data, "send_now", True):
                 message = send_at_once(actor, message, now=now)
             messages.append(message.pk)
     record(actor, "birth.decide", obj=case, person_id=case.woman_id,
@@ -370,7 +358,7 @@ def _complete_on(case: BirthRegistration, data: dict, decision: str, decided_on,
     A postponement says they are incomplete or wrong: none. A registration keeps the day recorded
     before, or takes the day the clerk gives (the missing paper came in earlier), or else the
     decision date. A refusal changes nothing."""
-    given = day_field(data, "complete_on", errors, required=False, today=today, not_before=case.received_on, before_label="材料受理日期")
+    given = fields.date(data, "complete_on", errors, today=today, not_before=case.received_on, before_label="材料受理日期")
     if given is not None and "complete_on" not in errors:
         if decision != Decision.REGISTER:
             errors.setdefault("complete_on", []).append("材料齐全日期只在登记时填写 / the day the materials were complete is given with a registration")
@@ -410,15 +398,14 @@ def record_second_birth(actor, data: dict, *, now: datetime.datetime) -> SecondB
                 errors.setdefault("woman", []).append("她的现居住地乡镇（街道）不明，无法通报；请先登记她的现居住地 / her residence township is not known, so the result cannot be notified: record where she lives first")
             elif residence.code == township.code:
                 errors.setdefault("woman", []).append("她住在本乡镇（街道），无需向现居住地通报 / she lives in your township: there is no residence township to notify")
-    decision = str(data.get("decision") or "").strip()
-    if decision not in SecondBirthDecision.values:
-        errors.setdefault("decision", []).append("请选择批准或不批准 / choose approved or not approved")
-    decided_on = day_field(data, "decided_on", errors, required=True, today=today)
+    choose = "请选择批准或不批准 / choose approved or not approved"
+    decision = fields.choice(data, "decision", errors, choices=SecondBirthDecision.values, required=True, missing=choose, invalid=choose)
+    decided_on = fields.date(data, "decided_on", errors, required=True, today=today)
     child_order = _child_order({"child_order": data.get("child_order") or 2}, errors)
-    certificate = _text(data, "certificate_number", errors, max_len=40)
+    certificate = fields.text(data, "certificate_number", errors, max_length=40)
     if decision == SecondBirthDecision.APPROVED and not certificate and "certificate_number" not in errors:
         errors.setdefault("certificate_number", []).append("批准的须填写证明编号 / an approval has a certificate number")
-    notes = _text(data, "notes", errors, max_len=NOTES_MAX)
+    notes = fields.text(data, "notes", errors, max_length=NOTES_MAX, multiline=True)
     rows = {}
     if decided_on is not None and "decided_on" not in errors:
         try:
@@ -445,7 +432,7 @@ def record_second_birth(actor, data: dict, *, now: datetime.datetime) -> SecondB
             f"的再生育申请作出{verdict}决定{f'，证明编号 {certificate}' if certificate else ''}（{result.number}）。特此通报。")
     message = exchange.open_draft(actor, kind=Kind.NOTIFICATION, receiver=residence, person=woman, subject=f"再生育审批结果通报：{woman.name}（{result.number}）",
                                   body=body, send_due_on=due, rules_on=decided_on, rule_set=result.rule_set, case_type=SECOND_BIRTH, case_id=result.pk, now=now)
-    if flag(data, "send_now", True):
+    if fields.flag(data, "send_now", True):
         message = send_at_once(actor, message, now=now)
     record(actor, "second_birth.record", obj=result, person_id=woman.pk,
            fields={"kind": SECOND_BIRTH, "decision": decision, "decided_on": str(decided_on), "rule_set": result.rule_set, "messages": [message.pk], "notify_due": str(due)})

@@ -12,17 +12,18 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
+from liudong import fields
 from liudong.accounts.choices import Action
 from liudong.accounts.services import record, require
+from liudong.dates import local_day
 from liudong.divisions.models import Division, Level
 from liudong.errors import Denied, Invalid, NotFound
 from liudong.exchange import services as exchange
 from liudong.exchange.models import Channel, Kind
 from liudong.identifiers import row_id
-from liudong.people.validation import _text
 from liudong.policy.services import PolicyMissing, require_case_type_open
 
-from .helpers import acting_place, day_field, find_person, full_name, local_day, rule_set_of, rules_in_force
+from .helpers import acting_place, find_person, full_name, rule_set_of, rules_in_force
 from .models import FEE, FeeConsultation
 
 TEXT_MAX = 4000
@@ -83,10 +84,10 @@ def create_fee_consultation(actor, data: dict, *, now: datetime.datetime, attach
             errors.setdefault("person", []).append("当事人户籍地县不明 / the party's hukou county is not known")
         elif hukou_county.code == county.code:
             errors.setdefault("person", []).append("当事人户籍在本县，无需协商 / the party is registered in your county: there is no one to consult")
-    started_on = day_field(data, "started_on", errors, required=True, today=today)
-    basic_facts = _text(data, "basic_facts", errors, max_len=TEXT_MAX, required=True)
+    started_on = fields.date(data, "started_on", errors, required=True, today=today)
+    basic_facts = fields.text(data, "basic_facts", errors, max_length=TEXT_MAX, required=True, multiline=True)
     incomes = {f: money(data, f, errors) for f in ("actual_income", "urban_income", "rural_income", "proposed_levy")}
-    other = _text(data, "other_matters", errors, max_len=TEXT_MAX)
+    other = fields.text(data, "other_matters", errors, max_length=TEXT_MAX, multiline=True)
     channel = sent_at = None
     try:
         channel, sent_at, _, evidence = exchange.arrival_of(data, now=now)
@@ -170,7 +171,7 @@ def answer_fee_consultation(actor, case_id, data: dict, *, now: datetime.datetim
         raise Denied("只有户籍地县可以回复协商函 / only the hukou county answers a consultation")
     errors: dict[str, list[str]] = {}
     agrees = _agrees(data, errors)
-    opinion = _text(data, "opinion", errors, max_len=TEXT_MAX, required=True)
+    opinion = fields.text(data, "opinion", errors, max_length=TEXT_MAX, required=True, multiline=True)
     if errors:
         raise Invalid(errors)
     body = f"{'同意' if agrees else '不同意'}贵县拟征收数额（{_yuan(case.proposed_levy)}）。意见：{opinion}"

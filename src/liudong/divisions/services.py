@@ -5,6 +5,7 @@ import io
 from django.db import connection, transaction
 from django.db.models import Q
 
+from liudong import fields
 from liudong.accounts.choices import Action
 from liudong.accounts.services import record, require
 from liudong.errors import Invalid, NotFound
@@ -12,6 +13,8 @@ from liudong.identifiers import row_id
 
 from .kinds import kind_for
 from .models import NATION_CODE, Division, Grid, level_of_code, parent_code
+
+GRID_NAME_MAX = 100
 
 
 def parse_division_rows(text: str) -> list[tuple[int, str, str]]:
@@ -106,10 +109,8 @@ def load_divisions_csv(*, actor, text: str, edition: str) -> dict:
 
 
 def _grid_name(village, name, errors, *, exclude_pk=None) -> str:
-    name = (name or "").strip() if isinstance(name, str) else ""
-    if not name or len(name) > 100:
-        errors["name"] = ["网格名称必填，最多100字 / a grid name of 1-100 characters is required"]
-    elif village is not None:
+    name = fields.text({"name": name}, "name", errors, max_length=GRID_NAME_MAX, required=True)
+    if "name" not in errors and village is not None:
         same = Grid.objects.filter(village=village, name=name)
         if exclude_pk is not None:
             same = same.exclude(pk=exclude_pk)

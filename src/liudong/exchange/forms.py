@@ -6,7 +6,6 @@ from django import forms
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from liudong.accounts.forms import ServiceForm
-from liudong.people.forms import normalise_code
 
 from .models import Channel, Kind
 from .services import FREE_KINDS
@@ -67,9 +66,6 @@ class ComposeForm(ChannelFields):
     person = text(gettext_lazy("Person no."), 20, help_text=pgettext_lazy("exchange", "the person the message is about (required for verification, notification, report and clue)"))
     subject = text(pgettext_lazy("exchange", "Subject"), 200)
     body = body_field(pgettext_lazy("exchange", "Body"))
-
-    def clean_receiver(self):
-        return normalise_code(self.cleaned_data.get("receiver"))
 
     def clean_person(self):
         return (self.cleaned_data.get("person") or "").strip()

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q
 
+from liudong import fields
 from liudong.accounts.choices import Action
 from liudong.accounts.services import record, require
 from liudong.divisions.models import Division, code_range
@@ -317,11 +318,9 @@ def person_for_message(actor, person_id) -> Person | None:
 
 def place_for(code: str) -> Division | None:
     """A township or county by its code (the receiver typed on the compose page), for showing its
-    name back; None when there is none."""
-    code = (code or "").strip()
-    if len(code) != 12 or not code.isdigit():
-        return None
-    return Division.objects.filter(code=code, level__in=PLACE_LEVELS).first()
+    name back, read as the service reads it (a 9- or 6-digit code is padded, J1); None when there is none."""
+    code = fields.division_code({"receiver": code}, "receiver", {})
+    return Division.objects.filter(code=code, level__in=PLACE_LEVELS).first() if code else None
 
 
 def counterpart_for(actor, person: Person) -> Division | None:

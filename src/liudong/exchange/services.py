@@ -7,11 +7,13 @@ import datetime
 import hashlib
 
 from django.db import transaction
-from django.utils import timezone
 
+from liudong import fields
 from liudong.accounts.choices import Action
 from liudong.accounts.services import record, require
+from liudong.dates import local_day as _local
 from liudong.divisions.models import NATION_CODE, Division, Level
+from liudong.divisions.queries import parse_division
 from liudong.errors import Invalid, NotFound
 from liudong.people.models import Person
 from liudong.people.queries import person_scope_q
@@ -27,7 +29,7 @@ FREE_KINDS = {Kind.VERIFICATION, Kind.NOTIFICATION, Kind.CONTRACEPTION_REPORT, K
 ATTACHMENT_MAX_BYTES = 2 * 1024 * 1024
 ATTACHMENT_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/tiff"}
 PLACE_LEVELS = (Level.COUNTY, Level.TOWNSHIP)
-EARLIEST_YEAR = 2000
+EVIDENCE_MAX, SUBJECT_MAX, BODY_MAX, CLOSE_REASON_MAX = 300, 200, 20000, 200
 # The first bytes of each accepted scan type: a file is what it says it is, not only by its name.
 MAGIC = {
     "application/pdf": (b"%PDF-",),
@@ -49,63 +51,39 @@ def route_for(sender: str, receiver: str) -> tuple[str, bool]:
     return ">".join([sender, sp, NATION_CODE, rp, receiver]), True
 
 
-def _local(moment: datetime.datetime) -> datetime.date:
-    return timezone.localdate(moment) if timezone.is_aware(moment) else moment.date()
-
-
-def _moment(raw, field: str, *, now: datetime.datetime, required: bool = False, missing: str = ""):
-    if raw in (None, ""):
-        if required:
-            raise Invalid({field: [missing or "必填 / required"]})
-        return None
-    if isinstance(raw, datetime.datetime):
-        moment = raw
-    elif isinstance(raw, datetime.date):
-        moment = datetime.datetime.combine(raw, datetime.time(9, 0))
-    else:
-        try:
-            moment = datetime.datetime.fromisoformat(str(raw).strip())
-        except ValueError:
-            raise Invalid({field: ["时间格式应为 YYYY-MM-DD HH:MM / use YYYY-MM-DD HH:MM"]}) from None
-    if moment.year < EARLIEST_YEAR:
-        raise Invalid({field: [f"时间早于{EARLIEST_YEAR}年，请检查 / a time before {EARLIEST_YEAR} is not plausible"]})
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    if moment > now + datetime.timedelta(minutes=5):
-        raise Invalid({field: ["时间不能晚于现在 / must not be in the future"]})
-    return moment
-
-
 def arrival_of(data: dict, *, now: datetime.datetime) -> tuple[str, datetime.datetime, datetime.datetime | None, str]:
     """X5: (channel, sent_at, arrived_at, evidence) from what the clerk entered.
 
     system: delivered at once. letter: posted at sent_at, arrives at the registered-mail signing
     date (may be recorded later). fax: arrives at its marked receiving time (required). phone: the
-    call time in the original record is both (required, with the record)."""
-    channel = (data.get("channel") or Channel.SYSTEM).strip() if isinstance(data.get("channel") or "", str) else data.get("channel")
-    if channel not in Channel.values:
-        raise Invalid({"channel": ["方式应为 system、letter、fax 或 phone / channel must be system, letter, fax or phone"]})
-    evidence = (data.get("evidence") or "").strip()
-    if len(evidence) > 300:
-        raise Invalid({"evidence": ["凭证说明不超过300字 / at most 300 characters"]})
+    call time in the original record is both (required, with the record). Every bad field at
+    once (invariant 7)."""
+    errors: dict[str, list[str]] = {}
+    channel = fields.choice(data, "channel", errors, choices=Channel.values, default=Channel.SYSTEM,
+                            invalid="方式应为 system、letter、fax 或 phone / channel must be system, letter, fax or phone")
+    evidence = fields.text(data, "evidence", errors, max_length=EVIDENCE_MAX)
+    if "channel" in errors:
+        raise Invalid(errors)
     if channel == Channel.SYSTEM:
-        return channel, now, now, evidence
-    if channel == Channel.PHONE:
-        called = _moment(data.get("arrived_at"), "arrived_at", now=now, required=True,
-                         missing="电话须填写原始记录中的通话时间 / a phone call needs the call time from its record")
-        if not evidence:
-            raise Invalid({"evidence": ["电话须注明原始通话记录 / a phone call needs its original record"]})
-        return channel, called, called, evidence
-    sent_at = _moment(data.get("sent_at"), "sent_at", now=now, required=True, missing="请填写发出时间 / when was it sent?")
-    if channel == Channel.FAX:
-        arrived = _moment(data.get("arrived_at"), "arrived_at", now=now, required=True,
-                          missing="传真须填写对方标注的接收时间 / a fax needs its marked receiving time")
+        sent_at = arrived = now
+    elif channel == Channel.PHONE:
+        sent_at = arrived = fields.moment(data, "arrived_at", errors, now=now, required=True,
+                                          missing="电话须填写原始记录中的通话时间 / a phone call needs the call time from its record")
+        if not evidence and "evidence" not in errors:
+            fields.add(errors, "evidence", "电话须注明原始通话记录 / a phone call needs its original record")
     else:
-        arrived = _moment(data.get("arrived_at"), "arrived_at", now=now)
-        if not evidence:
-            raise Invalid({"evidence": ["挂号信须填写挂号单号 / a registered letter needs its mail number"]})
-    if arrived is not None and arrived < sent_at:
-        raise Invalid({"arrived_at": ["送达时间不能早于发出时间 / it cannot arrive before it was sent"]})
+        sent_at = fields.moment(data, "sent_at", errors, now=now, required=True, missing="请填写发出时间 / when was it sent?")
+        if channel == Channel.FAX:
+            arrived = fields.moment(data, "arrived_at", errors, now=now, required=True,
+                                    missing="传真须填写对方标注的接收时间 / a fax needs its marked receiving time")
+        else:
+            arrived = fields.moment(data, "arrived_at", errors, now=now)
+            if not evidence and "evidence" not in errors:
+                fields.add(errors, "evidence", "挂号信须填写挂号单号 / a registered letter needs its mail number")
+        if arrived is not None and sent_at is not None and arrived < sent_at:
+            fields.add(errors, "arrived_at", "送达时间不能早于发出时间 / it cannot arrive before it was sent")
+    if errors:
+        raise Invalid(errors)
     return channel, sent_at, arrived, evidence
 
 
@@ -119,13 +97,11 @@ def reply_days(kind: str, receiver: str, rules_on: datetime.date) -> tuple[int |
     return row.value, row.rule_set
 
 
-def _place(raw, field: str) -> Division:
-    code = str(raw or "").strip()
-    division = Division.objects.filter(code=code).first() if len(code) == 12 and code.isdigit() else None
-    if division is None:
-        raise Invalid({field: ["区划代码不存在 / no such division code"]})
-    if division.level not in PLACE_LEVELS:
-        raise Invalid({field: ["函件只在乡镇（街道）或县级之间往来 / messages go between townships or counties"]})
+def _place(data, field: str, errors: dict) -> Division | None:
+    division = parse_division(data, field, errors)
+    if division is not None and division.level not in PLACE_LEVELS:
+        fields.add(errors, field, "函件只在乡镇（街道）或县级之间往来 / messages go between townships or counties")
+        return None
     return division
 
 
@@ -151,15 +127,6 @@ def _person(actor, raw, kind: str) -> Person | None:
     if person is None:
         raise Invalid({"person": ["当事人不存在或不在您的管辖范围内 / no such person in your scope"]})
     return person
-
-
-def _text(data: dict, field: str, max_length: int, *, required: bool) -> str:
-    text = str(data.get(field) or "").strip()
-    if required and not text:
-        raise Invalid({field: ["必填 / required"]})
-    if len(text) > max_length:
-        raise Invalid({field: [f"不超过{max_length}字 / at most {max_length} characters"]})
-    return text
 
 
 def _not_before_case(sent_at: datetime.datetime, rules_on: datetime.date):
@@ -229,15 +196,14 @@ def send_message(actor, data: dict, *, now: datetime.datetime, attachments=(), c
     """X1: write and send a message from the actor's township or county. `data`: kind, receiver,
     person, subject, body, channel, sent_at, arrived_at, evidence."""
     sender = _acting_place(actor)
-    kind = str(data.get("kind") or "")
     errors: dict[str, list[str]] = {}
-    if kind not in kinds:
-        errors["kind"] = ["请选择函件类型 / choose a message type"]
+    choose = "请选择函件类型 / choose a message type"
+    kind = fields.choice(data, "kind", errors, choices=kinds, required=True, missing=choose, invalid=choose)
     # Every bad field at once (invariant 7), then the checks that need them all.
-    receiver = _checked(errors, _place, data.get("receiver"), "receiver")
+    receiver = _place(data, "receiver", errors)
     person = _checked(errors, _person, actor, data.get("person"), kind)
-    subject = _checked(errors, _text, data, "subject", 200, required=True)
-    body = _checked(errors, _text, data, "body", 20000, required=False)
+    subject = fields.text(data, "subject", errors, max_length=SUBJECT_MAX, required=True)
+    body = fields.text(data, "body", errors, max_length=BODY_MAX, multiline=True)
     arrival = _checked(errors, arrival_of, data, now=now)
     if errors:
         raise Invalid(errors)
@@ -328,12 +294,15 @@ def record_arrival(actor, message_id, data: dict, *, now: datetime.datetime, att
         raise Invalid({"message": ["此函件已办结 / this message is closed"]})
     if message.arrived_at is not None:
         raise Invalid({"arrived_at": ["此函件的送达时间已记录 / this message's arrival is recorded already"]})
-    arrived = _moment(data.get("arrived_at"), "arrived_at", now=now, required=True, missing="请填写挂号信签收日期 / the registered-mail signing date")
-    if arrived < message.sent_at:
-        raise Invalid({"arrived_at": ["送达时间不能早于发出时间 / it cannot arrive before it was sent"]})
-    evidence = str(data.get("evidence") or "").strip()
+    errors: dict[str, list[str]] = {}
+    arrived = fields.moment(data, "arrived_at", errors, now=now, required=True, missing="请填写挂号信签收日期 / the registered-mail signing date")
+    if arrived is not None and arrived < message.sent_at:
+        fields.add(errors, "arrived_at", "送达时间不能早于发出时间 / it cannot arrive before it was sent")
+    evidence = fields.text(data, "evidence", errors, max_length=EVIDENCE_MAX)
+    if errors:
+        raise Invalid(errors)
     if evidence:
-        message.evidence = f"{message.evidence}; {evidence}"[:300] if message.evidence else evidence[:300]
+        message.evidence = f"{message.evidence}; {evidence}"[:EVIDENCE_MAX] if message.evidence else evidence
     _deliver(message, arrived)
     message.save()
     _attach(actor, message, attachments, now=now, evidence=True)
@@ -374,11 +343,16 @@ def reply(actor, message_id, data: dict, *, now: datetime.datetime, attachments=
         raise Invalid({"message": ["此函件尚未送达 / this message has not arrived"]})
     if not request.expects_reply:
         raise Invalid({"message": ["此类函件只需签收，无需反馈；如需联系请另行发函 / this message is signed for, not answered: write a new message if needed"]})
-    body = _text(data, "body", 20000, required=True)
-    channel, sent_at, arrived, evidence = arrival_of(data, now=now)
+    errors: dict[str, list[str]] = {}
+    body = fields.text(data, "body", errors, max_length=BODY_MAX, required=True, multiline=True)
+    subject = fields.text(data, "subject", errors, max_length=SUBJECT_MAX)
+    arrival = _checked(errors, arrival_of, data, now=now)
+    if errors:
+        raise Invalid(errors)
+    channel, sent_at, arrived, evidence = arrival
     if sent_at < request.arrived_at:
         raise Invalid({"sent_at": ["反馈不能早于来函送达 / the answer cannot precede the request's arrival"]})
-    answer = _new(actor, request.receiver, request.sender, kind=Kind.REPLY, person=request.person, subject=_text(data, "subject", 200, required=False) or f"反馈：{request.subject}"[:200],
+    answer = _new(actor, request.receiver, request.sender, kind=Kind.REPLY, person=request.person, subject=subject or f"反馈：{request.subject}"[:SUBJECT_MAX],
                   body=body, rules_on=request.rules_on, case_type=request.case_type, case_id=request.case_id, now=now)
     answer.in_reply_to = request
     answer.channel, answer.sent_at, answer.sent_on, answer.evidence = channel, sent_at, _local(sent_at), evidence
@@ -397,12 +371,13 @@ def reply(actor, message_id, data: dict, *, now: datetime.datetime, attachments=
 def close(actor, message_id, reason: str, *, now: datetime.datetime) -> Message:
     """The sender withdraws a message that is no longer needed (a case was decided or withdrawn)."""
     message = _own(actor, message_id, side="sender")
-    reason = (reason or "").strip()
-    if not reason:
-        raise Invalid({"reason": ["请说明办结原因 / give the reason"]})
+    errors: dict[str, list[str]] = {}
+    reason = fields.text({"reason": reason}, "reason", errors, max_length=CLOSE_REASON_MAX, required=True, missing="请说明办结原因 / give the reason")
+    if errors:
+        raise Invalid(errors)
     if message.state in (State.ANSWERED, State.CLOSED):
         raise Invalid({"message": ["此函件已办结 / this message is closed already"]})
-    message.state, message.closed_at, message.close_reason, message.due_on = State.CLOSED, now, reason[:200], None
+    message.state, message.closed_at, message.close_reason, message.due_on = State.CLOSED, now, reason, None
     message.save()
     record(actor, "message.close", obj=message, person_id=message.person_id, reason=reason)
     return message

@@ -52,7 +52,7 @@ from django.db.models import CharField, Count, F, Func, Q
 
 from liudong.accounts.choices import Action
 from liudong.accounts.services import require
-from liudong.dates import parse_day
+from liudong import fields
 from liudong.divisions.models import PREFIX_LENGTH, Division, Level, code_range
 from liudong.errors import Invalid, NotFound
 
@@ -78,18 +78,15 @@ def parse(actor, *, division_code=None, start, end) -> Period:
     when other fields are wrong too, the same words as the division's error among theirs."""
     require(actor, Action.VIEW_TIMELINESS)
     errors: dict[str, list[str]] = {}
-    code = str(division_code or "").strip() or actor.division_id
-    division, outside = None, False
-    if not (len(code) == 12 and code.isdigit()):
-        errors["division"] = ["区划代码应为12位数字 / a division code has 12 digits"]
-    elif not actor.in_scope(code):
-        outside = True
-    else:
+    given = {"division": division_code, "start": start, "end": end}
+    code = fields.division_code(given, "division", errors, required=False) or ("" if "division" in errors else actor.division_id)
+    division, outside = None, bool(code) and not actor.in_scope(code)
+    if code and not outside:
         division = Division.objects.filter(code=code).first()
         if division is None:
             errors["division"] = [f"区划代码 {code} 不存在 / no division has code {code}"]
-    start_d = parse_day(start, "start", errors)
-    end_d = parse_day(end, "end", errors)
+    start_d = fields.date(given, "start", errors, required=True)
+    end_d = fields.date(given, "end", errors, required=True)
     if start_d and end_d:
         if end_d < start_d:
             errors.setdefault("end", []).append("结束日期早于开始日期 / the end is before the start")

@@ -13,14 +13,6 @@ BLANK = [("", "—")]
 MAX_DIVISION_CHOICES = 2000
 
 
-def normalise_code(raw: str) -> str:
-    """A division code typed as 6 (county) or 9 (township) digits is padded to the 12 of J1."""
-    value = (raw or "").strip()
-    if value.isdigit() and len(value) in (2, 4, 6, 9):
-        return value.ljust(12, "0")
-    return value
-
-
 def division_choices(actor, *, min_level=4, max_level=5):
     """The actor's division and those below it, indented by level, for a select."""
     rows = (
@@ -56,18 +48,12 @@ class PersonForm(ServiceForm):
     document_type = choice(_("Document"), DocumentType.choices, blank=False)
     document_number = text(_("Other document number"), 40, help_text=_("only for a passport or permit"))
 
-    def clean_hukou_division(self):
-        return normalise_code(self.cleaned_data.get("hukou_division"))
-
     def add_invalid(self, exc):
         # With a resident ID the sex is read from the number: while the number is wrong, a
         # "sex must be M or F" for the empty select is noise, not help.
         if "id_number" in exc.errors and not self.cleaned_data.get("sex") and self.cleaned_data.get("document_type") == "resident_id":
             exc = type(exc)({k: v for k, v in exc.errors.items() if k != "sex"})
         super().add_invalid(exc)
-
-    def clean_id_number(self):
-        return (self.cleaned_data.get("id_number") or "").strip().upper()
 
 
 class PersonEditForm(ServiceForm):
@@ -108,7 +94,7 @@ class ResidenceForm(ServiceForm):
 
     def data_for_service(self):
         data = dict(self.cleaned_data)
-        other = normalise_code(data.pop("division_other", ""))
+        other = data.pop("division_other", "")  # the service reads a short code (J1) as the kit does
         if other:
             data["division"] = other
         return data

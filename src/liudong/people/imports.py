@@ -23,6 +23,7 @@ import datetime
 
 from django.db import connection, transaction
 
+from liudong import fields
 from liudong.accounts.choices import Action
 from liudong.accounts.services import record, require
 from liudong.divisions.kinds import all_county_kinds
@@ -30,9 +31,9 @@ from liudong.divisions.models import PREFIX_LENGTH, Division, Grid, Level, level
 from liudong.errors import Invalid
 
 from .choices import SHORT_STAY_REASONS, DocumentType, IntendedStay, MoveReason, ResidenceEnd, ResidenceStart
-from .models import Employer, Person, PersonNameKey, RentalHousing, Residence
+from .models import ADDRESS_MAX, Employer, Person, PersonNameKey, RentalHousing, Residence
 from .pinyin import name_keys
-from .services import ADDRESS_MAX, _choice, _date, _text, is_floating, validate_person
+from .services import is_floating, validate_person
 
 PERSON_FIELDS = ("id_number", "document_type", "document_number", "name", "sex", "birth_date", "ethnicity", "education",
                  "marital_status", "phone", "hukou_division", "hukou_address")
@@ -197,9 +198,9 @@ class _Importer:
             errors.setdefault("division", []).append(f"应为第 {Level.COUNTY} 级或以下的区划 / must be a division of level {Level.COUNTY} or below")
         else:
             res["division"] = code
-        res["address"] = _text(data, "address", errors, max_len=ADDRESS_MAX)
-        arrived = _date(data, "arrived_on", errors, required=True)
-        left = _date(data, "left_on", errors)
+        res["address"] = fields.text(data, "address", errors, max_length=ADDRESS_MAX)
+        arrived = fields.date(data, "arrived_on", errors, required=True)
+        left = fields.date(data, "left_on", errors)
         birth = clean.get("birth_date")
         for field, value in (("arrived_on", arrived), ("left_on", left)):
             if value is None:
@@ -211,8 +212,8 @@ class _Importer:
         if arrived and left and left < arrived:
             errors.setdefault("left_on", []).append(f"离开日期早于到达日期 {arrived} / the departure is before the arrival ({arrived})")
         res["arrived_on"], res["left_on"] = arrived, left
-        res["reason"] = _choice(data, "reason", REASONS, errors)
-        res["intended_stay"] = _choice(data, "intended_stay", STAYS, errors)
+        res["reason"] = fields.choice(data, "reason", errors, choices=REASONS)
+        res["intended_stay"] = fields.choice(data, "intended_stay", errors, choices=STAYS)
         expects_return = data.get("expects_return") or False
         if not isinstance(expects_return, bool):
             errors.setdefault("expects_return", []).append("应为 是 或 否 / must be yes or no")

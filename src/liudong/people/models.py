@@ -22,6 +22,9 @@ from .choices import (
     Sex,
 )
 
+# Every address field (hukou, residence, rental home, employer), in the models and the services.
+ADDRESS_MAX = 200
+
 
 class Person(models.Model):
     id_number = models.CharField("身份证号 ID number", max_length=18, unique=True, null=True, blank=True)
@@ -36,7 +39,7 @@ class Person(models.Model):
     marital_status = models.CharField("婚姻状况 marital status", max_length=2, choices=MaritalStatus.choices, blank=True)
     phone = models.CharField("联系电话 phone", max_length=20, blank=True)
     hukou_division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+", verbose_name="户籍地 hukou place")
-    hukou_address = models.CharField("户籍地址 hukou address", max_length=200, blank=True)
+    hukou_address = models.CharField("户籍地址 hukou address", max_length=ADDRESS_MAX, blank=True)
     # Kept in step with Residence by people.services (invariant 6).
     residence_division = models.ForeignKey(Division, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="现居住地 residence")
     floating = models.BooleanField("流动人口 floating", default=False, help_text="J2: lives outside the hukou county now")
@@ -79,7 +82,7 @@ class RentalHousing(models.Model):
     """R4: 出租房屋 — manage people through housing."""
 
     division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+", verbose_name="所在村居 village")
-    address = models.CharField("地址 address", max_length=200)
+    address = models.CharField("地址 address", max_length=ADDRESS_MAX)
     owner = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="owned_housing", verbose_name="房主 owner")
     use = models.CharField("用途 use", max_length=20, choices=HousingUse.choices, default=HousingUse.RESIDENTIAL)
     business_category = models.CharField("经营类别 business", max_length=100, blank=True)
@@ -101,7 +104,7 @@ class Employer(models.Model):
     division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+", verbose_name="所在地 division")
     name = models.CharField("单位名称 name", max_length=200)
     credit_code = models.CharField("统一社会信用代码 credit code", max_length=18, unique=True, null=True, blank=True)
-    address = models.CharField("地址 address", max_length=200, blank=True)
+    address = models.CharField("地址 address", max_length=ADDRESS_MAX, blank=True)
     contact_name = models.CharField("联系人 contact", max_length=50, blank=True)
     contact_phone = models.CharField("联系电话 phone", max_length=20, blank=True)
     registered_on = models.DateField("登记日期 registered on")
@@ -121,7 +124,7 @@ class Residence(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="residences")
     division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+", verbose_name="居住地 division")
-    address = models.CharField("居住地址 address", max_length=200, blank=True)
+    address = models.CharField("居住地址 address", max_length=ADDRESS_MAX, blank=True)
     housing = models.ForeignKey(RentalHousing, null=True, blank=True, on_delete=models.PROTECT, related_name="tenancies", verbose_name="出租房屋 rental home")
     employer = models.ForeignKey(Employer, null=True, blank=True, on_delete=models.PROTECT, related_name="employments", verbose_name="用工单位 employer")
     grid = models.ForeignKey("divisions.Grid", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -9,6 +9,7 @@ from liudong.accounts.choices import Action
 from liudong.accounts.services import record, require
 from liudong.divisions.models import Division, code_range
 from liudong.errors import Invalid, NotFound
+from liudong.identifiers import normalise_document_number
 
 from .choices import DocumentType
 from .models import Employer, FamilyLink, Person, PersonNameKey, RentalHousing, Residence
@@ -169,11 +170,12 @@ def search_persons(actor, *, name="", match="same_sound", id_number="", sex="", 
     if id_number:
         # Two index lookups, never an OR that makes the planner scan the scope: an 18-character
         # value is a resident ID number, anything else another document's number.
-        value = id_number.strip().upper()
+        # R8: compared as stored, whatever the case and spacing it was typed in.
+        value = normalise_document_number(id_number)
         if len(value) == 18 and value[:17].isdigit():
             qs = qs.filter(id_number=value)
         else:
-            qs = qs.filter(document_type__in=OTHER_DOCUMENTS, document_number=id_number.strip())
+            qs = qs.filter(document_type__in=OTHER_DOCUMENTS, document_number=value)
     name = (name or "").strip()
     if name:
         if match == "exact":
@@ -245,7 +247,7 @@ def find_by_id_number(actor, id_number: str):
     the card is found, never registered twice). The look-up is logged (invariant 3)."""
     if not any(actor.can(a) for a in LOOKUP_ACTIONS):
         require(actor, Action.REGISTER_PERSON)
-    value = (id_number or "").strip().upper()
+    value = normalise_document_number(id_number)
     if not value:
         return None
     person = Person.objects.select_related("hukou_division", "residence_division").filter(id_number=value).first()

@@ -12,13 +12,15 @@ from django.db import transaction
 
 from liudong.accounts.choices import Action
 from liudong.accounts.services import record, require
+from liudong import fields
 from liudong.divisions.models import Division, Level
+from liudong.divisions.queries import parse_division
 from liudong.errors import Invalid, NotFound
 from liudong.identifiers import IdentifierError, check_phone, parse_resident_id, row_id
 
 from .choices import ETHNICITIES, INVERSE_RELATION, SHORT_STAY_REASONS, DocumentType, Education, IntendedStay, MaritalStatus, MoveReason, Relation, ResidenceEnd, ResidenceStart, Sex
 from .floating import floating_for
-from .models import Employer, FamilyLink, Person, PersonNameKey, RentalHousing, Residence
+from .models import ADDRESS_MAX, Employer, FamilyLink, Person, PersonNameKey, RentalHousing, Residence
 from .pinyin import name_key, name_keys
 from .services_places import (  # noqa: F401 - R4 lives there; re-exported so that services.register_housing keeps working
     close_employer,
@@ -28,7 +30,6 @@ from .services_places import (  # noqa: F401 - R4 lives there; re-exported so th
     update_employer,
     update_housing,
 )
-from .validation import ADDRESS_MAX, _choice, _date, _division, _text
 
 NAME_MAX = 50
 NAME_RE = re.compile(r"^[\u3400-\u9fff\uf900-\ufaffA-Za-z·•.\- ]+$")
@@ -54,11 +55,11 @@ def validate_person(data: dict, *, today: datetime.date, area_exists_fn=area_exi
     """Validate a person's fields. Returns (clean, errors); shared by the form, the API and imports."""
     errors: dict[str, list[str]] = {}
     clean: dict = {}
-    doc_type = _choice(data, "document_type", DOCUMENT_TYPES, errors, default=DocumentType.RESIDENT_ID)
+    doc_type = fields.choice(data, "document_type", errors, choices=DOCUMENT_TYPES, default=DocumentType.RESIDENT_ID)
     clean["document_type"] = doc_type
     raw_id = data.get("id_number") or ""
     sex = data.get("sex") or ""
-    birth = _date(data, "birth_date", errors)
+    birth = fields.date(data, "birth_date", errors)
     if doc_type == DocumentType.RESIDENT_ID:
         try:
             parsed = parse_resident_id(str(raw_id), today=today, area_exists=area_exists_fn)
@@ -74,7 +75,7 @@ def validate_person(data: dict, *, today: datetime.date, area_exists_fn=area_exi
                 errors.setdefault("sex", []).append("性别与身份证号不符 / the sex does not match the ID number")
             sex = sex or parsed["sex"]
     else:
-        number = _text(data, "document_number", errors, max_len=40, required=True)
+        number = fields.document_number(data, "document_number", errors)
         clean["id_number"] = None
         clean["document_number"] = number
         if birth is None and "birth_date" not in errors:
@@ -85,13 +86,13 @@ def validate_person(data: dict, *, today: datetime.date, area_exists_fn=area_exi
     if sex not in SEXES:
         errors.setdefault("sex", []).append("性别应为 M 或 F / sex must be M or F")
     clean["sex"] = sex
-    name = _text(data, "name", errors, max_len=NAME_MAX, required=True)
+    name = fields.text(data, "name", errors, max_length=NAME_MAX, required=True)
     if name and "name" not in errors and not NAME_RE.match(name):
         errors.setdefault("name", []).append("姓名只能包含汉字、字母和间隔号 / a name has Chinese characters, letters and the middle dot only")
     clean["name"] = name
-    clean["ethnicity"] = _choice(data, "ethnicity", ETHNICITY_CODES, errors, default="01")
-    clean["education"] = _choice(data, "education", EDUCATIONS, errors)
-    clean["marital_status"] = _choice(data, "marital_status", MARITAL_STATUSES, errors)
+    clean["ethnicity"] = fields.choice(data, "ethnicity", errors, choices=ETHNICITY_CODES, default="01")
+    clean["education"] = fields.choice(data, "education", errors, choices=EDUCATIONS)
+    clean["marital_status"] = fields.choice(data, "marital_status", errors, choices=MARITAL_STATUSES)
     try:
         clean["phone"] = check_phone(str(data.get("phone") or ""))
     except IdentifierError as e:
@@ -107,9 +108,9 @@ def validate_person(data: dict, *, today: datetime.date, area_exists_fn=area_exi
             errors.setdefault("hukou_division", []).append(f"应为第 {Level.COUNTY} 级或以下的区划 / must be a division of level {Level.COUNTY} or below")
         clean["hukou_division_id"] = hukou
     else:
-        division = _division(hukou, "hukou_division", errors, min_level=Level.COUNTY)
+        division = parse_division(data, "hukou_division", errors, min_level=Level.COUNTY)
         clean["hukou_division_id"] = division.code if division else None
-    clean["hukou_address"] = _text(data, "hukou_address", errors, max_len=ADDRESS_MAX)
+    clean["hukou_address"] = fields.text(data, "hukou_address", errors, max_length=ADDRESS_MAX)
     return clean, errors
 
 
@@ -205,10 +206,10 @@ def _check_act_date(value, field, person, errors, today):
 
 def _residence_fields(actor, person, data, errors):
     """Division, address, housing, employer, reason, intended stay of a new residence period."""
-    division = _division(data.get("division"), "division", errors, min_level=Level.COUNTY)
+    division = parse_division(data, "division", errors, min_level=Level.COUNTY)
     if division is not None and not (actor.in_scope(division.code) or actor.in_scope(person.hukou_division_id)):
         errors.setdefault("division", []).append("居住地和户籍地都不在您的管辖范围内 / neither the residence nor the hukou place is in your scope")
-    address = _text(data, "address", errors, max_len=ADDRESS_MAX)
+    address = fields.text(data, "address", errors, max_length=ADDRESS_MAX)
     housing = employer = None
     if data.get("housing_id"):
         # Locked: a home being closed (services_places.close_housing) takes no tenant meanwhile.
@@ -227,8 +228,8 @@ def _residence_fields(actor, person, data, errors):
             errors.setdefault("employer_id", []).append("用工单位不存在或不在您的管辖范围内 / no such employer in your scope")
         elif employer.closed_on is not None:
             errors.setdefault("employer_id", []).append(f"该用工单位已于 {employer.closed_on} 注销，不能再登记就业 / the employer was closed on {employer.closed_on} and takes no new employees")
-    reason = _choice(data, "reason", MoveReason.values, errors)
-    stay = _choice(data, "intended_stay", IntendedStay.values, errors)
+    reason = fields.choice(data, "reason", errors, choices=MoveReason.values)
+    stay = fields.choice(data, "intended_stay", errors, choices=IntendedStay.values)
     expects_return = data.get("expects_return") or False
     if not isinstance(expects_return, bool):
         errors.setdefault("expects_return", []).append("应为 true 或 false / must be true or false")
@@ -250,9 +251,9 @@ def record_arrival(*, actor, person: Person, data: dict, today: datetime.date, k
     if person is None:
         raise NotFound("人员不存在 / no such person")
     errors: dict[str, list[str]] = {}
-    arrived_on = _date(data, "arrived_on", errors, required=True)
+    arrived_on = fields.date(data, "arrived_on", errors, required=True)
     _check_act_date(arrived_on, "arrived_on", person, errors, today)
-    fields = _residence_fields(actor, person, data, errors)
+    residence_fields = _residence_fields(actor, person, data, errors)
     current = _open_residence(person)
     if arrived_on is not None and "arrived_on" not in errors:
         if kind == ResidenceStart.ARRIVAL and current is not None:
@@ -264,7 +265,7 @@ def record_arrival(*, actor, person: Person, data: dict, today: datetime.date, k
         later = Residence.objects.filter(person=person, left_on__gt=arrived_on).exclude(pk=getattr(current, "pk", None)).order_by("-left_on").first()
         if later is not None:
             errors.setdefault("arrived_on", []).append(f"与 {later.arrived_on} 至 {later.left_on} 的居住记录重叠 / overlaps the residence from {later.arrived_on} to {later.left_on}")
-    if kind == ResidenceStart.RETURN and fields["division"] is not None and is_floating(fields["division"].code, person.hukou_division_id):
+    if kind == ResidenceStart.RETURN and residence_fields["division"] is not None and is_floating(residence_fields["division"].code, person.hukou_division_id):
         errors.setdefault("division", []).append("返回户籍地应登记在户籍所在县内 / a return is to a place in the hukou county")
     if errors:
         raise Invalid(errors)
@@ -272,15 +273,15 @@ def record_arrival(*, actor, person: Person, data: dict, today: datetime.date, k
         current.left_on = arrived_on
         current.end_kind = ResidenceEnd.MOVE if kind != ResidenceStart.RETURN else ResidenceEnd.DEPARTURE
         current.save(update_fields=["left_on", "end_kind"])
-    division = fields.pop("division")
+    division = residence_fields.pop("division")
     residence = Residence.objects.create(
         person=person, division=division, arrived_on=arrived_on, start_kind=kind,
-        floating=is_floating(division.code, person.hukou_division_id, reason=fields["reason"], expects_return=fields["expects_return"]),
-        hukou_division_code=person.hukou_division_id, recorded_by_division=actor.division_id, **fields,
+        floating=is_floating(division.code, person.hukou_division_id, reason=residence_fields["reason"], expects_return=residence_fields["expects_return"]),
+        hukou_division_code=person.hukou_division_id, recorded_by_division=actor.division_id, **residence_fields,
     )
     _sync_current(person)
     record(actor, f"residence.{kind}", obj=residence, person_id=person.pk,
-           fields={"division": division.code, "arrived_on": str(arrived_on), "closed": getattr(current, "pk", None), "housing": getattr(fields["housing"], "pk", None), "employer": getattr(fields["employer"], "pk", None)})
+           fields={"division": division.code, "arrived_on": str(arrived_on), "closed": getattr(current, "pk", None), "housing": getattr(residence_fields["housing"], "pk", None), "employer": getattr(residence_fields["employer"], "pk", None)})
     return residence
 
 
@@ -303,7 +304,7 @@ def record_departure(*, actor, residence_id, left_on, today: datetime.date) -> R
     if residence is None or not (actor.in_scope(residence.division_id) or actor.in_scope(residence.hukou_division_code)):
         raise NotFound("居住记录不存在或不在您的管辖范围内 / no such residence in your scope")
     errors: dict[str, list[str]] = {}
-    left = _date({"left_on": left_on}, "left_on", errors, required=True)
+    left = fields.date({"left_on": left_on}, "left_on", errors, required=True)
     if residence.left_on is not None:
         errors.setdefault("left_on", []).append(f"该居住记录已于 {residence.left_on} 结束 / this residence already ended on {residence.left_on}")
     if left is not None:

@@ -17,13 +17,14 @@ from django.db.models import Q
 
 from liudong.accounts.choices import Action
 from liudong.accounts.services import record, require
+from liudong import fields
 from liudong.divisions.models import Level
+from liudong.divisions.queries import parse_division
 from liudong.errors import Invalid, NotFound
 from liudong.identifiers import IdentifierError, check_credit_code, check_phone, row_id
 
 from .choices import HousingUse
-from .models import Employer, Person, RentalHousing, Residence
-from .validation import ADDRESS_MAX, _choice, _date, _division, _text
+from .models import ADDRESS_MAX, Employer, Person, RentalHousing, Residence
 
 HOUSING_USES = frozenset(HousingUse.values)
 # The fields a correction may change; the division is not one of them (it decides the scope).
@@ -61,14 +62,14 @@ def _housing_fields(data, errors, names, *, partial: bool) -> dict:
     In a correction (`partial`) a field sent empty is an error, never a silent default."""
     clean = {}
     if "address" in names:
-        clean["address"] = _text(data, "address", errors, max_len=ADDRESS_MAX, required=True)
+        clean["address"] = fields.text(data, "address", errors, max_length=ADDRESS_MAX, required=True)
     if "owner_id" in names:
         owner = _owner(data, errors)
         clean["owner_id"] = owner.pk if owner else None
     if "use" in names:
-        clean["use"] = _choice(data, "use", HOUSING_USES, errors, required=partial, default="" if partial else HousingUse.RESIDENTIAL)
+        clean["use"] = fields.choice(data, "use", errors, choices=HOUSING_USES, required=partial, default="" if partial else HousingUse.RESIDENTIAL)
     if "business_category" in names:
-        clean["business_category"] = _text(data, "business_category", errors, max_len=BUSINESS_MAX)
+        clean["business_category"] = fields.text(data, "business_category", errors, max_length=BUSINESS_MAX)
     if "rooms" in names:
         clean["rooms"] = _rooms(data, errors)
     return clean
@@ -94,13 +95,13 @@ def _credit_code(raw, errors, *, exclude_pk=None) -> str | None:
 def _employer_fields(data, errors, names, *, exclude_pk=None) -> dict:
     clean = {}
     if "name" in names:
-        clean["name"] = _text(data, "name", errors, max_len=EMPLOYER_NAME_MAX, required=True)
+        clean["name"] = fields.text(data, "name", errors, max_length=EMPLOYER_NAME_MAX, required=True)
     if "credit_code" in names:
         clean["credit_code"] = _credit_code(data.get("credit_code"), errors, exclude_pk=exclude_pk)
     if "address" in names:
-        clean["address"] = _text(data, "address", errors, max_len=ADDRESS_MAX)
+        clean["address"] = fields.text(data, "address", errors, max_length=ADDRESS_MAX)
     if "contact_name" in names:
-        clean["contact_name"] = _text(data, "contact_name", errors, max_len=CONTACT_MAX)
+        clean["contact_name"] = fields.text(data, "contact_name", errors, max_length=CONTACT_MAX)
     if "contact_phone" in names:
         try:
             clean["contact_phone"] = check_phone(str(data.get("contact_phone") or ""))
@@ -110,30 +111,17 @@ def _employer_fields(data, errors, names, *, exclude_pk=None) -> dict:
 
 
 def _registered_on(data, errors, today):
-    registered_on = _date(data, "registered_on", errors) or today
-    if registered_on > today:
-        errors.setdefault("registered_on", []).append("日期不能晚于今天 / the date cannot be in the future")
-    return registered_on
-
-
-def _in_scope_division(actor, data, errors, *, min_level):
-    division = _division(data.get("division"), "division", errors, min_level=min_level)
-    if division is not None and not actor.in_scope(division.code):
-        errors.setdefault("division", []).append("区划不在您的管辖范围内 / that division is outside your scope")
-    return division
+    return fields.date(data, "registered_on", errors, today=today) or today
 
 
 def _closing_date(obj, raw, errors, today, *, closed_already: str):
     """The date a record closes: a real date, not before it was registered, not in the future,
     and only once."""
-    when = _date({"closed_on": raw}, "closed_on", errors, required=True)
+    when = fields.date({"closed_on": raw}, "closed_on", errors, required=True, today=today)
     if obj.closed_on is not None:
         errors.setdefault("closed_on", []).append(closed_already)
-    if when is not None:
-        if when < obj.registered_on:
-            errors.setdefault("closed_on", []).append(f"日期早于登记日期 {obj.registered_on} / the date is before the record was registered ({obj.registered_on})")
-        if when > today:
-            errors.setdefault("closed_on", []).append("日期不能晚于今天 / the date cannot be in the future")
+    if when is not None and when < obj.registered_on:
+        errors.setdefault("closed_on", []).append(f"日期早于登记日期 {obj.registered_on} / the date is before the record was registered ({obj.registered_on})")
     return when
 
 
@@ -163,7 +151,7 @@ def register_housing(*, actor, data: dict, today: datetime.date) -> RentalHousin
     """R4: a rental home with its owner (a registered person)."""
     require(actor, Action.MANAGE_HOUSING)
     errors: dict[str, list[str]] = {}
-    division = _in_scope_division(actor, data, errors, min_level=Level.TOWNSHIP)
+    division = parse_division(data, "division", errors, min_level=Level.TOWNSHIP, actor=actor)
     clean = _housing_fields(data, errors, HOUSING_FIELDS, partial=False)
     registered_on = _registered_on(data, errors, today)
     if errors:
@@ -226,7 +214,7 @@ def register_employer(*, actor, data: dict, today: datetime.date) -> Employer:
     """R4: an employer with its GB 32100 unified social credit code."""
     require(actor, Action.MANAGE_EMPLOYER)
     errors: dict[str, list[str]] = {}
-    division = _in_scope_division(actor, data, errors, min_level=Level.COUNTY)
+    division = parse_division(data, "division", errors, min_level=Level.COUNTY, actor=actor)
     clean = _employer_fields(data, errors, EMPLOYER_FIELDS)
     registered_on = _registered_on(data, errors, today)
     if errors:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from liudong.accounts.choices import Action
 from liudong.accounts.views_support import paginate, staff_view, today
 from liudong.errors import Invalid, NotFound
+from liudong.identifiers import normalise_document_number
 
 from . import queries, services
 from .choices import HousingUse
@@ -100,7 +101,7 @@ def housing_edit(request, pk):
     form = HousingEditForm(request.POST, auto_id="edit_%s")
     if form.is_valid():
         data = form.data_for_service()
-        id_number = data.pop("owner_id_number").strip().upper()
+        id_number = normalise_document_number(data.pop("owner_id_number"))
         if id_number and id_number != (housing.owner.id_number or ""):
             # A new owner: any registered person, found by her card (R8); the look-up is logged.
             owner = queries.find_by_id_number(actor, id_number)

@@ -14,6 +14,7 @@ from ninja import Field, Router, Schema, Status
 from liudong.accounts.choices import Action
 from liudong.api_schemas import ERRORS, DateText, QueryDate, QueryInt, Text
 from liudong.clock import today  # the edge's one reading of the calendar (invariant 4)
+from liudong.divisions.queries import parse_division
 from liudong.errors import Denied, Invalid
 
 from . import queries, services
@@ -128,7 +129,7 @@ def policy_values(request, division: str = "", on: QueryDate = None):
     if not any(actor.can(a) for a in POLICY_READERS):
         raise Denied("角色无权执行此操作 / your role may not do this")
     errors = {}
-    place = services.find_division(None, division, errors) if division else actor.division
+    place = parse_division({"division": division}, "division", errors) if division else actor.division
     if errors:
         raise Invalid(errors)
     on = on or today()

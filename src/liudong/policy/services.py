@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Q
 
+from liudong import fields
 from liudong.accounts.choices import Action
 from liudong.divisions.models import NATION_CODE, PREFIX_LENGTH, Division, level_of_code
+from liudong.divisions.queries import parse_division
 from liudong.errors import Invalid
 
 from .models import PolicyValue
@@ -88,6 +90,8 @@ OVERRIDE_SET = "override"
 ONE_DAY = datetime.timedelta(days=1)
 FIRST_POLICY_DATE = datetime.date(1980, 1, 1)
 LAST_POLICY_DATE = datetime.date(2100, 12, 31)
+POLICY_DATES = (FIRST_POLICY_DATE, LAST_POLICY_DATE)
+SOURCE_MAX = 300
 CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR = 2004, 2100
 CALENDAR_MAX_ROWS = 366
 CALENDAR_MAX_BYTES = 64 * 1024
@@ -116,53 +120,6 @@ def _record(actor, action, **kwargs):
     from liudong.accounts.services import record
 
     return record(actor, action, **kwargs)
-
-
-def parse_date(raw, field_name: str, errors: dict, *, low=FIRST_POLICY_DATE, high=LAST_POLICY_DATE):
-    """A date given as a date or as YYYY-MM-DD text; None (with the error noted) when it is not."""
-    if isinstance(raw, datetime.datetime):
-        raw = raw.date()
-    if isinstance(raw, datetime.date):
-        day = raw
-    else:
-        text = str(raw or "").strip()
-        if not text:
-            errors[field_name] = ["必填 / required"]
-            return None
-        try:
-            day = datetime.date.fromisoformat(text) if len(text) == 10 else None
-        except ValueError:
-            day = None
-        if day is None:
-            errors[field_name] = [f"日期 {text[:20]} 应为 YYYY-MM-DD 格式的真实日期 / {text[:20]} is not a real date written YYYY-MM-DD"]
-            return None
-    if not low <= day <= high:
-        errors[field_name] = [f"日期应在 {low} 至 {high} 之间 / the date must lie between {low} and {high}"]
-        return None
-    return day
-
-
-def normalise_division_code(raw) -> str:
-    """A code typed as 2 (province), 4, 6 (county) or 9 (township) digits is padded to 12 (J1)."""
-    code = str(raw or "").strip()
-    if code.isdigit() and len(code) in (2, 4, 6, 9):
-        code = code.ljust(12, "0")
-    return code
-
-
-def find_division(actor, raw, errors: dict, field_name: str = "division"):
-    code = normalise_division_code(raw)
-    if not code:
-        errors[field_name] = ["必填 / required"]
-        return None
-    division = Division.objects.filter(code=code).first() if len(code) == 12 and code.isdigit() else None
-    if division is None:
-        errors[field_name] = [f"区划代码 {code[:20]} 不存在 / no division has code {code[:20]}"]
-        return None
-    if actor is not None and not actor.in_scope(division.code):
-        errors[field_name] = ["区划不在您的管辖范围内 / that division is outside your scope"]
-        return None
-    return division
 
 
 def known_policy_names() -> set[str]:
@@ -220,13 +177,12 @@ def set_value(actor, name, raw_value, division_code, valid_from, *, source: str 
     kind of the value in force there and then (a null-able name also takes null)."""
     _require(actor, Action.MANAGE_POLICY)
     errors: dict[str, list[str]] = {}
-    name = str(name or "").strip()
-    if not name:
-        errors["name"] = ["必填 / required"]
-    elif name not in known_policy_names():
+    given = {"name": name, "division": division_code, "valid_from": valid_from, "source": source}
+    name = fields.text(given, "name", errors, max_length=100, required=True)
+    if name and "name" not in errors and name not in known_policy_names():
         errors["name"] = [f"未知的政策参数 {name[:80]} / no policy value is called {name[:80]}"]
-    division = find_division(actor, division_code, errors)
-    start = parse_date(valid_from, "valid_from", errors)
+    division = parse_division(given, "division", errors, actor=actor)
+    start = fields.date(given, "valid_from", errors, required=True, between=POLICY_DATES)
     text = raw_value if isinstance(raw_value, str) else json.dumps(raw_value)
     parsed, parsed_ok = None, False
     if not text.strip():
@@ -237,9 +193,7 @@ def set_value(actor, name, raw_value, division_code, valid_from, *, source: str 
         except ValueError:
             errors["value"] = [f"值应为JSON：整数、true/false、null 或带双引号的文字（如 \"commitment\"），现为 {text[:40]} / "
                                f"the value must be JSON: a whole number, true/false, null or text in double quotes (e.g. \"commitment\"), got {text[:40]}"]
-    source = str(source or "").strip()
-    if len(source) > 300:
-        errors["source"] = ["最多 300 个字符 / at most 300 characters"]
+    source = fields.text(given, "source", errors, max_length=SOURCE_MAX)
     if parsed_ok:
         kind = value_kind(parsed)
         if kind == "other":
@@ -327,15 +281,16 @@ def adopt_rule_set(actor, code, division_code, valid_from) -> Adoption:
 
     _require(actor, Action.MANAGE_POLICY)
     errors: dict[str, list[str]] = {}
-    code = str(code or "").strip()
+    given = {"rule_set": code, "division": division_code, "valid_from": valid_from}
+    code = fields.text(given, "rule_set", errors, max_length=60, required=True)
     rs = RULE_SETS.get(code)
-    if rs is None:
+    if rs is None and "rule_set" not in errors:
         errors["rule_set"] = [f"未知的规则集 {code[:60]}，可选：{', '.join(RULE_SETS)} / no rule set is called {code[:60]}; choose one of {', '.join(RULE_SETS)}"]
-    division = find_division(actor, division_code, errors)
+    division = parse_division(given, "division", errors, actor=actor)
     if division is not None and division.level > 1:
         errors["division"] = [f"规则集由省（或全国）采用，{division.name} 是第 {division.level} 级区划；个别值可单独调整 / "
                               f"a rule set is adopted by a province (or the nation); {division.name} is a level-{division.level} division: override single values instead"]
-    start = parse_date(valid_from, "valid_from", errors)
+    start = fields.date(given, "valid_from", errors, required=True, between=POLICY_DATES)
     if errors:
         raise Invalid(errors)
     if PolicyValue.objects.filter(rule_set=rs.code, division=division, valid_from=start).exists():

@@ -14,9 +14,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from liudong import fields
 from liudong.accounts.choices import Action
 from liudong.accounts.views_support import staff_view, today
 from liudong.divisions.models import Division, Level
+from liudong.divisions.queries import parse_division
 from liudong.errors import Invalid
 
 from . import queries, services
@@ -53,10 +55,10 @@ def _policy_page(request, *, adopt_form=None, override_form=None):
         errors = {}
         code = show.cleaned_data.get("division")
         if code:
-            division = services.find_division(None, code, errors) or division
+            division = parse_division({"division": code}, "division", errors) or division
         raw_on = show.cleaned_data.get("on")
         if raw_on:
-            on = services.parse_date(raw_on, "on", errors) or on
+            on = fields.date({"on": raw_on}, "on", errors, between=services.POLICY_DATES) or on
         if errors:
             show.add_invalid(Invalid(errors))
     rows = queries.values_in_force(division.code, on)

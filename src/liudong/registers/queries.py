@@ -21,7 +21,7 @@ from django.db.models import Q
 
 from liudong.accounts.choices import Action
 from liudong.accounts.services import record, require
-from liudong.dates import parse_day
+from liudong import fields
 from liudong.divisions.models import Division, Level, parent_code
 from liudong.errors import Invalid, NotFound
 from liudong.people.choices import MoveReason, Sex
@@ -103,21 +103,19 @@ def parse(actor, *, action: str, kind, division, start, end) -> RegisterRequest:
     at once) or NotFound (a division outside the actor's subtree, invariant 2)."""
     require(actor, action)
     errors: dict[str, list[str]] = {}
-    kind = str(kind or "").strip()
-    if kind not in KINDS:
-        errors["kind"] = [f"应为 {' 或 '.join(KINDS)} / must be {' or '.join(KINDS)}"]
-    code = str(division or "").strip() or actor.division_id
+    given = {"kind": kind, "division": division, "start": start, "end": end}
+    choose = f"应为 {' 或 '.join(KINDS)} / must be {' or '.join(KINDS)}"
+    kind = fields.choice(given, "kind", errors, choices=KINDS, required=True, missing=choose, invalid=choose)
+    code = fields.division_code(given, "division", errors, required=False) or ("" if "division" in errors else actor.division_id)
     target = None
-    if not (len(code) == 12 and code.isdigit()):
-        errors["division"] = ["区划代码应为12位数字 / a division code has 12 digits"]
-    else:
+    if code:
         target = Division.objects.filter(code=code).first()
         if target is None:
             errors["division"] = [f"区划代码 {code} 不存在 / no division has code {code}"]
         elif not actor.in_scope(target.code):
             raise NotFound("区划不存在或不在您的管辖范围内 / no such division in your scope")
-    start_d = parse_day(start, "start", errors)
-    end_d = parse_day(end, "end", errors)
+    start_d = fields.date(given, "start", errors, required=True)
+    end_d = fields.date(given, "end", errors, required=True)
     if start_d and end_d:
         if end_d < start_d:
             errors.setdefault("end", []).append("结束日期早于开始日期 / the end is before the start")

@@ -1,10 +1,10 @@
 """`liudong demo`: a deterministic county-scale demo world."""
-import datetime
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from liudong import clock
+from liudong.accounts.management.commands._cli import iso_date
 from liudong.accounts.models import Staff
 from liudong.people.demo_data import DEMO_PASSWORD, MAIN_ACCOUNTS, DemoWorld
 from liudong.people.models import Person
@@ -36,10 +36,7 @@ class Command(BaseCommand):
             raise CommandError("数据库已有人员；请用空数据库或 --if-empty / the database has people already: use an empty database or --if-empty")
         if people < 100 or people > 5_000_000:
             raise CommandError("--people 应在 100 到 5000000 之间 / --people must be 100 to 5000000")
-        try:
-            day = datetime.date.fromisoformat(today) if today else timezone.localdate()
-        except ValueError:
-            raise CommandError(f"--today {today!r} 不是有效日期 YYYY-MM-DD / is not a date YYYY-MM-DD") from None
+        day = iso_date(today, "today") if today else clock.today()
         started = time.perf_counter()
         world = DemoWorld(seed=seed, people=people, today=day, log=self.stdout.write)
         counts = world.build()

@@ -12,19 +12,12 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from liudong.accounts.management.commands._cli import command_error
+from liudong import fields
+from liudong.accounts.management.commands._cli import command_error, iso_date
 from liudong.divisions.models import NATION_CODE
 from liudong.errors import Denied, Invalid, NotFound
 from liudong.policy import queries, services
 from liudong.policy.rule_sets import RULE_SETS
-
-
-def _date_or_error(raw, field):
-    errors = {}
-    day = services.parse_date(raw, field, errors)
-    if errors:
-        raise command_error(Invalid(errors))
-    return day
 
 
 def shown(value) -> str:
@@ -72,8 +65,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  沿用 / carried: {row.name} = {shown(row.value)} ({row.rule_set}) {row.valid_from} – {row.valid_to}")
 
     def handle_show(self, *, division, on, **_):
-        on = _date_or_error(on, "on") if on else timezone.localdate()
-        code = services.normalise_division_code(division)
+        on = iso_date(on, between=services.POLICY_DATES) if on else timezone.localdate()
+        code = fields.normalise_division_code(division)
         place = queries.division_or_none(code)
         if place is None:
             raise CommandError(f"区划代码 {code} 不存在 / no division has code {code}")
