@@ -33,9 +33,9 @@ def test_xlsx_has_title_header_and_rows(clerk, people):
     assert ws.column_dimensions["E"].width == 20
     data_rows = [[c.value for c in r] for r in ws.iter_rows(min_row=3) if isinstance(r[0].value, int)]
     assert len(data_rows) == 4
-    li = next(r for r in data_rows if r[1] == "李娜" and r[8] is not None)
+    li = next(r for r in data_rows if r[1] == "李娜" and r[9] is not None)
     assert li[2] == "女" and li[4] == people["li"].id_number  # ID numbers stay text
-    assert li[7].date().isoformat() == "2025-03-01" and li[9] == "务工经商"
+    assert li[8].date().isoformat() == "2025-03-01" and li[12] == "务工经商"
     assert "phone" not in [c.key for c in req.columns] and "联系电话" not in header
 
 
@@ -49,7 +49,7 @@ def test_outflow_xlsx(world, people):
     _, data, _, _ = export(world["tongjiang_clerk"], "xlsx", kind="outflow", division=TONGJIANG_T)
     ws = load_workbook(io.BytesIO(data)).active
     assert ws.title == "流出人口登记簿"
-    assert [c.value for c in ws[2]][5:9] == ["户籍地址", "流入地", "外出日期", "返回/离开日期"]
+    assert [c.value for c in ws[2]][6:10] == ["户籍地址", "流入地", "外出日期", "离开日期"]
     assert sum(1 for r in ws.iter_rows(min_row=3) if isinstance(r[0].value, int)) == 4
 
 
@@ -118,7 +118,7 @@ def test_control_characters_do_not_break_the_xlsx(clerk, migrant):
     Residence.objects.filter(person=migrant).update(address="红花园\x07一栋")  # as if imported from an old system
     _, data, _, _ = export(clerk, "xlsx", division=NANTOU_V1)
     ws = load_workbook(io.BytesIO(data)).active
-    assert ws["G3"].value == "红花园 一栋"
+    assert ws["H3"].value == "红花园 一栋"
     _, data, _, _ = export(clerk, "pdf", division=NANTOU_V1)
     assert "李娜" in pdf_text(data)
 
@@ -128,5 +128,5 @@ def test_text_that_looks_like_a_formula_stays_text(clerk, migrant):
 
     Residence.objects.filter(person=migrant).update(address='=HYPERLINK("http://example.com","x")')
     _, data, _, _ = export(clerk, "xlsx", division=NANTOU_V1)
-    cell = load_workbook(io.BytesIO(data)).active["G3"]
+    cell = load_workbook(io.BytesIO(data)).active["H3"]
     assert cell.data_type == "s" and cell.value == '=HYPERLINK("http://example.com","x")'

@@ -11,21 +11,22 @@ the period appears in that period's register.
 
 Every read is scoped (invariant 2: D must lie in the actor's subtree, else "not found") and
 logged with the persons shown (invariant 3). Registers carry no phone numbers and no sensitive
-fields. The certificate-check columns of the inflow register (流入人口持验证登记册, C6) come later.
+fields. The certificate columns (持证时间 of the inflow register, 办证时间 of the outflow register)
+are printed empty until certificates are recorded (C1-C6).
 """
 import dataclasses
 import datetime
 import re
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from liudong.accounts.choices import Action
 from liudong.accounts.services import record, require
 from liudong import fields
 from liudong.divisions.models import Division, Level, parent_code
 from liudong.errors import Invalid, NotFound
-from liudong.people.choices import MoveReason, Sex
-from liudong.people.models import Residence
+from liudong.people.choices import MaritalStatus, MoveReason, Relation, ResidenceStart, Sex
+from liudong.people.models import FamilyLink, Residence
 from liudong.people.queries import in_range
 
 KINDS = ("inflow", "outflow")
@@ -44,23 +45,30 @@ class Column:
     mm: float     # PDF column width; each register's columns fill the 277 mm of an A4 landscape page
 
 
-# R3: the printed columns, in order. `seq` is the row number within the register.
+# R3: the printed columns, in order, after part 11: the inflow register (流入人口持验证登记册)
+# 性别、年龄、婚育状况、流入时间、户籍地、持证时间、返乡流入记录; the outflow register (流出人口登记簿)
+# 婚育状况、流出时间、流出地、办证时间、返乡流出记录. `seq` is the row number within the register. The
+# certificate columns (持证时间, 办证时间) stay empty until certificates are recorded (C1-C6): an
+# empty cell, never a made-up value.
 COLUMNS = {
     "inflow": [
-        Column("seq", "序号", 7, 9), Column("name", "姓名", 10, 16), Column("sex", "性别", 5, 8), Column("birth_date", "出生日期", 11, 17),
-        Column("id_number", "身份证号", 20, 30), Column("hukou_place", "户籍地", 28, 36), Column("address", "现居住地址", 28, 36),
-        Column("arrived_on", "流入日期", 11, 17), Column("left_on", "离开日期", 11, 17), Column("reason", "流动原因", 10, 15),
-        Column("housing", "出租房屋", 22, 29), Column("employer", "用工单位", 22, 29), Column("recorded_by", "登记单位", 14, 17),
+        Column("seq", "序号", 7, 8), Column("name", "姓名", 10, 14), Column("sex", "性别", 5, 7), Column("birth_date", "出生日期", 11, 17),
+        Column("id_number", "身份证号", 20, 31), Column("marriage", "婚育状况", 12, 14), Column("hukou_place", "户籍地", 28, 28),
+        Column("address", "现居住地址", 28, 28), Column("arrived_on", "流入日期", 11, 17), Column("left_on", "离开日期", 11, 17),
+        Column("returns", "返乡流入记录", 18, 20), Column("certificate_held_on", "持证时间", 11, 13), Column("reason", "流动原因", 10, 12),
+        Column("housing", "出租房屋", 22, 20), Column("employer", "用工单位", 22, 20), Column("recorded_by", "登记单位", 14, 13),
     ],
     "outflow": [
-        Column("seq", "序号", 7, 9), Column("name", "姓名", 10, 16), Column("sex", "性别", 5, 8), Column("birth_date", "出生日期", 11, 17),
-        Column("id_number", "身份证号", 20, 30), Column("hukou_address", "户籍地址", 30, 65), Column("residence_place", "流入地", 34, 75),
-        Column("left_home_on", "外出日期", 11, 17), Column("left_on", "返回/离开日期", 13, 20), Column("reason", "流动原因", 10, 16),
+        Column("seq", "序号", 7, 8), Column("name", "姓名", 10, 14), Column("sex", "性别", 5, 7), Column("birth_date", "出生日期", 11, 17),
+        Column("id_number", "身份证号", 20, 31), Column("marriage", "婚育状况", 12, 14), Column("hukou_address", "户籍地址", 30, 48),
+        Column("residence_place", "流入地", 34, 52), Column("left_home_on", "外出日期", 11, 17), Column("left_on", "离开日期", 11, 17),
+        Column("returns", "返乡流出记录", 18, 22), Column("certificate_issued_on", "办证时间", 11, 13), Column("reason", "流动原因", 10, 12),
     ],
 }
 
 _SEX = {v: label.split(" ")[0] for v, label in Sex.choices}
 _REASON = {v: label.split(" ")[0] for v, label in MoveReason.choices}
+_MARITAL = {v: label.split(" ")[0] for v, label in MaritalStatus.choices}
 # Placeholder names in the official code list that add nothing to a full place name.
 _PLACEHOLDERS = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划", "省直辖县级行政单位"}
 
@@ -129,11 +137,11 @@ def parse(actor, *, action: str, kind, division, start, end) -> RegisterRequest:
 # ------------------------------------------------------------------ rows
 
 _FIELDS = {
-    "inflow": ("id", "person_id", "person__name", "person__sex", "person__birth_date", "person__id_number", "person__document_number",
+    "inflow": ("id", "person_id", "person__name", "person__sex", "person__birth_date", "person__id_number", "person__document_number", "person__marital_status",
                "hukou_division_code", "division_id", "address", "arrived_on", "left_on", "reason", "housing__address",
                "employer__name", "recorded_by_division"),
     "outflow": ("id", "person_id", "person__name", "person__sex", "person__birth_date", "person__id_number", "person__document_number",
-                "person__hukou_address", "hukou_division_code", "division_id", "arrived_on", "left_on", "reason"),
+                "person__marital_status", "person__hukou_address", "hukou_division_code", "division_id", "arrived_on", "left_on", "reason"),
 }
 
 
@@ -182,16 +190,58 @@ class DivisionNames:
         return self._full[code]
 
 
-def _rows(req: RegisterRequest, values: list[dict], first_seq: int = 1) -> list[dict]:
+class History:
+    """The residence periods and the number of linked children of the people in a register, in
+    one query each (`people` is a list of ids or a subquery of them), for the columns 婚育状况 and
+    返乡流入记录 / 返乡流出记录 (R3, part 11)."""
+
+    def __init__(self, people):
+        self.periods: dict[int, list[tuple]] = {}
+        for pid, rid, arrived, kind in Residence.objects.filter(person_id__in=people).order_by("person_id", "arrived_on", "id").values_list(
+            "person_id", "id", "arrived_on", "start_kind"
+        ):
+            self.periods.setdefault(pid, []).append((rid, arrived, kind))
+        self.children = dict(FamilyLink.objects.filter(person_id__in=people, relation=Relation.CHILD).values("person_id")
+                             .annotate(n=Count("id")).values_list("person_id", "n"))
+
+    def marriage(self, pid: int, status: str) -> str:
+        """婚育状况: the marital status, and the children recorded (R5 family links) when there are any."""
+        n = self.children.get(pid, 0)
+        parts = [_MARITAL.get(status, status)] if status else []
+        if n:
+            parts.append(f"子女{n}人")
+        return "，".join(parts)
+
+    def returns(self, pid: int, rid: int, kind: str) -> str:
+        """返乡记录: a return home (R2 `return`) just before this period ("返乡后再流入/再外出") and the
+        return home that followed it ("YYYY-MM-DD 返乡"). Moves and departures are not returns and are
+        not listed here."""
+        periods = self.periods.get(pid, [])
+        i = next((n for n, p in enumerate(periods) if p[0] == rid), None)
+        if i is None:
+            return ""
+        parts = []
+        if i > 0 and periods[i - 1][2] == ResidenceStart.RETURN:
+            again = "再流入" if kind == "inflow" else "再外出"
+            parts.append(f"{periods[i - 1][1].isoformat()} 返乡后{again}")
+        if i + 1 < len(periods) and periods[i + 1][2] == ResidenceStart.RETURN:
+            parts.append(f"{periods[i + 1][1].isoformat()} 返乡")
+        return "；".join(parts)
+
+
+def _rows(req: RegisterRequest, values: list[dict], first_seq: int = 1, people=None) -> list[dict]:
     codes = set()
     for v in values:
         codes.update((v["hukou_division_code"], v["division_id"], v.get("recorded_by_division")))
     names = DivisionNames(c for c in codes if c)
+    history = History(people if people is not None else sorted({v["person_id"] for v in values}))
     out = []
     for seq, v in enumerate(values, start=first_seq):
         row = {
             "seq": seq, "residence_id": v["id"], "person_id": v["person_id"], "name": v["person__name"], "sex": v["person__sex"],
             "birth_date": v["person__birth_date"], "id_number": v["person__id_number"] or v["person__document_number"] or "",
+            "marriage": history.marriage(v["person_id"], v["person__marital_status"]),
+            "returns": history.returns(v["person_id"], v["id"], req.kind),
             "reason": v["reason"] or "", "left_on": v["left_on"],
         }
         if req.kind == "inflow":
@@ -199,19 +249,23 @@ def _rows(req: RegisterRequest, values: list[dict], first_seq: int = 1) -> list[
                 hukou_place=names.full(v["hukou_division_code"]), address=v["address"] or names.full(v["division_id"]),
                 arrived_on=v["arrived_on"], housing=v["housing__address"] or "", employer=v["employer__name"] or "",
                 recorded_by=names.name(v["recorded_by_division"]),
+                certificate_held_on=None,   # C6: filled once certificate checks are recorded
             )
         else:
             row.update(
                 hukou_address=v["person__hukou_address"] or names.full(v["hukou_division_code"]),
                 residence_place=names.full(v["division_id"]), left_home_on=v["arrived_on"],
+                certificate_issued_on=None,   # C1: filled once certificates are recorded
             )
         out.append(row)
     return out
 
 
 def all_rows(req: RegisterRequest) -> list[dict]:
-    """Every row of the register: one joined query for the rows and one for division names."""
-    return _rows(req, list(residences(req).values(*_FIELDS[req.kind])))
+    """Every row of the register: one joined query for the rows, one for division names, and one
+    each for the people's periods and children (the subquery of the register's people)."""
+    qs = residences(req)
+    return _rows(req, list(qs.values(*_FIELDS[req.kind])), people=qs.order_by().values("person_id"))
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
