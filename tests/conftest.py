@@ -78,3 +78,21 @@ def migrant(clerk):
     services.record_arrival(actor=clerk, person=person, data={"division": NANTOU_V1, "address": "南头街道红花园1栋101", "arrived_on": "2025-03-01", "reason": "work"}, today=TODAY)
     person.refresh_from_db()
     return person
+
+
+@pytest.fixture(autouse=True)
+def api_keeps_its_document(monkeypatch):
+    """Every response of the suite to a path under /api/v1/ is checked against the OpenAPI
+    document (tests/openapi_contract.py); a mismatch fails the test that made the request."""
+    from django.test import Client
+
+    from tests.openapi_contract import check
+
+    sent = Client.request
+
+    def request(self, **environ):
+        response = sent(self, **environ)
+        check(environ["REQUEST_METHOD"], environ["PATH_INFO"], response)
+        return response
+
+    monkeypatch.setattr(Client, "request", request)

@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from liudong.api_schemas import ERRORS, DateText, Text
+from liudong.api_schemas import ERRORS, DateText, Text, file_response
 from liudong.clock import today  # the edge's one reading of the calendar (invariant 4)
 
 from . import documents, queries, services
@@ -31,7 +31,8 @@ PERSON_DOC = "人员编号或18位身份证号 / person no. or 18-character resi
 CHANNEL_DOC = "system | letter | fax | phone (X5)"
 
 
-class MessageOut(Schema):
+class CaseMessageOut(Schema):
+    """A message a case opened, in short (the message itself: GET /messages/{id}, exchange's MessageOut)."""
     id: int
     kind: str
     sender: str
@@ -107,7 +108,7 @@ class BirthOut(Schema):
     registered_at_once: bool | None = Field(description="是否在材料齐全的工作日登记（即时办理） / registered on the working day the materials were complete (B4); null unless registered")
     reasons: str
     next_due: datetime.date | None = None
-    messages: list[MessageOut] | None = None
+    messages: list[CaseMessageOut] | None = None
     decisions: list[DecisionOut] | None = None
 
 
@@ -192,8 +193,8 @@ def decide_birth(request, case_id: int, payload: DecideIn):
     return birth_out(queries.get_birth_registration(request.auth, case_id, log=False), detail=True)
 
 
-@router.get("/cases/births/{case_id}/refusal-letter.pdf", response={401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404]},
-            openapi_extra={"responses": {200: {"description": "不予登记告知书 / the refusal letter", "content": {documents.PDF_TYPE: {"schema": {"type": "string", "format": "binary"}}}}}},
+@router.get("/cases/births/{case_id}/refusal-letter.pdf", response=ERRORS,
+            openapi_extra=file_response("不予登记告知书 / the refusal letter", documents.PDF_TYPE),
             summary="不予登记告知书 PDF / the refusal letter (B4)")
 def refusal_letter(request, case_id: int):
     data, disposition = documents.refusal_letter(request.auth, case_id, printed_on=today())
@@ -230,7 +231,7 @@ class SecondBirthOut(Schema):
     rules_on: datetime.date
     rule_set: str
     next_due: datetime.date | None = None
-    messages: list[MessageOut] | None = None
+    messages: list[CaseMessageOut] | None = None
 
 
 class SecondBirthPage(Schema):
@@ -301,13 +302,13 @@ class FeeOut(Schema):
     other_matters: str
     rules_on: datetime.date
     rule_set: str
-    message: MessageOut | None
+    message: CaseMessageOut | None
     answered: bool
     answer_agrees: bool | None
     answer_opinion: str
     answered_on: datetime.date | None
     next_due: datetime.date | None = None
-    messages: list[MessageOut] | None = None
+    messages: list[CaseMessageOut] | None = None
 
 
 class FeePage(Schema):

@@ -17,7 +17,7 @@ from django.utils.timezone import now  # the edge's one reading of the clock (in
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import StrictInt
 
-from liudong.api_schemas import ERRORS, Blank, Text
+from liudong.api_schemas import ERRORS, Blank, Text, file_response
 from liudong.clock import today  # the edge's one reading of the calendar (invariant 4)
 from liudong.errors import Invalid
 
@@ -68,7 +68,7 @@ class ArrivalIn(Schema):
     attachments: list[AttachmentIn] | None = None
 
 
-class CloseIn(Schema):
+class MessageCloseIn(Schema):
     reason: str = Text("办结原因 / why it is closed", 200, required=True)
 
 
@@ -292,15 +292,14 @@ def dispatch(request, message_id: int, payload: ChannelIn):
 
 
 @router.post("/messages/{message_id}/close", response={200: MessageDetailOut, **ERRORS}, summary="办结（撤回） / close a message")
-def close(request, message_id: int, payload: CloseIn):
+def close(request, message_id: int, payload: MessageCloseIn):
     actor = request.auth
     message = services.close(actor, message_id, payload.reason, now=now())
     return detail_out(actor, _reload(message))
 
 
-@router.get("/messages/{message_id}/attachments/{attachment_id}", response={401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404]},
-            openapi_extra={"responses": {200: {"description": "扫描件 / the scan", "content": {t: {"schema": {"type": "string", "format": "binary"}} for t in sorted(services.ATTACHMENT_TYPES)}}}},
-            summary="下载附件 / download a scan")
+@router.get("/messages/{message_id}/attachments/{attachment_id}", response=ERRORS,
+            openapi_extra=file_response("扫描件 / the scan", *sorted(services.ATTACHMENT_TYPES)), summary="下载附件 / download a scan")
 def attachment(request, message_id: int, attachment_id: int):
     """The download is logged (invariant 3)."""
     _, att = queries.get_attachment(request.auth, message_id, attachment_id)

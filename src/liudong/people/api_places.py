@@ -146,7 +146,8 @@ class HousingPatch(Schema):
     rooms: int | None = Field(None, description="间数 / rooms", json_schema_extra={"minimum": 1, "maximum": 10000})
 
 
-class CloseIn(Schema):
+class PlaceCloseIn(Schema):
+    """Closing a rental home (停租) or an employer (注销): the same act, the same body."""
     closed_on: str = DateText("停租/注销日期：不早于登记日期，不晚于今天 / date closed: not before the date registered, not in the future", required=True)
 
 
@@ -159,7 +160,7 @@ def update_housing(request, housing_id: int, payload: HousingPatch):
 
 
 @router.post("/housing/{housing_id}/close", response={200: HousingOut, **ERRORS})
-def close_housing(request, housing_id: int, payload: CloseIn):
+def close_housing(request, housing_id: int, payload: PlaceCloseIn):
     """R4: the home is no longer let (停租); it takes no new tenants. Refused while anyone lives
     there after that date: record their departure or move first."""
     h = services.close_housing(actor=request.auth, housing_id=housing_id, closed_on=payload.closed_on, today=people_api.today())
@@ -247,7 +248,7 @@ def update_employer(request, employer_id: int, payload: EmployerPatch):
 
 
 @router.post("/employers/{employer_id}/close", response={200: EmployerOut, **ERRORS})
-def close_employer(request, employer_id: int, payload: CloseIn):
+def close_employer(request, employer_id: int, payload: PlaceCloseIn):
     """R4: the employer is deregistered (注销) and takes no new employees."""
     e = services.close_employer(actor=request.auth, employer_id=employer_id, closed_on=payload.closed_on, today=people_api.today())
     return employer_out(Employer.objects.select_related("division").get(pk=e.pk))

@@ -8,7 +8,7 @@ from ninja import Field, Router, Schema
 
 from liudong.clock import today  # the edge's one reading of the calendar (invariant 4)
 from liudong.accounts.choices import Action
-from liudong.api_schemas import ERRORS, QueryDate
+from liudong.api_schemas import ERRORS, QueryDate, file_response
 from liudong.errors import Invalid
 
 from . import documents, queries
@@ -38,24 +38,22 @@ def _file(request, kind, fmt, division, start, end) -> HttpResponse:
     return response
 
 
-def _file_doc(content_type: str) -> dict:
-    return {"responses": {200: {"description": "文件 / the file", "content": {content_type: {"schema": {"type": "string", "format": "binary"}}}}}}
-
-
 # The file routes come first: "{kind}" alone would also match "inflow.xlsx".
-@router.get("/registers/{kind}.xlsx", response={401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 422: ERRORS[422]},
-            openapi_extra=_file_doc(documents.XLSX_TYPE), summary="登记册 Excel 导出 / export a register as .xlsx")
+@router.get("/registers/{kind}.xlsx", response=ERRORS,
+            openapi_extra=file_response("文件 / the file", documents.XLSX_TYPE), summary="登记册 Excel 导出 / export a register as .xlsx")
 def register_xlsx(request, kind: str, division: str = "", start: QueryDate = None, end: QueryDate = None):
     return _file(request, kind, "xlsx", division, start, end)
 
 
-@router.get("/registers/{kind}.pdf", response={401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 422: ERRORS[422]},
-            openapi_extra=_file_doc(documents.PDF_TYPE), summary="登记册 PDF 打印 / print a register as PDF")
+@router.get("/registers/{kind}.pdf", response=ERRORS,
+            openapi_extra=file_response("文件 / the file", documents.PDF_TYPE), summary="登记册 PDF 打印 / print a register as PDF")
 def register_pdf(request, kind: str, division: str = "", start: QueryDate = None, end: QueryDate = None):
     return _file(request, kind, "pdf", division, start, end)
 
 
-@router.get("/registers/{kind}", response={200: RegisterOut, **ERRORS}, summary="登记册 / a page of a register")
+# format=xlsx|pdf answers the file: the 200 has those media types beside JSON.
+@router.get("/registers/{kind}", response={200: RegisterOut, **ERRORS}, summary="登记册 / a page of a register",
+            openapi_extra=file_response("本页（JSON）或整册文件 / this page (JSON) or the whole register as a file", documents.XLSX_TYPE, documents.PDF_TYPE))
 def register(request, kind: str, division: str = "", start: QueryDate = None, end: QueryDate = None,
              limit: int = queries.PAGE_SIZE, offset: int = 0, format: str = "json"):
     """One page of the register as JSON; `format=xlsx` or `format=pdf` gives the whole register as
