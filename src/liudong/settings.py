@@ -8,6 +8,8 @@ import os
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from liudong.limits import ATTACHMENT_MAX_BYTES, MAX_ATTACHMENTS, REQUEST_MAX_BYTES
+
 BASE_DIR = Path(__file__).resolve().parent
 WORK_DIR = Path(os.environ.get("LIUDONG_DATA_DIR", os.getcwd())).resolve()
 
@@ -73,6 +75,7 @@ MIDDLEWARE = [
     "liudong.web.ChineseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "liudong.web.ApiErrorShapeMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -155,8 +158,13 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(os.environ.get("LIUDONG_MEDIA_ROOT", WORK_DIR / "var" / "media"))
 
-# A 10 MB field must be refused, not swallowed: requests above this size get a clear 413/422.
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("LIUDONG_MAX_REQUEST_BYTES", 2 * 1024 * 1024)
+# A body larger than the largest valid request is refused with a clear 413, not swallowed. The
+# largest valid request is a message with its ten 2 MB scans in base64 (liudong.limits: about
+# 28.4 MiB), so the limit follows the attachment limit and the two cannot disagree again.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("LIUDONG_MAX_REQUEST_BYTES", REQUEST_MAX_BYTES)
+if DATA_UPLOAD_MAX_MEMORY_SIZE < REQUEST_MAX_BYTES:
+    raise ImproperlyConfigured(f"LIUDONG_MAX_REQUEST_BYTES must be at least {REQUEST_MAX_BYTES} (a message with {MAX_ATTACHMENTS} scans "
+                               f"of {ATTACHMENT_MAX_BYTES} bytes in base64), got {DATA_UPLOAD_MAX_MEMORY_SIZE}")
 # Uploaded files (the people import, up to 20 MB: people.import_files.MAX_FILE_BYTES, checked by
 # its form and its upload handler) do not count against the limit above. Above this size an upload
 # is spooled to a temporary file instead of being held in memory.

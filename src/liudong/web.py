@@ -1,5 +1,7 @@
-"""Cross-cutting web pieces: the content security policy header and the navigation context."""
+"""Cross-cutting web pieces: the content security policy header, the API's JSON answers for paths
+and methods it does not have, and the navigation context."""
 from django.conf import settings
+from django.http import JsonResponse
 
 from liudong.accounts.choices import Action
 
@@ -25,6 +27,32 @@ class ChineseFirstMiddleware:
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+API_PREFIX = "/api/v1/"
+
+
+class ApiErrorShapeMiddleware:
+    """Under /api/v1/ a path the API does not have (Django's 404 page) and a method an operation
+    does not take (ninja's plain-text 405) answer the API's one error shape, {"detail"}, with the
+    Allow header kept (invariant 7); every other path keeps its HTML pages."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not request.path.startswith(API_PREFIX) or response.status_code not in (404, 405):
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response  # the API's own 404s ("absent or not yours") are already JSON
+        if response.status_code == 404:
+            return JsonResponse({"detail": "不存在 / not found"}, status=404, json_dumps_params={"ensure_ascii": False})
+        allowed = ", ".join(sorted(m.strip() for m in response.get("Allow", "").split(",") if m.strip()))
+        answer = JsonResponse({"detail": f"不支持 {request.method} 方法，可用：{allowed} / method {request.method} not allowed; allowed: {allowed}"},
+                              status=405, json_dumps_params={"ensure_ascii": False})
+        answer["Allow"] = allowed
+        return answer
 
 
 def nav_context(request):

@@ -20,13 +20,12 @@ from pydantic import StrictInt
 from liudong.api_schemas import ERRORS, Blank, Text, file_response
 from liudong.clock import today  # the edge's one reading of the calendar (invariant 4)
 from liudong.errors import Invalid
+from liudong.limits import ATTACHMENT_MAX_BYTES, MAX_ATTACHMENTS, base64_length
 
 from . import queries, services
 from .models import Channel, Kind, Message, State
 
 router = Router(tags=["exchange"])
-
-MAX_ATTACHMENTS = 10
 
 
 def Moment(description: str, *, required: bool = False, example: str = "2026-09-28 09:00"):
@@ -38,7 +37,8 @@ def Moment(description: str, *, required: bool = False, example: str = "2026-09-
 class AttachmentIn(Schema):
     name: str = Text("文件名 / file name", 200, required=True, example="回执.pdf")
     content_type: str = Text("类型 / type", enum=sorted(services.ATTACHMENT_TYPES), required=True)
-    data: str = Field(..., description="文件内容，Base64 编码（解码后不超过 2 MB） / the file, base64-encoded (at most 2 MB decoded)")
+    data: str = Field(..., description=f"文件内容，Base64 编码，解码后不超过 2 MB（{ATTACHMENT_MAX_BYTES} 字节） / the file, base64-encoded, "
+                                       f"at most 2 MB ({ATTACHMENT_MAX_BYTES} bytes) decoded")
 
 
 class ChannelIn(Schema):
@@ -206,12 +206,15 @@ def _files(items) -> list:
     files = []
     for i, item in enumerate(items):
         text = "".join(item.data.split())
-        if len(text) > (services.ATTACHMENT_MAX_BYTES * 4) // 3 + 8:
-            raise Invalid({f"attachments.{i}.data": ["文件超过 2 MB / larger than 2 MB"]})
+        too_big = {f"attachments.{i}.data": [f"文件超过 2 MB（{ATTACHMENT_MAX_BYTES} 字节） / larger than 2 MB ({ATTACHMENT_MAX_BYTES} bytes)"]}
+        if len(text) > base64_length(ATTACHMENT_MAX_BYTES):
+            raise Invalid(too_big)  # refused before decoding
         try:
             data = base64.b64decode(text, validate=True)
         except (binascii.Error, ValueError):
             raise Invalid({f"attachments.{i}.data": ["不是有效的 Base64 / not valid base64"]}) from None
+        if len(data) > ATTACHMENT_MAX_BYTES:
+            raise Invalid(too_big)
         files.append(SimpleUploadedFile(item.name or "scan", data, content_type=item.content_type))
     return files
 

@@ -15,6 +15,7 @@ from liudong.dates import local_day as _local
 from liudong.divisions.models import NATION_CODE, Division, Level
 from liudong.divisions.queries import parse_division
 from liudong.errors import Invalid, NotFound
+from liudong.limits import ATTACHMENT_MAX_BYTES  # one limit for the pages, the API and the request size
 from liudong.people.models import Person
 from liudong.people.queries import person_scope_q
 from liudong.policy.calendar import add_working_days
@@ -26,7 +27,6 @@ from .models import RUNNING_STATES, Attachment, Channel, Kind, Message, State
 PERSON_KINDS = {Kind.VERIFICATION, Kind.NOTIFICATION, Kind.CONTRACEPTION_REPORT, Kind.CLUE, Kind.FEE_CONSULTATION}
 # Kinds a clerk writes freely; a reply is made by `reply`, a fee consultation by its case (F1).
 FREE_KINDS = {Kind.VERIFICATION, Kind.NOTIFICATION, Kind.CONTRACEPTION_REPORT, Kind.POLICY_NOTICE, Kind.CLUE, Kind.CORRESPONDENCE}
-ATTACHMENT_MAX_BYTES = 2 * 1024 * 1024
 ATTACHMENT_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/tiff"}
 PLACE_LEVELS = (Level.COUNTY, Level.TOWNSHIP)
 EVIDENCE_MAX, SUBJECT_MAX, BODY_MAX, CLOSE_REASON_MAX = 300, 200, 20000, 200
