@@ -1,10 +1,12 @@
 from django.urls import path
 
-from . import views, views_timeliness
+from . import views, views_log, views_timeliness
 
 urlpatterns = [
     path("exchange/", views.index, name="exchange_index"),
     path("exchange/new/", views.compose, name="exchange_new"),
+    path("exchange/log/", views_log.log_page, name="exchange_log"),
+    path("exchange/log.pdf", views_log.log_pdf, name="exchange_log_pdf"),
     path("exchange/<id:pk>/", views.detail, name="exchange_detail"),
     path("exchange/<id:pk>/acknowledge/", views.acknowledge, name="exchange_acknowledge"),
     path("exchange/<id:pk>/reply/", views.reply, name="exchange_reply"),

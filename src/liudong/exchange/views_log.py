@@ -1,0 +1,57 @@
+"""Part 11: the written log of a place's submissions and replies (exchange.written_log), as a page
+with a form (place, period) and as a printed PDF. Bad input is shown next to its field (200); a
+place outside the actor's subtree is 404; a role without VIEW_EXCHANGE gets 403."""
+from urllib.parse import urlencode
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from liudong.accounts.choices import Action
+from liudong.accounts.views_support import staff_view, today
+from liudong.errors import Invalid
+
+from . import written_log
+
+FORM_FIELDS = ("division", "start", "end")
+
+
+def _values(request) -> dict:
+    on = today()
+    g = request.GET
+    return {
+        "division": (g.get("division") or "").strip() or request.user.division_id,
+        "start": (g.get("start") or "").strip() or on.replace(day=1).isoformat(),
+        "end": (g.get("end") or "").strip() or on.isoformat(),
+    }
+
+
+@require_GET
+@staff_view(Action.VIEW_EXCHANGE)
+def log_page(request):
+    values = _values(request)
+    ctx = {"values": values, "errors": {}, "req": None}
+    try:
+        req, log = written_log.show(request.user, division=values["division"], start=values["start"], end=values["end"], today=today())
+    except Invalid as e:
+        ctx["errors"] = e.errors
+    else:
+        ctx.update(req=req, log=log, pdf_query=urlencode(values))
+    ctx["other_errors"] = [m for f, ms in ctx["errors"].items() if f not in FORM_FIELDS for m in ms]
+    return render(request, "exchange/written_log.html", ctx)
+
+
+@require_GET
+@staff_view(Action.VIEW_EXCHANGE)
+def log_pdf(request):
+    values = _values(request)
+    try:
+        data, disposition = written_log.print_pdf(request.user, division=values["division"], start=values["start"], end=values["end"], printed_on=today())
+    except Invalid as e:
+        errors = e.errors
+        return render(request, "exchange/written_log.html", {"values": values, "errors": errors, "req": None,
+                                                             "other_errors": [m for f, ms in errors.items() if f not in FORM_FIELDS for m in ms]}, status=400)
+    response = HttpResponse(data, content_type=written_log.PDF_TYPE)
+    response["Content-Disposition"] = disposition
+    response["Cache-Control"] = "no-store"
+    return response
