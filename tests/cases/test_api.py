@@ -1,5 +1,6 @@
 """The cases API: create, read, list and decide birth registrations, the refusal letter, second-
 birth results and fee consultations with their answers; the one error shape (invariant 7)."""
+import base64
 import io
 
 import pytest
@@ -121,8 +122,10 @@ def test_fee_consultation_through_the_api(world, migrant, tongjiang_officer, api
     assert not FeeConsultation.objects.exists()
     on_day("2021-08-19", 16)
     assert_field_error(officer.post("/cases/fee-consultations", {**f3, "started_on": "2021-08-19", "channel": "fax", "sent_at": "2021-08-19 15:00", "evidence": "传真"}), "arrived_at")
-    r = officer.post("/cases/fee-consultations", {**f3, "started_on": "2021-08-19", "channel": "fax", "sent_at": "2021-08-19 15:00", "arrived_at": "2021-08-19 15:02",
-                                                 "evidence": "传真发送报告"})
+    fax = {**f3, "started_on": "2021-08-19", "channel": "fax", "sent_at": "2021-08-19 15:00", "arrived_at": "2021-08-19 15:02", "evidence": "传真发送报告"}
+    assert_field_error(officer.post("/cases/fee-consultations", fax), "attachments")   # F4: the scan of the fax sent
+    r = officer.post("/cases/fee-consultations", {**fax, "attachments": [{"name": "传真.pdf", "content_type": "application/pdf",
+                                                                         "data": base64.b64encode(b"%PDF-1.4 fax").decode()}]})
     assert r.status_code == 201, r.content
     body = r.json()
     assert body["hukou_county"] == TONGJIANG and body["proposed_levy"] == "129756.50" and body["message"]["channel"] == "fax"

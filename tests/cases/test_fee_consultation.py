@@ -23,6 +23,13 @@ F3 = {"basic_facts": "已婚，育有二孩，第二孩于2019年在深圳出生
       "proposed_levy": 129756, "other_matters": "当事人已申请分期缴纳"}
 
 
+def scan(name="传真.pdf"):
+    """F4: the scan of a letter or fax sent (its original record)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, b"%PDF-1.4 scan of the paper sent", content_type="application/pdf")
+
+
 def consult(actor, person, started: str, *, now=None, **extra):
     data = {"person": person.pk, "started_on": started, **F3, **extra}
     return services.create_fee_consultation(actor, data, now=now or at(started), attachments=extra.pop("attachments", ()))
@@ -122,7 +129,7 @@ def test_f4_a_phone_call_arrives_at_the_call_time_with_its_record_and_scan(world
 
 def test_f2_fax_across_the_spring_festival(world, migrant, guangdong_keeps_fee_consultations):
     case = consult(world["county_officer"], migrant, "2026-02-12", now=at("2026-02-12", 16), channel="fax",
-                   sent_at="2026-02-12 14:00", arrived_at="2026-02-12 14:05", evidence="传真发送报告 0212-01")
+                   sent_at="2026-02-12 14:00", arrived_at="2026-02-12 14:05", evidence="传真发送报告 0212-01", attachments=[scan()])
     assert case.rule_set == "override"
     # Arrived Thu 02-12 (X5: the marked receiving time): 02-13 (1), Sat 02-14 make-up (2), 02-16..20 and
     # 02-23 holidays, 02-24..27 (6), Sat 02-28 make-up (7).
@@ -131,7 +138,7 @@ def test_f2_fax_across_the_spring_festival(world, migrant, guangdong_keeps_fee_c
 
 def test_f2_letter_counts_from_its_signing_date_across_national_day(world, migrant, tongjiang_officer, guangdong_keeps_fee_consultations):
     officer = world["county_officer"]
-    case = consult(officer, migrant, "2026-09-28", channel="letter", sent_at="2026-09-28 09:00", evidence="挂号信 XA20260928")
+    case = consult(officer, migrant, "2026-09-28", channel="letter", sent_at="2026-09-28 09:00", evidence="挂号信 XA20260928", attachments=[scan("公函.pdf")])
     m = case.message
     assert m.arrived_at is None and m.reply_due_on is None  # the clock starts at the signing date (X5)
     exchange.record_arrival(tongjiang_officer, m, {"arrived_at": "2026-09-30 11:00", "evidence": "签收回执"}, now=at("2026-10-08"))
@@ -143,7 +150,8 @@ def test_f2_letter_counts_from_its_signing_date_across_national_day(world, migra
 def test_f2_a_reply_deadline_beyond_the_loaded_calendar_is_an_error(world, migrant, unchanged, guangdong_keeps_fee_consultations):
     # Arrived Mon 12-28: 12-29, 12-30, 12-31, then 2027 is not loaded (X4): nothing is written.
     with unchanged(), pytest.raises(Invalid) as e:
-        consult(world["county_officer"], migrant, "2026-12-28", channel="fax", sent_at="2026-12-28 09:00", arrived_at="2026-12-28 09:01", evidence="传真")
+        consult(world["county_officer"], migrant, "2026-12-28", channel="fax", sent_at="2026-12-28 09:00", arrived_at="2026-12-28 09:01", evidence="传真",
+                attachments=[scan()])
     assert "2027" in e.value.errors["arrived_at"][0]
     assert not FeeConsultation.objects.exists()
 
@@ -178,3 +186,49 @@ def test_f2_an_answer_made_in_the_exchange_shows_on_the_case(world, migrant, ton
     answer = fee_answer(case)
     assert answer["answered"] and answer["opinion"] == "同意拟征收数额" and answer["answered_on"] == d("2021-09-02") and not answer["on_time"]
     assert case.answer_agrees is None
+
+
+# ---------------------------------------------------------------- F4: the answer keeps its evidence as the consultation does
+
+def test_F4_a_consultation_by_letter_or_fax_keeps_the_scan_of_the_paper_sent(world, migrant, unchanged):
+    for extra in ({"channel": "fax", "sent_at": "2020-06-01 09:00", "arrived_at": "2020-06-01 09:02", "evidence": "传真发送报告"},
+                  {"channel": "letter", "sent_at": "2020-06-01 09:00", "evidence": "挂号信 XA1"}):
+        with unchanged(), pytest.raises(Invalid) as e:
+            consult(world["county_officer"], migrant, "2020-06-01", now=at("2020-06-02"), **extra)
+        assert list(e.value.errors) == ["attachments"] and "扫描件" in e.value.errors["attachments"][0]
+
+
+def test_F4_an_answer_by_fax_needs_its_record_its_scan_and_its_marked_time(world, migrant, tongjiang_officer, unchanged):
+    case = consult(world["county_officer"], migrant, "2021-08-19")
+    answer = {"agrees": True, "opinion": "同意", "channel": "fax", "sent_at": "2021-08-24 09:00"}
+    with unchanged(), pytest.raises(Invalid) as e:
+        services.answer_fee_consultation(tongjiang_officer, case.pk, answer, now=at("2021-08-24", 10))
+    assert set(e.value.errors) == {"arrived_at"}
+    with unchanged(), pytest.raises(Invalid) as e:
+        services.answer_fee_consultation(tongjiang_officer, case.pk, {**answer, "arrived_at": "2021-08-24 09:03"}, now=at("2021-08-24", 10))
+    assert set(e.value.errors) == {"evidence", "attachments"}
+    services.answer_fee_consultation(tongjiang_officer, case.pk, {**answer, "arrived_at": "2021-08-24 09:03", "evidence": "传真发送报告 0824-01"},
+                                     now=at("2021-08-24", 10), attachments=[scan("回复传真.pdf")])
+    reply = fee_answer(case)["reply"]
+    assert reply.channel == "fax" and reply.evidence == "传真发送报告 0824-01" and reply.arrived_on == d("2021-08-24")
+    assert Attachment.objects.get(message=reply).name == "回复传真.pdf"
+
+
+def test_F4_an_answer_by_letter_is_on_time_at_its_posting_for_both_ends(world, migrant, tongjiang_officer):
+    """X3: an answer is judged at its sending (作出回复, the posting date on its receipt), not at its
+    arrival: the hukou county's figures as receiver and the consulting county's as sender agree,
+    and so do the case pages of both."""
+    from liudong.exchange import timeliness
+
+    case = consult(world["county_officer"], migrant, "2021-08-19")          # answer by 2021-08-30
+    services.answer_fee_consultation(tongjiang_officer, case.pk, {"agrees": True, "opinion": "同意", "channel": "letter", "sent_at": "2021-08-30 16:00",
+                                                                  "evidence": "挂号信 XB0830"}, now=at("2021-08-30", 17), attachments=[scan("回复公函.pdf")])
+    reply = fee_answer(case)["reply"]
+    exchange.record_arrival(world["county_officer"], reply, {"arrived_at": "2021-09-02 10:00", "evidence": "签收"}, now=at("2021-09-02", 11))
+    period = {"start": "2021-08-01", "end": "2021-09-30", "today": d("2021-10-08")}
+    theirs = timeliness.figures(tongjiang_officer, **period)["as_receiver"]
+    ours = timeliness.figures(world["county_officer"], **period)["as_sender"]
+    assert (theirs["answered"], theirs["on_time"], theirs["late"]) == (ours["answered"], ours["on_time"], ours["late"]) == (1, 1, 0)
+    for viewer in (world["county_officer"], tongjiang_officer):
+        seen = fee_answer(get_fee_consultation(viewer, case.pk))
+        assert seen["answered_on"] == d("2021-08-30") and seen["on_time"]

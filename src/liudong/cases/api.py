@@ -14,6 +14,8 @@ from ninja import Field, Router, Schema, Status
 
 from liudong.api_schemas import ERRORS, DateText, Text, file_response
 from liudong.clock import today  # the edge's one reading of the calendar (invariant 4)
+from liudong.exchange.api import AttachmentIn
+from liudong.exchange.api import _files as scans  # base64 scans to files, checked by the exchange service (F4)
 
 from . import documents, queries, services
 from .views import message_url
@@ -284,6 +286,7 @@ class FeeIn(Schema):
     sent_at: str | None = Text("发出时间 YYYY-MM-DD HH:MM（信函、传真） / sent at (letter, fax)")
     arrived_at: str | None = Text("送达时间：传真的接收时间、电话的通话时间、挂号信签收时间 / arrived at (X5)")
     evidence: str | None = Text("凭证：挂号单号、传真回执、通话记录 / evidence: mail number, fax report, call record", 300)
+    attachments: list[AttachmentIn] | None = Field(None, description="公函、传真的原件扫描件（F4 必附） / the scan of a letter or fax (required for them, F4)")
 
 
 class FeeOut(Schema):
@@ -323,6 +326,7 @@ class FeeAnswerIn(Schema):
     sent_at: str | None = Text("发出时间 / sent at")
     arrived_at: str | None = Text("送达时间 / arrived at")
     evidence: str | None = Text("凭证 / evidence", 300)
+    attachments: list[AttachmentIn] | None = Field(None, description="公函、传真的原件扫描件（F4 必附，与协商函相同） / the scan of a letter or fax (required, as for the consultation, F4)")
 
 
 def fee_out(c: FeeConsultation, *, detail: bool = False) -> dict:
@@ -338,12 +342,12 @@ def fee_out(c: FeeConsultation, *, detail: bool = False) -> dict:
 
 
 def _data(payload) -> dict:
-    return {k: v for k, v in payload.model_dump().items() if v is not None}
+    return {k: v for k, v in payload.model_dump(exclude={"attachments"}).items() if v is not None}
 
 
 @router.post("/cases/fee-consultations", response={201: FeeOut, **ERRORS}, summary="协商征收社会抚养费 / consult the hukou county (F1-F4)")
 def create_fee(request, payload: FeeIn):
-    case = services.create_fee_consultation(request.auth, _data(payload), now=now())
+    case = services.create_fee_consultation(request.auth, _data(payload), now=now(), attachments=scans(payload.attachments))
     return Status(201, fee_out(queries.get_fee_consultation(request.auth, case.pk, log=False), detail=True))
 
 
@@ -361,5 +365,5 @@ def get_fee(request, case_id: int):
 
 @router.post("/cases/fee-consultations/{case_id}/answer", response={200: FeeOut, **ERRORS}, summary="户籍地县回复 / the hukou county answers (F2)")
 def answer_fee(request, case_id: int, payload: FeeAnswerIn):
-    services.answer_fee_consultation(request.auth, case_id, _data(payload), now=now())
+    services.answer_fee_consultation(request.auth, case_id, _data(payload), now=now(), attachments=scans(payload.attachments))
     return fee_out(queries.get_fee_consultation(request.auth, case_id, log=False), detail=True)

@@ -55,6 +55,13 @@ def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
+def _scan(name: str):
+    """F4: a letter or fax is kept as a scan of the paper sent; the demo's stands in for one."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, b"%PDF-1.4\n% demo scan\n%%EOF\n", content_type="application/pdf")
+
+
 def _weekday_back(today: datetime.date, days: int) -> datetime.date:
     """A weekday about `days` calendar days before today (acts are dated on office days)."""
     day = today - datetime.timedelta(days=days)
@@ -191,7 +198,8 @@ def build_demo_cases(today: datetime.date, *, log=print) -> dict:
     def fee_answered():
         woman = couples[3][0]
         case = services.create_fee_consultation(county, {"person": woman.pk, "started_on": "2020-06-01", **f3, "channel": "letter",
-                                                         "sent_at": "2020-06-01 09:30", "evidence": "挂号信 XA202006010001"}, now=_at(datetime.date(2020, 6, 1), 11))
+                                                         "sent_at": "2020-06-01 09:30", "evidence": "挂号信 XA202006010001"}, now=_at(datetime.date(2020, 6, 1), 11),
+                                                attachments=[_scan("协商函.pdf")])
         exchange.record_arrival(hukou_county, case.message, {"arrived_at": "2020-06-04 10:20", "evidence": "签收回执"}, now=_at(datetime.date(2020, 6, 4), 11))
         services.answer_fee_consultation(hukou_county, case.pk, {"agrees": True, "opinion": "经核，当事人户籍地未征收，同意由贵县按拟征收数额征收。"}, now=_at(datetime.date(2020, 6, 10), 15))
         counts["fee consultations"] += 1
@@ -201,7 +209,7 @@ def build_demo_cases(today: datetime.date, *, log=print) -> dict:
         woman = couples[1][0]
         services.create_fee_consultation(county, {"person": woman.pk, "started_on": "2021-08-16", **f3, "proposed_levy": "97317", "channel": "fax",
                                                   "sent_at": "2021-08-16 14:00", "arrived_at": "2021-08-16 14:06", "evidence": "传真发送报告 20210816-02"},
-                                         now=_at(datetime.date(2021, 8, 16), 15))
+                                         now=_at(datetime.date(2021, 8, 16), 15), attachments=[_scan("协商函传真.pdf")])
         counts["fee consultations"] += 1
     attempt("fee consultation 2021", fee_overdue)
 

@@ -33,6 +33,12 @@ def documents_field():
         help_text=_("From 2016 (national-2016) the applicant's signed commitment replaces the hukou place's proof."))
 
 
+def scan_field():
+    """F4: the scan of a letter or fax (its original record with evidential force)."""
+    return forms.FileField(label=_("Scan of the letter or record"), required=False,
+                           help_text=_("a letter or fax: the scan of the paper sent (PDF, JPEG, PNG or TIFF, at most 2 MB)"))
+
+
 def send_now_field(label):
     return forms.BooleanField(label=label, required=False, initial=True)
 
@@ -112,7 +118,8 @@ class FeeConsultationForm(ArrivalFields):
     rural_income = money(_("Local rural per-capita net income (yuan)"))
     proposed_levy = money(_("Proposed levy (yuan)"))
     other_matters = area(_("Other matters"), 4000)
-    attachment = forms.FileField(label=_("Scan of the letter or record"), required=False, help_text=_("PDF, JPEG, PNG or TIFF, at most 2 MB"))
+    attachment = scan_field()
+    aliases = {"attachments": "attachment"}
 
     def data_for_service(self):
         data = dict(self.cleaned_data)
@@ -124,6 +131,13 @@ class FeeAnswerForm(ArrivalFields):
     """F2: the hukou county's answer (cases.services.answer_fee_consultation)."""
 
     required = ("agrees", "opinion")
-    field_order = ("agrees", "opinion", "channel", "sent_at", "arrived_at", "evidence")
+    field_order = ("agrees", "opinion", "channel", "sent_at", "arrived_at", "evidence", "attachment")
     agrees = forms.ChoiceField(label=_("Answer"), required=False, choices=BLANK + [("agree", "同意 agree"), ("disagree", "不同意 disagree")])
     opinion = area(_("Opinion"), 4000, rows=4)
+    attachment = scan_field()   # F4: the answer keeps its original record as the consultation does
+    aliases = {"attachments": "attachment"}
+
+    def data_for_service(self):
+        data = dict(self.cleaned_data)
+        data.pop("attachment", None)
+        return data

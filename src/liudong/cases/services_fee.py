@@ -72,7 +72,8 @@ def create_fee_consultation(actor, data: dict, *, now: datetime.datetime, attach
     """F1, F3, F4: a county officer consults the party's hukou county before deciding a levy.
     `data`: person, started_on, basic_facts, actual_income, urban_income, rural_income,
     proposed_levy, other_matters, channel (system / letter / fax / phone), sent_at, arrived_at,
-    evidence."""
+    evidence; `attachments`: the scan of a letter or fax (F4)."""
+    attachments = list(attachments or ())
     county = acting_place(actor, Level.COUNTY, "协商征收由县级计生部门办理 / a fee consultation is made by a county")
     today = local_day(now)
     errors: dict[str, list[str]] = {}
@@ -88,15 +89,8 @@ def create_fee_consultation(actor, data: dict, *, now: datetime.datetime, attach
     basic_facts = fields.text(data, "basic_facts", errors, max_length=TEXT_MAX, required=True, multiline=True)
     incomes = {f: money(data, f, errors) for f in ("actual_income", "urban_income", "rural_income", "proposed_levy")}
     other = fields.text(data, "other_matters", errors, max_length=TEXT_MAX, multiline=True)
-    channel = sent_at = None
-    try:
-        channel, sent_at, _, evidence = exchange.arrival_of(data, now=now)
-    except Invalid as e:
-        for k, v in e.errors.items():
-            errors.setdefault(k, []).extend(v)
-    else:
-        if channel != Channel.SYSTEM and not evidence:
-            errors.setdefault("evidence", []).append("信函、传真、电话须留存原始记录作为凭证 / a letter, fax or call keeps its original record as evidence")
+    channel, sent_at = _channel_with_evidence(data, attachments, errors, now=now)
+    if channel is not None:
         if started_on is not None and sent_at is not None and local_day(sent_at) < started_on:
             errors.setdefault("sent_at", []).append("发出时间不能早于协商开始日期 / it cannot be sent before the consultation began")
     rows = {}
@@ -143,6 +137,24 @@ def create_fee_consultation(actor, data: dict, *, now: datetime.datetime, attach
     return case
 
 
+def _channel_with_evidence(data, attachments, errors: dict, *, now) -> tuple[str | None, datetime.datetime | None]:
+    """F4 (1-六-(三)-4): both parties consult by official letter, fax or phone and keep original
+    records with evidential force, the answer as much as the consultation: a letter, fax or call
+    names its record (mail number, fax report, call record), and a letter or fax is kept as a scan
+    of the paper sent. Arrival per X5 (exchange.arrival_of). Field errors join `errors`."""
+    try:
+        channel, sent_at, _, evidence = exchange.arrival_of(data, now=now)
+    except Invalid as e:
+        for k, v in e.errors.items():
+            errors.setdefault(k, []).extend(v)
+        return None, None
+    if channel != Channel.SYSTEM and not evidence:
+        errors.setdefault("evidence", []).append("信函、传真、电话须留存原始记录作为凭证 / a letter, fax or call keeps its original record as evidence")
+    if channel in (Channel.LETTER, Channel.FAX) and not attachments:
+        errors.setdefault("attachments", []).append("公函、传真须附原件扫描件，作为具有证据效力的原始记录 / a letter or fax is kept as a scan of the paper sent, the original record with evidential force")
+    return channel, sent_at
+
+
 def _agrees(data, errors) -> bool | None:
     raw = data.get("agrees")
     if isinstance(raw, bool):
@@ -161,7 +173,8 @@ def answer_fee_consultation(actor, case_id, data: dict, *, now: datetime.datetim
     """F2: the hukou county answers on the case page: agree or disagree with the proposed levy,
     with its opinion. The answer is an exchange reply (exchange.reply: only the receiver, only
     once, not before arrival) and is kept on the case too. `data`: agrees, opinion, channel,
-    sent_at, arrived_at, evidence."""
+    sent_at, arrived_at, evidence; `attachments`: the scan of a letter or fax (F4, as for the
+    consultation itself). The answer is judged on time at its sending (X3: see exchange.timeliness)."""
     require(actor, Action.HANDLE_CASES)
     pk = row_id(getattr(case_id, "pk", case_id))
     case = FeeConsultation.objects.select_for_update().filter(pk=pk).first() if pk else None
@@ -172,6 +185,8 @@ def answer_fee_consultation(actor, case_id, data: dict, *, now: datetime.datetim
     errors: dict[str, list[str]] = {}
     agrees = _agrees(data, errors)
     opinion = fields.text(data, "opinion", errors, max_length=TEXT_MAX, required=True, multiline=True)
+    attachments = list(attachments or ())
+    _channel_with_evidence(data, attachments, errors, now=now)   # F4: the answer keeps its evidence too
     if errors:
         raise Invalid(errors)
     body = f"{'同意' if agrees else '不同意'}贵县拟征收数额（{_yuan(case.proposed_levy)}）。意见：{opinion}"

@@ -216,10 +216,11 @@ def fee_detail(request, pk):
 @staff_view(Action.HANDLE_CASES)
 @require_POST
 def fee_answer(request, pk):
-    form = FeeAnswerForm(request.POST)
+    form = FeeAnswerForm(request.POST, request.FILES or None)
     if form.is_valid():
+        upload = form.cleaned_data.get("attachment")
         try:
-            services.answer_fee_consultation(request.user, pk, form.data_for_service(), now=now())
+            services.answer_fee_consultation(request.user, pk, form.data_for_service(), now=now(), attachments=[upload] if upload else ())
         except Invalid as e:
             form.add_invalid(e)
         else:
