@@ -17,9 +17,9 @@ from urllib.parse import quote
 
 from django.template.loader import render_to_string
 
+from liudong import fields
 from liudong.accounts.choices import Action
 from liudong.accounts.services import record, require
-from liudong.dates import parse_day
 from liudong.divisions.models import Division
 from liudong.errors import Invalid, NotFound
 
@@ -54,20 +54,17 @@ def parse(actor, *, division=None, start, end) -> LogRequest:
     """Role (Denied), every bad field at once (Invalid), a place out of the actor's subtree NotFound."""
     require(actor, Action.VIEW_EXCHANGE)
     errors: dict[str, list[str]] = {}
-    code = str(division or "").strip() or actor.division_id
-    place, outside = None, False
-    if not (len(code) == 12 and code.isdigit()):
-        errors["division"] = ["区划代码应为12位数字 / a division code has 12 digits"]
-    elif not actor.in_scope(code):
-        outside = True
-    else:
+    given = {"division": division, "start": start, "end": end}
+    code = fields.division_code(given, "division", errors, required=False) or ("" if "division" in errors else actor.division_id)
+    place, outside = None, bool(code) and not actor.in_scope(code)
+    if code and not outside:
         place = Division.objects.filter(code=code).first()
         if place is None:
             errors["division"] = [f"区划代码 {code} 不存在 / no division has code {code}"]
         elif place.level not in PLACE_LEVELS:
             errors["division"] = ["函件登记按乡镇（街道）或县级单位打印 / the log is kept by a township or a county"]
-    start_d = parse_day(start, "start", errors)
-    end_d = parse_day(end, "end", errors)
+    start_d = fields.date(given, "start", errors, required=True)
+    end_d = fields.date(given, "end", errors, required=True)
     if start_d and end_d:
         if end_d < start_d:
             errors.setdefault("end", []).append("结束日期早于开始日期 / the end is before the start")
