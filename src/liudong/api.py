@@ -248,6 +248,7 @@ def _register_routers():
     from liudong.registers.api import router as registers_router
     from liudong.policy.api import router as policy_router
     from liudong.exchange.api import router as exchange_router
+    from liudong.exchange.api_claims import router as claims_router
     from liudong.exchange.api_timeliness import router as timeliness_router
     from liudong.cases.api import router as cases_router
 
@@ -258,6 +259,7 @@ def _register_routers():
     api.add_router("", registers_router)
     api.add_router("", policy_router)
     api.add_router("", exchange_router)
+    api.add_router("", claims_router)
     api.add_router("", timeliness_router)
     api.add_router("", cases_router)
 

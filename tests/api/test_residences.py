@@ -1,7 +1,7 @@
 """Residence history through the API (R2: arrivals, departures, moves, returns are events)."""
 from liudong.people.models import Residence
 from tests.api.conftest import assert_field_error
-from tests.conftest import NANTOU_V1, SHEKOU_V1, TONGJIANG_V, make_id
+from tests.conftest import NANTOU_V1, NANTOU_V2, SHEKOU_V1, TONGJIANG_V, make_id
 
 
 def test_leave_closes_the_residence(api, migrant):
@@ -17,25 +17,27 @@ def test_leave_closes_the_residence(api, migrant):
 def test_arrival_after_leaving(api, api_as, world, migrant):
     res = migrant.residences.get()
     api.post(f"/residences/{res.pk}/leave", {"left_on": "2026-01-31"})
-    # the residence side records the arrival (J2)
-    r = api_as(world["shekou_clerk"]).post(f"/persons/{migrant.pk}/residences", {"division": SHEKOU_V1, "address": "南山社区3号", "arrived_on": "2026-01-31", "reason": "work"})
+    # A place she lived in records her arrival (J2); another place claims her (tests/exchange/test_claims.py).
+    r = api.post(f"/persons/{migrant.pk}/residences", {"division": NANTOU_V2, "address": "大汪山3号", "arrived_on": "2026-01-31", "reason": "work"})
     assert r.status_code == 201, r.json()
-    assert r.json()["division"] == SHEKOU_V1 and r.json()["kind"] == "arrival" and r.json()["floating"] is True
+    assert r.json()["division"] == NANTOU_V2 and r.json()["kind"] == "arrival" and r.json()["floating"] is True
     history = api.get(f"/persons/{migrant.pk}").json()["residences"]
-    assert [(h["division"], h["arrived_on"], h["left_on"]) for h in history] == [(NANTOU_V1, "2025-03-01", "2026-01-31"), (SHEKOU_V1, "2026-01-31", None)]
+    assert [(h["division"], h["arrived_on"], h["left_on"]) for h in history] == [(NANTOU_V1, "2025-03-01", "2026-01-31"), (NANTOU_V2, "2026-01-31", None)]
 
 
 def test_move_closes_the_open_residence_the_same_day(api_as, world, migrant):
-    r = api_as(world["shekou_clerk"]).post(f"/persons/{migrant.pk}/moves", {"division": SHEKOU_V1, "arrived_on": "2026-06-01"})
+    r = api_as(world["township_clerk"]).post(f"/persons/{migrant.pk}/moves", {"division": NANTOU_V2, "arrived_on": "2026-06-01"})
     assert r.status_code == 201, r.json()
     assert r.json()["kind"] == "move"
     old = migrant.residences.get(division_id=NANTOU_V1)
     assert old.left_on.isoformat() == "2026-06-01" and old.end_kind == "move"
     migrant.refresh_from_db()
-    assert migrant.residence_division_id == SHEKOU_V1
+    assert migrant.residence_division_id == NANTOU_V2
 
 
 def test_return_to_the_hukou_place(api_as, world, migrant):
+    # She left 南头 (recorded there); the hukou side records her return (J2).
+    api_as(world["township_clerk"]).post(f"/residences/{migrant.residences.get().pk}/leave", {"left_on": "2026-08-31"})
     hukou_side = api_as(world["tongjiang_clerk"])
     r = hukou_side.post(f"/persons/{migrant.pk}/returns", {"arrived_on": "2026-09-01"})
     assert r.status_code == 201, r.json()
@@ -69,9 +71,8 @@ def test_residence_outside_both_scopes_is_refused(api_as, world, migrant, unchan
     with unchanged():
         r = futian.post(f"/residences/{res.pk}/leave", {"left_on": "2026-01-31"})
     assert r.status_code == 404
-    with unchanged():
-        r = futian.post(f"/persons/{migrant.pk}/moves", {"division": SHEKOU_V1, "arrived_on": "2026-06-01"})
-    assert_field_error(r, "division")
+    r = futian.post(f"/persons/{migrant.pk}/moves", {"division": SHEKOU_V1, "arrived_on": "2026-06-01"})
+    assert r.status_code == 404  # hole 2: scope before the body (the probe is logged)
 
 
 def test_unknown_person_or_residence_is_404(api):

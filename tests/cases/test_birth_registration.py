@@ -361,8 +361,15 @@ def test_a_woman_registered_elsewhere_and_living_elsewhere_is_not_the_townships(
 
     other, _ = people.register_person(actor=clerk, data={"id_number": make_id("511921", "19950101", 88), "name": "周红", "hukou_division": TONGJIANG_V}, today=d("2026-11-28"))
     people.record_arrival(actor=clerk, person=other, data={"division": NANTOU_V1, "arrived_on": "2025-01-01"}, today=d("2026-11-28"))
-    people.record_move(actor=world["shekou_clerk"], person=other, data={"division": "440305002001", "arrived_on": "2026-01-01"}, today=d("2026-11-28"))
+    # She moved to 南山街道: claimed there, accepted by 南头 (hole 1 of issue 7).
+    from liudong.exchange import claims
+    from tests.exchange.helpers import at
+
+    claim = claims.submit_arrival_claim(actor=world["shekou_clerk"], data={"document_number": other.id_number, "division": "440305002001", "arrived_on": "2026-01-01"},
+                                        today=d("2026-11-28"), now=at("2026-11-27"))
+    claims.accept(clerk, claim.message_id, now=at("2026-11-28"))
+    claim_messages = Message.objects.count()
     with pytest.raises(Invalid) as e:
         open_birth(clerk, other, "2026-03-02")
     assert e.value.errors["woman"]
-    assert not BirthRegistration.objects.exists() and not Message.objects.exists()
+    assert not BirthRegistration.objects.exists() and Message.objects.count() == claim_messages

@@ -19,7 +19,7 @@ def test_counts_on_both_sides(client, world):
     # A married mother of 30 from 通江 (Sichuan) working in 南头; her son (8) and her mother (65)
     # stay at home; a married woman from 广东 itself (兴宁市, a county of another city) also works
     # in 南头 (J2: one from another district of 深圳 would not count).
-    mother = register(tongjiang, "李娜", area="511921", birth=f"{today.year - 30}0101", seq=20, hukou=TONGJIANG_V, marital_status="20")
+    mother = register(nantou, "李娜", area="511921", birth=f"{today.year - 30}0101", seq=20, hukou=TONGJIANG_V, marital_status="20")
     son = register(tongjiang, "李小宝", area="511921", birth=f"{today.year - 8}0101", seq=21, female=False, hukou=TONGJIANG_V)
     grandmother = register(tongjiang, "王秀英", area="511921", birth=f"{today.year - 65}0101", seq=22, hukou=TONGJIANG_V)
     local = register(nantou, "陈静", area="441481", birth=f"{today.year - 28}0101", seq=24, hukou="441481000000", marital_status="21")
@@ -45,7 +45,7 @@ def test_counts_on_both_sides(client, world):
 def test_follow_up_todo_lists_villages_with_stale_records(client, world, migrant):
     # The migrant fixture arrived on 2025-03-01; one newcomer arrives today.
     nantou = world["township_clerk"]
-    newcomer = register(world["tongjiang_clerk"], "赵磊", area="511921", birth="19950101", seq=40, female=False, hukou=TONGJIANG_V)
+    newcomer = register(nantou, "赵磊", area="511921", birth="19950101", seq=40, female=False, hukou=TONGJIANG_V)
     _arrive(nantou, newcomer, NANTOU_V1, datetime.date.today().isoformat())
     client.force_login(nantou)
     response = client.get("/")

@@ -59,6 +59,8 @@ class AuditEvent(models.Model):
         "receiver", "route", "channel", "due", "late", "state", "reply", "on_time", "box", "attachment",
         # cases (B1-B6, F1-F4): which case and which file, never its contents
         "case_id", "format", "bytes",
+        # issue 7: probes, duplicates, arrival claims and proposed family links
+        "via", "in_scope", "found", "document_type", "claim", "proposal", "recorded_by", "message",
     })
     WITHHELD = "（已隐去 / withheld）"
 

@@ -22,7 +22,7 @@ from liudong.clock import today  # the edge's one reading of the calendar (invar
 from liudong.errors import Invalid
 from liudong.limits import ATTACHMENT_MAX_BYTES, MAX_ATTACHMENTS, base64_length
 
-from . import queries, services
+from . import claims, queries, services
 from .models import Channel, Kind, Message, State
 
 router = Router(tags=["exchange"])
@@ -70,6 +70,10 @@ class ArrivalIn(Schema):
 
 class MessageCloseIn(Schema):
     reason: str = Text("办结原因 / why it is closed", 200, required=True)
+
+
+class DisputeIn(Schema):
+    reason: str = Text("异议理由（申报方可见） / why (shown to the claimant)", 200, required=True)
 
 
 class AttachmentOut(Schema):
@@ -292,6 +296,24 @@ def dispatch(request, message_id: int, payload: ChannelIn):
     actor = request.auth
     message = services.dispatch(actor, message_id, _data(payload), now=now(), attachments=_files(payload.attachments))
     return detail_out(actor, _reload(message))
+
+
+@router.post("/messages/{message_id}/accept", response={201: MessageDetailOut, **ERRORS}, summary="确认到达申报或亲属关系 / accept a claim or a family link")
+def accept(request, message_id: int):
+    """Holes 1 and 3: her place accepts an arrival claim (her history then records the claim's
+    dates) or a family link (written both ways). The answer goes back to the claimant (201, the
+    answer). Refused with the reason when the claim no longer fits her record: dispute it then."""
+    actor = request.auth
+    answer = claims.accept(actor, message_id, now=now())
+    return Status(201, detail_out(actor, _reload(answer)))
+
+
+@router.post("/messages/{message_id}/dispute", response={201: MessageDetailOut, **ERRORS}, summary="对到达申报或亲属关系提出异议 / dispute a claim or a family link")
+def dispute(request, message_id: int, payload: DisputeIn):
+    """The claim (or the link) ends, nothing is written to her record, the reason goes back."""
+    actor = request.auth
+    answer = claims.dispute(actor, message_id, payload.reason, now=now())
+    return Status(201, detail_out(actor, _reload(answer)))
 
 
 @router.post("/messages/{message_id}/close", response={200: MessageDetailOut, **ERRORS}, summary="办结（撤回） / close a message")

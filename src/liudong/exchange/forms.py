@@ -98,3 +98,10 @@ class ArrivalForm(ServiceForm):
 class CloseForm(ServiceForm):
     required = ("reason",)
     reason = text(pgettext_lazy("exchange", "Reason"), 200, help_text=pgettext_lazy("exchange", "e.g. the case was decided or withdrawn"))
+
+
+class DisputeForm(ServiceForm):
+    """Holes 1 and 3: her place disputes an arrival claim or a family link (exchange.claims.dispute)."""
+
+    required = ("reason",)
+    reason = text(pgettext_lazy("exchange", "Reason of the dispute"), 200, help_text=pgettext_lazy("exchange", "shown to the place that made the claim"))

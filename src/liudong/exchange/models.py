@@ -8,6 +8,8 @@ and every inbox are index range scans on (state, due_on).
 from django.conf import settings
 from django.db import models
 
+from liudong.people.choices import Relation
+
 
 class Kind(models.TextChoices):
     VERIFICATION = "verification", "核实 verification request"
@@ -18,6 +20,9 @@ class Kind(models.TextChoices):
     CLUE = "clue", "两非线索 clue (illegal sex identification or selection)"
     CORRESPONDENCE = "correspondence", "案件函件 case correspondence"
     FEE_CONSULTATION = "fee_consultation", "协商征收函 fee consultation"
+    # Made by exchange.claims, never written freely: the receiver accepts or disputes them.
+    ARRIVAL_CLAIM = "arrival_claim", "到达申报 arrival claim"
+    FAMILY_LINK = "family_link", "亲属关系确认 family link to confirm"
 
 
 class Channel(models.TextChoices):
@@ -34,6 +39,15 @@ class State(models.TextChoices):
     ANSWERED = "answered", "已反馈 answered"
     OVERDUE = "overdue", "已超期 overdue"
     CLOSED = "closed", "已办结 closed"
+
+
+class ClaimState(models.TextChoices):
+    RECORDED = "recorded", "已直接登记 recorded (her place was the claimant's)"
+    PENDING = "pending", "待确认 pending"
+    ACCEPTED = "accepted", "已确认 accepted"
+    DISPUTED = "disputed", "有异议 disputed"
+    WITHDRAWN = "withdrawn", "已撤回 withdrawn"
+    VOID = "void", "未生效 void"
 
 
 OPEN_STATES = (State.DRAFT, State.SENT, State.RECEIVED, State.OVERDUE)
@@ -120,3 +134,64 @@ class Attachment(models.Model):
     class Meta:
         ordering = ["id"]
         verbose_name = "附件 attachment"
+
+
+class ArrivalClaim(models.Model):
+    """Hole 1: a place where a person arrived, while her residence (or her record) lies with another
+    place, claims her. Her open residence stays where it is until that place accepts (or lets the
+    claim lapse); then the residence history records the claim's own dates and fields, with the
+    claimant as the recording division. Until then the claimant sees her identity fields and what
+    it collected, never her record."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+", verbose_name="当事人 person")
+    # What the claimant presented (she was in front of the collector), as the lookup normalised it.
+    document_type = models.CharField("证件类型 document", max_length=20)
+    document_number = models.CharField("证件号码 document number", max_length=40)
+    claimant = models.ForeignKey("divisions.Division", on_delete=models.PROTECT, related_name="+", verbose_name="申报单位 claimant")
+    # The arrival as the claimant collected it (people.services.record_arrival's fields).
+    division = models.ForeignKey("divisions.Division", on_delete=models.PROTECT, related_name="+", verbose_name="居住地 division")
+    address = models.CharField("居住地址 address", max_length=200, blank=True)
+    arrived_on = models.DateField("到达日期 arrived on")
+    housing = models.ForeignKey("people.RentalHousing", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    employer = models.ForeignKey("people.Employer", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField("流动原因 reason", max_length=20, blank=True)
+    intended_stay = models.CharField("拟居住时间 intended stay", max_length=10, blank=True)
+    expects_return = models.BooleanField("预期返回户籍地 expected to return", default=False)
+    state = models.CharField("状态 state", max_length=10, choices=ClaimState.choices)
+    message = models.OneToOneField(Message, null=True, blank=True, on_delete=models.PROTECT, related_name="arrival_claim")
+    residence = models.ForeignKey("people.Residence", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="登记的居住 residence opened")
+    answer = models.CharField("答复 answer", max_length=200, blank=True, help_text="异议或未生效的原因 / the dispute's reason, or why it did not apply")
+    created_at = models.DateTimeField("申报时间 claimed at")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField("处理时间 decided at", null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = "到达申报 arrival claim"
+        indexes = [
+            models.Index(fields=["claimant", "state"], name="claim_claimant_state"),
+            models.Index(fields=["person", "state"], name="claim_person_state"),
+        ]
+
+
+class FamilyProposal(models.Model):
+    """Hole 3: a family link between a person in the proposer's scope and a relative recorded by
+    another place; written (both ways) when the relative's place accepts."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+", verbose_name="本人 person")
+    relative = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+", verbose_name="亲属 relative")
+    relation = models.CharField("关系 relation", max_length=10, choices=Relation.choices, help_text="what the relative is to the person")
+    proposer = models.ForeignKey("divisions.Division", on_delete=models.PROTECT, related_name="+", verbose_name="提出单位 proposer")
+    state = models.CharField("状态 state", max_length=10, choices=ClaimState.choices)
+    message = models.OneToOneField(Message, null=True, blank=True, on_delete=models.PROTECT, related_name="family_proposal")
+    answer = models.CharField("答复 answer", max_length=200, blank=True)
+    created_at = models.DateTimeField("提出时间 proposed at")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField("处理时间 decided at", null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = "亲属关系确认 family link proposal"
+        indexes = [models.Index(fields=["proposer", "state"], name="family_proposal_proposer")]

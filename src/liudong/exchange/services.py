@@ -21,12 +21,19 @@ from liudong.people.queries import person_scope_q
 from liudong.policy.calendar import add_working_days
 from liudong.policy.services import PolicyMissing, value_row
 
-from .models import RUNNING_STATES, Attachment, Channel, Kind, Message, State
+from .models import ArrivalClaim, Attachment, Channel, ClaimState, FamilyProposal, Kind, Message, State
+from .transitions import Act, ClaimAct, next_claim_state, next_state, sources
 
 # Kinds that name a person (X1); a policy notice goes to a place, correspondence may do either.
 PERSON_KINDS = {Kind.VERIFICATION, Kind.NOTIFICATION, Kind.CONTRACEPTION_REPORT, Kind.CLUE, Kind.FEE_CONSULTATION}
-# Kinds a clerk writes freely; a reply is made by `reply`, a fee consultation by its case (F1).
+# Kinds a clerk writes freely; a reply is made by `reply`, a fee consultation by its case (F1), an
+# arrival claim or a family link to confirm by exchange.claims.
 FREE_KINDS = {Kind.VERIFICATION, Kind.NOTIFICATION, Kind.CONTRACEPTION_REPORT, Kind.POLICY_NOTICE, Kind.CLUE, Kind.CORRESPONDENCE}
+# Kinds answered by accepting or disputing (exchange.claims), not by a free-text reply.
+DECIDED_KINDS = {Kind.ARRIVAL_CLAIM, Kind.FAMILY_LINK}
+# The policy value that gives a kind's answer period; by default exchange.reply_days.<kind>. An
+# arrival claim's period is also the time after which it is accepted by silence (hole 1).
+REPLY_DAYS_POLICY = {Kind.ARRIVAL_CLAIM: "people.arrival_claim_days"}
 ATTACHMENT_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/tiff"}
 PLACE_LEVELS = (Level.COUNTY, Level.TOWNSHIP)
 EVIDENCE_MAX, SUBJECT_MAX, BODY_MAX, CLOSE_REASON_MAX = 300, 200, 20000, 200
@@ -87,11 +94,15 @@ def arrival_of(data: dict, *, now: datetime.datetime) -> tuple[str, datetime.dat
     return channel, sent_at, arrived, evidence
 
 
+def reply_days_policy(kind: str) -> str:
+    return REPLY_DAYS_POLICY.get(kind, f"exchange.reply_days.{kind}")
+
+
 def reply_days(kind: str, receiver: str, rules_on: datetime.date) -> tuple[int | None, str]:
     """The receiver's working days to answer a message of this kind, by the rules of `rules_on`
     (P1), and the set they come from."""
     try:
-        row = value_row(f"exchange.reply_days.{kind}", receiver, rules_on)
+        row = value_row(reply_days_policy(kind), receiver, rules_on)
     except PolicyMissing:
         raise Invalid({"kind": [f"{rules_on} 时本类型函件无适用的反馈期限 / no answer period for this type on {rules_on}"]}) from None
     return row.value, row.rule_set
@@ -135,8 +146,9 @@ def _not_before_case(sent_at: datetime.datetime, rules_on: datetime.date):
         raise Invalid({"sent_at": [f"发出日期不能早于本案受理日 {rules_on} / it cannot be sent before the case began on {rules_on}"]})
 
 
-def _deliver(message: Message, arrived: datetime.datetime | None):
-    """Put the receiver's clock on the message once it has arrived (X4, X5)."""
+def _deliver(message: Message, arrived: datetime.datetime | None, act: str):
+    """Put the receiver's clock on the message once it has arrived (X4, X5); `act` (send,
+    dispatch, arrive) moves its state by the table."""
     message.arrived_at = arrived
     message.arrived_on = _local(arrived) if arrived else None
     days, rule_set = reply_days(message.kind, message.receiver_id, message.rules_on)
@@ -144,7 +156,7 @@ def _deliver(message: Message, arrived: datetime.datetime | None):
     if arrived is not None and days is not None:
         message.reply_due_on = add_working_days(message.arrived_on, int(days), field="arrived_at")
     message.due_on = message.reply_due_on
-    message.state = State.SENT
+    message.state = next_state(message.state or None, act)
 
 
 def _file_name(raw) -> str:
@@ -191,6 +203,19 @@ def _checked(errors: dict, check, *args, **kwargs):
         return None
 
 
+def send_system(actor, sender: Division, receiver: Division, *, kind: str, person: Person, subject: str, body: str, now: datetime.datetime) -> Message:
+    """A message the system writes for a place (exchange.claims: an arrival claim, a family link to
+    confirm): routed (X2), sent and arrived at once (X5, system), the receiver's clock from its own
+    policy on the rules of today (X4, P1). Call inside the caller's transaction."""
+    message = _new(actor, sender, receiver, kind=kind, person=person, subject=subject[:SUBJECT_MAX], body=body, rules_on=None, case_type="", case_id=None, now=now)
+    message.channel, message.sent_at, message.sent_on = Channel.SYSTEM, now, _local(now)
+    _deliver(message, now, Act.SEND)
+    message.save()
+    record(actor, "message.send", obj=message, person_id=person.pk,
+           fields={"kind": kind, "receiver": receiver.code, "route": message.route, "channel": Channel.SYSTEM, "due": str(message.due_on or "")})
+    return message
+
+
 @transaction.atomic
 def send_message(actor, data: dict, *, now: datetime.datetime, attachments=(), case_type: str = "", case_id=None, rules_on=None, kinds=FREE_KINDS) -> Message:
     """X1: write and send a message from the actor's township or county. `data`: kind, receiver,
@@ -212,7 +237,7 @@ def send_message(actor, data: dict, *, now: datetime.datetime, attachments=(), c
         _not_before_case(sent_at, rules_on)
     message = _new(actor, sender, receiver, kind=kind, person=person, subject=subject, body=body, rules_on=rules_on, case_type=case_type, case_id=case_id, now=now)
     message.channel, message.sent_at, message.sent_on, message.evidence = channel, sent_at, _local(sent_at), evidence
-    _deliver(message, arrived)
+    _deliver(message, arrived, Act.SEND)
     message.save()
     _attach(actor, message, attachments, now=now)
     record(actor, "message.send", obj=message, person_id=message.person_id,
@@ -229,7 +254,7 @@ def open_draft(actor, *, kind: str, receiver: Division, person: Person | None, s
     if receiver.level not in PLACE_LEVELS:
         raise Invalid({"receiver": ["函件只在乡镇（街道）或县级之间往来 / messages go between townships or counties"]})
     message = _new(actor, sender, receiver, kind=kind, person=person, subject=subject, body=body, rules_on=rules_on, case_type=case_type, case_id=case_id, now=now)
-    message.rule_set, message.send_due_on, message.due_on, message.state = rule_set, send_due_on, send_due_on, State.DRAFT
+    message.rule_set, message.send_due_on, message.due_on, message.state = rule_set, send_due_on, send_due_on, next_state(None, Act.DRAFT)
     message.save()
     record(actor, "message.draft", obj=message, person_id=message.person_id, fields={"kind": kind, "receiver": receiver.code, "due": str(send_due_on)})
     return message
@@ -245,7 +270,7 @@ def _message_pk(message_id) -> int:
     return pk
 
 
-def _own(actor, message_id, *, side: str) -> Message:
+def own_message(actor, message_id, *, side: str) -> Message:
     """A message the actor's place sent (side="sender"), received (side="receiver") or either,
     locked. One the actor cannot see at all is NotFound; one the actor sees (from the other end or
     from above) but may not act on is a clear error naming who may."""
@@ -266,16 +291,15 @@ def _own(actor, message_id, *, side: str) -> Message:
 @transaction.atomic
 def dispatch(actor, message_id, data: dict, *, now: datetime.datetime, attachments=()) -> Message:
     """Send a draft the system opened (B2, B5, B6) by the channel the clerk chose."""
-    message = _own(actor, message_id, side="sender")
-    if message.state == State.CLOSED:
-        raise Invalid({"message": ["此函件已办结 / this message is closed"]})
-    if message.sent_at is not None or message.state not in (State.DRAFT, State.OVERDUE):
+    message = own_message(actor, message_id, side="sender")
+    next_state(message.state, Act.DISPATCH)
+    if message.sent_at is not None:
         raise Invalid({"message": ["此函件已发出 / this message has been sent already"]})
     channel, sent_at, arrived, evidence = arrival_of(data, now=now)
     _not_before_case(sent_at, message.rules_on)
     message.channel, message.sent_at, message.sent_on, message.evidence = channel, sent_at, _local(sent_at), evidence
     message.overdue_on = None
-    _deliver(message, arrived)
+    _deliver(message, arrived, Act.DISPATCH)
     message.save()
     _attach(actor, message, attachments, now=now)
     record(actor, "message.send", obj=message, person_id=message.person_id,
@@ -287,11 +311,10 @@ def dispatch(actor, message_id, data: dict, *, now: datetime.datetime, attachmen
 def record_arrival(actor, message_id, data: dict, *, now: datetime.datetime, attachments=()) -> Message:
     """X5: a registered letter arrives at its signing date, recorded by either end with the
     signed receipt as evidence; the receiver's clock starts then."""
-    message = _own(actor, message_id, side="either")
+    message = own_message(actor, message_id, side="either")
     if message.sent_at is None:
         raise Invalid({"message": ["此函件尚未发出 / this message has not been sent"]})
-    if message.state == State.CLOSED:
-        raise Invalid({"message": ["此函件已办结 / this message is closed"]})
+    next_state(message.state, Act.ARRIVE)
     if message.arrived_at is not None:
         raise Invalid({"arrived_at": ["此函件的送达时间已记录 / this message's arrival is recorded already"]})
     errors: dict[str, list[str]] = {}
@@ -303,7 +326,7 @@ def record_arrival(actor, message_id, data: dict, *, now: datetime.datetime, att
         raise Invalid(errors)
     if evidence:
         message.evidence = f"{message.evidence}; {evidence}"[:EVIDENCE_MAX] if message.evidence else evidence
-    _deliver(message, arrived)
+    _deliver(message, arrived, Act.ARRIVE)
     message.save()
     _attach(actor, message, attachments, now=now, evidence=True)
     record(actor, "message.arrival", obj=message, person_id=message.person_id, fields={"arrived_on": str(message.arrived_on), "due": str(message.due_on or "")})
@@ -313,16 +336,16 @@ def record_arrival(actor, message_id, data: dict, *, now: datetime.datetime, att
 @transaction.atomic
 def acknowledge(actor, message_id, *, now: datetime.datetime) -> Message:
     """The receiver signs for a message (签收). One that needs no answer is then closed."""
-    message = _own(actor, message_id, side="receiver")
+    message = own_message(actor, message_id, side="receiver")
     if message.state == State.DRAFT or message.arrived_at is None:
         raise Invalid({"message": ["此函件尚未送达 / this message has not arrived"]})
     if message.received_at is not None:
         return message
+    state = message.state
+    message.state = next_state(state, Act.ACKNOWLEDGE if message.expects_reply else Act.ACKNOWLEDGE_NOTICE)
     message.received_at = now
-    if message.state in (State.SENT,):
-        message.state = State.RECEIVED if message.expects_reply else State.CLOSED
-    if message.state == State.CLOSED:
-        message.closed_at = now
+    if message.state == State.CLOSED and state != State.CLOSED:
+        message.closed_at = now  # a notice signed for is done with
     message.save()
     record(actor, "message.receive", obj=message, person_id=message.person_id, fields={"state": message.state})
     return message
@@ -332,15 +355,12 @@ def acknowledge(actor, message_id, *, now: datetime.datetime) -> Message:
 def reply(actor, message_id, data: dict, *, now: datetime.datetime, attachments=()) -> Message:
     """X3, B3, F2: the receiver answers; the answer is a message back to the sender and closes the
     request. A second answer, or an answer from another place, is refused."""
-    request = _own(actor, message_id, side="receiver")
+    request = own_message(actor, message_id, side="receiver")
     if request.kind == Kind.REPLY:
         raise Invalid({"message": ["反馈不需再反馈 / a reply is not answered"]})
-    if hasattr(request, "reply") or request.state in (State.ANSWERED,):
-        raise Invalid({"message": ["此函件已反馈，不能重复反馈 / this message has been answered already"]})
-    if request.state == State.CLOSED:
-        raise Invalid({"message": ["此函件已办结 / this message is closed"]})
-    if request.arrived_at is None:
-        raise Invalid({"message": ["此函件尚未送达 / this message has not arrived"]})
+    if request.kind in DECIDED_KINDS:
+        raise Invalid({"message": ["此函件以“确认”或“提出异议”答复 / this message is answered by accepting or disputing it"]})
+    answerable(request, Act.REPLY)
     if not request.expects_reply:
         raise Invalid({"message": ["此类函件只需签收，无需反馈；如需联系请另行发函 / this message is signed for, not answered: write a new message if needed"]})
     errors: dict[str, list[str]] = {}
@@ -352,41 +372,75 @@ def reply(actor, message_id, data: dict, *, now: datetime.datetime, attachments=
     channel, sent_at, arrived, evidence = arrival
     if sent_at < request.arrived_at:
         raise Invalid({"sent_at": ["反馈不能早于来函送达 / the answer cannot precede the request's arrival"]})
+    answer = answer_with(actor, request, Act.REPLY, subject=subject, body=body,
+                         sent=(channel, sent_at, arrived, evidence), now=now)
+    _attach(actor, answer, attachments, now=now)
+    record(actor, "message.reply", obj=request, person_id=request.person_id,
+           fields={"reply": answer.pk, "on_time": bool(request.reply_due_on is None or request.answered_on <= request.reply_due_on)})
+    return answer
+
+
+def answerable(request: Message, act: str):
+    """The request may be answered now by `act` (reply, accept, dispute): once, not closed, and
+    after it arrived."""
+    if hasattr(request, "reply"):
+        raise Invalid({"message": ["此函件已反馈，不能重复反馈 / this message has been answered already"]})
+    next_state(request.state, act)
+    if request.arrived_at is None:
+        raise Invalid({"message": ["此函件尚未送达 / this message has not arrived"]})
+
+
+def answer_with(actor, request: Message, act: str, *, subject: str, body: str, sent, now: datetime.datetime) -> Message:
+    """X3: the answer to `request` is a message back to its sender (kind reply); the request moves
+    by `act` (reply, accept, dispute) to answered. `sent`: (channel, sent_at, arrived_at, evidence)."""
+    channel, sent_at, arrived, evidence = sent
     answer = _new(actor, request.receiver, request.sender, kind=Kind.REPLY, person=request.person, subject=subject or f"反馈：{request.subject}"[:SUBJECT_MAX],
                   body=body, rules_on=request.rules_on, case_type=request.case_type, case_id=request.case_id, now=now)
     answer.in_reply_to = request
     answer.channel, answer.sent_at, answer.sent_on, answer.evidence = channel, sent_at, _local(sent_at), evidence
-    _deliver(answer, arrived)
+    _deliver(answer, arrived, Act.SEND)
     answer.save()
-    _attach(actor, answer, attachments, now=now)
-    request.state, request.answered_at, request.answered_on, request.due_on = State.ANSWERED, sent_at, _local(sent_at), None
+    request.state, request.answered_at, request.answered_on, request.due_on = next_state(request.state, act), sent_at, _local(sent_at), None
     request.received_at = request.received_at or now
     request.save()
-    record(actor, "message.reply", obj=request, person_id=request.person_id,
-           fields={"reply": answer.pk, "on_time": bool(request.reply_due_on is None or request.answered_on <= request.reply_due_on)})
     return answer
 
 
 @transaction.atomic
 def close(actor, message_id, reason: str, *, now: datetime.datetime) -> Message:
     """The sender withdraws a message that is no longer needed (a case was decided or withdrawn)."""
-    message = _own(actor, message_id, side="sender")
+    message = own_message(actor, message_id, side="sender")
     errors: dict[str, list[str]] = {}
     reason = fields.text({"reason": reason}, "reason", errors, max_length=CLOSE_REASON_MAX, required=True, missing="请说明办结原因 / give the reason")
     if errors:
         raise Invalid(errors)
-    if message.state in (State.ANSWERED, State.CLOSED):
-        raise Invalid({"message": ["此函件已办结 / this message is closed already"]})
-    message.state, message.closed_at, message.close_reason, message.due_on = State.CLOSED, now, reason, None
+    message.state, message.closed_at, message.close_reason, message.due_on = next_state(message.state, Act.CLOSE), now, reason, None
     message.save()
+    # Closing an arrival claim or a proposed family link withdraws it (the claimant's own act).
+    settle_claims(message, ClaimAct.WITHDRAW, actor=actor, now=now, answer=reason)
     record(actor, "message.close", obj=message, person_id=message.person_id, reason=reason)
     return message
 
 
+def settle_claims(message: Message, act: str, *, actor, now: datetime.datetime, answer: str = "", residence=None) -> int:
+    """Move the pending arrival claim or family proposal of `message` by the claim table; a
+    conditional UPDATE, so that two hands (the receiver and the tick) cannot both settle it.
+    Returns the number of rows moved (0: it was settled already)."""
+    if message.kind not in DECIDED_KINDS:
+        return 0
+    model = ArrivalClaim if message.kind == Kind.ARRIVAL_CLAIM else FamilyProposal
+    fields = {"state": next_claim_state(ClaimState.PENDING, act), "answer": answer[:200], "decided_at": now,
+              "decided_by": actor if getattr(actor, "pk", None) else None}
+    if residence is not None:
+        fields["residence"] = residence
+    return model.objects.filter(message=message, state=ClaimState.PENDING).update(**fields)
+
+
 def tick(on: datetime.date, *, actor=None) -> int:
     """`liudong exchange tick --on DATE` (run daily): what was due before `on` and is still waiting
-    becomes overdue (X3). Idempotent: one UPDATE over the (state, due_on) index."""
+    becomes overdue (X3). Idempotent: one UPDATE over the (state, due_on) index. (The command then
+    lets unanswered arrival claims lapse: exchange.claims.lapse.)"""
     with transaction.atomic():
-        count = Message.objects.filter(state__in=RUNNING_STATES, due_on__lt=on).update(state=State.OVERDUE, overdue_on=on)
+        count = Message.objects.filter(state__in=sources(Act.EXPIRE), due_on__lt=on).update(state=next_state(State.SENT, Act.EXPIRE), overdue_on=on)
         record(actor, "exchange.tick", object_type="message", fields={"on": str(on), "count": count})
     return count

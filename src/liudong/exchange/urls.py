@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_log, views_timeliness
+from . import views, views_claims, views_log, views_timeliness
 
 urlpatterns = [
     path("exchange/", views.index, name="exchange_index"),
@@ -13,6 +13,11 @@ urlpatterns = [
     path("exchange/<id:pk>/arrival/", views.arrival, name="exchange_arrival"),
     path("exchange/<id:pk>/dispatch/", views.dispatch, name="exchange_dispatch"),
     path("exchange/<id:pk>/close/", views.close, name="exchange_close"),
+    path("exchange/<id:pk>/accept/", views.accept, name="exchange_accept"),
+    path("exchange/<id:pk>/dispute/", views.dispute, name="exchange_dispute"),
+    path("arrival-claims/", views_claims.arrival_claims, name="arrival_claims"),
+    path("arrival-claims/new/", views_claims.arrival_claim_new, name="arrival_claim_new"),
+    path("people/<id:pk>/family/propose/", views_claims.family_propose, name="family_propose"),
     path("exchange/<id:pk>/attachments/<id:aid>/", views.attachment, name="exchange_attachment"),
     path("timeliness/", views_timeliness.timeliness_page, name="timeliness"),
 ]

@@ -15,8 +15,8 @@ from liudong.accounts.choices import Action
 from liudong.accounts.views_support import int_or_none, staff_view, today
 from liudong.errors import Invalid
 
-from . import queries, services
-from .forms import ArrivalForm, CloseForm, ComposeForm, DispatchForm, ReplyForm
+from . import claim_queries, claims, queries, services
+from .forms import ArrivalForm, CloseForm, ComposeForm, DispatchForm, DisputeForm, ReplyForm
 from .models import Channel, Kind, State
 
 
@@ -49,7 +49,7 @@ def _actions(actor, message, reply):
     if theirs and message.arrived_at is not None and message.received_at is None and message.state in (State.SENT, State.RECEIVED, State.OVERDUE):
         acts.add("acknowledge")
     if theirs and message.expects_reply and message.kind != Kind.REPLY and reply is None and message.state in (State.SENT, State.RECEIVED, State.OVERDUE):
-        acts.add("reply")
+        acts |= {"accept", "dispute"} if message.kind in services.DECIDED_KINDS else {"reply"}
     if (mine or theirs) and message.sent_at is not None and message.arrived_at is None and message.state != State.CLOSED:
         acts.add("arrival")
     if mine and message.sent_at is None and message.state in (State.DRAFT, State.OVERDUE):
@@ -59,7 +59,7 @@ def _actions(actor, message, reply):
     return acts
 
 
-FORMS = {"reply": ReplyForm, "arrival": ArrivalForm, "dispatch": DispatchForm, "close": CloseForm}
+FORMS = {"reply": ReplyForm, "arrival": ArrivalForm, "dispatch": DispatchForm, "close": CloseForm, "dispute": DisputeForm}
 
 
 def _render_detail(request, pk, *, bound=None):
@@ -82,6 +82,8 @@ def _render_detail(request, pk, *, bound=None):
         "open_form": next(iter(bound), None) if bound else None, "is_end": queries.is_end(actor, message), "today": day,
         "shows_content": queries.shows_content(actor, message),
         "sender_side": actor.division_id == message.sender_id,
+        # Holes 1 and 3: the claim the message carries, for both ends to read.
+        "claim": claim_queries.claim_of(message) if message.kind in services.DECIDED_KINDS and queries.shows_content(actor, message) else None,
     })
 
 
@@ -128,6 +130,28 @@ def acknowledge(request, pk):
 @require_POST
 def reply(request, pk):
     return _act(request, pk, "reply", lambda data: services.reply(request.user, pk, data, now=now(), attachments=_files(request)), pgettext("exchange", "Answer sent; the request is answered."))
+
+
+@staff_view(Action.HANDLE_EXCHANGE)
+@require_POST
+def accept(request, pk):
+    """Her place accepts an arrival claim or a family link (exchange.claims.accept)."""
+    try:
+        claims.accept(request.user, pk, now=now())
+    except Invalid as e:
+        for msgs in e.errors.values():
+            for m in msgs:
+                messages.error(request, m)
+    else:
+        messages.success(request, pgettext("exchange", "Accepted; the answer went to the claimant."))
+    return redirect("exchange_detail", pk=pk)
+
+
+@staff_view(Action.HANDLE_EXCHANGE)
+@require_POST
+def dispute(request, pk):
+    return _act(request, pk, "dispute", lambda data: claims.dispute(request.user, pk, data.get("reason") or "", now=now()),
+                pgettext("exchange", "Disputed; the reason went to the claimant."))
 
 
 @staff_view(Action.HANDLE_EXCHANGE)

@@ -12,7 +12,6 @@ from ninja import Field, Query, Router, Schema, Status
 
 from liudong.clock import today  # the edge's one reading of the calendar (invariant 4)
 from liudong.api_schemas import ERRORS, Blank, DateText, QueryDate, QueryInt, Text
-from liudong.errors import NotFound
 
 from . import queries, services
 from .choices import IntendedStay, MoveReason
@@ -99,9 +98,18 @@ class PersonPage(Schema):
     results: list[PersonOut]
 
 
-class ExistingOut(Schema):
-    id: int = Field(description="已登记人员的编号 / id of the person registered under that document")
+class ArrivalClaimHint(Schema):
+    href: str = Field(description="到达申报的地址 / where to submit the arrival claim")
+    document_type: str
+    document_number: str
+
+
+class PersonDuplicateOut(Schema):
     detail: str
+    id: int | None = Field(None, description="已登记人员的编号，只在其属于您的辖区时返回 / the registered person's id, only when she is in your scope")
+    registered_by: str | None = Field(None, description="登记单位区划代码，同上 / the division that registered her, likewise")
+    registered_by_name: str | None = None
+    claim: ArrivalClaimHint | None = Field(None, description="她在他处登记时：提交到达申报 / registered elsewhere: submit an arrival claim")
 
 
 def residence_out(r: Residence) -> dict:
@@ -130,13 +138,21 @@ def person_out(p: Person, *, sensitive: bool, residences=None, family=None) -> d
     return out
 
 
-@router.post("/persons", response={201: PersonOut, 409: ExistingOut, **ERRORS}, exclude_unset=True)
+@router.post("/persons", response={201: PersonOut, 409: PersonDuplicateOut, **ERRORS}, exclude_unset=True)
 def create_person(request, payload: PersonIn):
-    """R1, R8: register a person. An ID number already registered gives 409 with that person's id."""
-    person, created = services.register_person(actor=request.auth, data=payload.model_dump(exclude_none=True), today=today())
-    if not created:
-        return Status(409, {"id": person.id, "detail": "该证件号已登记 / this document number is registered already"})
-    return Status(201, person_out(person, sensitive=queries.sees_sensitive(request.auth)))
+    """R1, R8: register a person. A document registered already gives 409: with her id and who
+    registered her when she is in your scope; otherwise only that she is registered elsewhere,
+    and the arrival claim to submit (hole 1). Both are logged."""
+    actor = request.auth
+    person, created = services.register_person(actor=actor, data=payload.model_dump(exclude_none=True), today=today())
+    if created:
+        return Status(201, person_out(person, sensitive=queries.sees_sensitive(actor)))
+    if queries.is_reachable(actor, person):
+        by = queries.division_name(person.created_by_division)
+        return Status(409, {"detail": f"该证件号已由{by or '本辖区'}登记 / this document is registered already (by {by or 'your area'})", "id": person.id,
+                            "registered_by": person.created_by_division or None, "registered_by_name": by})
+    return Status(409, {"detail": "该证件已在他处登记；如她已到达您处，请提交到达申报 / this document is registered elsewhere: if she arrived in your area, submit an arrival claim",
+                        "claim": {"href": "/api/v1/arrival-claims", "document_type": person.document_type, "document_number": person.document_number}})
 
 
 @router.get("/persons/{person_id}", response={200: PersonDetailOut, **ERRORS}, exclude_unset=True)
@@ -211,33 +227,26 @@ class LeaveIn(Schema):
     left_on: str = DateText("离开日期 / date of departure", required=True)
 
 
-def _person_for_write(person_id) -> Person:
-    # A registered person may arrive in the caller's area from anywhere (R8: one record per
-    # person); the service checks that the residence or the hukou place is in the caller's scope.
-    person = Person.objects.filter(pk=person_id).first()
-    if person is None:
-        raise NotFound("人员不存在 / no such person")
-    return person
-
-
 @router.post("/persons/{person_id}/residences", response={201: ResidenceOut, **ERRORS})
 def add_residence(request, person_id: int, payload: ResidenceIn):
-    """R1/R2: she arrived. Refused while another residence is open (record a move instead)."""
-    r = services.record_arrival(actor=request.auth, person=_person_for_write(person_id), data=payload.model_dump(exclude_none=True), today=today())
+    """R1/R2: she arrived. Refused while another residence is open (record a move instead). A person
+    outside your scope is 404 whatever the body; one who lives elsewhere is claimed (`POST
+    /arrival-claims`), not moved."""
+    r = services.record_arrival(actor=request.auth, person=Person(pk=person_id), data=payload.model_dump(exclude_none=True), today=today())
     return Status(201, residence_out(r))
 
 
 @router.post("/persons/{person_id}/moves", response={201: ResidenceOut, **ERRORS})
 def move(request, person_id: int, payload: ResidenceIn):
     """R2: a move closes the open residence and opens the next on the same date."""
-    r = services.record_move(actor=request.auth, person=_person_for_write(person_id), data=payload.model_dump(exclude_none=True), today=today())
+    r = services.record_move(actor=request.auth, person=Person(pk=person_id), data=payload.model_dump(exclude_none=True), today=today())
     return Status(201, residence_out(r))
 
 
 @router.post("/persons/{person_id}/returns", response={201: ResidenceOut, **ERRORS})
 def return_home(request, person_id: int, payload: ReturnIn):
     """R2: she came back to her hukou place."""
-    r = services.record_return(actor=request.auth, person=_person_for_write(person_id), data=payload.model_dump(exclude_none=True), today=today())
+    r = services.record_return(actor=request.auth, person=Person(pk=person_id), data=payload.model_dump(exclude_none=True), today=today())
     return Status(201, residence_out(r))
 
 
@@ -251,7 +260,7 @@ def leave(request, residence_id: int, payload: LeaveIn):
 # ---------------------------------------------------------------- family (R5)
 
 class FamilyIn(Schema):
-    relative_id: int
+    relative_id: int = Field(description="亲属的人员编号，须在您的辖区内；他处登记的亲属请用 POST /family-proposals / the relative's id, in your scope; for a relative recorded elsewhere use POST /family-proposals")
     relation: str = Text("关系 / relation", enum=["spouse", "child", "parent"], required=True)
 
 
@@ -263,6 +272,7 @@ class FamilyLinkOut(Schema):
 
 @router.post("/persons/{person_id}/family", response={201: FamilyLinkOut, **ERRORS})
 def add_family(request, person_id: int, payload: FamilyIn):
-    """R5: spouse, child or parent; the inverse link is stored with it."""
+    """R5: spouse, child or parent; the inverse link is stored with it. Both persons are in your
+    scope (hole 3): a relative outside it is answered like one that does not exist."""
     link = services.link_family(actor=request.auth, person=Person(pk=person_id), relative_id=payload.relative_id, relation=payload.relation)
     return Status(201, {"person_id": link.person_id, "relative_id": link.relative_id, "relation": link.relation})

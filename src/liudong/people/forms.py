@@ -100,6 +100,30 @@ class ResidenceForm(ServiceForm):
         return data
 
 
+class ArrivalClaimForm(ResidenceForm):
+    """Hole 1: the arrival of a person found by her document (exchange.claims.submit_arrival_claim):
+    recorded at once when her place is the clerk's, otherwise claimed from her place."""
+
+    aliases = {"document_type": None, "document_number": None}  # shown above the form: the fields are hidden
+    document_type = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    document_number = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+    created = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def data_for_service(self):
+        data = super().data_for_service()
+        data.pop("created", None)
+        return data
+
+
+class FamilyProposalForm(ServiceForm):
+    """Hole 3: a link to a relative recorded by another place, proposed to it (exchange.claims)."""
+
+    aliases = {"relative_document_type": None, "relative_document_number": None}
+    relation = forms.CharField(required=False, max_length=10, widget=forms.HiddenInput)
+    relative_document_type = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    relative_document_number = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+
+
 class ReturnForm(ServiceForm):
     """R2: she comes back to her hukou place (people.services.record_return)."""
 

@@ -36,16 +36,59 @@ def sees_sensitive(actor) -> bool:
     return actor.can(Action.VIEW_SENSITIVE)
 
 
+NO_PERSON = "人员不存在或不在您的管辖范围内 / no such person in your scope"
+
+
+def person_not_found(actor, asked, *, via: str) -> NotFound:
+    """Hole 2: a person id that is absent or outside the actor's scope. The probe is logged with
+    the id asked for, the same row whether or not the id exists (the answer is the same 404), so
+    that an auditor sees who tried which ids. Call it outside the service's transaction: the
+    NotFound that follows must not roll the row back. Returns the exception to raise."""
+    try:
+        pid = int(asked)
+    except (TypeError, ValueError):
+        pid = None
+    record(actor, "person.not_found", object_type="person", object_id=str(asked)[:64],
+           person_id=pid if pid is not None and 0 < pid < 2**63 else None, fields={"via": via})
+    return NotFound(NO_PERSON)
+
+
+def writable_person(actor, person_id, *, via: str) -> Person:
+    """A person whose residence history the actor may add to (hole 1): in its scope as for reads
+    (she lives, lived or is registered there), or registered by its place and not yet living
+    anywhere (an inflow person registered a moment ago: her arrival is recorded next). Anyone else
+    is a logged 404, before any field is looked at (hole 2)."""
+    try:
+        pid = int(person_id)
+    except (TypeError, ValueError):
+        raise person_not_found(actor, person_id, via=via) from None
+    person = Person.objects.filter(pk=pid).filter(person_write_q(actor)).first() if 0 < pid < 2**63 else None
+    if person is None:
+        raise person_not_found(actor, person_id, via=via)
+    return person
+
+
+def person_write_q(actor) -> Q:
+    low, high = code_range(actor.division_id)
+    new_here = Q(created_by_division__gte=low, created_by_division__lte=high) & ~Q(Exists(Residence.objects.filter(person_id=OuterRef("pk"))))
+    return person_scope_q(actor, history=True) | new_here
+
+
+def may_record(actor, person: Person) -> bool:
+    """Whether writable_person would give her to the actor (no probe logged: the caller holds her)."""
+    return Person.objects.filter(pk=person.pk).filter(person_write_q(actor)).exists()
+
+
 def get_person(actor, person_id, *, purpose: str = "view") -> Person:
     """Open one person's record: scoped (404 outside), and logged with the fields shown."""
     require(actor, Action.VIEW_PERSON)
     try:
         pid = int(person_id)
     except (TypeError, ValueError):
-        raise NotFound("人员不存在 / no such person") from None
-    person = Person.objects.select_related("hukou_division", "residence_division").filter(pk=pid).filter(person_scope_q(actor, history=True)).first()
+        raise person_not_found(actor, person_id, via=f"person.{purpose}") from None
+    person = Person.objects.select_related("hukou_division", "residence_division").filter(pk=pid).filter(person_scope_q(actor, history=True)).first() if 0 < pid < 2**63 else None
     if person is None:
-        raise NotFound("人员不存在或不在您的管辖范围内 / no such person in your scope")
+        raise person_not_found(actor, person_id, via=f"person.{purpose}")
     shown = ["id_number", "name", "sex", "birth_date", "ethnicity", "education", "marital_status", "hukou", "residences"]
     if sees_sensitive(actor):
         shown += ["phone", "family"]
@@ -256,21 +299,26 @@ def find_by_id_number(actor, id_number: str):
     return person
 
 
-def reachable_person(actor, person_id) -> Person:
+def reachable_person(actor, person_id, *, via: str = "person.form") -> Person:
     """The person if she is in the actor's scope (history included), without logging a read:
-    for forms that change her record, whose services write their own audit event."""
+    for forms that change her record, whose services write their own audit event. Outside it, a
+    logged 404 (hole 2)."""
     try:
         pid = int(person_id)
     except (TypeError, ValueError):
-        raise NotFound("人员不存在 / no such person") from None
-    person = Person.objects.filter(pk=pid).filter(person_scope_q(actor, history=True)).first()
+        raise person_not_found(actor, person_id, via=via) from None
+    person = Person.objects.filter(pk=pid).filter(person_scope_q(actor, history=True)).first() if 0 < pid < 2**63 else None
     if person is None:
-        raise NotFound("人员不存在或不在您的管辖范围内 / no such person in your scope")
+        raise person_not_found(actor, person_id, via=via)
     return person
 
 
 def is_reachable(actor, person: Person) -> bool:
     return Person.objects.filter(pk=person.pk).filter(person_scope_q(actor, history=True)).exists()
+
+
+def division_name(code: str | None) -> str | None:
+    return Division.objects.filter(code=code).values_list("name", flat=True).first() if code else None
 
 
 def get_housing(actor, housing_id, *, today: datetime.date):

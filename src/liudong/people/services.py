@@ -128,6 +128,12 @@ def register_person(*, actor, data: dict, today: datetime.date) -> tuple[Person,
         raise Invalid(errors)
     existing = Person.objects.filter(document_type=clean["document_type"], document_number=clean["document_number"]).first()
     if existing is not None:
+        # Hole 1: whoever registers a document already registered learns that it is (R8: never
+        # a twin), and who holds it only when she is in the actor's scope; either way it is logged.
+        from .queries import is_reachable
+
+        record(actor, "person.duplicate", obj=existing, person_id=existing.pk,
+               fields={"document_type": clean["document_type"], "in_scope": is_reachable(actor, existing)})
         return existing, False
     person = Person.objects.create(**clean, name_key=name_key(clean["name"]), created_on=today, created_by_division=actor.division_id)
     _store_name_keys(person)
@@ -138,12 +144,17 @@ def register_person(*, actor, data: dict, today: datetime.date) -> tuple[Person,
 EDITABLE_PERSON_FIELDS = ("name", "ethnicity", "education", "marital_status", "phone", "hukou_address")
 
 
-@transaction.atomic
 def update_person(*, actor, person: Person, data: dict, today: datetime.date) -> Person:
     """Correct a person's descriptive fields; the old and new values go to the audit log.
     Identity (document, birth date, sex) is not edited here: a wrong identity is a merge (R8)."""
     require(actor, Action.REGISTER_PERSON)
-    person = _person_in_scope(actor, person.pk)
+    _reach(actor, person.pk, via="person.update")
+    return _update_person(actor, person.pk, data, today)
+
+
+@transaction.atomic
+def _update_person(actor, person_id, data, today) -> Person:
+    person = _person_in_scope(actor, person_id)
     merged = {f: getattr(person, f) for f in ("document_type", "id_number", "document_number", "sex", "birth_date", "hukou_division_id")}
     merged["hukou_division"] = merged.pop("hukou_division_id")
     merged.update({f: getattr(person, f) for f in EDITABLE_PERSON_FIELDS})
@@ -165,13 +176,22 @@ def update_person(*, actor, person: Person, data: dict, today: datetime.date) ->
     return person
 
 
+def _reach(actor, person_id, *, via: str, write: bool = False) -> Person:
+    """Hole 2: scope first, before any field is validated, and outside the service's transaction
+    (a 404 writes its audit row, which must not be rolled back with the refused change)."""
+    from .queries import reachable_person, writable_person
+
+    return writable_person(actor, person_id, via=via) if write else reachable_person(actor, person_id, via=via)
+
+
 def _person_in_scope(actor, person_id) -> Person:
-    """A person is within the actor's reach when she lives, lived or is registered in its subtree."""
-    from .queries import person_scope_q
+    """A person is within the actor's reach when she lives, lived or is registered in its subtree;
+    locked for the change (_reach has logged any probe already)."""
+    from .queries import NO_PERSON, person_scope_q
 
     person = Person.objects.select_for_update().filter(pk=person_id).first() if person_id else None
     if person is None or not Person.objects.filter(pk=person.pk).filter(person_scope_q(actor, history=True)).exists():
-        raise NotFound("人员不存在或不在您的管辖范围内 / no such person in your scope")
+        raise NotFound(NO_PERSON)
     return person
 
 
@@ -204,7 +224,7 @@ def _check_act_date(value, field, person, errors, today):
         errors.setdefault(field, []).append("日期早于出生日期 / the date is before the person's birth")
 
 
-def _residence_fields(actor, person, data, errors):
+def residence_fields(actor, person, data, errors):
     """Division, address, housing, employer, reason, intended stay of a new residence period."""
     division = parse_division(data, "division", errors, min_level=Level.COUNTY)
     if division is not None and not (actor.in_scope(division.code) or actor.in_scope(person.hukou_division_id)):
@@ -240,49 +260,103 @@ def _residence_fields(actor, person, data, errors):
     return dict(division=division, address=address, housing=housing, employer=employer, reason=reason, intended_stay=stay, expects_return=expects_return is True)
 
 
-@transaction.atomic
+# Hole 1: her open residence belongs to the place that recorded her there. Another place that
+# sees her record (her hukou place, a place she lived in) does not close it by a move or an
+# arrival of its own: it claims her (exchange.claims), and her place confirms.
+CLAIM_HINT = ("她现居住在您的辖区以外：请提交到达申报（POST /arrival-claims），由其现居住地确认 / she lives outside your area now: "
+              "submit an arrival claim (POST /arrival-claims), which her place confirms")
+
+
 def record_arrival(*, actor, person: Person, data: dict, today: datetime.date, kind: str = ResidenceStart.ARRIVAL) -> Residence:
     """R1/R2: an arrival (or, with kind=move, a move that closes the open period the same day).
 
     The residence side records arrivals into its subtree; the hukou side may record where its
-    outflow people went (J2)."""
+    outflow people went (J2). A person outside the actor's scope is a 404 whatever the body
+    (hole 2); one whose open residence lies outside it is claimed, not moved (hole 1)."""
     require(actor, Action.RECORD_RESIDENCE)
-    person = Person.objects.select_for_update().filter(pk=person.pk).first()
-    if person is None:
-        raise NotFound("人员不存在 / no such person")
+    _reach(actor, person.pk, via=f"residence.{kind}", write=True)
+    return _record_arrival(actor, person.pk, data, today, kind)
+
+
+@transaction.atomic
+def _record_arrival(actor, person_id, data, today, kind) -> Residence:
+    person = Person.objects.select_for_update().get(pk=person_id)
+    current = _open_residence(person)
+    if current is not None and not actor.in_scope(current.division_id):
+        raise Invalid({"division": [CLAIM_HINT]})
     errors: dict[str, list[str]] = {}
     arrived_on = fields.date(data, "arrived_on", errors, required=True)
     _check_act_date(arrived_on, "arrived_on", person, errors, today)
-    residence_fields = _residence_fields(actor, person, data, errors)
-    current = _open_residence(person)
+    period = residence_fields(actor, person, data, errors)
     if arrived_on is not None and "arrived_on" not in errors:
         if kind == ResidenceStart.ARRIVAL and current is not None:
             errors.setdefault("arrived_on", []).append(
                 f"此人在 {current.division.name} 的居住尚未结束（自 {current.arrived_on}），请登记迁移或离开 / she still lives in {current.division.name} since {current.arrived_on}: record a move or a departure first"
             )
-        elif current is not None and arrived_on < current.arrived_on:
-            errors.setdefault("arrived_on", []).append(f"早于当前居住的开始日期 {current.arrived_on} / before the current residence began ({current.arrived_on})")
-        later = Residence.objects.filter(person=person, left_on__gt=arrived_on).exclude(pk=getattr(current, "pk", None)).order_by("-left_on").first()
-        if later is not None:
-            errors.setdefault("arrived_on", []).append(f"与 {later.arrived_on} 至 {later.left_on} 的居住记录重叠 / overlaps the residence from {later.arrived_on} to {later.left_on}")
-    if kind == ResidenceStart.RETURN and residence_fields["division"] is not None and is_floating(residence_fields["division"].code, person.hukou_division_id):
+        else:
+            _history_errors(person, current, arrived_on, errors)
+    if kind == ResidenceStart.RETURN and period["division"] is not None and is_floating(period["division"].code, person.hukou_division_id):
         errors.setdefault("division", []).append("返回户籍地应登记在户籍所在县内 / a return is to a place in the hukou county")
     if errors:
         raise Invalid(errors)
+    return _open_period(actor, person, current, kind=kind, arrived_on=arrived_on, recorded_by=actor.division_id, **period)
+
+
+def _history_errors(person, current, arrived_on, errors):
+    """R2: periods of one person never overlap; a move starts on or after the open period began."""
+    if current is not None and arrived_on < current.arrived_on:
+        errors.setdefault("arrived_on", []).append(f"早于当前居住的开始日期 {current.arrived_on} / before the current residence began ({current.arrived_on})")
+    later = Residence.objects.filter(person=person, left_on__gt=arrived_on).exclude(pk=getattr(current, "pk", None)).order_by("-left_on").first()
+    if later is not None:
+        errors.setdefault("arrived_on", []).append(f"与 {later.arrived_on} 至 {later.left_on} 的居住记录重叠 / overlaps the residence from {later.arrived_on} to {later.left_on}")
+
+
+def _open_period(actor, person, current, *, kind, arrived_on, recorded_by, division, address, housing, employer, reason, intended_stay, expects_return=False,
+                 audit=None) -> Residence:
+    """Close the open period (if any) on `arrived_on` and open the next: the one residence writer
+    of an arrival, a move, a return and an accepted arrival claim."""
     if current is not None:
         current.left_on = arrived_on
         current.end_kind = ResidenceEnd.MOVE if kind != ResidenceStart.RETURN else ResidenceEnd.DEPARTURE
         current.save(update_fields=["left_on", "end_kind"])
-    division = residence_fields.pop("division")
     residence = Residence.objects.create(
         person=person, division=division, arrived_on=arrived_on, start_kind=kind,
-        floating=is_floating(division.code, person.hukou_division_id, reason=residence_fields["reason"], expects_return=residence_fields["expects_return"]),
-        hukou_division_code=person.hukou_division_id, recorded_by_division=actor.division_id, **residence_fields,
+        floating=is_floating(division.code, person.hukou_division_id, reason=reason, expects_return=expects_return),
+        hukou_division_code=person.hukou_division_id, recorded_by_division=recorded_by, address=address, housing=housing, employer=employer,
+        reason=reason, intended_stay=intended_stay, expects_return=expects_return,
     )
     _sync_current(person)
     record(actor, f"residence.{kind}", obj=residence, person_id=person.pk,
-           fields={"division": division.code, "arrived_on": str(arrived_on), "closed": getattr(current, "pk", None), "housing": getattr(residence_fields["housing"], "pk", None), "employer": getattr(residence_fields["employer"], "pk", None)})
+           fields={"division": division.code, "arrived_on": str(arrived_on), "closed": getattr(current, "pk", None), "housing": getattr(housing, "pk", None),
+                   "employer": getattr(employer, "pk", None), **(audit or {})})
     return residence
+
+
+@transaction.atomic
+def apply_arrival_claim(*, actor, person_id, division, arrived_on, address="", housing=None, employer=None, reason="", intended_stay="",
+                        expects_return=False, recorded_by: str, claim_id, today: datetime.date) -> Residence:
+    """Hole 1: an arrival claim her place accepted (or let lapse) becomes her history with the
+    claim's own dates: the open period closes on the claim's arrival date and the claimed one
+    opens on it, recorded by the claimant. A claim into her hukou county is a return. The checks
+    of record_arrival that depend on her record run here, where her place (or the system) acts;
+    the claimant's own fields were checked when it claimed. actor None: the daily tick."""
+    person = Person.objects.select_for_update().get(pk=person_id)
+    current = _open_residence(person)
+    kind = ResidenceStart.MOVE if current is not None else ResidenceStart.ARRIVAL
+    if not is_floating(division.code, person.hukou_division_id) and (current is None or current.floating):
+        kind = ResidenceStart.RETURN
+    errors: dict[str, list[str]] = {}
+    _check_act_date(arrived_on, "arrived_on", person, errors, today)
+    for field, place, what in (("housing_id", housing, "出租房屋已停租 / the rental home is closed"), ("employer_id", employer, "用工单位已注销 / the employer is closed")):
+        if place is not None and type(place).objects.filter(pk=place.pk, closed_on__isnull=False).exists():
+            errors.setdefault(field, []).append(what)
+    if "arrived_on" not in errors:
+        _history_errors(person, current, arrived_on, errors)
+    if errors:
+        raise Invalid(errors)
+    return _open_period(actor, person, current, kind=kind, arrived_on=arrived_on, recorded_by=recorded_by, division=division, address=address,
+                        housing=housing, employer=employer, reason=reason, intended_stay=intended_stay, expects_return=expects_return,
+                        audit={"claim": claim_id, "recorded_by": recorded_by})
 
 
 def record_move(*, actor, person: Person, data: dict, today: datetime.date) -> Residence:
@@ -292,8 +366,10 @@ def record_move(*, actor, person: Person, data: dict, today: datetime.date) -> R
 
 def record_return(*, actor, person: Person, data: dict, today: datetime.date) -> Residence:
     """R2: she comes back to her hukou place; by default to her hukou division."""
+    require(actor, Action.RECORD_RESIDENCE)
+    person = _reach(actor, person.pk, via=f"residence.{ResidenceStart.RETURN}", write=True)
     data = {"division": person.hukou_division_id, "address": person.hukou_address, **{k: v for k, v in data.items() if v not in (None, "")}}
-    return record_arrival(actor=actor, person=person, data=data, today=today, kind=ResidenceStart.RETURN)
+    return _record_arrival(actor, person.pk, data, today, ResidenceStart.RETURN)
 
 
 @transaction.atomic
@@ -322,30 +398,73 @@ def record_departure(*, actor, residence_id, left_on, today: datetime.date) -> R
     return residence
 
 
-@transaction.atomic
+NO_RELATIVE = "亲属不存在或不在您的管辖范围内 / no such relative in your scope"
+
+
 def link_family(*, actor, person: Person, relative_id, relation: str) -> FamilyLink:
-    """R5: spouse, child or parent; the inverse link is stored with it."""
+    """R5: spouse, child or parent; the inverse link is stored with it. Hole 3: both persons are
+    in the actor's scope (a relative outside it is answered like one that does not exist); a link
+    to a relative another place records is proposed to that place (exchange.claims)."""
     require(actor, Action.MANAGE_FAMILY)
-    person = _person_in_scope(actor, person.pk)
+    _reach(actor, person.pk, via="family.link")
+    return _link_family(actor, person.pk, relative_id, relation)
+
+
+@transaction.atomic
+def _link_family(actor, person_id, relative_id, relation) -> FamilyLink:
+    from .queries import person_write_q
+
+    person = _person_in_scope(actor, person_id)
+    pk = row_id(relative_id)
+    # The relative too is the actor's: in its scope, or registered by it and living nowhere yet.
+    relative = Person.objects.filter(pk=pk).filter(person_write_q(actor)).first() if pk else None
+    errors = family_link_errors(person, relative, relation)
+    if errors:
+        raise Invalid(errors)
+    return _write_link(actor, person, relative, relation)
+
+
+def family_link_errors(person, relative, relation, *, relative_known: bool = True) -> dict:
+    """R5's checks of a link. relative_known=False (a link proposed to another place, hole 3):
+    only what the proposer may know is checked (her own person's links, and the ages where the
+    relative's resident ID number tells her birth date); her place checks the rest on accepting."""
     errors = {}
     if relation not in Relation.values:
         errors["relation"] = [f"关系应为 {', '.join(Relation.values)} / relation must be one of {', '.join(Relation.values)}"]
-    relative = Person.objects.filter(pk=relative_id).first() if str(relative_id).isdigit() else None
+    ages_known = relative_known or (relative is not None and relative.document_type == DocumentType.RESIDENT_ID)
     if relative is None:
-        errors["relative_id"] = ["亲属不存在 / no such relative"]
+        errors["relative_id"] = [NO_RELATIVE]
     elif relative.pk == person.pk:
         errors["relative_id"] = ["不能与本人建立关系 / a person is not her own relative"]
     elif FamilyLink.objects.filter(person=person, relative=relative).exists():
         errors["relative_id"] = ["已存在该亲属关系 / this link exists already"]
-    elif relation == Relation.CHILD and relative.birth_date <= person.birth_date:
+    elif ages_known and relation == Relation.CHILD and relative.birth_date <= person.birth_date:
         errors["relative_id"] = ["子女应比本人年轻 / a child is younger than the parent"]
-    elif relation == Relation.PARENT and relative.birth_date >= person.birth_date:
+    elif ages_known and relation == Relation.PARENT and relative.birth_date >= person.birth_date:
         errors["relative_id"] = ["父母应比本人年长 / a parent is older than the child"]
     elif relation == Relation.SPOUSE and FamilyLink.objects.filter(person=person, relation=Relation.SPOUSE).exists():
         errors["relative_id"] = ["已登记配偶 / a spouse is registered already"]
-    if errors:
-        raise Invalid(errors)
+    elif relative_known and relation == Relation.SPOUSE and FamilyLink.objects.filter(person=relative, relation=Relation.SPOUSE).exists():
+        errors["relative_id"] = ["对方已登记配偶 / the relative has a spouse registered already"]
+    return errors
+
+
+def _write_link(actor, person, relative, relation, *, audit=None) -> FamilyLink:
+    """Both directions, and one audit row per person (hole 3: `GET /audit?person=` finds both)."""
     link = FamilyLink.objects.create(person=person, relative=relative, relation=relation)
     FamilyLink.objects.create(person=relative, relative=person, relation=INVERSE_RELATION[relation])
-    record(actor, "family.link", obj=link, person_id=person.pk, fields={"relative": relative.pk, "relation": relation})
+    record(actor, "family.link", obj=link, person_id=person.pk, fields={"relative": relative.pk, "relation": relation, **(audit or {})})
+    record(actor, "family.link", obj=link, person_id=relative.pk, fields={"relative": person.pk, "relation": INVERSE_RELATION[relation], **(audit or {})})
     return link
+
+
+@transaction.atomic
+def apply_family_link(*, actor, person_id, relative_id, relation, proposal_id) -> FamilyLink:
+    """Hole 3: a link proposed by another place, accepted by the relative's place: every check of
+    R5 again (things may have changed), then both directions."""
+    person = Person.objects.select_for_update().get(pk=person_id)
+    relative = Person.objects.select_for_update().get(pk=relative_id)
+    errors = family_link_errors(person, relative, relation)
+    if errors:
+        raise Invalid(errors)
+    return _write_link(actor, person, relative, relation, audit={"proposal": proposal_id})

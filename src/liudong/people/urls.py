@@ -6,7 +6,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("people/", views.search, name="person_search"),
     path("people/new/", views.register, name="person_register"),
-    path("people/arrive-existing/", views.arrive_existing, name="person_arrive_existing"),
     path("people/import/", views_import.import_page, name="person_import"),
     path("people/import/result/", views_import.import_result, name="person_import_result"),
     path("people/import/template.xlsx", views_import.import_template_xlsx, name="person_import_template"),

@@ -2,10 +2,9 @@
 import math
 
 from django.contrib import messages
-from django.core import signing
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from liudong.accounts.choices import Action
 from liudong.accounts.views_support import int_or_none, staff_view, today
@@ -13,13 +12,10 @@ from liudong.errors import Invalid
 from liudong.policy import services as policy_services
 
 from . import queries, services
-from .forms import PersonForm, ResidenceForm, SearchForm
-from .models import Person
+from .forms import ArrivalClaimForm, PersonForm, SearchForm
 
 SEARCH_PER_PAGE = 20
 MAX_PAGE = 100000
-EXISTING_SALT = "liudong.people.arrive-existing"
-EXISTING_MAX_AGE = 2 * 3600
 
 
 def _ancestors(division, stop_code):
@@ -92,60 +88,28 @@ def register(request):
                     return redirect("person_detail", pk=person.pk)
                 # An inflow person: her hukou place is elsewhere, so her record enters this
                 # area with her arrival (J2). Ask for it now.
-                return _arrive_here(request, person, _blank_arrival(actor), created=True)
-            # R8: the document is registered already: lead to that record, never a twin.
+                return arrive_here(request, person, created=True)
+            # R8: the document is registered already: lead to that record, never a twin; who
+            # registered her is named only when she is in this area (hole 1).
             if reachable:
-                messages.info(request, _("Already registered (已登记): this is the existing record."))
+                by = queries.division_name(person.created_by_division) or "—"
+                messages.info(request, _("Already registered (已登记) by %(place)s: this is the existing record.") % {"place": by})
                 return redirect("person_detail", pk=person.pk)
-            return _arrive_here(request, person, _blank_arrival(actor))
+            return arrive_here(request, person, created=False)
     return render(request, "people/register.html", {"form": form})
 
 
-def _blank_arrival(actor):
-    return ResidenceForm(actor=actor, initial={"arrived_on": today().isoformat()})
-
-
-def _arrive_here(request, person, form, *, token=None, created=False):
-    """A person whose record lies outside this area (registered elsewhere, or just registered
-    with her hukou elsewhere): show who she is and offer to record her arrival here, which brings
-    her record into this area (J2, R8). Showing another place's record is a logged look-up."""
+def arrive_here(request, person, *, created: bool, form=None, status=200):
+    """A person whose record is not (yet) in this area: just registered here with her hukou
+    elsewhere (her arrival is recorded next), or registered elsewhere (hole 1: only that, and the
+    arrival claim to submit; her place confirms it). The form posts to exchange.claims through
+    `arrival_claim_new`, which decides which of the two it is."""
     actor = request.user
-    if token is None:
-        if not created:
-            queries.log_lookup(actor, person)
-        token = signing.dumps({"p": person.pk, "a": actor.pk, "name": person.name, "sex": person.sex, "birth": person.birth_date.isoformat(),
-                               "hukou": person.hukou_division.name, "created": created}, salt=EXISTING_SALT)
-    shown = signing.loads(token, salt=EXISTING_SALT)
+    if form is None:
+        form = ArrivalClaimForm(actor=actor, initial={"arrived_on": today().isoformat(), "document_type": person.document_type,
+                                                      "document_number": person.document_number, "created": created})
     return render(request, "people/arrive_here.html", {
-        "shown": shown, "token": token, "form": form, "can_record": actor.can(Action.RECORD_RESIDENCE),
+        "person": person if created else None, "created": created, "form": form, "can_record": actor.can(Action.RECORD_RESIDENCE),
         "housing_options": queries.housing_in_scope(actor).filter(closed_on__isnull=True).values_list("id", "address")[:500],
         "employer_options": queries.employers_in_scope(actor).filter(closed_on__isnull=True).values_list("id", "name")[:500],
-    })
-
-
-@staff_view(Action.RECORD_RESIDENCE)
-@require_POST
-def arrive_existing(request):
-    """R2: the arrival of a person found by her document on the registration page."""
-    actor = request.user
-    token = request.POST.get("token", "")
-    try:
-        shown = signing.loads(token, salt=EXISTING_SALT, max_age=EXISTING_MAX_AGE)
-    except signing.BadSignature:
-        messages.error(request, _("The form has expired; please enter the ID number again."))
-        return redirect("person_register")
-    if shown.get("a") != actor.pk:
-        messages.error(request, _("The form has expired; please enter the ID number again."))
-        return redirect("person_register")
-    form = ResidenceForm(request.POST, actor=actor)
-    if form.is_valid():
-        try:
-            # record_arrival locks and re-reads the person by id; the signed token proves that
-            # this clerk found her by her document a moment ago.
-            services.record_arrival(actor=actor, person=Person(pk=shown["p"]), data=form.data_for_service(), today=today())
-        except Invalid as e:
-            form.add_invalid(e)
-        else:
-            messages.success(request, _("Arrival recorded."))
-            return redirect("person_detail", pk=shown["p"])
-    return _arrive_here(request, None, form, token=token)
+    }, status=status)

@@ -11,7 +11,7 @@ from liudong.errors import Invalid, NotFound
 
 from . import queries, services
 from .choices import ETHNICITIES, Education, IntendedStay, MaritalStatus, MoveReason, Relation, ResidenceEnd, ResidenceStart, Sex
-from .forms import DepartureForm, FamilyForm, PersonEditForm, ResidenceForm, ReturnForm
+from .forms import ArrivalClaimForm, DepartureForm, FamilyForm, FamilyProposalForm, PersonEditForm, ResidenceForm, ReturnForm
 
 CHOICES = {
     "sex_choices": Sex.choices, "ethnicity_choices": ETHNICITIES, "education_choices": Education.choices,
@@ -20,8 +20,9 @@ CHOICES = {
 }
 
 
-def _render_detail(request, pk, *, bound=None, status=200):
-    """The detail page; `bound` replaces one blank form by the submitted one with its errors."""
+def _render_detail(request, pk, *, bound=None, status=200, propose=None):
+    """The detail page; `bound` replaces one blank form by the submitted one with its errors;
+    `propose`: a family link to offer to another place (hole 3)."""
     actor = request.user
     person = queries.get_person(actor, pk)
     residences = list(queries.residences_of(person))
@@ -34,8 +35,13 @@ def _render_detail(request, pk, *, bound=None, status=200):
     if actor.can(Action.RECORD_RESIDENCE):
         if current is None:
             forms["arrival"] = ResidenceForm(actor=actor, auto_id="arrival_%s", initial={"arrived_on": on})
-        else:
+        elif actor.in_scope(current.division_id):
             forms["move"] = ResidenceForm(actor=actor, auto_id="move_%s", initial={"arrived_on": on})
+        else:
+            # Hole 1: she lives in another place's area; an arrival here is claimed from it.
+            forms["claim"] = ArrivalClaimForm(actor=actor, auto_id="claim_%s", initial={
+                "arrived_on": on, "document_type": person.document_type, "document_number": person.document_number})
+        if current is not None and (actor.in_scope(current.division_id) or actor.in_scope(person.hukou_division_id)):
             forms["departure"] = DepartureForm(auto_id="departure_%s", initial={"left_on": on})
         if person.floating and actor.in_scope(person.hukou_division_id):
             # R2/J2: a return home is recorded by the hukou side.
@@ -47,9 +53,9 @@ def _render_detail(request, pk, *, bound=None, status=200):
     ctx = {
         "person": person, "residences": list(reversed(residences)), "current": current, "family": queries.family_of(actor, person),
         "sensitive": queries.sees_sensitive(actor), "forms": forms, "open_form": next(iter(bound), None) if bound else None,
-        "can_edit": actor.can(Action.REGISTER_PERSON), "age": age, **CHOICES,
+        "can_edit": actor.can(Action.REGISTER_PERSON), "age": age, "propose": propose, **CHOICES,
     }
-    if "arrival" in forms or "move" in forms:
+    if "arrival" in forms or "move" in forms or "claim" in forms:
         ctx["housing_options"] = queries.housing_in_scope(actor).filter(closed_on__isnull=True).values_list("id", "address")[:500]
         ctx["employer_options"] = queries.employers_in_scope(actor).filter(closed_on__isnull=True).values_list("id", "name")[:500]
     return render(request, "people/detail.html", ctx, status=status)
@@ -150,11 +156,17 @@ def family(request, pk):
             relative = queries.find_by_id_number(actor, raw)
         elif raw.isdigit():
             try:
-                relative = queries.reachable_person(actor, raw)
+                relative = queries.writable_person(actor, raw, via="family.relative")
             except NotFound:
                 relative = None
         if relative is None:
             form.add_error("relative", _("No registered person with that ID number or person no. in your area; register the relative first."))
+        elif not queries.may_record(actor, relative):
+            # Hole 3: recorded by another place; the link is proposed to it, written when it accepts.
+            form.add_error("relative", _("This person is recorded by another place: the link can be proposed to it."))
+            propose = FamilyProposalForm(initial={"relation": form.cleaned_data["relation"], "relative_document_type": relative.document_type,
+                                                  "relative_document_number": relative.document_number})
+            return _render_detail(request, person.pk, bound={"family": form}, propose=propose)
         else:
             try:
                 services.link_family(actor=actor, person=person, relative_id=relative.pk, relation=form.cleaned_data["relation"])

@@ -118,6 +118,19 @@ _add(RuleSet("remedies-2024", "行政复议法修订（2024） revised administr
 }))
 
 
+# Values the sources name no number for, shipped by this system (set "system-default", in force
+# nation-wide from 2009-10-01 by migration 0006); a province changes them like any other value.
+# Their source says so: they are not attributed to the seed text or to any regulation.
+SYSTEM_DEFAULT_SET = "system-default"
+SYSTEM_DEFAULT_FROM = datetime.date(2009, 10, 1)
+SYSTEM_DEFAULTS = {
+    "people.arrival_claim_days": (10, "本系统默认值：到达申报发出后原居住地未答复满10个工作日即视为确认（依据未规定天数），可由省调整 / "
+                                      "system default: an arrival claim not answered within 10 working days is accepted (no source names a number)"),
+    "exchange.reply_days.family_link": (15, "本系统默认值：亲属关系确认函15个工作日内答复（依据未规定天数），可由省调整 / "
+                                             "system default: a family link to confirm is answered within 15 working days (no source names a number)"),
+}
+
+
 # Text-valued policy names take one of these values only: domain code branches on them.
 TEXT_CHOICES = {
     "birth.registration_basis": ("documents", "commitment"),

@@ -1,6 +1,7 @@
 """`liudong exchange tick [--on DATE]` (run daily, X3): messages whose deadline passed before DATE
-and that still wait (to send, sent, received) become overdue; prints how many. Idempotent: a
-second run on the same day finds nothing more. The run is logged (exchange.tick).
+and that still wait (to send, sent, received) become overdue; then arrival claims whose answer
+period passed unanswered are accepted by silence (hole 1, exchange.claims.lapse). Prints how many.
+Idempotent: a second run on the same day finds nothing more. The run is logged (exchange.tick).
 
 `liudong exchange show ID`: one message, its route, channel, times and deadline (for operators;
 the person it names appears as her number only)."""
@@ -9,7 +10,7 @@ from django.utils import timezone
 
 from liudong.accounts.management.commands._cli import iso_date
 from liudong.accounts.services import record
-from liudong.exchange import services
+from liudong.exchange import claims, services
 from liudong.exchange.models import Message
 
 
@@ -28,6 +29,10 @@ class Command(BaseCommand):
             on = iso_date(options["on"]) if options.get("on") else timezone.localdate()
             count = services.tick(on)
             self.stdout.write(f"{on}: {count} 件函件超期 / {count} messages became overdue")
+            # Hole 1: arrival claims nobody answered in time are accepted by silence.
+            lapsed = claims.lapse(on)
+            self.stdout.write(f"{on}: {lapsed['accepted']} 件到达申报期满视为确认，{lapsed['void']} 件未能生效 / "
+                              f"{lapsed['accepted']} arrival claims accepted by silence, {lapsed['void']} void")
         else:
             self._show(options["id"])
 
