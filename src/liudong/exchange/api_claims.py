@@ -27,6 +27,7 @@ class ArrivalClaimIn(Schema):
     intended_stay: str | None = Text("拟居住时间 / intended stay", enum=IntendedStay.values)
     housing_id: StrictInt | None = Field(None, description="出租房屋编号 / rental home id")
     employer_id: StrictInt | None = Field(None, description="用工单位编号 / employer id")
+    expects_return: bool | None = Field(None, description="短期居住预期返回户籍地 (J2) / a short stay with a return expected")
 
 
 class ClaimPersonOut(Schema):

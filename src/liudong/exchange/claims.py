@@ -27,7 +27,7 @@ from liudong.errors import Invalid
 from liudong.people import services as people
 from liudong.people.choices import DocumentType, IntendedStay, MoveReason, Relation
 from liudong.people.models import FamilyLink, Person, Residence
-from liudong.people.queries import is_reachable, may_record, reachable_person
+from liudong.people.queries import may_record, reachable_person
 
 from . import services
 from .models import ArrivalClaim, Channel, ClaimState, FamilyProposal, Kind, Message, State
@@ -190,7 +190,7 @@ def _propose(actor, sender, person_id, relative_id, relation, now) -> FamilyProp
     person = Person.objects.select_for_update().get(pk=person_id)
     relative = Person.objects.select_for_update().get(pk=relative_id)
     place = place_of(relative.residence_division_id or relative.hukou_division_id)
-    direct = is_reachable(actor, relative) or place.code == sender.code
+    direct = may_record(actor, relative) or place.code == sender.code
     errors = people.family_link_errors(person, relative, relation, relative_known=direct)
     if errors:
         raise Invalid({("relative_document_number" if k == "relative_id" else k): v for k, v in errors.items()})

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.timezone import now  # the edge's one reading of the clock (invariant 4)
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from liudong.accounts.choices import Action
@@ -18,7 +19,7 @@ from . import claim_queries, claims
 from .models import ClaimState
 
 PER_PAGE = 50
-TABS = [("pending", _("Pending")), ("", _("All"))]
+TABS = [("pending", gettext_lazy("Pending")), ("", gettext_lazy("All"))]
 
 
 @staff_view(Action.RECORD_RESIDENCE)
