@@ -138,13 +138,18 @@ def claim_sources(act: str) -> tuple[str, ...]:
 
 
 def table_markdown() -> str:
-    """Both tables as Markdown, for the README."""
+    """Both tables as Markdown for the README (`liudong exchange states`): one row per act and
+    next state, with the states it is allowed from."""
     def name(choices, value):
         return "(new)" if value is None else f"`{value}` {choices(value).label.split(' ')[0]}"
 
     def rows(table, acts, states):
-        out = ["| state | act | next state |", "| --- | --- | --- |"]
-        out += [f"| {name(states, state)} | {name(acts, act)} | {name(states, nxt)} |" for (state, act), nxt in table.items()]
+        grouped: dict[tuple[str, str], list] = {}
+        for (state, act), nxt in table.items():
+            grouped.setdefault((act, nxt), []).append(state)
+        out = ["| act | from | to |", "| --- | --- | --- |"]
+        out += [f"| {name(acts, act)} | {', '.join(name(states, s) for s in froms)} | {name(states, nxt)} |" for (act, nxt), froms in grouped.items()]
         return "\n".join(out)
 
-    return "Messages:\n\n" + rows(TRANSITIONS, Act, State) + "\n\nArrival claims and family links:\n\n" + rows(CLAIM_TRANSITIONS, ClaimAct, ClaimState)
+    return ("Messages (`exchange.transitions.TRANSITIONS`):\n\n" + rows(TRANSITIONS, Act, State)
+            + "\n\nArrival claims and family links (`CLAIM_TRANSITIONS`):\n\n" + rows(CLAIM_TRANSITIONS, ClaimAct, ClaimState))

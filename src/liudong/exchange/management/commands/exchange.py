@@ -3,6 +3,8 @@ and that still wait (to send, sent, received) become overdue; then arrival claim
 period passed unanswered are accepted by silence (hole 1, exchange.claims.lapse). Prints how many.
 Idempotent: a second run on the same day finds nothing more. The run is logged (exchange.tick).
 
+`liudong exchange states`: the state tables (exchange.transitions), as printed in the README.
+
 `liudong exchange show ID`: one message, its route, channel, times and deadline (for operators;
 the person it names appears as her number only)."""
 from django.core.management.base import BaseCommand, CommandError
@@ -12,6 +14,7 @@ from liudong.accounts.management.commands._cli import iso_date
 from liudong.accounts.services import record
 from liudong.exchange import claims, services
 from liudong.exchange.models import Message
+from liudong.exchange.transitions import table_markdown
 
 
 class Command(BaseCommand):
@@ -21,6 +24,7 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="subcommand", required=True)
         tick = sub.add_parser("tick", help="mark the messages whose deadline passed as overdue (run daily)")
         tick.add_argument("--on", default=None, help="the day of the run, YYYY-MM-DD (default today): what was due before it is overdue")
+        sub.add_parser("states", help="print the state tables (README, style 13)")
         show = sub.add_parser("show", help="show one message")
         show.add_argument("id", help="message number")
 
@@ -33,6 +37,8 @@ class Command(BaseCommand):
             lapsed = claims.lapse(on)
             self.stdout.write(f"{on}: {lapsed['accepted']} 件到达申报期满视为确认，{lapsed['void']} 件未能生效 / "
                               f"{lapsed['accepted']} arrival claims accepted by silence, {lapsed['void']} void")
+        elif subcommand == "states":
+            self.stdout.write(table_markdown())
         else:
             self._show(options["id"])
 
