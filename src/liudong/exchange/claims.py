@@ -26,7 +26,7 @@ from liudong.divisions.models import Division, Level
 from liudong.errors import Invalid
 from liudong.people import services as people
 from liudong.people.choices import DocumentType, IntendedStay, MoveReason, Relation
-from liudong.people.models import FamilyLink, Person, Residence
+from liudong.people.models import Person, Residence
 from liudong.people.queries import may_record, reachable_person
 
 from . import services

@@ -429,11 +429,11 @@ def settle_claims(message: Message, act: str, *, actor, now: datetime.datetime, 
     if message.kind not in DECIDED_KINDS:
         return 0
     model = ArrivalClaim if message.kind == Kind.ARRIVAL_CLAIM else FamilyProposal
-    fields = {"state": next_claim_state(ClaimState.PENDING, act), "answer": answer[:200], "decided_at": now,
+    values = {"state": next_claim_state(ClaimState.PENDING, act), "answer": answer[:200], "decided_at": now,
               "decided_by": actor if getattr(actor, "pk", None) else None}
     if residence is not None:
-        fields["residence"] = residence
-    return model.objects.filter(message=message, state=ClaimState.PENDING).update(**fields)
+        values["residence"] = residence
+    return model.objects.filter(message=message, state=ClaimState.PENDING).update(**values)
 
 
 def tick(on: datetime.date, *, actor=None) -> int:
