@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 
-from liudong.clock import today  # noqa: F401 - re-exported to the views (invariant 4)
+from liudong.clock import now, today  # noqa: F401 - re-exported to the views (invariant 4)
 from liudong.errors import NotFound
 
 PER_PAGE = 20

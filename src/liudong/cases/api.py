@@ -9,11 +9,10 @@ through cases.queries, scoped and logged (invariants 2, 3).
 import datetime
 
 from django.http import HttpResponse
-from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from liudong.api_schemas import ERRORS, DateText, Text, file_response
-from liudong.clock import today  # the edge's one reading of the calendar (invariant 4)
+from liudong.clock import now, today  # the edge's one reading of the clock (invariant 4)
 from liudong.exchange.api import AttachmentIn
 from liudong.exchange.api import _files as scans  # base64 scans to files, checked by the exchange service (F4)
 
@@ -22,11 +21,6 @@ from .views import message_url
 from .models import BIRTH, FEE, SECOND_BIRTH, BirthRegistration, FeeConsultation, SecondBirthResult
 
 router = Router(tags=["cases"])
-
-
-def now() -> datetime.datetime:
-    """The moment of an act made through the API (invariant 4: only the edge reads the clock)."""
-    return timezone.now()
 
 
 PERSON_DOC = "人员编号或18位身份证号 / person no. or 18-character resident ID number"

@@ -6,12 +6,11 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from liudong.accounts.choices import Action
-from liudong.accounts.views_support import paginate, staff_view, today
+from liudong.accounts.views_support import now, paginate, staff_view, today
 from liudong.divisions.models import Level
 from liudong.errors import Invalid
 from liudong.exchange.models import Channel
@@ -22,11 +21,6 @@ from .helpers import send_at_once
 from .models import BIRTH, FEE, SECOND_BIRTH, BirthState, Document
 
 KINDS = (BIRTH, SECOND_BIRTH, FEE)
-
-
-def now():
-    """The moment of an act done through a page (invariant 4: only the edge reads the clock)."""
-    return timezone.now()
 
 
 def message_url(pk) -> str:

@@ -13,12 +13,11 @@ from urllib.parse import quote
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
-from django.utils.timezone import now  # the edge's one reading of the clock (invariant 4)
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import StrictInt
 
 from liudong.api_schemas import ERRORS, Blank, Text, file_response
-from liudong.clock import today  # the edge's one reading of the calendar (invariant 4)
+from liudong.clock import now, today  # the edge's one reading of the clock (invariant 4)
 from liudong.errors import Invalid
 from liudong.limits import ATTACHMENT_MAX_BYTES, MAX_ATTACHMENTS, base64_length
 

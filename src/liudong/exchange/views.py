@@ -7,12 +7,11 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.timezone import now  # the edge's one reading of the clock (invariant 4)
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from liudong.accounts.choices import Action
-from liudong.accounts.views_support import int_or_none, staff_view, today
+from liudong.accounts.views_support import int_or_none, now, staff_view, today
 from liudong.errors import Invalid
 
 from . import claim_queries, claims, queries, services

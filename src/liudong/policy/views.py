@@ -9,14 +9,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from liudong import fields
 from liudong.accounts.choices import Action
-from liudong.accounts.views_support import staff_view, today
+from liudong.accounts.views_support import now, staff_view, today
 from liudong.divisions.models import Division, Level
 from liudong.divisions.queries import parse_division
 from liudong.errors import Invalid
@@ -151,7 +150,7 @@ def calendar_index(request):
             try:
                 rows = services.read_calendar_csv(upload.read(services.CALENDAR_MAX_BYTES + 1))
                 result = services.load_calendar_year(actor, form.cleaned_data["year"], rows, replace=form.cleaned_data["replace"],
-                                                     source=form.cleaned_data["source"] or f"上传文件 / uploaded file {upload.name[:100]}", now=timezone.now())
+                                                     source=form.cleaned_data["source"] or f"上传文件 / uploaded file {upload.name[:100]}", now=now())
             except Invalid as e:
                 form.add_invalid(e)
             else:

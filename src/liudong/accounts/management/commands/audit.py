@@ -2,8 +2,8 @@
 retention (policy value audit_retention_days). A dry run by default; with --for-real the purge
 deletes and records an "audit.purge" event of its own."""
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
+from liudong import clock
 from liudong.accounts import services
 from liudong.errors import Invalid
 
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         purge.add_argument("--on", default=None, help="the date of the purge, YYYY-MM-DD (default today; never after today)")
 
     def handle(self, *args, subcommand, for_real, on, **options):
-        on = iso_date(on) if on else timezone.localdate()
+        on = iso_date(on) if on else clock.today()
         try:
             result = services.purge_audit(actor=None, on=on, for_real=for_real)
         except Invalid as e:

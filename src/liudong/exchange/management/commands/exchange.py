@@ -8,8 +8,8 @@ Idempotent: a second run on the same day finds nothing more. The run is logged (
 `liudong exchange show ID`: one message, its route, channel, times and deadline (for operators;
 the person it names appears as her number only)."""
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from liudong import clock
 from liudong.accounts.management.commands._cli import iso_date
 from liudong.accounts.services import record
 from liudong.exchange import claims, services
@@ -30,7 +30,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, subcommand, **options):
         if subcommand == "tick":
-            on = iso_date(options["on"]) if options.get("on") else timezone.localdate()
+            on = iso_date(options["on"]) if options.get("on") else clock.today()
             count = services.tick(on)
             self.stdout.write(f"{on}: {count} 件函件超期 / {count} messages became overdue")
             # Hole 1: arrival claims nobody answered in time are accepted by silence.

@@ -8,8 +8,8 @@ status 1 when nothing was imported because of bad rows, or when the file cannot 
 import os
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from liudong import clock
 from liudong.accounts.management.commands._cli import NOTHING_WRITTEN, command_error
 from liudong.accounts.models import Staff
 from liudong.errors import Denied, Invalid
@@ -41,7 +41,7 @@ class Command(BaseCommand):
             raise CommandError(f"无法打开文件 {file}：{e.strerror} / cannot open {file}: {e.strerror}") from None
         try:
             with fileobj:
-                result = read_and_import(actor=actor, fileobj=fileobj, name=os.path.basename(file), today=timezone.localdate(), good_rows_only=good_rows_only)
+                result = read_and_import(actor=actor, fileobj=fileobj, name=os.path.basename(file), today=clock.today(), good_rows_only=good_rows_only)
         except (Invalid, Denied) as e:
             raise command_error(e) from None
         for n in result.bad_rows:

@@ -10,9 +10,8 @@ system. Writes go through policy.services (invariant 1) and are audited with act
 import json
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from liudong import fields
+from liudong import clock, fields
 from liudong.accounts.management.commands._cli import command_error, iso_date
 from liudong.divisions.models import NATION_CODE
 from liudong.errors import Denied, Invalid, NotFound
@@ -65,7 +64,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  沿用 / carried: {row.name} = {shown(row.value)} ({row.rule_set}) {row.valid_from} – {row.valid_to}")
 
     def handle_show(self, *, division, on, **_):
-        on = iso_date(on, between=services.POLICY_DATES) if on else timezone.localdate()
+        on = iso_date(on, between=services.POLICY_DATES) if on else clock.today()
         code = fields.normalise_division_code(division)
         place = queries.division_or_none(code)
         if place is None:
