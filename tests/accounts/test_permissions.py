@@ -102,7 +102,7 @@ def _call(action, staff, migrant, world, n):
     if action == Action.EXPORT_REGISTERS:
         from liudong.registers import documents
 
-        return documents.export(staff, kind="inflow", division="", start="2025-01-01", end="2025-12-31", fmt="xlsx", generated_on=TODAY)
+        return documents.export(actor=staff, kind="inflow", division="", start="2025-01-01", end="2025-12-31", fmt="xlsx", generated_on=TODAY)
     if action == Action.VIEW_EXCHANGE:
         from liudong.exchange import queries as exchange_q
 
@@ -110,7 +110,7 @@ def _call(action, staff, migrant, world, n):
     if action == Action.HANDLE_EXCHANGE:
         from liudong.exchange import services as exchange
 
-        return exchange.send_message(staff, {"kind": "policy_notice", "receiver": "511921100000", "subject": "政策通报"}, now=timezone.now())
+        return exchange.send_message(actor=staff, data={"kind": "policy_notice", "receiver": "511921100000", "subject": "政策通报"}, now=timezone.now())
     if action == Action.HANDLE_CASES:
         from liudong.cases import queries as cases_q
 
@@ -122,7 +122,7 @@ def _call(action, staff, migrant, world, n):
     if action == Action.MANAGE_POLICY:
         from liudong.policy import services as policy
 
-        return policy.set_value(staff, "birth.notify_days", "10", staff.division_id, f"2027-01-{n + 1:02d}")
+        return policy.set_value(actor=staff, name="birth.notify_days", raw_value="10", division_code=staff.division_id, valid_from=f"2027-01-{n + 1:02d}")
     if action == Action.MANAGE_CALENDAR:
         from liudong.divisions.models import Division
         from liudong.policy import services as policy
@@ -130,7 +130,7 @@ def _call(action, staff, migrant, world, n):
         # the official schedule is loaded by the nation's or a province's administrator
         staff.division = Division.objects.get(code="000000000000")
 
-        return policy.load_calendar_year(staff, 2027, [("2027-01-01", "holiday")], source="test", now=timezone.now())
+        return policy.load_calendar_year(actor=staff, year=2027, rows=[("2027-01-01", "holiday")], source="test", now=timezone.now())
     raise AssertionError(f"no representative service for {action}")
 
 

@@ -97,13 +97,13 @@ def open_birth(actor, woman, received: str, *, husband=None, child=1, documents=
         data["husband"] = husband.pk
     elif "husband_hukou" not in data:
         data["husband_hukou"] = ZHONGYUAN
-    return services.create_birth_registration(actor, data, now=now or at(received))
+    return services.create_birth_registration(actor=actor, data=data, now=now or at(received))
 
 
 def decide(actor, case, decision: str, on: str, *, now=None, **extra):
     from liudong.cases import services
 
-    return services.decide_birth_registration(actor, case.pk, {"decision": decision, "decided_on": on, **extra}, now=now or at(on, 16))
+    return services.decide_birth_registration(actor=actor, case_id=case.pk, data={"decision": decision, "decided_on": on, **extra}, now=now or at(on, 16))
 
 
 CASE_TYPE = {"birthregistration": "birth_registration", "secondbirthresult": "second_birth", "feeconsultation": "fee_consultation"}
@@ -123,7 +123,7 @@ def sichuan_keeps_approvals(db):
     in 2026 (a P1 override through the policy service), so results can be dated across 2026's holidays."""
     from liudong.policy.services import set_value
 
-    return set_value(None, "case_open.second_birth_approval", "true", "510000000000", "2026-01-01", source="测试：四川省继续受理 / test override")
+    return set_value(actor=None, name="case_open.second_birth_approval", raw_value="true", division_code="510000000000", valid_from="2026-01-01", source="测试：四川省继续受理 / test override")
 
 
 @pytest.fixture
@@ -132,4 +132,4 @@ def guangdong_keeps_fee_consultations(db):
     across 2026's holidays; the national set closed them on 2021-08-20."""
     from liudong.policy.services import set_value
 
-    return set_value(None, "case_open.fee_consultation", "true", "440000000000", "2026-01-01", source="测试：广东省继续受理 / test override")
+    return set_value(actor=None, name="case_open.fee_consultation", raw_value="true", division_code="440000000000", valid_from="2026-01-01", source="测试：广东省继续受理 / test override")

@@ -37,7 +37,7 @@ def test_b1_records_the_application_with_its_checklist(world, couple):
 
 def test_b1_woman_found_by_id_number_and_husband_by_his_hukou_code(world, migrant):
     clerk = world["township_clerk"]
-    case = services.create_birth_registration(clerk, {"woman": migrant.id_number.lower(), "husband_hukou": "410102", "received_on": "2026-03-02", "child_order": "1", "via_county": True},
+    case = services.create_birth_registration(actor=clerk, data={"woman": migrant.id_number.lower(), "husband_hukou": "410102", "received_on": "2026-03-02", "child_order": "1", "via_county": True},
                                               now=at("2026-03-02"))
     assert case.woman == migrant and case.husband is None and case.husband_hukou_id == ZHONGYUAN
     assert case.documents == []
@@ -54,7 +54,7 @@ def test_b1_every_bad_field_at_once_and_nothing_written(world, couple, unchanged
     clerk = world["township_clerk"]
     woman, husband = couple
     with unchanged(), pytest.raises(Invalid) as e:
-        services.create_birth_registration(clerk, {"woman": husband.pk, "received_on": "2026-12-01", "child_order": 0, "documents": ["passport"], "birth_on": "2026-02-30"},
+        services.create_birth_registration(actor=clerk, data={"woman": husband.pk, "received_on": "2026-12-01", "child_order": 0, "documents": ["passport"], "birth_on": "2026-02-30"},
                                            now=at("2026-11-28"))
     errors = e.value.errors
     assert set(errors) == {"woman", "received_on", "child_order", "documents", "birth_on", "husband_hukou"}
@@ -68,10 +68,10 @@ def test_b1_husband_checks(world, couple, unchanged):
     clerk = world["township_clerk"]
     woman, _ = couple
     with unchanged(), pytest.raises(Invalid) as e:
-        services.create_birth_registration(clerk, {"woman": woman.pk, "husband": woman.pk, "received_on": "2026-02-12", "child_order": 1}, now=at("2026-02-12"))
+        services.create_birth_registration(actor=clerk, data={"woman": woman.pk, "husband": woman.pk, "received_on": "2026-02-12", "child_order": 1}, now=at("2026-02-12"))
     assert "男方不能是女方本人" in e.value.errors["husband"][0]
     with unchanged(), pytest.raises(Invalid) as e:
-        services.create_birth_registration(clerk, {"woman": woman.pk, "husband_hukou": "999999000000", "received_on": "2026-02-12", "child_order": 1}, now=at("2026-02-12"))
+        services.create_birth_registration(actor=clerk, data={"woman": woman.pk, "husband_hukou": "999999000000", "received_on": "2026-02-12", "child_order": 1}, now=at("2026-02-12"))
     assert "不存在" in e.value.errors["husband_hukou"][0]
 
 
@@ -173,7 +173,7 @@ def test_b3_answer_due_15_working_days_after_arrival_across_the_spring_festival(
     request = next(m for m in case_messages(case) if m.receiver_id == TONGJIANG_T)
     # 15 working days after 02-12: 02-13, 02-14, 02-24..28 (7), 03-02..06 (12), 03-09, 03-10, 03-11 (15).
     assert request.state == State.SENT and request.arrived_on == d("2026-02-12") and request.reply_due_on == request.due_on == d("2026-03-11")
-    exchange.reply(world["tongjiang_clerk"], request, {"body": "女方初婚，未生育"}, now=at("2026-03-11"))
+    exchange.reply(actor=world["tongjiang_clerk"], message_id=request, data={"body": "女方初婚，未生育"}, now=at("2026-03-11"))
     request.refresh_from_db()
     assert request.state == State.ANSWERED and request.answered_on <= request.reply_due_on
 
@@ -182,7 +182,7 @@ def test_b3_answer_due_across_national_day_counts_from_arrival(world, migrant):
     clerk = world["township_clerk"]
     case = open_birth(clerk, migrant, "2026-09-24", send_now=False)
     request = next(m for m in case_messages(case) if m.receiver_id == TONGJIANG_T)
-    exchange.dispatch(clerk, request, {"channel": "system"}, now=at("2026-09-28"))
+    exchange.dispatch(actor=clerk, message_id=request, data={"channel": "system"}, now=at("2026-09-28"))
     request.refresh_from_db()
     # 15 working days after Mon 09-28: 09-29, 09-30, 10-08, 10-09, 10-10 (make-up), 10-12..16 (10), 10-19..23 (15).
     assert request.reply_due_on == d("2026-10-23")

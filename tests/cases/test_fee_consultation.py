@@ -32,7 +32,7 @@ def scan(name="传真.pdf"):
 
 def consult(actor, person, started: str, *, now=None, **extra):
     data = {"person": person.pk, "started_on": started, **F3, **extra}
-    return services.create_fee_consultation(actor, data, now=now or at(started), attachments=extra.pop("attachments", ()))
+    return services.create_fee_consultation(actor=actor, data=data, now=now or at(started), attachments=extra.pop("attachments", ()))
 
 
 # ---------------------------------------------------------------- F1, F3 and the closing date (P1)
@@ -87,7 +87,7 @@ def test_f1_a_person_outside_the_county_is_refused(world, clerk, unchanged):
 
 def test_f3_every_bad_field_at_once(world, migrant, unchanged):
     with unchanged(), pytest.raises(Invalid) as e:
-        services.create_fee_consultation(world["county_officer"], {"person": migrant.pk, "started_on": "2020-06-01", "basic_facts": " ", "actual_income": "很多",
+        services.create_fee_consultation(actor=world["county_officer"], data={"person": migrant.pk, "started_on": "2020-06-01", "basic_facts": " ", "actual_income": "很多",
                                                                      "urban_income": "1.005", "proposed_levy": -1}, now=at("2020-06-01"))
     assert set(e.value.errors) == {"basic_facts", "actual_income", "urban_income", "rural_income", "proposed_levy"}
     assert "不能为负" in e.value.errors["proposed_levy"][0] and "两位小数" in e.value.errors["urban_income"][0]
@@ -141,7 +141,7 @@ def test_f2_letter_counts_from_its_signing_date_across_national_day(world, migra
     case = consult(officer, migrant, "2026-09-28", channel="letter", sent_at="2026-09-28 09:00", evidence="挂号信 XA20260928", attachments=[scan("公函.pdf")])
     m = case.message
     assert m.arrived_at is None and m.reply_due_on is None  # the clock starts at the signing date (X5)
-    exchange.record_arrival(tongjiang_officer, m, {"arrived_at": "2026-09-30 11:00", "evidence": "签收回执"}, now=at("2026-10-08"))
+    exchange.record_arrival(actor=tongjiang_officer, message_id=m, data={"arrived_at": "2026-09-30 11:00", "evidence": "签收回执"}, now=at("2026-10-08"))
     m.refresh_from_db()
     # Signed for Wed 09-30: 10-01..07 off, 10-08 (1), 10-09 (2), Sat 10-10 make-up (3), 10-12..15 (7).
     assert m.arrived_on == d("2026-09-30") and m.reply_due_on == d("2026-10-15")
@@ -162,26 +162,26 @@ def test_f2_the_hukou_county_answers_on_the_case_once_and_on_time(world, migrant
     officer = world["county_officer"]
     case = consult(officer, migrant, "2021-08-19")
     with unchanged(), pytest.raises(Denied):
-        services.answer_fee_consultation(officer, case.pk, {"agrees": True, "opinion": "同意"}, now=at("2021-08-20"))
+        services.answer_fee_consultation(actor=officer, case_id=case.pk, data={"agrees": True, "opinion": "同意"}, now=at("2021-08-20"))
     with unchanged(), pytest.raises(NotFound):
-        services.answer_fee_consultation(world["township_clerk"], case.pk, {"agrees": True, "opinion": "同意"}, now=at("2021-08-20"))
+        services.answer_fee_consultation(actor=world["township_clerk"], case_id=case.pk, data={"agrees": True, "opinion": "同意"}, now=at("2021-08-20"))
     with unchanged(), pytest.raises(Invalid) as e:
-        services.answer_fee_consultation(tongjiang_officer, case.pk, {"agrees": "maybe"}, now=at("2021-08-20"))
+        services.answer_fee_consultation(actor=tongjiang_officer, case_id=case.pk, data={"agrees": "maybe"}, now=at("2021-08-20"))
     assert set(e.value.errors) == {"agrees", "opinion"}
-    services.answer_fee_consultation(tongjiang_officer, case.pk, {"agrees": "disagree", "opinion": "当事人已在户籍地缴纳"}, now=at("2021-08-30", 17))
+    services.answer_fee_consultation(actor=tongjiang_officer, case_id=case.pk, data={"agrees": "disagree", "opinion": "当事人已在户籍地缴纳"}, now=at("2021-08-30", 17))
     case.refresh_from_db()
     assert case.answer_agrees is False and case.answer_opinion == "当事人已在户籍地缴纳" and case.answered_on == d("2021-08-30")
     assert case.message.state == State.ANSWERED and case.message.answered_on == case.message.reply_due_on  # the last day is on time
     answer = fee_answer(case)
     assert answer["answered"] and answer["on_time"] and "不同意" in answer["reply"].body
     with unchanged(), pytest.raises(Invalid) as e:
-        services.answer_fee_consultation(tongjiang_officer, case.pk, {"agrees": True, "opinion": "改为同意"}, now=at("2021-08-31"))
+        services.answer_fee_consultation(actor=tongjiang_officer, case_id=case.pk, data={"agrees": True, "opinion": "改为同意"}, now=at("2021-08-31"))
     assert "已反馈" in e.value.errors["message"][0]
 
 
 def test_f2_an_answer_made_in_the_exchange_shows_on_the_case(world, migrant, tongjiang_officer):
     case = consult(world["county_officer"], migrant, "2021-08-19")
-    exchange.reply(tongjiang_officer, case.message, {"body": "同意拟征收数额"}, now=at("2021-09-02"))
+    exchange.reply(actor=tongjiang_officer, message_id=case.message, data={"body": "同意拟征收数额"}, now=at("2021-09-02"))
     case = get_fee_consultation(world["county_officer"], case.pk)
     answer = fee_answer(case)
     assert answer["answered"] and answer["opinion"] == "同意拟征收数额" and answer["answered_on"] == d("2021-09-02") and not answer["on_time"]
@@ -202,12 +202,12 @@ def test_F4_an_answer_by_fax_needs_its_record_its_scan_and_its_marked_time(world
     case = consult(world["county_officer"], migrant, "2021-08-19")
     answer = {"agrees": True, "opinion": "同意", "channel": "fax", "sent_at": "2021-08-24 09:00"}
     with unchanged(), pytest.raises(Invalid) as e:
-        services.answer_fee_consultation(tongjiang_officer, case.pk, answer, now=at("2021-08-24", 10))
+        services.answer_fee_consultation(actor=tongjiang_officer, case_id=case.pk, data=answer, now=at("2021-08-24", 10))
     assert set(e.value.errors) == {"arrived_at"}
     with unchanged(), pytest.raises(Invalid) as e:
-        services.answer_fee_consultation(tongjiang_officer, case.pk, {**answer, "arrived_at": "2021-08-24 09:03"}, now=at("2021-08-24", 10))
+        services.answer_fee_consultation(actor=tongjiang_officer, case_id=case.pk, data={**answer, "arrived_at": "2021-08-24 09:03"}, now=at("2021-08-24", 10))
     assert set(e.value.errors) == {"evidence", "attachments"}
-    services.answer_fee_consultation(tongjiang_officer, case.pk, {**answer, "arrived_at": "2021-08-24 09:03", "evidence": "传真发送报告 0824-01"},
+    services.answer_fee_consultation(actor=tongjiang_officer, case_id=case.pk, data={**answer, "arrived_at": "2021-08-24 09:03", "evidence": "传真发送报告 0824-01"},
                                      now=at("2021-08-24", 10), attachments=[scan("回复传真.pdf")])
     reply = fee_answer(case)["reply"]
     assert reply.channel == "fax" and reply.evidence == "传真发送报告 0824-01" and reply.arrived_on == d("2021-08-24")
@@ -221,10 +221,10 @@ def test_F4_an_answer_by_letter_is_on_time_at_its_posting_for_both_ends(world, m
     from liudong.exchange import timeliness
 
     case = consult(world["county_officer"], migrant, "2021-08-19")          # answer by 2021-08-30
-    services.answer_fee_consultation(tongjiang_officer, case.pk, {"agrees": True, "opinion": "同意", "channel": "letter", "sent_at": "2021-08-30 16:00",
+    services.answer_fee_consultation(actor=tongjiang_officer, case_id=case.pk, data={"agrees": True, "opinion": "同意", "channel": "letter", "sent_at": "2021-08-30 16:00",
                                                                   "evidence": "挂号信 XB0830"}, now=at("2021-08-30", 17), attachments=[scan("回复公函.pdf")])
     reply = fee_answer(case)["reply"]
-    exchange.record_arrival(world["county_officer"], reply, {"arrived_at": "2021-09-02 10:00", "evidence": "签收"}, now=at("2021-09-02", 11))
+    exchange.record_arrival(actor=world["county_officer"], message_id=reply, data={"arrived_at": "2021-09-02 10:00", "evidence": "签收"}, now=at("2021-09-02", 11))
     period = {"start": "2021-08-01", "end": "2021-09-30", "today": d("2021-10-08")}
     theirs = timeliness.figures(tongjiang_officer, **period)["as_receiver"]
     ours = timeliness.figures(world["county_officer"], **period)["as_sender"]

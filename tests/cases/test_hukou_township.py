@@ -21,7 +21,7 @@ def zhongyuan_street(db):
 
 def create(clerk, woman, husband, **extra):
     data = {"woman": woman.pk, "husband": husband.pk, "received_on": "2026-03-02", "child_order": 1, **extra}
-    return services.create_birth_registration(clerk, data, now=at("2026-03-02"))
+    return services.create_birth_registration(actor=clerk, data=data, now=at("2026-03-02"))
 
 
 def test_B2_a_county_only_hukou_asks_the_clerk_for_the_township_and_writes_nothing(world, couple, unchanged):

@@ -29,7 +29,7 @@ def refused(world, woman_2014):
 
 
 def test_the_refusal_letter_is_a_pdf_with_the_reasons(world, refused, woman_2014):
-    data, disposition = documents.refusal_letter(world["township_clerk"], refused.pk, printed_on=TODAY)
+    data, disposition = documents.refusal_letter(actor=world["township_clerk"], case_id=refused.pk, printed_on=TODAY)
     assert data.startswith(b"%PDF")
     assert disposition.startswith('inline; filename="refusal-') and "filename*=UTF-8''" in disposition
     text = pdf_text(data)
@@ -45,9 +45,9 @@ def test_no_letter_for_a_case_not_refused_nor_outside_the_scope(world, migrant, 
     clerk = world["township_clerk"]
     pending = open_birth(clerk, migrant, "2026-02-12")
     with pytest.raises(NotFound):
-        documents.refusal_letter(clerk, pending.pk, printed_on=TODAY)
+        documents.refusal_letter(actor=clerk, case_id=pending.pk, printed_on=TODAY)
     with pytest.raises(NotFound):
-        documents.refusal_letter(world["shekou_clerk"], refused.pk, printed_on=TODAY)
+        documents.refusal_letter(actor=world["shekou_clerk"], case_id=refused.pk, printed_on=TODAY)
     assert not AuditEvent.objects.filter(action="birth.refusal_letter").exists()
 
 
@@ -71,7 +71,7 @@ def test_B4_the_letters_lawsuit_limit_is_the_one_in_force_on_the_decision_date(w
 def test_B4_a_province_that_sets_its_own_limit_gets_it_on_the_letter(world, woman_2014):
     from liudong.policy.services import set_value
 
-    set_value(None, "remedies.review_days", "90", "440000000000", "2015-01-01", source="测试：广东省另行规定 / test override")
+    set_value(actor=None, name="remedies.review_days", raw_value="90", division_code="440000000000", valid_from="2015-01-01", source="测试：广东省另行规定 / test override")
     html = documents.refusal_html(_refused_on(world["township_clerk"], woman_2014, "2015-04-28", "2015-04-30"), printed_on=TODAY)
     assert "之日起九十日内" in html and "六十日" not in html
 

@@ -13,7 +13,7 @@ from tests.cases.test_fee_consultation import consult
 
 def test_a_basis_outside_the_known_values_is_refused_as_a_policy_value(world):
     with pytest.raises(Invalid) as e:
-        set_value(None, "birth.registration_basis", '"bogus"', "440000000000", "2026-01-01")
+        set_value(actor=None, name="birth.registration_basis", raw_value='"bogus"', division_code="440000000000", valid_from="2026-01-01")
     assert "documents" in e.value.errors["value"][0] and "commitment" in e.value.errors["value"][0]
 
 
@@ -22,7 +22,7 @@ def test_a_case_message_cannot_be_sent_before_the_case_began(world, clerk, coupl
     case = open_birth(clerk, woman, "2026-09-24", husband=husband, send_now=False)
     draft = case_messages(case, Kind.VERIFICATION)[0]
     with pytest.raises(Invalid) as e:
-        exchange.dispatch(clerk, draft.pk, {"channel": "letter", "sent_at": "2005-01-04 09:00", "evidence": "XA123"}, now=at("2026-09-25"))
+        exchange.dispatch(actor=clerk, message_id=draft.pk, data={"channel": "letter", "sent_at": "2005-01-04 09:00", "evidence": "XA123"}, now=at("2026-09-25"))
     assert "sent_at" in e.value.errors
     draft.refresh_from_db()
     assert draft.sent_at is None and draft.state == "draft"

@@ -16,7 +16,7 @@ from tests.conftest import NANTOU, TONGJIANG_T, TONGJIANG_V, make_id
 
 def record(actor, woman, on: str, *, now=None, **extra):
     data = {"woman": woman.pk, "decision": "approved", "decided_on": on, "certificate_number": "通再〔2026〕18号", **extra}
-    return services.record_second_birth(actor, data, now=now or at(on, 15))
+    return services.record_second_birth(actor=actor, data=data, now=now or at(on, 15))
 
 
 def test_b6_result_notified_to_the_residence_township_across_the_spring_festival(world, migrant, sichuan_keeps_approvals):
@@ -71,7 +71,7 @@ def test_b6_under_national_2016_without_any_override(world, migrant):
 def test_b6_every_bad_field_and_a_closed_case_type(world, migrant, unchanged):
     hukou_clerk = world["tongjiang_clerk"]
     with unchanged(), pytest.raises(Invalid) as e:
-        services.record_second_birth(hukou_clerk, {"woman": migrant.pk, "decision": "approved", "decided_on": "2026-12-01"}, now=at("2026-11-28"))
+        services.record_second_birth(actor=hukou_clerk, data={"woman": migrant.pk, "decision": "approved", "decided_on": "2026-12-01"}, now=at("2026-11-28"))
     assert set(e.value.errors) == {"decided_on", "certificate_number"}
     # national-2021 abolished approvals: a result dated after 2021-08-20 is refused with that date (P1).
     with unchanged(), pytest.raises(Invalid) as e:

@@ -202,7 +202,7 @@ def test_letter_arrival_and_close_through_the_pages(client, world, migrant, cloc
 def test_a_draft_is_dispatched_from_its_page(client, world, migrant, clock):
     from liudong.divisions.models import Division
 
-    d = services.open_draft(world["township_clerk"], kind="notification", receiver=Division.objects.get(code=TONGJIANG_T), person=migrant, subject="生育登记通报",
+    d = services.open_draft(actor=world["township_clerk"], kind="notification", receiver=Division.objects.get(code=TONGJIANG_T), person=migrant, subject="生育登记通报",
                             body="", send_due_on=at("2026-10-09").date(), rules_on=at("2026-09-01").date(), now=at("2026-09-01"))
     client.force_login(world["township_clerk"])
     html = html_of(client.get(reverse("exchange_detail", args=[d.pk])))

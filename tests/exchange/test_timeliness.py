@@ -26,15 +26,15 @@ def d(text: str) -> datetime.date:
 
 
 def send(actor, receiver, day, kind="correspondence", **extra):
-    return services.send_message(actor, {"kind": kind, "receiver": receiver, "subject": f"函 {day}", **extra}, now=at(day))
+    return services.send_message(actor=actor, data={"kind": kind, "receiver": receiver, "subject": f"函 {day}", **extra}, now=at(day))
 
 
 def answer(actor, message, day):
-    return services.reply(actor, message, {"body": "已核实"}, now=at(day))
+    return services.reply(actor=actor, message_id=message, data={"body": "已核实"}, now=at(day))
 
 
 def draft(actor, receiver, send_due_on, day):
-    return services.open_draft(actor, kind="correspondence", receiver=Division.objects.get(code=receiver), person=None, subject="应发函",
+    return services.open_draft(actor=actor, kind="correspondence", receiver=Division.objects.get(code=receiver), person=None, subject="应发函",
                                body="", send_due_on=d(send_due_on), rules_on=d(day), now=at(day))
 
 
@@ -77,7 +77,7 @@ def build_traffic(world):
     m["r4"] = send(tongjiang, NANTOU, "2026-11-20")
     assert m["r4"].reply_due_on == d("2026-12-11")
     m["r5"] = send(tongjiang, NANTOU, "2026-10-09")
-    services.close(tongjiang, m["r5"], "当事人已返乡", now=at("2026-10-12"))
+    services.close(actor=tongjiang, message_id=m["r5"], reason="当事人已返乡", now=at("2026-10-12"))
     m["r6"] = send(futian, NANTOU, "2026-09-30")
     assert m["r6"].reply_due_on == d("2026-10-27")
     answer(nantou, m["r6"], "2026-10-09")
@@ -95,16 +95,16 @@ def build_traffic(world):
     answer(tongjiang, m["s2"], "2026-10-09")
     m["s3"] = send(nantou, FUTIAN_T, "2026-11-02")
     m["d1"] = draft(nantou, TONGJIANG_T, "2026-02-24", "2026-02-13")
-    services.dispatch(nantou, m["d1"], {}, now=at("2026-02-24"))
+    services.dispatch(actor=nantou, message_id=m["d1"], data={}, now=at("2026-02-24"))
     m["d1"].refresh_from_db()
     assert m["d1"].reply_due_on == d("2026-03-16")
     answer(tongjiang, m["d1"], "2026-03-02")
     m["d2"] = draft(nantou, TONGJIANG_T, "2026-10-09", "2026-09-25")
-    services.dispatch(nantou, m["d2"], {}, now=at("2026-10-12"))
+    services.dispatch(actor=nantou, message_id=m["d2"], data={}, now=at("2026-10-12"))
     m["d3"] = draft(nantou, TONGJIANG_T, "2026-11-20", "2026-11-10")
     m["d4"] = draft(nantou, TONGJIANG_T, "2026-12-10", "2026-11-26")
     m["d5"] = draft(nantou, TONGJIANG_T, "2026-11-10", "2026-11-02")
-    services.close(nantou, m["d5"], "案件已撤回", now=at("2026-11-05"))
+    services.close(actor=nantou, message_id=m["d5"], reason="案件已撤回", now=at("2026-11-05"))
     services.tick(TODAY)
     return m
 

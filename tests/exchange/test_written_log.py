@@ -26,8 +26,8 @@ def pdf_text(data: bytes) -> str:
 def exchanged(world, migrant, request_msg):
     """南头 asks 诺江 (system, 09-28), 诺江 answers on 10-09; 南头 also writes to 诺江 by registered letter."""
     hukou = world["tongjiang_clerk"]
-    answer = services.reply(hukou, request_msg, {"body": "经核实，情况属实。"}, now=at("2026-10-09"))
-    letter = services.send_message(world["township_clerk"], {"kind": "contraception_report", "receiver": TONGJIANG_T, "person": migrant.pk,
+    answer = services.reply(actor=hukou, message_id=request_msg, data={"body": "经核实，情况属实。"}, now=at("2026-10-09"))
+    letter = services.send_message(actor=world["township_clerk"], data={"kind": "contraception_report", "receiver": TONGJIANG_T, "person": migrant.pk,
                                                              "subject": "避孕节育情况报告", "channel": "letter", "sent_at": "2026-10-12 09:00",
                                                              "evidence": "挂号信 XA0001"}, now=at("2026-10-12", 11))
     return request_msg, answer, letter

@@ -62,7 +62,7 @@ def load_2027(db):
 
     def load(actor=None, text=CSV_2027, **kwargs):
         rows = services.read_calendar_csv(text.encode())
-        return services.load_calendar_year(actor, 2027, rows, source="测试用 2027 年安排 / test schedule", now=kwargs.pop("now", timezone.now()), **kwargs)
+        return services.load_calendar_year(actor=actor, year=2027, rows=rows, source="测试用 2027 年安排 / test schedule", now=kwargs.pop("now", timezone.now()), **kwargs)
 
     return load
 

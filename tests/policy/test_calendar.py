@@ -130,7 +130,7 @@ def test_every_bad_row_is_reported_with_its_line_and_nothing_is_written(load_202
 def test_bad_files(load_2027, unchanged, text, needle):
     with unchanged(), pytest.raises(Invalid) as e:
         rows = services.read_calendar_csv(text if isinstance(text, bytes) else text.encode())
-        services.load_calendar_year(None, 2027, rows, source="x", now=NOW)
+        services.load_calendar_year(actor=None, year=2027, rows=rows, source="x", now=NOW)
     assert needle in " ".join(e.value.errors["file"])
 
 
@@ -138,7 +138,7 @@ def test_bad_files(load_2027, unchanged, text, needle):
 @pytest.mark.parametrize("year, needle", [(2003, "2004"), (2101, "2100"), ("20x7", "whole number"), (2028, "2027")])
 def test_year_must_be_in_range_and_follow_the_loaded_ones(unchanged, year, needle):
     with unchanged(), pytest.raises(Invalid) as e:
-        services.load_calendar_year(None, year, [("2028-01-03", "holiday")], source="x", now=NOW)
+        services.load_calendar_year(actor=None, year=year, rows=[("2028-01-03", "holiday")], source="x", now=NOW)
     assert needle in e.value.errors["year"][0]
 
 
@@ -147,7 +147,7 @@ def test_gbk_file_and_pairs_without_line_numbers(db):
     rows = services.read_calendar_csv("date,kind,name\n2027-01-01,holiday,元旦\n".encode("gb18030"))
     assert rows == [(2, ["2027-01-01", "holiday", "元旦"])]
     with pytest.raises(Invalid) as e:
-        services.load_calendar_year(None, 2027, [("2027-01-01", "holiday"), ("2027-01-02", "holiday")], source="x", now=NOW)
+        services.load_calendar_year(actor=None, year=2027, rows=[("2027-01-01", "holiday"), ("2027-01-02", "holiday")], source="x", now=NOW)
     assert e.value.errors["file"][0].startswith("第3行")
 
 
@@ -189,8 +189,8 @@ def test_calendar_status_and_the_warning(settings, load_2027, world, nation_admi
     settings.LIUDONG_CALENDAR_WARN_DAYS = 60
     late = services.calendar_status(D(2027, 1, 4))
     assert late.warn and late.days_left < 0 and not late.covers_today
-    assert services.calendar_warning(nation_admin, D(2026, 11, 29)) is not None
-    assert services.calendar_warning(world["township_clerk"], D(2026, 11, 29)) is None
+    assert services.calendar_warning(actor=nation_admin, today=D(2026, 11, 29)) is not None
+    assert services.calendar_warning(actor=world["township_clerk"], today=D(2026, 11, 29)) is None
     load_2027()
     assert services.calendar_status(D(2026, 11, 29)).last_day == D(2027, 12, 31)
-    assert services.calendar_warning(nation_admin, D(2026, 11, 29)) is None
+    assert services.calendar_warning(actor=nation_admin, today=D(2026, 11, 29)) is None

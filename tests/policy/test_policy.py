@@ -85,14 +85,14 @@ def test_residence_permit_2016_everywhere_and_residence_registration_in_zhejiang
 
 @pytest.mark.django_db
 def test_override_by_date_and_division_and_its_audit(gd_admin):
-    row = services.set_value(gd_admin, "birth.notify_days", "10", GUANGDONG, "2027-01-01", source="粤卫〔2026〕1号")
+    row = services.set_value(actor=gd_admin, name="birth.notify_days", raw_value="10", division_code=GUANGDONG, valid_from="2027-01-01", source="粤卫〔2026〕1号")
     assert (row.rule_set, row.value, row.valid_to) == ("override", 10, None)
     assert value("birth.notify_days", NANTOU, D(2026, 12, 31)) == 15
     assert value("birth.notify_days", NANTOU, D(2027, 1, 1)) == 10
     assert value("birth.notify_days", GUANGDONG, D(2027, 1, 1)) == 10
     assert value("birth.notify_days", TONGJIANG_T, D(2027, 1, 1)) == 15      # Sichuan keeps the nation's
     # A county's own value beats the province's, whatever their dates.
-    services.set_value(None, "birth.notify_days", "12", NANSHAN, "2026-06-01")
+    services.set_value(actor=None, name="birth.notify_days", raw_value="12", division_code=NANSHAN, valid_from="2026-06-01")
     assert value("birth.notify_days", NANTOU, D(2027, 6, 1)) == 12
     assert value("birth.notify_days", "440304001000", D(2027, 6, 1)) == 10   # 福田: the province's
     event = AuditEvent.objects.filter(action="policy.set").order_by("id").first()
@@ -105,14 +105,14 @@ def test_override_by_date_and_division_and_its_audit(gd_admin):
 @pytest.mark.django_db
 def test_override_takes_json_of_the_kind_in_force(gd_admin):
     # null where the name is null-able (max child order is None under national-2021)
-    assert services.set_value(gd_admin, "birth.max_child_order_registered", "null", GUANGDONG, "2020-01-01").value is None
+    assert services.set_value(actor=gd_admin, name="birth.max_child_order_registered", raw_value="null", division_code=GUANGDONG, valid_from="2020-01-01").value is None
     assert value("birth.max_child_order_registered", NANTOU, D(2020, 6, 1)) is None
-    assert services.set_value(gd_admin, "birth.max_child_order_registered", "3", GUANGDONG, "2022-01-01").value == 3
-    assert services.set_value(gd_admin, "birth.registration_basis", '"commitment"', GUANGDONG, "2015-06-01").value == "commitment"
-    assert services.set_value(gd_admin, "case_open.fee_consultation", "false", GUANGDONG, "2021-01-01").value is False
+    assert services.set_value(actor=gd_admin, name="birth.max_child_order_registered", raw_value="3", division_code=GUANGDONG, valid_from="2022-01-01").value == 3
+    assert services.set_value(actor=gd_admin, name="birth.registration_basis", raw_value='"commitment"', division_code=GUANGDONG, valid_from="2015-06-01").value == "commitment"
+    assert services.set_value(actor=gd_admin, name="case_open.fee_consultation", raw_value="false", division_code=GUANGDONG, valid_from="2021-01-01").value is False
     with pytest.raises(Invalid):
         require_case_type_open("fee_consultation", NANTOU, D(2021, 1, 1))
-    assert services.set_value(gd_admin, "audit_retention_days", "2000", GUANGDONG, "2027-01-01").value == 2000   # a name seeded by 0002
+    assert services.set_value(actor=gd_admin, name="audit_retention_days", raw_value="2000", division_code=GUANGDONG, valid_from="2027-01-01").value == 2000   # a name seeded by 0002
 
 
 @pytest.mark.django_db
@@ -132,7 +132,7 @@ def test_override_takes_json_of_the_kind_in_force(gd_admin):
 ])
 def test_override_refuses_bad_values_and_writes_nothing(gd_admin, unchanged, name, raw, field, needle):
     with unchanged(), pytest.raises(Invalid) as e:
-        services.set_value(gd_admin, name, raw, GUANGDONG, "2027-01-01")
+        services.set_value(actor=gd_admin, name=name, raw_value=raw, division_code=GUANGDONG, valid_from="2027-01-01")
     assert needle in " ".join(e.value.errors[field]), e.value.errors
     assert_bilingual(e.value.errors[field])
 
@@ -148,15 +148,15 @@ def test_override_refuses_bad_places_dates_and_roles(gd_admin, world, unchanged)
     for change, field, needle in cases:
         args = dict(name="birth.notify_days", raw_value="10", division_code=GUANGDONG, valid_from="2027-01-01") | change
         with unchanged(), pytest.raises(Invalid) as e:
-            services.set_value(gd_admin, **args)
+            services.set_value(actor=gd_admin, **args)
         assert needle in e.value.errors[field][0]
-    services.set_value(gd_admin, "birth.notify_days", "10", GUANGDONG, "2027-01-01")
+    services.set_value(actor=gd_admin, name="birth.notify_days", raw_value="10", division_code=GUANGDONG, valid_from="2027-01-01")
     with unchanged(), pytest.raises(Invalid) as e:
-        services.set_value(gd_admin, "birth.notify_days", "11", GUANGDONG, "2027-01-01")   # history, not overwrites
+        services.set_value(actor=gd_admin, name="birth.notify_days", raw_value="11", division_code=GUANGDONG, valid_from="2027-01-01")   # history, not overwrites
     assert "another date" in e.value.errors["valid_from"][0]
     for role in ("township_clerk", "province_officer", "auditor", "nation_officer"):
         with unchanged(), pytest.raises(Denied):
-            services.set_value(world[role], "birth.notify_days", "10", world[role].division_id, "2027-02-01")
+            services.set_value(actor=world[role], name="birth.notify_days", raw_value="10", division_code=world[role].division_id, valid_from="2027-02-01")
 
 
 # ---------------------------------------------------------------- adopting a set
@@ -171,7 +171,7 @@ def test_adoption_keeps_what_held_before_its_date(gd_admin, nation_admin):
     days = [D(2015, 6, 1), D(2016, 6, 1), D(2019, 12, 31)]
     before = _values(NANTOU, names, days)
     count = PolicyValue.objects.count()
-    result = services.adopt_rule_set(gd_admin, "national-2016", GUANGDONG, "2020-01-01")
+    result = services.adopt_rule_set(actor=gd_admin, code="national-2016", division_code=GUANGDONG, valid_from="2020-01-01")
     # Every name was inherited from the nation on 2019-12-31: carried into 广东 up to the date.
     assert sorted(r.name for r in result.carried) == sorted(names) and len(result.added) == len(names)
     assert PolicyValue.objects.count() == count + 2 * len(names)
@@ -181,7 +181,7 @@ def test_adoption_keeps_what_held_before_its_date(gd_admin, nation_admin):
     assert _values(NANTOU, names, days) == before
     # The nation later changes a value from a date before 广东's adoption: 广东 keeps what held
     # there (the carried row), 四川 follows the nation.
-    services.set_value(nation_admin, "birth.verify_request_days", "10", NATION, "2018-01-01")
+    services.set_value(actor=nation_admin, name="birth.verify_request_days", raw_value="10", division_code=NATION, valid_from="2018-01-01")
     assert value("birth.verify_request_days", TONGJIANG_T, D(2019, 1, 1)) == 10
     assert value("birth.verify_request_days", NANTOU, D(2019, 1, 1)) == 7
     assert value("birth.verify_request_days", NANTOU, D(2020, 6, 1)) == 7
@@ -195,8 +195,8 @@ def test_adoption_keeps_what_held_before_its_date(gd_admin, nation_admin):
 
 @pytest.mark.django_db
 def test_adoption_carries_only_what_the_province_does_not_hold_itself(gd_admin):
-    services.adopt_rule_set(gd_admin, "national-2016", GUANGDONG, "2020-01-01")
-    result = services.adopt_rule_set(gd_admin, "national-2021", GUANGDONG, "2021-10-01")
+    services.adopt_rule_set(actor=gd_admin, code="national-2016", division_code=GUANGDONG, valid_from="2020-01-01")
+    result = services.adopt_rule_set(actor=gd_admin, code="national-2021", division_code=GUANGDONG, valid_from="2021-10-01")
     # 广东's own 2016 rows hold on 2021-09-30 for the names both sets share; the two names only
     # the 2021 set has are inherited from the nation's 2021 rows and carried.
     assert sorted(r.name for r in result.carried) == ["case_open.fee_consultation", "certificate.required"]
@@ -214,7 +214,7 @@ def test_adoption_carry_starts_after_a_more_specific_row_that_held_in_between(gd
     # adoption the 2016 row holds again. The carry must not hide the 2017 value at 广东.
     PolicyValue.objects.create(name="birth.notify_days", division_id=NATION, valid_from=D(2017, 1, 1), valid_to=D(2018, 1, 1), value=20, rule_set="override", source="test")
     before = _values(NANTOU, ["birth.notify_days"], [D(2016, 6, 1), D(2017, 6, 1), D(2019, 6, 1)])
-    result = services.adopt_rule_set(gd_admin, "national-2016", GUANGDONG, "2020-01-01")
+    result = services.adopt_rule_set(actor=gd_admin, code="national-2016", division_code=GUANGDONG, valid_from="2020-01-01")
     carried = next(r for r in result.carried if r.name == "birth.notify_days")
     assert (carried.valid_from, carried.valid_to, carried.value) == (D(2018, 1, 1), D(2020, 1, 1), 15)
     assert _values(NANTOU, ["birth.notify_days"], [D(2016, 6, 1), D(2017, 6, 1), D(2019, 6, 1)]) == before
@@ -223,7 +223,7 @@ def test_adoption_carry_starts_after_a_more_specific_row_that_held_in_between(gd
 
 @pytest.mark.django_db
 def test_adopting_residence_registration_where_nothing_held_before(gd_admin):
-    result = services.adopt_rule_set(gd_admin, "residence-registration", GUANGDONG, "2025-07-01")
+    result = services.adopt_rule_set(actor=gd_admin, code="residence-registration", division_code=GUANGDONG, valid_from="2025-07-01")
     assert result.carried == [] and len(result.added) == 5
     with pytest.raises(PolicyMissing):
         value("residence_registration.report_working_days", NANTOU, D(2025, 6, 30))
@@ -232,7 +232,7 @@ def test_adopting_residence_registration_where_nothing_held_before(gd_admin):
 
 @pytest.mark.django_db
 def test_adoption_refusals_write_nothing(gd_admin, world, unchanged):
-    services.adopt_rule_set(gd_admin, "national-2016", GUANGDONG, "2020-01-01")
+    services.adopt_rule_set(actor=gd_admin, code="national-2016", division_code=GUANGDONG, valid_from="2020-01-01")
     cases = [
         (("national-2016", GUANGDONG, "2020-01-01"), "valid_from", "already"),          # the same set twice
         (("national-2021", GUANGDONG, "2020-01-01"), "valid_from", "choose another date"),  # same names, same day
@@ -244,20 +244,20 @@ def test_adoption_refusals_write_nothing(gd_admin, world, unchanged):
     ]
     for args, field, needle in cases:
         with unchanged(), pytest.raises(Invalid) as e:
-            services.adopt_rule_set(gd_admin, *args)
+            services.adopt_rule_set(actor=gd_admin, **dict(zip(("code", "division_code", "valid_from"), args)))
         assert needle in " ".join(e.value.errors[field]), (args, e.value.errors)
         assert_bilingual(e.value.errors[field])
     with unchanged(), pytest.raises(Invalid):
-        services.adopt_rule_set(world["admin"], "national-2021", NANSHAN, "2022-01-01")    # a county administrator
+        services.adopt_rule_set(actor=world["admin"], code="national-2021", division_code=NANSHAN, valid_from="2022-01-01")    # a county administrator
     for role in ("township_clerk", "province_officer", "auditor"):
         with unchanged(), pytest.raises(Denied):
-            services.adopt_rule_set(world[role], "national-2021", GUANGDONG, "2022-01-01")
+            services.adopt_rule_set(actor=world[role], code="national-2021", division_code=GUANGDONG, valid_from="2022-01-01")
 
 
 @pytest.mark.django_db
 def test_values_in_force_matches_value_for_every_name(gd_admin):
-    services.adopt_rule_set(gd_admin, "national-2016", GUANGDONG, "2020-01-01")
-    services.set_value(gd_admin, "birth.notify_days", "9", GUANGDONG, "2024-01-01")
+    services.adopt_rule_set(actor=gd_admin, code="national-2016", division_code=GUANGDONG, valid_from="2020-01-01")
+    services.set_value(actor=gd_admin, name="birth.notify_days", raw_value="9", division_code=GUANGDONG, valid_from="2024-01-01")
     for code, on in [(NANTOU, D(2019, 12, 31)), (NANTOU, D(2025, 1, 1)), (TONGJIANG_T, D(2025, 1, 1)), (XIHU, D(2012, 1, 1))]:
         rows = queries.values_in_force(code, on)
         assert rows and all(value(r.name, code, on) == r.value for r in rows)
@@ -268,16 +268,16 @@ def test_values_in_force_matches_value_for_every_name(gd_admin):
 def test_a_name_that_was_always_null_takes_the_kind_of_its_siblings(gd_admin, unchanged):
     # A notification needs no reply (null) under every set; a province may ask for one in working days.
     with unchanged(), pytest.raises(Invalid) as e:
-        services.set_value(gd_admin, "exchange.reply_days.notification", "true", GUANGDONG, "2027-01-01")
+        services.set_value(actor=gd_admin, name="exchange.reply_days.notification", raw_value="true", division_code=GUANGDONG, valid_from="2027-01-01")
     assert "whole number" in e.value.errors["value"][0]
-    assert services.set_value(gd_admin, "exchange.reply_days.notification", "5", GUANGDONG, "2027-01-01").value == 5
+    assert services.set_value(actor=gd_admin, name="exchange.reply_days.notification", raw_value="5", division_code=GUANGDONG, valid_from="2027-01-01").value == 5
     assert value("exchange.reply_days.notification", NANTOU, D(2027, 1, 1)) == 5
     assert value("exchange.reply_days.notification", TONGJIANG_T, D(2027, 1, 1)) is None
 
 
 @pytest.mark.django_db
 def test_the_nation_adopts_a_set_for_the_whole_country(nation_admin):
-    result = services.adopt_rule_set(nation_admin, "residence-registration", NATION, "2027-01-01")
+    result = services.adopt_rule_set(actor=nation_admin, code="residence-registration", division_code=NATION, valid_from="2027-01-01")
     assert result.carried == [] and {r.division_id for r in result.added} == {NATION}
     assert value("residence_registration.report_working_days", TONGJIANG_T, D(2027, 1, 1)) == 3
     with pytest.raises(PolicyMissing):
@@ -296,8 +296,8 @@ def test_services_refuse_exactly_without_the_action(world, role):
 
         staff.division = Division.objects.get(code="000000000000")
     calls = {
-        Action.MANAGE_POLICY: lambda: services.set_value(staff, "birth.notify_days", "10", staff.division_id, "2027-01-01"),
-        Action.MANAGE_CALENDAR: lambda: services.load_calendar_year(staff, 2027, [("2027-01-01", "holiday")], source="test", now=NOW),
+        Action.MANAGE_POLICY: lambda: services.set_value(actor=staff, name="birth.notify_days", raw_value="10", division_code=staff.division_id, valid_from="2027-01-01"),
+        Action.MANAGE_CALENDAR: lambda: services.load_calendar_year(actor=staff, year=2027, rows=[("2027-01-01", "holiday")], source="test", now=NOW),
     }
     for action, call in calls.items():
         if allowed(role, action):
@@ -310,7 +310,7 @@ def test_services_refuse_exactly_without_the_action(world, role):
 @pytest.mark.django_db
 def test_a_null_value_is_carried_as_json_null(gd_admin):
     # 广东 goes back to the two-child registration from 2022: what held in late 2021 (no limit) is kept.
-    result = services.adopt_rule_set(gd_admin, "national-2016", GUANGDONG, "2022-01-01")
+    result = services.adopt_rule_set(actor=gd_admin, code="national-2016", division_code=GUANGDONG, valid_from="2022-01-01")
     carried = next(r for r in result.carried if r.name == "birth.max_child_order_registered")
     assert carried.value is None and (carried.valid_from, carried.valid_to) == (D(2021, 8, 20), D(2022, 1, 1))
     assert PolicyValue.objects.filter(pk=carried.pk, value__isnull=True).count() == 0   # JSON null, not SQL NULL

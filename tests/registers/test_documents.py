@@ -14,7 +14,7 @@ from tests.registers.conftest import PERIOD
 
 
 def export(actor, fmt, kind="inflow", division=NANTOU, **period):
-    return documents.export(actor, kind=kind, division=division, **{**PERIOD, **period}, fmt=fmt, generated_on=TODAY)
+    return documents.export(actor=actor, kind=kind, division=division, **{**PERIOD, **period}, fmt=fmt, generated_on=TODAY)
 
 
 def pdf_text(data: bytes) -> str:

@@ -67,7 +67,7 @@ def test_R3_returns_show_on_screen_in_the_xlsx_and_in_the_pdf(world, travellers)
     html = web.get("/registers/", {"show": 1, "kind": "inflow", "division": NANTOU, **PERIOD}).content.decode()
     assert "返乡流入记录" in html and "2026-02-01 返乡后再流入" in html and "已婚，子女1人" in html and "持证时间" in html
 
-    _, data, _, _ = documents.export(clerk, kind="inflow", division=NANTOU, **PERIOD, fmt="xlsx", generated_on=TODAY)
+    _, data, _, _ = documents.export(actor=clerk, kind="inflow", division=NANTOU, **PERIOD, fmt="xlsx", generated_on=TODAY)
     ws = load_workbook(io.BytesIO(data)).active
     header = [c.value for c in ws[2]]
     returns, held = header.index("返乡流入记录"), header.index("持证时间")
@@ -75,6 +75,6 @@ def test_R3_returns_show_on_screen_in_the_xlsx_and_in_the_pdf(world, travellers)
     assert sorted(r[returns] for r in cells if r[returns]) == ["2026-02-01 返乡", "2026-02-01 返乡后再流入"]
     assert all(r[held] is None for r in cells)
 
-    _, data, _, _ = documents.export(world["tongjiang_clerk"], kind="outflow", division=TONGJIANG_T, **PERIOD, fmt="pdf", generated_on=TODAY)
+    _, data, _, _ = documents.export(actor=world["tongjiang_clerk"], kind="outflow", division=TONGJIANG_T, **PERIOD, fmt="pdf", generated_on=TODAY)
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).replace("\n", "")
     assert "返乡流出记录" in text and "返乡后再外出" in text and "婚育状况" in text

@@ -162,7 +162,7 @@ def _page(qs, limit: int, offset: int):
 
 @router.post("/cases/births", response={201: BirthOut, **ERRORS}, summary="生育服务登记 / record a birth service registration (B1, B2)")
 def create_birth(request, payload: BirthIn):
-    case = services.create_birth_registration(request.auth, payload.model_dump(), now=now())
+    case = services.create_birth_registration(actor=request.auth, data=payload.model_dump(), now=now())
     case = queries.get_birth_registration(request.auth, case.pk, log=False)
     return Status(201, birth_out(case, detail=True))
 
@@ -185,7 +185,7 @@ def decide_birth(request, case_id: int, payload: DecideIn):
     data = payload.model_dump()
     if data.get("documents") is None:
         data.pop("documents")
-    services.decide_birth_registration(request.auth, case_id, data, now=now())
+    services.decide_birth_registration(actor=request.auth, case_id=case_id, data=data, now=now())
     return birth_out(queries.get_birth_registration(request.auth, case_id, log=False), detail=True)
 
 
@@ -193,7 +193,7 @@ def decide_birth(request, case_id: int, payload: DecideIn):
             openapi_extra=file_response("不予登记告知书 / the refusal letter", documents.PDF_TYPE),
             summary="不予登记告知书 PDF / the refusal letter (B4)")
 def refusal_letter(request, case_id: int):
-    data, disposition = documents.refusal_letter(request.auth, case_id, printed_on=today())
+    data, disposition = documents.refusal_letter(actor=request.auth, case_id=case_id, printed_on=today())
     response = HttpResponse(data, content_type=documents.PDF_TYPE)
     response["Content-Disposition"] = disposition
     response["Cache-Control"] = "no-store"
@@ -246,7 +246,7 @@ def second_birth_out(c: SecondBirthResult, *, detail: bool = False) -> dict:
 
 @router.post("/cases/second-births", response={201: SecondBirthOut, **ERRORS}, summary="再生育审批结果 / record a second-birth result (B6)")
 def create_second_birth(request, payload: SecondBirthIn):
-    result = services.record_second_birth(request.auth, payload.model_dump(), now=now())
+    result = services.record_second_birth(actor=request.auth, data=payload.model_dump(), now=now())
     return Status(201, second_birth_out(queries.get_second_birth(request.auth, result.pk, log=False), detail=True))
 
 
@@ -341,7 +341,7 @@ def _data(payload) -> dict:
 
 @router.post("/cases/fee-consultations", response={201: FeeOut, **ERRORS}, summary="协商征收社会抚养费 / consult the hukou county (F1-F4)")
 def create_fee(request, payload: FeeIn):
-    case = services.create_fee_consultation(request.auth, _data(payload), now=now(), attachments=scans(payload.attachments))
+    case = services.create_fee_consultation(actor=request.auth, data=_data(payload), now=now(), attachments=scans(payload.attachments))
     return Status(201, fee_out(queries.get_fee_consultation(request.auth, case.pk, log=False), detail=True))
 
 
@@ -359,5 +359,5 @@ def get_fee(request, case_id: int):
 
 @router.post("/cases/fee-consultations/{case_id}/answer", response={200: FeeOut, **ERRORS}, summary="户籍地县回复 / the hukou county answers (F2)")
 def answer_fee(request, case_id: int, payload: FeeAnswerIn):
-    services.answer_fee_consultation(request.auth, case_id, _data(payload), now=now(), attachments=scans(payload.attachments))
+    services.answer_fee_consultation(actor=request.auth, case_id=case_id, data=_data(payload), now=now(), attachments=scans(payload.attachments))
     return fee_out(queries.get_fee_consultation(request.auth, case_id, log=False), detail=True)

@@ -132,7 +132,7 @@ def build_demo_cases(today: datetime.date, *, log=print) -> dict:
         woman, husband = couple
         # 中原区 and 衡阳县 are known only at county level here: the county forwards the request (B2).
         data = {"woman": woman.pk, "husband": husband.pk, "received_on": received.isoformat(), "child_order": 1, "documents": COMMITMENT, "via_county": True, **extra}
-        case = services.create_birth_registration(clerk, data, now=_at(received))
+        case = services.create_birth_registration(actor=clerk, data=data, now=_at(received))
         counts["birth registrations"] += 1
         return case
 
@@ -145,10 +145,10 @@ def build_demo_cases(today: datetime.date, *, log=print) -> dict:
         case = birth(couples[1], received)  # both spouses registered in 诺江镇: one request
         for m in requests(case):
             if m.receiver_id == NUOJIANG:
-                exchange.acknowledge(hukou_clerk, m, now=_at(received, 15))
-                exchange.reply(hukou_clerk, m, {"body": "经核实：陈小燕、陈志强均为初婚，婚后未生育，情况属实。"}, now=_at(received + datetime.timedelta(days=6), 11))
+                exchange.acknowledge(actor=hukou_clerk, message_id=m, now=_at(received, 15))
+                exchange.reply(actor=hukou_clerk, message_id=m, data={"body": "经核实：陈小燕、陈志强均为初婚，婚后未生育，情况属实。"}, now=_at(received + datetime.timedelta(days=6), 11))
         decided = _weekday_back(today, 12)
-        services.decide_birth_registration(clerk, case.pk, {"decision": "register", "decided_on": decided.isoformat(), "send_now": False}, now=_at(decided, 16))
+        services.decide_birth_registration(actor=clerk, case_id=case.pk, data={"decision": "register", "decided_on": decided.isoformat(), "send_now": False}, now=_at(decided, 16))
     attempt("registered case", registered)
 
     # 2. Just received: the requests wait in the outbox as "to send".
@@ -159,7 +159,7 @@ def build_demo_cases(today: datetime.date, *, log=print) -> dict:
         received = _weekday_back(today, 9)
         case = birth(couples[2], received, documents=["woman_id", "husband_id", "marriage"])
         decided = _weekday_back(today, 8)
-        services.decide_birth_registration(clerk, case.pk, {"decision": "postpone", "decided_on": decided.isoformat(),
+        services.decide_birth_registration(actor=clerk, case_id=case.pk, data={"decision": "postpone", "decided_on": decided.isoformat(),
                                                             "reasons": "缺申请人签署的承诺书，请本人到街道计生办签署后再予登记。"}, now=_at(decided, 15))
     attempt("postponed case", postponed)
 
@@ -169,25 +169,25 @@ def build_demo_cases(today: datetime.date, *, log=print) -> dict:
     # 5. Refused in 2015 under the 2009 norms (a second child is approved at the hukou place, B6).
     def refused():
         woman, husband = couples[4]
-        case = services.create_birth_registration(clerk, {"woman": woman.pk, "husband": husband.pk, "received_on": "2015-11-16", "child_order": 2, "via_county": True,
+        case = services.create_birth_registration(actor=clerk, data={"woman": woman.pk, "husband": husband.pk, "received_on": "2015-11-16", "child_order": 2, "via_county": True,
                                                           "documents": ["woman_id", "husband_id", "marriage", "proof"]}, now=_at(datetime.date(2015, 11, 16)))
         counts["birth registrations"] += 1
         reason = services.registration_check(case)["refusal_reason"]
-        services.decide_birth_registration(clerk, case.pk, {"decision": "refuse", "decided_on": "2015-11-17", "reasons": reason}, now=_at(datetime.date(2015, 11, 17)))
+        services.decide_birth_registration(actor=clerk, case_id=case.pk, data={"decision": "refuse", "decided_on": "2015-11-17", "reasons": reason}, now=_at(datetime.date(2015, 11, 17)))
         for m in requests(case):
             if m.receiver_id == NUOJIANG:
-                exchange.reply(hukou_clerk, m, {"body": "赵敏已生育一孩（2013年），第二孩须向户籍地申请再生育审批。"}, now=_at(datetime.date(2015, 11, 20)))
+                exchange.reply(actor=hukou_clerk, message_id=m, data={"body": "赵敏已生育一孩（2013年），第二孩须向户籍地申请再生育审批。"}, now=_at(datetime.date(2015, 11, 20)))
             else:   # the husband's county is not asked any more once the case is refused
-                exchange.close(clerk, m, "案件已不予登记，撤回核实 / the case was refused: request withdrawn", now=_at(datetime.date(2015, 11, 20)))
+                exchange.close(actor=clerk, message_id=m, reason="案件已不予登记，撤回核实 / the case was refused: request withdrawn", now=_at(datetime.date(2015, 11, 20)))
     attempt("refused case", refused)
 
     # B6 -----------------------------------------------------------------------------------
     def second_birth():
         woman = couples[4][0]
-        result = services.record_second_birth(hukou_clerk, {"woman": woman.pk, "decision": "approved", "decided_on": "2015-12-10",
+        result = services.record_second_birth(actor=hukou_clerk, data={"woman": woman.pk, "decision": "approved", "decided_on": "2015-12-10",
                                                             "certificate_number": "通江再字〔2015〕第0418号", "notes": "依四川省规定批准再生育一孩"}, now=_at(datetime.date(2015, 12, 10)))
         for m in Message.objects.filter(case_type="second_birth", case_id=result.pk):
-            exchange.acknowledge(clerk, m, now=_at(datetime.date(2015, 12, 14)))
+            exchange.acknowledge(actor=clerk, message_id=m, now=_at(datetime.date(2015, 12, 14)))
         counts["second-birth results"] += 1
     attempt("second-birth result", second_birth)
 
@@ -197,17 +197,17 @@ def build_demo_cases(today: datetime.date, *, log=print) -> dict:
 
     def fee_answered():
         woman = couples[3][0]
-        case = services.create_fee_consultation(county, {"person": woman.pk, "started_on": "2020-06-01", **f3, "channel": "letter",
+        case = services.create_fee_consultation(actor=county, data={"person": woman.pk, "started_on": "2020-06-01", **f3, "channel": "letter",
                                                          "sent_at": "2020-06-01 09:30", "evidence": "挂号信 XA202006010001"}, now=_at(datetime.date(2020, 6, 1), 11),
                                                 attachments=[_scan("协商函.pdf")])
-        exchange.record_arrival(hukou_county, case.message, {"arrived_at": "2020-06-04 10:20", "evidence": "签收回执"}, now=_at(datetime.date(2020, 6, 4), 11))
-        services.answer_fee_consultation(hukou_county, case.pk, {"agrees": True, "opinion": "经核，当事人户籍地未征收，同意由贵县按拟征收数额征收。"}, now=_at(datetime.date(2020, 6, 10), 15))
+        exchange.record_arrival(actor=hukou_county, message_id=case.message, data={"arrived_at": "2020-06-04 10:20", "evidence": "签收回执"}, now=_at(datetime.date(2020, 6, 4), 11))
+        services.answer_fee_consultation(actor=hukou_county, case_id=case.pk, data={"agrees": True, "opinion": "经核，当事人户籍地未征收，同意由贵县按拟征收数额征收。"}, now=_at(datetime.date(2020, 6, 10), 15))
         counts["fee consultations"] += 1
     attempt("fee consultation 2020", fee_answered)
 
     def fee_overdue():
         woman = couples[1][0]
-        services.create_fee_consultation(county, {"person": woman.pk, "started_on": "2021-08-16", **f3, "proposed_levy": "97317", "channel": "fax",
+        services.create_fee_consultation(actor=county, data={"person": woman.pk, "started_on": "2021-08-16", **f3, "proposed_levy": "97317", "channel": "fax",
                                                   "sent_at": "2021-08-16 14:00", "arrived_at": "2021-08-16 14:06", "evidence": "传真发送报告 20210816-02"},
                                          now=_at(datetime.date(2021, 8, 16), 15), attachments=[_scan("协商函传真.pdf")])
         counts["fee consultations"] += 1
@@ -216,9 +216,9 @@ def build_demo_cases(today: datetime.date, *, log=print) -> dict:
     # Plain messages (X1): an open request in 南头's inbox, a report to sign for in 诺江's.
     def plain():
         woman = couples[0][0]
-        exchange.send_message(hukou_clerk, {"kind": Kind.VERIFICATION, "receiver": NANTOU, "person": woman.pk, "subject": f"请核实{woman.name}在贵地的居住和避孕节育情况",
+        exchange.send_message(actor=hukou_clerk, data={"kind": Kind.VERIFICATION, "receiver": NANTOU, "person": woman.pk, "subject": f"请核实{woman.name}在贵地的居住和避孕节育情况",
                                             "body": "我镇流出人员李秀英现居贵街道红花园社区，请核实其居住情况及避孕节育情况并反馈。"}, now=_at(_weekday_back(today, 3), 9))
-        exchange.send_message(clerk, {"kind": Kind.CONTRACEPTION_REPORT, "receiver": NUOJIANG, "person": couples[1][0].pk, "subject": f"避孕节育情况报告：{couples[1][0].name}",
+        exchange.send_message(actor=clerk, data={"kind": Kind.CONTRACEPTION_REPORT, "receiver": NUOJIANG, "person": couples[1][0].pk, "subject": f"避孕节育情况报告：{couples[1][0].name}",
                                       "body": "本年度第二次孕情、环情检查已完成，结果正常。"}, now=_at(_weekday_back(today, 5), 14))
     attempt("plain messages", plain)
 

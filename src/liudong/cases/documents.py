@@ -52,7 +52,7 @@ def refusal_html(case, *, printed_on) -> str:
     })
 
 
-def refusal_letter(actor, case_id, *, printed_on) -> tuple[bytes, str]:
+def refusal_letter(*, actor, case_id, printed_on) -> tuple[bytes, str]:
     """The letter of a refused registration of the actor's subtree: (PDF bytes, Content-Disposition)."""
     from weasyprint import HTML  # imported here: loading Pango takes a moment, and only printing needs it
 

@@ -19,7 +19,7 @@ from .models import Document
 SCOPE_MESSAGE = "人员不存在或不在您的管辖范围内 / no such person in your scope"
 
 
-def acting_place(actor, level: int, refusal: str) -> Division:
+def acting_place(*, actor, level: int, refusal: str) -> Division:
     """The township or county a case service acts for: HANDLE_CASES, at the level the rule names."""
     from liudong.accounts.choices import Action
     from liudong.accounts.services import require
@@ -77,7 +77,7 @@ def place_of(code: str | None) -> Division | None:
     return None
 
 
-def find_person(actor, raw, field: str, errors: dict, *, history: bool = False) -> Person | None:
+def find_person(raw, field: str, errors: dict, *, actor, history: bool = False) -> Person | None:
     """A person in the actor's scope by person no. or resident ID number; else a field error."""
     text = normalise_document_number(getattr(raw, "pk", raw) or "")
     if not text:
@@ -114,11 +114,11 @@ def label_zh(choice) -> str:
     return str(choice.label).split(" ")[0]
 
 
-def send_at_once(actor, message, *, now):
+def send_at_once(*, actor, message, now):
     """The clerk sends a draft the case opened at once, by the system (X5: arrives on delivery). If
     the receiver's deadline cannot be computed (X4), the error says so on the "send now" option."""
     try:
-        return exchange.dispatch(actor, message, {"channel": Channel.SYSTEM}, now=now)
+        return exchange.dispatch(actor=actor, message_id=message, data={"channel": Channel.SYSTEM}, now=now)
     except CalendarNotLoaded as e:
         raise Invalid({"send_now": [f"{e.year} 年的工作日历尚未载入，无法计算对方的反馈期限；可不勾选“立即发出”，先作为待发函件保存 / "
                                     f"the working-day calendar for {e.year} is not loaded, so the receiver's deadline cannot be computed: "

@@ -85,7 +85,7 @@ def _husband(actor, data, woman, errors):
     """The husband as a person in scope, or only his hukou division code (B2 asks his hukou place)."""
     raw = data.get("husband")
     if raw not in (None, ""):
-        husband = find_person(actor, raw, "husband", errors, history=True)
+        husband = find_person(raw, "husband", errors, actor=actor, history=True)
         if husband is not None:
             if woman is not None and husband.pk == woman.pk:
                 errors.setdefault("husband", []).append("男方不能是女方本人 / the husband cannot be the woman herself")
@@ -175,18 +175,18 @@ def _husband_text(case: BirthRegistration) -> str:
 
 
 @transaction.atomic
-def create_birth_registration(actor, data: dict, *, now: datetime.datetime) -> BirthRegistration:
+def create_birth_registration(*, actor, data: dict, now: datetime.datetime) -> BirthRegistration:
     """B1, B2: record an application where the woman lives (or, B5, at her hukou township) and open
     the verification requests to both spouses' hukou townships, due to be sent within the policy's
     working days of receipt. `data`: woman, husband or husband_hukou, received_on, child_order,
     expected_birth_on, birth_on, documents (list of Document codes), notes, send_now; and, where a
     spouse's hukou is known only at county level, woman_hukou_township / husband_hukou_township or
     via_county (B2: the county forwards it)."""
-    township = acting_place(actor, Level.TOWNSHIP, "生育服务登记由乡镇（街道）办理 / a birth service registration is recorded by a township")
+    township = acting_place(actor=actor, level=Level.TOWNSHIP, refusal="生育服务登记由乡镇（街道）办理 / a birth service registration is recorded by a township")
     today = local_day(now)
     errors: dict[str, list[str]] = {}
     received_on = fields.date(data, "received_on", errors, required=True, today=today)
-    woman = find_person(actor, data.get("woman"), "woman", errors)
+    woman = find_person(data.get("woman"), "woman", errors, actor=actor)
     if woman is not None:
         if woman.sex != "F":
             errors.setdefault("woman", []).append("申请人应为女方 / the applicant is the woman")
@@ -251,10 +251,10 @@ def create_birth_registration(actor, data: dict, *, now: datetime.datetime) -> B
             body = (f"{full_name(township)}于 {received_on} 受理 {woman.name}（{woman.id_number or woman.document_number}）"
                     f"与男方 {_husband_text(case)} 的第 {child_order} 孩生育服务登记申请（{case.number}）。\n"
                     f"请核实{'、'.join(who)}的婚姻和生育情况，并按规定期限反馈。")
-            message = exchange.open_draft(actor, kind=Kind.VERIFICATION, receiver=place, person=person, subject=f"生育服务登记核实：{woman.name}（{case.number}）",
+            message = exchange.open_draft(actor=actor, kind=Kind.VERIFICATION, receiver=place, person=person, subject=f"生育服务登记核实：{woman.name}（{case.number}）",
                                           body=body, send_due_on=send_due, rules_on=received_on, rule_set=case.rule_set, case_type=BIRTH, case_id=case.pk, now=now)
             if fields.flag(data, "send_now", True):
-                message = send_at_once(actor, message, now=now)
+                message = send_at_once(actor=actor, message=message, now=now)
             messages.append(message.pk)
     record(actor, "birth.create", obj=case, person_id=woman.pk,
            fields={"kind": BIRTH, "child_order": child_order, "rule_set": case.rule_set, "basis": basis, "received_on": str(received_on),
@@ -284,7 +284,7 @@ def registration_check(case: BirthRegistration, documents: set[str] | None = Non
 
 
 @transaction.atomic
-def decide_birth_registration(actor, case_id, data: dict, *, now: datetime.datetime) -> BirthRegistration:
+def decide_birth_registration(*, actor, case_id, data: dict, now: datetime.datetime) -> BirthRegistration:
     """B4, B5: register / postpone (暂缓, naming what is missing) / refuse (with written reasons).
     Registering needs the checklist complete for the basis in force and a child order within the
     limit of the case's rule set; it opens the notifications due within the policy's working days
@@ -341,10 +341,10 @@ def decide_birth_registration(actor, case_id, data: dict, *, now: datetime.datet
         for place in _notification_targets(case):
             body = (f"{full_name(case.division)}已于 {decided_on} 为 {woman.name}（{woman.id_number or woman.document_number}）"
                     f"与男方 {_husband_text(case)} 办理第 {case.child_order} 孩生育服务登记（{case.number}）。特此通报。")
-            message = exchange.open_draft(actor, kind=Kind.NOTIFICATION, receiver=place, person=woman, subject=f"生育服务登记通报：{woman.name}（{case.number}）",
+            message = exchange.open_draft(actor=actor, kind=Kind.NOTIFICATION, receiver=place, person=woman, subject=f"生育服务登记通报：{woman.name}（{case.number}）",
                                           body=body, send_due_on=due, rules_on=case.rules_on, rule_set=case.rule_set, case_type=BIRTH, case_id=case.pk, now=now)
             if fields.flag(data, "send_now", True):
-                message = send_at_once(actor, message, now=now)
+                message = send_at_once(actor=actor, message=message, now=now)
             messages.append(message.pk)
     record(actor, "birth.decide", obj=case, person_id=case.woman_id,
            fields={"kind": BIRTH, "decision": decision, "decided_on": str(decided_on), "state": case.state, "complete_on": str(complete_on or ""),
@@ -377,14 +377,14 @@ def _complete_on(case: BirthRegistration, data: dict, decision: str, decided_on,
 # ---------------------------------------------------------------- B6 second-birth results
 
 @transaction.atomic
-def record_second_birth(actor, data: dict, *, now: datetime.datetime) -> SecondBirthResult:
+def record_second_birth(*, actor, data: dict, now: datetime.datetime) -> SecondBirthResult:
     """B6: the woman's hukou township records its decision on a second birth; the result is
     notified to her residence township within the policy's working days of the decision.
     `data`: woman, decision (approved / not_approved), decided_on, certificate_number, notes, send_now."""
-    township = acting_place(actor, Level.TOWNSHIP, "再生育审批结果由女方户籍地乡镇（街道）录入 / a second-birth result is recorded by the woman's hukou township")
+    township = acting_place(actor=actor, level=Level.TOWNSHIP, refusal="再生育审批结果由女方户籍地乡镇（街道）录入 / a second-birth result is recorded by the woman's hukou township")
     today = local_day(now)
     errors: dict[str, list[str]] = {}
-    woman = find_person(actor, data.get("woman"), "woman", errors)
+    woman = find_person(data.get("woman"), "woman", errors, actor=actor)
     residence = None
     if woman is not None:
         hukou = township_of(woman.hukou_division_id)
@@ -430,10 +430,10 @@ def record_second_birth(actor, data: dict, *, now: datetime.datetime) -> SecondB
     verdict = label_zh(SecondBirthDecision(decision))
     body = (f"{full_name(township)}已于 {decided_on} 对户籍在本地、现居住在贵地的 {woman.name}（{woman.id_number or woman.document_number}）"
             f"的再生育申请作出{verdict}决定{f'，证明编号 {certificate}' if certificate else ''}（{result.number}）。特此通报。")
-    message = exchange.open_draft(actor, kind=Kind.NOTIFICATION, receiver=residence, person=woman, subject=f"再生育审批结果通报：{woman.name}（{result.number}）",
+    message = exchange.open_draft(actor=actor, kind=Kind.NOTIFICATION, receiver=residence, person=woman, subject=f"再生育审批结果通报：{woman.name}（{result.number}）",
                                   body=body, send_due_on=due, rules_on=decided_on, rule_set=result.rule_set, case_type=SECOND_BIRTH, case_id=result.pk, now=now)
     if fields.flag(data, "send_now", True):
-        message = send_at_once(actor, message, now=now)
+        message = send_at_once(actor=actor, message=message, now=now)
     record(actor, "second_birth.record", obj=result, person_id=woman.pk,
            fields={"kind": SECOND_BIRTH, "decision": decision, "decided_on": str(decided_on), "rule_set": result.rule_set, "messages": [message.pk], "notify_due": str(due)})
     return result

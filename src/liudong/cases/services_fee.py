@@ -68,16 +68,16 @@ def hukou_county_of(person) -> Division | None:
 
 
 @transaction.atomic
-def create_fee_consultation(actor, data: dict, *, now: datetime.datetime, attachments=()) -> FeeConsultation:
+def create_fee_consultation(*, actor, data: dict, now: datetime.datetime, attachments=()) -> FeeConsultation:
     """F1, F3, F4: a county officer consults the party's hukou county before deciding a levy.
     `data`: person, started_on, basic_facts, actual_income, urban_income, rural_income,
     proposed_levy, other_matters, channel (system / letter / fax / phone), sent_at, arrived_at,
     evidence; `attachments`: the scan of a letter or fax (F4)."""
     attachments = list(attachments or ())
-    county = acting_place(actor, Level.COUNTY, "协商征收由县级计生部门办理 / a fee consultation is made by a county")
+    county = acting_place(actor=actor, level=Level.COUNTY, refusal="协商征收由县级计生部门办理 / a fee consultation is made by a county")
     today = local_day(now)
     errors: dict[str, list[str]] = {}
-    person = find_person(actor, data.get("person"), "person", errors, history=True)
+    person = find_person(data.get("person"), "person", errors, actor=actor, history=True)
     hukou_county = None
     if person is not None:
         hukou_county = hukou_county_of(person)
@@ -125,7 +125,7 @@ def create_fee_consultation(actor, data: dict, *, now: datetime.datetime, attach
         "请按规定期限回复意见。",
         full_name(county),
     ])
-    message = exchange.send_message(actor, {
+    message = exchange.send_message(actor=actor, data={
         "kind": Kind.FEE_CONSULTATION, "receiver": hukou_county.code, "person": person.pk, "subject": f"关于{person.name}征收社会抚养费的协商函（{case.number}）",
         "body": body, "channel": data.get("channel") or Channel.SYSTEM, "sent_at": data.get("sent_at"), "arrived_at": data.get("arrived_at"), "evidence": data.get("evidence"),
     }, now=now, attachments=attachments, case_type=FEE, case_id=case.pk, rules_on=started_on, kinds={Kind.FEE_CONSULTATION})
@@ -169,7 +169,7 @@ def _agrees(data, errors) -> bool | None:
 
 
 @transaction.atomic
-def answer_fee_consultation(actor, case_id, data: dict, *, now: datetime.datetime, attachments=()) -> FeeConsultation:
+def answer_fee_consultation(*, actor, case_id, data: dict, now: datetime.datetime, attachments=()) -> FeeConsultation:
     """F2: the hukou county answers on the case page: agree or disagree with the proposed levy,
     with its opinion. The answer is an exchange reply (exchange.reply: only the receiver, only
     once, not before arrival) and is kept on the case too. `data`: agrees, opinion, channel,
@@ -190,7 +190,7 @@ def answer_fee_consultation(actor, case_id, data: dict, *, now: datetime.datetim
     if errors:
         raise Invalid(errors)
     body = f"{'同意' if agrees else '不同意'}贵县拟征收数额（{_yuan(case.proposed_levy)}）。意见：{opinion}"
-    answer = exchange.reply(actor, case.message_id, {
+    answer = exchange.reply(actor=actor, message_id=case.message_id, data={
         "body": body, "channel": data.get("channel") or Channel.SYSTEM, "sent_at": data.get("sent_at"), "arrived_at": data.get("arrived_at"), "evidence": data.get("evidence"),
     }, now=now, attachments=attachments)
     case.answer_agrees, case.answer_opinion, case.answered_on = agrees, opinion, answer.sent_on

@@ -77,7 +77,7 @@ def birth_new(request):
     form = BirthRegistrationForm(request.POST or None, initial={"received_on": today().isoformat(), "child_order": 1, "send_now": True})
     if request.method == "POST" and form.is_valid():
         try:
-            case = services.create_birth_registration(actor, form.data_for_service(), now=now())
+            case = services.create_birth_registration(actor=actor, data=form.data_for_service(), now=now())
         except Invalid as e:
             form.add_invalid(e)
         else:
@@ -124,7 +124,7 @@ def birth_decide(request, pk):
     form = DecideForm(request.POST)
     if form.is_valid():
         try:
-            services.decide_birth_registration(actor, pk, form.data_for_service(), now=now())
+            services.decide_birth_registration(actor=actor, case_id=pk, data=form.data_for_service(), now=now())
         except Invalid as e:
             form.add_invalid(e)
         else:
@@ -136,7 +136,7 @@ def birth_decide(request, pk):
 @staff_view(Action.HANDLE_CASES)
 @require_safe
 def birth_refusal_pdf(request, pk):
-    data, disposition = documents.refusal_letter(request.user, pk, printed_on=today())
+    data, disposition = documents.refusal_letter(actor=request.user, case_id=pk, printed_on=today())
     response = HttpResponse(data, content_type=documents.PDF_TYPE)
     response["Content-Disposition"] = disposition
     response["Cache-Control"] = "no-store"
@@ -152,7 +152,7 @@ def second_birth_new(request):
     form = SecondBirthForm(request.POST or None, initial={"decided_on": today().isoformat(), "send_now": True})
     if request.method == "POST" and form.is_valid():
         try:
-            result = services.record_second_birth(actor, form.data_for_service(), now=now())
+            result = services.record_second_birth(actor=actor, data=form.data_for_service(), now=now())
         except Invalid as e:
             form.add_invalid(e)
         else:
@@ -179,7 +179,7 @@ def fee_new(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("attachment")
         try:
-            case = services.create_fee_consultation(actor, form.data_for_service(), now=now(), attachments=[upload] if upload else ())
+            case = services.create_fee_consultation(actor=actor, data=form.data_for_service(), now=now(), attachments=[upload] if upload else ())
         except Invalid as e:
             form.add_invalid(e)
         else:
@@ -214,7 +214,7 @@ def fee_answer(request, pk):
     if form.is_valid():
         upload = form.cleaned_data.get("attachment")
         try:
-            services.answer_fee_consultation(request.user, pk, form.data_for_service(), now=now(), attachments=[upload] if upload else ())
+            services.answer_fee_consultation(actor=request.user, case_id=pk, data=form.data_for_service(), now=now(), attachments=[upload] if upload else ())
         except Invalid as e:
             form.add_invalid(e)
         else:
@@ -238,7 +238,7 @@ def message_send(request, pk):
     if message.case_type not in CASE_PAGES:
         raise Http404("函件不存在或已发出 / no such message to send")
     try:
-        send_at_once(actor, message, now=now())
+        send_at_once(actor=actor, message=message, now=now())
     except Invalid as e:
         for errs in e.errors.values():
             for m in errs:

@@ -253,7 +253,7 @@ def send_message(request, payload: MessageIn):
     """X1: from the caller's township or county, routed through the province or the nation (X2),
     arriving per channel (X5), with the answer deadline in working days (X4)."""
     actor = request.auth
-    message = services.send_message(actor, _data(payload), now=now(), attachments=_files(payload.attachments))
+    message = services.send_message(actor=actor, data=_data(payload), now=now(), attachments=_files(payload.attachments))
     return Status(201, detail_out(actor, _reload(message)))
 
 
@@ -268,7 +268,7 @@ def get_message(request, message_id: int):
 @router.post("/messages/{message_id}/acknowledge", response={200: MessageDetailOut, **ERRORS}, summary="签收 / sign for a message")
 def acknowledge(request, message_id: int):
     actor = request.auth
-    message = services.acknowledge(actor, message_id, now=now())
+    message = services.acknowledge(actor=actor, message_id=message_id, now=now())
     return detail_out(actor, _reload(message))
 
 
@@ -277,7 +277,7 @@ def reply(request, message_id: int, payload: ReplyIn):
     """X3: the receiver's answer; it closes the request. A second answer, or one from a place the
     request is not addressed to, is refused."""
     actor = request.auth
-    answer = services.reply(actor, message_id, _data(payload), now=now(), attachments=_files(payload.attachments))
+    answer = services.reply(actor=actor, message_id=message_id, data=_data(payload), now=now(), attachments=_files(payload.attachments))
     return Status(201, detail_out(actor, _reload(answer)))
 
 
@@ -285,7 +285,7 @@ def reply(request, message_id: int, payload: ReplyIn):
 def arrival(request, message_id: int, payload: ArrivalIn):
     """X5: a registered letter arrives at its signing date; the answer period runs from it."""
     actor = request.auth
-    message = services.record_arrival(actor, message_id, _data(payload), now=now(), attachments=_files(payload.attachments))
+    message = services.record_arrival(actor=actor, message_id=message_id, data=_data(payload), now=now(), attachments=_files(payload.attachments))
     return detail_out(actor, _reload(message))
 
 
@@ -293,7 +293,7 @@ def arrival(request, message_id: int, payload: ArrivalIn):
 def dispatch(request, message_id: int, payload: ChannelIn):
     """Send a message a case opened (to send by its date) by the channel chosen."""
     actor = request.auth
-    message = services.dispatch(actor, message_id, _data(payload), now=now(), attachments=_files(payload.attachments))
+    message = services.dispatch(actor=actor, message_id=message_id, data=_data(payload), now=now(), attachments=_files(payload.attachments))
     return detail_out(actor, _reload(message))
 
 
@@ -318,7 +318,7 @@ def dispute(request, message_id: int, payload: DisputeIn):
 @router.post("/messages/{message_id}/close", response={200: MessageDetailOut, **ERRORS}, summary="办结（撤回） / close a message")
 def close(request, message_id: int, payload: MessageCloseIn):
     actor = request.auth
-    message = services.close(actor, message_id, payload.reason, now=now())
+    message = services.close(actor=actor, message_id=message_id, reason=payload.reason, now=now())
     return detail_out(actor, _reload(message))
 
 

@@ -66,7 +66,7 @@ def build_demo_messages(today: datetime.date, *, password: str, seed: int = 2026
             if not cal.covers(day) or not cal.is_working_day(day):
                 continue
             try:
-                request = services.send_message(clerk, {
+                request = services.send_message(actor=clerk, data={
                     "kind": rng.choice([Kind.VERIFICATION, Kind.VERIFICATION, Kind.CORRESPONDENCE]), "receiver": NUOJIANG, "person": person_id,
                     "subject": "核实婚育情况", "body": "请核实当事人的婚姻和生育情况并反馈。"}, now=_at(day, 9))
             except Invalid:
@@ -81,18 +81,18 @@ def build_demo_messages(today: datetime.date, *, password: str, seed: int = 2026
                 except Invalid:
                     continue
                 if answered < today:
-                    services.reply(hukou_clerk, request, {"body": "经核实，当事人已婚，情况属实。"}, now=_at(answered, 15))
+                    services.reply(actor=hukou_clerk, message_id=request, data={"body": "经核实，当事人已婚，情况属实。"}, now=_at(answered, 15))
                     counts["exchange answers"] += 1
         # S2, X1: the hukou side reports contraception status back now and then.
         if rng.random() < 0.4:
             day = start + datetime.timedelta(days=rng.randrange(span))
             if cal.covers(day) and cal.is_working_day(day):
                 try:
-                    report = services.send_message(hukou_clerk, {"kind": Kind.CONTRACEPTION_REPORT, "receiver": residence[:9] + "000", "person": person_id,
+                    report = services.send_message(actor=hukou_clerk, data={"kind": Kind.CONTRACEPTION_REPORT, "receiver": residence[:9] + "000", "person": person_id,
                                                                  "subject": "避孕节育情况报告", "body": "当事人已落实避孕节育措施。"}, now=_at(day, 11))
                     counts["exchange reports"] += 1
                     if rng.random() < 0.7:
-                        services.acknowledge(clerk, report, now=_at(day, 16))
+                        services.acknowledge(actor=clerk, message_id=report, now=_at(day, 16))
                 except Invalid:
                     counts["exchange skipped"] += 1
     counts["exchange overdue"] = services.tick(today)

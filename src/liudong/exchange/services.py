@@ -217,7 +217,7 @@ def send_system(actor, sender: Division, receiver: Division, *, kind: str, perso
 
 
 @transaction.atomic
-def send_message(actor, data: dict, *, now: datetime.datetime, attachments=(), case_type: str = "", case_id=None, rules_on=None, kinds=FREE_KINDS) -> Message:
+def send_message(*, actor, data: dict, now: datetime.datetime, attachments=(), case_type: str = "", case_id=None, rules_on=None, kinds=FREE_KINDS) -> Message:
     """X1: write and send a message from the actor's township or county. `data`: kind, receiver,
     person, subject, body, channel, sent_at, arrived_at, evidence."""
     sender = _acting_place(actor)
@@ -246,7 +246,7 @@ def send_message(actor, data: dict, *, now: datetime.datetime, attachments=(), c
 
 
 @transaction.atomic
-def open_draft(actor, *, kind: str, receiver: Division, person: Person | None, subject: str, body: str, send_due_on: datetime.date,
+def open_draft(*, actor, kind: str, receiver: Division, person: Person | None, subject: str, body: str, send_due_on: datetime.date,
                rules_on: datetime.date, rule_set: str = "", case_type: str = "", case_id=None, now: datetime.datetime) -> Message:
     """A message a case obliges the actor's place to send by `send_due_on` (B2, B5, B6): it waits
     in the outbox as "to send" and goes overdue like any other deadline."""
@@ -289,7 +289,7 @@ def own_message(actor, message_id, *, side: str) -> Message:
 
 
 @transaction.atomic
-def dispatch(actor, message_id, data: dict, *, now: datetime.datetime, attachments=()) -> Message:
+def dispatch(*, actor, message_id, data: dict, now: datetime.datetime, attachments=()) -> Message:
     """Send a draft the system opened (B2, B5, B6) by the channel the clerk chose."""
     message = own_message(actor, message_id, side="sender")
     next_state(message.state, Act.DISPATCH)
@@ -308,7 +308,7 @@ def dispatch(actor, message_id, data: dict, *, now: datetime.datetime, attachmen
 
 
 @transaction.atomic
-def record_arrival(actor, message_id, data: dict, *, now: datetime.datetime, attachments=()) -> Message:
+def record_arrival(*, actor, message_id, data: dict, now: datetime.datetime, attachments=()) -> Message:
     """X5: a registered letter arrives at its signing date, recorded by either end with the
     signed receipt as evidence; the receiver's clock starts then."""
     message = own_message(actor, message_id, side="either")
@@ -334,7 +334,7 @@ def record_arrival(actor, message_id, data: dict, *, now: datetime.datetime, att
 
 
 @transaction.atomic
-def acknowledge(actor, message_id, *, now: datetime.datetime) -> Message:
+def acknowledge(*, actor, message_id, now: datetime.datetime) -> Message:
     """The receiver signs for a message (签收). One that needs no answer is then closed."""
     message = own_message(actor, message_id, side="receiver")
     if message.state == State.DRAFT or message.arrived_at is None:
@@ -352,7 +352,7 @@ def acknowledge(actor, message_id, *, now: datetime.datetime) -> Message:
 
 
 @transaction.atomic
-def reply(actor, message_id, data: dict, *, now: datetime.datetime, attachments=()) -> Message:
+def reply(*, actor, message_id, data: dict, now: datetime.datetime, attachments=()) -> Message:
     """X3, B3, F2: the receiver answers; the answer is a message back to the sender and closes the
     request. A second answer, or an answer from another place, is refused."""
     request = own_message(actor, message_id, side="receiver")
@@ -407,7 +407,7 @@ def answer_with(actor, request: Message, act: str, *, subject: str, body: str, s
 
 
 @transaction.atomic
-def close(actor, message_id, reason: str, *, now: datetime.datetime) -> Message:
+def close(*, actor, message_id, reason: str, now: datetime.datetime) -> Message:
     """The sender withdraws a message that is no longer needed (a case was decided or withdrawn)."""
     message = own_message(actor, message_id, side="sender")
     errors: dict[str, list[str]] = {}

@@ -115,7 +115,7 @@ def _files(request):
 @require_POST
 def acknowledge(request, pk):
     try:
-        services.acknowledge(request.user, pk, now=now())
+        services.acknowledge(actor=request.user, message_id=pk, now=now())
     except Invalid as e:
         for msgs in e.errors.values():
             for m in msgs:
@@ -128,7 +128,7 @@ def acknowledge(request, pk):
 @staff_view(Action.HANDLE_EXCHANGE)
 @require_POST
 def reply(request, pk):
-    return _act(request, pk, "reply", lambda data: services.reply(request.user, pk, data, now=now(), attachments=_files(request)), pgettext("exchange", "Answer sent; the request is answered."))
+    return _act(request, pk, "reply", lambda data: services.reply(actor=request.user, message_id=pk, data=data, now=now(), attachments=_files(request)), pgettext("exchange", "Answer sent; the request is answered."))
 
 
 @staff_view(Action.HANDLE_EXCHANGE)
@@ -156,19 +156,19 @@ def dispute(request, pk):
 @staff_view(Action.HANDLE_EXCHANGE)
 @require_POST
 def arrival(request, pk):
-    return _act(request, pk, "arrival", lambda data: services.record_arrival(request.user, pk, data, now=now(), attachments=_files(request)), pgettext("exchange", "Arrival recorded; the deadline runs from it."))
+    return _act(request, pk, "arrival", lambda data: services.record_arrival(actor=request.user, message_id=pk, data=data, now=now(), attachments=_files(request)), pgettext("exchange", "Arrival recorded; the deadline runs from it."))
 
 
 @staff_view(Action.HANDLE_EXCHANGE)
 @require_POST
 def dispatch(request, pk):
-    return _act(request, pk, "dispatch", lambda data: services.dispatch(request.user, pk, data, now=now(), attachments=_files(request)), pgettext("exchange", "Message sent."))
+    return _act(request, pk, "dispatch", lambda data: services.dispatch(actor=request.user, message_id=pk, data=data, now=now(), attachments=_files(request)), pgettext("exchange", "Message sent."))
 
 
 @staff_view(Action.HANDLE_EXCHANGE)
 @require_POST
 def close(request, pk):
-    return _act(request, pk, "close", lambda data: services.close(request.user, pk, data.get("reason") or "", now=now()), pgettext("exchange", "Message closed."))
+    return _act(request, pk, "close", lambda data: services.close(actor=request.user, message_id=pk, reason=data.get("reason") or "", now=now()), pgettext("exchange", "Message closed."))
 
 
 @staff_view(Action.HANDLE_EXCHANGE)
@@ -181,7 +181,7 @@ def compose(request):
         form = ComposeForm(request.POST)
         if form.is_valid():
             try:
-                message = services.send_message(actor, form.data_for_service(), now=now(), attachments=_files(request))
+                message = services.send_message(actor=actor, data=form.data_for_service(), now=now(), attachments=_files(request))
             except Invalid as e:
                 form.add_invalid(e)
             else:

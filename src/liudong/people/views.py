@@ -35,7 +35,7 @@ def _ancestors(division, stop_code):
 def home(request):
     actor = request.user
     # X4: staff who load the calendar are warned when its end is near (policy.services).
-    calendar_warning = policy_services.calendar_warning(actor, today())
+    calendar_warning = policy_services.calendar_warning(actor=actor, today=today())
     if not actor.can(Action.VIEW_DASHBOARD):
         # Auditors, administrators and the query desk see only their own links.
         return render(request, "people/home_links.html", {"calendar_warning": calendar_warning})

@@ -138,13 +138,13 @@ def policy_values(request, division: str = "", on: QueryDate = None):
 
 @router.post("/policy/adopt", response={201: AdoptOut, **ERRORS}, summary="省采用规则集 / a province adopts a rule set (P1)")
 def adopt(request, payload: AdoptIn):
-    result = services.adopt_rule_set(request.auth, payload.rule_set, payload.division, payload.valid_from)
+    result = services.adopt_rule_set(actor=request.auth, code=payload.rule_set, division_code=payload.division, valid_from=payload.valid_from)
     return Status(201, {"rule_set": result.rule_set, "division": result.division.code, "valid_from": result.valid_from,
                         "added": [row_out(r) for r in result.added], "carried": [row_out(r) for r in result.carried]})
 
 
 @router.post("/policy/values", response={201: PolicyValueOut, **ERRORS}, summary="调整一个政策参数 / override one value (P1)")
 def set_value(request, payload: SetValueIn):
-    row = services.set_value(request.auth, payload.name, json.dumps(payload.value, ensure_ascii=False), payload.division, payload.valid_from,
+    row = services.set_value(actor=request.auth, name=payload.name, raw_value=json.dumps(payload.value, ensure_ascii=False), division_code=payload.division, valid_from=payload.valid_from,
                              source=payload.source or "")
     return Status(201, row_out(row))

@@ -171,7 +171,7 @@ def _in_force_or_none(name: str, code: str, on: datetime.date):
 
 
 @transaction.atomic
-def set_value(actor, name, raw_value, division_code, valid_from, *, source: str = "") -> PolicyValue:
+def set_value(*, actor, name, raw_value, division_code, valid_from, source: str = "") -> PolicyValue:
     """P1: override one value for a division (and its subtree) from a date: a new row of the set
     "override". `raw_value` is JSON text (`3`, `true`, `null`, `"commitment"`); its kind must be the
     kind of the value in force there and then (a null-able name also takes null)."""
@@ -269,7 +269,7 @@ class Adoption:
 
 
 @transaction.atomic
-def adopt_rule_set(actor, code, division_code, valid_from) -> Adoption:
+def adopt_rule_set(*, actor, code, division_code, valid_from) -> Adoption:
     """P1: a province (or the nation) adopts a rule set from a date of its choosing.
 
     value() picks the most specific division with a row in force, then the latest start. For each

@@ -133,14 +133,14 @@ def _forget_calendar_snapshot():
 
 
 @transaction.atomic
-def load_calendar_year(actor, year, rows, *, source: str, replace: bool = False, now) -> CalendarLoad:
+def load_calendar_year(*, actor, year, rows, source: str, replace: bool = False, now) -> CalendarLoad:
     """X4: load (or, with replace=True, replace) one year of the official schedule. `rows` are
     (line, [date, kind(, name)]) from read_calendar_csv, or (date, kind[, name]) tuples (lines
     counted from 2, after the header). A loaded year is complete: weekdays not listed are workdays, weekends not
     listed are rest days. Every bad row is reported with its line number; nothing is written
     unless every row is good."""
     _require(actor, Action.MANAGE_CALENDAR)
-    if actor is not None and not loads_calendar(actor):
+    if actor is not None and not loads_calendar(actor=actor):
         raise Denied("工作日历由国家或省级管理员载入 / the calendar is loaded by a nation or province administrator")
     errors: dict[str, list[str]] = {}
     try:
@@ -229,15 +229,15 @@ def calendar_status(today: datetime.date) -> CalendarStatus:
     return CalendarStatus(years, last_day, (last_day - today).days, warn_days, today.year in loaded)
 
 
-def loads_calendar(actor) -> bool:
+def loads_calendar(*, actor) -> bool:
     """The official schedule is national: an administrator of the nation or of a province (whose
     database it may be) loads it, not a county's."""
     return actor is not None and actor.can(Action.MANAGE_CALENDAR) and actor.division.level <= CALENDAR_LOADER_MAX_LEVEL
 
 
-def calendar_warning(actor, today: datetime.date) -> CalendarStatus | None:
+def calendar_warning(*, actor, today: datetime.date) -> CalendarStatus | None:
     """The home page's warning for staff who load the calendar, when its end is near (or past)."""
-    if not loads_calendar(actor):
+    if not loads_calendar(actor=actor):
         return None
     status = calendar_status(today)
     return status if status.warn else None

@@ -104,7 +104,7 @@ def adopt(request):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            result = services.adopt_rule_set(request.user, data["rule_set"], data["division"], data["valid_from"])
+            result = services.adopt_rule_set(actor=request.user, code=data["rule_set"], division_code=data["division"], valid_from=data["valid_from"])
         except Invalid as e:
             form.add_invalid(e)
         else:
@@ -121,7 +121,7 @@ def set_value(request):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            row = services.set_value(request.user, data["name"], data["value"], data["division"], data["valid_from"], source=data["source"])
+            row = services.set_value(actor=request.user, name=data["name"], raw_value=data["value"], division_code=data["division"], valid_from=data["valid_from"], source=data["source"])
         except Invalid as e:
             form.add_invalid(e)
         else:
@@ -139,7 +139,7 @@ def calendar_index(request):
     actor = request.user
     on = today()
     status = services.calendar_status(on)
-    can_load = services.loads_calendar(actor)
+    can_load = services.loads_calendar(actor=actor)
     form = None
     if request.method == "POST":
         if not can_load:
@@ -149,7 +149,7 @@ def calendar_index(request):
             upload = form.cleaned_data["file"]
             try:
                 rows = services.read_calendar_csv(upload.read(services.CALENDAR_MAX_BYTES + 1))
-                result = services.load_calendar_year(actor, form.cleaned_data["year"], rows, replace=form.cleaned_data["replace"],
+                result = services.load_calendar_year(actor=actor, year=form.cleaned_data["year"], rows=rows, replace=form.cleaned_data["replace"],
                                                      source=form.cleaned_data["source"] or f"上传文件 / uploaded file {upload.name[:100]}", now=now())
             except Invalid as e:
                 form.add_invalid(e)

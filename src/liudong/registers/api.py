@@ -31,7 +31,7 @@ class RegisterOut(Schema):
 
 
 def _file(request, kind, fmt, division, start, end) -> HttpResponse:
-    _, data, content_type, disposition = documents.export(request.auth, kind=kind, division=division, start=start, end=end, fmt=fmt, generated_on=today())
+    _, data, content_type, disposition = documents.export(actor=request.auth, kind=kind, division=division, start=start, end=end, fmt=fmt, generated_on=today())
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = disposition
     response["Cache-Control"] = "no-store"

@@ -131,7 +131,7 @@ def build_pdf(req: RegisterRequest, rows: list[dict], *, generated_on: datetime.
 
 # ------------------------------------------------------------------ export
 
-def export(actor, *, kind, division, start, end, fmt: str, generated_on: datetime.date) -> tuple[RegisterRequest, bytes, str, str]:
+def export(*, actor, kind, division, start, end, fmt: str, generated_on: datetime.date) -> tuple[RegisterRequest, bytes, str, str]:
     """Print or export a whole register: returns (request, file bytes, content type,
     Content-Disposition). Needs EXPORT_REGISTERS; logged as register.print_pdf / register.export_xlsx
     with every person in it (invariant 3)."""

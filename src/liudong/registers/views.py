@@ -92,7 +92,7 @@ def register_file(request, kind: str, fmt: str):
     """R3: print (PDF, shown inline) or export (.xlsx, downloaded); logged (invariant 3)."""
     values = _form_values(request, kind=kind)
     try:
-        _, data, content_type, disposition = documents.export(request.user, **values, fmt=fmt, generated_on=today())
+        _, data, content_type, disposition = documents.export(actor=request.user, **values, fmt=fmt, generated_on=today())
     except Invalid as e:
         return _page(request, values, errors=e.errors, status=422)
     response = HttpResponse(data, content_type=content_type)

@@ -39,7 +39,7 @@ class Command(BaseCommand):
             raise CommandError(f"无法打开文件 {file}：{e.strerror} / cannot open {file}: {e.strerror}") from None
         try:
             rows = services.read_calendar_csv(data)
-            result = services.load_calendar_year(None, year, rows, source=source or f"文件 / file {os.path.basename(file)}", replace=replace, now=clock.now())
+            result = services.load_calendar_year(actor=None, year=year, rows=rows, source=source or f"文件 / file {os.path.basename(file)}", replace=replace, now=clock.now())
         except (Invalid, Denied) as e:
             raise command_error(e) from None
         verb = "已替换 / replaced" if result.replaced else "已载入 / loaded"

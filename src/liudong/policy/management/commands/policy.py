@@ -48,14 +48,14 @@ class Command(BaseCommand):
 
     def handle_set(self, *, name, value, division, valid_from, source, **_):
         try:
-            row = services.set_value(None, name, value, division, valid_from, source=source)
+            row = services.set_value(actor=None, name=name, raw_value=value, division_code=division, valid_from=valid_from, source=source)
         except (Invalid, Denied, NotFound) as e:
             raise command_error(e) from None
         self.stdout.write(f"已设置 / set: {row.name} = {shown(row.value)} @ {row.division_id} {row.division.name} 自 / from {row.valid_from}")
 
     def handle_adopt(self, *, rule_set, division, valid_from, **_):
         try:
-            result = services.adopt_rule_set(None, rule_set, division, valid_from)
+            result = services.adopt_rule_set(actor=None, code=rule_set, division_code=division, valid_from=valid_from)
         except (Invalid, Denied, NotFound) as e:
             raise command_error(e) from None
         self.stdout.write(f"{result.division.name} ({result.division.code}) 自 {result.valid_from} 起采用 {result.rule_set}：新增 {len(result.added)} 个值"
