@@ -367,7 +367,7 @@ def test_a_woman_registered_elsewhere_and_living_elsewhere_is_not_the_townships(
 
     claim = claims.submit_arrival_claim(actor=world["shekou_clerk"], data={"document_number": other.id_number, "division": "440305002001", "arrived_on": "2026-01-01"},
                                         today=d("2026-11-28"), now=at("2026-11-27"))
-    claims.accept(clerk, claim.message_id, now=at("2026-11-28"))
+    claims.accept(actor=clerk, message_id=claim.message_id, now=at("2026-11-28"))
     claim_messages = Message.objects.count()
     with pytest.raises(Invalid) as e:
         open_birth(clerk, other, "2026-03-02")

@@ -60,7 +60,7 @@ def test_hole1_the_arrival_claim_period_is_a_marked_system_default(db):
 def test_hole1_accepting_records_the_claims_own_dates_through_the_residence_writer(world, migrant):
     futian, nantou = world["futian_clerk"], world["township_clerk"]
     c = claim(futian, migrant, housing_id=None)
-    answer = claims.accept(nantou, c.message_id, now=at("2026-11-25"))
+    answer = claims.accept(actor=nantou, message_id=c.message_id, now=at("2026-11-25"))
     c.refresh_from_db()
     assert c.state == ClaimState.ACCEPTED and c.decided_by == nantou
     old, new = Residence.objects.filter(person=migrant).order_by("arrived_on")
@@ -82,15 +82,15 @@ def test_hole1_a_dispute_ends_the_claim_and_the_claimant_reads_the_reason(world,
     futian, nantou = world["futian_clerk"], world["township_clerk"]
     c = claim(futian, migrant)
     with pytest.raises(Invalid) as e:
-        claims.dispute(nantou, c.message_id, "  ", now=at("2026-11-24"))
+        claims.dispute(actor=nantou, message_id=c.message_id, reason="  ", now=at("2026-11-24"))
     assert "reason" in e.value.errors
-    claims.dispute(nantou, c.message_id, "本人仍在南头居住，未曾离开", now=at("2026-11-24"))
+    claims.dispute(actor=nantou, message_id=c.message_id, reason="本人仍在南头居住，未曾离开", now=at("2026-11-24"))
     c.refresh_from_db()
     assert c.state == ClaimState.DISPUTED and c.answer == "本人仍在南头居住，未曾离开"
     assert Residence.objects.get(person=migrant).left_on is None
     # A settled claim is neither accepted nor disputed again (one table decides).
     with pytest.raises(Invalid):
-        claims.accept(nantou, c.message_id, now=at("2026-11-25"))
+        claims.accept(actor=nantou, message_id=c.message_id, now=at("2026-11-25"))
     # The tick leaves it alone.
     assert claims.lapse(D("2026-12-31")) == {"accepted": 0, "void": 0}
 
@@ -98,13 +98,13 @@ def test_hole1_a_dispute_ends_the_claim_and_the_claimant_reads_the_reason(world,
 def test_hole1_only_her_place_answers_and_only_by_accepting_or_disputing(world, migrant):
     c = claim(world["futian_clerk"], migrant)
     with pytest.raises(Invalid):  # the claimant is the sender, not the receiver
-        claims.accept(world["futian_clerk"], c.message_id, now=at("2026-11-24"))
+        claims.accept(actor=world["futian_clerk"], message_id=c.message_id, now=at("2026-11-24"))
     with pytest.raises(NotFound):  # a third place does not see the message at all
-        claims.accept(world["tongjiang_clerk"], c.message_id, now=at("2026-11-24"))
+        claims.accept(actor=world["tongjiang_clerk"], message_id=c.message_id, now=at("2026-11-24"))
     with pytest.raises(Denied):  # a collector records residences but does not answer messages
-        claims.accept(world["village_collector"], c.message_id, now=at("2026-11-24"))
+        claims.accept(actor=world["village_collector"], message_id=c.message_id, now=at("2026-11-24"))
     with pytest.raises(Invalid) as e:
-        services.reply(world["township_clerk"], c.message_id, {"body": "同意"}, now=at("2026-11-24"))
+        services.reply(actor=world["township_clerk"], message_id=c.message_id, data={"body": "同意"}, now=at("2026-11-24"))
     assert "确认" in e.value.errors["message"][0]
 
 
@@ -133,7 +133,7 @@ def test_hole1_a_claim_that_no_longer_fits_her_history_is_void_not_applied(world
     # Meanwhile 南头 records a move of its own, after the claimed arrival date.
     people.record_move(actor=world["township_clerk"], person=migrant, data={"division": NANTOU_V2, "arrived_on": "2026-11-22"}, today=TODAY)
     with pytest.raises(Invalid):  # her place cannot accept it as it stands: it disputes it instead
-        claims.accept(world["township_clerk"], c.message_id, now=at("2026-11-24"))
+        claims.accept(actor=world["township_clerk"], message_id=c.message_id, now=at("2026-11-24"))
     due = Message.objects.get(pk=c.message_id).reply_due_on
     services.tick(due + datetime.timedelta(days=1))
     assert claims.lapse(due + datetime.timedelta(days=1)) == {"accepted": 0, "void": 1}
@@ -157,7 +157,7 @@ def test_hole1_with_no_open_residence_the_claim_goes_to_her_hukou_township(world
     people.record_departure(actor=world["township_clerk"], residence_id=migrant.residences.get().pk, left_on="2026-10-01", today=TODAY)
     c = claim(world["futian_clerk"], migrant)
     assert c.state == ClaimState.PENDING and c.message.receiver_id == TONGJIANG_T and c.message.via_nation
-    claims.accept(world["tongjiang_clerk"], c.message_id, now=at("2026-11-24"))
+    claims.accept(actor=world["tongjiang_clerk"], message_id=c.message_id, now=at("2026-11-24"))
     c.refresh_from_db()
     assert c.residence.start_kind == "arrival" and c.residence.arrived_on == D("2026-11-20")
 

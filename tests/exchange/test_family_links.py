@@ -37,7 +37,7 @@ def test_hole3_a_link_to_anothers_relative_waits_for_that_place_and_is_written_w
     assert m.reply_due_on is not None and value_row("exchange.reply_days.family_link", FUTIAN_T, m.rules_on).rule_set == "system-default"
     # The audit names both persons.
     assert {e.person_id for e in AuditEvent.objects.filter(action="family.propose")} == {migrant.pk, husband.pk}
-    claims.accept(futian, m.pk, now=at("2026-11-24"))
+    claims.accept(actor=futian, message_id=m.pk, now=at("2026-11-24"))
     proposal.refresh_from_db()
     assert proposal.state == ClaimState.ACCEPTED
     assert set(FamilyLink.objects.values_list("person_id", "relative_id", "relation")) == {(migrant.pk, husband.pk, "spouse"), (husband.pk, migrant.pk, "spouse")}
@@ -47,7 +47,7 @@ def test_hole3_a_link_to_anothers_relative_waits_for_that_place_and_is_written_w
 
 def test_hole3_a_disputed_link_is_not_written(world, migrant, husband):
     proposal = propose(world["township_clerk"], migrant, husband)
-    claims.dispute(world["futian_clerk"], proposal.message_id, "王强已登记配偶", now=at("2026-11-24"))
+    claims.dispute(actor=world["futian_clerk"], message_id=proposal.message_id, reason="王强已登记配偶", now=at("2026-11-24"))
     proposal.refresh_from_db()
     assert proposal.state == ClaimState.DISPUTED and proposal.answer == "王强已登记配偶"
     assert not FamilyLink.objects.exists()
@@ -60,7 +60,7 @@ def test_hole3_the_proposer_learns_nothing_of_the_relatives_family(world, migran
     proposal = propose(world["township_clerk"], migrant, husband)
     assert proposal.state == ClaimState.PENDING
     with pytest.raises(Invalid) as e:
-        claims.accept(world["futian_clerk"], proposal.message_id, now=at("2026-11-24"))
+        claims.accept(actor=world["futian_clerk"], message_id=proposal.message_id, now=at("2026-11-24"))
     assert "对方已登记配偶" in e.value.errors["relative_id"][0]
     assert FamilyLink.objects.count() == 2  # only 福田's own link
 

@@ -144,3 +144,30 @@ def test_parse_division(world):
     assert parsed(parse_division, NANTOU_V1, actor=clerk)[1] == []
     assert "outside your scope" in parsed(parse_division, TONGJIANG, actor=clerk)[1][0]
     assert parsed(parse_division, "", required=False) == (None, [])
+
+
+# ---------------------------------------------------------------- forms read dates with the kit
+
+@pytest.mark.parametrize("typed", ["03/01/2025", "2025/03/01", "2025-02-30", "20250301"])
+def test_filter_pages_read_dates_as_the_services_do(client, world, typed):
+    """The search and audit pages took any date Django's locale formats allow (03/01/2025 read
+    as 1 March); they read YYYY-MM-DD with the kit's message, in the page's language."""
+    from django.urls import reverse
+
+    client.force_login(world["township_clerk"])
+    response = client.get(reverse("person_search"), {"on": typed})
+    assert response.status_code == 200 and not response.context["searched"]
+    assert "YYYY-MM-DD" in " ".join(response.context["form"].errors["on"]) and "不存在或格式不对" in response.content.decode()
+    client.force_login(world["auditor"])
+    response = client.get(reverse("audit"), {"date_from": typed})
+    assert response.status_code == 200 and response.context["page"] is None
+    assert "YYYY-MM-DD" in " ".join(response.context["form"].errors["date_from"])
+
+
+def test_filter_pages_take_a_real_date(client, world):
+    from django.urls import reverse
+
+    client.force_login(world["township_clerk"])
+    response = client.get(reverse("person_search"), {"on": "2025-03-01", "birth_date": ""})
+    assert response.status_code == 200 and response.context["searched"]
+    assert response.context["form"].cleaned_data["on"] == datetime.date(2025, 3, 1)

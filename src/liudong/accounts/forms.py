@@ -3,8 +3,10 @@ the page with the service's field errors next to the fields."""
 import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from liudong import fields
 from liudong.accounts.templatetags.liudong_ui import pick_label, pick_message
 from liudong.errors import Invalid
 
@@ -19,6 +21,21 @@ class DateInput(forms.DateInput):
 def date_field(label, **kwargs):
     """A YYYY-MM-DD date input whose raw text goes to the service, which checks it."""
     return forms.CharField(label=label, required=False, max_length=10, widget=DateInput(), **kwargs)
+
+
+class DayField(forms.CharField):
+    """A date that a filter form reads itself (a search, the audit log): read by the field kit as
+    the services and the API read one, with its message in the user's language."""
+
+    def __init__(self, label, **kwargs):
+        super().__init__(label=label, required=False, widget=DateInput(), **kwargs)
+
+    def to_python(self, value):
+        errors: dict[str, list[str]] = {}
+        day = fields.date({"day": super().to_python(value)}, "day", errors)
+        if errors:
+            raise ValidationError([pick_message(m) for m in errors["day"]])
+        return day
 
 
 class ServiceForm(forms.Form):
@@ -64,8 +81,8 @@ class AuditFilterForm(forms.Form):
     person_id = forms.IntegerField(label=_("Person no."), required=False, min_value=1, max_value=2**62)
     actor = forms.CharField(label=_("Staff username"), required=False, max_length=150)
     action = forms.CharField(label=_("Action"), required=False, max_length=40, help_text=_("e.g. person.view, person.create, login"))
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    date_from = DayField(_("From"))
+    date_to = DayField(_("To"))
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")

@@ -303,7 +303,7 @@ def accept(request, message_id: int):
     dates) or a family link (written both ways). The answer goes back to the claimant (201, the
     answer). Refused with the reason when the claim no longer fits her record: dispute it then."""
     actor = request.auth
-    answer = claims.accept(actor, message_id, now=now())
+    answer = claims.accept(actor=actor, message_id=message_id, now=now())
     return Status(201, detail_out(actor, _reload(answer)))
 
 
@@ -311,7 +311,7 @@ def accept(request, message_id: int):
 def dispute(request, message_id: int, payload: DisputeIn):
     """The claim (or the link) ends, nothing is written to her record, the reason goes back."""
     actor = request.auth
-    answer = claims.dispute(actor, message_id, payload.reason, now=now())
+    answer = claims.dispute(actor=actor, message_id=message_id, reason=payload.reason, now=now())
     return Status(201, detail_out(actor, _reload(answer)))
 
 

@@ -2,12 +2,11 @@
 answers on the claim's message: `POST /messages/{id}/accept` and `/dispute` (exchange.api)."""
 import datetime
 
-from django.utils.timezone import now  # the edge's one reading of the clock (invariant 4)
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import StrictInt
 
 from liudong.api_schemas import ERRORS, Blank, DateText, Text
-from liudong.clock import today  # the edge's one reading of the calendar (invariant 4)
+from liudong.clock import now, today  # the edge's one reading of the clock (invariant 4)
 from liudong.people.choices import DocumentType, IntendedStay, MoveReason, Relation
 
 from . import claim_queries, claims

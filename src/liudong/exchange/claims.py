@@ -39,7 +39,7 @@ LAPSED = "期满未答复，视为确认 / not answered in time: accepted"
 VOIDED = "其居住记录在申报后已变化，申报未能生效 / her residence record changed after the claim: it did not take effect"
 
 
-def acting_place(actor) -> Division:
+def acting_place(*, actor) -> Division:
     """The township or county a staff member acts for in the exchange (X1): a village's collector
     acts for its township."""
     division = actor.division
@@ -66,7 +66,7 @@ def document_of(data: dict, errors: dict, prefix: str = "") -> tuple[str, str]:
     return doc_type, number
 
 
-def lookup(actor, doc_type: str, number: str, *, via: str) -> Person | None:
+def lookup(*, actor, doc_type: str, number: str, via: str) -> Person | None:
     """The person registered under a document, found for a claim or a proposal. Logged whether or
     not someone is found (invariant 3), in its own transaction: the answer that follows may be an
     error, and the look-up stays on record."""
@@ -89,7 +89,7 @@ def _receiver(actor, person: Person, current: Residence | None) -> Division | No
         if may_record(actor, person):
             return None
         place = place_of(person.hukou_division_id)
-    return None if place.code == acting_place(actor).code else place
+    return None if place.code == acting_place(actor=actor).code else place
 
 
 # ---------------------------------------------------------------- arrival claims (hole 1)
@@ -100,12 +100,12 @@ def submit_arrival_claim(*, actor, data: dict, today: datetime.date, now: dateti
     (document_type, document_number) and the arrival (division, address, arrived_on, housing_id,
     employer_id, reason, intended_stay)."""
     require(actor, Action.RECORD_RESIDENCE)
-    sender = acting_place(actor)
+    sender = acting_place(actor=actor)
     errors: dict[str, list[str]] = {}
     doc_type, number = document_of(data, errors)
     if errors:
         raise Invalid(errors)
-    person = lookup(actor, doc_type, number, via="arrival_claim")
+    person = lookup(actor=actor, doc_type=doc_type, number=number, via="arrival_claim")
     if person is None:
         raise Invalid({"document_number": [NOBODY]})
     return _submit(actor, sender, person.pk, data, today, now)
@@ -119,7 +119,7 @@ def _submit(actor, sender, person_id, data, today, now) -> ArrivalClaim:
     # carries it); any other comparison with her record is made by her place when it answers.
     born = person.birth_date if person.document_type == DocumentType.RESIDENT_ID else None
     arrived_on = fields.date(data, "arrived_on", errors, required=True, today=today, not_before=born, before_label="其身份证号所示出生日期")
-    period = people.residence_fields(actor, person, data, errors)
+    period = people.residence_fields(data, errors, actor=actor, person=person)
     division = period["division"]
     if division is not None and "division" not in errors and not actor.in_scope(division.code):
         errors.setdefault("division", []).append("到达地应在您的辖区内 / the place she arrived in is in your area")
@@ -138,7 +138,7 @@ def _submit(actor, sender, person_id, data, today, now) -> ArrivalClaim:
         return claim
     if ArrivalClaim.objects.filter(person=person, claimant_id=actor.division_id, state=ClaimState.PENDING).exists():
         raise Invalid({"document_number": ["您对此人的到达申报尚待确认 / your claim for her is pending already"]})
-    claim.message = services.send_system(actor, sender, receiver, kind=Kind.ARRIVAL_CLAIM, person=person, now=now,
+    claim.message = services.send_system(actor=actor, sender=sender, receiver=receiver, kind=Kind.ARRIVAL_CLAIM, person=person, now=now,
                                          subject=f"到达申报：{person.name} 到达{sender.name}", body=claim_text(claim, sender))
     claim.state = next_claim_state(None, ClaimAct.SUBMIT)
     claim.save()
@@ -172,14 +172,14 @@ def propose_family_link(*, actor, person_id, data: dict, now: datetime.datetime)
     hukou place), written both ways when it accepts."""
     require(actor, Action.MANAGE_FAMILY)
     person = reachable_person(actor, person_id, via="family.propose")
-    sender = acting_place(actor)
+    sender = acting_place(actor=actor)
     errors: dict[str, list[str]] = {}
     doc_type, number = document_of(data, errors, prefix="relative_")
     relation = fields.choice(data, "relation", errors, choices=Relation.values, required=True,
                              invalid=f"关系应为 {', '.join(Relation.values)} / relation must be one of {', '.join(Relation.values)}")
     if errors:
         raise Invalid(errors)
-    relative = lookup(actor, doc_type, number, via="family.propose")
+    relative = lookup(actor=actor, doc_type=doc_type, number=number, via="family.propose")
     if relative is None:
         raise Invalid({"relative_document_number": [NOBODY]})
     return _propose(actor, sender, person.pk, relative.pk, relation, now)
@@ -204,7 +204,7 @@ def _propose(actor, sender, person_id, relative_id, relation, now) -> FamilyProp
         raise Invalid({"relative_document_number": ["此关系已提请确认，尚待答复 / this link is waiting for an answer already"]})
     label = Relation(relation).label
     proposal.message = services.send_system(
-        actor, sender, place, kind=Kind.FAMILY_LINK, person=relative, now=now, subject=f"亲属关系确认：{relative.name}",
+        actor=actor, sender=sender, receiver=place, kind=Kind.FAMILY_LINK, person=relative, now=now, subject=f"亲属关系确认：{relative.name}",
         body=(f"{sender.name}提请确认：{relative.name}（{relative.document_number}）是 {person.name}（{person.document_number}，{person.birth_date} 生）的{label}。"
               f"请确认或提出异议。\n{sender.name} asks to confirm that {relative.name} is the {relation} of {person.name}. Accept or dispute."),
     )
@@ -220,7 +220,7 @@ def _propose(actor, sender, person_id, relative_id, relation, now) -> FamilyProp
 
 
 def _decided(actor, message_id, act: str) -> Message:
-    message = services.own_message(actor, message_id, side="receiver")
+    message = services.own_message(actor=actor, message_id=message_id, side="receiver")
     if message.kind not in services.DECIDED_KINDS:
         raise Invalid({"message": ["只有到达申报和亲属关系确认以“确认/异议”答复 / only an arrival claim or a family link is accepted or disputed"]})
     services.answerable(message, act)
@@ -228,7 +228,7 @@ def _decided(actor, message_id, act: str) -> Message:
 
 
 @transaction.atomic
-def accept(actor, message_id, *, now: datetime.datetime) -> Message:
+def accept(*, actor, message_id, now: datetime.datetime) -> Message:
     """Her place accepts: the claim's arrival becomes her history (or the proposed link is written
     both ways), the claim is accepted and the answer goes back to the claimant. A claim that no
     longer fits her record is refused with the reason (nothing written); dispute it instead."""
@@ -247,14 +247,14 @@ def accept(actor, message_id, *, now: datetime.datetime) -> Message:
         next_claim_state(proposal.state, ClaimAct.ACCEPT)
         people.apply_family_link(actor=actor, person_id=proposal.person_id, relative_id=proposal.relative_id, relation=proposal.relation, proposal_id=proposal.pk)
         body = f"确认：{proposal.relative.name} 是 {proposal.person.name} 的{Relation(proposal.relation).label}。\nAccepted: the link is recorded."
-    answer = services.answer_with(actor, message, Act.ACCEPT, subject=f"确认：{message.subject}"[:200], body=body, sent=(Channel.SYSTEM, now, now, ""), now=now)
+    answer = services.answer_with(actor=actor, request=message, act=Act.ACCEPT, subject=f"确认：{message.subject}"[:200], body=body, sent=(Channel.SYSTEM, now, now, ""), now=now)
     services.settle_claims(message, ClaimAct.ACCEPT, actor=actor, now=now, residence=residence)
     record(actor, "message.accept", obj=message, person_id=message.person_id, fields={"kind": message.kind, "reply": answer.pk})
     return answer
 
 
 @transaction.atomic
-def dispute(actor, message_id, reason: str, *, now: datetime.datetime) -> Message:
+def dispute(*, actor, message_id, reason: str, now: datetime.datetime) -> Message:
     """Her place disputes, with its reason: the claim (or proposal) ends, nothing is written to her
     record, and the claimant sees the reason."""
     errors: dict[str, list[str]] = {}
@@ -262,7 +262,7 @@ def dispute(actor, message_id, reason: str, *, now: datetime.datetime) -> Messag
     if errors:
         raise Invalid(errors)
     message = _decided(actor, message_id, Act.DISPUTE)
-    answer = services.answer_with(actor, message, Act.DISPUTE, subject=f"异议：{message.subject}"[:200], body=f"异议：{reason}\nDisputed: {reason}",
+    answer = services.answer_with(actor=actor, request=message, act=Act.DISPUTE, subject=f"异议：{message.subject}"[:200], body=f"异议：{reason}\nDisputed: {reason}",
                                   sent=(Channel.SYSTEM, now, now, ""), now=now)
     services.settle_claims(message, ClaimAct.DISPUTE, actor=actor, now=now, answer=reason)
     record(actor, "message.dispute", obj=message, person_id=message.person_id, fields={"kind": message.kind, "reply": answer.pk}, reason=reason)

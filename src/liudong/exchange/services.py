@@ -203,7 +203,7 @@ def _checked(errors: dict, check, *args, **kwargs):
         return None
 
 
-def send_system(actor, sender: Division, receiver: Division, *, kind: str, person: Person, subject: str, body: str, now: datetime.datetime) -> Message:
+def send_system(*, actor, sender: Division, receiver: Division, kind: str, person: Person, subject: str, body: str, now: datetime.datetime) -> Message:
     """A message the system writes for a place (exchange.claims: an arrival claim, a family link to
     confirm): routed (X2), sent and arrived at once (X5, system), the receiver's clock from its own
     policy on the rules of today (X4, P1). Call inside the caller's transaction."""
@@ -270,7 +270,7 @@ def _message_pk(message_id) -> int:
     return pk
 
 
-def own_message(actor, message_id, *, side: str) -> Message:
+def own_message(*, actor, message_id, side: str) -> Message:
     """A message the actor's place sent (side="sender"), received (side="receiver") or either,
     locked. One the actor cannot see at all is NotFound; one the actor sees (from the other end or
     from above) but may not act on is a clear error naming who may."""
@@ -291,7 +291,7 @@ def own_message(actor, message_id, *, side: str) -> Message:
 @transaction.atomic
 def dispatch(*, actor, message_id, data: dict, now: datetime.datetime, attachments=()) -> Message:
     """Send a draft the system opened (B2, B5, B6) by the channel the clerk chose."""
-    message = own_message(actor, message_id, side="sender")
+    message = own_message(actor=actor, message_id=message_id, side="sender")
     next_state(message.state, Act.DISPATCH)
     if message.sent_at is not None:
         raise Invalid({"message": ["此函件已发出 / this message has been sent already"]})
@@ -311,7 +311,7 @@ def dispatch(*, actor, message_id, data: dict, now: datetime.datetime, attachmen
 def record_arrival(*, actor, message_id, data: dict, now: datetime.datetime, attachments=()) -> Message:
     """X5: a registered letter arrives at its signing date, recorded by either end with the
     signed receipt as evidence; the receiver's clock starts then."""
-    message = own_message(actor, message_id, side="either")
+    message = own_message(actor=actor, message_id=message_id, side="either")
     if message.sent_at is None:
         raise Invalid({"message": ["此函件尚未发出 / this message has not been sent"]})
     next_state(message.state, Act.ARRIVE)
@@ -336,7 +336,7 @@ def record_arrival(*, actor, message_id, data: dict, now: datetime.datetime, att
 @transaction.atomic
 def acknowledge(*, actor, message_id, now: datetime.datetime) -> Message:
     """The receiver signs for a message (签收). One that needs no answer is then closed."""
-    message = own_message(actor, message_id, side="receiver")
+    message = own_message(actor=actor, message_id=message_id, side="receiver")
     if message.state == State.DRAFT or message.arrived_at is None:
         raise Invalid({"message": ["此函件尚未送达 / this message has not arrived"]})
     if message.received_at is not None:
@@ -355,7 +355,7 @@ def acknowledge(*, actor, message_id, now: datetime.datetime) -> Message:
 def reply(*, actor, message_id, data: dict, now: datetime.datetime, attachments=()) -> Message:
     """X3, B3, F2: the receiver answers; the answer is a message back to the sender and closes the
     request. A second answer, or an answer from another place, is refused."""
-    request = own_message(actor, message_id, side="receiver")
+    request = own_message(actor=actor, message_id=message_id, side="receiver")
     if request.kind == Kind.REPLY:
         raise Invalid({"message": ["反馈不需再反馈 / a reply is not answered"]})
     if request.kind in DECIDED_KINDS:
@@ -372,7 +372,7 @@ def reply(*, actor, message_id, data: dict, now: datetime.datetime, attachments=
     channel, sent_at, arrived, evidence = arrival
     if sent_at < request.arrived_at:
         raise Invalid({"sent_at": ["反馈不能早于来函送达 / the answer cannot precede the request's arrival"]})
-    answer = answer_with(actor, request, Act.REPLY, subject=subject, body=body,
+    answer = answer_with(actor=actor, request=request, act=Act.REPLY, subject=subject, body=body,
                          sent=(channel, sent_at, arrived, evidence), now=now)
     _attach(actor, answer, attachments, now=now)
     record(actor, "message.reply", obj=request, person_id=request.person_id,
@@ -390,7 +390,7 @@ def answerable(request: Message, act: str):
         raise Invalid({"message": ["此函件尚未送达 / this message has not arrived"]})
 
 
-def answer_with(actor, request: Message, act: str, *, subject: str, body: str, sent, now: datetime.datetime) -> Message:
+def answer_with(*, actor, request: Message, act: str, subject: str, body: str, sent, now: datetime.datetime) -> Message:
     """X3: the answer to `request` is a message back to its sender (kind reply); the request moves
     by `act` (reply, accept, dispute) to answered. `sent`: (channel, sent_at, arrived_at, evidence)."""
     channel, sent_at, arrived, evidence = sent
@@ -409,7 +409,7 @@ def answer_with(actor, request: Message, act: str, *, subject: str, body: str, s
 @transaction.atomic
 def close(*, actor, message_id, reason: str, now: datetime.datetime) -> Message:
     """The sender withdraws a message that is no longer needed (a case was decided or withdrawn)."""
-    message = own_message(actor, message_id, side="sender")
+    message = own_message(actor=actor, message_id=message_id, side="sender")
     errors: dict[str, list[str]] = {}
     reason = fields.text({"reason": reason}, "reason", errors, max_length=CLOSE_REASON_MAX, required=True, missing="请说明办结原因 / give the reason")
     if errors:

@@ -136,7 +136,7 @@ def reply(request, pk):
 def accept(request, pk):
     """Her place accepts an arrival claim or a family link (exchange.claims.accept)."""
     try:
-        claims.accept(request.user, pk, now=now())
+        claims.accept(actor=request.user, message_id=pk, now=now())
     except Invalid as e:
         for msgs in e.errors.values():
             for m in msgs:
@@ -149,7 +149,7 @@ def accept(request, pk):
 @staff_view(Action.HANDLE_EXCHANGE)
 @require_POST
 def dispute(request, pk):
-    return _act(request, pk, "dispute", lambda data: claims.dispute(request.user, pk, data.get("reason") or "", now=now()),
+    return _act(request, pk, "dispute", lambda data: claims.dispute(actor=request.user, message_id=pk, reason=data.get("reason") or "", now=now()),
                 pgettext("exchange", "Disputed; the reason went to the claimant."))
 
 

@@ -4,13 +4,12 @@ and proposing a family link to another place. Her place answers on the message's
 (exchange.views: accept, dispute)."""
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.utils.timezone import now  # the edge's one reading of the clock (invariant 4)
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from liudong.accounts.choices import Action
-from liudong.accounts.views_support import int_or_none, staff_view, today
+from liudong.accounts.views_support import int_or_none, now, staff_view, today
 from liudong.errors import Invalid
 from liudong.people.forms import ArrivalClaimForm, FamilyProposalForm
 from liudong.people.views import arrive_here

@@ -3,7 +3,7 @@ validate (invariant 7), and show the errors those return next to the fields."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from liudong.accounts.forms import ServiceForm, date_field
+from liudong.accounts.forms import DayField, ServiceForm, date_field
 from liudong.divisions.models import Division
 
 from .choices import ETHNICITIES, DocumentType, Education, HousingUse, IntendedStay, MaritalStatus, MoveReason, Relation, Sex
@@ -159,10 +159,10 @@ class SearchForm(ServiceForm):
     match = forms.ChoiceField(label=_("Name match"), required=False, choices=MATCH_CHOICES)
     id_number = text(_("ID number"), 40)
     sex = choice(_("Sex"), Sex.choices)
-    birth_date = forms.DateField(label=_("Birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    birth_date = DayField(_("Birth date"))
     age_min = forms.IntegerField(label=_("Age from"), required=False, min_value=0, max_value=150)
     age_max = forms.IntegerField(label=_("Age to"), required=False, min_value=0, max_value=150)
-    on = forms.DateField(label=_("On date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), help_text=_("who was here on that day"))
+    on = DayField(_("On date"), help_text=_("who was here on that day"))
     division = forms.ChoiceField(label=_("Division"), required=False)
     flow = forms.ChoiceField(label=_("Flow"), required=False, choices=FLOW_CHOICES)
     order = forms.ChoiceField(label=_("Sort by"), required=False, choices=ORDER_CHOICES)

@@ -224,7 +224,7 @@ def _check_act_date(value, field, person, errors, today):
         errors.setdefault(field, []).append("日期早于出生日期 / the date is before the person's birth")
 
 
-def residence_fields(actor, person, data, errors):
+def residence_fields(data, errors, *, actor, person):
     """Division, address, housing, employer, reason, intended stay of a new residence period."""
     division = parse_division(data, "division", errors, min_level=Level.COUNTY)
     if division is not None and not (actor.in_scope(division.code) or actor.in_scope(person.hukou_division_id)):
@@ -287,7 +287,7 @@ def _record_arrival(actor, person_id, data, today, kind) -> Residence:
     errors: dict[str, list[str]] = {}
     arrived_on = fields.date(data, "arrived_on", errors, required=True)
     _check_act_date(arrived_on, "arrived_on", person, errors, today)
-    period = residence_fields(actor, person, data, errors)
+    period = residence_fields(data, errors, actor=actor, person=person)
     if arrived_on is not None and "arrived_on" not in errors:
         if kind == ResidenceStart.ARRIVAL and current is not None:
             errors.setdefault("arrived_on", []).append(
