@@ -10,9 +10,11 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from liudong.accounts.choices import Action
+from liudong.exchange import claims
 from liudong.people import services
 from liudong.registers import documents, queries
 from tests.conftest import NANTOU, NANTOU_V1, NANTOU_V2, TODAY, TONGJIANG_T, TONGJIANG_V, make_id
+from tests.exchange.helpers import at
 from tests.registers.conftest import PERIOD
 
 
@@ -28,8 +30,12 @@ def travellers(world, migrant):
     services.record_move(actor=clerk, person=migrant, data={"division": NANTOU_V2, "arrived_on": "2026-07-01", "reason": "work"}, today=TODAY)
     zhang, _ = services.register_person(actor=clerk, data={"id_number": make_id("511921", "20000202", 44), "name": "张敏", "hukou_division": TONGJIANG_V, "marital_status": "10"}, today=TODAY)
     services.record_arrival(actor=clerk, person=zhang, data={"division": NANTOU_V1, "arrived_on": "2026-01-05", "reason": "work"}, today=TODAY)
+    # Issue 7, hole 1: each place closes only its own residence; coming back, 南头 claims her and 诺江 accepts.
+    services.record_departure(actor=clerk, residence_id=zhang.residences.get().pk, left_on="2026-02-01", today=TODAY)
     services.record_return(actor=tongjiang, person=zhang, data={"arrived_on": "2026-02-01"}, today=TODAY)
-    services.record_move(actor=clerk, person=zhang, data={"division": NANTOU_V1, "arrived_on": "2026-03-01", "reason": "work"}, today=TODAY)
+    claim = claims.submit_arrival_claim(actor=clerk, data={"document_number": zhang.id_number, "division": NANTOU_V1, "arrived_on": "2026-03-01", "reason": "work"},
+                                        today=TODAY, now=at(TODAY.isoformat()))
+    claims.accept(world["tongjiang_clerk"], claim.message_id, now=at(TODAY.isoformat(), 11))
     return {"li": migrant, "zhang": zhang}
 
 
