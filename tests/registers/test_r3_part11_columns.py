@@ -35,7 +35,7 @@ def travellers(world, migrant):
     services.record_return(actor=tongjiang, person=zhang, data={"arrived_on": "2026-02-01"}, today=TODAY)
     claim = claims.submit_arrival_claim(actor=clerk, data={"document_number": zhang.id_number, "division": NANTOU_V1, "arrived_on": "2026-03-01", "reason": "work"},
                                         today=TODAY, now=at(TODAY.isoformat()))
-    claims.accept(world["tongjiang_clerk"], claim.message_id, now=at(TODAY.isoformat(), 11))
+    claims.accept(actor=world["tongjiang_clerk"], message_id=claim.message_id, now=at(TODAY.isoformat(), 11))
     return {"li": migrant, "zhang": zhang}
 
 
