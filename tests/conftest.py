@@ -1,12 +1,22 @@
 """Shared test world: real divisions (from the shipped code list) with townships and villages
-below 南山区, one staff account per role, and helpers for valid identifiers."""
+below 南山区, one staff account per role, and helpers for valid identifiers.
+
+The whole suite runs on a pinned day (`pinned_clock`): no test depends on the real date, in
+particular on the real date falling inside the loaded working-day calendar (issue 7, item 0).
+"""
 import datetime
+import time
+import zoneinfo
 
 import pytest
 
 from liudong.identifiers import id_check_char
 
 TODAY = datetime.date(2026, 11, 28)
+# The wall clock of the suite: TODAY at 10:00 in Beijing, running on from the start of the session
+# (durations such as the log-in lock-out or token expiry still pass). Pages and the API read the
+# date through liudong.clock, which reads django.utils.timezone; the audit stamps its rows with it.
+PINNED_START = datetime.datetime.combine(TODAY, datetime.time(10), tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
 NANSHAN = "440305000000"       # residence county
 NANTOU = "440305001000"        # township
 NANTOU_V1 = "440305001001"     # village
@@ -26,6 +36,22 @@ def make_id(area6: str, birth: str, seq: int = 123, female: bool = True) -> str:
     s = seq - seq % 2 if female else seq - seq % 2 + 1
     body = f"{area6}{birth}{s % 1000:03d}"
     return body + id_check_char(body)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def pinned_clock():
+    """Issue 7 item 0: the suite's "now" is PINNED_START plus the time elapsed in the session,
+    whatever the real date (the calendar ships 2004-2026 only; later runs must not change a result)."""
+    from django.utils import timezone
+
+    started = time.monotonic()
+
+    def now():
+        return (PINNED_START + datetime.timedelta(seconds=time.monotonic() - started)).astimezone(datetime.timezone.utc)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(timezone, "now", now)
+        yield
 
 
 def password():

@@ -74,11 +74,11 @@ def test_register_arrival_and_same_sound_search(live_server, monkeypatch):
     # for the whole session: `check --deploy` rightly warns about the variable).
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from liudong.people.models import Person, Residence
-    from tests.conftest import NANTOU_V1, TONGJIANG_V, make_id
+    from tests.conftest import NANTOU_V1, TODAY, TONGJIANG_V, make_id
 
     _world()
     id_number = make_id("511921", "19990315")
-    arrived = (datetime.date.today() - datetime.timedelta(days=30)).isoformat()
+    arrived = (TODAY - datetime.timedelta(days=30)).isoformat()  # the suite's pinned day
     base = live_server.url
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -194,3 +194,14 @@ def test_calendar_status_and_the_warning(settings, load_2027, world, nation_admi
     load_2027()
     assert services.calendar_status(D(2026, 11, 29)).last_day == D(2027, 12, 31)
     assert services.calendar_warning(actor=nation_admin, today=D(2026, 11, 29)) is None
+
+
+def test_X4_the_suite_runs_on_a_pinned_day_inside_the_loaded_calendar(db):
+    """Issue 7 item 0: the calendar ships 2004-2026; the suite's clock is pinned (tests/conftest.py)
+    so that no result changes once the real date runs past the loaded years."""
+    from liudong import clock
+    from liudong.policy.calendar import working_calendar
+    from tests.conftest import TODAY
+
+    assert clock.today() == TODAY
+    assert working_calendar().covers(clock.today())
