@@ -9,7 +9,7 @@ with the same generator as `liudong demo`, scaled, and measures
 1. baseline: plain sqlite3 `executemany` of the same person and residence rows (values prepared
    beforehand) into a copy of the same migrated file, in one transaction, with the pragmas the
    application uses (WAL, synchronous=NORMAL, foreign_keys=ON) and the page cache that
-   import_people takes while it runs (imports.IMPORT_CACHE_KIB);
+   import_people takes while it runs (imports.rows.IMPORT_CACHE_KIB);
 2. `people.imports.import_people` on the same rows (validation, R8 matching, pinyin keys, name-key
    rows, residence kinds, one audit event);
 
@@ -89,11 +89,11 @@ def baseline_rows(rows, first_person_id, today):
 def run_baseline(path, person_rows, residence_rows, key_rows):
     from django.db import connection
 
-    from liudong.people.imports import IMPORT_CACHE_KIB, NAME_KEY_COLUMNS, PERSON_COLUMNS, RESIDENCE_COLUMNS, _insert_sql
+    from liudong.people.imports.rows import IMPORT_CACHE_KIB, NAME_KEY_COLUMNS, PERSON_COLUMNS, RESIDENCE_COLUMNS, insert_sql
     from liudong.people.models import Person, PersonNameKey, Residence
 
     def sql(model, cols):
-        return _insert_sql(model, cols).replace("%s", "?")
+        return insert_sql(model, cols).replace("%s", "?")
 
     person_sql, residence_sql, key_sql = sql(Person, PERSON_COLUMNS), sql(Residence, RESIDENCE_COLUMNS), sql(PersonNameKey, NAME_KEY_COLUMNS)
     assert connection.vendor == "sqlite"
@@ -206,7 +206,7 @@ def main():
     from django.utils import timezone
 
     from liudong.people.demo_data import DemoWorld
-    from liudong.people.imports import import_people, reserve_ids
+    from liudong.people.imports.rows import import_people, reserve_ids
     from liudong.people.models import Person, PersonNameKey, Residence
 
     today = timezone.localdate()

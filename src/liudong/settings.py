@@ -165,7 +165,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("LIUDONG_MAX_REQUEST_BYTES", REQUEST_MAX_B
 if DATA_UPLOAD_MAX_MEMORY_SIZE < REQUEST_MAX_BYTES:
     raise ImproperlyConfigured(f"LIUDONG_MAX_REQUEST_BYTES must be at least {REQUEST_MAX_BYTES} (a message with {MAX_ATTACHMENTS} scans "
                                f"of {ATTACHMENT_MAX_BYTES} bytes in base64), got {DATA_UPLOAD_MAX_MEMORY_SIZE}")
-# Uploaded files (the people import, up to 20 MB: people.import_files.MAX_FILE_BYTES, checked by
+# Uploaded files (the people import, up to 20 MB: people.imports.files.MAX_FILE_BYTES, checked by
 # its form and its upload handler) do not count against the limit above. Above this size an upload
 # is spooled to a temporary file instead of being held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("LIUDONG_UPLOAD_MEMORY_BYTES", 2 * 1024 * 1024)

@@ -10,17 +10,17 @@ from django.urls import reverse
 
 from liudong.accounts.choices import Action, Role, allowed
 from liudong.accounts.models import AuditEvent
-from liudong.people import import_files
+from liudong.people.imports import files as import_files
 from liudong.people.models import Person
 from tests.conftest import NANTOU_V1, TODAY, make_id
-from tests.data.test_import_files import HEADER, csv_bytes, line
+from tests.people.test_import_files import HEADER, csv_bytes, line
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch):
-    monkeypatch.setattr("liudong.people.views_import.today", lambda: TODAY)
+    monkeypatch.setattr("liudong.people.imports.views.today", lambda: TODAY)
 
 
 def upload(client, data, *, name="people.csv", good_rows_only=False, follow=True):

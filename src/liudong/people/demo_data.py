@@ -25,7 +25,7 @@ from liudong.divisions.services import add_grid, load_division_rows
 from liudong.identifiers import credit_check_char, id_check_char
 
 from .choices import HousingUse, Relation
-from .imports import _insert_sql, import_people, reserve_ids
+from .imports.rows import import_people, insert_sql, reserve_ids
 from .models import Employer, FamilyLink, Person, RentalHousing
 
 DEMO_PASSWORD = "Liudong-demo-2026"
@@ -348,7 +348,7 @@ class DemoWorld:
                 registered = self.today - datetime.timedelta(days=rng.randrange(6 * 365))
                 housing_rows.append((hid, code, address, owner, use, "", rng.randint(1, 24), registered, None))
                 self.housing_by_community.setdefault(code, []).append((hid, address))
-            cur.executemany(_insert_sql(RentalHousing, ("id", "division", "address", "owner", "use", "business_category", "rooms", "registered_on", "closed_on")), housing_rows)
+            cur.executemany(insert_sql(RentalHousing, ("id", "division", "address", "owner", "use", "business_category", "rooms", "registered_on", "closed_on")), housing_rows)
             employer_rows = []
             codes = set()
             self.employer_ids = reserve_ids(cur, Employer, sizes["employers"])
@@ -363,7 +363,7 @@ class DemoWorld:
                 contact_male = rng.random() < 0.5
                 registered = self.today - datetime.timedelta(days=rng.randrange(10 * 365))
                 employer_rows.append((eid, code, title, cc, address, self._name(contact_male), self._phone(30), registered, None))
-            cur.executemany(_insert_sql(Employer, ("id", "division", "name", "credit_code", "address", "contact_name", "contact_phone", "registered_on", "closed_on")), employer_rows)
+            cur.executemany(insert_sql(Employer, ("id", "division", "name", "credit_code", "address", "contact_name", "contact_phone", "registered_on", "closed_on")), employer_rows)
         record(None, "housing.import", object_type="rentalhousing", fields={"rows": len(housing_rows), "first_id": ids[0], "last_id": ids[-1]})
         record(None, "employer.import", object_type="employer", fields={"rows": len(employer_rows)})
         self.counts["rental homes"] = len(housing_rows)
@@ -511,7 +511,7 @@ class DemoWorld:
             rows.append((p, c, Relation.CHILD.value))
             rows.append((c, p, Relation.PARENT.value))
         with connection.cursor() as cur:
-            cur.executemany(_insert_sql(FamilyLink, ("person", "relative", "relation")), rows)
+            cur.executemany(insert_sql(FamilyLink, ("person", "relative", "relation")), rows)
         record(None, "family.import", object_type="familylink", fields={"links": len(rows)})
         self.counts["family links"] = len(rows)
 

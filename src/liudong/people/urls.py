@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views, views_housing, views_import, views_person
+from . import views, views_housing, views_person
+from .imports import views as views_import
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -14,13 +14,12 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from liudong.accounts.choices import Action
+from liudong.content_types import PDF_TYPE, XLSX_TYPE
 from liudong.errors import Invalid
 
 from . import queries
 from .queries import RegisterRequest
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PDF_TYPE = "application/pdf"
 FORMATS = ("xlsx", "pdf")
 # An .xlsx sheet holds 1,048,576 rows. WeasyPrint lays out some 50-100 register rows a second
 # (about 16 rows a page), so a PDF stays under about sixty pages and a request under half a

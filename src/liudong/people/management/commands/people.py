@@ -13,7 +13,7 @@ from liudong import clock
 from liudong.accounts.management.commands._cli import NOTHING_WRITTEN, command_error
 from liudong.accounts.models import Staff
 from liudong.errors import Denied, Invalid
-from liudong.people.import_files import read_and_import
+from liudong.people.imports import read_and_import
 
 
 class Command(BaseCommand):

@@ -1,5 +1,5 @@
-"""The columns of a people import file (import_files) and of its template (import_template): the
-accepted column names, and how a cell's value becomes what `imports.import_people` takes.
+"""The columns of a people import file (imports.files) and of its template (imports.template): the
+accepted column names, and how a cell's value becomes what `imports.rows.import_people` takes.
 
 A converter returns the value for the service or raises `BadCell` with a bilingual message
 ("中文 / English"); the service still does every check (invariant 7), a converter only maps what a
@@ -9,7 +9,7 @@ import datetime
 import re
 import unicodedata
 
-from .choices import ETHNICITIES, DocumentType, Education, IntendedStay, MaritalStatus, MoveReason
+from ..choices import ETHNICITIES, DocumentType, Education, IntendedStay, MaritalStatus, MoveReason
 
 # (field of import_people, Chinese column name, other accepted names). The first 16 are the columns
 # of the template in this order; the optional ones follow.

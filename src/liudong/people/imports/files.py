@@ -1,7 +1,7 @@
 """R1, R8: importing people (and their residences) from a .csv or .xlsx file.
 
 Villages collect in Excel; townships enter what they collect by uploading the sheet (R1). This module
-reads the file into the rows of `imports.import_people`, which does every check and the writing
+reads the file into the rows of `rows.import_people`, which does every check and the writing
 (invariant 1), and turns its answer into a report that names each bad row by its number in the
 spreadsheet (the header is row 1; invariant 7).
 
@@ -25,7 +25,7 @@ All or nothing. The whole file is read and checked first, outside any transactio
 then imported with the service's `good_rows_only=True` inside one outer transaction: when some rows
 are bad and the user did not choose "import the good rows", that transaction is rolled back, so
 nothing is written (not even the audit event), and the report lists every bad row (`bad_rows` is
-complete; messages stop near imports.MAX_MESSAGES) together with what the good rows would have
+complete; messages stop near rows.MAX_MESSAGES) together with what the good rows would have
 done, which the all-or-nothing answer of the service alone cannot tell.
 """
 import csv
@@ -41,9 +41,9 @@ from liudong.accounts.choices import Action
 from liudong.accounts.services import require
 from liudong.errors import Invalid
 
-from .choices import DocumentType
-from .import_columns import CONVERT, HEADER_INDEX, HEADER_NAMES, ID_LIKE, IGNORE, SPACES, BadCell, loose_key
-from .imports import LABELS, MAX_MESSAGES, _row_message, import_people
+from ..choices import DocumentType
+from .columns import CONVERT, HEADER_INDEX, HEADER_NAMES, ID_LIKE, IGNORE, SPACES, BadCell, loose_key
+from .rows import LABELS, MAX_MESSAGES, import_people, row_message
 
 MAX_ROWS = 50_000
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -387,7 +387,7 @@ def _report(f: ImportFile, service_messages: list[str], blank: set[int]) -> dict
         if any(msg.startswith(f"第{n}行 {id_prefix}") for msg in messages):
             by_row[n] = [msg for msg in messages if not msg.startswith(f"第{n}行 {sex_noise}")]
     for n, errors in f.cell_errors.items():
-        ours = [_row_message(n, field, message) for field, messages in errors.items() for message in messages]
+        ours = [row_message(n, field, message) for field, messages in errors.items() for message in messages]
         by_row[n] = ours + by_row.get(n, [])
     return dict(sorted(by_row.items()))
 

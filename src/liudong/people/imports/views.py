@@ -1,7 +1,7 @@
 """R1, R8: the import page (upload a .csv or .xlsx of people), its result, and the template.
 
-The page takes both REGISTER_PERSON and RECORD_RESIDENCE (what `imports.import_people` requires).
-A POST imports through people.import_files (the service does the writing, invariant 1), keeps the
+The page takes both REGISTER_PERSON and RECORD_RESIDENCE (what `imports.rows.import_people` requires).
+A POST imports through people.imports.files (the service does the writing, invariant 1), keeps the
 report in the session and redirects to the result page (so that reloading it does not import the
 file again); the bad rows are listed there page by page, each with its spreadsheet row number.
 """
@@ -25,10 +25,10 @@ from liudong.accounts.choices import Action
 from liudong.accounts.forms import ServiceForm
 from liudong.accounts.templatetags.liudong_ui import pick_message
 from liudong.accounts.views_support import paginate, staff_view, today
+from liudong.content_types import XLSX_TYPE
 from liudong.errors import Invalid
-from liudong.registers.documents import XLSX_TYPE
 
-from . import import_files, import_template
+from . import files, template
 
 SESSION_KEY = "liudong.people.import"
 BAD_ROWS_PER_PAGE = 50
@@ -87,26 +87,26 @@ class ImportForm(ServiceForm):
 
     def clean_file(self):
         f = self.cleaned_data.get("file")
-        if self.too_big or (f is not None and f.size > import_files.MAX_FILE_BYTES):
-            raise forms.ValidationError(import_files.too_big_message())
+        if self.too_big or (f is not None and f.size > files.MAX_FILE_BYTES):
+            raise forms.ValidationError(files.too_big_message())
         if f is None:
             raise forms.ValidationError(_("Choose a file to import."))
         return f
 
 
-def _store(request, result: import_files.FileImport):
+def _store(request, result: files.FileImport):
     # Compressed: up to a thousand messages, which repeat a lot, and a session row is rewritten
     # on every request.
     packed = zlib.compress(json.dumps(result.to_dict(), ensure_ascii=False, default=str).encode())
     request.session[SESSION_KEY] = base64.b64encode(packed).decode("ascii")
 
 
-def _load(request) -> import_files.FileImport | None:
+def _load(request) -> files.FileImport | None:
     packed = request.session.get(SESSION_KEY)
     if not packed:
         return None
     try:
-        return import_files.FileImport.from_dict(json.loads(zlib.decompress(base64.b64decode(packed))))
+        return files.FileImport.from_dict(json.loads(zlib.decompress(base64.b64decode(packed))))
     except (ValueError, TypeError, KeyError, zlib.error):
         return None
 
@@ -117,7 +117,7 @@ def _load(request) -> import_files.FileImport | None:
 def import_page(request):
     limit = None
     if request.method == "POST":
-        limit = _SizeLimit(request, import_files.MAX_FILE_BYTES)
+        limit = _SizeLimit(request, files.MAX_FILE_BYTES)
         request.upload_handlers.insert(0, limit)
     return _import_page(request, limit)
 
@@ -127,20 +127,20 @@ def _import_page(request, limit):
     if request.method != "POST":
         form = ImportForm()
     else:
-        files = request.FILES  # reads the body, through the size limit
-        form = ImportForm(request.POST, files, too_big=limit.too_big)
+        uploaded = request.FILES  # reads the body, through the size limit
+        form = ImportForm(request.POST, uploaded, too_big=limit.too_big)
     if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result = import_files.read_and_import(actor=request.user, fileobj=upload, name=upload.name, today=today(),
-                                                  good_rows_only=form.cleaned_data["good_rows_only"])
+            result = files.read_and_import(actor=request.user, fileobj=upload, name=upload.name, today=today(),
+                                           good_rows_only=form.cleaned_data["good_rows_only"])
         except Invalid as e:
             form.add_invalid(e)
         else:
             _store(request, result)
             return redirect("person_import_result")
-    return render(request, "people/import.html", {"form": form, "max_rows": import_files.MAX_ROWS,
-                                                  "max_mb": import_files.MAX_FILE_BYTES // 2**20})
+    return render(request, "people/import.html", {"form": form, "max_rows": files.MAX_ROWS,
+                                                  "max_mb": files.MAX_FILE_BYTES // 2**20})
 
 
 @import_view
@@ -159,8 +159,8 @@ def import_result(request):
 @import_view
 @require_safe
 def import_template_xlsx(request):
-    data = import_template.build_template(request.user, today=today())
+    data = template.build_template(request.user, today=today())
     response = HttpResponse(data, content_type=XLSX_TYPE)
-    ascii_name, name = import_template.FILE_NAME
+    ascii_name, name = template.FILE_NAME
     response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
     return response

@@ -1,6 +1,6 @@
 """The .xlsx template for importing people (R1): what villages fill in and townships upload.
 
-Sheet 1 is the import sheet: the header row (the column names import_files reads) and one example
+Sheet 1 is the import sheet: the header row (the column names imports.files reads) and one example
 row, valid for the staff member who downloads it, so that the file imports as it is (then delete or
 overwrite the example). Sheet 2 lists the code values (ethnicities, education, marital status,
 reasons, intended stay, sex, documents); the coded columns of sheet 1 offer them as drop-down lists
@@ -18,9 +18,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from liudong.divisions.models import Division, Level
 from liudong.identifiers import id_check_char
 
-from .choices import ETHNICITIES, DocumentType, Education, IntendedStay, MaritalStatus, MoveReason
-from .import_columns import COLUMNS, TEMPLATE_COLUMNS
-from .import_files import MAX_FILE_BYTES, MAX_ROWS
+from ..choices import ETHNICITIES, DocumentType, Education, IntendedStay, MaritalStatus, MoveReason
+from .columns import COLUMNS, TEMPLATE_COLUMNS
+from .files import MAX_FILE_BYTES, MAX_ROWS
 
 FILE_NAME = ("people-import-template.xlsx", "流动人口导入模板.xlsx")
 DATA_SHEET, CODE_SHEET, HELP_SHEET = "人员导入", "代码表", "填写说明"

@@ -1,4 +1,4 @@
-"""people.imports.import_people: invariant 7 (all or nothing, rows named), R8 (match, no twin),
+"""people.imports.rows.import_people: invariant 7 (all or nothing, rows named), R8 (match, no twin),
 same-sound keys (Q6), J2 (floating flag) and R2 (periods, kinds, no overlap)."""
 import datetime
 
@@ -7,7 +7,7 @@ import pytest
 from liudong.accounts.models import AuditEvent
 from liudong.errors import Invalid
 from liudong.people import services
-from liudong.people.imports import import_people
+from liudong.people.imports.rows import import_people
 from liudong.people.models import Person, PersonNameKey, Residence
 from tests.conftest import FUTIAN_V, NANTOU_V1, NANTOU_V2, TODAY, TONGJIANG_V, make_id
 

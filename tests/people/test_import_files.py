@@ -1,6 +1,6 @@
-"""people.import_files: a .csv or .xlsx file read into import_people (R1, R8), every bad row named
+"""people.imports.files: a .csv or .xlsx file read into import_people (R1, R8), every bad row named
 by its spreadsheet row number and nothing written unless the good rows were chosen (invariant 7);
-the template (import_template) and the `liudong people import` command."""
+the template (imports.template) and the `liudong people import` command."""
 import datetime
 import io
 
@@ -11,11 +11,11 @@ from django.core.management.base import CommandError
 
 from liudong.accounts.models import AuditEvent
 from liudong.errors import Denied, Invalid
-from liudong.people import import_files
-from liudong.people.import_columns import CONVERT, LOST_DIGITS
-from liudong.people.import_files import REJECT, read_and_import
-from liudong.people.import_template import build_template
-from liudong.people.imports import import_people
+from liudong.people.imports import files as import_files
+from liudong.people.imports.columns import CONVERT, LOST_DIGITS
+from liudong.people.imports.files import REJECT, read_and_import
+from liudong.people.imports.template import build_template
+from liudong.people.imports.rows import import_people
 from liudong.people.models import Person, Residence
 from tests.conftest import NANTOU_V1, NANTOU_V2, TODAY, TONGJIANG_V, make_id
 

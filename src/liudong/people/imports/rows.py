@@ -30,10 +30,10 @@ from liudong.divisions.kinds import all_county_kinds
 from liudong.divisions.models import PREFIX_LENGTH, Division, Grid, Level, level_of_code
 from liudong.errors import Invalid
 
-from .choices import SHORT_STAY_REASONS, DocumentType, IntendedStay, MoveReason, ResidenceEnd, ResidenceStart
-from .models import ADDRESS_MAX, Employer, Person, PersonNameKey, RentalHousing, Residence
-from .pinyin import name_keys
-from .services import is_floating, validate_person
+from ..choices import SHORT_STAY_REASONS, DocumentType, IntendedStay, MoveReason, ResidenceEnd, ResidenceStart
+from ..models import ADDRESS_MAX, Employer, Person, PersonNameKey, RentalHousing, Residence
+from ..pinyin import name_keys
+from ..services import is_floating, validate_person
 
 PERSON_FIELDS = ("id_number", "document_type", "document_number", "name", "sex", "birth_date", "ethnicity", "education",
                  "marital_status", "phone", "hukou_division", "hukou_address")
@@ -50,7 +50,7 @@ MAX_MESSAGES = 1000
 LOOKUP_CHUNK = 500
 
 
-def _row_message(n: int, field: str, message: str) -> str:
+def row_message(n: int, field: str, message: str) -> str:
     zh, _, en = message.partition(" / ")
     if not en:
         en = zh
@@ -107,7 +107,7 @@ def reserve_ids(cursor, model, n: int) -> list[int]:
     return list(range(top + 1, top + 1 + n))
 
 
-def _insert_sql(model, fields) -> str:
+def insert_sql(model, fields) -> str:
     columns = ", ".join(connection.ops.quote_name(model._meta.get_field(f).column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     return f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({marks})"
@@ -164,9 +164,9 @@ class _Importer:
         self.rows = self.created = self.matched = self.residences = 0
         self.first_id = self.last_id = None
         self.cursor = connection.cursor()
-        self.sql_person = _insert_sql(Person, PERSON_COLUMNS)
-        self.sql_residence = _insert_sql(Residence, RESIDENCE_COLUMNS)
-        self.sql_name_key = _insert_sql(PersonNameKey, NAME_KEY_COLUMNS)
+        self.sql_person = insert_sql(Person, PERSON_COLUMNS)
+        self.sql_residence = insert_sql(Residence, RESIDENCE_COLUMNS)
+        self.sql_name_key = insert_sql(PersonNameKey, NAME_KEY_COLUMNS)
         q = connection.ops.quote_name
         self.sql_current = (f"UPDATE {q(Person._meta.db_table)} SET {q('residence_division_id')} = %s, {q('floating')} = %s WHERE {q('id')} = %s")
 
@@ -252,7 +252,7 @@ class _Importer:
         for field, messages in errors.items():
             for m in messages:
                 if len(self.errors) < MAX_MESSAGES:
-                    self.errors.append(_row_message(n, field, m))
+                    self.errors.append(row_message(n, field, m))
 
     # -- one batch ------------------------------------------------------------------------------
 
