@@ -167,3 +167,67 @@ def test_ids_reserved_by_an_import_do_not_clash_with_later_registrations(clerk):
     assert created and later.pk > result["last_id"]
     again = import_people(actor=clerk, rows=[row(seq=107, **arrival())], today=TODAY)
     assert again["first_id"] > later.pk
+
+
+# Issue 7 item 9: the import applies record_arrival's residence rules, the same code
+# (people/residence_rules.py). A closed rental home refused an arrival but took one by import.
+
+def _closed_home_and_employer(clerk):
+    owner, _ = services.register_person(actor=clerk, data=row(name="陈伟", seq=11, female=False, birth="19700101", hukou="440305001001", area="440305"), today=TODAY)
+    home = services.register_housing(actor=clerk, data={"division": NANTOU_V1, "address": "红花园3栋", "owner_id": owner.pk, "registered_on": "2024-01-01"}, today=TODAY)
+    employer = services.register_employer(actor=clerk, data={"division": NANTOU_V1, "name": "南头电子厂", "registered_on": "2024-01-01"}, today=TODAY)
+    services.close_housing(actor=clerk, housing_id=home.pk, closed_on="2026-06-30", today=TODAY)
+    services.close_employer(actor=clerk, employer_id=employer.pk, closed_on="2026-06-30", today=TODAY)
+    return home, employer
+
+
+def test_R4_a_closed_rental_home_is_refused_by_an_import_with_the_row_number(clerk):
+    home, employer = _closed_home_and_employer(clerk)
+    rows = [row(seq=101, **arrival()), row(seq=103, **arrival(housing_id=home.pk)), row(seq=105, **arrival(employer_id=employer.pk))]
+    before = Person.objects.count()
+    with pytest.raises(Invalid) as e:
+        import_people(actor=clerk, rows=rows, today=TODAY, first_row=2)
+    messages = e.value.errors["rows"]
+    assert any(m.startswith("第3行 出租房屋") and "2026-06-30 停租" in m and "takes no new tenants" in m for m in messages), messages
+    assert any(m.startswith("第4行 用工单位") and "2026-06-30 注销" in m for m in messages), messages
+    assert not any(m.startswith("第2行") for m in messages)
+    assert Person.objects.count() == before
+    # record_arrival says the same, word for word (one rule, two doors; the import splits it
+    # around its row number)
+    person, _ = services.register_person(actor=clerk, data=row(seq=107), today=TODAY)
+    with pytest.raises(Invalid) as one:
+        services.record_arrival(actor=clerk, person=person, data=arrival(housing_id=home.pk), today=TODAY)
+    zh, en = one.value.errors["housing_id"][0].split(" / ")
+    assert any(zh in m and en in m for m in messages)
+
+
+def test_R4_a_tenancy_that_ended_before_the_home_closed_is_history_and_imported(clerk):
+    home, employer = _closed_home_and_employer(clerk)
+    past = row(seq=109, **arrival(housing_id=home.pk, employer_id=employer.pk, left_on="2026-06-30"))
+    result = import_people(actor=clerk, rows=[past], today=TODAY)
+    assert result["residences"] == 1 and Residence.objects.get(housing=home).left_on == datetime.date(2026, 6, 30)
+    with pytest.raises(Invalid) as e:
+        import_people(actor=clerk, rows=[row(seq=111, **arrival(housing_id=home.pk, left_on="2026-07-01"))], today=TODAY)
+    assert "停租" in e.value.errors["rows"][0]
+
+
+def test_R2_import_and_arrival_refuse_an_overlap_alike(clerk, migrant):
+    # migrant lives in NANTOU_V1 since 2025-03-01 (open period)
+    with pytest.raises(Invalid) as one:
+        services.record_arrival(actor=clerk, person=migrant, data=arrival(division=NANTOU_V2, arrived_on="2025-06-01"), today=TODAY)
+    data = row(name=migrant.name, **arrival(division=NANTOU_V2, arrived_on="2025-06-01"))
+    data["id_number"] = migrant.id_number
+    with pytest.raises(Invalid) as e:
+        import_people(actor=clerk, rows=[data], today=TODAY)
+    zh, en = one.value.errors["arrived_on"][0].split(" / ")
+    assert zh in e.value.errors["rows"][0] and en in e.value.errors["rows"][0]
+
+
+def test_R1_import_refuses_a_residence_outside_the_scope_before_birth_or_in_the_future(clerk):
+    rows = [row(seq=113, **arrival(division=FUTIAN_V)), row(seq=115, **arrival(arrived_on="1990-01-01")), row(seq=117, **arrival(arrived_on="2026-12-01"))]
+    with pytest.raises(Invalid) as e:
+        import_people(actor=clerk, rows=rows, today=TODAY)
+    messages = e.value.errors["rows"]
+    assert any(m.startswith("第1行 居住地") and "neither the residence nor the hukou place is in your scope" in m for m in messages)
+    assert any(m.startswith("第2行 到达日期") and "before the person's birth" in m for m in messages)
+    assert any(m.startswith("第3行 到达日期") and "in the future" in m for m in messages)

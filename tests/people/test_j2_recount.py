@@ -8,7 +8,7 @@ from django.db.models import Q
 from liudong.divisions.models import Division
 from liudong.people import services
 from liudong.people.floating import recount
-from liudong.people.import_files import read_and_import
+from liudong.people.imports import read_and_import
 from liudong.people.imports import import_people
 from liudong.people.models import Person, Residence
 from tests.conftest import FUTIAN_V, NANTOU_V1, TODAY, TONGJIANG_V, make_id

@@ -22,6 +22,7 @@ from .choices import ETHNICITIES, INVERSE_RELATION, SHORT_STAY_REASONS, Document
 from .floating import floating_for
 from .models import ADDRESS_MAX, Employer, FamilyLink, Person, PersonNameKey, RentalHousing, Residence
 from .pinyin import name_key, name_keys
+from .residence_rules import Place, Span, check_dates, check_overlaps, check_places, check_scope
 from .services_places import (  # noqa: F401 - R4 lives there; re-exported so that services.register_housing keeps working
     close_employer,
     close_housing,
@@ -215,39 +216,23 @@ def _sync_current(person: Person):
     person.save(update_fields=["residence_division", "floating"])
 
 
-def _check_act_date(value, field, person, errors, today):
-    if value is None:
-        return
-    if value > today:
-        errors.setdefault(field, []).append("日期不能晚于今天 / the date cannot be in the future")
-    if value < person.birth_date:
-        errors.setdefault(field, []).append("日期早于出生日期 / the date is before the person's birth")
+def _locked(model, raw):
+    pk = row_id(raw) if raw else None
+    return model.objects.select_for_update().filter(pk=pk).first() if pk else None
 
 
 def residence_fields(data, errors, *, actor, person):
-    """Division, address, housing, employer, reason, intended stay of a new residence period."""
+    """Division, address, housing, employer, reason, intended stay of a new residence period,
+    with the rules about where it is (residence_rules: scope, rental home and employer), which
+    the import applies too."""
     division = parse_division(data, "division", errors, min_level=Level.COUNTY)
-    if division is not None and not (actor.in_scope(division.code) or actor.in_scope(person.hukou_division_id)):
-        errors.setdefault("division", []).append("居住地和户籍地都不在您的管辖范围内 / neither the residence nor the hukou place is in your scope")
     address = fields.text(data, "address", errors, max_length=ADDRESS_MAX)
-    housing = employer = None
-    if data.get("housing_id"):
-        # Locked: a home being closed (services_places.close_housing) takes no tenant meanwhile.
-        pk = row_id(data["housing_id"])
-        housing = RentalHousing.objects.select_for_update().filter(pk=pk).first() if pk else None
-        if housing is None or not actor.in_scope(housing.division_id):
-            errors.setdefault("housing_id", []).append("出租房屋不存在或不在您的管辖范围内 / no such rental home in your scope")
-        elif housing.closed_on is not None:
-            errors.setdefault("housing_id", []).append(f"该出租房屋已于 {housing.closed_on} 停租，不能再登记租户 / the rental home was closed on {housing.closed_on} and takes no new tenants")
-        elif division is not None and not division.contains(housing.division_id) and housing.division_id != division.code:
-            errors.setdefault("housing_id", []).append("出租房屋不在该居住地内 / the rental home is not in that division")
-    if data.get("employer_id"):
-        pk = row_id(data["employer_id"])
-        employer = Employer.objects.select_for_update().filter(pk=pk).first() if pk else None
-        if employer is None or not actor.in_scope(employer.division_id):
-            errors.setdefault("employer_id", []).append("用工单位不存在或不在您的管辖范围内 / no such employer in your scope")
-        elif employer.closed_on is not None:
-            errors.setdefault("employer_id", []).append(f"该用工单位已于 {employer.closed_on} 注销，不能再登记就业 / the employer was closed on {employer.closed_on} and takes no new employees")
+    # Locked: a home or an employer being closed (services_places) takes nobody meanwhile.
+    housing, employer = _locked(RentalHousing, data.get("housing_id")), _locked(Employer, data.get("employer_id"))
+    code = division.code if division is not None else None
+    check_scope(errors, actor=actor, division=code, hukou=person.hukou_division_id)
+    check_places(errors, actor=actor, division=code, left=None, housing_id=data.get("housing_id"), employer_id=data.get("employer_id"),
+                 homes=_places(housing), employers=_places(employer))
     reason = fields.choice(data, "reason", errors, choices=MoveReason.values)
     stay = fields.choice(data, "intended_stay", errors, choices=IntendedStay.values)
     expects_return = data.get("expects_return") or False
@@ -258,6 +243,15 @@ def residence_fields(data, errors, *, actor, person):
         errors.setdefault("expects_return", []).append(
             "仅出差、就医、学习、旅游、探亲访友的短期居住可标记预期返回 / only a business trip, medical treatment, study, tourism or a family visit can be marked as a stay with a return expected")
     return dict(division=division, address=address, housing=housing, employer=employer, reason=reason, intended_stay=stay, expects_return=expects_return is True)
+
+
+def _places(obj) -> dict:
+    """residence_rules' view of a rental home or an employer read here."""
+    return {obj.pk: Place(obj.division_id, obj.closed_on)} if obj is not None else {}
+
+
+def _periods(person) -> list[Span]:
+    return [Span(a, b) for a, b in Residence.objects.filter(person=person).values_list("arrived_on", "left_on")]
 
 
 # Hole 1: her open residence belongs to the place that recorded her there. Another place that
@@ -286,29 +280,17 @@ def _record_arrival(actor, person_id, data, today, kind) -> Residence:
         raise Invalid({"division": [CLAIM_HINT]})
     errors: dict[str, list[str]] = {}
     arrived_on = fields.date(data, "arrived_on", errors, required=True)
-    _check_act_date(arrived_on, "arrived_on", person, errors, today)
+    # The rules are residence_rules' (the import applies the same): dates, place, no overlap.
+    check_dates(errors, birth=person.birth_date, arrived=arrived_on, left=None, today=today)
     period = residence_fields(data, errors, actor=actor, person=person)
     if arrived_on is not None and "arrived_on" not in errors:
-        if kind == ResidenceStart.ARRIVAL and current is not None:
-            errors.setdefault("arrived_on", []).append(
-                f"此人在 {current.division.name} 的居住尚未结束（自 {current.arrived_on}），请登记迁移或离开 / she still lives in {current.division.name} since {current.arrived_on}: record a move or a departure first"
-            )
-        else:
-            _history_errors(person, current, arrived_on, errors)
+        check_overlaps(errors, arrived=arrived_on, left=None, periods=_periods(person),
+                       closing=Span(current.arrived_on, None) if current is not None and kind != ResidenceStart.ARRIVAL else None)
     if kind == ResidenceStart.RETURN and period["division"] is not None and is_floating(period["division"].code, person.hukou_division_id):
         errors.setdefault("division", []).append("返回户籍地应登记在户籍所在县内 / a return is to a place in the hukou county")
     if errors:
         raise Invalid(errors)
     return _open_period(actor, person, current, kind=kind, arrived_on=arrived_on, recorded_by=actor.division_id, **period)
-
-
-def _history_errors(person, current, arrived_on, errors):
-    """R2: periods of one person never overlap; a move starts on or after the open period began."""
-    if current is not None and arrived_on < current.arrived_on:
-        errors.setdefault("arrived_on", []).append(f"早于当前居住的开始日期 {current.arrived_on} / before the current residence began ({current.arrived_on})")
-    later = Residence.objects.filter(person=person, left_on__gt=arrived_on).exclude(pk=getattr(current, "pk", None)).order_by("-left_on").first()
-    if later is not None:
-        errors.setdefault("arrived_on", []).append(f"与 {later.arrived_on} 至 {later.left_on} 的居住记录重叠 / overlaps the residence from {later.arrived_on} to {later.left_on}")
 
 
 def _open_period(actor, person, current, *, kind, arrived_on, recorded_by, division, address, housing, employer, reason, intended_stay, expects_return=False,
@@ -346,12 +328,13 @@ def apply_arrival_claim(*, actor, person_id, division, arrived_on, address="", h
     if not is_floating(division.code, person.hukou_division_id) and (current is None or current.floating):
         kind = ResidenceStart.RETURN
     errors: dict[str, list[str]] = {}
-    _check_act_date(arrived_on, "arrived_on", person, errors, today)
-    for field, place, what in (("housing_id", housing, "出租房屋已停租 / the rental home is closed"), ("employer_id", employer, "用工单位已注销 / the employer is closed")):
-        if place is not None and type(place).objects.filter(pk=place.pk, closed_on__isnull=False).exists():
-            errors.setdefault(field, []).append(what)
+    check_dates(errors, birth=person.birth_date, arrived=arrived_on, left=None, today=today)
+    # The home or employer may have closed since the claim (its scope was the claimant's to check).
+    housing, employer = _locked(RentalHousing, getattr(housing, "pk", None)) or housing, _locked(Employer, getattr(employer, "pk", None)) or employer
+    check_places(errors, actor=None, division=division.code, left=None, housing_id=getattr(housing, "pk", None), employer_id=getattr(employer, "pk", None),
+                 homes=_places(housing), employers=_places(employer))
     if "arrived_on" not in errors:
-        _history_errors(person, current, arrived_on, errors)
+        check_overlaps(errors, arrived=arrived_on, left=None, periods=_periods(person), closing=Span(current.arrived_on, None) if current is not None else None)
     if errors:
         raise Invalid(errors)
     return _open_period(actor, person, current, kind=kind, arrived_on=arrived_on, recorded_by=recorded_by, division=division, address=address,

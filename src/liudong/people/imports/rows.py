@@ -2,9 +2,11 @@
 
 The path that file imports, the demo data and the benchmarks use. Every row goes through the same
 checks as a single registration (`services.validate_person`, with the division table preloaded so
-that no row costs a query), plus the residence checks of `record_arrival`: a division that exists
-(county level or below), dates not before birth and not in the future, `left_on >= arrived_on`,
-the residence or the hukou place inside the actor's scope, rental home and employer in scope.
+that no row costs a query), plus the residence rules of `record_arrival`, the same code
+(`residence_rules.check_period`: scope, dates against birth and today, rental home and employer in
+scope, not closed, the home in that division, no overlap with her periods) on what each batch
+preloads (homes and employers with their closing dates, the matched persons' periods); a division
+that exists at county level or below, and a grid in that village.
 
 Invariant 7: every bad row is reported with its row number ("第N行 … / row N: …") and nothing is
 written, unless the caller chose `good_rows_only`, in which case the good rows are written and the
@@ -27,12 +29,14 @@ from liudong import fields
 from liudong.accounts.choices import Action
 from liudong.accounts.services import record, require
 from liudong.divisions.kinds import all_county_kinds
-from liudong.divisions.models import PREFIX_LENGTH, Division, Grid, Level, level_of_code
+from liudong.divisions.models import Division, Grid, Level
 from liudong.errors import Invalid
+from liudong.identifiers import row_id
 
 from ..choices import SHORT_STAY_REASONS, DocumentType, IntendedStay, MoveReason, ResidenceEnd, ResidenceStart
 from ..models import ADDRESS_MAX, Employer, Person, PersonNameKey, RentalHousing, Residence
 from ..pinyin import name_keys
+from ..residence_rules import Place, check_period
 from ..services import is_floating, validate_person
 
 PERSON_FIELDS = ("id_number", "document_type", "document_number", "name", "sex", "birth_date", "ethnicity", "education",
@@ -176,16 +180,18 @@ class _Importer:
         return self.actor is None or any(code and self.actor.in_scope(code) for code in codes)
 
     def _preload_refs(self, batch):
-        """Rental homes and employers the batch names, with their divisions (one query each)."""
+        """Rental homes and employers the batch names, with their divisions and closing dates
+        (what residence_rules needs; one query per chunk)."""
         for attr, model in (("housing", RentalHousing), ("employers", Employer)):
             cache = getattr(self, attr)
             key = "housing_id" if attr == "housing" else "employer_id"
-            wanted = {int(v) for _, r in batch if isinstance(r, dict) and str(v := _as_text(r.get(key)) or "").isdigit()} - cache.keys()
+            wanted = {pk for _, r in batch if isinstance(r, dict) and (pk := row_id(_as_text(r.get(key))))} - cache.keys()
             for chunk in _chunks(sorted(wanted), LOOKUP_CHUNK):
-                cache.update(model.objects.filter(pk__in=chunk).values_list("id", "division_id"))
+                cache.update((pk, Place(division, closed)) for pk, division, closed in model.objects.filter(pk__in=chunk).values_list("id", "division_id", "closed_on"))
 
-    def _residence(self, data, clean, errors):
-        """The residence part of a row, or None when the row carries none."""
+    def _residence(self, data, errors):
+        """The residence fields of a row, parsed (their rules are checked with the person's, in
+        `process`), or None when the row carries none."""
         if not any(data.get(f) not in (None, "") for f in RESIDENCE_FIELDS):
             return None
         res: dict = {}
@@ -199,19 +205,8 @@ class _Importer:
         else:
             res["division"] = code
         res["address"] = fields.text(data, "address", errors, max_length=ADDRESS_MAX)
-        arrived = fields.date(data, "arrived_on", errors, required=True)
-        left = fields.date(data, "left_on", errors)
-        birth = clean.get("birth_date")
-        for field, value in (("arrived_on", arrived), ("left_on", left)):
-            if value is None:
-                continue
-            if value > self.today:
-                errors.setdefault(field, []).append("日期不能晚于今天 / the date cannot be in the future")
-            if birth and value < birth:
-                errors.setdefault(field, []).append("日期早于出生日期 / the date is before the person's birth")
-        if arrived and left and left < arrived:
-            errors.setdefault("left_on", []).append(f"离开日期早于到达日期 {arrived} / the departure is before the arrival ({arrived})")
-        res["arrived_on"], res["left_on"] = arrived, left
+        res["arrived_on"] = fields.date(data, "arrived_on", errors, required=True)
+        res["left_on"] = fields.date(data, "left_on", errors)
         res["reason"] = fields.choice(data, "reason", errors, choices=REASONS)
         res["intended_stay"] = fields.choice(data, "intended_stay", errors, choices=STAYS)
         expects_return = data.get("expects_return") or False
@@ -221,20 +216,9 @@ class _Importer:
             errors.setdefault("expects_return", []).append(
                 "仅出差、就医、学习、旅游、探亲访友的短期居住可标记预期返回 / only a business trip, medical treatment, study, tourism or a family visit can be marked as a stay with a return expected")
         res["expects_return"] = expects_return is True
-        for field, cache, what in (("housing_id", self.housing, "出租房屋 / rental home"), ("employer_id", self.employers, "用工单位 / employer")):
+        for field in ("housing_id", "employer_id"):
             raw = data.get(field)
-            res[field] = None
-            if raw in (None, ""):
-                continue
-            zh, en = what.split(" / ")
-            pk = int(raw) if str(raw).isdigit() else None
-            where = cache.get(pk)
-            if where is None or not self.in_scope(where):
-                errors.setdefault(field, []).append(f"{zh}不存在或不在您的管辖范围内 / no such {en} in your scope")
-            elif field == "housing_id" and res.get("division") and not where.startswith(_prefix(res["division"])):
-                errors.setdefault(field, []).append("出租房屋不在该居住地内 / the rental home is not in that division")
-            else:
-                res[field] = pk
+            res[field] = None if raw in (None, "") else (row_id(raw) or raw)  # a bad id is refused by the rules
         raw = data.get("grid_id")
         res["grid_id"] = None
         if raw not in (None, ""):
@@ -258,7 +242,7 @@ class _Importer:
 
     def process(self, batch):
         self._preload_refs(batch)
-        checked = []  # (n, clean, residence)
+        parsed = []  # (n, clean, residence, errors): the fields of each row, parsed
         for n, raw in batch:
             self.rows += 1
             if not isinstance(raw, dict):
@@ -271,14 +255,10 @@ class _Importer:
                 self._bad(n, shapeless)
                 continue
             clean, errors = validate_person(data, today=self.today, area_exists_fn=self.area_exists, divisions=self.levels)
-            res = self._residence(data, clean, errors)
-            if errors:
-                self._bad(n, errors)
-                continue
-            checked.append((n, clean, res))
-        if not checked:
+            parsed.append((n, clean, self._residence(data, errors), errors))
+        if not parsed:
             return
-        existing = self._existing([c for _, c, _ in checked])
+        existing = self._existing([c for _, c, _, e in parsed if _identified(c, e)])
         periods: dict[int, list[_Period]] = {}
         if existing:
             for pid, arrived, left, division, floating, end_kind, short_stay in Residence.objects.filter(
@@ -287,44 +267,40 @@ class _Importer:
                 periods.setdefault(pid, []).append(_Period(arrived, left, division, floating, end_kind, short_stay=short_stay))
         new_people: dict[tuple, dict] = {}  # key -> clean (with "periods")
         touched: set[int] = set()  # existing persons with a new period
-        for n, clean, res in checked:
-            key = (clean["document_type"], clean["document_number"])
+        for n, clean, res, errors in parsed:
+            identified = _identified(clean, errors)
+            key = (clean["document_type"], clean["document_number"]) if identified else None
             known = existing.get(key)
             person = new_people.get(key)
-            hukou = known["hukou"] if known else (person["hukou_division_id"] if person else clean["hukou_division_id"])
-            birth = known["birth"] if known else clean["birth_date"]
-            errors: dict[str, list[str]] = {}
+            hukou = known["hukou"] if known else (person["hukou_division_id"] if person else clean.get("hukou_division_id"))
+            birth = known["birth"] if known else (person["birth_date"] if person else clean.get("birth_date"))
             if res is None:
-                if known is None and person is None and not self.in_scope(hukou):
-                    errors["hukou_division"] = ["无居住信息时户籍地应在您的管辖范围内 / without a residence the hukou place must be in your scope"]
+                if identified and known is None and person is None and "hukou_division" not in errors and not self.in_scope(hukou):
+                    errors.setdefault("hukou_division", []).append("无居住信息时户籍地应在您的管辖范围内 / without a residence the hukou place must be in your scope")
             else:
-                if not self.in_scope(res["division"], hukou):
-                    errors["division"] = ["居住地和户籍地都不在您的管辖范围内 / neither the residence nor the hukou place is in your scope"]
-                if birth and res["arrived_on"] < birth:
-                    errors.setdefault("arrived_on", []).append("日期早于出生日期 / the date is before the person's birth")
-                period = _Period(res["arrived_on"], res["left_on"], res["division"], is_floating(res["division"], hukou, reason=res["reason"], expects_return=res["expects_return"], kinds=self.kinds),
-                                 new=True, fields=res, short_stay=res["expects_return"])
-                mine = periods.get(known["id"]) if known else (person["periods"] if person else [])
-                for other in mine or ():
-                    if other.overlaps(period):
-                        errors.setdefault("arrived_on", []).append(
-                            f"与 {other.arrived} 至 {other.left or '今'} 的居住记录重叠 / overlaps the residence from {other.arrived} to {other.left or 'now'}"
-                        )
-                        break
+                # The rules of record_arrival (residence_rules), on what the batch preloaded.
+                mine = (periods.get(known["id"]) if known else (person["periods"] if person else [])) if identified else None
+                check_period(errors, actor=self.actor, division=res.get("division"), hukou=hukou, birth=birth, arrived=res["arrived_on"], left=res["left_on"],
+                             today=self.today, housing_id=res["housing_id"], employer_id=res["employer_id"], homes=self.housing,
+                             employers=self.employers, periods=mine or ())
             if errors:
                 self._bad(n, errors)
                 continue
+            period = None
+            if res is not None:
+                period = _Period(res["arrived_on"], res["left_on"], res["division"], is_floating(res["division"], hukou, reason=res["reason"], expects_return=res["expects_return"], kinds=self.kinds),
+                                 new=True, fields=res, short_stay=res["expects_return"])
             if known is not None:
                 self.matched += 1
-                if res is not None:
+                if period is not None:
                     periods.setdefault(known["id"], []).append(period)
                     touched.add(known["id"])
             elif person is not None:
                 self.matched += 1
-                if res is not None:
+                if period is not None:
                     person["periods"].append(period)
             else:
-                clean["periods"] = [period] if res is not None else []
+                clean["periods"] = [period] if period is not None else []
                 new_people[key] = clean
         self._write(new_people, {pid: periods[pid] for pid in touched}, existing_hukou={e["id"]: e["hukou"] for e in existing.values()})
 
@@ -424,8 +400,9 @@ class _Importer:
         return out
 
 
-def _prefix(code: str) -> str:
-    return code[: PREFIX_LENGTH[level_of_code(code)]]
+def _identified(clean, errors) -> bool:
+    """The row's document parsed, so it can be matched to a registered person (R8)."""
+    return bool(clean.get("document_number")) and not errors.keys() & {"document_type", "id_number", "document_number"}
 
 
 # SQLite page cache while importing (KiB). Every row touches a random leaf of each index of
