@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "liudong.registers",
     "liudong.exchange",
     "liudong.cases",
+    "liudong.demo",  # the top of the layers: imports the apps above, none imports it
 ]
 
 MIDDLEWARE = [
@@ -101,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "liudong.web.nav_context",
+                "liudong.demo.context.demo_world",
             ],
         },
     },

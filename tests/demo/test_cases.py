@@ -1,16 +1,19 @@
-"""The demo cases (cases/demo.py) build on a small demo world through the services: every state
+"""The demo cases (demo/cases.py) build on a small demo world through the services: every state
 shows up, and running it twice adds nothing."""
-from liudong.cases.demo import build_demo_cases
 from liudong.cases.models import BirthRegistration, FeeConsultation, SecondBirthResult
+from liudong.demo.cases import build_demo_cases
+from liudong.demo.dating import OfficeDays
+from liudong.demo.world import DemoWorld
 from liudong.exchange.models import Message, State
-from liudong.people.demo_data import DemoWorld
+from liudong.policy.calendar import working_calendar
 from tests.conftest import TODAY
 
 
 def test_demo_cases_fill_the_inboxes(db):
     DemoWorld(seed=7, people=150, today=TODAY, log=lambda *a: None).build()
     lines = []
-    counts = build_demo_cases(TODAY, log=lines.append)
+    office = OfficeDays(working_calendar(), TODAY)
+    counts = build_demo_cases(office, log=lines.append)
     assert counts["skipped"] == 0, lines
     states = set(BirthRegistration.objects.values_list("state", flat=True))
     assert states == {"received", "postponed", "registered", "refused"}
@@ -22,5 +25,5 @@ def test_demo_cases_fill_the_inboxes(db):
     assert Message.objects.filter(receiver_id="440305001000", state__in=(State.SENT, State.RECEIVED)).exists()  # 南头's inbox
     assert Message.objects.filter(receiver_id="511921100000").exists()  # 诺江's inbox
     before = Message.objects.count()
-    assert build_demo_cases(TODAY, log=lines.append) == {}
+    assert build_demo_cases(office, log=lines.append) == {}
     assert Message.objects.count() == before

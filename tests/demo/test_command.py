@@ -10,7 +10,7 @@ from liudong.accounts.choices import ROLE_LEVELS, Role
 from liudong.accounts.models import Staff
 from liudong.divisions.models import Grid
 from liudong.identifiers import check_credit_code, parse_resident_id
-from liudong.people.demo_data import DEMO_PASSWORD
+from liudong.demo.data import DEMO_PASSWORD
 from liudong.people.models import Employer, FamilyLink, Person, RentalHousing, Residence
 
 TODAY = datetime.date(2026, 11, 28)
@@ -19,14 +19,14 @@ TODAY = datetime.date(2026, 11, 28)
 def test_demo_world(db):
     """One build (the command takes a few seconds), every check on it."""
     out = io.StringIO()
-    call_command("demo", people=500, seed=7, today=TODAY.isoformat(), stdout=out)
+    call_command("demo", people=500, seed=7, on=TODAY.isoformat(), stdout=out)
     check_consistent()
     check_left_behind_and_empty_nest()
     check_housing_employers_grids_and_staff(out.getvalue())
 
 
 def check_consistent():
-    from liudong.cases.demo import COUPLES
+    from liudong.demo.cases import COUPLES
 
     # the population, plus the couples of the demo's birth registrations (B1)
     assert Person.objects.count() == 500 + 2 * len(COUPLES)
@@ -95,7 +95,7 @@ def test_demo_refuses_a_database_with_people_unless_if_empty(clerk):
 
 def test_second_make_run_still_prints_where_to_log_in(db):
     """`make run` on a database that has the demo already builds nothing but prints the logins."""
-    call_command("demo", people=500, seed=7, today=TODAY.isoformat(), stdout=io.StringIO())
+    call_command("demo", people=500, seed=7, on=TODAY.isoformat(), stdout=io.StringIO())
     out = io.StringIO()
     call_command("demo", "--if-empty", stdout=out)
     text = out.getvalue()

@@ -1,4 +1,4 @@
-"""`liudong demo`: a deterministic county-scale demo world."""
+"""`liudong demo`: a deterministic county-scale demo world (liudong/demo/)."""
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -6,7 +6,9 @@ from django.core.management.base import BaseCommand, CommandError
 from liudong import clock
 from liudong.accounts.management.commands._cli import iso_date
 from liudong.accounts.models import Staff
-from liudong.people.demo_data import DEMO_PASSWORD, MAIN_ACCOUNTS, DemoWorld
+from liudong.demo.data import DEMO_PASSWORD, MAIN_ACCOUNTS
+from liudong.demo.services import MAX_PEOPLE, MIN_PEOPLE, build_demo, dating_note, latest_build
+from liudong.errors import Invalid
 from liudong.people.models import Person
 
 
@@ -17,41 +19,44 @@ class Command(BaseCommand):
         "Hunan, Guangdong, Henan, Hubei, Guangxi, Jiangxi) with arrivals, moves and departures over five years; "
         "Nanshan's own outflow people with left-behind children and empty-nest parents; rental homes with tenants; "
         "employers with valid credit codes; two grids per community with a collector; one staff account per role "
-        "and a township clerk of 四川省通江县诺江镇 (hukou side). People, names, addresses, homes and employers are "
-        f"invented. Every demo account's password is {DEMO_PASSWORD}. Same --seed, --people and --today: same data."
+        "and a township clerk of 四川省通江县诺江镇 (hukou side); birth and fee cases and a year of messages. People, "
+        "names, addresses, homes and employers are invented. The world is dated the day it is built (--on), or the "
+        "last date the loaded working-day calendar covers well when that day is past it. Every demo account's "
+        f"password is {DEMO_PASSWORD}. Same --seed, --people and world date: same data."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--if-empty", action="store_true", help="do nothing when the database already has people")
         parser.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
         parser.add_argument("--people", type=int, default=20000, help="number of people (default 20000)")
-        parser.add_argument("--today", default="", help="the date the world is built for, YYYY-MM-DD (default: today)")
+        parser.add_argument("--on", default="", help="the day the demo is built on, YYYY-MM-DD (default: today)")
 
-    def handle(self, *args, if_empty=False, seed=2026, people=20000, today="", **options):
+    def handle(self, *args, if_empty=False, seed=2026, people=20000, on="", **options):
         if Person.objects.exists():
             if if_empty:
                 self.stdout.write("数据库已有人员，未生成演示数据 / the database has people already: demo data not built")
+                build = latest_build()
+                if build is not None:
+                    self.stdout.write(dating_note(build))
                 self._print_logins([(s.username, s.role, s.division_id, s.division.name) for s in Staff.objects.filter(username__in=[u for u, _, _ in MAIN_ACCOUNTS]).select_related("division").order_by("id")])
                 return
             raise CommandError("数据库已有人员；请用空数据库或 --if-empty / the database has people already: use an empty database or --if-empty")
-        if people < 100 or people > 5_000_000:
-            raise CommandError("--people 应在 100 到 5000000 之间 / --people must be 100 to 5000000")
-        day = iso_date(today, "today") if today else clock.today()
+        if not MIN_PEOPLE <= people <= MAX_PEOPLE:
+            raise CommandError(f"--people 应在 {MIN_PEOPLE} 到 {MAX_PEOPLE} 之间 / --people must be {MIN_PEOPLE} to {MAX_PEOPLE}")
+        day = iso_date(on) if on else clock.today()
         started = time.perf_counter()
-        world = DemoWorld(seed=seed, people=people, today=day, log=self.stdout.write)
-        counts = world.build()
-        # X1-X5, B1-B6, F1-F4: messages and cases on top of the people, through the services
-        from liudong.cases.demo import build_demo_cases
-
-        counts.update(build_demo_cases(day, log=self.stdout.write))
-        from liudong.exchange.demo import build_demo_messages
-
-        counts.update(build_demo_messages(day, password=DEMO_PASSWORD, seed=seed, log=self.stdout.write))
+        try:
+            built = build_demo(on=day, seed=seed, people=people, log=self.stdout.write)
+        except Invalid as e:
+            raise CommandError("; ".join(m for ms in e.errors.values() for m in ms)) from None
         elapsed = time.perf_counter() - started
-        self.stdout.write(self.style.SUCCESS(f"演示数据已生成 / demo world built in {elapsed:.1f} s (seed {seed}, {day})"))
-        for what, n in counts.items():
+        build = built.build
+        self.stdout.write(self.style.SUCCESS(f"演示数据已生成 / demo world built in {elapsed:.1f} s (seed {seed}, {build.world_date})"))
+        note = dating_note(build)
+        self.stdout.write(self.style.WARNING(note) if build.dated_earlier else note)
+        for what, n in built.counts.items():
             self.stdout.write(f"  {what}: {n}")
-        self._print_logins(world.logins)
+        self._print_logins(built.logins)
 
     def _print_logins(self, logins):
         if not logins:

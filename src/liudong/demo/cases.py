@@ -1,39 +1,36 @@
-"""Demo cases and messages on top of the `liudong demo` world (people/demo_data.py), so that a demo
+"""Demo cases and messages on top of the `liudong demo` world (world.py), so that a demo
 user finds filled inboxes and case lists: birth registrations in every state (B1-B5), a second-birth
 result from 诺江镇 (B6, dated before national-2021 closed approvals), fee consultations of 2020 and
 2021 (F1-F4, before the type closed), and plain messages, some answered, some open, some overdue.
 
-Everything goes through the services (invariant 1), dated relative to `today` (invariant 4). The
-couples are registered here (invented names, valid ID numbers) so the demo works at any size of
-world. A case whose deadline the calendar cannot compute (late December before the next year is
-loaded, X4) is skipped and reported, never guessed.
+Everything goes through the services (invariant 1), dated on office days counted back from the
+world date (dating.py, invariant 4). The couples are registered here (invented names, valid ID
+numbers) so the demo works at any size of world. The world date leaves room for every deadline
+opened here (dating.LONGEST_DEADLINE); a case the services still refuse is skipped and reported,
+never guessed.
 
-Call: `from liudong.cases.demo import build_demo_cases; build_demo_cases(day)` after DemoWorld.build().
+Call `build_demo_cases(office_days)` after DemoWorld.build() (services.build_demo does).
 """
 import datetime
 
 from django.utils import timezone
 
-from liudong.accounts.choices import Role
 from liudong.accounts.models import Staff
-from liudong.accounts.services import add_staff
+from liudong.cases import services
+from liudong.cases.models import BIRTH, BirthRegistration
 from liudong.errors import Invalid
 from liudong.exchange import services as exchange
 from liudong.exchange.models import Kind, Message
 from liudong.identifiers import id_check_char
 from liudong.people import services as people
-from liudong.people.demo_data import DEMO_PASSWORD
 from liudong.people.models import Person
 
-from . import services
-from .models import BIRTH, BirthRegistration
+from .dating import OfficeDays
 
 NANTOU = "440305001000"
 HONGHUAYUAN = "440305001005"   # 红花园社区
 DAWANGSHAN = "440305001004"    # 大汪山社区
-NANSHAN = "440305000000"
 NUOJIANG = "511921100000"
-TONGJIANG = "511921000000"
 XINHUA = "511921100201"        # 诺江镇新华村
 YUANDING = "511921100209"      # 诺江镇元顶村
 ZHONGYUAN = "410102000000"     # 郑州市中原区 (a hukou place known at county level)
@@ -62,14 +59,6 @@ def _scan(name: str):
     return SimpleUploadedFile(name, b"%PDF-1.4\n% demo scan\n%%EOF\n", content_type="application/pdf")
 
 
-def _weekday_back(today: datetime.date, days: int) -> datetime.date:
-    """A weekday about `days` calendar days before today (acts are dated on office days)."""
-    day = today - datetime.timedelta(days=days)
-    while day.weekday() >= 5:
-        day -= datetime.timedelta(days=1)
-    return day
-
-
 def _id_number(area6: str, birth: str, male: bool, start: int) -> str:
     """A free, valid GB 11643 number (the demo world may hold any sequence already)."""
     for seq in range(start, start + 200, 2):
@@ -95,24 +84,16 @@ def _staff(username):
     return Staff.objects.select_related("division").filter(username=username).first()
 
 
-def _hukou_county_officer(log):
-    officer = _staff(HUKOU_COUNTY_OFFICER)
-    if officer is None:
-        officer = add_staff(actor=None, username=HUKOU_COUNTY_OFFICER, role=Role.COUNTY_OFFICER, division_code=TONGJIANG, password=DEMO_PASSWORD)
-        log(f"  + account {HUKOU_COUNTY_OFFICER} (county_officer, {TONGJIANG} 通江县), password {DEMO_PASSWORD}")
-    return officer
-
-
-def build_demo_cases(today: datetime.date, *, log=print) -> dict:
-    """Cases and messages for the demo accounts nantou_clerk (南头街道), nuojiang_clerk (诺江镇) and
-    nanshan_officer (南山区), plus tongjiang_officer (通江县, created if missing). Returns counts."""
-    clerk, hukou_clerk, county = _staff("nantou_clerk"), _staff("nuojiang_clerk"), _staff("nanshan_officer")
-    if not (clerk and hukou_clerk and county):
-        raise RuntimeError("the demo accounts nantou_clerk, nuojiang_clerk and nanshan_officer are needed: run `liudong demo` first")
+def build_demo_cases(office: OfficeDays, *, log=print) -> dict:
+    """Cases and messages for the demo accounts nantou_clerk (南头街道), nuojiang_clerk (诺江镇),
+    nanshan_officer (南山区) and tongjiang_officer (通江县). Returns counts."""
+    today, back = office.world_date, office.back
+    clerk, hukou_clerk, county, hukou_county = (_staff(u) for u in ("nantou_clerk", "nuojiang_clerk", "nanshan_officer", HUKOU_COUNTY_OFFICER))
+    if not (clerk and hukou_clerk and county and hukou_county):
+        raise RuntimeError("the demo accounts nantou_clerk, nuojiang_clerk, nanshan_officer and tongjiang_officer are needed: build the world first")
     if BirthRegistration.objects.filter(division_id=NANTOU).exists():
         log("演示案件已存在，未重复生成 / demo cases exist already")
         return {}
-    hukou_county = _hukou_county_officer(log)
     counts = {"birth registrations": 0, "second-birth results": 0, "fee consultations": 0, "messages": 0, "skipped": 0}
     couples = []
     for i, (woman, husband, community) in enumerate(COUPLES):
@@ -141,30 +122,30 @@ def build_demo_cases(today: datetime.date, *, log=print) -> dict:
 
     # 1. Registered: verified by 诺江镇, registered, notifications still to send (due soon).
     def registered():
-        received = _weekday_back(today, 24)
+        received = back(17)
         case = birth(couples[1], received)  # both spouses registered in 诺江镇: one request
         for m in requests(case):
             if m.receiver_id == NUOJIANG:
                 exchange.acknowledge(actor=hukou_clerk, message_id=m, now=_at(received, 15))
-                exchange.reply(actor=hukou_clerk, message_id=m, data={"body": "经核实：陈小燕、陈志强均为初婚，婚后未生育，情况属实。"}, now=_at(received + datetime.timedelta(days=6), 11))
-        decided = _weekday_back(today, 12)
+                exchange.reply(actor=hukou_clerk, message_id=m, data={"body": "经核实：陈小燕、陈志强均为初婚，婚后未生育，情况属实。"}, now=_at(back(13), 11))
+        decided = back(8)
         services.decide_birth_registration(actor=clerk, case_id=case.pk, data={"decision": "register", "decided_on": decided.isoformat(), "send_now": False}, now=_at(decided, 16))
     attempt("registered case", registered)
 
     # 2. Just received: the requests wait in the outbox as "to send".
-    attempt("new case", lambda: birth(couples[0], _weekday_back(today, 2), send_now=False, expected_birth_on=(today + datetime.timedelta(days=150)).isoformat()))
+    attempt("new case", lambda: birth(couples[0], back(2), send_now=False, expected_birth_on=(today + datetime.timedelta(days=150)).isoformat()))
 
     # 3. Postponed: the signed commitment is missing.
     def postponed():
-        received = _weekday_back(today, 9)
+        received = back(6)
         case = birth(couples[2], received, documents=["woman_id", "husband_id", "marriage"])
-        decided = _weekday_back(today, 8)
+        decided = back(5)
         services.decide_birth_registration(actor=clerk, case_id=case.pk, data={"decision": "postpone", "decided_on": decided.isoformat(),
                                                             "reasons": "缺申请人签署的承诺书，请本人到街道计生办签署后再予登记。"}, now=_at(decided, 15))
     attempt("postponed case", postponed)
 
     # 4. Waiting for answers long past their deadline (the tick below marks them overdue).
-    attempt("case waiting for answers", lambda: birth(couples[3], _weekday_back(today, 45), child_order=2))
+    attempt("case waiting for answers", lambda: birth(couples[3], back(32), child_order=2))
 
     # 5. Refused in 2015 under the 2009 norms (a second child is approved at the hukou place, B6).
     def refused():
@@ -217,9 +198,9 @@ def build_demo_cases(today: datetime.date, *, log=print) -> dict:
     def plain():
         woman = couples[0][0]
         exchange.send_message(actor=hukou_clerk, data={"kind": Kind.VERIFICATION, "receiver": NANTOU, "person": woman.pk, "subject": f"请核实{woman.name}在贵地的居住和避孕节育情况",
-                                            "body": "我镇流出人员李秀英现居贵街道红花园社区，请核实其居住情况及避孕节育情况并反馈。"}, now=_at(_weekday_back(today, 3), 9))
+                                            "body": "我镇流出人员李秀英现居贵街道红花园社区，请核实其居住情况及避孕节育情况并反馈。"}, now=_at(back(2), 9))
         exchange.send_message(actor=clerk, data={"kind": Kind.CONTRACEPTION_REPORT, "receiver": NUOJIANG, "person": couples[1][0].pk, "subject": f"避孕节育情况报告：{couples[1][0].name}",
-                                      "body": "本年度第二次孕情、环情检查已完成，结果正常。"}, now=_at(_weekday_back(today, 5), 14))
+                                      "body": "本年度第二次孕情、环情检查已完成，结果正常。"}, now=_at(back(3), 14))
     attempt("plain messages", plain)
 
     exchange.tick(today)
