@@ -101,3 +101,4 @@ def test_second_make_run_still_prints_where_to_log_in(db):
     text = out.getvalue()
     assert "demo data not built" in text
     assert "nantou_clerk" in text and "auditor" in text and "Liudong-demo-2026" in text
+    assert "the demo world is dated 2026-11-28" in text  # and the date its world carries (issue 7 item 0)
