@@ -104,19 +104,14 @@ def _hukou_township(data, field: str, place: Division, who: str, via_county: boo
     (`via_county`) and the request goes to the county, which forwards it to the township
     (exchange.forward, with the township's own clock). A registration at the hukou place asks
     nobody (B5), so nothing is asked then."""
-    code = str(data.get(field) or "").strip()
-    if code.isdigit() and len(code) == 9:
-        code = code.ljust(12, "0")
-    if not code:
-        if place.level == Level.COUNTY and asked and not via_county:
+    given = parse_division(data, field, errors, required=False)
+    if given is None:
+        if field not in errors and place.level == Level.COUNTY and asked and not via_county:
             errors.setdefault(field, []).append(
                 f"{who}户籍地只登记到县级（{place.name}）：请填写{who}户籍地乡镇（街道）代码；不知道时，请选择由县级转交 / "
                 f"the record knows only the county ({place.name}): give the township code, or choose to send it to the county to forward")
         return place
-    given = Division.objects.filter(code=code).first() if len(code) == 12 and code.isdigit() else None
-    if given is None:
-        errors.setdefault(field, []).append(f"区划代码 {code[:20]} 不存在 / no division has code {code[:20]}")
-    elif given.level != Level.TOWNSHIP:
+    if given.level != Level.TOWNSHIP:
         errors.setdefault(field, []).append("请填写乡镇（街道）级代码 / give a township (乡镇、街道) code")
     elif place.level != Level.COUNTY:
         if given.code != place.code:

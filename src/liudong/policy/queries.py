@@ -5,7 +5,7 @@ import datetime
 
 from django.db.models import Count, Q
 
-from liudong.divisions.models import Division, level_of_code
+from liudong.divisions.models import level_of_code
 
 from .models import CalendarDay, CalendarYear, DayKind, PolicyValue
 from .rule_sets import RULE_SETS
@@ -53,10 +53,6 @@ def adoptions(limit: int = 200) -> list[dict]:
             .order_by("division_id", "valid_from", "rule_set"))
     return [{"rule_set": r["rule_set"], "division": r["division_id"], "division_name": r["division__name"], "valid_from": r["valid_from"], "count": r["n"]}
             for r in rows[:limit]]
-
-
-def division_or_none(code: str) -> Division | None:
-    return Division.objects.filter(code=code).first() if code and len(code) == 12 and code.isdigit() else None
 
 
 # ---------------------------------------------------------------- calendar

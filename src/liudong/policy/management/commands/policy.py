@@ -9,11 +9,12 @@ system. Writes go through policy.services (invariant 1) and are audited with act
 """
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from liudong import clock, fields
+from liudong import clock
 from liudong.accounts.management.commands._cli import command_error, iso_date
 from liudong.divisions.models import NATION_CODE
+from liudong.divisions.queries import parse_division
 from liudong.errors import Denied, Invalid, NotFound
 from liudong.policy import queries, services
 from liudong.policy.rule_sets import RULE_SETS
@@ -65,10 +66,10 @@ class Command(BaseCommand):
 
     def handle_show(self, *, division, on, **_):
         on = iso_date(on, between=services.POLICY_DATES) if on else clock.today()
-        code = fields.normalise_division_code(division)
-        place = queries.division_or_none(code)
-        if place is None:
-            raise CommandError(f"区划代码 {code} 不存在 / no division has code {code}")
+        errors: dict[str, list[str]] = {}
+        place = parse_division({"division": division}, "division", errors)
+        if errors:
+            raise command_error(Invalid(errors))
         rows = queries.values_in_force(place.code, on)
         self.stdout.write(f"{place.name} ({place.code}) {on} 现行政策参数 / policy values in force: {len(rows)}")
         width = max((len(r.name) for r in rows), default=0)
