@@ -126,7 +126,7 @@ def test_family_link(api, migrant):
     r = api.post(f"/persons/{migrant.pk}/family", {"relative_id": child["id"], "relation": "child"})
     assert r.status_code == 201
     family = api.get(f"/persons/{migrant.pk}").json()["family"]
-    assert family == [{"relation": "child", "person_id": child["id"], "name": "李小花"}]
+    assert family == [{"relation": "child", "person_id": child["id"], "name": "李小花", "parent_unable_to_care": False}]
     r = api.post(f"/persons/{migrant.pk}/family", {"relative_id": child["id"], "relation": "cousin"})
     assert_field_error(r, "relation")
 

@@ -49,7 +49,8 @@ def test_follow_up_todo_lists_villages_with_stale_records(client, world, migrant
     client.force_login(nantou)
     response = client.get("/")
     todo = response.context["todo"]
-    # on the pinned day (2026-11-28) her record is more than a year old; the newcomer's is not
+    # R2, on the pinned day (2026-11-28): her record is more than a quarter old (part 8 四); the
+    # newcomer's is not
     assert sum(item["count"] for item in todo) == 1
     assert todo[0]["name"] == "红花园社区" and "红花园社区" in response.content.decode()
 

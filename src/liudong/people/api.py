@@ -13,9 +13,10 @@ from ninja import Field, Query, Router, Schema, Status
 from liudong.clock import today  # the edge's one reading of the calendar (invariant 4)
 from liudong.api_schemas import ERRORS, Blank, DateText, QueryDate, QueryInt, Text
 
-from . import queries, services
-from .choices import IntendedStay, MoveReason
+from . import queries, services, services_visits
+from .choices import IntendedStay, MoveReason, VisitResult
 from .models import Person, Residence
+from .queries_follow_up import visits_of
 
 router = Router(tags=["people"])
 
@@ -67,6 +68,16 @@ class FamilyOut(Schema):
     relation: str
     person_id: int
     name: str
+    parent_unable_to_care: bool = Field(False, description="R5: 父母一方无监护能力 / on a parent-child link, the parent cannot care for the child")
+
+
+class VisitOut(Schema):
+    id: int
+    person_id: int
+    residence_id: int
+    visited_on: datetime.date
+    result: str = Field(description="checked | corrected")
+    note: str
 
 
 class PersonOut(Schema):
@@ -90,6 +101,7 @@ class PersonOut(Schema):
 
 class PersonDetailOut(PersonOut):
     residences: list[ResidenceOut]
+    visits: list[VisitOut] = Field(description="R2: 清理查验 / clean-up checks, latest first")
     family: list[FamilyOut] | None = Field(None, description="只对可见敏感字段的角色返回 / present only for roles that see sensitive fields")
 
 
@@ -120,6 +132,10 @@ def residence_out(r: Residence) -> dict:
     }
 
 
+def visit_out(v) -> dict:
+    return {"id": v.id, "person_id": v.person_id, "residence_id": v.residence_id, "visited_on": v.visited_on, "result": v.result, "note": v.note}
+
+
 def person_out(p: Person, *, sensitive: bool, residences=None, family=None) -> dict:
     """Sensitive fields are left out entirely (not null) for roles that may not see them."""
     out = {
@@ -133,8 +149,9 @@ def person_out(p: Person, *, sensitive: bool, residences=None, family=None) -> d
         out["phone"] = p.phone or None
     if residences is not None:
         out["residences"] = [residence_out(r) for r in residences]
+        out["visits"] = [visit_out(v) for v in visits_of(p)]
     if sensitive and family is not None:
-        out["family"] = [{"relation": f.relation, "person_id": f.relative_id, "name": f.relative.name} for f in family]
+        out["family"] = [{"relation": f.relation, "person_id": f.relative_id, "name": f.relative.name, "parent_unable_to_care": f.parent_unable_to_care} for f in family]
     return out
 
 
@@ -268,6 +285,7 @@ class FamilyLinkOut(Schema):
     person_id: int
     relative_id: int
     relation: str
+    parent_unable_to_care: bool = False
 
 
 @router.post("/persons/{person_id}/family", response={201: FamilyLinkOut, **ERRORS})
@@ -276,3 +294,32 @@ def add_family(request, person_id: int, payload: FamilyIn):
     scope (hole 3): a relative outside it is answered like one that does not exist."""
     link = services.link_family(actor=request.auth, person=Person(pk=person_id), relative_id=payload.relative_id, relation=payload.relation)
     return Status(201, {"person_id": link.person_id, "relative_id": link.relative_id, "relation": link.relation})
+
+
+class CareIn(Schema):
+    parent_unable_to_care: bool = Field(description="R5: 父母一方无监护能力（国发〔2016〕13号） / the parent of this parent-child link cannot care for the child")
+
+
+@router.patch("/persons/{person_id}/family/{relative_id}", response={200: FamilyLinkOut, **ERRORS})
+def family_care(request, person_id: int, relative_id: int, payload: CareIn):
+    """R5: record (or withdraw) that the parent of this parent-child link cannot care for the
+    child: a child with one parent away and this one at home is then left behind."""
+    link = services_visits.set_parent_unable_to_care(actor=request.auth, person=Person(pk=person_id), relative_id=relative_id, unable=payload.parent_unable_to_care)
+    return {"person_id": link.person_id, "relative_id": link.relative_id, "relation": link.relation, "parent_unable_to_care": link.parent_unable_to_care}
+
+
+# ---------------------------------------------------------------- visits (R2)
+
+class VisitIn(Schema):
+    visited_on: str = DateText("查验日期 / date of the visit", required=True)
+    result: str | None = Text("checked 在住、核实无误（默认） | corrected 在住、信息已更正 / result", enum=VisitResult.values)
+    note: str | None = Text("说明（更正了什么） / note: what was corrected", 200)
+
+
+@router.post("/persons/{person_id}/visits", response={201: VisitOut, **ERRORS})
+def add_visit(request, person_id: int, payload: VisitIn):
+    """R2: a clean-up check (清理查验, part 8 四: each quarter): she was seen still living where her
+    open residence says, her details checked or corrected. An event on her history; it takes her
+    record off the follow-up to-do until the next interval has passed."""
+    visit = services_visits.record_visit(actor=request.auth, person=Person(pk=person_id), data=payload.model_dump(exclude_none=True), today=today())
+    return Status(201, visit_out(visit))

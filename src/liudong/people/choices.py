@@ -92,6 +92,13 @@ class IntendedStay(models.TextChoices):
     UNKNOWN = "unknown", "不确定 unknown"
 
 
+class VisitResult(models.TextChoices):
+    """R2: what a clean-up check (清理查验) found; she is seen still living here either way."""
+
+    CHECKED = "checked", "在住，信息核实无误 still here, details checked"
+    CORRECTED = "corrected", "在住，信息已更正 still here, details corrected"
+
+
 class Relation(models.TextChoices):
     SPOUSE = "spouse", "配偶 spouse"
     CHILD = "child", "子女 child"

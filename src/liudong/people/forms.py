@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from liudong.accounts.forms import DayField, ServiceForm, date_field
 from liudong.divisions.models import Division
 
-from .choices import ETHNICITIES, DocumentType, Education, HousingUse, IntendedStay, MaritalStatus, MoveReason, Relation, Sex
+from .choices import ETHNICITIES, DocumentType, Education, HousingUse, IntendedStay, MaritalStatus, MoveReason, Relation, Sex, VisitResult
 from .queries import in_range
 
 BLANK = [("", "—")]
@@ -146,6 +146,15 @@ class FamilyForm(ServiceForm):
     aliases = {"relative_id": "relative"}
     relation = choice(_("The relative is her/his"), Relation.choices)
     relative = text(_("Relative's ID number or person no."), 18)
+
+
+class VisitForm(ServiceForm):
+    """R2: a clean-up check (people.services_visits.record_visit)."""
+
+    required = ("visited_on",)
+    visited_on = date_field(_("Date of the visit"))
+    result = choice(_("Result"), VisitResult.choices, blank=False)
+    note = text(_("Note (what was corrected)"), 200)
 
 
 class SearchForm(ServiceForm):

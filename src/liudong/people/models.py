@@ -4,6 +4,7 @@ A person's current residence is derived from her residence periods; `residence_c
 `floating` on Person are kept in step with them inside the same transaction (invariant 6), so
 that subtree counts and searches stay index range scans on millions of rows.
 """
+from django.conf import settings
 from django.db import models
 
 from liudong.divisions.models import Division
@@ -20,6 +21,7 @@ from .choices import (
     ResidenceEnd,
     ResidenceStart,
     Sex,
+    VisitResult,
 )
 
 # Every address field (hukou, residence, rental home, employer), in the models and the services.
@@ -142,6 +144,9 @@ class Residence(models.Model):
     floating = models.BooleanField(default=True)
     hukou_division_code = models.CharField(max_length=12, help_text="hukou place when recorded, for outflow registers")
     recorded_by_division = models.CharField(max_length=12, blank=True)
+    # R2: the day of the latest clean-up check (清理查验, a Visit) while she lived here; with
+    # arrived_on it says when the record was last brought up to date (the follow-up to-do).
+    checked_on = models.DateField("最近查验 last checked", null=True, blank=True)
 
     class Meta:
         ordering = ["person_id", "arrived_on"]
@@ -150,7 +155,7 @@ class Residence(models.Model):
             models.Index(fields=["hukou_division_code", "arrived_on"], name="residence_hukou_arrived"),
             models.Index(fields=["person", "left_on"], name="residence_person_open"),
             # R2 follow-up to-do: open migrant records by division, answered from the index alone.
-            models.Index(fields=["division", "left_on", "floating", "arrived_on"], name="residence_open_floating"),
+            models.Index(fields=["division", "left_on", "floating", "arrived_on", "checked_on"], name="residence_open_checked"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(left_on__isnull=True) | models.Q(left_on__gte=models.F("arrived_on")), name="residence_left_after_arrival"),
@@ -164,9 +169,31 @@ class FamilyLink(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="family_links")
     relative = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     relation = models.CharField("关系 relation", max_length=10, choices=Relation.choices)
+    # R5: on a parent-child link (both directions), the parent cannot care for the child
+    # (无监护能力, 国发〔2016〕13号): a child with one parent away and this one at home is left behind.
+    parent_unable_to_care = models.BooleanField("父母无监护能力 parent unable to care", default=False)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["person", "relative"], name="family_link_unique"),
             models.CheckConstraint(condition=~models.Q(person=models.F("relative")), name="family_link_not_self"),
         ]
+
+
+class Visit(models.Model):
+    """R2: a clean-up check (清理查验): a collector saw the person still living here and checked
+    her details, or corrected them. An event on her history, like arrivals and moves; it brings
+    the residence record up to date for the follow-up to-do (part 8 四: each quarter)."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="visits")
+    residence = models.ForeignKey(Residence, on_delete=models.PROTECT, related_name="visits")
+    visited_on = models.DateField("查验日期 visited on")
+    result = models.CharField("结果 result", max_length=10, choices=VisitResult.choices, default=VisitResult.CHECKED)
+    note = models.CharField("说明 note", max_length=200, blank=True)
+    visited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by_division = models.CharField(max_length=12, blank=True)
+
+    class Meta:
+        ordering = ["person_id", "visited_on", "id"]
+        indexes = [models.Index(fields=["person", "visited_on"], name="visit_person_day")]
+        constraints = [models.UniqueConstraint(fields=["residence", "visited_on"], name="visit_one_a_day")]

@@ -379,7 +379,7 @@ def home_counts(actor, *, today: datetime.date, division: str | None = None) -> 
     over an index range (one scan per side), never a loop over people in Python. A count whose
     policy value is missing is None."""
     from django.db.models import Count, F
-    from django.db.models.functions import Substr
+    from django.db.models.functions import Coalesce, Substr
 
     from liudong.divisions.models import PREFIX_LENGTH
 
@@ -427,23 +427,35 @@ def home_counts(actor, *, today: datetime.date, division: str | None = None) -> 
     if "women" in aggregates:
         same = sum(r["women_same"] for r in inflow_rows)
         counts["women_same_province"], counts["women_other_province"] = same, sum(r["women"] for r in inflow_rows) - same
-    # R5: a left-behind child is under the policy age, lives in her hukou county (not floating)
-    # and has a parent (FamilyLink) who is floating.
+    # R5 (system default after 国发〔2016〕13号): a left-behind child is under the policy age, lives
+    # at home (not floating), has a parent away (floating) and no parent at home able to care for
+    # her: both parents away, or one away and the other recorded as unable to care on the family
+    # link. Until that is recorded, a parent at home counts as caring. (A child with one parent
+    # recorded, who is away, counts: the records show no parent at home.)
     max_age = _policy("left_behind_child_max_age", code, today)
     counts["left_behind_children"] = None
     if max_age is not None:
         low, _ = age_bounds(today, age_max=max_age)
-        parent_away = FamilyLink.objects.filter(person_id=OuterRef("pk"), relation=Relation.PARENT, relative__floating=True)
-        counts["left_behind_children"] = Person.objects.filter(home, floating=False, birth_date__gte=low, birth_date__lte=today).filter(Exists(parent_away)).count()
-    # R5: an empty-nest elder is at least the policy age, not floating, has a child, and every
-    # linked child is floating.
+        parents = FamilyLink.objects.filter(person_id=OuterRef("pk"), relation=Relation.PARENT)
+        carer = parents.filter(relative__floating=False, parent_unable_to_care=False)
+        counts["left_behind_children"] = (
+            Person.objects.filter(home, floating=False, birth_date__gte=low, birth_date__lte=today)
+            .filter(Exists(parents.filter(relative__floating=True))).exclude(Exists(carer)).count()
+        )
+    # R5 (the same system default): an empty-nest elder is at least the policy age, lives at home
+    # (not floating), and every child recorded lives elsewhere: away (floating), or at home but in
+    # another place than the elder (her division of residence, else her hukou division). People
+    # with no child recorded are not counted: the registry cannot tell "no children" from "none
+    # recorded", and R5 counts the elderly of outflow families.
     min_age = _policy("empty_nest_min_age", code, today)
     counts["empty_nest_elderly"] = None
     if min_age is not None:
         _, high = age_bounds(today, age_min=min_age)
         children = FamilyLink.objects.filter(person_id=OuterRef("pk"), relation=Relation.CHILD)
+        near = children.annotate(place=Coalesce("relative__residence_division_id", "relative__hukou_division_id")).filter(place=OuterRef("place"))
         counts["empty_nest_elderly"] = (
-            Person.objects.filter(home, floating=False, birth_date__lte=high).filter(Exists(children)).exclude(Exists(children.filter(relative__floating=False))).count()
+            Person.objects.filter(home, floating=False, birth_date__lte=high).annotate(place=Coalesce("residence_division_id", "hukou_division_id"))
+            .filter(Exists(children)).exclude(Exists(near)).count()
         )
     inflow_by_part = {r["part"]: r["n"] for r in inflow_rows}
     counts["children"] = [
@@ -451,22 +463,3 @@ def home_counts(actor, *, today: datetime.date, division: str | None = None) -> 
         for c, name in Division.objects.filter(parent_id=code).order_by("code").values_list("code", "name")
     ] if target.level < 5 else []
     return counts
-
-
-def follow_up_todo(actor, *, today: datetime.date, division: str | None = None, limit: int = 50):
-    """R2 follow-up: per division of residence in the subtree, the open records of migrants
-    (floating residences; people at home need no visit) with no event (move, departure, return)
-    for longer than policy follow_up_days. Returns (days, rows)."""
-    from django.db.models import Count, Min
-
-    code = dashboard_division(actor, division).code
-    days = _policy("follow_up_days", code, today)
-    if days is None:
-        return None, []
-    cutoff = today - datetime.timedelta(days=days)
-    groups = list(
-        Residence.objects.filter(in_range("division_id", code), arrived_on__lte=cutoff, left_on__isnull=True, floating=True)
-        .values("division_id").annotate(n=Count("id"), oldest=Min("arrived_on")).order_by("-n", "division_id")[:limit]
-    )
-    names = dict(Division.objects.filter(code__in=[g["division_id"] for g in groups]).values_list("code", "name"))
-    return days, [{"code": g["division_id"], "name": names.get(g["division_id"], g["division_id"]), "count": g["n"], "oldest": g["oldest"]} for g in groups]

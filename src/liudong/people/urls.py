@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_housing, views_person
+from . import views, views_housing, views_person, views_visits
 from .imports import views as views_import
 
 urlpatterns = [
@@ -17,6 +17,9 @@ urlpatterns = [
     path("people/<id:pk>/return/", views_person.return_home, name="person_return"),
     path("people/<id:pk>/residences/<id:residence_id>/departure/", views_person.departure, name="person_departure"),
     path("people/<id:pk>/family/", views_person.family, name="person_family"),
+    path("people/<id:pk>/family/<id:relative_id>/care/", views_visits.family_care, name="person_family_care"),
+    path("people/<id:pk>/visits/", views_visits.visit, name="person_visit"),
+    path("people/follow-up/", views_visits.follow_up, name="person_follow_up"),
     path("housing/", views_housing.housing_list, name="housing_list"),
     path("housing/new/", views_housing.housing_new, name="housing_new"),
     path("housing/<id:pk>/", views_housing.housing_detail, name="housing_detail"),

@@ -11,7 +11,7 @@ from liudong.accounts.views_support import int_or_none, staff_view, today
 from liudong.errors import Invalid
 from liudong.policy import services as policy_services
 
-from . import queries, services
+from . import queries, queries_follow_up, services
 from .forms import ArrivalClaimForm, PersonForm, SearchForm
 
 SEARCH_PER_PAGE = 20
@@ -43,10 +43,10 @@ def home(request):
     chosen = request.GET.get("division") or None
     division = queries.dashboard_division(actor, chosen)
     counts = queries.home_counts(actor, today=on, division=division.code)
-    follow_up_days, todo = queries.follow_up_todo(actor, today=on, division=division.code)
+    follow_up_months, todo = queries_follow_up.follow_up_todo(actor, today=on, division=division.code)
     return render(request, "people/home.html", {
         "division": division, "trail": _ancestors(division, actor.division_id), "counts": counts, "children": counts["children"],
-        "todo": todo, "follow_up_days": follow_up_days, "today": on, "calendar_warning": calendar_warning,
+        "todo": todo, "follow_up_months": follow_up_months, "today": on, "calendar_warning": calendar_warning,
     })
 
 

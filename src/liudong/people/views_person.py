@@ -10,13 +10,15 @@ from liudong.accounts.views_support import staff_view, today
 from liudong.errors import Invalid, NotFound
 
 from . import queries, services
-from .choices import ETHNICITIES, Education, IntendedStay, MaritalStatus, MoveReason, Relation, ResidenceEnd, ResidenceStart, Sex
-from .forms import ArrivalClaimForm, DepartureForm, FamilyForm, FamilyProposalForm, PersonEditForm, ResidenceForm, ReturnForm
+from .choices import ETHNICITIES, Education, IntendedStay, MaritalStatus, MoveReason, Relation, ResidenceEnd, ResidenceStart, Sex, VisitResult
+from .forms import ArrivalClaimForm, DepartureForm, FamilyForm, FamilyProposalForm, PersonEditForm, ResidenceForm, ReturnForm, VisitForm
+from .queries_follow_up import visits_of
 
 CHOICES = {
     "sex_choices": Sex.choices, "ethnicity_choices": ETHNICITIES, "education_choices": Education.choices,
     "marital_choices": MaritalStatus.choices, "start_choices": ResidenceStart.choices, "end_choices": ResidenceEnd.choices,
     "reason_choices": MoveReason.choices, "stay_choices": IntendedStay.choices, "relation_choices": Relation.choices,
+    "visit_choices": VisitResult.choices,
 }
 
 
@@ -46,12 +48,16 @@ def _render_detail(request, pk, *, bound=None, status=200, propose=None):
         if person.floating and actor.in_scope(person.hukou_division_id):
             # R2/J2: a return home is recorded by the hukou side.
             forms["return"] = ReturnForm(auto_id="return_%s", initial={"arrived_on": on})
+        if current is not None and (actor.in_scope(current.division_id) or actor.in_scope(person.hukou_division_id)):
+            # R2: a clean-up check (清理查验) of where she lives now.
+            forms["visit"] = VisitForm(auto_id="visit_%s", initial={"visited_on": on, "result": VisitResult.CHECKED})
     if actor.can(Action.MANAGE_FAMILY) and queries.sees_sensitive(actor):
         forms["family"] = FamilyForm(auto_id="family_%s")
     if bound:
         forms.update(bound)
     ctx = {
         "person": person, "residences": list(reversed(residences)), "current": current, "family": queries.family_of(actor, person),
+        "visits": visits_of(person),
         "sensitive": queries.sees_sensitive(actor), "forms": forms, "open_form": next(iter(bound), None) if bound else None,
         "can_edit": actor.can(Action.REGISTER_PERSON), "age": age, "propose": propose, **CHOICES,
     }

@@ -21,6 +21,7 @@ SRC_REVIEW_1999 = "《中华人民共和国行政复议法》(1999-10-01施行) 
 SRC_LAWSUIT_1989 = "《中华人民共和国行政诉讼法》(1990-10-01施行) 第三十九条"
 SRC_LAWSUIT_2015 = "《中华人民共和国行政诉讼法》(2014-11-01修正，2015-05-01施行) 第四十六条"
 SRC_REVIEW_2024 = "《中华人民共和国行政复议法》(2023-09-01修订，2024-01-01施行) 第二十条"
+FOLLOW_UP_SOURCE = "R2: 对流入人员要坚持每季度进行一次清理查验 (8-四)"
 SYSTEM = "本系统默认值（依据未规定具体天数，X3“及时处理”），可由省调整 / system default where the source names no number"
 
 
@@ -67,6 +68,8 @@ _add(RuleSet("national-2009", "2009年全国流动人口计划生育规范（默
     "certificate.term_years": (3, "C3: 婚育证明有效期为三年，不得以任何理由缩短 (国人口发〔2009〕49号 1-四-(二)-3)"),
     "certificate.hand_in_days": (30, "C6: 自到达现居住地之日起30日内提交婚育证明 (国务院令第555号 第八条)"),
     "certificate.obtain_months": (3, "C6: 未办理婚育证明的，现居住地通知其3个月内补办 (国务院令第555号)"),
+    # R2: the follow-up to-do lists open inflow records not visited or updated for this long.
+    "follow_up_months": (3, FOLLOW_UP_SOURCE),
 }))
 
 _add(RuleSet("national-2016", "2016年全面两孩：一孩二孩生育登记 national 2016 (two children, registration)", datetime.date(2016, 1, 1), NATION, SRC_2016, {

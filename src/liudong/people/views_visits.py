@@ -1,0 +1,81 @@
+"""R2 pages: the follow-up to-do with a visit button per record, the visit form of a person's
+record; R5: marking a parent unable to care on a family link."""
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from liudong.accounts.choices import Action
+from liudong.accounts.services import record
+from liudong.accounts.views_support import staff_view, today
+from liudong.errors import Invalid
+
+from . import queries, queries_follow_up, services_visits
+from .choices import VisitResult
+from .forms import VisitForm
+
+
+def _next_url(request, default: str) -> str:
+    url = request.POST.get("next") or ""
+    return url if url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}) else default
+
+
+@staff_view(Action.RECORD_RESIDENCE)
+@require_POST
+def visit(request, pk):
+    """Record a visit from the person's record or, with `next`, from the follow-up list."""
+    from .views_person import _render_detail
+
+    actor = request.user
+    person = queries.reachable_person(actor, pk)
+    form = VisitForm(request.POST, auto_id="visit_%s")
+    if form.is_valid():
+        try:
+            services_visits.record_visit(actor=actor, person=person, data=form.data_for_service(), today=today())
+        except Invalid as e:
+            form.add_invalid(e)
+        else:
+            messages.success(request, _("Visit recorded."))
+            return redirect(_next_url(request, reverse("person_detail", args=[person.pk])))
+    if request.POST.get("next"):
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, f"{person.name}: {message}")
+        return redirect(_next_url(request, reverse("person_detail", args=[person.pk])))
+    return _render_detail(request, person.pk, bound={"visit": form})
+
+
+@staff_view(Action.VIEW_PERSON)
+@require_safe
+def follow_up(request):
+    """The records waiting for a clean-up check in a division of the actor's subtree, oldest
+    first, each with a button that records today's visit (the list is a logged read)."""
+    actor = request.user
+    on = today()
+    division, months, total, rows = queries_follow_up.follow_up_records(actor, today=on, division=request.GET.get("division") or None)
+    record(actor, "person.follow_up_list", object_type="division", object_id=division.code,
+           fields={"shown": [r.person_id for r in rows], "count": total})
+    return render(request, "people/follow_up.html", {
+        "division": division, "months": months, "total": total, "rows": rows, "today": on,
+        "can_visit": actor.can(Action.RECORD_RESIDENCE), "checked": VisitResult.CHECKED, "here": request.get_full_path(),
+    })
+
+
+@staff_view(Action.MANAGE_FAMILY)
+@require_POST
+def family_care(request, pk, relative_id):
+    """R5: mark (or unmark) a parent of this parent-child link as unable to care for the child."""
+    actor = request.user
+    person = queries.reachable_person(actor, pk)
+    unable = request.POST.get("parent_unable_to_care") == "1"
+    try:
+        services_visits.set_parent_unable_to_care(actor=actor, person=person, relative_id=relative_id, unable=unable)
+    except Invalid as e:
+        for errors in e.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("person_detail", pk=person.pk)
