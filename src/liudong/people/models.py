@@ -171,7 +171,7 @@ class FamilyLink(models.Model):
     relation = models.CharField("关系 relation", max_length=10, choices=Relation.choices)
     # R5: on a parent-child link (both directions), the parent cannot care for the child
     # (无监护能力, 国发〔2016〕13号): a child with one parent away and this one at home is left behind.
-    parent_unable_to_care = models.BooleanField("父母无监护能力 parent unable to care", default=False)
+    parent_unable_to_care = models.BooleanField("父母无监护能力 parent unable to care", default=False, db_default=False)  # raw bulk inserts (the demo) leave it out
 
     class Meta:
         constraints = [
