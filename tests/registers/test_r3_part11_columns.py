@@ -21,8 +21,8 @@ from tests.registers.conftest import PERIOD
 @pytest.fixture
 def travellers(world, migrant):
     """李娜 (married, one child recorded) moved within 南头 on 2026-07-01 (a move, not a return);
-    张敏 came in on 2026-01-05, went home on 2026-02-01 (a return recorded by the hukou side) and
-    came back on 2026-03-01."""
+    张敏 came in on 2026-01-05, left on 2026-02-01 and was back home that day (a return recorded by
+    the hukou side), and came back on 2026-03-01."""
     clerk, tongjiang = world["township_clerk"], world["tongjiang_clerk"]
     services.update_person(actor=clerk, person=migrant, data={"marital_status": "20"}, today=TODAY)
     child, _ = services.register_person(actor=tongjiang, data={"id_number": make_id("511921", "20200101", 61), "name": "李小宝", "hukou_division": TONGJIANG_V}, today=TODAY)

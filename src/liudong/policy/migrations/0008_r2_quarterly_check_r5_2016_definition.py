@@ -77,5 +77,5 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("policy", "0006_relabel_sources_and_remedies")]
+    dependencies = [("policy", "0007_system_default_claim_days")]
     operations = [migrations.RunPython(forward, backward)]
