@@ -36,6 +36,7 @@ bench: install
 	$(BIN)/python bench/divisions.py
 	$(BIN)/python bench/registry.py
 	$(BIN)/python bench/exchange.py
+	$(BIN)/python bench/registers.py
 
 messages: install
 	cd src/liudong && ../../$(BIN)/liudong makemessages -l zh_Hans -l en && ../../$(BIN)/liudong compilemessages

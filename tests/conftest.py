@@ -5,8 +5,11 @@ The whole suite runs on a pinned day (`pinned_clock`): no test depends on the re
 particular on the real date falling inside the loaded working-day calendar (issue 7, item 0).
 """
 import datetime
+import os
+import tempfile
 import time
 import zoneinfo
+from pathlib import Path
 
 import pytest
 
@@ -29,6 +32,19 @@ FUTIAN_V = "440304001001"
 TONGJIANG = "511921000000"     # 通江县, Sichuan: a hukou county
 TONGJIANG_T = "511921100000"
 TONGJIANG_V = "511921100001"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """The SQLite test database is a file of this run (in WAL mode like the real one), not shared
+    memory: the export worker's threads and the `liudong worker` process (tests/jobs) read and
+    write it beside the test, which a shared-cache in-memory database refuses with "database
+    table is locked". LIUDONG_TEST_SQLITE names another file."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3") and not db.setdefault("TEST", {}).get("NAME"):
+        db["TEST"]["NAME"] = str(Path(tempfile.gettempdir()) / f"liudong-test-{os.getpid()}.sqlite3")
 
 
 def make_id(area6: str, birth: str, seq: int = 123, female: bool = True) -> str:

@@ -251,6 +251,7 @@ def _register_routers():
     from liudong.exchange.api_claims import router as claims_router
     from liudong.exchange.api_timeliness import router as timeliness_router
     from liudong.cases.api import router as cases_router
+    from liudong.jobs.api import router as jobs_router
 
     api.add_router("", accounts_router)
     api.add_router("", divisions_router)
@@ -262,6 +263,7 @@ def _register_routers():
     api.add_router("", claims_router)
     api.add_router("", timeliness_router)
     api.add_router("", cases_router)
+    api.add_router("", jobs_router)
 
 
 _register_routers()

@@ -4,6 +4,7 @@ A bad value fails loudly at start-up rather than running with a surprise default
 """
 from pathlib import Path
 import os
+import tempfile
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -65,6 +66,8 @@ INSTALLED_APPS = [
     "liudong.registers",
     "liudong.exchange",
     "liudong.cases",
+    "liudong.jobs",
+    "huey.contrib.djhuey",  # the task queue's Django integration (HUEY below)
     "liudong.demo",  # the top of the layers: imports the apps above, none imports it
 ]
 
@@ -171,6 +174,38 @@ if DATA_UPLOAD_MAX_MEMORY_SIZE < REQUEST_MAX_BYTES:
 # its form and its upload handler) do not count against the limit above. Above this size an upload
 # is spooled to a temporary file instead of being held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("LIUDONG_UPLOAD_MEMORY_BYTES", 2 * 1024 * 1024)
+
+# Background jobs (liudong.jobs: large registers as PDF and .xlsx, later certificate batches and
+# bulletins) run on Huey: its SQLite storage by default (a file, no server to run), Redis in
+# production (LIUDONG_TASK_QUEUE=redis). `liudong worker` is the consumer; `liudong serve` starts
+# one beside the server. Tests (LIUDONG_ENV=test) keep the queue and the files in a folder of
+# their own process unless LIUDONG_DATA_DIR is given, so that parallel runs never share a queue.
+_private_var = (ENVIRONMENT == "test" and not os.environ.get("LIUDONG_DATA_DIR"))
+_VAR = Path(tempfile.gettempdir()) / f"liudong-test-{os.getpid()}" if _private_var else WORK_DIR / "var"
+TASK_QUEUE = os.environ.get("LIUDONG_TASK_QUEUE", "sqlite")
+TASK_SQLITE = Path(os.environ.get("LIUDONG_TASK_SQLITE") or _VAR / "tasks.sqlite3").resolve()
+REDIS_URL = os.environ.get("LIUDONG_REDIS_URL", "redis://127.0.0.1:6379/0")
+EXPORTS_DIR = Path(os.environ.get("LIUDONG_EXPORTS_DIR") or _VAR / "exports").resolve()
+TASK_WORKERS = env_int("LIUDONG_WORKERS", 2)
+if TASK_WORKERS < 1:
+    raise ImproperlyConfigured(f"LIUDONG_WORKERS must be at least 1, got {TASK_WORKERS}")
+_huey_common = {
+    "name": os.environ.get("LIUDONG_TASK_QUEUE_NAME", "liudong"),
+    "immediate": False,  # never run jobs inside a web request, whatever DEBUG says
+    "results": False,    # a job's outcome lives on its ExportJob row, not in the queue
+    "utc": True,
+    # Threads: a job spends its time in Python (drawing a PDF) and in the database; one process
+    # keeps the SQLite file and the worker's connections simple. Idle workers poll at most every
+    # second, so a queued job starts within a second.
+    "consumer": {"workers": TASK_WORKERS, "worker_type": "thread", "max_delay": 1.0, "check_worker_health": True},
+}
+if TASK_QUEUE == "sqlite":
+    TASK_SQLITE.parent.mkdir(parents=True, exist_ok=True)
+    HUEY = {**_huey_common, "huey_class": "huey.SqliteHuey", "filename": str(TASK_SQLITE)}
+elif TASK_QUEUE == "redis":
+    HUEY = {**_huey_common, "huey_class": "huey.RedisHuey", "url": REDIS_URL}
+else:
+    raise ImproperlyConfigured(f"LIUDONG_TASK_QUEUE must be sqlite or redis, got {TASK_QUEUE!r}")
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -30,4 +30,5 @@ urlpatterns = [
     path("", include("liudong.policy.urls")),
     path("", include("liudong.exchange.urls")),
     path("", include("liudong.cases.urls")),
+    path("", include("liudong.jobs.urls")),
 ]

@@ -84,12 +84,15 @@ def test_empty_register_prints(clerk, world):
     assert "本期无记录" in pdf_text(data)
 
 
-def test_pdf_refuses_a_register_too_long_to_print(clerk, people, monkeypatch):
-    monkeypatch.setattr(documents, "PDF_MAX_ROWS", 2)
+@pytest.mark.parametrize("fmt", ["pdf", "xlsx"])
+def test_a_register_too_long_to_make_at_once_is_sent_to_the_background(clerk, people, monkeypatch, fmt):
+    """A register made inside the request stays small; a larger one is an export job (no limit a
+    township's year can reach there: tests/jobs)."""
+    monkeypatch.setattr(documents, "SYNC_MAX_ROWS", 2)
     with pytest.raises(Invalid) as e:
-        export(clerk, "pdf")
-    assert "division" in e.value.errors
-    assert not AuditEvent.objects.filter(action="register.print_pdf").exists()
+        export(clerk, fmt)
+    assert "/api/v1/exports" in e.value.errors["division"][0]
+    assert not AuditEvent.objects.filter(action__startswith="register.").exclude(action="register.view").exists()
 
 
 def test_exports_and_prints_are_logged_with_every_person(clerk, people):

@@ -1,4 +1,6 @@
-"""R3: registers printed (PDF, WeasyPrint) and exported (.xlsx, openpyxl) for internal staff.
+"""R3: registers printed (PDF, ReportLab: registers/pdf.py) and exported (.xlsx, openpyxl) for
+internal staff, made in the background as export jobs (registers/exports.py, liudong.jobs) or, for
+a small register, at once (`export`, the GET .xlsx/.pdf paths).
 
 Q4 forbids handing query results to *outside* requesters as electronic files; these files are the
 townships' own registers. Every print and export is logged with the persons in it (invariant 3).
@@ -17,15 +19,16 @@ from liudong.accounts.choices import Action
 from liudong.content_types import PDF_TYPE, XLSX_TYPE
 from liudong.errors import Invalid
 
-from . import queries
+from . import pdf, queries
 from .queries import RegisterRequest
 
 FORMATS = ("xlsx", "pdf")
-# An .xlsx sheet holds 1,048,576 rows. WeasyPrint lays out some 50-100 register rows a second
-# (about 16 rows a page), so a PDF stays under about sixty pages and a request under half a
-# minute; larger registers are exported as .xlsx, or printed per village or per month.
+# An .xlsx sheet holds 1,048,576 rows. A register made at once, inside the request, stays small
+# enough to answer within a few seconds; any larger one is made in the background (POST
+# /api/v1/exports, the register page's buttons), where a township's year of any size fits.
 XLSX_MAX_ROWS = 1_000_000
-PDF_MAX_ROWS = 1_000
+PDF_MAX_ROWS = 200_000       # about 7,400 pages: a larger register is exported as .xlsx
+SYNC_MAX_ROWS = 3_000
 
 
 def filename(req: RegisterRequest, ext: str) -> tuple[str, str]:
@@ -44,9 +47,11 @@ def content_disposition(req: RegisterRequest, ext: str, *, inline: bool = False)
 
 # ------------------------------------------------------------------ .xlsx
 
-def build_xlsx(req: RegisterRequest, rows: list[dict], *, generated_on: datetime.date) -> bytes:
+def build_xlsx(req: RegisterRequest, rows: list[dict], *, generated_on: datetime.date, out=None, progress=None) -> bytes | None:
     """A title row, a header row (frozen, repeated on printed pages), then the data rows. Written
-    in openpyxl's write-only mode, which streams rows instead of keeping a cell object for each."""
+    in openpyxl's write-only mode, which streams rows instead of keeping a cell object for each.
+    Returns the bytes, or writes to `out` (a path) and returns None; `progress(done, total)` is
+    called every 500 rows."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(req.title)
     columns = req.columns
@@ -90,19 +95,37 @@ def build_xlsx(req: RegisterRequest, rows: list[dict], *, generated_on: datetime
                 return text
         return value
 
-    for row in rows:
+    total = len(rows)
+    for n, row in enumerate(rows, start=1):
         ws.append([cell(row, k) for k in keys])
+        if progress and n % 500 == 0:
+            progress(n, total)
     ws.append([])
     ws.append([f"共 {len(rows)} 条 · 制表日期 {generated_on.isoformat()} · 制表人：        审核人：        单位（盖章）："])
 
     wb.properties.title = req.heading
     wb.properties.creator = "流动人口服务管理信息系统"
+    if out is not None:
+        wb.save(out)
+        return None
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
 # ------------------------------------------------------------------ PDF
+
+def build_pdf(req: RegisterRequest, rows: list[dict], *, generated_on: datetime.date) -> bytes:
+    """A4 landscape; title, division and period; the header row repeats on every page; page
+    numbers "第 x 页 共 y 页"; the generated date and a signature and stamp line (R3)."""
+    buf = io.BytesIO()
+    pdf.build_pdf(req, rows, generated_on=generated_on, out=buf)
+    return buf.getvalue()
+
+
+# The same register laid out as HTML by WeasyPrint: the first way it was printed, kept as the
+# reference layout and for bench/registers.py, which measures both side by side (WeasyPrint draws
+# about 100 rows a second, ReportLab some thousands).
 
 def pdf_html(req: RegisterRequest, rows: list[dict], *, generated_on: datetime.date) -> str:
     columns = req.columns
@@ -119,9 +142,7 @@ def pdf_html(req: RegisterRequest, rows: list[dict], *, generated_on: datetime.d
     })
 
 
-def build_pdf(req: RegisterRequest, rows: list[dict], *, generated_on: datetime.date) -> bytes:
-    """A4 landscape; title, division and period; the header row repeats on every page; page
-    numbers "第 x 页 共 y 页"; the generated date and a signature and stamp line (R3)."""
+def build_pdf_weasyprint(req: RegisterRequest, rows: list[dict], *, generated_on: datetime.date) -> bytes:
     from weasyprint import HTML  # imported here: loading Pango takes a moment, and only printing needs it
 
     html = pdf_html(req, rows, generated_on=generated_on)
@@ -137,11 +158,12 @@ def export(*, actor, kind, division, start, end, fmt: str, generated_on: datetim
     req = queries.parse(actor, action=Action.EXPORT_REGISTERS, kind=kind, division=division, start=start, end=end)
     if fmt not in FORMATS:
         raise Invalid({"format": [f"应为 {' 或 '.join(FORMATS)} / must be {' or '.join(FORMATS)}"]})
-    limit = PDF_MAX_ROWS if fmt == "pdf" else XLSX_MAX_ROWS
     count = queries.residences(req).count()
-    if count > limit:
-        zh, en = ("请缩小区划或期间，或导出Excel", "choose a smaller division or a shorter period, or export .xlsx") if fmt == "pdf" else ("请缩小区划或期间", "choose a smaller division or a shorter period")
-        raise Invalid({"division": [f"该登记册有 {count} 条，{fmt.upper()} 最多 {limit} 条，{zh} / the register has {count} rows, at most {limit} fit a {fmt.upper()}: {en}"]})
+    if count > SYNC_MAX_ROWS:
+        raise Invalid({"division": [
+            f"该登记册有 {count} 条，超过 {SYNC_MAX_ROWS} 条的登记册请在后台生成（登记册页面的导出按钮，或 POST /api/v1/exports） / "
+            f"the register has {count} rows: a register of more than {SYNC_MAX_ROWS} rows is made in the background "
+            "(the register page's export buttons, or POST /api/v1/exports)"]})
     rows = queries.all_rows(req)
     if fmt == "xlsx":
         data = build_xlsx(req, rows, generated_on=generated_on)

@@ -35,6 +35,7 @@ TITLES_EN = {"inflow": "inflow register", "outflow": "outflow register"}
 MAX_PERIOD_YEARS = 5
 PAGE_SIZE = 50
 MAX_LIMIT = 200
+READ_CHUNK = 2000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -261,11 +262,30 @@ def _rows(req: RegisterRequest, values: list[dict], first_seq: int = 1, people=N
     return out
 
 
-def all_rows(req: RegisterRequest) -> list[dict]:
+def all_rows(req: RegisterRequest, progress=None) -> list[dict]:
     """Every row of the register: one joined query for the rows, one for division names, and one
-    each for the people's periods and children (the subquery of the register's people)."""
+    each for the people's periods and children (the subquery of the register's people). With
+    `progress(done, total, stage="read")`, the rows are read in chunks and reported as they come."""
     qs = residences(req)
-    return _rows(req, list(qs.values(*_FIELDS[req.kind])), people=qs.order_by().values("person_id"))
+    people = qs.order_by().values("person_id")
+    values_qs = qs.values(*_FIELDS[req.kind])
+    if progress is None:
+        return _rows(req, list(values_qs), people=people)
+    # Chunks by keyset (the printed order is arrived_on, id), each query finished before the
+    # progress is written: on SQLite a write from a connection that still has a read open fails
+    # at once when another connection wrote meanwhile.
+    total = qs.count()
+    values: list[dict] = []
+    while True:
+        chunk = values_qs
+        if values:
+            last = values[-1]
+            chunk = values_qs.filter(Q(arrived_on__gt=last["arrived_on"]) | Q(arrived_on=last["arrived_on"], id__gt=last["id"]))
+        chunk = list(chunk[:READ_CHUNK])
+        values.extend(chunk)
+        progress(len(values), total, stage="read")
+        if len(chunk) < READ_CHUNK:
+            return _rows(req, values, people=people)
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")

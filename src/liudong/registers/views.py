@@ -1,4 +1,5 @@
-"""R3: the register page (form, paged table, links to the .xlsx and the PDF) and the files.
+"""R3: the register page (form, paged table, buttons that make the whole register as .xlsx or PDF
+in the background: liudong.jobs) and the files made at once for small registers.
 
 Bad input shows field errors on the form (invariant 7), a division outside the actor's subtree
 answers 404 (invariant 2), a role without the right 403; every page shown and every file made is
@@ -8,7 +9,6 @@ from urllib.parse import urlencode
 
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from liudong.accounts.choices import Action
@@ -68,14 +68,13 @@ def _page(request, values: dict, *, errors=None, status=200):
             return _render(request, ctx, 422)
         pages = max(1, -(-count // queries.PAGE_SIZE))
         number = (rows[0]["seq"] - 1) // queries.PAGE_SIZE + 1 if rows else 1
-        query = urlencode({k: v for k, v in req.params().items() if k != "kind"})
         ctx.update(
             shown=True, req=req, count=count, headers=[c.header for c in req.columns], table=_cells(req, rows),
             number=number, pages=pages,
             prev_url=f"?{urlencode({**req.params(), 'show': 1, 'page': number - 1})}" if number > 1 else "",
             next_url=f"?{urlencode({**req.params(), 'show': 1, 'page': number + 1})}" if number < pages else "",
-            xlsx_url=f"{reverse('register_xlsx', args=[req.kind])}?{query}",
-            pdf_url=f"{reverse('register_pdf', args=[req.kind])}?{query}",
+            export_kind=f"{req.kind}_register",
+            export_params=[(k, v) for k, v in req.params().items() if k != "kind"],
         )
     return _render(request, ctx, status)
 
