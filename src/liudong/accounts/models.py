@@ -61,6 +61,8 @@ class AuditEvent(models.Model):
         "case_id", "format", "bytes",
         # issue 7: probes, duplicates, arrival claims and proposed family links
         "via", "in_scope", "found", "document_type", "claim", "proposal", "recorded_by", "message",
+        # export jobs (liudong.jobs): which job and file, never their contents
+        "job", "orphans",
     })
     WITHHELD = "（已隐去 / withheld）"
 
