@@ -33,6 +33,7 @@ class Command(BaseCommand):
         logger = logging.getLogger("huey")
         if not logger.handlers:
             consumer_config.setup_logger(logger)
+            logger.propagate = False  # its own handler prints it; the root handler would print it twice
         recovered = services.recover(at_start=True)
         where = settings.TASK_SQLITE if settings.TASK_QUEUE == "sqlite" else settings.REDIS_URL
         self.stdout.write(
