@@ -22,7 +22,10 @@ WAIT_SECONDS = 120  # a guard against a hung worker, not a timing assertion
 
 
 @pytest.fixture(autouse=True)
-def reference_data(transactional_db):
+def reference_data(request):
+    if request.node.get_closest_marker("django_db") is None:
+        return  # a test of processes only (test_serve.py)
+    request.getfixturevalue("transactional_db")
     from django.apps import apps
 
     for module in ("liudong.divisions.migrations.0002_load_official_codes", "liudong.policy.migrations.0002_national_2009_registry_values",

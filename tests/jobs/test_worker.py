@@ -1,6 +1,7 @@
 """The worker: progress rises while a job runs, a job can be cancelled queued or running, jobs
 survive a restart (queued ones run, interrupted ones run again or fail clearly), Redis works as
 the queue's storage, and `liudong worker` is a real process that runs them."""
+import datetime
 import os
 import signal
 import socket
@@ -129,6 +130,20 @@ def test_a_running_job_with_a_live_worker_is_left_alone(clerk):
     ExportJob.objects.filter(pk=job.pk).update(state="running", attempts=1, worker=services.worker_id(), heartbeat_at=timezone.now())
     assert services.recover(at_start=False) == {"requeued": 0, "failed": 0, "queued": 0}
     assert ExportJob.objects.get(pk=job.pk).state == "running"
+
+
+def test_a_job_of_a_worker_on_another_machine_runs_again_once_it_is_silent(clerk):
+    """With Redis, workers on several machines share the queue: one that died is known by its
+    silence (no progress written for STALE_SECONDS); the sweep runs every minute in each worker."""
+    job = register_job(clerk)
+    recent = timezone.now() - datetime.timedelta(seconds=services.STALE_SECONDS - 30)
+    ExportJob.objects.filter(pk=job.pk).update(state="running", attempts=1, worker="another-host:4242", heartbeat_at=recent)
+    assert services.recover(at_start=False)["requeued"] == 0
+    silent = timezone.now() - datetime.timedelta(seconds=services.STALE_SECONDS + 30)
+    ExportJob.objects.filter(pk=job.pk).update(heartbeat_at=silent)
+    assert services.recover(at_start=False) == {"requeued": 1, "failed": 0, "queued": 0}
+    job.refresh_from_db()
+    assert job.state == "queued" and job.ticket == 2 and "重新排队" in job.message
 
 
 def test_a_message_delivered_twice_runs_the_job_once(worker, clerk):

@@ -237,11 +237,12 @@ def _pid_alive(pid: int) -> bool:
 
 
 def _lost(job: ExportJob, host: str, stale_before: datetime.datetime) -> bool:
-    """A running job has lost its worker when that worker's process is gone from this host, or
-    when it has not written progress for STALE_SECONDS (a worker on another host)."""
+    """A running job has lost its worker when that worker's process is gone from this host, or,
+    for a worker on another host, when it has not written progress for STALE_SECONDS (a long
+    final save of a huge file writes nothing for a while: a live process here is trusted)."""
     w_host, _, w_pid = job.worker.rpartition(":")
-    if w_host == host and w_pid.isdigit() and not _pid_alive(int(w_pid)):
-        return True
+    if w_host == host and w_pid.isdigit():
+        return not _pid_alive(int(w_pid))
     return job.heartbeat_at is None or job.heartbeat_at < stale_before
 
 
