@@ -55,10 +55,11 @@ def register_font() -> str:
 class _NumberedCanvas(rl_canvas.Canvas):
     """Keeps every page until the end, so that each can say "第 x 页 共 y 页"."""
 
-    def __init__(self, *args, footer_left: str = "", **kwargs):
+    def __init__(self, *args, footer_left: str = "", on_page=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._pages = []
         self._footer_left = footer_left
+        self._on_page = on_page  # called as each kept page is finished, so a long save still shows life
 
     def showPage(self):
         self._pages.append(dict(self.__dict__))
@@ -66,7 +67,9 @@ class _NumberedCanvas(rl_canvas.Canvas):
 
     def save(self):
         total = len(self._pages)
-        for state in self._pages:
+        for n, state in enumerate(self._pages, start=1):
+            if self._on_page and n % 20 == 0:
+                self._on_page()
             self.__dict__.update(state)
             self.setFont(FONT, 8)
             self.drawCentredString(PAGE_W / 2, 8 * mm, f"第 {self._pageNumber} 页 共 {total} 页")
@@ -139,7 +142,8 @@ def build_pdf(req: RegisterRequest, rows: list[dict], *, generated_on: datetime.
     total = len(rows)
 
     canvas = _NumberedCanvas(str(out) if isinstance(out, Path) else out, pagesize=(PAGE_W, PAGE_H), pageCompression=1,
-                             footer_left=f"制表日期 {generated_on.isoformat()}")
+                             footer_left=f"制表日期 {generated_on.isoformat()}",
+                             on_page=(lambda: progress(len(rows), len(rows))) if progress else None)
     canvas.setTitle(req.heading)
     canvas.setAuthor("流动人口服务管理信息系统")
     canvas.setSubject(req.title)

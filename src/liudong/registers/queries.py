@@ -230,7 +230,7 @@ class History:
         return "；".join(parts)
 
 
-def _rows(req: RegisterRequest, values: list[dict], first_seq: int = 1, people=None) -> list[dict]:
+def _rows(req: RegisterRequest, values: list[dict], first_seq: int = 1, people=None, progress=None) -> list[dict]:
     codes = set()
     for v in values:
         codes.update((v["hukou_division_code"], v["division_id"], v.get("recorded_by_division")))
@@ -238,6 +238,8 @@ def _rows(req: RegisterRequest, values: list[dict], first_seq: int = 1, people=N
     history = History(people if people is not None else sorted({v["person_id"] for v in values}))
     out = []
     for seq, v in enumerate(values, start=first_seq):
+        if progress and seq % READ_CHUNK == 0:
+            progress(len(values), len(values), stage="read")
         row = {
             "seq": seq, "residence_id": v["id"], "person_id": v["person_id"], "name": v["person__name"], "sex": v["person__sex"],
             "birth_date": v["person__birth_date"], "id_number": v["person__id_number"] or v["person__document_number"] or "",
@@ -285,7 +287,7 @@ def all_rows(req: RegisterRequest, progress=None) -> list[dict]:
         values.extend(chunk)
         progress(len(values), total, stage="read")
         if len(chunk) < READ_CHUNK:
-            return _rows(req, values, people=people)
+            return _rows(req, values, people=people, progress=progress)
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
