@@ -82,11 +82,13 @@ def township_rows(world, n, start, today, rng):
 def run_job(clerk, fmt, start, today):
     """Ask for the register as `fmt` and follow the job row until it ends. Returns (job, seconds
     from the request to the finished file, longest gap between progress writes while running)."""
+    from django.utils import timezone
+
     from liudong.jobs import services
     from liudong.jobs.models import ExportJob
 
     started = time.perf_counter()
-    job = services.request_export(clerk, kind="inflow_register", format=fmt,
+    job = services.request_export(actor=clerk, now=timezone.now(), kind="inflow_register", format=fmt,
                                   params={"division": NANTOU, "start": start.isoformat(), "end": today.isoformat()}, today=today)
     beats = []
     while True:

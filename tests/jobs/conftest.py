@@ -13,6 +13,7 @@ import threading
 import time
 
 import pytest
+from django.utils import timezone
 from django.test import Client
 
 from tests.conftest import NANTOU_V1, TODAY, TONGJIANG_V, make_id, password
@@ -76,7 +77,7 @@ class Worker:
     def start(self):
         from liudong.jobs import services, tasks  # noqa: F401 - the queue's tasks
 
-        services.recover(at_start=True)  # what `liudong worker` does first
+        services.recover(at_start=True, now=timezone.now())  # what `liudong worker` does first
         self.consumer = thread_consumer(self.huey)
         self.consumer.start()
         return self

@@ -26,7 +26,7 @@ REGISTER = {"kind": "inflow_register", "format": "xlsx", "parameters": {"divisio
 
 def done_job(actor, fmt="xlsx", n=3):
     add_migrants(n)
-    job = services.request_export(actor, kind="inflow_register", format=fmt, params={"division": NANTOU, **PERIOD}, today=TODAY)
+    job = services.request_export(actor=actor, now=timezone.now(), kind="inflow_register", format=fmt, params={"division": NANTOU, **PERIOD}, today=TODAY)
     return wait_for(job.pk)
 
 
@@ -82,7 +82,7 @@ def test_a_pdf_opens_in_the_browser(worker, api, clerk):
 
 
 def test_a_file_not_made_yet_cannot_be_fetched(stopped_worker, api, clerk):
-    job = services.request_export(clerk, kind="inflow_register", format="pdf", params={"division": NANTOU, **PERIOD}, today=TODAY)
+    job = services.request_export(actor=clerk, now=timezone.now(), kind="inflow_register", format="pdf", params={"division": NANTOU, **PERIOD}, today=TODAY)
     r = api("township_clerk").get(f"/exports/{job.pk}/file")
     assert r.status_code == 422 and "queued" in r.json()["errors"]["state"][0]
 
@@ -94,9 +94,9 @@ def test_P1_files_are_deleted_after_their_retention(worker, api, clerk):
     path = services.file_path(job)
     made = timezone.localdate(job.finished_at)
     assert services.delete_due_on(job) == made + datetime.timedelta(days=8)  # kept 7 whole days (system default)
-    assert services.purge_exports(on=made + datetime.timedelta(days=7)) == {"deleted": 0, "orphans": 0, "on": (made + datetime.timedelta(days=7)).isoformat()}
+    assert services.purge_exports(on=made + datetime.timedelta(days=7), now=timezone.now()) == {"deleted": 0, "orphans": 0, "on": (made + datetime.timedelta(days=7)).isoformat()}
     assert path.is_file()
-    result = services.purge_exports(on=made + datetime.timedelta(days=8))
+    result = services.purge_exports(on=made + datetime.timedelta(days=8), now=timezone.now())
     assert result["deleted"] == 1 and not path.exists()
     job.refresh_from_db()
     assert job.state == "expired" and not job.file_path and job.purged_at
@@ -110,12 +110,12 @@ def test_P1_files_are_deleted_after_their_retention(worker, api, clerk):
 def test_P1_a_province_may_keep_files_a_shorter_time(worker, clerk, world):
     from liudong.policy.services import set_value
 
-    set_value(world["admin"].__class__.objects.create(username="gd_admin", role="admin", division_id="440000000000"),
-              "export_retention_days", "1", "440000000000", "2020-01-01")
+    gd_admin = world["admin"].__class__.objects.create(username="gd_admin", role="admin", division_id="440000000000")
+    set_value(actor=gd_admin, name="export_retention_days", raw_value="1", division_code="440000000000", valid_from="2020-01-01")
     job = done_job(clerk)
     made = timezone.localdate(job.finished_at)
     assert services.delete_due_on(job) == made + datetime.timedelta(days=2)
-    assert services.purge_exports(on=made + datetime.timedelta(days=2))["deleted"] == 1
+    assert services.purge_exports(on=made + datetime.timedelta(days=2), now=timezone.now())["deleted"] == 1
 
 
 def test_the_purge_command(worker, clerk, capsys):
@@ -228,7 +228,7 @@ def test_the_register_page_button_makes_a_job_with_a_progress_bar(stopped_worker
 
 
 def test_pages_of_someone_elses_job_are_404(stopped_worker, world):
-    job = services.request_export(world["township_clerk"], kind="inflow_register", format="pdf", params={"division": NANTOU, **PERIOD}, today=TODAY)
+    job = services.request_export(actor=world["township_clerk"], now=timezone.now(), kind="inflow_register", format="pdf", params={"division": NANTOU, **PERIOD}, today=TODAY)
     c = _web("futian_clerk")
     for path in (f"/exports/{job.pk}/", f"/exports/{job.pk}/status.json", f"/exports/{job.pk}/file"):
         assert c.get(path).status_code == 404, path
@@ -237,7 +237,7 @@ def test_pages_of_someone_elses_job_are_404(stopped_worker, world):
 
 
 def test_the_page_cancel_button(stopped_worker, world):
-    job = services.request_export(world["township_clerk"], kind="inflow_register", format="pdf", params={"division": NANTOU, **PERIOD}, today=TODAY)
+    job = services.request_export(actor=world["township_clerk"], now=timezone.now(), kind="inflow_register", format="pdf", params={"division": NANTOU, **PERIOD}, today=TODAY)
     c = _web("township_clerk")
     r = c.post(f"/exports/{job.pk}/cancel", follow=True)
     assert "已取消" in r.content.decode()
@@ -258,4 +258,4 @@ def test_jobs_of_a_collector_default_to_her_village(stopped_worker, world):
 
 def test_someone_elses_job_by_id_is_not_found_through_the_service(world):
     with pytest.raises(NotFound):
-        services.job_for(world["township_clerk"], 12345)
+        services.job_for(actor=world["township_clerk"], job_id=12345)

@@ -4,6 +4,7 @@ SQLite storage) give a valid .xlsx and PDF with every row, logged with the perso
 import io
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def request(actor, fmt, kind="inflow_register", **params):
-    return services.request_export(actor, kind=kind, format=fmt, params={"division": NANTOU, **PERIOD, **params}, today=TODAY)
+    return services.request_export(actor=actor, now=timezone.now(), kind=kind, format=fmt, params={"division": NANTOU, **PERIOD, **params}, today=TODAY)
 
 
 def data_rows(ws):
@@ -69,7 +70,7 @@ def test_R3_no_row_limit_a_township_year_can_reach(worker, clerk, monkeypatch):
 
     add_migrants(3500)
     with pytest.raises(Invalid):
-        documents.export(clerk, kind="inflow", division=NANTOU, **PERIOD, fmt="pdf", generated_on=TODAY)
+        documents.export(actor=clerk, kind="inflow", division=NANTOU, **PERIOD, fmt="pdf", generated_on=TODAY)
     pdf, xlsx = request(clerk, "pdf"), request(clerk, "xlsx")
     pdf, xlsx = wait_for(pdf.pk), wait_for(xlsx.pk)
     assert (pdf.state, pdf.row_count, xlsx.state, xlsx.row_count) == ("done", 3500, "done", 3500), (pdf.message, xlsx.message)
@@ -90,7 +91,7 @@ def test_R3_making_the_file_is_logged_with_every_person_as_the_requester(worker,
 
 def test_R3_outflow_register_in_the_background(worker, world):
     add_migrants(4)
-    job = services.request_export(world["tongjiang_clerk"], kind="outflow_register", format="xlsx",
+    job = services.request_export(actor=world["tongjiang_clerk"], now=timezone.now(), kind="outflow_register", format="xlsx",
                                   params={"division": "511921100000", **PERIOD}, today=TODAY)
     job = wait_for(job.pk)
     assert job.state == "done" and job.row_count == 4
@@ -120,11 +121,11 @@ def test_a_request_checks_role_input_and_scope_at_once(world):
         request(world["township_clerk"], "pdf", start="2026-13-01")
     assert "start" in e.value.errors
     with pytest.raises(Invalid) as e:
-        services.request_export(world["township_clerk"], kind="nothing", format="docx", params={}, today=TODAY)
+        services.request_export(actor=world["township_clerk"], now=timezone.now(), kind="nothing", format="docx", params={}, today=TODAY)
     assert set(e.value.errors) == {"kind", "format"}
     assert not ExportJob.objects.exists()
 
 
 def test_the_division_defaults_to_the_requesters_own(world):
-    job = services.request_export(world["village_collector"], kind="inflow_register", format="pdf", params=dict(PERIOD), today=TODAY)
+    job = services.request_export(actor=world["village_collector"], now=timezone.now(), kind="inflow_register", format="pdf", params=dict(PERIOD), today=TODAY)
     assert job.params == {"division": NANTOU_V1, **PERIOD} and job.title.startswith("红花园社区 流入人口登记册")

@@ -23,11 +23,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def slow_job(actor):
-    return services.request_export(actor, kind="test_slow", format="pdf", params={}, today=TODAY)
+    return services.request_export(actor=actor, now=timezone.now(), kind="test_slow", format="pdf", params={}, today=TODAY)
 
 
 def register_job(actor, fmt="xlsx"):
-    return services.request_export(actor, kind="inflow_register", format=fmt, params={"division": NANTOU, **PERIOD}, today=TODAY)
+    return services.request_export(actor=actor, now=timezone.now(), kind="inflow_register", format=fmt, params={"division": NANTOU, **PERIOD}, today=TODAY)
 
 
 def test_progress_rises_while_the_job_runs(worker, slow_kind, clerk):
@@ -54,7 +54,7 @@ def test_R3_a_register_job_ends_at_100_with_every_row_counted(worker, clerk):
 def test_a_running_job_can_be_cancelled_and_leaves_no_file(worker, slow_kind, clerk):
     job = slow_job(clerk)
     assert slow_kind[3].reached.wait(WAIT_SECONDS)
-    services.cancel_export(clerk, job.pk)
+    services.cancel_export(actor=clerk, job_id=job.pk, now=timezone.now())
     slow_kind[3].go.set()  # the build goes on to its next progress write, which finds the job cancelled
     job = wait_for(job.pk)
     assert job.state == "cancelled" and job.message.startswith("已由申请人取消")
@@ -67,7 +67,7 @@ def test_a_running_job_can_be_cancelled_and_leaves_no_file(worker, slow_kind, cl
 def test_a_queued_job_can_be_cancelled_and_never_runs(stopped_worker, clerk):
     add_migrants(3)
     job = register_job(clerk)
-    services.cancel_export(clerk, job.pk)
+    services.cancel_export(actor=clerk, job_id=job.pk, now=timezone.now())
     stopped_worker.start()
     add_migrants(1, first=3)  # anything the worker did would be done by now: a job queued after it ran
     later = wait_for(register_job(clerk).pk)
@@ -80,10 +80,10 @@ def test_only_the_requester_may_cancel_and_only_while_it_runs(worker, world, cle
     add_migrants(2)
     job = register_job(clerk)
     with pytest.raises(NotFound):
-        services.cancel_export(world["county_officer"], job.pk)  # may read it, may not cancel it
+        services.cancel_export(actor=world["county_officer"], job_id=job.pk, now=timezone.now())  # may read it, may not cancel it
     job = wait_for(job.pk)
     with pytest.raises(Invalid) as e:
-        services.cancel_export(clerk, job.pk)
+        services.cancel_export(actor=clerk, job_id=job.pk, now=timezone.now())
     assert "不能取消" in e.value.errors["state"][0]
 
 
@@ -128,7 +128,7 @@ def test_a_job_interrupted_too_often_is_failed_with_the_reason(stopped_worker, q
 def test_a_running_job_with_a_live_worker_is_left_alone(clerk):
     job = register_job(clerk)
     ExportJob.objects.filter(pk=job.pk).update(state="running", attempts=1, worker=services.worker_id(), heartbeat_at=timezone.now())
-    assert services.recover(at_start=False) == {"requeued": 0, "failed": 0, "queued": 0}
+    assert services.recover(at_start=False, now=timezone.now()) == {"requeued": 0, "failed": 0, "queued": 0}
     assert ExportJob.objects.get(pk=job.pk).state == "running"
 
 
@@ -138,10 +138,10 @@ def test_a_job_of_a_worker_on_another_machine_runs_again_once_it_is_silent(clerk
     job = register_job(clerk)
     recent = timezone.now() - datetime.timedelta(seconds=services.STALE_SECONDS - 30)
     ExportJob.objects.filter(pk=job.pk).update(state="running", attempts=1, worker="another-host:4242", heartbeat_at=recent)
-    assert services.recover(at_start=False)["requeued"] == 0
+    assert services.recover(at_start=False, now=timezone.now())["requeued"] == 0
     silent = timezone.now() - datetime.timedelta(seconds=services.STALE_SECONDS + 30)
     ExportJob.objects.filter(pk=job.pk).update(heartbeat_at=silent)
-    assert services.recover(at_start=False) == {"requeued": 1, "failed": 0, "queued": 0}
+    assert services.recover(at_start=False, now=timezone.now()) == {"requeued": 1, "failed": 0, "queued": 0}
     job.refresh_from_db()
     assert job.state == "queued" and job.ticket == 2 and "重新排队" in job.message
 

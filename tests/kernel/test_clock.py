@@ -33,7 +33,8 @@ def modules():
 
 def is_edge(rel: str) -> bool:
     name = rel.rsplit("/", 1)[-1]
-    return (name.startswith(("views", "api")) or "/management/commands/" in rel or rel in ("clock.py", "cli.py", "web.py"))
+    # tasks.py: the task queue's entry points (liudong.jobs), the worker's edge as a command is the command line's
+    return (name.startswith(("views", "api", "tasks")) or "/management/commands/" in rel or rel in ("clock.py", "cli.py", "web.py"))
 
 
 class Readings(ast.NodeVisitor):

@@ -16,7 +16,7 @@ from django.http import FileResponse
 from ninja import Field, Router, Schema, Status
 
 from liudong.api_schemas import ERRORS
-from liudong.clock import today  # the edge's one reading of the calendar (invariant 4)
+from liudong.clock import now, today  # the edge's reading of the clock (invariant 4)
 from liudong.errors import Invalid, NotFound
 
 from . import kinds, services
@@ -79,7 +79,7 @@ def _id(job_id: int) -> int:
 
 @router.post("/exports", response={201: ExportJobOut, **ERRORS}, summary="申请后台导出 / ask for an export made in the background")
 def create_export(request, payload: ExportJobIn):
-    job = services.request_export(request.auth, kind=payload.kind, format=payload.format, params=payload.parameters, today=today())
+    job = services.request_export(actor=request.auth, kind=payload.kind, format=payload.format, params=payload.parameters, today=today(), now=now())
     return Status(201, job_out(job))
 
 
@@ -92,26 +92,26 @@ def list_exports(request, limit: int = 50, offset: int = 0):
         errors["offset"] = ["应在0到10亿之间 / between 0 and 1,000,000,000"]
     if errors:
         raise Invalid(errors)
-    qs = services.jobs_of(request.auth).select_related("owner")
+    qs = services.jobs_of(actor=request.auth).select_related("owner")
     return {"count": qs.count(), "results": [job_out(j) for j in qs[offset: offset + limit]]}
 
 
 @router.get("/exports/{job_id}", response={200: ExportJobOut, **ERRORS}, summary="导出任务与进度 / an export job and its progress")
 def get_export(request, job_id: int):
-    return job_out(services.job_for(request.auth, _id(job_id)))
+    return job_out(services.job_for(actor=request.auth, job_id=_id(job_id)))
 
 
 @router.get("/exports/{job_id}/file", response={401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 422: ERRORS[422]},
             openapi_extra={"responses": {200: {"description": "文件 / the file", "content": {t: {"schema": {"type": "string", "format": "binary"}} for t in kinds.FORMATS.values()}}}},
             summary="下载导出文件 / fetch the finished file (logged)")
 def export_file(request, job_id: int):
-    job, path = services.open_file(request.auth, _id(job_id))
+    job, path = services.open_file(actor=request.auth, job_id=_id(job_id))
     return file_response(job, path)
 
 
 @router.post("/exports/{job_id}/cancel", response={200: ExportJobOut, **ERRORS}, summary="取消导出任务 / cancel your queued or running job")
 def cancel_export(request, job_id: int):
-    return job_out(services.cancel_export(request.auth, _id(job_id)))
+    return job_out(services.cancel_export(actor=request.auth, job_id=_id(job_id), now=now()))
 
 
 def file_response(job: ExportJob, path) -> FileResponse:

@@ -1,17 +1,18 @@
 """The worker's side of an export job: claim it, build its file with progress, finish or fail it.
 
-Called by the queue's task (tasks.run_export) in the worker process. Every write is a single
+Called by the queue's task (tasks.run_export) in the worker process, with the worker's clock
+(`now`, a function: the moments of its progress writes; invariant 4). Every write is a single
 conditional UPDATE on the job row ("still running with my ticket"), so a job cancelled or taken
 over meanwhile is noticed at the next write and the work stops; the finished file is recorded
 with its audit event in one transaction.
 """
+import datetime
 import logging
 import secrets
 import time
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from liudong.accounts.services import record
 from liudong.errors import Denied, Invalid, NotFound
@@ -34,7 +35,8 @@ class JobCancelled(Exception):
 
 
 class JobProgress(kinds.Progress):
-    def __init__(self, job: ExportJob):
+    def __init__(self, job: ExportJob, now):
+        self.now = now
         self.job_id = job.pk
         self.ticket = job.ticket
         self.last = 0.0
@@ -51,7 +53,7 @@ class JobProgress(kinds.Progress):
         else:
             percent = READ_SHARE + int((99 - READ_SHARE) * share)
         self.percent = max(self.percent, min(percent, 99))
-        fields = {"progress": self.percent, "heartbeat_at": timezone.now()}
+        fields = {"progress": self.percent, "heartbeat_at": self.now()}
         if stage != "read":
             fields.update(rows_done=done, rows_total=total)
         else:
@@ -60,10 +62,9 @@ class JobProgress(kinds.Progress):
             raise JobCancelled()
 
 
-def claim(job_id: int, ticket: int) -> ExportJob | None:
+def claim(job_id: int, ticket: int, now: datetime.datetime) -> ExportJob | None:
     """Take a queued job with this ticket; None when it was cancelled, re-queued with a newer
     ticket, or taken already (a message delivered twice runs once)."""
-    now = timezone.now()
     job = ExportJob.objects.filter(pk=job_id, state=JobState.QUEUED, ticket=ticket).first()
     if job is None:
         return None
@@ -77,9 +78,9 @@ def claim(job_id: int, ticket: int) -> ExportJob | None:
     return job
 
 
-def _fail(job: ExportJob, message: str):
+def _fail(job: ExportJob, message: str, now: datetime.datetime):
     ExportJob.objects.filter(pk=job.pk, state=JobState.RUNNING, ticket=job.ticket).update(
-        state=JobState.FAILED, finished_at=timezone.now(), message=message[:300],
+        state=JobState.FAILED, finished_at=now, message=message[:300],
     )
 
 
@@ -89,9 +90,10 @@ def _error_text(exc) -> str:
     return str(exc)
 
 
-def run(job_id: int, ticket: int) -> str:
-    """Run one job to its end. Returns the state it ended in (for logs and tests)."""
-    job = claim(job_id, ticket)
+def run(job_id: int, ticket: int, *, now) -> str:
+    """Run one job to its end; `now()` gives the moment of each write. Returns the state it ended
+    in (for logs and tests)."""
+    job = claim(job_id, ticket, now())
     if job is None:
         return "skipped"
     kind = kinds.get(job.kind)
@@ -100,7 +102,7 @@ def run(job_id: int, ticket: int) -> str:
     token = secrets.token_hex(8)
     part = folder / f"{job.pk}-{token}.part"
     final = folder / f"{job.pk}-{token}.{job.format}"
-    progress = JobProgress(job)
+    progress = JobProgress(job, now)
     try:
         if kind is None:
             raise Invalid({"kind": [f"未知的导出类型 {job.kind} / unknown export kind {job.kind}"]})
@@ -114,9 +116,10 @@ def run(job_id: int, ticket: int) -> str:
         size = final.stat().st_size
         ascii_name, name = kind.file_name(prepared.params, job.format)
         with transaction.atomic():
+            finished = now()
             done = ExportJob.objects.filter(pk=job.pk, state=JobState.RUNNING, ticket=job.ticket).update(
-                state=JobState.DONE, progress=100, rows_done=built.rows, rows_total=built.rows, finished_at=timezone.now(),
-                heartbeat_at=timezone.now(), file_path=final.name, file_name=name[:200], file_size=size,
+                state=JobState.DONE, progress=100, rows_done=built.rows, rows_total=built.rows, finished_at=finished,
+                heartbeat_at=finished, file_path=final.name, file_name=name[:200], file_size=size,
                 content_type=kinds.FORMATS[job.format], row_count=built.rows, person_ids=built.person_ids,
             )
             if not done:
@@ -130,11 +133,11 @@ def run(job_id: int, ticket: int) -> str:
         final.unlink(missing_ok=True)
         return JobState.CANCELLED
     except (Denied, Invalid, NotFound) as e:
-        _fail(job, _error_text(e) or "无权生成此文件 / not allowed to make this file")
+        _fail(job, _error_text(e) or "无权生成此文件 / not allowed to make this file", now())
         return JobState.FAILED
     except Exception:
         logger.exception("export job %s failed", job.pk)
-        _fail(job, "生成文件时出错，请重试；仍不成功请联系管理员 / the file could not be made: try again, or tell the administrator")
+        _fail(job, "生成文件时出错，请重试；仍不成功请联系管理员 / the file could not be made: try again, or tell the administrator", now())
         return JobState.FAILED
     finally:
         part.unlink(missing_ok=True)

@@ -10,8 +10,9 @@ her township's other clerks or her county); to everyone else it does not exist (
 2). Only the one who asked may cancel it. Every request, cancel and download is in the audit log;
 a download lists the persons in the file (invariant 3).
 
-Timestamps (requested_at, heartbeat_at …) are bookkeeping, like the audit log's; the dates that
-matter to a document (its "制表日期", the retention) are given by the caller (invariant 4).
+Invariant 4: the caller gives the date of the request (`today`, the document's "制表日期"), the day
+of a purge (`on`) and the moment (`now`, for the bookkeeping timestamps); the worker passes its
+clock to runner.run. Services take the acting staff member keyword-only (`actor=`).
 """
 import datetime
 import logging
@@ -64,7 +65,7 @@ def _audit_params(job: ExportJob) -> dict:
 # ------------------------------------------------------------------ request, read, cancel
 
 @transaction.atomic
-def request_export(actor, *, kind, format, params, today: datetime.date) -> ExportJob:
+def request_export(*, actor, kind, format, params, today: datetime.date, now: datetime.datetime) -> ExportJob:
     """Queue an export of `kind` as `format` with `params` (a dict; e.g. for a register
     {"division", "start", "end"}). The kind checks the role (Denied), the input (Invalid, every
     field at once) and the scope (NotFound) as `actor`. `today` is the document's date."""
@@ -76,7 +77,6 @@ def request_export(actor, *, kind, format, params, today: datetime.date) -> Expo
     if not isinstance(params, dict):
         raise Invalid({"parameters": ["应为JSON对象 / must be a JSON object"]})
     prepared = export_kind.prepare(actor, params)
-    now = timezone.now()
     job = ExportJob.objects.create(
         kind=export_kind.code, format=str(format).strip(), params=prepared.params, title=prepared.title[:200], owner=actor,
         state=JobState.QUEUED, requested_on=today, requested_at=now,
@@ -86,7 +86,7 @@ def request_export(actor, *, kind, format, params, today: datetime.date) -> Expo
     return job
 
 
-def may_read(actor, job: ExportJob) -> bool:
+def may_read(*, actor, job: ExportJob) -> bool:
     """Whoever may make this export today, in this scope (see the module's docstring)."""
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return False
@@ -100,15 +100,15 @@ def may_read(actor, job: ExportJob) -> bool:
     return True
 
 
-def job_for(actor, job_id) -> ExportJob:
+def job_for(*, actor, job_id) -> ExportJob:
     """One job as `actor` may see it; NotFound when it is absent or not hers to read."""
     job = ExportJob.objects.select_related("owner").filter(pk=job_id).first()
-    if job is None or not may_read(actor, job):
+    if job is None or not may_read(actor=actor, job=job):
         raise NotFound(NOT_FOUND)
     return job
 
 
-def jobs_of(actor):
+def jobs_of(*, actor):
     """The actor's own jobs, newest first."""
     if actor is None or not actor.is_authenticated:
         raise Denied("需要登录 / log in first")
@@ -116,7 +116,7 @@ def jobs_of(actor):
 
 
 @transaction.atomic
-def cancel_export(actor, job_id) -> ExportJob:
+def cancel_export(*, actor, job_id, now: datetime.datetime) -> ExportJob:
     """The one who asked stops her job while it is queued or running. The worker notices at its
     next progress write (within a second) and stops; nothing is kept."""
     job = ExportJob.objects.select_for_update().filter(pk=job_id).first()
@@ -126,7 +126,7 @@ def cancel_export(actor, job_id) -> ExportJob:
         raise Invalid({"state": [f"任务{_zh(job.state)}，不能取消 / the job is {job.state}: only a queued or running job can be cancelled"]})
     was = job.state
     job.state = JobState.CANCELLED
-    job.finished_at = timezone.now()
+    job.finished_at = now
     job.message = "已由申请人取消 / cancelled by the requester"
     job.save(update_fields=["state", "finished_at", "message"])
     record(actor, "export.cancel", obj=job, fields={**_audit_params(job), "state": [was, job.state]})
@@ -141,10 +141,10 @@ def file_path(job: ExportJob) -> Path | None:
 
 
 @transaction.atomic
-def open_file(actor, job_id) -> tuple[ExportJob, Path]:
+def open_file(*, actor, job_id) -> tuple[ExportJob, Path]:
     """The finished file of a job the actor may read, logged as "export.download" with every
     person in it (invariant 3). A job not finished, or whose file is gone, is a state conflict."""
-    job = job_for(actor, job_id)
+    job = job_for(actor=actor, job_id=job_id)
     if job.state != JobState.DONE:
         raise Invalid({"state": [f"文件不可下载：任务{_zh(job.state)} / the file cannot be downloaded: the job is {job.state}"]})
     path = file_path(job)
@@ -177,14 +177,13 @@ def _start_of(day: datetime.date) -> datetime.datetime:
 
 
 @transaction.atomic
-def purge_exports(*, on: datetime.date, actor=None) -> dict:
+def purge_exports(*, on: datetime.date, now: datetime.datetime, actor=None) -> dict:
     """Delete the files made before their retention ran out on `on` (policy value
     export_retention_days, of each owner's division), mark those jobs expired, and remove
     leftovers of interrupted runs; logged as "export.purge". Run daily by the worker (tasks.py)
     and by `liudong exports purge`."""
     deleted = 0
     cutoffs: dict[str, datetime.datetime] = {}
-    now = timezone.now()
     jobs = ExportJob.objects.select_for_update().select_related("owner").exclude(file_path="").exclude(state__in=ACTIVE)
     for job in jobs:
         code = job.owner.division_id
@@ -246,7 +245,7 @@ def _lost(job: ExportJob, host: str, stale_before: datetime.datetime) -> bool:
     return job.heartbeat_at is None or job.heartbeat_at < stale_before
 
 
-def recover(*, at_start: bool) -> dict:
+def recover(*, at_start: bool, now: datetime.datetime) -> dict:
     """Jobs survive a restart. Called when a worker starts (at_start) and every minute by the
     worker itself:
 
@@ -256,7 +255,7 @@ def recover(*, at_start: bool) -> dict:
       storage lost it (a Redis restart); a stale message with an old ticket is ignored.
     """
     host = socket.gethostname()
-    stale_before = timezone.now() - datetime.timedelta(seconds=STALE_SECONDS)
+    stale_before = now - datetime.timedelta(seconds=STALE_SECONDS)
     requeued, failed, queued = [], 0, 0
     with transaction.atomic():
         for job in ExportJob.objects.select_for_update().filter(state=JobState.RUNNING):
@@ -264,7 +263,7 @@ def recover(*, at_start: bool) -> dict:
                 continue
             if job.attempts >= MAX_ATTEMPTS:
                 job.state = JobState.FAILED
-                job.finished_at = timezone.now()
+                job.finished_at = now
                 job.message = f"工作进程中断了 {job.attempts} 次，任务已停止，请重新申请 / the worker was interrupted {job.attempts} times: the job stopped, please ask again"
                 job.save(update_fields=["state", "finished_at", "message"])
                 failed += 1

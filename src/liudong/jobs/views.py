@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from liudong.accounts.views_support import paginate, staff_view, today
+from liudong.clock import now
 from liudong.errors import Invalid
 
 from . import kinds, services
@@ -31,9 +32,10 @@ def export_create(request):
     """Every field but kind and format is a parameter of the kind (a register: division, start, end)."""
     params = {k: v.strip() for k, v in request.POST.items() if k not in FORM_KEYS}
     try:
-        job = services.request_export(request.user, kind=request.POST.get("kind"), format=request.POST.get("format"), params=params, today=today())
+        job = services.request_export(actor=request.user, kind=request.POST.get("kind"), format=request.POST.get("format"), params=params,
+                                      today=today(), now=now())
     except Invalid as e:
-        page = paginate(request, services.jobs_of(request.user))
+        page = paginate(request, services.jobs_of(actor=request.user))
         rows = [(job, _labels(job)) for job in page]
         errors = [m for ms in e.errors.values() for m in ms]
         return render(request, "jobs/list.html", {"page": page, "rows": rows, "errors": errors, "active": False}, status=422)
@@ -43,7 +45,7 @@ def export_create(request):
 @require_GET
 @staff_view()
 def export_list(request):
-    page = paginate(request, services.jobs_of(request.user))
+    page = paginate(request, services.jobs_of(actor=request.user))
     rows = [(job, _labels(job)) for job in page]
     return render(request, "jobs/list.html", {"page": page, "rows": rows, "errors": [], "active": any(job.active for job in page)})
 
@@ -51,7 +53,7 @@ def export_list(request):
 @require_GET
 @staff_view()
 def export_detail(request, pk: int):
-    job = services.job_for(request.user, pk)
+    job = services.job_for(actor=request.user, job_id=pk)
     return render(request, "jobs/detail.html", {
         "job": job, **_labels(job), "mine": job.owner_id == request.user.pk, "delete_due_on": services.delete_due_on(job),
     })
@@ -60,7 +62,7 @@ def export_detail(request, pk: int):
 @require_GET
 @staff_view()
 def export_status(request, pk: int):
-    job = services.job_for(request.user, pk)
+    job = services.job_for(actor=request.user, job_id=pk)
     response = JsonResponse({"state": job.state, "state_label": JobState(job.state).label, "progress": job.progress,
                              "rows_done": job.rows_done, "rows_total": job.rows_total, "message": job.message})
     response["Cache-Control"] = "no-store"
@@ -71,7 +73,7 @@ def export_status(request, pk: int):
 @staff_view()
 def export_file(request, pk: int):
     try:
-        job, path = services.open_file(request.user, pk)
+        job, path = services.open_file(actor=request.user, job_id=pk)
     except Invalid as e:
         messages.error(request, "；".join(m for ms in e.errors.values() for m in ms))
         return redirect("export_detail", pk=pk)
@@ -82,7 +84,7 @@ def export_file(request, pk: int):
 @staff_view()
 def export_cancel(request, pk: int):
     try:
-        services.cancel_export(request.user, pk)
+        services.cancel_export(actor=request.user, job_id=pk, now=now())
     except Invalid as e:
         messages.error(request, "；".join(m for ms in e.errors.values() for m in ms))
     else:

@@ -4,7 +4,7 @@ by itself; run this daily from cron where no worker runs. `liudong exports list`
 from django.core.management.base import BaseCommand
 
 from liudong.accounts.management.commands._cli import command_error, iso_date
-from liudong.clock import today
+from liudong.clock import now, today
 from liudong.errors import Invalid
 from liudong.jobs import services
 from liudong.jobs.models import ExportJob
@@ -29,7 +29,7 @@ class Command(BaseCommand):
         if on > today():
             raise command_error(Invalid({"on": [f"日期 {on} 晚于今天，不能提前删除 / {on} is after today: files cannot be deleted before their time"]}))
         try:
-            result = services.purge_exports(on=on)
+            result = services.purge_exports(on=on, now=now())
         except Invalid as e:
             raise command_error(e) from None
         self.stdout.write(f"已删除 {result['deleted']} 个过期导出文件（另清理 {result['orphans']} 个残留文件） / deleted {result['deleted']} expired export files ({result['orphans']} leftovers)")

@@ -21,6 +21,7 @@ class Command(BaseCommand):
         from huey.consumer_options import ConsumerConfig
         from huey.contrib.djhuey import HUEY
 
+        from liudong.clock import now
         from liudong.jobs import services, tasks  # noqa: F401 - tasks registers the queue's tasks
 
         config = dict(settings.HUEY.get("consumer", {}))
@@ -34,7 +35,7 @@ class Command(BaseCommand):
         if not logger.handlers:
             consumer_config.setup_logger(logger)
             logger.propagate = False  # its own handler prints it; the root handler would print it twice
-        recovered = services.recover(at_start=True)
+        recovered = services.recover(at_start=True, now=now())
         where = settings.TASK_SQLITE if settings.TASK_QUEUE == "sqlite" else settings.REDIS_URL
         self.stdout.write(
             f"Liudong 流动 worker: {consumer_config.workers} {consumer_config.worker_type} worker(s), queue {settings.TASK_QUEUE} ({where}); "
