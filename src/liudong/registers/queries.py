@@ -235,7 +235,11 @@ def _rows(req: RegisterRequest, values: list[dict], first_seq: int = 1, people=N
     for v in values:
         codes.update((v["hukou_division_code"], v["division_id"], v.get("recorded_by_division")))
     names = DivisionNames(c for c in codes if c)
+    if progress:
+        progress(len(values), len(values), stage="read")
     history = History(people if people is not None else sorted({v["person_id"] for v in values}))
+    if progress:
+        progress(len(values), len(values), stage="read")
     out = []
     for seq, v in enumerate(values, start=first_seq):
         if progress and seq % READ_CHUNK == 0:
