@@ -16,6 +16,7 @@ from django.http import FileResponse
 from ninja import Field, Router, Schema, Status
 
 from liudong.api_schemas import ERRORS
+from liudong.api_schemas import file_response as file_response_doc
 from liudong.clock import now, today  # the edge's reading of the clock (invariant 4)
 from liudong.errors import Invalid, NotFound
 
@@ -102,7 +103,7 @@ def get_export(request, job_id: int):
 
 
 @router.get("/exports/{job_id}/file", response={401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404], 422: ERRORS[422]},
-            openapi_extra={"responses": {200: {"description": "文件 / the file", "content": {t: {"schema": {"type": "string", "format": "binary"}} for t in kinds.FORMATS.values()}}}},
+            openapi_extra=file_response_doc("文件 / the file", *kinds.FORMATS.values()),
             summary="下载导出文件 / fetch the finished file (logged)")
 def export_file(request, job_id: int):
     job, path = services.open_file(actor=request.auth, job_id=_id(job_id))
