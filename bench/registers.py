@@ -4,7 +4,7 @@ through the real export-job path, and WeasyPrint beside ReportLab on the same ro
     python bench/registers.py [--rows N] [--weasyprint-rows M] [--db PATH] [--keep] [--seed S]
 
 1. A fresh, migrated SQLite file with the demo county's frame (南山区's streets and communities,
-   staff, rental homes, employers: people/demo_data.py) and N inflow people (default 10,000)
+   staff, rental homes, employers: liudong/demo/, written as bench/registry.py writes it) and N inflow people (default 10,000)
    living in 南头街道's communities, all arrived within the last year: the demo generator's
    inflow rows (the generator bench/registry.py uses), moved to 南头, loaded by
    people.imports.import_people.
@@ -56,7 +56,7 @@ def parse_args():
 def township_rows(world, n, start, today, rng):
     """n distinct inflow people from the demo generator, living in 南头街道's communities since a
     day of the year. Homes and grids belong to a community, so they are dropped with the move."""
-    from liudong.people.demo_data import COMMUNITIES
+    from liudong.demo.data import COMMUNITIES
 
     nantou = [(code, name) for code, name, _ in COMMUNITIES if code.startswith(NANTOU[:9])]
     days = (today - start).days
@@ -130,8 +130,8 @@ def main():
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from liudong.people.demo_data import DemoWorld
     from liudong.people.imports import import_people
+    from registry import bench_world  # bench/registry.py: the demo's world, its frame written straight to the tables
 
     today = timezone.localdate()
     start = today - datetime.timedelta(days=364)
@@ -139,7 +139,7 @@ def main():
     print(f"Liudong registers benchmark: {args.rows:,} inflow people in 南头街道, {start} to {today}, {db_path}", flush=True)
     t = time.perf_counter()
     call_command("migrate", verbosity=0)
-    world = DemoWorld(seed=args.seed, people=int(args.rows / 0.78) + 200, today=today, log=lambda *a, **k: None)
+    world = bench_world()(seed=args.seed, people=int(args.rows / 0.78) + 200, today=today, log=lambda *a, **k: None)
     with transaction.atomic():
         world.setup_places()
         world.setup_staff()
