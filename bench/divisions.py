@@ -8,7 +8,7 @@ provinces, cities and every county), it generates townships and villages under e
 so that the total is about N) and loads them through `divisions.services.load_division_rows`, the
 loader behind `liudong divisions load`, in one transaction. Then it times, as the median of R runs:
 
-- count of one county's villages      (a code range: Division.code_range / people.queries.in_range)
+- count of one county's villages      (a code range: Division.code_range / divisions.queries.in_range)
 - count of one province's villages    (the same, over tens of thousands of rows)
 - children of a township              (the parent foreign key's index)
 - descendants of a township           (a code range, rows fetched)
@@ -98,7 +98,7 @@ def main():
 
     from liudong.divisions.models import Division
     from liudong.divisions.services import load_division_rows
-    from liudong.people.queries import in_range
+    from liudong.divisions.queries import in_range
 
     counties = list(Division.objects.filter(level=3).order_by("code").values_list("code", flat=True))
     shipped = Division.objects.count()

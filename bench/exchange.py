@@ -121,7 +121,8 @@ def make_places():
     sichuan counties, the hot township)."""
     from django.db import transaction
 
-    from liudong.divisions.models import Division, Level
+    from liudong.codes import Level
+    from liudong.divisions.models import Division
 
     counties = list(Division.objects.filter(level=Level.COUNTY, code__startswith="44").values_list("code", "name"))
     sichuan = list(Division.objects.filter(level=Level.COUNTY, code__startswith="51").values_list("code", flat=True))

@@ -162,7 +162,7 @@ def measure_reads(args, clerk):
     """The desk's reads on the loaded database, through the API and the home page."""
     from django.test import Client
 
-    from liudong.accounts.services import issue_token
+    from liudong.accounts.tokens import issue_token
     from liudong.people.models import Person
 
     # -- reads ------------------------------------------------------------------------------------

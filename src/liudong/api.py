@@ -21,7 +21,7 @@ from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 
-from liudong.accounts.services import staff_for_token
+from liudong.accounts.tokens import staff_for_token
 from liudong.errors import Invalid, NotFound
 
 logger = logging.getLogger("liudong.api")

@@ -1,6 +1,16 @@
-"""The `liudong` command: every Django management command under the project's settings."""
+"""The `liudong` command: every Django management command under the project's settings, and what
+the project's own commands share: domain errors become CommandError (exit status 1, the message
+on stderr), with every field error on its own line, Chinese first."""
+import datetime
 import os
 import sys
+
+from django.core.management.base import CommandError
+
+from liudong import fields
+from liudong.errors import Denied, Invalid, NotFound
+
+NOTHING_WRITTEN = "未写入任何数据 / nothing was written"
 
 
 def main(argv=None):
@@ -8,6 +18,30 @@ def main(argv=None):
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["liudong", *(sys.argv[1:] if argv is None else argv)])
+
+
+def field_lines(exc: Invalid) -> list[str]:
+    return [f"  {field}: {message}" for field, messages in exc.errors.items() for message in messages]
+
+
+def command_error(exc: Exception) -> CommandError:
+    """The CommandError a command raises for a domain error (Invalid, Denied, NotFound); any other
+    exception is raised again as it is."""
+    if isinstance(exc, Invalid):
+        return CommandError("\n".join(["输入有误 / invalid input:", *field_lines(exc), NOTHING_WRITTEN]))
+    if isinstance(exc, (Denied, NotFound)):
+        return CommandError(f"{exc}\n{NOTHING_WRITTEN}")
+    raise exc
+
+
+def iso_date(raw: str, option: str = "on", *, between: tuple[datetime.date, datetime.date] | None = None) -> datetime.date:
+    """A command-line date, read by the field kit as every form and the API read one
+    (invariant 4: commands take the day of the act as --on)."""
+    errors: dict[str, list[str]] = {}
+    day = fields.date({option: raw}, option, errors, required=True, between=between)
+    if errors:
+        raise command_error(Invalid(errors))
+    return day
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from collections.abc import Collection, Mapping
 
 from django.utils import timezone
 
+from .codes import normalise
 from .identifiers import normalise_document_number
 
 REQUIRED = "必填 / required"
@@ -35,7 +36,6 @@ EARLIEST_MOMENT_YEAR = 2000
 MOMENT_SLACK = datetime.timedelta(minutes=5)
 # The hour given to a moment known only by its day (a letter signed for on a day: office hours).
 DAY_HOUR = datetime.time(9, 0)
-SHORT_CODE_LENGTHS = (2, 4, 6, 9)
 DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)  # not the other forms fromisoformat takes (20250301, 2025-W10-1)
 # YYYY-MM-DD HH:MM[:SS[.ffffff]] with a space or T, and an optional offset (Z, +08:00).
 MOMENT_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?$", re.ASCII)
@@ -203,15 +203,6 @@ def moment(data: Mapping, field: str, errors: dict, *, now: datetime.datetime, r
 
 # ---------------------------------------------------------------- division codes
 
-def normalise_division_code(raw) -> str:
-    """J1: a code typed as the 2, 4, 6 or 9 leading digits of a province, city, county or
-    township is padded to 12; anything else is returned stripped, as typed."""
-    code = str(raw if raw is not None else "").strip()
-    if code.isascii() and code.isdigit() and len(code) in SHORT_CODE_LENGTHS:
-        code = code.ljust(12, "0")
-    return code
-
-
 def division_code(data: Mapping, field: str, errors: dict, *, required: bool = True, missing: str = REQUIRED) -> str | None:
     """The 12-digit code of a division (J1), whether or not a division has it; see
     divisions.queries.parse_division for the division itself."""
@@ -220,7 +211,7 @@ def division_code(data: Mapping, field: str, errors: dict, *, required: bool = T
         if required:
             add(errors, field, missing)
         return None
-    code = normalise_division_code(value)
+    code = normalise(value)
     if not (len(code) == 12 and code.isascii() and code.isdigit()):
         add(errors, field, f"区划代码 {_shown(code, 20)} 应为12位数字 / a division code has 12 digits, got {_shown(code, 20)}")
         return None

@@ -5,7 +5,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-from liudong.accounts import services
+from liudong.accounts import audit
 from liudong.accounts.models import AuditEvent, Staff
 from liudong.divisions.models import Division, Grid
 from liudong.policy.models import PolicyValue
@@ -14,7 +14,7 @@ from tests.conftest import NANTOU_V1
 
 @pytest.fixture
 def site_users(world):
-    for name in ("admin", "auditor"):  # as accounts.services.add_staff sets it for these roles
+    for name in ("admin", "auditor"):  # as accounts.staff.add_staff sets it for these roles
         Staff.objects.filter(username=name).update(is_staff=True)
         world[name].refresh_from_db()
     return world
@@ -97,7 +97,7 @@ def test_disable_action_goes_through_the_service(site_users, client):
 
 
 def test_auditor_reads_the_audit_log_and_nothing_else(site_users, client):
-    services.record(site_users["township_clerk"], "person.view", person_id=42)
+    audit.record(site_users["township_clerk"], "person.view", person_id=42)
     as_user(client, site_users["auditor"])
     page = client.get(reverse("admin:accounts_auditevent_changelist"))
     assert page.status_code == 200 and "person.view" in page.content.decode()

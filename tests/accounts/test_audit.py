@@ -11,10 +11,11 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from liudong.accounts import services
+from liudong.accounts import audit
 from liudong.accounts.models import AuditEvent
-from liudong.divisions.models import NATION_CODE
+from liudong.codes import NATION_CODE
 from liudong.errors import Denied, Invalid
+from liudong.policy.management.commands.audit import retention_days
 from liudong.policy.models import PolicyValue
 
 
@@ -23,14 +24,19 @@ def days_ago(n, on=None):
     return timezone.make_aware(datetime.datetime.combine(on - datetime.timedelta(days=n), datetime.time(12)))
 
 
+def purge(*, actor, on, for_real):
+    """The purge as the command runs it: the retention in force on `on` (P1), today's date."""
+    return audit.purge(actor=actor, on=on, today=timezone.localdate(), retention_days=retention_days(on), for_real=for_real)
+
+
 @pytest.fixture
 def events(db):
     """One event well past the national 1825-day retention, one just past it, two within it."""
     return {
-        "ancient": services.record(None, "test.ancient", at=days_ago(4000)),
-        "expired": services.record(None, "test.expired", at=days_ago(1826)),
-        "kept": services.record(None, "test.kept", at=days_ago(1825)),
-        "recent": services.record(None, "test.recent", at=days_ago(1)),
+        "ancient": audit.record(None, "test.ancient", at=days_ago(4000)),
+        "expired": audit.record(None, "test.expired", at=days_ago(1826)),
+        "kept": audit.record(None, "test.kept", at=days_ago(1825)),
+        "recent": audit.record(None, "test.recent", at=days_ago(1)),
     }
 
 
@@ -85,7 +91,7 @@ def test_both_triggers_exist_after_all_migrations(db):
 # --- the purge --------------------------------------------------------------------------------
 
 def test_dry_run_counts_and_deletes_nothing(events):
-    result = services.purge_audit(actor=None, on=timezone.localdate(), for_real=False)
+    result = purge(actor=None, on=timezone.localdate(), for_real=False)
     assert result["count"] == 2 and result["deleted"] == 0 and result["retention_days"] == 1825
     assert AuditEvent.objects.count() == 4
     assert not AuditEvent.objects.filter(action="audit.purge").exists()
@@ -93,7 +99,7 @@ def test_dry_run_counts_and_deletes_nothing(events):
 
 def test_purge_deletes_only_expired_events_and_logs_itself(events):
     on = timezone.localdate()
-    result = services.purge_audit(actor=None, on=on, for_real=True)
+    result = purge(actor=None, on=on, for_real=True)
     assert result["deleted"] == 2
     left = set(AuditEvent.objects.values_list("action", flat=True))
     assert left == {"test.kept", "test.recent", "audit.purge"}
@@ -106,7 +112,7 @@ def test_purge_deletes_only_expired_events_and_logs_itself(events):
 def test_the_gate_is_closed_again_after_a_purge(events):
     # Within the same transaction (PostgreSQL: SET LOCAL; SQLite: the gate row), a later plain
     # DELETE is refused again.
-    services.purge_audit(actor=None, on=timezone.localdate(), for_real=True)
+    purge(actor=None, on=timezone.localdate(), for_real=True)
     with pytest.raises(DatabaseError, match="only by the purge"):
         with transaction.atomic():
             AuditEvent.objects.all().delete()
@@ -116,9 +122,9 @@ def test_a_failed_purge_leaves_everything(events, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "record", boom)
+    monkeypatch.setattr(audit, "record", boom)
     with pytest.raises(RuntimeError):
-        services.purge_audit(actor=None, on=timezone.localdate(), for_real=True)
+        purge(actor=None, on=timezone.localdate(), for_real=True)
     assert AuditEvent.objects.count() == 4
     with pytest.raises(DatabaseError, match="only by the purge"):
         with transaction.atomic():
@@ -129,13 +135,13 @@ def test_retention_is_the_policy_value_in_force_on_the_date(events):
     # P1: a later national value (here 3000 days from a date) applies to purges on or after it.
     on = timezone.localdate()
     PolicyValue.objects.create(name="audit_retention_days", division_id=NATION_CODE, valid_from=on, value=3000, rule_set="test")
-    assert services.purge_audit(actor=None, on=on, for_real=False)["count"] == 1
-    assert services.purge_audit(actor=None, on=on - datetime.timedelta(days=1), for_real=False)["retention_days"] == 1825
+    assert purge(actor=None, on=on, for_real=False)["count"] == 1
+    assert purge(actor=None, on=on - datetime.timedelta(days=1), for_real=False)["retention_days"] == 1825
 
 
 def test_purge_refuses_a_future_date(events):
     with pytest.raises(Invalid) as e:
-        services.purge_audit(actor=None, on=timezone.localdate() + datetime.timedelta(days=1), for_real=True)
+        purge(actor=None, on=timezone.localdate() + datetime.timedelta(days=1), for_real=True)
     assert "on" in e.value.errors
     assert AuditEvent.objects.count() == 4
 
@@ -143,16 +149,16 @@ def test_purge_refuses_a_future_date(events):
 def test_purge_needs_the_purge_action(world, events):
     for role in ("auditor", "township_clerk", "nation_officer"):
         with pytest.raises(Denied):
-            services.purge_audit(actor=world[role], on=timezone.localdate(), for_real=True)
-    result = services.purge_audit(actor=world["admin"], on=timezone.localdate(), for_real=True)
+            purge(actor=world[role], on=timezone.localdate(), for_real=True)
+    result = purge(actor=world["admin"], on=timezone.localdate(), for_real=True)
     assert result["deleted"] == 2
     assert AuditEvent.objects.get(action="audit.purge").actor == world["admin"]
 
 
 def test_audit_events_are_scoped_to_the_auditors_subtree(world, events):
-    services.record(world["township_clerk"], "test.nanshan")   # 南头街道, inside 南山区
-    services.record(world["futian_clerk"], "test.futian")      # 福田区, outside
-    seen = set(services.audit_events(world["auditor"]).values_list("action", flat=True))
+    audit.record(world["township_clerk"], "test.nanshan")   # 南头街道, inside 南山区
+    audit.record(world["futian_clerk"], "test.futian")      # 福田区, outside
+    seen = set(audit.events(world["auditor"]).values_list("action", flat=True))
     assert "test.nanshan" in seen and "test.futian" not in seen and "test.recent" not in seen
 
 
@@ -187,10 +193,10 @@ def test_flush_wipes_the_audit_log_and_leaves_the_gate_closed():
     """`liudong flush` (and every transactional test's teardown) removes all data, audit log
     included: PostgreSQL truncates (no DELETE trigger fires); on SQLite our flush command opens
     the gate for that one transaction (accounts/management/commands/flush.py)."""
-    services.record(None, "before.flush")
+    audit.record(None, "before.flush")
     call_command("flush", interactive=False, verbosity=0)
     assert not AuditEvent.objects.exists()
-    services.record(None, "after.flush")  # the teardown's flush must cope with this one too
+    audit.record(None, "after.flush")  # the teardown's flush must cope with this one too
     with pytest.raises(DatabaseError, match="only by the purge"):
         AuditEvent.objects.all().delete()
     if connection.vendor == "sqlite":

@@ -8,9 +8,11 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.test import RequestFactory
 from django.utils import timezone
 
-from liudong.accounts import services
 from liudong.accounts.choices import Role
+from liudong.accounts.login import log_in
 from liudong.accounts.models import ApiToken, AuditEvent, LoginFailure, Staff
+from liudong.accounts.staff import add_staff, disable_staff
+from liudong.accounts.tokens import issue_token, staff_for_token
 from liudong.errors import Invalid
 from tests.conftest import NANTOU_V1, password
 
@@ -22,7 +24,7 @@ def rf_request():
 
 def fail(request, username, times):
     for _ in range(times):
-        staff, error = services.log_in(request, username, "wrong-password-1")
+        staff, error = log_in(request, username, "wrong-password-1")
         assert staff is None and error
 
 
@@ -33,53 +35,53 @@ def shift_failures(username, minutes):
 
 
 def test_the_right_password_logs_in(world, rf_request):
-    staff, error = services.log_in(rf_request, "township_clerk", password())
+    staff, error = log_in(rf_request, "township_clerk", password())
     assert staff == world["township_clerk"] and error is None
     assert AuditEvent.objects.filter(action="login", actor=staff).exists()
 
 
 def test_lock_out_after_max_failures_until_the_window_passes(world, rf_request):
     fail(rf_request, "township_clerk", settings.LOGIN_MAX_FAILURES)
-    staff, error = services.log_in(rf_request, "township_clerk", password())
+    staff, error = log_in(rf_request, "township_clerk", password())
     assert staff is None and "too many failed log-ins" in error
     # Still locked a minute before the window ends...
     shift_failures("township_clerk", settings.LOGIN_LOCKOUT_MINUTES - 1)
-    assert services.log_in(rf_request, "township_clerk", password())[0] is None
+    assert log_in(rf_request, "township_clerk", password())[0] is None
     # ...and open once it has passed.
     shift_failures("township_clerk", 2)
-    staff, error = services.log_in(rf_request, "township_clerk", password())
+    staff, error = log_in(rf_request, "township_clerk", password())
     assert staff == world["township_clerk"] and error is None
 
 
 def test_one_failure_fewer_than_the_limit_does_not_lock(world, rf_request):
     fail(rf_request, "township_clerk", settings.LOGIN_MAX_FAILURES - 1)
-    assert services.log_in(rf_request, "township_clerk", password())[0] == world["township_clerk"]
+    assert log_in(rf_request, "township_clerk", password())[0] == world["township_clerk"]
 
 
 def test_a_successful_log_in_clears_the_failures(world, rf_request):
     fail(rf_request, "township_clerk", settings.LOGIN_MAX_FAILURES - 1)
-    assert services.log_in(rf_request, "township_clerk", password())[0] is not None
+    assert log_in(rf_request, "township_clerk", password())[0] is not None
     assert not LoginFailure.objects.filter(username="township_clerk").exists()
     # The count starts again: another max-1 failures do not lock.
     fail(rf_request, "township_clerk", settings.LOGIN_MAX_FAILURES - 1)
-    assert services.log_in(rf_request, "township_clerk", password())[0] is not None
+    assert log_in(rf_request, "township_clerk", password())[0] is not None
 
 
 def test_lock_out_is_per_account_name(world, rf_request):
     fail(rf_request, "township_clerk", settings.LOGIN_MAX_FAILURES)
-    assert services.log_in(rf_request, "shekou_clerk", password())[0] == world["shekou_clerk"]
+    assert log_in(rf_request, "shekou_clerk", password())[0] == world["shekou_clerk"]
 
 
 def test_unknown_names_are_locked_out_too(world, rf_request):
     # No difference between "no such account" and "wrong password" to someone guessing.
     fail(rf_request, "nobody", settings.LOGIN_MAX_FAILURES)
-    assert "too many" in services.log_in(rf_request, "nobody", "whatever")[1]
+    assert "too many" in log_in(rf_request, "nobody", "whatever")[1]
     assert AuditEvent.objects.filter(action="login.failed", object_id="nobody").count() == settings.LOGIN_MAX_FAILURES
 
 
 def test_a_disabled_account_cannot_log_in(world, rf_request):
-    services.disable_staff(actor=world["admin"], username="township_clerk")
-    assert services.log_in(rf_request, "township_clerk", password())[0] is None
+    disable_staff(actor=world["admin"], username="township_clerk")
+    assert log_in(rf_request, "township_clerk", password())[0] is None
 
 
 # --- password strength (Django's validators, in add_staff) ------------------------------------
@@ -92,7 +94,7 @@ def test_a_disabled_account_cannot_log_in(world, rf_request):
 ])
 def test_add_staff_refuses_weak_passwords(world, weak, why):
     with pytest.raises(Invalid) as e:
-        services.add_staff(actor=None, username="collector7x", role=Role.VILLAGE_COLLECTOR, division_code=NANTOU_V1, password=weak)
+        add_staff(actor=None, username="collector7x", role=Role.VILLAGE_COLLECTOR, division_code=NANTOU_V1, password=weak)
     messages = e.value.errors["password"]
     assert any(why in m for m in messages), messages
     assert all(" / " in m for m in messages)  # Chinese / English
@@ -100,7 +102,7 @@ def test_add_staff_refuses_weak_passwords(world, weak, why):
 
 
 def test_add_staff_stores_only_a_hash(world):
-    staff = services.add_staff(actor=world["admin"], username="newbie", role=Role.VILLAGE_COLLECTOR, division_code=NANTOU_V1, password=password())
+    staff = add_staff(actor=world["admin"], username="newbie", role=Role.VILLAGE_COLLECTOR, division_code=NANTOU_V1, password=password())
     assert password() not in staff.password and staff.check_password(password())
     assert not staff.is_staff  # only the admin and auditor roles enter django-admin
     assert AuditEvent.objects.filter(action="staff.add", object_id=str(staff.pk), actor=world["admin"]).exists()
@@ -109,24 +111,24 @@ def test_add_staff_stores_only_a_hash(world):
 # --- API tokens and sessions expire -------------------------------------------------------------
 
 def test_api_tokens_expire(world):
-    raw = services.issue_token(world["township_clerk"])
+    raw = issue_token(world["township_clerk"])
     token = ApiToken.objects.get(key_hash=ApiToken.hash(raw))
     assert token.expires - token.created == datetime.timedelta(hours=settings.API_TOKEN_HOURS)
-    assert services.staff_for_token(raw) == world["township_clerk"]
+    assert staff_for_token(raw) == world["township_clerk"]
     ApiToken.objects.filter(pk=token.pk).update(expires=timezone.now() - datetime.timedelta(seconds=1))
-    assert services.staff_for_token(raw) is None
-    assert services.staff_for_token("") is None and services.staff_for_token("forged") is None
+    assert staff_for_token(raw) is None
+    assert staff_for_token("") is None and staff_for_token("forged") is None
 
 
 def test_tokens_of_a_disabled_account_stop_working(world):
-    raw = services.issue_token(world["township_clerk"])
-    services.disable_staff(actor=None, username="township_clerk")
-    assert services.staff_for_token(raw) is None
+    raw = issue_token(world["township_clerk"])
+    disable_staff(actor=None, username="township_clerk")
+    assert staff_for_token(raw) is None
     assert not ApiToken.objects.filter(staff=world["township_clerk"]).exists()
 
 
 def test_only_the_token_hash_is_stored(world):
-    raw = services.issue_token(world["township_clerk"])
+    raw = issue_token(world["township_clerk"])
     assert not ApiToken.objects.filter(key_hash=raw).exists()
     assert ApiToken.objects.filter(key_hash=ApiToken.hash(raw)).exists()
 

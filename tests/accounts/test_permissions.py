@@ -65,7 +65,8 @@ def _person_data(n: int) -> dict:
 
 def _call(action, staff, migrant, world, n):
     """Call one service that needs `action`, as `staff`."""
-    from liudong.accounts import services as accounts
+    from liudong.accounts import audit
+    from liudong.accounts.staff import add_staff
     from liudong.divisions import services as divisions
     from liudong.people import queries as people_q
     from liudong.people import services as people
@@ -84,15 +85,15 @@ def _call(action, staff, migrant, world, n):
     if action == Action.MANAGE_GRIDS:
         return divisions.add_grid(actor=staff, village_code=NANTOU_V1, name=f"第{n}网格")
     if action == Action.MANAGE_STAFF:
-        return accounts.add_staff(actor=staff, username=f"new{n}", role=Role.VILLAGE_COLLECTOR, division_code=NANTOU_V1, password=password())
+        return add_staff(actor=staff, username=f"new{n}", role=Role.VILLAGE_COLLECTOR, division_code=NANTOU_V1, password=password())
     if action == Action.MANAGE_DIVISIONS:
         return divisions.load_divisions_csv(actor=staff, text="code,name\n440305001009,新社区\n", edition="test")
     if action == Action.VIEW_PERSON:
         return people_q.get_person(staff, migrant.pk)
     if action == Action.VIEW_AUDIT:
-        return list(accounts.audit_events(staff))
+        return list(audit.events(staff))
     if action == Action.PURGE_AUDIT:
-        return accounts.purge_audit(actor=staff, on=timezone.localdate(), for_real=False)
+        return audit.purge(actor=staff, on=timezone.localdate(), today=timezone.localdate(), retention_days=1825, for_real=False)
     if action == Action.VIEW_DASHBOARD:
         return people_q.dashboard_division(staff)
     if action == Action.VIEW_REGISTERS:

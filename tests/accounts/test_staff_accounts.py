@@ -1,10 +1,10 @@
-"""accounts.services.add_staff_accounts (J3): several accounts with one starting password, each
+"""accounts.staff.add_staff_accounts (J3): several accounts with one starting password, each
 checked as add_staff checks it, all or nothing, one audit event per account (the demo's
 collectors and clerks use it)."""
 import pytest
 
 from liudong.accounts.models import AuditEvent, Staff
-from liudong.accounts.services import add_staff_accounts
+from liudong.accounts.staff import add_staff_accounts
 from liudong.errors import Denied, Invalid
 from tests.conftest import NANTOU, NANTOU_V1, NANTOU_V2, SHEKOU
 

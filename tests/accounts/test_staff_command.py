@@ -106,23 +106,23 @@ def test_disable_is_audited_and_idempotence_is_an_error(world, capsys):
 
 
 def test_disable_through_the_service_is_scoped(world):
-    from liudong.accounts import services
+    from liudong.accounts.staff import disable_staff
     from liudong.errors import Denied, Invalid, NotFound
 
     with pytest.raises(Denied):
-        services.disable_staff(actor=world["township_head"], username="village_cadre")
+        disable_staff(actor=world["township_head"], username="village_cadre")
     with pytest.raises(NotFound):  # 福田 is outside the 南山 administrator's subtree
-        services.disable_staff(actor=world["admin"], username="futian_clerk")
+        disable_staff(actor=world["admin"], username="futian_clerk")
     with pytest.raises(Invalid):
-        services.disable_staff(actor=world["admin"], username="admin")
-    assert services.disable_staff(actor=world["admin"], username="village_cadre").is_active is False
+        disable_staff(actor=world["admin"], username="admin")
+    assert disable_staff(actor=world["admin"], username="village_cadre").is_active is False
 
 
 def test_a_username_with_spaces_or_markup_is_refused(db):
     import pytest
 
     from liudong.accounts.models import Staff
-    from liudong.accounts.services import add_staff
+    from liudong.accounts.staff import add_staff
     from liudong.errors import Invalid
 
     for bad in ("li na", "<b>x</b>", "张三"):

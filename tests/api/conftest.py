@@ -37,7 +37,7 @@ class ApiClient:
 @pytest.fixture
 def api_as(db):
     """api_as(staff) -> a client sending that staff member's bearer token."""
-    from liudong.accounts.services import issue_token
+    from liudong.accounts.tokens import issue_token
 
     def make(staff):
         return ApiClient(issue_token(staff) if staff is not None else None)

@@ -92,7 +92,7 @@ def test_unknown_role_is_refused_on_role(world, api_as, unchanged):
 def test_unknown_role_in_the_service_itself(world):
     import pytest
 
-    from liudong.accounts.services import add_staff
+    from liudong.accounts.staff import add_staff
     from liudong.errors import Invalid
 
     with pytest.raises(Invalid) as e:

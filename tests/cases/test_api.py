@@ -14,7 +14,7 @@ from tests.conftest import NANTOU, TONGJIANG, TONGJIANG_T
 
 @pytest.fixture
 def api_as(db):
-    from liudong.accounts.services import issue_token
+    from liudong.accounts.tokens import issue_token
 
     return lambda staff: ApiClient(issue_token(staff))
 

@@ -93,7 +93,7 @@ def test_B4_the_day_materials_were_complete_is_checked_and_nothing_written(world
 
 
 def test_B4_the_list_page_and_the_api_show_registrations_not_made_at_once(client, world, migrant, monkeypatch):
-    from liudong.accounts.services import issue_token
+    from liudong.accounts.tokens import issue_token
 
     clerk = world["township_clerk"]
     slow = open_birth(clerk, migrant, "2026-03-02", documents=COMMITMENT)

@@ -44,7 +44,7 @@ def test_a_consultation_begun_before_the_closing_date_is_not_sent_after_it(world
 
 
 def test_the_api_refuses_an_unknown_status(client, world):
-    from liudong.accounts.services import issue_token
+    from liudong.accounts.tokens import issue_token
 
     token = issue_token(world["township_clerk"])
     response = client.get("/api/v1/cases/births?status=x", HTTP_AUTHORIZATION=f"Bearer {token}")

@@ -47,5 +47,11 @@ def test_only_roles_that_manage_grids(world):
     for role in ("village_collector", "village_cadre", "police_officer", "auditor", "query_desk"):
         with pytest.raises(Denied):
             add_grid(actor=world[role], village_code=NANTOU_V1, name="网格")
-    with pytest.raises(Denied):
-        add_grid(actor=None, village_code=NANTOU_V1, name="网格")
+
+
+
+def test_the_system_may_add_a_grid_and_is_audited_as_system(world):
+    # actor None is the system (a management command: accounts.permissions), as for every service.
+    grid = add_grid(actor=None, village_code=NANTOU_V1, name="网格")
+    event = AuditEvent.objects.get(action="grid.add", object_id=str(grid.pk))
+    assert event.actor is None and event.actor_name == "system"

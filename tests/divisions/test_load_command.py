@@ -5,8 +5,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from liudong.accounts.models import AuditEvent
+from liudong.codes import code_range, level_of_code, parent_code
 from liudong.divisions import services
-from liudong.divisions.models import Division, code_range, level_of_code, parent_code
+from liudong.divisions.models import Division
 from liudong.errors import Invalid
 
 GOOD = """code,name

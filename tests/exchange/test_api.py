@@ -17,7 +17,7 @@ from .helpers import PDF, at
 
 @pytest.fixture
 def api_as(db, clock):
-    from liudong.accounts.services import issue_token
+    from liudong.accounts.tokens import issue_token
 
     return lambda staff: ApiClient(issue_token(staff))
 

@@ -27,7 +27,7 @@ def scan(size: int, name: str = "结婚证.pdf") -> dict:
 
 @pytest.fixture
 def clerk_api(world, clock):
-    from liudong.accounts.services import issue_token
+    from liudong.accounts.tokens import issue_token
 
     return ApiClient(issue_token(world["township_clerk"]))
 

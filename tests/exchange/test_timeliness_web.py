@@ -30,7 +30,7 @@ def page(staff, **params):
 
 
 def api(staff, **params):
-    from liudong.accounts.services import issue_token
+    from liudong.accounts.tokens import issue_token
 
     return Client().get("/api/v1/exchange/timeliness", params, HTTP_AUTHORIZATION=f"Bearer {issue_token(staff)}")
 

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from liudong import fields
-from liudong.divisions.models import Level
+from liudong.codes import Level
 from liudong.divisions.queries import parse_division
 from tests.conftest import NANSHAN, NANTOU, NANTOU_V1, TONGJIANG
 

@@ -5,7 +5,7 @@ written."""
 import pytest
 
 from liudong.accounts.models import AuditEvent
-from liudong.accounts.services import issue_token
+from liudong.accounts.tokens import issue_token
 from liudong.errors import Invalid
 from liudong.people import services
 from liudong.people.models import Employer, Person, RentalHousing, Residence

@@ -9,7 +9,7 @@ import pytest
 from django.apps import apps
 
 from liudong.accounts.models import AuditEvent
-from liudong.accounts.services import issue_token
+from liudong.accounts.tokens import issue_token
 from liudong.people import services
 from liudong.people.imports import import_people
 from liudong.people.models import Person

@@ -101,7 +101,7 @@ def test_J2_a_short_stay_that_ended_does_not_leave_her_floating(world):
 def test_J2_the_api_records_the_reason_and_the_expected_return(world):
     from django.test import Client
 
-    from liudong.accounts.services import issue_token
+    from liudong.accounts.tokens import issue_token
 
     clerk = world["township_clerk"]
     person = _person(clerk, "郑洁", "511921", TONGJIANG_V, seq=21)

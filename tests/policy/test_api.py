@@ -20,7 +20,7 @@ def fixed_today(monkeypatch):
 
 class Api:
     def __init__(self, staff=None):
-        from liudong.accounts.services import issue_token
+        from liudong.accounts.tokens import issue_token
 
         self.client = Client()
         self.headers = {"HTTP_AUTHORIZATION": f"Bearer {issue_token(staff)}"} if staff else {}

@@ -9,7 +9,7 @@ from tests.api.conftest import ApiClient
 
 @pytest.fixture
 def clerk_api(world):
-    from liudong.accounts.services import issue_token
+    from liudong.accounts.tokens import issue_token
 
     return ApiClient(issue_token(world["township_clerk"]))
 

@@ -96,7 +96,7 @@ def test_every_operation_that_takes_a_body_documents_the_413_of_the_request_limi
 def test_a_file_download_with_a_bad_id_answers_a_documented_422(world, path):
     """These two answered 422 for a path id that is not a number without documenting it; the
     contract check of tests/conftest.py fails this test on the old document."""
-    from liudong.accounts.services import issue_token
+    from liudong.accounts.tokens import issue_token
 
     r = ApiClient(issue_token(world["township_clerk"])).get(path)
     assert r.status_code == 422 and set(r.json()["errors"]) <= {"message_id", "case_id"}

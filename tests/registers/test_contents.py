@@ -130,5 +130,7 @@ def test_view_is_logged_with_the_persons_shown(clerk, people):
 
 
 def test_full_names_skip_placeholders(world):
-    names_ = queries.DivisionNames(["110101000000"])
+    from liudong.divisions.queries import DivisionNames
+
+    names_ = DivisionNames(["110101000000"])
     assert names_.full("110101000000") == "北京市东城区"

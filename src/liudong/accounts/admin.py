@@ -2,10 +2,10 @@
 
 Every write goes through a service (invariant 1: one door for writes), so the admin adds, changes
 and deletes nothing by itself: model admins here are read-only, and the one write offered
-(disabling accounts) is an action that calls accounts.services.disable_staff, audited like any
+(disabling accounts) is an action that calls accounts.staff.disable_staff, audited like any
 other. Who sees what follows the role (J3), not Django's per-model permission rows, and not
 is_superuser either: the audit log stays read-only even for a superuser. Only the admin and
-auditor roles get is_staff (accounts.services.ADMIN_SITE_ROLES), which opens the site's door.
+auditor roles get is_staff (accounts.staff.ADMIN_SITE_ROLES), which opens the site's door.
 
 Person data (people app) is deliberately not registered: see people/admin.py.
 """
@@ -14,9 +14,10 @@ from django.contrib.auth.models import Group
 
 from liudong.errors import Invalid, NotFound
 
-from . import services
+from . import audit
 from .choices import Action, Role
 from .models import AuditEvent, Staff
+from .staff import disable_staff
 
 admin.site.site_header = "流动人口服务管理信息系统 · 系统管理 / Liudong administration"
 admin.site.site_title = "Liudong admin"
@@ -83,7 +84,7 @@ class StaffAdmin(RoleReadOnlyAdmin):
         done = 0
         for staff in queryset:
             try:
-                services.disable_staff(actor=request.user, username=staff.username, reason="django-admin")
+                disable_staff(actor=request.user, username=staff.username, reason="django-admin")
                 done += 1
             except (Invalid, NotFound) as e:
                 msgs = e.errors.values() if isinstance(e, Invalid) else [[str(e)]]
@@ -95,7 +96,7 @@ class StaffAdmin(RoleReadOnlyAdmin):
 @admin.register(AuditEvent)
 class AuditEventAdmin(RoleReadOnlyAdmin):
     """Invariant 3: the audit log is append-only; here it can only be read, by auditors, within
-    their subtree (accounts.services.audit_events). Purging is `liudong audit purge`."""
+    their subtree, through the same query as the audit page and the API (accounts.audit.events). Purging is `liudong audit purge`."""
 
     view_action = Action.VIEW_AUDIT
     list_display = ("at", "actor_name", "action", "object_type", "object_id", "person_id", "division_code")
@@ -104,7 +105,7 @@ class AuditEventAdmin(RoleReadOnlyAdmin):
     fields = ("at", "actor_name", "action", "object_type", "object_id", "person_id", "fields", "reason", "division_code")
 
     def get_queryset(self, request):
-        return services.audit_events(request.user).order_by("-at", "-id")
+        return audit.events(request.user)
 
     def get_actions(self, request):
         return {}

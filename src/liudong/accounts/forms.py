@@ -8,7 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from liudong import fields
 from liudong.accounts.templatetags.liudong_ui import pick_label, pick_message
+from liudong.divisions.queries import divisions_below
 from liudong.errors import Invalid
+
+# The empty choice of every select.
+BLANK = [("", "—")]
 
 
 class DateInput(forms.DateInput):
@@ -36,6 +40,9 @@ class DayField(forms.CharField):
         if errors:
             raise ValidationError([pick_message(m) for m in errors["day"]])
         return day
+def division_choices(actor, *, min_level=4, max_level=5):
+    """The actor's division and those below it, indented by level, for a select."""
+    return BLANK + divisions_below(actor, min_level=min_level, max_level=max_level)
 
 
 class ServiceForm(forms.Form):

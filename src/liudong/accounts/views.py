@@ -1,16 +1,14 @@
 """Log-in, log-out and the read-only audit log page."""
-import datetime
-
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from . import audit
 from .choices import Action
 from .forms import AuditFilterForm, LoginForm
-from .services import audit_events, log_in
+from .login import log_in
 from .templatetags.liudong_ui import pick_message
 from .views_support import paginate, staff_view
 
@@ -46,23 +44,6 @@ def logout_view(request):
     return redirect("login")
 
 
-def filtered_audit_events(actor, data: dict):
-    """The auditor's events (accounts.services.audit_events scopes them), filtered, newest first."""
-    qs = audit_events(actor)
-    if data.get("person_id"):
-        qs = qs.filter(person_id=data["person_id"])
-    if data.get("actor"):
-        qs = qs.filter(actor_name=data["actor"].strip())
-    if data.get("action"):
-        qs = qs.filter(action=data["action"].strip())
-    tz = timezone.get_current_timezone()
-    if data.get("date_from"):
-        qs = qs.filter(at__gte=datetime.datetime.combine(data["date_from"], datetime.time.min, tzinfo=tz))
-    if data.get("date_to"):
-        qs = qs.filter(at__lt=datetime.datetime.combine(data["date_to"] + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz))
-    return qs.order_by("-at", "-id")
-
-
 @staff_view(Action.VIEW_AUDIT)
 @require_safe
 def audit_view(request):
@@ -72,6 +53,8 @@ def audit_view(request):
         page = None
     else:
         data = form.cleaned_data if form.is_bound else {}
-        page = paginate(request, filtered_audit_events(request.user, data), AUDIT_PER_PAGE)
+        events_qs = audit.events(request.user, person_id=data.get("person_id"), actor_name=data.get("actor") or "", action=data.get("action") or "",
+                                 since=data.get("date_from"), until=data.get("date_to"))
+        page = paginate(request, events_qs, AUDIT_PER_PAGE)
         events = page.object_list
     return render(request, "accounts/audit.html", {"form": form, "page": page, "events": events})

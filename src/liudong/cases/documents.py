@@ -9,10 +9,10 @@ from urllib.parse import quote
 
 from django.template.loader import render_to_string
 
-from liudong.accounts.services import record
+from liudong.accounts.audit import record
+from liudong.divisions.queries import DivisionNames
 from liudong.errors import NotFound
 from liudong.policy.services import value_row
-from liudong.registers.queries import DivisionNames
 
 from . import queries
 from .helpers import rule_set_source

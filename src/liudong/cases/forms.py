@@ -3,12 +3,10 @@ show the errors it returns next to the fields."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from liudong.accounts.forms import ServiceForm, date_field
+from liudong.accounts.forms import BLANK, ServiceForm, date_field
 from liudong.exchange.models import Channel
 
 from .models import Decision, Document, SecondBirthDecision
-
-BLANK = [("", "—")]
 
 
 def text(label, max_length=200, **kwargs):

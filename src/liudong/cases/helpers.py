@@ -3,13 +3,15 @@ messages go to (B2, B5, B6, F1), finding a person in the actor's scope, and fiel
 bilingual messages to an errors dict (invariant 7)."""
 import datetime
 
-from liudong.divisions.models import Division, Level, level_of_code
+from liudong.codes import Level, level_of_code
+from liudong.divisions.models import Division
+from liudong.divisions.queries import DivisionNames
 from liudong.errors import Invalid
 from liudong.exchange import services as exchange
 from liudong.exchange.models import Channel
 from liudong.identifiers import normalise_document_number, row_id
 from liudong.people.models import Person
-from liudong.people.queries import person_scope_q
+from liudong.people.scope import persons as persons_in_scope
 from liudong.policy.calendar import CalendarNotLoaded
 from liudong.policy.rule_sets import RULE_SETS
 from liudong.policy.services import PolicyMissing, value_row
@@ -22,7 +24,7 @@ SCOPE_MESSAGE = "人员不存在或不在您的管辖范围内 / no such person 
 def acting_place(*, actor, level: int, refusal: str) -> Division:
     """The township or county a case service acts for: HANDLE_CASES, at the level the rule names."""
     from liudong.accounts.choices import Action
-    from liudong.accounts.services import require
+    from liudong.accounts.permissions import require
 
     require(actor, Action.HANDLE_CASES)
     if actor.division.level != level:
@@ -83,7 +85,7 @@ def find_person(raw, field: str, errors: dict, *, actor, history: bool = False) 
     if not text:
         errors.setdefault(field, []).append("必填 / required")
         return None
-    qs = Person.objects.select_related("hukou_division", "residence_division").filter(person_scope_q(actor, history=history))
+    qs = persons_in_scope(actor, history=history).select_related("hukou_division", "residence_division")
     if len(text) == 18 and text[:17].isdigit():
         person = qs.filter(id_number=text).first()
     else:
@@ -126,6 +128,4 @@ def send_at_once(*, actor, message, now):
 
 
 def full_name(division: Division) -> str:
-    from liudong.registers.queries import DivisionNames
-
     return DivisionNames([division.code]).full(division.code)

@@ -7,12 +7,13 @@ due date of its open messages (a request to send, an answer awaited).
 """
 from django.db.models import F, OuterRef, Q, Subquery
 
+from liudong.accounts.audit import record
 from liudong.accounts.choices import Action
-from liudong.accounts.services import record, require
+from liudong.accounts.permissions import require
+from liudong.divisions.queries import in_range
 from liudong.errors import Invalid, NotFound
 from liudong.exchange.models import OPEN_STATES, Message, State
 from liudong.identifiers import row_id
-from liudong.people.queries import in_range
 from liudong.policy.services import PolicyMissing, require_case_type_open
 
 from .helpers import rule_set_source

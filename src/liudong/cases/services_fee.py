@@ -13,10 +13,12 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 
 from liudong import fields
+from liudong.accounts.audit import record
 from liudong.accounts.choices import Action
-from liudong.accounts.services import record, require
+from liudong.accounts.permissions import require
+from liudong.codes import Level
 from liudong.dates import local_day
-from liudong.divisions.models import Division, Level
+from liudong.divisions.models import Division
 from liudong.errors import Denied, Invalid, NotFound
 from liudong.exchange import services as exchange
 from liudong.exchange.models import Channel, Kind

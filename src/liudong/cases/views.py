@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from liudong.accounts.choices import Action
 from liudong.accounts.views_support import now, paginate, staff_view, today
-from liudong.divisions.models import Level
+from liudong.codes import Level
 from liudong.errors import Invalid
 from liudong.exchange.models import Channel
 

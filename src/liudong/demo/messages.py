@@ -19,6 +19,7 @@ from liudong.errors import Invalid
 from liudong.exchange import services
 from liudong.exchange.models import Kind
 from liudong.people.models import Person
+from liudong.people.scope import lives_in, registered_in
 
 from .data import NANSHAN, NUOJIANG, street_clerk
 from .dating import OFFICE_DAYS_BACK, OfficeDays
@@ -39,7 +40,7 @@ def build_demo_messages(office: OfficeDays, *, seed: int = 2026, log=print) -> d
     clerks = {s.username: s for s in Staff.objects.filter(username__startswith="clerk_") | Staff.objects.filter(username="nantou_clerk")}
     counts = {"exchange requests": 0, "exchange answers": 0, "exchange reports": 0, "exchange skipped": 0, "exchange overdue": 0}
     people = list(
-        Person.objects.filter(hukou_division__code__startswith=NUOJIANG[:9], residence_division__code__startswith=NANSHAN[:6])
+        Person.objects.filter(registered_in(NUOJIANG), lives_in(NANSHAN))
         .order_by("id").values_list("id", "residence_division_id")
     )
     furthest = min(OFFICE_DAYS_BACK, len(office.days))

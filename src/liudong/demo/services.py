@@ -9,7 +9,7 @@ import datetime
 
 from django.db import transaction
 
-from liudong.accounts.services import record
+from liudong.accounts.audit import record
 from liudong.errors import Invalid
 from liudong.people.models import Person
 from liudong.policy.calendar import working_calendar

@@ -20,7 +20,7 @@ import random
 
 from liudong.accounts.choices import Role
 from liudong.accounts.models import Staff
-from liudong.accounts.services import add_staff, add_staff_accounts
+from liudong.accounts.staff import add_staff, add_staff_accounts
 from liudong.divisions.models import Division, Grid
 from liudong.divisions.services import add_grid, load_divisions_csv
 from liudong.identifiers import id_check_char

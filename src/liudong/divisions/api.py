@@ -7,7 +7,8 @@ from liudong.accounts.choices import Action
 from liudong.errors import Denied, NotFound
 
 from . import services
-from .models import Division, Grid, code_range
+from .models import Division, Grid
+from .queries import in_range
 
 router = Router(tags=["divisions"])
 
@@ -78,8 +79,7 @@ def list_grids(request, limit: int = Query(100, ge=1, le=500), offset: int = Que
     """The grids of the villages in your area."""
     actor = request.auth
     _may_see_grids(actor)
-    low, high = code_range(actor.division_id)
-    qs = Grid.objects.filter(village_id__gte=low, village_id__lte=high).select_related("village", "collector").order_by("village_id", "name")
+    qs = Grid.objects.filter(in_range("village_id", actor.division_id)).select_related("village", "collector").order_by("village_id", "name")
     return {"count": qs.count(), "results": [_grid_out(g) for g in qs[offset: offset + limit]]}
 
 

@@ -1,56 +1,14 @@
 """J1: the division tree nation > province > city > county > township > village.
 
 A division is keyed by its 12-digit statistical code `PPCCDDTTTVVV`; every ancestor's code is a
-prefix, so a subtree is a contiguous range of codes (see `Division.code_range`).
+prefix, so a subtree is a contiguous range of codes (the arithmetic is in `liudong.codes`).
 """
 from django.conf import settings
 from django.db import models
 
+from liudong.codes import PREFIX_LENGTH, Level, code_range
+
 from .kinds import Kind
-
-NATION_CODE = "000000000000"
-
-
-class Level(models.IntegerChoices):
-    NATION = 0, "国家 nation"
-    PROVINCE = 1, "省 province"
-    CITY = 2, "市 city"
-    COUNTY = 3, "县 county"
-    TOWNSHIP = 4, "乡镇街道 township"
-    VILLAGE = 5, "村居 village"
-
-
-# Significant digits of a code at each level: 2 for a province ... 12 for a village.
-PREFIX_LENGTH = {0: 0, 1: 2, 2: 4, 3: 6, 4: 9, 5: 12}
-
-
-def level_of_code(code: str) -> int:
-    """The level a 12-digit code denotes, from its trailing zeros (J1)."""
-    if code == NATION_CODE:
-        return Level.NATION
-    if code[2:] == "0" * 10:
-        return Level.PROVINCE
-    if code[4:] == "0" * 8:
-        return Level.CITY
-    if code[6:] == "0" * 6:
-        return Level.COUNTY
-    if code[9:] == "000":
-        return Level.TOWNSHIP
-    return Level.VILLAGE
-
-
-def parent_code(code: str) -> str | None:
-    level = level_of_code(code)
-    if level == Level.NATION:
-        return None
-    keep = PREFIX_LENGTH[level - 1]
-    return (code[:keep]).ljust(12, "0") if keep else NATION_CODE
-
-
-def code_range(code: str) -> tuple[str, str]:
-    """Inclusive (low, high) bounds of the codes in a division's subtree: an index range scan."""
-    prefix = code[: PREFIX_LENGTH[level_of_code(code)]]
-    return prefix.ljust(12, "0"), prefix.ljust(12, "9")
 
 
 class Division(models.Model):

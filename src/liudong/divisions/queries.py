@@ -1,16 +1,75 @@
-"""Reads of the division tree that other apps share (J1).
+"""The one place for scope (invariant 2), as NetBox's `restrict()`: every read that keeps to an
+actor's subtree filters through `in_range`, an index range scan over 12-digit codes (J1).
 
-`parse_division` is the one field parser for a division typed into a form, the API, an import or a
+Also the names of divisions and their ancestors for lists, registers and letters, and
+`parse_division`, the one field parser for a division typed into a form, the API, an import or a
 command: the code's syntax is the kernel's (`liudong.fields.division_code`), the look-up is here,
 so that the kernel imports no app.
 """
 from collections.abc import Mapping
 
+from django.db.models import Q
+
 from liudong import fields
+from liudong.codes import Level, code_range, parent_code
 
 from .models import Division
 
+MAX_DIVISION_CHOICES = 2000
 OUTSIDE_SCOPE = "区划不在您的管辖范围内 / that division is outside your scope"
+# Placeholder names in the official code list that add nothing to a full place name.
+PLACEHOLDER_NAMES = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划", "省直辖县级行政单位"}
+
+
+def in_range(field: str, code: str) -> Q:
+    """Rows whose division code `field` lies in the subtree of `code` (the code itself included)."""
+    low, high = code_range(code)
+    return Q(**{f"{field}__gte": low, f"{field}__lte": high})
+
+
+def divisions_below(actor, *, min_level: int, max_level: int) -> list[tuple[str, str]]:
+    """The actor's division and those below it between two levels, as (code, name indented by
+    level), for a select (at most MAX_DIVISION_CHOICES)."""
+    rows = (
+        Division.objects.filter(in_range("code", actor.division_id), level__gte=min_level, level__lte=max_level)
+        .order_by("code").values_list("code", "name", "level")[:MAX_DIVISION_CHOICES]
+    )
+    base = actor.division.level
+    return [(code, "\u3000" * max(level - base, 0) + name) for code, name, level in rows]
+
+
+class DivisionNames:
+    """Names of divisions and their ancestors, loaded in one query per 500 codes (no N+1)."""
+
+    def __init__(self, codes):
+        wanted = set()
+        for code in codes:
+            while code and code not in wanted:
+                wanted.add(code)
+                code = parent_code(code) if len(code) == 12 and code.isdigit() else None
+        self.rows: dict[str, tuple[str, int]] = {}
+        wanted = sorted(wanted)
+        for i in range(0, len(wanted), 500):
+            for c, name, level in Division.objects.filter(code__in=wanted[i: i + 500]).values_list("code", "name", "level"):
+                self.rows[c] = (name, level)
+        self.full_names: dict[str, str] = {}
+
+    def name(self, code: str | None) -> str:
+        return self.rows.get(code or "", (code or "", 0))[0]
+
+    def full(self, code: str | None) -> str:
+        """Province, city, county, township, village names joined, e.g. 四川省巴中市通江县诺江镇诺江村."""
+        if not code:
+            return ""
+        if code not in self.full_names:
+            parts, c = [], code
+            while c:
+                name, level = self.rows.get(c, ("", 0))
+                if level >= Level.PROVINCE and name and name not in PLACEHOLDER_NAMES:
+                    parts.append(name)
+                c = parent_code(c) if len(c) == 12 and c.isdigit() else None
+            self.full_names[code] = "".join(reversed(parts)) or code
+        return self.full_names[code]
 
 
 def parse_division(data: Mapping, field: str, errors: dict, *, required: bool = True, min_level: int | None = None, actor=None,

@@ -6,13 +6,15 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 from liudong import fields
+from liudong.accounts.audit import record
 from liudong.accounts.choices import Action
-from liudong.accounts.services import record, require
+from liudong.accounts.permissions import in_scope, require
+from liudong.codes import NATION_CODE, level_of_code, normalise, parent_code
 from liudong.errors import Invalid, NotFound
 from liudong.identifiers import row_id
 
 from .kinds import kind_for
-from .models import NATION_CODE, Division, Grid, level_of_code, parent_code
+from .models import Division, Grid
 
 GRID_NAME_MAX = 100
 
@@ -27,10 +29,8 @@ def parse_division_rows(text: str) -> list[tuple[int, str, str]]:
     for n, row in enumerate(reader, start=2):
         if not row or not any(c.strip() for c in row):
             continue
-        code = row[0].strip()
+        code = normalise(row[0])
         name = row[1].strip() if len(row) > 1 else ""
-        if len(code) in (2, 4, 6, 9) and code.isdigit():
-            code = code.ljust(12, "0")
         if not (len(code) == 12 and code.isdigit()):
             errors.append(f"第{n}行：代码 {code!r} 应为12位数字 / row {n}: code {code!r} must be 12 digits")
         elif not name or len(name) > 100:
@@ -98,8 +98,7 @@ def load_division_rows(rows, *, edition: str, division_model=Division, batch_siz
 @transaction.atomic
 def load_divisions_csv(*, actor, text: str, edition: str) -> dict:
     """`liudong divisions load FILE.csv` and the admin upload (actor None: the command line)."""
-    if actor is not None:
-        require(actor, Action.MANAGE_DIVISIONS)
+    require(actor, Action.MANAGE_DIVISIONS)
     if not edition or len(edition) > 40:
         raise Invalid({"edition": ["版本必填，最多40字 / an edition label of 1-40 characters is required"]})
     rows = parse_division_rows(text)
@@ -140,7 +139,7 @@ def add_grid(*, actor, village_code: str, name: str, collector_id=None) -> Grid:
     village = Division.objects.filter(code=village_code).first() if isinstance(village_code, str) else None
     if village is None or village.level != 5:
         errors["village"] = [f"{village_code} 不是已知的村居 / {village_code} is not a known village"]
-    elif not actor.in_scope(village.code):
+    elif not in_scope(actor, village.code):
         errors["village"] = ["村居不在您的管辖范围内 / that village is outside your scope"]
     name = _grid_name(village, name, errors)
     collector = _collector(village, collector_id, errors)
@@ -159,7 +158,7 @@ def update_grid(*, actor, grid_id, name=None, collector_id=None) -> Grid:
     require(actor, Action.MANAGE_GRIDS)
     pk = row_id(grid_id)
     grid = Grid.objects.select_for_update().filter(pk=pk).first() if pk else None
-    if grid is None or not actor.in_scope(grid.village_id):
+    if grid is None or not in_scope(actor, grid.village_id):
         raise NotFound("网格不存在或不在您的管辖范围内 / no such grid in your scope")
     errors = {}
     changed = {}

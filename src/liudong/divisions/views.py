@@ -7,16 +7,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from liudong.accounts.choices import Action, Role
-from liudong.accounts.forms import ServiceForm
+from liudong.accounts.forms import BLANK, ServiceForm, division_choices
 from liudong.accounts.models import Staff
-from liudong.accounts.services import require
+from liudong.accounts.permissions import require
 from liudong.accounts.views_support import paginate, staff_view
 from liudong.errors import Invalid, NotFound
-from liudong.people.forms import BLANK, division_choices
-from liudong.people.queries import in_range
 
 from . import services
 from .models import Grid
+from .queries import in_range
 
 
 class GridForm(ServiceForm):

@@ -20,9 +20,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from liudong import fields
+from liudong.accounts.audit import record
 from liudong.accounts.choices import Action
-from liudong.accounts.services import record, require
-from liudong.divisions.models import Division, Level
+from liudong.accounts.permissions import require
+from liudong.codes import Level
+from liudong.divisions.models import Division
 from liudong.errors import Invalid
 from liudong.people import services as people
 from liudong.people.choices import DocumentType, IntendedStay, MoveReason, Relation

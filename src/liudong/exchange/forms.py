@@ -5,12 +5,10 @@ from django import forms
 # the reason of a move) does not change here, nor ours there.
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from liudong.accounts.forms import ServiceForm
+from liudong.accounts.forms import BLANK, ServiceForm
 
 from .models import Channel, Kind
 from .services import FREE_KINDS
-
-BLANK = [("", "—")]
 
 
 class DateTimeInput(forms.DateTimeInput):

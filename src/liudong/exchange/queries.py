@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Q
 
 from liudong import fields
+from liudong.accounts.audit import record
 from liudong.accounts.choices import Action
-from liudong.accounts.services import record, require
-from liudong.divisions.models import Division, code_range
+from liudong.accounts.permissions import require
+from liudong.divisions.models import Division
+from liudong.divisions.queries import in_range
 from liudong.errors import Invalid, NotFound
 from liudong.people.models import Person
-from liudong.people.queries import person_scope_q
+from liudong.people.scope import persons as persons_in_scope
 from liudong.policy.calendar import CalendarNotLoaded, working_calendar
 from liudong.policy.services import PolicyMissing, value_row
 
@@ -54,11 +56,6 @@ def _due_q(due: str | None, today: datetime.date) -> Q:
     return Q()
 
 
-def _in_range(field_name: str, code: str) -> Q:
-    low, high = code_range(code)
-    return Q(**{f"{field_name}__gte": low, f"{field_name}__lte": high})
-
-
 def default_box(actor) -> str:
     """A township or county works from its inbox; the levels above watch deadlines."""
     return "inbox" if actor.division.level in PLACE_LEVELS else "watch"
@@ -90,7 +87,7 @@ def _base(actor, box: str, today: datetime.date):
     # their own boxes; here the actor sees those of the places below it.
     # Marked by the daily tick: one state, so the (state, due_on) index gives the order.
     # A draft past its send-by date is watched on its sender's side only.
-    below = (_in_range("sender_id", division) & ~Q(sender_id=division)) | (_in_range("receiver_id", division) & ~Q(receiver_id=division) & Q(sent_at__isnull=False))
+    below = (in_range("sender_id", division) & ~Q(sender_id=division)) | (in_range("receiver_id", division) & ~Q(receiver_id=division) & Q(sent_at__isnull=False))
     return Message.objects.filter(below, state=State.OVERDUE)
 
 
@@ -310,7 +307,7 @@ def person_for_message(actor, person_id) -> Person | None:
         return None
     if not 0 < pid < 2**63:
         return None
-    person = Person.objects.select_related("hukou_division", "residence_division").filter(pk=pid).filter(person_scope_q(actor, history=True)).first()
+    person = persons_in_scope(actor, history=True).select_related("hukou_division", "residence_division").filter(pk=pid).first()
     if person is not None:
         record(actor, "message.person", obj=person, person_id=person.pk, fields={"shown": ["name", "hukou", "residence"]})
     return person

@@ -9,15 +9,17 @@ import hashlib
 from django.db import transaction
 
 from liudong import fields
+from liudong.accounts.audit import record
 from liudong.accounts.choices import Action
-from liudong.accounts.services import record, require
+from liudong.accounts.permissions import require
+from liudong.codes import NATION_CODE, Level
 from liudong.dates import local_day as _local
-from liudong.divisions.models import NATION_CODE, Division, Level
+from liudong.divisions.models import Division
 from liudong.divisions.queries import parse_division
 from liudong.errors import Invalid, NotFound
 from liudong.limits import ATTACHMENT_MAX_BYTES  # one limit for the pages, the API and the request size
 from liudong.people.models import Person
-from liudong.people.queries import person_scope_q
+from liudong.people.scope import persons as persons_in_scope
 from liudong.policy.calendar import add_working_days
 from liudong.policy.services import PolicyMissing, value_row
 
@@ -134,7 +136,7 @@ def _person(actor, raw, kind: str) -> Person | None:
         raise Invalid({"person": ["人员编号无效 / not a person id"]}) from None
     if isinstance(raw, bool) or not 0 < pid < 2**63:
         raise Invalid({"person": ["人员编号无效 / not a person id"]})
-    person = Person.objects.filter(pk=pid).filter(person_scope_q(actor, history=True)).first()
+    person = persons_in_scope(actor, history=True).filter(pk=pid).first()
     if person is None:
         raise Invalid({"person": ["当事人不存在或不在您的管辖范围内 / no such person in your scope"]})
     return person

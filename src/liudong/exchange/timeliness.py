@@ -50,10 +50,11 @@ import datetime
 
 from django.db.models import CharField, Count, F, Func, Q
 
-from liudong.accounts.choices import Action
-from liudong.accounts.services import require
 from liudong import fields
-from liudong.divisions.models import PREFIX_LENGTH, Division, Level, code_range
+from liudong.accounts.choices import Action
+from liudong.accounts.permissions import require
+from liudong.codes import PREFIX_LENGTH, Level, code_range
+from liudong.divisions.models import Division
 from liudong.errors import Invalid, NotFound
 
 from .models import Kind, Message

@@ -18,9 +18,11 @@ from urllib.parse import quote
 from django.template.loader import render_to_string
 
 from liudong import fields
+from liudong.accounts.audit import record
 from liudong.accounts.choices import Action
-from liudong.accounts.services import record, require
+from liudong.accounts.permissions import require
 from liudong.divisions.models import Division
+from liudong.divisions.queries import DivisionNames
 from liudong.errors import Invalid, NotFound
 
 from .models import Kind, Message, State
@@ -150,8 +152,6 @@ def show(actor, *, division=None, start, end, today: datetime.date) -> tuple[Log
 
 
 def pdf_html(req: LogRequest, log: dict, *, printed_on: datetime.date) -> str:
-    from liudong.registers.queries import DivisionNames
-
     return render_to_string("exchange/written_log_pdf.html", {
         "req": req, "log": log, "printed_on": printed_on, "division_full": DivisionNames([req.division.code]).full(req.division.code),
     })

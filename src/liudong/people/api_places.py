@@ -10,9 +10,10 @@ from django.db.models import Q
 from ninja import Field, Query, Router, Schema, Status
 
 from liudong.accounts.choices import Action
-from liudong.accounts.services import require
+from liudong.accounts.permissions import require
 from liudong.api_schemas import ERRORS, DateText, QueryDate, Text
 from liudong.divisions.models import Division
+from liudong.divisions.queries import in_range
 from liudong.errors import Invalid
 
 from . import api as people_api
@@ -50,7 +51,7 @@ def _page(actor, qs, params: PageQuery, text_fields):
             raise Invalid({"division": [f"区划代码 {params.division[:20]} 不存在 / no division has code {params.division[:20]}"]})
         if not actor.in_scope(target.code):
             raise Invalid({"division": ["区划不在您的管辖范围内 / that division is outside your scope"]})
-        qs = qs.filter(queries.in_range("division_id", target.code))
+        qs = qs.filter(in_range("division_id", target.code))
     if params.q.strip():
         cond = Q()
         for f in text_fields:

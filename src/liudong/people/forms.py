@@ -3,24 +3,9 @@ validate (invariant 7), and show the errors those return next to the fields."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from liudong.accounts.forms import DayField, ServiceForm, date_field
-from liudong.divisions.models import Division
+from liudong.accounts.forms import BLANK, DayField, ServiceForm, date_field, division_choices
 
 from .choices import ETHNICITIES, DocumentType, Education, HousingUse, IntendedStay, MaritalStatus, MoveReason, Relation, Sex, VisitResult
-from .queries import in_range
-
-BLANK = [("", "—")]
-MAX_DIVISION_CHOICES = 2000
-
-
-def division_choices(actor, *, min_level=4, max_level=5):
-    """The actor's division and those below it, indented by level, for a select."""
-    rows = (
-        Division.objects.filter(in_range("code", actor.division_id), level__gte=min_level, level__lte=max_level)
-        .order_by("code").values_list("code", "name", "level")[:MAX_DIVISION_CHOICES]
-    )
-    base = actor.division.level
-    return BLANK + [(code, "\u3000" * max(level - base, 0) + name) for code, name, level in rows]
 
 
 def text(label, max_length=200, **kwargs):

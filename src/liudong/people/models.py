@@ -4,6 +4,8 @@ A person's current residence is derived from her residence periods; `residence_c
 `floating` on Person are kept in step with them inside the same transaction (invariant 6), so
 that subtree counts and searches stay index range scans on millions of rows.
 """
+import re
+
 from django.conf import settings
 from django.db import models
 
@@ -26,6 +28,8 @@ from .choices import (
 
 # Every address field (hukou, residence, rental home, employer), in the models and the services.
 ADDRESS_MAX = 200
+# What a person's name may contain: Chinese characters, Latin letters, the middle dot, hyphen, point, space.
+NAME_RE = re.compile(r"^[\u3400-\u9fff\uf900-\ufaffA-Za-z·•.\- ]+$")
 
 
 class Person(models.Model):

@@ -5,31 +5,19 @@ import re
 
 from django.db.models import Exists, OuterRef, Q
 
+from liudong.accounts.audit import record
 from liudong.accounts.choices import Action
-from liudong.accounts.services import record, require
-from liudong.divisions.models import Division, code_range
+from liudong.accounts.permissions import require
+from liudong.codes import PREFIX_LENGTH
+from liudong.divisions.models import Division
+from liudong.divisions.queries import in_range
 from liudong.errors import Invalid, NotFound
 from liudong.identifiers import normalise_document_number
 
+from . import scope
 from .choices import DocumentType
-from .models import Employer, FamilyLink, Person, PersonNameKey, RentalHousing, Residence
+from .models import NAME_RE, Employer, FamilyLink, Person, PersonNameKey, RentalHousing, Residence
 from .pinyin import name_keys
-from .services import NAME_RE
-
-
-def in_range(field: str, code: str) -> Q:
-    low, high = code_range(code)
-    return Q(**{f"{field}__gte": low, f"{field}__lte": high})
-
-
-def person_scope_q(actor, *, history: bool = False) -> Q:
-    """Persons who live in the actor's subtree or are registered there (a hukou place sees its
-    outflow people wherever they live); with history, also those who once lived there."""
-    code = actor.division_id
-    q = in_range("residence_division_id", code) | in_range("hukou_division_id", code)
-    if history:
-        q |= Q(Exists(Residence.objects.filter(in_range("division_id", code), person_id=OuterRef("pk"))))
-    return q
 
 
 def sees_sensitive(actor) -> bool:
@@ -62,21 +50,15 @@ def writable_person(actor, person_id, *, via: str) -> Person:
         pid = int(person_id)
     except (TypeError, ValueError):
         raise person_not_found(actor, person_id, via=via) from None
-    person = Person.objects.filter(pk=pid).filter(person_write_q(actor)).first() if 0 < pid < 2**63 else None
+    person = scope.writable(actor).filter(pk=pid).first() if 0 < pid < 2**63 else None
     if person is None:
         raise person_not_found(actor, person_id, via=via)
     return person
 
 
-def person_write_q(actor) -> Q:
-    low, high = code_range(actor.division_id)
-    new_here = Q(created_by_division__gte=low, created_by_division__lte=high) & ~Q(Exists(Residence.objects.filter(person_id=OuterRef("pk"))))
-    return person_scope_q(actor, history=True) | new_here
-
-
 def may_record(actor, person: Person) -> bool:
     """Whether writable_person would give her to the actor (no probe logged: the caller holds her)."""
-    return Person.objects.filter(pk=person.pk).filter(person_write_q(actor)).exists()
+    return scope.writable(actor).filter(pk=person.pk).exists()
 
 
 def get_person(actor, person_id, *, purpose: str = "view") -> Person:
@@ -86,7 +68,7 @@ def get_person(actor, person_id, *, purpose: str = "view") -> Person:
         pid = int(person_id)
     except (TypeError, ValueError):
         raise person_not_found(actor, person_id, via=f"person.{purpose}") from None
-    person = Person.objects.select_related("hukou_division", "residence_division").filter(pk=pid).filter(person_scope_q(actor, history=True)).first() if 0 < pid < 2**63 else None
+    person = scope.persons(actor, history=True).select_related("hukou_division", "residence_division").filter(pk=pid).first() if 0 < pid < 2**63 else None
     if person is None:
         raise person_not_found(actor, person_id, via=f"person.{purpose}")
     shown = ["id_number", "name", "sex", "birth_date", "ethnicity", "education", "marital_status", "hukou", "residences"]
@@ -185,8 +167,8 @@ def search_persons(actor, *, name="", match="same_sound", id_number="", sex="", 
 
     qs = Person.objects.all()
     if on is None:
-        live = in_range("residence_division_id", scope_code)
-        home = in_range("hukou_division_id", scope_code)
+        live = scope.lives_in(scope_code)
+        home = scope.registered_in(scope_code)
         if flow == "inflow":
             qs = qs.filter(live, floating=True)
         elif flow == "outflow":
@@ -199,8 +181,8 @@ def search_persons(actor, *, name="", match="same_sound", id_number="", sex="", 
         at = Residence.objects.filter(person_id=OuterRef("pk"), arrived_on__lte=on).filter(Q(left_on__isnull=True) | Q(left_on__gt=on))
         lived = Exists(at.filter(in_range("division_id", scope_code)))
         lived_floating = Exists(at.filter(in_range("division_id", scope_code), floating=True))
-        away = Exists(at.filter(floating=True, hukou_division_code__gte=code_range(scope_code)[0], hukou_division_code__lte=code_range(scope_code)[1]))
-        home = in_range("hukou_division_id", scope_code)
+        away = Exists(at.filter(in_range("hukou_division_code", scope_code), floating=True))
+        home = scope.registered_in(scope_code)
         if flow == "inflow":
             qs = qs.filter(lived_floating)
         elif flow == "outflow":
@@ -307,14 +289,14 @@ def reachable_person(actor, person_id, *, via: str = "person.form") -> Person:
         pid = int(person_id)
     except (TypeError, ValueError):
         raise person_not_found(actor, person_id, via=via) from None
-    person = Person.objects.filter(pk=pid).filter(person_scope_q(actor, history=True)).first() if 0 < pid < 2**63 else None
+    person = scope.persons(actor, history=True).filter(pk=pid).first() if 0 < pid < 2**63 else None
     if person is None:
         raise person_not_found(actor, person_id, via=via)
     return person
 
 
 def is_reachable(actor, person: Person) -> bool:
-    return Person.objects.filter(pk=person.pk).filter(person_scope_q(actor, history=True)).exists()
+    return scope.reaches(actor, person.pk)
 
 
 def division_name(code: str | None) -> str | None:
@@ -381,15 +363,13 @@ def home_counts(actor, *, today: datetime.date, division: str | None = None) -> 
     from django.db.models import Count, F
     from django.db.models.functions import Coalesce, Substr
 
-    from liudong.divisions.models import PREFIX_LENGTH
-
     from .choices import Relation, Sex
 
     target = dashboard_division(actor, division)
     code = target.code
     width = PREFIX_LENGTH[min(target.level + 1, 5)]
-    live = in_range("residence_division_id", code)
-    home = in_range("hukou_division_id", code)
+    live = scope.lives_in(code)
+    home = scope.registered_in(code)
 
     # Residence side, one scan: inflow per child division and, T2, the inflow married women of
     # childbearing age by origin (hukou in this province or another).

@@ -25,7 +25,7 @@ Parsing (division codes and levels, dates, texts, choices) is the callers' field
 import datetime
 from typing import NamedTuple
 
-from liudong.divisions.models import code_range
+from liudong.codes import code_range
 from liudong.identifiers import row_id
 
 FAR = datetime.date.max

@@ -6,21 +6,23 @@ explicitly (invariant 4), checks role and scope, validates, writes in one transa
 records its audit event in that transaction. Bad input raises `Invalid` and writes nothing.
 """
 import datetime
-import re
 
 from django.db import transaction
 
-from liudong.accounts.choices import Action
-from liudong.accounts.services import record, require
 from liudong import fields
-from liudong.divisions.models import Division, Level
+from liudong.accounts.audit import record
+from liudong.accounts.choices import Action
+from liudong.accounts.permissions import require
+from liudong.codes import Level
+from liudong.divisions.models import Division
 from liudong.divisions.queries import parse_division
 from liudong.errors import Invalid, NotFound
 from liudong.identifiers import IdentifierError, check_phone, parse_resident_id, row_id
 
+from . import scope
 from .choices import ETHNICITIES, INVERSE_RELATION, SHORT_STAY_REASONS, DocumentType, Education, IntendedStay, MaritalStatus, MoveReason, Relation, ResidenceEnd, ResidenceStart, Sex
 from .floating import floating_for
-from .models import ADDRESS_MAX, Employer, FamilyLink, Person, PersonNameKey, RentalHousing, Residence
+from .models import ADDRESS_MAX, NAME_RE, Employer, FamilyLink, Person, PersonNameKey, RentalHousing, Residence
 from .pinyin import name_key, name_keys
 from .residence_rules import Place, Span, check_dates, check_overlaps, check_places, check_scope
 from .services_places import (  # noqa: F401 - R4 lives there; re-exported so that services.register_housing keeps working
@@ -33,7 +35,6 @@ from .services_places import (  # noqa: F401 - R4 lives there; re-exported so th
 )
 
 NAME_MAX = 50
-NAME_RE = re.compile(r"^[\u3400-\u9fff\uf900-\ufaffA-Za-z·•.\- ]+$")
 ETHNICITY_CODES = {c for c, _ in ETHNICITIES}
 # Enum `.values` builds a new list on every access; validate_person runs once per imported row.
 DOCUMENT_TYPES, SEXES = frozenset(DocumentType.values), frozenset(Sex.values)
@@ -188,10 +189,10 @@ def _reach(actor, person_id, *, via: str, write: bool = False) -> Person:
 def _person_in_scope(actor, person_id) -> Person:
     """A person is within the actor's reach when she lives, lived or is registered in its subtree;
     locked for the change (_reach has logged any probe already)."""
-    from .queries import NO_PERSON, person_scope_q
+    from .queries import NO_PERSON
 
     person = Person.objects.select_for_update().filter(pk=person_id).first() if person_id else None
-    if person is None or not Person.objects.filter(pk=person.pk).filter(person_scope_q(actor, history=True)).exists():
+    if person is None or not scope.reaches(actor, person.pk):
         raise NotFound(NO_PERSON)
     return person
 
@@ -395,12 +396,10 @@ def link_family(*, actor, person: Person, relative_id, relation: str) -> FamilyL
 
 @transaction.atomic
 def _link_family(actor, person_id, relative_id, relation) -> FamilyLink:
-    from .queries import person_write_q
-
     person = _person_in_scope(actor, person_id)
     pk = row_id(relative_id)
     # The relative too is the actor's: in its scope, or registered by it and living nowhere yet.
-    relative = Person.objects.filter(pk=pk).filter(person_write_q(actor)).first() if pk else None
+    relative = scope.writable(actor).filter(pk=pk).first() if pk else None
     errors = family_link_errors(person, relative, relation)
     if errors:
         raise Invalid(errors)

@@ -15,10 +15,11 @@ import datetime
 from django.db import transaction
 from django.db.models import Q
 
-from liudong.accounts.choices import Action
-from liudong.accounts.services import record, require
 from liudong import fields
-from liudong.divisions.models import Level
+from liudong.accounts.audit import record
+from liudong.accounts.choices import Action
+from liudong.accounts.permissions import require
+from liudong.codes import Level
 from liudong.divisions.queries import parse_division
 from liudong.errors import Invalid, NotFound
 from liudong.identifiers import IdentifierError, check_credit_code, check_phone, row_id

@@ -108,6 +108,13 @@ def working_calendar() -> WorkingCalendar:
     return cal
 
 
+def forget_snapshot() -> None:
+    """Read the calendar again on the next call (after a load or replace, and on its commit)."""
+    global _snapshot
+    with _lock:
+        _snapshot = None
+
+
 def add_working_days(start: datetime.date, days: int, field: str = "date") -> datetime.date:
     return working_calendar().add_working_days(start, days, field)
 

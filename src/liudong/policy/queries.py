@@ -5,7 +5,7 @@ import datetime
 
 from django.db.models import Count, Q
 
-from liudong.divisions.models import level_of_code
+from liudong.codes import level_of_code
 
 from .models import CalendarDay, CalendarYear, DayKind, PolicyValue
 from .rule_sets import RULE_SETS

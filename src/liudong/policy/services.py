@@ -11,8 +11,11 @@ from django.db import transaction
 from django.db.models import Q
 
 from liudong import fields
+from liudong.accounts.audit import record
 from liudong.accounts.choices import Action
-from liudong.divisions.models import NATION_CODE, PREFIX_LENGTH, Division, level_of_code
+from liudong.accounts.permissions import require
+from liudong.codes import NATION_CODE, PREFIX_LENGTH, level_of_code
+from liudong.divisions.models import Division
 from liudong.divisions.queries import parse_division
 from liudong.errors import Invalid
 
@@ -108,18 +111,6 @@ WEEKDAY_ZH = "一二三四五六日"
 WEEKDAY_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-def _require(actor, action):
-    """actor=None is the system (the command line), like accounts.services.add_staff."""
-    if actor is not None:
-        from liudong.accounts.services import require
-
-        require(actor, action)
-
-
-def _record(actor, action, **kwargs):
-    from liudong.accounts.services import record
-
-    return record(actor, action, **kwargs)
 
 
 def known_policy_names() -> set[str]:
@@ -175,7 +166,7 @@ def set_value(*, actor, name, raw_value, division_code, valid_from, source: str 
     """P1: override one value for a division (and its subtree) from a date: a new row of the set
     "override". `raw_value` is JSON text (`3`, `true`, `null`, `"commitment"`); its kind must be the
     kind of the value in force there and then (a null-able name also takes null)."""
-    _require(actor, Action.MANAGE_POLICY)
+    require(actor, Action.MANAGE_POLICY)
     errors: dict[str, list[str]] = {}
     given = {"name": name, "division": division_code, "valid_from": valid_from, "source": source}
     name = fields.text(given, "name", errors, max_length=100, required=True)
@@ -226,7 +217,7 @@ def set_value(*, actor, name, raw_value, division_code, valid_from, source: str 
     row = PolicyValue.objects.create(name=name, division=division, valid_from=start, value=json_value(parsed), rule_set=OVERRIDE_SET,
                                      source=source or f"管理员调整（{who}） / set by an administrator ({who})")
     row.value = parsed
-    _record(actor, "policy.set", obj=row, fields={
+    record(actor, "policy.set", obj=row, fields={
         "rule_set": OVERRIDE_SET, "division": division.code, "valid_from": start.isoformat(),
         "policy_name": name, "policy_value": [before.value if before else None, parsed],
     })
@@ -279,7 +270,7 @@ def adopt_rule_set(*, actor, code, division_code, valid_from) -> Adoption:
     later); then the set's row is added from the date. Nothing is updated or deleted."""
     from .rule_sets import RULE_SETS
 
-    _require(actor, Action.MANAGE_POLICY)
+    require(actor, Action.MANAGE_POLICY)
     errors: dict[str, list[str]] = {}
     given = {"rule_set": code, "division": division_code, "valid_from": valid_from}
     code = fields.text(given, "rule_set", errors, max_length=60, required=True)
@@ -312,7 +303,7 @@ def adopt_rule_set(*, actor, code, division_code, valid_from) -> Adoption:
         row = PolicyValue.objects.create(name=name, division=division, valid_from=start, value=json_value(val), rule_set=rs.code, source=src)
         row.value = val
         result.added.append(row)
-    _record(actor, "policy.adopt", object_type="policyvalue", object_id=f"{rs.code}@{division.code}", fields={
+    record(actor, "policy.adopt", object_type="policyvalue", object_id=f"{rs.code}@{division.code}", fields={
         "rule_set": rs.code, "division": division.code, "valid_from": start.isoformat(),
         "added": [r.name for r in result.added], "carried": {r.name: [r.valid_from.isoformat(), r.rule_set, r.carried_from] for r in result.carried},
     })

@@ -10,11 +10,14 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 
+from liudong.accounts.audit import record
 from liudong.accounts.choices import Action
+from liudong.accounts.permissions import require
 from liudong.errors import Denied, Invalid
 
+from .calendar import forget_snapshot
 from .models import CalendarDay, CalendarYear, DayKind
-from .services import CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR, CALENDAR_MAX_BYTES, CALENDAR_MAX_ROWS, WEEKDAY_EN, WEEKDAY_ZH, _record, _require
+from .services import CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR, CALENDAR_MAX_BYTES, CALENDAR_MAX_ROWS, WEEKDAY_EN, WEEKDAY_ZH
 
 CALENDAR_LOADER_MAX_LEVEL = 1  # J1: nation (0) or province (1)
 
@@ -126,12 +129,6 @@ class CalendarLoad:
     removed: list = field(default_factory=list)
 
 
-def _forget_calendar_snapshot():
-    from . import calendar as calendar_module
-
-    calendar_module._snapshot = None
-
-
 @transaction.atomic
 def load_calendar_year(*, actor, year, rows, source: str, replace: bool = False, now) -> CalendarLoad:
     """X4: load (or, with replace=True, replace) one year of the official schedule. `rows` are
@@ -139,7 +136,7 @@ def load_calendar_year(*, actor, year, rows, source: str, replace: bool = False,
     counted from 2, after the header). A loaded year is complete: weekdays not listed are workdays, weekends not
     listed are rest days. Every bad row is reported with its line number; nothing is written
     unless every row is good."""
-    _require(actor, Action.MANAGE_CALENDAR)
+    require(actor, Action.MANAGE_CALENDAR)
     if actor is not None and not loads_calendar(actor=actor):
         raise Denied("工作日历由国家或省级管理员载入 / the calendar is loaded by a nation or province administrator")
     errors: dict[str, list[str]] = {}
@@ -188,9 +185,9 @@ def load_calendar_year(*, actor, year, rows, source: str, replace: bool = False,
     fields = {"year": year, "holidays": result.holidays, "workdays": result.workdays, "source": source}
     if existing is not None:
         fields.update(added=result.added, removed=result.removed)
-    _record(actor, "calendar.replace" if existing is not None else "calendar.load", object_type="calendaryear", object_id=year, fields=fields, at=now)
-    _forget_calendar_snapshot()
-    transaction.on_commit(_forget_calendar_snapshot)
+    record(actor, "calendar.replace" if existing is not None else "calendar.load", object_type="calendaryear", object_id=year, fields=fields, at=now)
+    forget_snapshot()
+    transaction.on_commit(forget_snapshot)
     return result
 
 

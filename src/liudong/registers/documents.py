@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from liudong.accounts.choices import Action
 from liudong.content_types import PDF_TYPE, XLSX_TYPE
+from liudong.divisions.queries import DivisionNames
 from liudong.errors import Invalid
 
 from . import pdf, queries
@@ -133,7 +134,7 @@ def pdf_html(req: RegisterRequest, rows: list[dict], *, generated_on: datetime.d
     widths = [100 * c.mm / total for c in columns]  # per cent of the table
     return render_to_string("registers/register_pdf.html", {
         "req": req,
-        "division_full": queries.DivisionNames([req.division.code]).full(req.division.code),
+        "division_full": DivisionNames([req.division.code]).full(req.division.code),
         "headers": list(zip([c.header for c in columns], widths)),
         "rows": queries.display_rows(req, rows),
         "count": len(rows),

@@ -20,14 +20,15 @@ import re
 
 from django.db.models import Count, Q
 
-from liudong.accounts.choices import Action
-from liudong.accounts.services import record, require
 from liudong import fields
-from liudong.divisions.models import Division, Level, parent_code
+from liudong.accounts.audit import record
+from liudong.accounts.choices import Action
+from liudong.accounts.permissions import require
+from liudong.divisions.models import Division
+from liudong.divisions.queries import DivisionNames, in_range
 from liudong.errors import Invalid, NotFound
 from liudong.people.choices import MaritalStatus, MoveReason, Relation, ResidenceStart, Sex
 from liudong.people.models import FamilyLink, Residence
-from liudong.people.queries import in_range
 
 KINDS = ("inflow", "outflow")
 TITLES = {"inflow": "流入人口登记册", "outflow": "流出人口登记簿"}
@@ -70,8 +71,6 @@ COLUMNS = {
 _SEX = {v: label.split(" ")[0] for v, label in Sex.choices}
 _REASON = {v: label.split(" ")[0] for v, label in MoveReason.choices}
 _MARITAL = {v: label.split(" ")[0] for v, label in MaritalStatus.choices}
-# Placeholder names in the official code list that add nothing to a full place name.
-_PLACEHOLDERS = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划", "省直辖县级行政单位"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -155,40 +154,6 @@ def residences(req: RegisterRequest):
     else:
         qs = qs.filter(in_range("hukou_division_code", code))
     return qs.order_by("arrived_on", "id")
-
-
-class DivisionNames:
-    """Names of divisions and their ancestors, loaded in one query per 500 codes (no N+1)."""
-
-    def __init__(self, codes):
-        wanted = set()
-        for code in codes:
-            while code and code not in wanted:
-                wanted.add(code)
-                code = parent_code(code) if len(code) == 12 and code.isdigit() else None
-        self.rows: dict[str, tuple[str, int]] = {}
-        wanted = sorted(wanted)
-        for i in range(0, len(wanted), 500):
-            for c, name, level in Division.objects.filter(code__in=wanted[i: i + 500]).values_list("code", "name", "level"):
-                self.rows[c] = (name, level)
-        self._full: dict[str, str] = {}
-
-    def name(self, code: str | None) -> str:
-        return self.rows.get(code or "", (code or "", 0))[0]
-
-    def full(self, code: str | None) -> str:
-        """Province, city, county, township, village names joined, e.g. 四川省巴中市通江县诺江镇诺江村."""
-        if not code:
-            return ""
-        if code not in self._full:
-            parts, c = [], code
-            while c:
-                name, level = self.rows.get(c, ("", 0))
-                if level >= Level.PROVINCE and name and name not in _PLACEHOLDERS:
-                    parts.append(name)
-                c = parent_code(c) if len(c) == 12 and c.isdigit() else None
-            self._full[code] = "".join(reversed(parts)) or code
-        return self._full[code]
 
 
 class History:

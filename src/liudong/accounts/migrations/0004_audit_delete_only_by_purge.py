@@ -1,5 +1,5 @@
 """Invariant 3: audit events are deleted only by the purge (`liudong audit purge`), which opens a
-gate inside its own transaction (accounts.services.purge_audit):
+gate inside its own transaction (accounts.audit.purge):
 
 - PostgreSQL: a statement trigger refuses DELETE unless the transaction has set
   `liudong.audit_purge` = 'on' (set_config(..., true), i.e. SET LOCAL: it ends with the transaction

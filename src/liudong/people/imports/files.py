@@ -38,7 +38,7 @@ import zipfile
 from django.db import transaction
 
 from liudong.accounts.choices import Action
-from liudong.accounts.services import require
+from liudong.accounts.permissions import require
 from liudong.errors import Invalid
 
 from ..choices import DocumentType

@@ -26,10 +26,13 @@ import datetime
 from django.db import connection, transaction
 
 from liudong import fields
+from liudong.accounts.audit import record
 from liudong.accounts.choices import Action
-from liudong.accounts.services import record, require
+from liudong.accounts.permissions import is_system, require
+from liudong.codes import PREFIX_LENGTH, Level, level_of_code
+from liudong.codes import Level
 from liudong.divisions.kinds import all_county_kinds
-from liudong.divisions.models import Division, Grid, Level
+from liudong.divisions.models import Division, Grid
 from liudong.errors import Invalid
 from liudong.identifiers import row_id
 
@@ -177,7 +180,7 @@ class _Importer:
     # -- checks ---------------------------------------------------------------------------------
 
     def in_scope(self, *codes) -> bool:
-        return self.actor is None or any(code and self.actor.in_scope(code) for code in codes)
+        return is_system(self.actor) or any(code and self.actor.in_scope(code) for code in codes)
 
     def _preload_refs(self, batch):
         """Rental homes and employers the batch names, with their divisions and closing dates
@@ -441,9 +444,8 @@ def import_people(*, actor, rows, today: datetime.date, good_rows_only: bool = F
     "errors", "bad_rows"}; raises `Invalid({"rows": [...]})` on any bad row unless
     `good_rows_only`.
     """
-    if actor is not None:
-        require(actor, Action.REGISTER_PERSON)
-        require(actor, Action.RECORD_RESIDENCE)
+    require(actor, Action.REGISTER_PERSON)
+    require(actor, Action.RECORD_RESIDENCE)
     with transaction.atomic(), _bulk_cache():
         imp = _Importer(actor=actor, today=today, good_rows_only=good_rows_only, recorded_by=recorded_by)
         try:

@@ -15,7 +15,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from liudong.divisions.models import Division, Level
+from liudong.codes import Level
+from liudong.divisions.models import Division
 from liudong.identifiers import id_check_char
 
 from ..choices import ETHNICITIES, DocumentType, Education, IntendedStay, MaritalStatus, MoveReason

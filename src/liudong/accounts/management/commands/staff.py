@@ -1,15 +1,16 @@
 """`liudong staff add|list|disable` (J3): staff accounts from the command line, as the system.
 
-Writes go through accounts.services (invariant 1) and are audited with actor "system"."""
+Writes go through accounts.staff (invariant 1) and are audited with actor "system"."""
 from django.core.management.base import BaseCommand, CommandError
 
-from liudong.accounts import services
 from liudong.accounts.choices import Role
 from liudong.accounts.models import Staff
+from liudong.accounts.staff import add_staff, disable_staff
 from liudong.divisions.models import Division
+from liudong.divisions.queries import in_range
 from liudong.errors import Invalid, NotFound
 
-from ._cli import command_error
+from liudong.cli import command_error
 
 
 class Command(BaseCommand):
@@ -34,7 +35,7 @@ class Command(BaseCommand):
 
     def handle_add(self, *, username, role, division, password, name, **_):
         try:
-            staff = services.add_staff(actor=None, username=username, role=role, division_code=division, password=password, full_name=name)
+            staff = add_staff(actor=None, username=username, role=role, division_code=division, password=password, full_name=name)
         except Invalid as e:
             raise command_error(e) from None
         self.stdout.write(f"已添加 / added: {staff.username} {staff.get_role_display()} @ {staff.division_id} {staff.division.name}")
@@ -45,8 +46,7 @@ class Command(BaseCommand):
             place = Division.objects.filter(code=division).first()
             if place is None:
                 raise CommandError(f"区划代码 {division} 不存在 / no division has code {division}")
-            low, high = place.code_range
-            qs = qs.filter(division_id__gte=low, division_id__lte=high)
+            qs = qs.filter(in_range("division_id", place.code))
         rows = [(s.username, s.role, s.division_id, s.division.name, "active" if s.is_active else "disabled", s.first_name) for s in qs]
         if not rows:
             self.stdout.write("没有账号 / no accounts")
@@ -58,7 +58,7 @@ class Command(BaseCommand):
 
     def handle_disable(self, *, username, reason, **_):
         try:
-            staff = services.disable_staff(actor=None, username=username, reason=reason)
+            staff = disable_staff(actor=None, username=username, reason=reason)
         except (Invalid, NotFound) as e:
             raise command_error(e) from None
         self.stdout.write(f"已停用 / disabled: {staff.username}")

@@ -6,9 +6,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from liudong.accounts.management.commands._cli import command_error
+from liudong.cli import command_error
+from liudong.codes import Level, normalise
 from liudong.divisions import services
-from liudong.divisions.models import Division, Level
+from liudong.divisions.models import Division
 from liudong.errors import Invalid
 
 
@@ -41,9 +42,7 @@ class Command(BaseCommand):
         self.stdout.write(f"新增 {result['added']} 个，更名 {result['renamed']} 个 / added {result['added']}, renamed {result['renamed']}")
 
     def handle_show(self, *, code, **_):
-        code = code.strip()
-        if len(code) in (2, 4, 6, 9) and code.isdigit():
-            code = code.ljust(12, "0")
+        code = normalise(code)
         division = Division.objects.filter(code=code).first()
         if division is None:
             raise CommandError(f"区划代码 {code} 不存在 / no division has code {code}")

@@ -10,8 +10,8 @@ the person it names appears as her number only)."""
 from django.core.management.base import BaseCommand, CommandError
 
 from liudong import clock
-from liudong.accounts.management.commands._cli import iso_date
-from liudong.accounts.services import record
+from liudong.accounts.audit import record
+from liudong.cli import iso_date
 from liudong.exchange import claims, services
 from liudong.exchange.models import Message
 from liudong.exchange.transitions import table_markdown

@@ -10,8 +10,8 @@ import os
 from django.core.management.base import BaseCommand, CommandError
 
 from liudong import clock
-from liudong.accounts.management.commands._cli import NOTHING_WRITTEN, command_error
 from liudong.accounts.models import Staff
+from liudong.cli import NOTHING_WRITTEN, command_error
 from liudong.errors import Denied, Invalid
 from liudong.people.imports import read_and_import
 

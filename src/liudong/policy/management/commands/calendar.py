@@ -10,7 +10,7 @@ import os
 from django.core.management.base import BaseCommand, CommandError
 
 from liudong import clock
-from liudong.accounts.management.commands._cli import command_error
+from liudong.cli import command_error
 from liudong.errors import Denied, Invalid
 from liudong.policy import queries, services
 

@@ -12,8 +12,8 @@ import json
 from django.core.management.base import BaseCommand
 
 from liudong import clock
-from liudong.accounts.management.commands._cli import command_error, iso_date
-from liudong.divisions.models import NATION_CODE
+from liudong.cli import command_error, iso_date
+from liudong.codes import NATION_CODE
 from liudong.divisions.queries import parse_division
 from liudong.errors import Denied, Invalid, NotFound
 from liudong.policy import queries, services

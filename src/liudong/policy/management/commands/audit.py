@@ -1,13 +1,25 @@
 """`liudong audit purge [--for-real] [--on DATE]` (invariant 3): delete audit events past their
-retention (policy value audit_retention_days). A dry run by default; with --for-real the purge
-deletes and records an "audit.purge" event of its own."""
+retention. A dry run by default; with --for-real the purge deletes and records an "audit.purge"
+event of its own.
+
+The retention is the national policy value audit_retention_days in force on the date (P1), so
+the command lives here, above accounts: it reads the value and hands it to accounts.audit.purge."""
 from django.core.management.base import BaseCommand
 
 from liudong import clock
-from liudong.accounts import services
+from liudong.accounts import audit
+from liudong.cli import command_error, iso_date
+from liudong.codes import NATION_CODE
 from liudong.errors import Invalid
+from liudong.policy.services import PolicyMissing, value
 
-from ._cli import command_error, iso_date
+
+def retention_days(on) -> int | None:
+    """The audit retention in days in force on `on` (P1), None when no value is in force."""
+    try:
+        return value("audit_retention_days", NATION_CODE, on=on)
+    except PolicyMissing:
+        return None
 
 
 class Command(BaseCommand):
@@ -20,9 +32,10 @@ class Command(BaseCommand):
         purge.add_argument("--on", default=None, help="the date of the purge, YYYY-MM-DD (default today; never after today)")
 
     def handle(self, *args, subcommand, for_real, on, **options):
-        on = iso_date(on) if on else clock.today()
+        now = clock.today()
+        on = iso_date(on) if on else now
         try:
-            result = services.purge_audit(actor=None, on=on, for_real=for_real)
+            result = audit.purge(actor=None, on=on, today=now, retention_days=retention_days(on), for_real=for_real)
         except Invalid as e:
             raise command_error(e) from None
         head = f"保存期限 {result['retention_days']} 天，截止 {result['cutoff']} / retention {result['retention_days']} days, cutoff {result['cutoff']}"

@@ -1,0 +1,137 @@
+"""J3: staff accounts: adding, disabling, password strength (invariant 1: one door for writes)."""
+import re
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import translation
+
+from liudong import fields
+from liudong.divisions.queries import parse_division
+from liudong.errors import Invalid, NotFound
+
+from .audit import record
+from .choices import ROLE_LEVELS, Action, Role
+from .models import ApiToken, Staff
+from .permissions import in_scope, is_system, require
+
+# Roles that may enter the Django admin at all (django-admin/); accounts/admin.py decides the rest.
+ADMIN_SITE_ROLES = (Role.ADMIN, Role.AUDITOR)
+
+# Django's own username rule (letters, digits, @.+-_), ASCII only so that names are typed easily.
+USERNAME_RE = re.compile(r"^[\w.@+-]+\Z", re.ASCII)
+
+# Chinese first, like every message; Django's own zh-hans catalogue lacks some of these.
+PASSWORD_ZH = {
+    "password_too_short": "密码太短，至少 {min_length} 个字符",
+    "password_too_similar": "密码与用户名或姓名太相似",
+    "password_too_common": "密码太常见",
+    "password_entirely_numeric": "密码不能全是数字",
+}
+
+
+def check_password_strength(password, user) -> list[str]:
+    """Django's AUTH_PASSWORD_VALIDATORS, with bilingual messages ("中文 / English")."""
+    with translation.override("en"):
+        try:
+            validate_password(password or "", user)
+        except ValidationError as e:
+            out = []
+            for err in e.error_list:
+                english = " ".join(err.messages)
+                zh = PASSWORD_ZH.get(err.code)
+                out.append(f"{zh.format(**(err.params or {}))} / {english}" if zh else english)
+            return out
+    return []
+
+
+def _new_staff(actor, *, username: str, role: str, division_code: str, password: str, full_name: str = "") -> tuple[Staff, dict]:
+    """An unsaved account and the errors of its fields (the password checked, not yet hashed)."""
+    errors = {}
+    username = (username or "").strip()
+    if not username or len(username) > 150:
+        errors["username"] = ["用户名必填，最多150字符 / a username is required, at most 150 characters"]
+    elif not USERNAME_RE.match(username):
+        errors["username"] = ["用户名只能包含字母、数字和 @ . + - _ / a username has letters, digits and @ . + - _ only"]
+    elif Staff.objects.filter(username=username).exists():
+        errors["username"] = [f"用户名 {username} 已存在 / username {username} is taken"]
+    if role not in Role.values:
+        errors["role"] = [f"未知角色 {role}，可选：{', '.join(Role.values)} / unknown role {role}"]
+    division = parse_division({"division": division_code}, "division", errors, actor=actor)
+    if division is not None and role in Role.values and division.level not in ROLE_LEVELS[role]:
+        errors["division"] = [f"角色 {role} 不能设在第 {division.level} 级区划 / role {role} cannot act for a level-{division.level} division"]
+    full_name = fields.text({"full_name": full_name}, "full_name", errors, max_length=150)
+    # is_staff only opens the door of the Django admin (django-admin/); what each role sees there
+    # is decided by the role in accounts/admin.py.
+    staff = Staff(username=username, role=role, division=division, first_name=full_name, is_staff=role in ADMIN_SITE_ROLES)
+    password_errors = check_password_strength(password, staff)
+    if password_errors:
+        errors["password"] = password_errors
+    return staff, errors
+
+
+@transaction.atomic
+def add_staff(*, actor, username: str, role: str, division_code: str, password: str, full_name: str = "") -> Staff:
+    """`liudong staff add`, the API and the admin form (actor None: the system, the command line)."""
+    require(actor, Action.MANAGE_STAFF)
+    staff, errors = _new_staff(actor, username=username, role=role, division_code=division_code, password=password, full_name=full_name)
+    if errors:
+        raise Invalid(errors)
+    staff.set_password(password)
+    staff.save()
+    record(actor, "staff.add", obj=staff, fields={"username": staff.username, "role": role, "division": staff.division_id})
+    return staff
+
+
+@transaction.atomic
+def add_staff_accounts(*, actor, accounts, password: str) -> list[Staff]:
+    """Several accounts that start with one password, e.g. a collector for every village of a
+    county (the demo's `collector_<code>`): each checked as add_staff checks it, the password
+    hashed once (a hash costs a quarter of a second, by design) and so stored with one salt; one
+    audit event per account. `accounts` is an iterable of (username, role, division code)."""
+    require(actor, Action.MANAGE_STAFF)
+    new, errors = [], {}
+    for username, role, division_code in accounts:
+        staff, mine = _new_staff(actor, username=username, role=role, division_code=division_code, password=password)
+        for field, messages in mine.items():
+            errors.setdefault(field, []).extend(f"{username}: {m}" for m in messages)
+        new.append(staff)
+    if len({s.username for s in new}) != len(new):
+        errors.setdefault("username", []).append("用户名重复 / a username repeats")
+    if errors:
+        raise Invalid(errors)
+    encoded = make_password(password)
+    for staff in new:
+        staff.password = encoded
+    Staff.objects.bulk_create(new, batch_size=500)
+    for staff in Staff.objects.filter(username__in=[s.username for s in new]).order_by("id"):
+        record(actor, "staff.add", obj=staff, fields={"username": staff.username, "role": staff.role, "division": staff.division_id})
+    return new
+
+
+def staff_in_scope(actor, username: str, *, lock: bool = False) -> Staff:
+    """The account of that name in the actor's subtree, else NotFound (invariant 2)."""
+    qs = Staff.objects.select_for_update() if lock else Staff.objects.all()
+    staff = qs.filter(username=(username or "").strip()).first()
+    if staff is None or not in_scope(actor, staff.division_id):
+        raise NotFound(f"账号 {username} 不存在或不在您的管辖范围内 / no account {username} in your scope")
+    return staff
+
+
+@transaction.atomic
+def disable_staff(*, actor, username: str, reason: str = "") -> Staff:
+    """`liudong staff disable USER` and the admin action: the account can no longer log in and its
+    API tokens stop working (tokens.staff_for_token checks is_active). Accounts are never deleted:
+    the audit log points at them. actor None: the system (the command line)."""
+    require(actor, Action.MANAGE_STAFF)
+    staff = staff_in_scope(actor, username, lock=True)
+    if not is_system(actor) and staff.pk == actor.pk:
+        raise Invalid({"username": ["不能停用自己的账号 / you cannot disable your own account"]})
+    if not staff.is_active:
+        raise Invalid({"username": [f"账号 {staff.username} 已停用 / account {staff.username} is disabled already"]})
+    staff.is_active = False
+    staff.save(update_fields=["is_active"])
+    ApiToken.objects.filter(staff=staff).delete()
+    record(actor, "staff.disable", obj=staff, fields={"username": staff.username, "is_active": [True, False]}, reason=reason)
+    return staff

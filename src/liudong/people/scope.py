@@ -1,0 +1,65 @@
+"""Invariant 2 for persons: the one person scope, as NetBox's `restrict()`. Every read of people,
+in every app, filters `Person` by division through here and nowhere else (a test walks src/ and
+fails on any other filter on residence_division or hukou_division).
+
+A staff member acts for one division: she sees the persons who live in its subtree or are
+registered there (a hukou place sees its outflow people wherever they live); with `history`, also
+those who once lived there (a place that someone lived in can open her history).
+"""
+from django.db.models import Exists, OuterRef, Q
+
+from liudong.accounts.permissions import is_system
+from liudong.divisions.queries import in_range
+
+from .models import Person, Residence
+
+
+def lives_in(code: str) -> Q:
+    """Persons whose current residence lies in the subtree of `code` (J2: the residence side)."""
+    return in_range("residence_division_id", code)
+
+
+def registered_in(code: str) -> Q:
+    """Persons whose hukou (household registration) lies in the subtree of `code` (J2: the hukou side)."""
+    return in_range("hukou_division_id", code)
+
+
+def lived_in(code: str) -> Q:
+    """Persons with a residence period, past or present, in the subtree of `code`."""
+    return Q(Exists(Residence.objects.filter(in_range("division_id", code), person_id=OuterRef("pk"))))
+
+
+def scope_q(actor, *, history: bool = False) -> Q:
+    """The persons the actor may see: living or registered in its subtree; with history, also
+    those who once lived there. The system (actor None, a command) sees everyone."""
+    if is_system(actor):
+        return Q()
+    code = actor.division_id
+    q = lives_in(code) | registered_in(code)
+    if history:
+        q |= lived_in(code)
+    return q
+
+
+def write_q(actor) -> Q:
+    """The persons whose residence history and family the actor may add to (hole 1): those of its
+    scope (history included), and those its place registered that live nowhere yet (an inflow
+    person registered a moment ago: her arrival is recorded next)."""
+    if is_system(actor):
+        return Q()
+    new_here = in_range("created_by_division", actor.division_id) & ~Q(Exists(Residence.objects.filter(person_id=OuterRef("pk"))))
+    return scope_q(actor, history=True) | new_here
+
+
+def persons(actor, *, history: bool = False):
+    """The Person queryset of the actor's scope: start every read of people from here."""
+    return Person.objects.filter(scope_q(actor, history=history))
+
+
+def reaches(actor, person_id, *, history: bool = True) -> bool:
+    return persons(actor, history=history).filter(pk=person_id).exists()
+
+
+def writable(actor):
+    """The Person queryset the actor may record residences and family links for (write_q)."""
+    return Person.objects.filter(write_q(actor))
