@@ -5,7 +5,7 @@
 On a fresh, migrated SQLite file (which already holds the shipped official list: the nation, the
 provinces, cities and every county), it generates townships and villages under every real county
 (12-digit codes PPCCDDTTTVVV, 10-18 townships per county and a village count per township chosen
-so that the total is about N) and loads them through `divisions.services.load_division_rows`, the
+so that the total is about N) and loads them through `divisions.codelists.load_division_rows`, the
 loader behind `liudong divisions load`, in one transaction. Then it times, as the median of R runs:
 
 - count of one county's villages      (a code range: Division.code_range / divisions.queries.in_range)
@@ -97,7 +97,7 @@ def main():
     from django.db import connection, transaction
 
     from liudong.divisions.models import Division
-    from liudong.divisions.services import load_division_rows
+    from liudong.divisions.codelists import load_division_rows
     from liudong.divisions.queries import in_range
 
     counties = list(Division.objects.filter(level=3).order_by("code").values_list("code", flat=True))

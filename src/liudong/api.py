@@ -252,9 +252,11 @@ def _register_routers():
     from liudong.exchange.api_timeliness import router as timeliness_router
     from liudong.cases.api import router as cases_router
     from liudong.jobs.api import router as jobs_router
+    from liudong.territory.api import router as grids_router
 
     api.add_router("", accounts_router)
     api.add_router("", divisions_router)
+    api.add_router("", grids_router)
     api.add_router("", people_router)
     api.add_router("", places_router)
     api.add_router("", registers_router)

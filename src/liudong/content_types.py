@@ -1,4 +1,13 @@
-"""The media types of the files Liudong serves (shared kernel: imports no app)."""
+"""The media types of the files Liudong serves, and the Content-Disposition header that carries a
+Chinese file name (RFC 6266 with an RFC 5987 filename*, and an ASCII fallback for clients that
+read only filename). Shared kernel: imports no app."""
+from urllib.parse import quote
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF_TYPE = "application/pdf"
+
+
+def content_disposition(name: str, ascii_name: str | None = None, *, inline: bool = False) -> str:
+    kind = "inline" if inline else "attachment"
+    fallback = f"; filename=\"{ascii_name}\"" if ascii_name else ""
+    return f"{kind}{fallback}; filename*=UTF-8''{quote(name, safe='')}"

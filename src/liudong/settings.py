@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "ninja",  # serves Swagger UI for /api/v1/docs from our own static files (the CSP refuses CDNs)
     "liudong.divisions",
     "liudong.accounts",
+    "liudong.territory",
     "liudong.policy",
     "liudong.people",
     "liudong.registers",

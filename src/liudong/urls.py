@@ -24,7 +24,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
     path("", include("liudong.accounts.urls")),
-    path("", include("liudong.divisions.urls")),
+    path("", include("liudong.territory.urls")),
     path("", include("liudong.people.urls")),
     path("", include("liudong.registers.urls")),
     path("", include("liudong.policy.urls")),

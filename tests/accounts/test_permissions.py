@@ -67,7 +67,7 @@ def _call(action, staff, migrant, world, n):
     """Call one service that needs `action`, as `staff`."""
     from liudong.accounts import audit
     from liudong.accounts.staff import add_staff
-    from liudong.divisions import services as divisions
+    from liudong.territory import services as territory
     from liudong.people import queries as people_q
     from liudong.people import services as people
 
@@ -83,11 +83,11 @@ def _call(action, staff, migrant, world, n):
         relative, _ = people.register_person(actor=world["township_clerk"], data=_person_data(50 + n) | {"sex": "F"}, today=TODAY)
         return people.link_family(actor=staff, person=migrant, relative_id=relative.pk, relation="spouse")
     if action == Action.MANAGE_GRIDS:
-        return divisions.add_grid(actor=staff, village_code=NANTOU_V1, name=f"第{n}网格")
+        return territory.add_grid(actor=staff, village_code=NANTOU_V1, name=f"第{n}网格")
     if action == Action.MANAGE_STAFF:
         return add_staff(actor=staff, username=f"new{n}", role=Role.VILLAGE_COLLECTOR, division_code=NANTOU_V1, password=password())
     if action == Action.MANAGE_DIVISIONS:
-        return divisions.load_divisions_csv(actor=staff, text="code,name\n440305001009,新社区\n", edition="test")
+        return territory.load_divisions_csv(actor=staff, text="code,name\n440305001009,新社区\n", edition="test")
     if action == Action.VIEW_PERSON:
         return people_q.get_person(staff, migrant.pk)
     if action == Action.VIEW_AUDIT:
@@ -126,12 +126,12 @@ def _call(action, staff, migrant, world, n):
         return policy.set_value(actor=staff, name="birth.notify_days", raw_value="10", division_code=staff.division_id, valid_from=f"2027-01-{n + 1:02d}")
     if action == Action.MANAGE_CALENDAR:
         from liudong.divisions.models import Division
-        from liudong.policy import services as policy
+        from liudong.policy import services_calendar
 
         # the official schedule is loaded by the nation's or a province's administrator
         staff.division = Division.objects.get(code="000000000000")
 
-        return policy.load_calendar_year(actor=staff, year=2027, rows=[("2027-01-01", "holiday")], source="test", now=timezone.now())
+        return services_calendar.load_calendar_year(actor=staff, year=2027, rows=[("2027-01-01", "holiday")], source="test", now=timezone.now())
     raise AssertionError(f"no representative service for {action}")
 
 

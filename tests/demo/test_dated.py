@@ -29,10 +29,10 @@ def test_X4_the_demo_world_date_is_the_last_day_the_calendar_covers_well(db):
 
 
 def test_X4_with_the_next_year_loaded_the_demo_carries_the_day_it_is_built(db):
-    from liudong.policy import services
+    from liudong.policy import services_calendar
     from tests.policy.conftest import CSV_2027, NOW
 
-    services.load_calendar_year(actor=None, year=2027, rows=services.read_calendar_csv(CSV_2027.encode()), source="test", now=NOW)
+    services_calendar.load_calendar_year(actor=None, year=2027, rows=services_calendar.read_calendar_csv(CSV_2027.encode()), source="test", now=NOW)
     assert world_date(working_calendar(), PAST) == PAST
 
 

@@ -2,9 +2,9 @@
 from the names when the code list is loaded, with a table of exceptions where the name misleads."""
 import pytest
 
+from liudong.divisions.codelists import load_division_rows
 from liudong.divisions.kinds import EXCEPTIONS, Kind, kind_for
 from liudong.divisions.models import Division
-from liudong.divisions.services import load_division_rows
 
 
 @pytest.mark.parametrize("code, kind", [

@@ -170,7 +170,7 @@ def slow_kind(monkeypatch):
     in ten steps and waits at step 3 and step 6 until the test lets it go on, so that a test can
     read the running job's row between steps. The rights are the registers' (EXPORT_REGISTERS)."""
     from liudong.accounts.choices import Action
-    from liudong.accounts.services import require
+    from liudong.accounts.permissions import require
     from liudong.jobs import kinds, runner
 
     monkeypatch.setattr(runner, "WRITE_EVERY", 0.0)  # every step is written, so each one can be seen

@@ -12,11 +12,10 @@ SRC = Path(liudong.__file__).parent
 
 # (module, function): the moment something happens to the system itself, never the date of an act.
 ALLOWED = {
-    ("accounts/services.py", "record"): "an audit event's own timestamp",
-    ("accounts/services.py", "purge_audit"): "no purge before today (the issue's accounts split passes `today` instead)",
-    ("accounts/services.py", "log_in"): "the log-in lock-out counts failures of the last minutes",
-    ("accounts/services.py", "issue_token"): "a token's expiry",
-    ("accounts/services.py", "staff_for_token"): "a token's expiry",
+    ("accounts/audit.py", "record"): "an audit event's own timestamp",
+    ("accounts/login.py", "log_in"): "the log-in lock-out counts failures of the last minutes",
+    ("accounts/tokens.py", "issue_token"): "a token's expiry",
+    ("accounts/tokens.py", "staff_for_token"): "a token's expiry",
 }
 # Every reading: called or passed on (a model default), except localdate()/localtime() of a given moment.
 READS = {"django.utils.timezone.now", "datetime.date.today", "datetime.datetime.now", "datetime.datetime.today",

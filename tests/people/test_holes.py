@@ -18,7 +18,7 @@ def fixed_today(monkeypatch):
 
 @pytest.fixture
 def as_(db):
-    from liudong.accounts.services import issue_token
+    from liudong.accounts.tokens import issue_token
 
     def make(staff):
         token = issue_token(staff)

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from liudong.accounts.models import AuditEvent
-from liudong.accounts.services import issue_token
+from liudong.accounts.tokens import issue_token
 from liudong.errors import Invalid, NotFound
 from liudong.people import queries_follow_up as follow_up
 from liudong.people import services, services_visits

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from liudong.accounts.services import issue_token
+from liudong.accounts.tokens import issue_token
 from liudong.divisions.models import Division
 from liudong.errors import Invalid
 from liudong.people import queries, services, services_visits

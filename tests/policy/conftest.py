@@ -58,11 +58,11 @@ def gd_admin(world):
 
 @pytest.fixture
 def load_2027(db):
-    from liudong.policy import services
+    from liudong.policy import services_calendar
 
     def load(actor=None, text=CSV_2027, **kwargs):
-        rows = services.read_calendar_csv(text.encode())
-        return services.load_calendar_year(actor=actor, year=2027, rows=rows, source="测试用 2027 年安排 / test schedule", now=kwargs.pop("now", timezone.now()), **kwargs)
+        rows = services_calendar.read_calendar_csv(text.encode())
+        return services_calendar.load_calendar_year(actor=actor, year=2027, rows=rows, source="测试用 2027 年安排 / test schedule", now=kwargs.pop("now", timezone.now()), **kwargs)
 
     return load
 

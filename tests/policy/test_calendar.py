@@ -5,7 +5,7 @@ import pytest
 
 from liudong.accounts.models import AuditEvent
 from liudong.errors import Denied, Invalid
-from liudong.policy import services
+from liudong.policy import services_calendar
 from liudong.policy.calendar import CalendarNotLoaded, add_working_days, is_working_day, working_days_between
 from liudong.policy.models import CalendarDay, CalendarYear
 
@@ -129,8 +129,8 @@ def test_every_bad_row_is_reported_with_its_line_and_nothing_is_written(load_202
 ])
 def test_bad_files(load_2027, unchanged, text, needle):
     with unchanged(), pytest.raises(Invalid) as e:
-        rows = services.read_calendar_csv(text if isinstance(text, bytes) else text.encode())
-        services.load_calendar_year(actor=None, year=2027, rows=rows, source="x", now=NOW)
+        rows = services_calendar.read_calendar_csv(text if isinstance(text, bytes) else text.encode())
+        services_calendar.load_calendar_year(actor=None, year=2027, rows=rows, source="x", now=NOW)
     assert needle in " ".join(e.value.errors["file"])
 
 
@@ -138,16 +138,16 @@ def test_bad_files(load_2027, unchanged, text, needle):
 @pytest.mark.parametrize("year, needle", [(2003, "2004"), (2101, "2100"), ("20x7", "whole number"), (2028, "2027")])
 def test_year_must_be_in_range_and_follow_the_loaded_ones(unchanged, year, needle):
     with unchanged(), pytest.raises(Invalid) as e:
-        services.load_calendar_year(actor=None, year=year, rows=[("2028-01-03", "holiday")], source="x", now=NOW)
+        services_calendar.load_calendar_year(actor=None, year=year, rows=[("2028-01-03", "holiday")], source="x", now=NOW)
     assert needle in e.value.errors["year"][0]
 
 
 @pytest.mark.django_db
 def test_gbk_file_and_pairs_without_line_numbers(db):
-    rows = services.read_calendar_csv("date,kind,name\n2027-01-01,holiday,元旦\n".encode("gb18030"))
+    rows = services_calendar.read_calendar_csv("date,kind,name\n2027-01-01,holiday,元旦\n".encode("gb18030"))
     assert rows == [(2, ["2027-01-01", "holiday", "元旦"])]
     with pytest.raises(Invalid) as e:
-        services.load_calendar_year(actor=None, year=2027, rows=[("2027-01-01", "holiday"), ("2027-01-02", "holiday")], source="x", now=NOW)
+        services_calendar.load_calendar_year(actor=None, year=2027, rows=[("2027-01-01", "holiday"), ("2027-01-02", "holiday")], source="x", now=NOW)
     assert e.value.errors["file"][0].startswith("第3行")
 
 
@@ -180,20 +180,20 @@ def test_loading_takes_the_calendar_role(load_2027, world, unchanged):
 
 @pytest.mark.django_db
 def test_calendar_status_and_the_warning(settings, load_2027, world, nation_admin):
-    status = services.calendar_status(D(2026, 11, 29))
+    status = services_calendar.calendar_status(D(2026, 11, 29))
     assert status.last_day == D(2026, 12, 31) and status.days_left == 32 and status.warn and status.next_year == 2027
-    assert not services.calendar_status(D(2026, 10, 31)).warn     # 61 days before the end
-    assert services.calendar_status(D(2026, 11, 1)).warn          # 60 days
+    assert not services_calendar.calendar_status(D(2026, 10, 31)).warn     # 61 days before the end
+    assert services_calendar.calendar_status(D(2026, 11, 1)).warn          # 60 days
     settings.LIUDONG_CALENDAR_WARN_DAYS = 20
-    assert not services.calendar_status(D(2026, 11, 29)).warn
+    assert not services_calendar.calendar_status(D(2026, 11, 29)).warn
     settings.LIUDONG_CALENDAR_WARN_DAYS = 60
-    late = services.calendar_status(D(2027, 1, 4))
+    late = services_calendar.calendar_status(D(2027, 1, 4))
     assert late.warn and late.days_left < 0 and not late.covers_today
-    assert services.calendar_warning(actor=nation_admin, today=D(2026, 11, 29)) is not None
-    assert services.calendar_warning(actor=world["township_clerk"], today=D(2026, 11, 29)) is None
+    assert services_calendar.calendar_warning(actor=nation_admin, today=D(2026, 11, 29)) is not None
+    assert services_calendar.calendar_warning(actor=world["township_clerk"], today=D(2026, 11, 29)) is None
     load_2027()
-    assert services.calendar_status(D(2026, 11, 29)).last_day == D(2027, 12, 31)
-    assert services.calendar_warning(actor=nation_admin, today=D(2026, 11, 29)) is None
+    assert services_calendar.calendar_status(D(2026, 11, 29)).last_day == D(2027, 12, 31)
+    assert services_calendar.calendar_warning(actor=nation_admin, today=D(2026, 11, 29)) is None
 
 
 def test_X4_the_suite_runs_on_a_pinned_day_inside_the_loaded_calendar(db):

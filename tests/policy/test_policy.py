@@ -7,7 +7,7 @@ import pytest
 from liudong.accounts.choices import Role
 from liudong.accounts.models import AuditEvent
 from liudong.errors import Denied, Invalid
-from liudong.policy import queries, services
+from liudong.policy import queries, services, services_calendar
 from liudong.policy.models import PolicyValue
 from liudong.policy.rule_sets import RULE_SETS
 from liudong.policy.services import PolicyMissing, require_case_type_open, value, value_row
@@ -297,7 +297,7 @@ def test_services_refuse_exactly_without_the_action(world, role):
         staff.division = Division.objects.get(code="000000000000")
     calls = {
         Action.MANAGE_POLICY: lambda: services.set_value(actor=staff, name="birth.notify_days", raw_value="10", division_code=staff.division_id, valid_from="2027-01-01"),
-        Action.MANAGE_CALENDAR: lambda: services.load_calendar_year(actor=staff, year=2027, rows=[("2027-01-01", "holiday")], source="test", now=NOW),
+        Action.MANAGE_CALENDAR: lambda: services_calendar.load_calendar_year(actor=staff, year=2027, rows=[("2027-01-01", "holiday")], source="test", now=NOW),
     }
     for action, call in calls.items():
         if allowed(role, action):

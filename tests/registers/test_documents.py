@@ -7,6 +7,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from liudong.accounts.models import AuditEvent
+from liudong.content_types import XLSX_TYPE
 from liudong.errors import Denied, Invalid
 from liudong.registers import documents
 from tests.conftest import NANTOU, NANTOU_V1, TODAY, TONGJIANG_T
@@ -23,7 +24,7 @@ def pdf_text(data: bytes) -> str:
 
 def test_xlsx_has_title_header_and_rows(clerk, people):
     req, data, content_type, disposition = export(clerk, "xlsx")
-    assert content_type == documents.XLSX_TYPE
+    assert content_type == XLSX_TYPE
     ws = load_workbook(io.BytesIO(data)).active
     assert ws.title == "流入人口登记册"
     assert ws["A1"].value == "南头街道 流入人口登记册 2026-01-01 至 2026-11-28"

@@ -5,10 +5,10 @@ from django.urls import reverse
 
 from liudong.accounts.models import AuditEvent
 from liudong.divisions.models import Grid
-from liudong.divisions.services import add_grid
 from liudong.identifiers import credit_check_char
 from liudong.people import services
 from liudong.people.models import Employer, RentalHousing
+from liudong.territory.services import add_grid
 from tests.conftest import NANTOU_V1, TODAY
 
 from .helpers import register

@@ -14,7 +14,8 @@ from ninja import Field, Router, Schema, Status
 from liudong.api_schemas import ERRORS, DateText, Text, file_response
 from liudong.clock import now, today  # the edge's one reading of the clock (invariant 4)
 from liudong.exchange.api import AttachmentIn
-from liudong.exchange.api import _files as scans  # base64 scans to files, checked by the exchange service (F4)
+from liudong.exchange.api import scans_to_files as scans  # base64 scans to files, checked by the exchange service (F4)
+from liudong.content_types import PDF_TYPE
 
 from . import documents, queries, services
 from .views import message_url
@@ -190,11 +191,11 @@ def decide_birth(request, case_id: int, payload: DecideIn):
 
 
 @router.get("/cases/births/{case_id}/refusal-letter.pdf", response=ERRORS,
-            openapi_extra=file_response("不予登记告知书 / the refusal letter", documents.PDF_TYPE),
+            openapi_extra=file_response("不予登记告知书 / the refusal letter", PDF_TYPE),
             summary="不予登记告知书 PDF / the refusal letter (B4)")
 def refusal_letter(request, case_id: int):
     data, disposition = documents.refusal_letter(actor=request.auth, case_id=case_id, printed_on=today())
-    response = HttpResponse(data, content_type=documents.PDF_TYPE)
+    response = HttpResponse(data, content_type=PDF_TYPE)
     response["Content-Disposition"] = disposition
     response["Cache-Control"] = "no-store"
     return response

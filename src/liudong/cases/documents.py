@@ -5,11 +5,11 @@ names the applicant, so it is logged with her person id (invariant 3).
 The limits for administrative review and lawsuit are policy values (P1: remedies.review_days,
 remedies.lawsuit_months) in force at the township on the day of the decision: a lawsuit could be
 brought within 3 months before 2015-05-01 and within 6 months from then (行政诉讼法 as amended)."""
-from urllib.parse import quote
 
 from django.template.loader import render_to_string
 
 from liudong.accounts.audit import record
+from liudong.content_types import content_disposition
 from liudong.divisions.queries import DivisionNames
 from liudong.errors import NotFound
 from liudong.policy.services import value_row
@@ -18,7 +18,6 @@ from . import queries
 from .helpers import rule_set_source
 from .models import BIRTH, BirthState
 
-PDF_TYPE = "application/pdf"
 
 
 DIGITS = "零一二三四五六七八九"
@@ -62,5 +61,5 @@ def refusal_letter(*, actor, case_id, printed_on) -> tuple[bytes, str]:
     data = HTML(string=refusal_html(case, printed_on=printed_on)).write_pdf()
     record(actor, "birth.refusal_letter", obj=case, person_id=case.woman_id, fields={"kind": BIRTH, "shown": queries.PERSON_FIELDS_SHOWN, "format": "pdf", "bytes": len(data)})
     name = f"不予登记告知书_{case.number}.pdf"
-    disposition = f"inline; filename=\"refusal-{case.pk}.pdf\"; filename*=UTF-8''{quote(name, safe='')}"
+    disposition = content_disposition(name, f"refusal-{case.pk}.pdf", inline=True)
     return data, disposition

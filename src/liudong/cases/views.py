@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from liudong.accounts.choices import Action
 from liudong.accounts.views_support import now, paginate, staff_view, today
 from liudong.codes import Level
+from liudong.content_types import PDF_TYPE
 from liudong.errors import Invalid
 from liudong.exchange.models import Channel
 
@@ -137,7 +138,7 @@ def birth_decide(request, pk):
 @require_safe
 def birth_refusal_pdf(request, pk):
     data, disposition = documents.refusal_letter(actor=request.user, case_id=pk, printed_on=today())
-    response = HttpResponse(data, content_type=documents.PDF_TYPE)
+    response = HttpResponse(data, content_type=PDF_TYPE)
     response["Content-Disposition"] = disposition
     response["Cache-Control"] = "no-store"
     return response

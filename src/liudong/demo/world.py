@@ -22,12 +22,12 @@ from liudong.accounts.choices import Role
 from liudong.accounts.models import Staff
 from liudong.accounts.staff import add_staff, add_staff_accounts
 from liudong.divisions.models import Division, Grid
-from liudong.divisions.services import add_grid, load_divisions_csv
 from liudong.identifiers import id_check_char
 from liudong.people.choices import HousingUse, Relation
 from liudong.people.imports import import_people
 from liudong.people.models import Person
 from liudong.people.services import link_family, register_employer, register_housing
+from liudong.territory.services import add_grid, load_divisions_csv
 
 from .data import (
     BRANDS, COMMUNITIES, COMMUNITY_NAME, DEMO_PASSWORD, EDITION, ETHNIC_MIX, FEMALE_CHARS, HOMOPHONE_SEX, HOMOPHONES, MAIN_ACCOUNTS,

@@ -60,26 +60,3 @@ def j2_area(code: str, county_kind: str) -> str:
     other county-level division (a county, a county-level city, a city without districts, a
     division whose kind is unknown) is its own 6-digit prefix. The two never collide."""
     return code[:4] if county_kind == Kind.DISTRICT else code[:6]
-
-
-def county_kinds(codes) -> dict[str, str]:
-    """{county code: kind} for the county-level divisions the given codes lie in (one query)."""
-    from .models import Division
-
-    counties = {county_of(c) for c in codes if c}
-    return dict(Division.objects.filter(code__in=counties).values_list("code", "kind"))
-
-
-def all_county_kinds() -> dict[str, str]:
-    """{county code: kind} of every division with a kind: the preload of bulk imports."""
-    from .models import Division
-
-    return dict(Division.objects.exclude(kind="").values_list("code", "kind"))
-
-
-def same_j2_area(code_a: str, code_b: str, kinds: dict[str, str] | None = None) -> bool:
-    """J2: are the two places one place for the floating count (same county, or two districts of
-    one city)? `kinds` may be preloaded ({county code: kind}); otherwise it is read."""
-    if kinds is None:
-        kinds = county_kinds((code_a, code_b))
-    return j2_area(code_a, kinds.get(county_of(code_a), "")) == j2_area(code_b, kinds.get(county_of(code_b), ""))

@@ -1,10 +1,11 @@
 """The one place for scope (invariant 2), as NetBox's `restrict()`: every read that keeps to an
 actor's subtree filters through `in_range`, an index range scan over 12-digit codes (J1).
 
-Also the names of divisions and their ancestors for lists, registers and letters, and
-`parse_division`, the one field parser for a division typed into a form, the API, an import or a
-command: the code's syntax is the kernel's (`liudong.fields.division_code`), the look-up is here,
-so that the kernel imports no app.
+Also the names of divisions and their ancestors for lists, registers and letters; the kinds of
+county-level divisions that J2 compares (divisions.kinds); and `parse_division`, the one field
+parser for a division typed into a form, the API, an import or a command: the code's syntax is
+the kernel's (`liudong.fields.division_code`), the look-up is here, so that the kernel imports no
+app.
 """
 from collections.abc import Mapping
 
@@ -13,6 +14,7 @@ from django.db.models import Q
 from liudong import fields
 from liudong.codes import Level, code_range, parent_code
 
+from .kinds import county_of, j2_area
 from .models import Division
 
 MAX_DIVISION_CHOICES = 2000
@@ -91,3 +93,20 @@ def parse_division(data: Mapping, field: str, errors: dict, *, required: bool = 
         fields.add(errors, field, OUTSIDE_SCOPE)
         return None
     return found
+def county_kinds(codes) -> dict[str, str]:
+    """{county code: kind} for the county-level divisions the given codes lie in (one query)."""
+    counties = {county_of(c) for c in codes if c}
+    return dict(Division.objects.filter(code__in=counties).values_list("code", "kind"))
+
+
+def all_county_kinds() -> dict[str, str]:
+    """{county code: kind} of every division with a kind: the preload of bulk imports."""
+    return dict(Division.objects.exclude(kind="").values_list("code", "kind"))
+
+
+def same_j2_area(code_a: str, code_b: str, kinds: dict[str, str] | None = None) -> bool:
+    """J2: are the two places one place for the floating count (same county, or two districts of
+    one city)? `kinds` may be preloaded ({county code: kind}); otherwise it is read."""
+    if kinds is None:
+        kinds = county_kinds((code_a, code_b))
+    return j2_area(code_a, kinds.get(county_of(code_a), "")) == j2_area(code_b, kinds.get(county_of(code_b), ""))

@@ -9,7 +9,6 @@ import base64
 import binascii
 import datetime
 from typing import Literal
-from urllib.parse import quote
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
@@ -18,6 +17,7 @@ from pydantic import StrictInt
 
 from liudong.api_schemas import ERRORS, Blank, Text, file_response
 from liudong.clock import now, today  # the edge's one reading of the clock (invariant 4)
+from liudong.content_types import content_disposition
 from liudong.errors import Invalid
 from liudong.limits import ATTACHMENT_MAX_BYTES, MAX_ATTACHMENTS, base64_length
 
@@ -200,7 +200,7 @@ def detail_out(actor, m: Message) -> dict:
     return out
 
 
-def _files(items) -> list:
+def scans_to_files(items) -> list:
     """Base64 scans to uploaded-file objects; the service checks type, size and content."""
     if not items:
         return []
@@ -253,7 +253,7 @@ def send_message(request, payload: MessageIn):
     """X1: from the caller's township or county, routed through the province or the nation (X2),
     arriving per channel (X5), with the answer deadline in working days (X4)."""
     actor = request.auth
-    message = services.send_message(actor=actor, data=_data(payload), now=now(), attachments=_files(payload.attachments))
+    message = services.send_message(actor=actor, data=_data(payload), now=now(), attachments=scans_to_files(payload.attachments))
     return Status(201, detail_out(actor, _reload(message)))
 
 
@@ -277,7 +277,7 @@ def reply(request, message_id: int, payload: ReplyIn):
     """X3: the receiver's answer; it closes the request. A second answer, or one from a place the
     request is not addressed to, is refused."""
     actor = request.auth
-    answer = services.reply(actor=actor, message_id=message_id, data=_data(payload), now=now(), attachments=_files(payload.attachments))
+    answer = services.reply(actor=actor, message_id=message_id, data=_data(payload), now=now(), attachments=scans_to_files(payload.attachments))
     return Status(201, detail_out(actor, _reload(answer)))
 
 
@@ -285,7 +285,7 @@ def reply(request, message_id: int, payload: ReplyIn):
 def arrival(request, message_id: int, payload: ArrivalIn):
     """X5: a registered letter arrives at its signing date; the answer period runs from it."""
     actor = request.auth
-    message = services.record_arrival(actor=actor, message_id=message_id, data=_data(payload), now=now(), attachments=_files(payload.attachments))
+    message = services.record_arrival(actor=actor, message_id=message_id, data=_data(payload), now=now(), attachments=scans_to_files(payload.attachments))
     return detail_out(actor, _reload(message))
 
 
@@ -293,7 +293,7 @@ def arrival(request, message_id: int, payload: ArrivalIn):
 def dispatch(request, message_id: int, payload: ChannelIn):
     """Send a message a case opened (to send by its date) by the channel chosen."""
     actor = request.auth
-    message = services.dispatch(actor=actor, message_id=message_id, data=_data(payload), now=now(), attachments=_files(payload.attachments))
+    message = services.dispatch(actor=actor, message_id=message_id, data=_data(payload), now=now(), attachments=scans_to_files(payload.attachments))
     return detail_out(actor, _reload(message))
 
 
@@ -328,6 +328,6 @@ def attachment(request, message_id: int, attachment_id: int):
     """The download is logged (invariant 3)."""
     _, att = queries.get_attachment(request.auth, message_id, attachment_id)
     response = HttpResponse(bytes(att.data), content_type=att.content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(att.name)}"
+    response["Content-Disposition"] = content_disposition(att.name)
     response["Cache-Control"] = "no-store"
     return response

@@ -1,11 +1,12 @@
 """Reads of arrival claims and family proposals (holes 1 and 3), scoped to the claimant's subtree
 (invariant 2) and logged with the persons they name (invariant 3). A claimant sees a pending
 person's identity fields only: name, sex, birth date and document (exchange.claims)."""
+from liudong.accounts.audit import record
 from liudong.accounts.choices import Action
-from liudong.accounts.services import record, require
+from liudong.accounts.permissions import require
+from liudong.divisions.queries import in_range
 from liudong.errors import Invalid, NotFound
 from liudong.identifiers import row_id
-from liudong.people.queries import in_range
 
 from .models import ArrivalClaim, ClaimState, FamilyProposal
 

@@ -2,7 +2,6 @@
 writing a new one. Reading needs VIEW_EXCHANGE, acting HANDLE_EXCHANGE; bad input shows the
 service's field errors next to the fields with the input kept and nothing written (invariant 7);
 a successful act redirects (POST-redirect-GET)."""
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from liudong.accounts.choices import Action
 from liudong.accounts.views_support import int_or_none, now, staff_view, today
+from liudong.content_types import content_disposition
 from liudong.errors import Invalid
 
 from . import claim_queries, claims, queries, services
@@ -208,6 +208,6 @@ def attachment(request, pk, aid):
     """A scan, downloaded; logged (invariant 3)."""
     _, att = queries.get_attachment(request.user, pk, aid)
     response = HttpResponse(bytes(att.data), content_type=att.content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(att.name)}"
+    response["Content-Disposition"] = content_disposition(att.name)
     response["Cache-Control"] = "no-store"
     return response

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from liudong.accounts.choices import Action
 from liudong.accounts.views_support import staff_view, today
+from liudong.content_types import PDF_TYPE
 from liudong.errors import Invalid
 
 from . import written_log
@@ -51,7 +52,7 @@ def log_pdf(request):
         errors = e.errors
         return render(request, "exchange/written_log.html", {"values": values, "errors": errors, "req": None,
                                                              "other_errors": [m for f, ms in errors.items() if f not in FORM_FIELDS for m in ms]}, status=400)
-    response = HttpResponse(data, content_type=written_log.PDF_TYPE)
+    response = HttpResponse(data, content_type=PDF_TYPE)
     response["Content-Disposition"] = disposition
     response["Cache-Control"] = "no-store"
     return response

@@ -13,7 +13,6 @@ printing (invariant 3).
 """
 import dataclasses
 import datetime
-from urllib.parse import quote
 
 from django.template.loader import render_to_string
 
@@ -21,6 +20,7 @@ from liudong import fields
 from liudong.accounts.audit import record
 from liudong.accounts.choices import Action
 from liudong.accounts.permissions import require
+from liudong.content_types import content_disposition
 from liudong.divisions.models import Division
 from liudong.divisions.queries import DivisionNames
 from liudong.errors import Invalid, NotFound
@@ -29,7 +29,6 @@ from .models import Kind, Message, State
 from .queries import shows_content
 from .services import PLACE_LEVELS
 
-PDF_TYPE = "application/pdf"
 # WeasyPrint lays out some 50-100 rows a second: a month or a quarter of a busy township prints
 # in seconds; a longer period is printed in parts.
 MAX_ROWS = 2000
@@ -167,5 +166,5 @@ def print_pdf(actor, *, division=None, start, end, printed_on: datetime.date) ->
     _audit(actor, "exchange.log_print", req, log, format="pdf", bytes=len(data))
     period = f"{req.start.isoformat()}_{req.end.isoformat()}"
     name = f"{req.division.name}_{req.title}_{period}.pdf"
-    disposition = f"inline; filename=\"exchange-log-{req.division.code}-{period}.pdf\"; filename*=UTF-8''{quote(name, safe='')}"
+    disposition = content_disposition(name, f"exchange-log-{req.division.code}-{period}.pdf", inline=True)
     return data, disposition

@@ -14,7 +14,7 @@ import time
 from django.conf import settings
 from django.db import transaction
 
-from liudong.accounts.services import record
+from liudong.accounts.audit import record
 from liudong.errors import Denied, Invalid, NotFound
 
 from . import kinds

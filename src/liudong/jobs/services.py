@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from liudong.accounts.services import record
+from liudong.accounts.audit import record
 from liudong.errors import Denied, Invalid, NotFound
 from liudong.policy.services import value as policy_value
 

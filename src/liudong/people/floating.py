@@ -10,7 +10,7 @@ Pure functions here (no model imports), so that migrations and bulk paths share 
 """
 from collections import Counter
 
-from liudong.divisions.kinds import same_j2_area
+from liudong.divisions.queries import same_j2_area
 
 from .choices import SHORT_STAY_REASONS, ResidenceEnd
 

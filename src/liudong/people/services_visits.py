@@ -15,8 +15,9 @@ import datetime
 from django.db import transaction
 
 from liudong import fields
+from liudong.accounts.audit import record
 from liudong.accounts.choices import Action
-from liudong.accounts.services import record, require
+from liudong.accounts.permissions import require
 from liudong.errors import Invalid, NotFound
 from liudong.identifiers import row_id
 

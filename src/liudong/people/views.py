@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from liudong.accounts.choices import Action
 from liudong.accounts.views_support import int_or_none, staff_view, today
 from liudong.errors import Invalid
-from liudong.policy import services as policy_services
+from liudong.policy import services_calendar
 
 from . import queries, queries_follow_up, services
 from .forms import ArrivalClaimForm, PersonForm, SearchForm
@@ -35,7 +35,7 @@ def _ancestors(division, stop_code):
 def home(request):
     actor = request.user
     # X4: staff who load the calendar are warned when its end is near (policy.services).
-    calendar_warning = policy_services.calendar_warning(actor=actor, today=today())
+    calendar_warning = services_calendar.calendar_warning(actor=actor, today=today())
     if not actor.can(Action.VIEW_DASHBOARD):
         # Auditors, administrators and the query desk see only their own links.
         return render(request, "people/home_links.html", {"calendar_warning": calendar_warning})

@@ -1,7 +1,7 @@
 """Policy values (P1) and the working-day calendar (X4) in the Django admin: read-only. A value is
 changed by a new dated row (policy.services.set_value / adopt_rule_set: the policy page or
 `liudong policy`), never by editing a row in force: the rule applied to an act on a given date
-must stay reproducible. A calendar year is loaded through policy.services.load_calendar_year (the
+must stay reproducible. A calendar year is loaded through policy.services_calendar.load_calendar_year (the
 calendar page or `liudong calendar load`), audited."""
 from django.contrib import admin
 

@@ -308,11 +308,3 @@ def adopt_rule_set(*, actor, code, division_code, valid_from) -> Adoption:
         "added": [r.name for r in result.added], "carried": {r.name: [r.valid_from.isoformat(), r.rule_set, r.carried_from] for r in result.carried},
     })
     return result
-
-
-# The calendar's loading services live in services_calendar.py; callers use them from here.
-from .services_calendar import (  # noqa: E402,F401  (re-exported)
-    CalendarLoad, CalendarStatus, calendar_status, calendar_warning, load_calendar_year, loads_calendar, read_calendar_csv,
-)
-
-__all__ = ["CalendarLoad", "CalendarStatus", "calendar_status", "calendar_warning", "load_calendar_year", "loads_calendar", "read_calendar_csv"]

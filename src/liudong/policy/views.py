@@ -21,7 +21,7 @@ from liudong.divisions.models import Division
 from liudong.divisions.queries import parse_division
 from liudong.errors import Invalid
 
-from . import queries, services
+from . import queries, services, services_calendar
 from .forms import AdoptForm, CalendarUploadForm, OverrideForm, ShowForm
 from .rule_sets import RULE_SETS
 
@@ -139,8 +139,8 @@ def set_value(request):
 def calendar_index(request):
     actor = request.user
     on = today()
-    status = services.calendar_status(on)
-    can_load = services.loads_calendar(actor=actor)
+    status = services_calendar.calendar_status(on)
+    can_load = services_calendar.loads_calendar(actor=actor)
     form = None
     if request.method == "POST":
         if not can_load:
@@ -149,8 +149,8 @@ def calendar_index(request):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                rows = services.read_calendar_csv(upload.read(services.CALENDAR_MAX_BYTES + 1))
-                result = services.load_calendar_year(actor=actor, year=form.cleaned_data["year"], rows=rows, replace=form.cleaned_data["replace"],
+                rows = services_calendar.read_calendar_csv(upload.read(services.CALENDAR_MAX_BYTES + 1))
+                result = services_calendar.load_calendar_year(actor=actor, year=form.cleaned_data["year"], rows=rows, replace=form.cleaned_data["replace"],
                                                      source=form.cleaned_data["source"] or f"上传文件 / uploaded file {upload.name[:100]}", now=now())
             except Invalid as e:
                 form.add_invalid(e)

@@ -9,6 +9,7 @@ from ninja import Field, Router, Schema
 from liudong.clock import today  # the edge's one reading of the calendar (invariant 4)
 from liudong.accounts.choices import Action
 from liudong.api_schemas import ERRORS, QueryDate, file_response
+from liudong.content_types import PDF_TYPE, XLSX_TYPE
 from liudong.errors import Invalid
 
 from . import documents, queries
@@ -40,20 +41,20 @@ def _file(request, kind, fmt, division, start, end) -> HttpResponse:
 
 # The file routes come first: "{kind}" alone would also match "inflow.xlsx".
 @router.get("/registers/{kind}.xlsx", response=ERRORS,
-            openapi_extra=file_response("文件 / the file", documents.XLSX_TYPE), summary="登记册 Excel 导出 / export a register as .xlsx")
+            openapi_extra=file_response("文件 / the file", XLSX_TYPE), summary="登记册 Excel 导出 / export a register as .xlsx")
 def register_xlsx(request, kind: str, division: str = "", start: QueryDate = None, end: QueryDate = None):
     return _file(request, kind, "xlsx", division, start, end)
 
 
 @router.get("/registers/{kind}.pdf", response=ERRORS,
-            openapi_extra=file_response("文件 / the file", documents.PDF_TYPE), summary="登记册 PDF 打印 / print a register as PDF")
+            openapi_extra=file_response("文件 / the file", PDF_TYPE), summary="登记册 PDF 打印 / print a register as PDF")
 def register_pdf(request, kind: str, division: str = "", start: QueryDate = None, end: QueryDate = None):
     return _file(request, kind, "pdf", division, start, end)
 
 
 # format=xlsx|pdf answers the file: the 200 has those media types beside JSON.
 @router.get("/registers/{kind}", response={200: RegisterOut, **ERRORS}, summary="登记册 / a page of a register",
-            openapi_extra=file_response("本页（JSON）或整册文件 / this page (JSON) or the whole register as a file", documents.XLSX_TYPE, documents.PDF_TYPE))
+            openapi_extra=file_response("本页（JSON）或整册文件 / this page (JSON) or the whole register as a file", XLSX_TYPE, PDF_TYPE))
 def register(request, kind: str, division: str = "", start: QueryDate = None, end: QueryDate = None,
              limit: int = queries.PAGE_SIZE, offset: int = 0, format: str = "json"):
     """One page of the register as JSON; `format=xlsx` or `format=pdf` gives the whole register as

@@ -7,7 +7,6 @@ townships' own registers. Every print and export is logged with the persons in i
 """
 import datetime
 import io
-from urllib.parse import quote
 
 from django.template.loader import render_to_string
 from openpyxl import Workbook
@@ -15,8 +14,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from liudong import content_types
 from liudong.accounts.choices import Action
-from liudong.content_types import PDF_TYPE, XLSX_TYPE
 from liudong.divisions.queries import DivisionNames
 from liudong.errors import Invalid
 
@@ -42,8 +41,7 @@ def filename(req: RegisterRequest, ext: str) -> tuple[str, str]:
 def content_disposition(req: RegisterRequest, ext: str, *, inline: bool = False) -> str:
     """RFC 6266 with an RFC 5987 filename* for the Chinese name and an ASCII fallback."""
     ascii_name, name = filename(req, ext)
-    kind = "inline" if inline else "attachment"
-    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+    return content_types.content_disposition(name, ascii_name, inline=inline)
 
 
 # ------------------------------------------------------------------ .xlsx
@@ -168,9 +166,9 @@ def export(*, actor, kind, division, start, end, fmt: str, generated_on: datetim
     rows = queries.all_rows(req)
     if fmt == "xlsx":
         data = build_xlsx(req, rows, generated_on=generated_on)
-        content_type, action, disposition = XLSX_TYPE, "register.export_xlsx", content_disposition(req, "xlsx")
+        content_type, action, disposition = content_types.XLSX_TYPE, "register.export_xlsx", content_disposition(req, "xlsx")
     else:
         data = build_pdf(req, rows, generated_on=generated_on)
-        content_type, action, disposition = PDF_TYPE, "register.print_pdf", content_disposition(req, "pdf", inline=True)
+        content_type, action, disposition = content_types.PDF_TYPE, "register.print_pdf", content_disposition(req, "pdf", inline=True)
     queries.audit(actor, action, req, count=len(rows), rows=rows, extra={"format": fmt, "bytes": len(data)})
     return req, data, content_type, disposition

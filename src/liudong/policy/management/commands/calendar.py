@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from liudong import clock
 from liudong.cli import command_error
 from liudong.errors import Denied, Invalid
-from liudong.policy import queries, services
+from liudong.policy import queries, services, services_calendar
 
 
 class Command(BaseCommand):
@@ -38,8 +38,8 @@ class Command(BaseCommand):
         except OSError as e:
             raise CommandError(f"无法打开文件 {file}：{e.strerror} / cannot open {file}: {e.strerror}") from None
         try:
-            rows = services.read_calendar_csv(data)
-            result = services.load_calendar_year(actor=None, year=year, rows=rows, source=source or f"文件 / file {os.path.basename(file)}", replace=replace, now=clock.now())
+            rows = services_calendar.read_calendar_csv(data)
+            result = services_calendar.load_calendar_year(actor=None, year=year, rows=rows, source=source or f"文件 / file {os.path.basename(file)}", replace=replace, now=clock.now())
         except (Invalid, Denied) as e:
             raise command_error(e) from None
         verb = "已替换 / replaced" if result.replaced else "已载入 / loaded"
@@ -49,7 +49,7 @@ class Command(BaseCommand):
 
     def handle_show(self, *, year, **_):
         if year is None:
-            status = services.calendar_status(clock.today())
+            status = services_calendar.calendar_status(clock.today())
             for y in queries.calendar_years():
                 self.stdout.write(f"{y['year']}  节假日 holidays {y['holidays']:>2}  调休 workdays {y['workdays']:>2}  {y['loaded_at']:%Y-%m-%d} {y['loaded_by']}  {y['source']}")
             if status.last_day is None:

@@ -1,11 +1,11 @@
 """J1 grids (网格): a part of a village with its responsible collector, added through
-divisions.services.add_grid (scope-checked and audited)."""
+territory.services.add_grid (scope-checked and audited)."""
 import pytest
 
 from liudong.accounts.models import AuditEvent
 from liudong.divisions.models import Grid
-from liudong.divisions.services import add_grid
 from liudong.errors import Denied, Invalid
+from liudong.territory.services import add_grid
 from tests.conftest import FUTIAN_V, NANTOU, NANTOU_V1, NANTOU_V2
 
 

@@ -1,11 +1,11 @@
-"""J1 grids: renaming a grid or changing its collector (divisions.services.update_grid), with the
+"""J1 grids: renaming a grid or changing its collector (territory.services.update_grid), with the
 checks of add_grid, scoped to the actor's area and audited as {field: [old, new]}."""
 import pytest
 
 from liudong.accounts.models import AuditEvent
 from liudong.divisions.models import Grid
-from liudong.divisions.services import add_grid, update_grid
 from liudong.errors import Denied, Invalid, NotFound
+from liudong.territory.services import add_grid, update_grid
 from tests.conftest import NANTOU_V1, NANTOU_V2
 
 

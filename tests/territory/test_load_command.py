@@ -6,9 +6,9 @@ from django.core.management.base import CommandError
 
 from liudong.accounts.models import AuditEvent
 from liudong.codes import code_range, level_of_code, parent_code
-from liudong.divisions import services
 from liudong.divisions.models import Division
 from liudong.errors import Invalid
+from liudong.territory import services
 
 GOOD = """code,name
 440305003000,西丽街道

@@ -1,11 +1,12 @@
 """Divisions and grids in the Django admin: read-only (J1). Codes are loaded with
-`liudong divisions load` and grids added through divisions.services.add_grid (invariant 1)."""
+`liudong divisions load` and grids added through territory.services.add_grid (invariant 1)."""
 from django.contrib import admin
 
 from liudong.accounts.admin import RoleReadOnlyAdmin
 from liudong.accounts.choices import Action
 
-from .models import Division, Grid
+from liudong.divisions.models import Division, Grid
+from liudong.divisions.queries import in_range
 
 
 @admin.register(Division)
@@ -28,5 +29,4 @@ class GridAdmin(RoleReadOnlyAdmin):
     list_select_related = ("village", "collector")
 
     def get_queryset(self, request):
-        low, high = request.user.code_range
-        return super().get_queryset(request).filter(village_id__gte=low, village_id__lte=high)
+        return super().get_queryset(request).filter(in_range("village_id", request.user.division_id))

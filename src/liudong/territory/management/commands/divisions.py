@@ -1,6 +1,6 @@
 """`liudong divisions load FILE.csv [--edition LABEL]` and `liudong divisions show CODE` (J1).
 
-A load is all or nothing (divisions.services.load_divisions_csv): header code,name; the level and
+A load is all or nothing (territory.services.load_divisions_csv): header code,name; the level and
 the parent follow from the code; an unknown parent is an error naming the row."""
 from pathlib import Path
 
@@ -8,9 +8,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from liudong.cli import command_error
 from liudong.codes import Level, normalise
-from liudong.divisions import services
 from liudong.divisions.models import Division
+from liudong.divisions.queries import in_range
 from liudong.errors import Invalid
+from liudong.territory import services
 
 
 class Command(BaseCommand):
@@ -53,8 +54,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{division.code} {division.name}  {Level(division.level).label}  edition={division.edition or '-'}")
         if chain:
             self.stdout.write("上级 / ancestors: " + " > ".join(f"{d.name} {d.code}" for d in reversed(chain)))
-        low, high = division.code_range
-        below = Division.objects.filter(code__gte=low, code__lte=high).exclude(code=division.code)
+        below = Division.objects.filter(in_range("code", division.code)).exclude(code=division.code)
         self.stdout.write(f"下级总数 / divisions below: {below.count()}")
         children = list(Division.objects.filter(parent=division).order_by("code"))
         self.stdout.write(f"直接下级 / children: {len(children)}")

@@ -11,11 +11,11 @@ from liudong.accounts.forms import BLANK, ServiceForm, division_choices
 from liudong.accounts.models import Staff
 from liudong.accounts.permissions import require
 from liudong.accounts.views_support import paginate, staff_view
+from liudong.divisions.models import Grid
+from liudong.divisions.queries import in_range
 from liudong.errors import Invalid, NotFound
 
 from . import services
-from .models import Grid
-from .queries import in_range
 
 
 class GridForm(ServiceForm):
@@ -35,7 +35,7 @@ class GridForm(ServiceForm):
 
 
 class GridEditForm(ServiceForm):
-    """Rename a grid or change its collector (divisions.services.update_grid); the collector is
+    """Rename a grid or change its collector (territory.services.update_grid); the collector is
     chosen among the staff of the grid's village, "—" for none."""
 
     required = ("name",)
@@ -81,7 +81,7 @@ def _render_grids(request, *, form=None, edited=None, edit_form=None):
         "page": page, "rows": rows, "form": form, "can_add": can_manage, "can_edit": can_manage,
         "edited": edited, "edit_form": edit_form, "edited_on_page": on_page,
     }
-    return render(request, "divisions/grids.html", ctx)
+    return render(request, "territory/grids.html", ctx)
 
 
 @staff_view(Action.MANAGE_GRIDS, Action.VIEW_PERSON)
