@@ -3,7 +3,9 @@
 A bad value fails loudly at start-up rather than running with a surprise default.
 """
 from pathlib import Path
+import ipaddress
 import os
+import re
 import tempfile
 
 import dj_database_url
@@ -24,6 +26,18 @@ def env_bool(name, default=False):
     if raw.lower() in ("0", "false", "no", "off"):
         return False
     raise ImproperlyConfigured(f"{name} must be a boolean (1/0/true/false), got {raw!r}")
+
+
+def env_networks(name):
+    """Comma-separated IP addresses or networks (10.0.0.1, 10.0.0.0/8, ::1)."""
+    out = []
+    for part in (os.environ.get(name) or "").split(","):
+        if part.strip():
+            try:
+                out.append(ipaddress.ip_network(part.strip(), strict=False))
+            except ValueError:
+                raise ImproperlyConfigured(f"{name} must list IP addresses or networks, got {part.strip()!r}") from None
+    return out
 
 
 def env_int(name, default):
@@ -142,9 +156,19 @@ SESSION_COOKIE_AGE = env_int("LIUDONG_SESSION_HOURS", 8) * 3600
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
-# Repeated failed logins lock the account name out for a while.
+# Repeated failed log-ins lock an (account, client address) pair for a while and slow the account
+# down across all addresses (accounts/login.py).
 LOGIN_MAX_FAILURES = env_int("LIUDONG_LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_MINUTES = env_int("LIUDONG_LOGIN_LOCKOUT_MINUTES", 15)
+if LOGIN_MAX_FAILURES < 1 or LOGIN_LOCKOUT_MINUTES < 1:
+    raise ImproperlyConfigured("LIUDONG_LOGIN_MAX_FAILURES and LIUDONG_LOGIN_LOCKOUT_MINUTES must be at least 1")
+# The client address of a request is the socket's, unless the socket is one of these proxies
+# (addresses or networks, comma-separated); then it is read from this header, which the proxy sets.
+LOGIN_TRUSTED_PROXIES = tuple(env_networks("LIUDONG_TRUSTED_PROXIES"))
+LOGIN_CLIENT_ADDRESS_HEADER = os.environ.get("LIUDONG_CLIENT_ADDRESS_HEADER") or "X-Forwarded-For"
+if not re.fullmatch(r"[A-Za-z0-9-]{1,64}", LOGIN_CLIENT_ADDRESS_HEADER):
+    raise ImproperlyConfigured(f"LIUDONG_CLIENT_ADDRESS_HEADER must be a header name, got {LOGIN_CLIENT_ADDRESS_HEADER!r}")
+LOGIN_CLIENT_ADDRESS_META = "HTTP_" + LOGIN_CLIENT_ADDRESS_HEADER.upper().replace("-", "_")
 API_TOKEN_HOURS = env_int("LIUDONG_API_TOKEN_HOURS", 12)
 # X4: administrators are warned on the home page this many days before the loaded calendar ends.
 LIUDONG_CALENDAR_WARN_DAYS = env_int("LIUDONG_CALENDAR_WARN_DAYS", 60)

@@ -1,5 +1,6 @@
 """Log-in security: lock-out after repeated failures, password strength, expiring tokens and
-sessions. Time is shifted by moving the stored failure times, never by sleeping."""
+sessions. Time is shifted by moving the stored counter times, never by sleeping. The lock-out's
+pairs, slow-down, proxies and unlock are tested in test_lockout.py."""
 import datetime
 
 import pytest
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from liudong.accounts.choices import Role
 from liudong.accounts.login import log_in
-from liudong.accounts.models import ApiToken, AuditEvent, LoginFailure, Staff
+from liudong.accounts.models import ApiToken, AuditEvent, LoginThrottle, Staff
 from liudong.accounts.staff import add_staff, disable_staff
 from liudong.accounts.tokens import issue_token, staff_for_token
 from liudong.errors import Invalid
@@ -29,9 +30,12 @@ def fail(request, username, times):
 
 
 def shift_failures(username, minutes):
-    """Move every stored failure `minutes` into the past, as if that time had passed."""
-    for f in LoginFailure.objects.filter(username=username):
-        LoginFailure.objects.filter(pk=f.pk).update(at=f.at - datetime.timedelta(minutes=minutes))
+    """Move the stored counter times `minutes` into the past, as if that time had passed."""
+    for row in LoginThrottle.objects.filter(username=username):
+        moved = {"window_start": row.window_start - datetime.timedelta(minutes=minutes)}
+        if row.locked_until:
+            moved["locked_until"] = row.locked_until - datetime.timedelta(minutes=minutes)
+        LoginThrottle.objects.filter(pk=row.pk).update(**moved)
 
 
 def test_the_right_password_logs_in(world, rf_request):
@@ -61,7 +65,7 @@ def test_one_failure_fewer_than_the_limit_does_not_lock(world, rf_request):
 def test_a_successful_log_in_clears_the_failures(world, rf_request):
     fail(rf_request, "township_clerk", settings.LOGIN_MAX_FAILURES - 1)
     assert log_in(rf_request, "township_clerk", password())[0] is not None
-    assert not LoginFailure.objects.filter(username="township_clerk").exists()
+    assert not LoginThrottle.objects.filter(username="township_clerk", address="127.0.0.1").exists()
     # The count starts again: another max-1 failures do not lock.
     fail(rf_request, "township_clerk", settings.LOGIN_MAX_FAILURES - 1)
     assert log_in(rf_request, "township_clerk", password())[0] is not None

@@ -11,12 +11,15 @@ Person data (people app) is deliberately not registered: see people/admin.py.
 """
 from django.contrib import admin, messages
 from django.contrib.auth.models import Group
+from django.db.models import OuterRef, Subquery
 
+from liudong.divisions.queries import in_range
 from liudong.errors import Invalid, NotFound
 
 from . import audit
 from .choices import Action, Role
-from .models import AuditEvent, Staff
+from .login import account_free_attempts, unlock
+from .models import AuditEvent, LoginThrottle, Staff
 from .staff import disable_staff
 
 admin.site.site_header = "流动人口服务管理信息系统 · 系统管理 / Liudong administration"
@@ -64,17 +67,26 @@ class RoleReadOnlyAdmin(admin.ModelAdmin):
 @admin.register(Staff)
 class StaffAdmin(RoleReadOnlyAdmin):
     view_action = Action.MANAGE_STAFF
-    list_display = ("username", "first_name", "role", "division", "is_active", "last_login")
+    list_display = ("username", "first_name", "role", "division", "is_active", "last_login", "failed_log_ins")
     list_filter = ("role", "is_active")
     search_fields = ("username", "first_name", "division__code", "division__name")
     list_select_related = ("division",)
     fields = ("username", "first_name", "role", "division", "is_active", "is_staff", "last_login", "date_joined")  # never the password hash
-    actions = ("disable_accounts",)
+    actions = ("disable_accounts", "unlock_accounts")
 
     def get_queryset(self, request):
-        # An administrator manages the accounts of his own subtree only.
-        low, high = request.user.code_range
-        return super().get_queryset(request).filter(division_id__gte=low, division_id__lte=high)
+        # An administrator manages the accounts of his own subtree only. The failed log-ins across
+        # all addresses come in the same query (accounts.login: a slowed-down account is marked).
+        account = LoginThrottle.objects.filter(username=OuterRef("username"), address=LoginThrottle.ACCOUNT)
+        return (super().get_queryset(request).filter(in_range("division_id", request.user.division_id))
+                .annotate(login_attempts=Subquery(account.values("attempts")[:1]), login_wait=Subquery(account.values("locked_until")[:1])))
+
+    @admin.display(description="登录失败（全部地址） / failed log-ins, all addresses")
+    def failed_log_ins(self, staff):
+        attempts = getattr(staff, "login_attempts", None) or 0
+        if attempts > account_free_attempts():
+            return f"{attempts}：已减速，可解锁 / {attempts}: slowed down, unlock to lift"
+        return attempts or ""
 
     def has_disable_permission(self, request):
         return request.user.is_active and request.user.can(Action.MANAGE_STAFF)
@@ -91,6 +103,12 @@ class StaffAdmin(RoleReadOnlyAdmin):
                 self.message_user(request, f"{staff.username}: " + "; ".join(m for ms in msgs for m in ms), messages.WARNING)
         if done:
             self.message_user(request, f"已停用 {done} 个账号 / disabled {done} accounts", messages.SUCCESS)
+
+    @admin.action(description="解除所选账号的登录锁定与减速 / unlock the selected accounts' log-in", permissions=["disable"])
+    def unlock_accounts(self, request, queryset):
+        for staff in queryset:
+            unlock(actor=request.user, username=staff.username, reason="django-admin")
+        self.message_user(request, f"已解锁 {queryset.count()} 个账号 / unlocked {queryset.count()} accounts", messages.SUCCESS)
 
 
 @admin.register(AuditEvent)

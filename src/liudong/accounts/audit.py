@@ -15,7 +15,7 @@ from liudong.divisions.queries import in_range
 from liudong.errors import Invalid
 
 from .choices import Action
-from .models import AuditEvent
+from .models import AuditEvent, LoginThrottle
 from .permissions import require
 
 # Apps above accounts add the events *about* the records of an auditor's area, whoever acted:
@@ -30,9 +30,12 @@ def add_subject_scope(fn) -> None:
         SUBJECT_SCOPES.append(fn)
 
 
-def record(actor, action: str, *, obj=None, object_type: str = "", object_id="", person_id=None, fields=None, reason: str = "", at=None) -> AuditEvent:
+def record(actor, action: str, *, obj=None, object_type: str = "", object_id="", person_id=None, fields=None, reason: str = "", at=None,
+           division_code: str | None = None) -> AuditEvent:
     """Append one audit event. Call inside the service's transaction, so the event and the change
-    commit or roll back together. actor None is the system (accounts.permissions)."""
+    commit or roll back together. actor None is the system (accounts.permissions). The event
+    belongs to the actor's division (whose auditors read it) unless `division_code` says otherwise:
+    a failed log-in, which nobody is logged in for, belongs to the account's division."""
     if obj is not None:
         object_type = object_type or obj._meta.model_name
         object_id = object_id or obj.pk
@@ -46,7 +49,7 @@ def record(actor, action: str, *, obj=None, object_type: str = "", object_id="",
         person_id=person_id,
         fields=fields or {},
         reason=reason[:200],
-        division_code=getattr(actor, "division_id", "") or "",
+        division_code=(getattr(actor, "division_id", "") or "") if division_code is None else division_code,
     )
 
 
@@ -116,12 +119,18 @@ def purge(*, actor, on: datetime.date, today: datetime.date, retention_days, for
         raise Invalid({"audit_retention_days": [f"保存期限应为正整数天，现为 {days!r} / the retention must be a whole number of days, got {days!r}"]})
     before = cutoff(on, days)
     expired = AuditEvent.objects.filter(at__lt=before)
-    result = {"on": on.isoformat(), "retention_days": days, "cutoff": before.isoformat(), "count": expired.count(), "deleted": 0, "for_real": bool(for_real)}
+    # The log-in counters of attempts older than the cutoff go too: nothing about a failed log-in
+    # outlives its audit row.
+    throttles = LoginThrottle.objects.filter(window_start__lt=before)
+    result = {"on": on.isoformat(), "retention_days": days, "cutoff": before.isoformat(), "count": expired.count(), "deleted": 0,
+              "throttles": throttles.count(), "for_real": bool(for_real)}
     if not for_real:
         return result
     _open_delete_gate(True)
     deleted, _ = expired.delete()
     _open_delete_gate(False)
+    throttles.delete()
     result["deleted"] = deleted
-    record(actor, "audit.purge", object_type="auditevent", fields={"deleted": deleted, "cutoff": result["cutoff"], "retention_days": days, "on": result["on"]})
+    record(actor, "audit.purge", object_type="auditevent",
+           fields={"deleted": deleted, "cutoff": result["cutoff"], "retention_days": days, "on": result["on"], "throttles": result["throttles"]})
     return result

@@ -63,6 +63,8 @@ class AuditEvent(models.Model):
         "via", "in_scope", "found", "document_type", "claim", "proposal", "recorded_by", "message",
         # export jobs (liudong.jobs): which job and file, never their contents
         "job", "orphans",
+        # log-in throttling (J3): the client address of a failed log-in, what an unlock cleared
+        "address", "attempts", "cleared", "throttles",
     })
     WITHHELD = "（已隐去 / withheld）"
 
@@ -98,8 +100,21 @@ class ApiToken(models.Model):
         return hashlib.sha256(raw.encode()).hexdigest()
 
 
-class LoginFailure(models.Model):
-    """Failed logins by account name, for the temporary lock-out."""
+class LoginThrottle(models.Model):
+    """Log-in attempts of one account name (J3): from one client address, or, with address
+    ACCOUNT (""), from all addresses together. accounts.login claims an attempt with a conditional
+    UPDATE before the password is checked, so parallel attempts cannot pass the limit. A row goes
+    with a successful log-in (its address), an administrator's unlock, or the audit purge."""
 
-    username = models.CharField(max_length=150, db_index=True)
-    at = models.DateTimeField(db_index=True)
+    ACCOUNT = ""
+
+    username = models.CharField(max_length=150)
+    address = models.CharField(max_length=45, blank=True, help_text="client IP address; empty: the account across all addresses")
+    attempts = models.PositiveIntegerField(default=0, help_text="attempts claimed since the window began (failed or still being checked)")
+    window_start = models.DateTimeField(help_text="a pair: the first attempt of the window; the account: its latest attempt")
+    locked_until = models.DateTimeField(null=True, blank=True, help_text="no attempt is checked before this instant")
+    notified = models.BooleanField(default=False, help_text="the account: administrators were told that it is slowed down")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["username", "address"], name="login_throttle_unique_name_address")]
+        indexes = [models.Index(fields=["address", "attempts"], name="login_throttle_slowed")]

@@ -6,7 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from liudong import clock
 from liudong.accounts.choices import Action
+from liudong.accounts.login import slowed_accounts
 from liudong.accounts.views_support import int_or_none, staff_view, today
 from liudong.errors import Invalid
 from liudong.policy import services_calendar
@@ -38,7 +40,9 @@ def home(request):
     calendar_warning = services_calendar.calendar_warning(actor=actor, today=today())
     if not actor.can(Action.VIEW_DASHBOARD):
         # Auditors, administrators and the query desk see only their own links.
-        return render(request, "people/home_links.html", {"calendar_warning": calendar_warning})
+        # J3: administrators see the accounts of their area that failed log-ins slow down.
+        slowed = slowed_accounts(actor=actor, now=clock.now()) if actor.can(Action.MANAGE_STAFF) else []
+        return render(request, "people/home_links.html", {"calendar_warning": calendar_warning, "slowed_accounts": slowed})
     on = today()
     chosen = request.GET.get("division") or None
     division = queries.dashboard_division(actor, chosen)

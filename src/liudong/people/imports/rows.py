@@ -29,9 +29,7 @@ from liudong import fields
 from liudong.accounts.audit import record
 from liudong.accounts.choices import Action
 from liudong.accounts.permissions import is_system, require
-from liudong.codes import PREFIX_LENGTH, Level, level_of_code
 from liudong.codes import Level
-from liudong.divisions.kinds import all_county_kinds
 from liudong.divisions.models import Division, Grid
 from liudong.divisions.queries import all_county_kinds
 from liudong.errors import Invalid

@@ -1,9 +1,10 @@
-"""`liudong staff add|list|disable` (J3): staff accounts from the command line, as the system.
+"""`liudong staff add|list|disable|unlock` (J3): staff accounts from the command line, as the system.
 
 Writes go through accounts.staff (invariant 1) and are audited with actor "system"."""
 from django.core.management.base import BaseCommand, CommandError
 
 from liudong.accounts.choices import Role
+from liudong.accounts.login import unlock
 from liudong.accounts.models import Staff
 from liudong.accounts.staff import add_staff, disable_staff
 from liudong.divisions.models import Division
@@ -14,7 +15,7 @@ from liudong.cli import command_error
 
 
 class Command(BaseCommand):
-    help = "管理工作人员账号 / manage staff accounts: add, list, disable"
+    help = "管理工作人员账号 / manage staff accounts: add, list, disable, unlock"
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True)
@@ -29,6 +30,9 @@ class Command(BaseCommand):
         dis = sub.add_parser("disable", help="disable an account (it can no longer log in)")
         dis.add_argument("username")
         dis.add_argument("--reason", default="")
+        unl = sub.add_parser("unlock", help="lift the log-in locks and slow-down of an account (all its addresses)")
+        unl.add_argument("username")
+        unl.add_argument("--reason", default="")
 
     def handle(self, *args, subcommand, **options):
         return getattr(self, f"handle_{subcommand}")(**options)
@@ -62,3 +66,10 @@ class Command(BaseCommand):
         except (Invalid, NotFound) as e:
             raise command_error(e) from None
         self.stdout.write(f"已停用 / disabled: {staff.username}")
+
+    def handle_unlock(self, *, username, reason, **_):
+        try:
+            cleared = unlock(actor=None, username=username, reason=reason)
+        except NotFound as e:
+            raise command_error(e) from None
+        self.stdout.write(f"已解锁 / unlocked: {username.strip()} (清除 {cleared} 条计数 / {cleared} counters cleared)")

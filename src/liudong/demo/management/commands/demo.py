@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from liudong import clock
 from liudong.accounts.models import Staff
+from liudong.cli import iso_date
 from liudong.demo.data import DEMO_PASSWORD, MAIN_ACCOUNTS
 from liudong.demo.services import MAX_PEOPLE, MIN_PEOPLE, build_demo, dating_note, latest_build
 from liudong.errors import Invalid
