@@ -336,7 +336,7 @@ def get_employer(actor, employer_id, *, today: datetime.date):
 MARRIED = ("20", "21", "22", "23")  # GB/T 2261.2: married, first marriage, remarried, restored
 
 
-def _policy(name, code, today):
+def policy_value_or_none(name, code, today):
     from liudong.policy.services import PolicyMissing, value
 
     try:
@@ -373,7 +373,7 @@ def home_counts(actor, *, today: datetime.date, division: str | None = None) -> 
 
     # Residence side, one scan: inflow per child division and, T2, the inflow married women of
     # childbearing age by origin (hukou in this province or another).
-    age_min, age_max = _policy("childbearing_age_min", code, today), _policy("childbearing_age_max", code, today)
+    age_min, age_max = policy_value_or_none("childbearing_age_min", code, today), policy_value_or_none("childbearing_age_max", code, today)
     aggregates = {"n": Count("pk")}
     if age_min is not None and age_max is not None:
         low, high = age_bounds(today, age_min, age_max)
@@ -412,7 +412,7 @@ def home_counts(actor, *, today: datetime.date, division: str | None = None) -> 
     # her: both parents away, or one away and the other recorded as unable to care on the family
     # link. Until that is recorded, a parent at home counts as caring. (A child with one parent
     # recorded, who is away, counts: the records show no parent at home.)
-    max_age = _policy("left_behind_child_max_age", code, today)
+    max_age = policy_value_or_none("left_behind_child_max_age", code, today)
     counts["left_behind_children"] = None
     if max_age is not None:
         low, _ = age_bounds(today, age_max=max_age)
@@ -427,7 +427,7 @@ def home_counts(actor, *, today: datetime.date, division: str | None = None) -> 
     # another place than the elder (her division of residence, else her hukou division). People
     # with no child recorded are not counted: the registry cannot tell "no children" from "none
     # recorded", and R5 counts the elderly of outflow families.
-    min_age = _policy("empty_nest_min_age", code, today)
+    min_age = policy_value_or_none("empty_nest_min_age", code, today)
     counts["empty_nest_elderly"] = None
     if min_age is not None:
         _, high = age_bounds(today, age_min=min_age)

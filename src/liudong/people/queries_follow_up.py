@@ -14,9 +14,10 @@ from django.db.models.functions import Coalesce
 
 from liudong.dates import months_before
 from liudong.divisions.models import Division
+from liudong.divisions.queries import in_range
 
 from .models import Residence, Visit
-from .queries import _policy, dashboard_division, in_range
+from .queries import dashboard_division, policy_value_or_none
 
 
 def _waiting(code: str, cutoff: datetime.date):
@@ -30,7 +31,7 @@ def _waiting(code: str, cutoff: datetime.date):
 def follow_up_interval(code: str, today: datetime.date) -> tuple[int | None, datetime.date | None]:
     """(months, cutoff): the policy interval in force there and then, and the last day a record
     may have been updated on and still wait; (None, None) when no interval is set."""
-    months = _policy("follow_up_months", code, today)
+    months = policy_value_or_none("follow_up_months", code, today)
     if months is None:
         return None, None
     return months, months_before(today, months)

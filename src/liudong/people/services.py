@@ -156,7 +156,7 @@ def update_person(*, actor, person: Person, data: dict, today: datetime.date) ->
 
 @transaction.atomic
 def _update_person(actor, person_id, data, today) -> Person:
-    person = _person_in_scope(actor, person_id)
+    person = locked_person_in_scope(actor=actor, person_id=person_id)
     merged = {f: getattr(person, f) for f in ("document_type", "id_number", "document_number", "sex", "birth_date", "hukou_division_id")}
     merged["hukou_division"] = merged.pop("hukou_division_id")
     merged.update({f: getattr(person, f) for f in EDITABLE_PERSON_FIELDS})
@@ -186,7 +186,7 @@ def _reach(actor, person_id, *, via: str, write: bool = False) -> Person:
     return writable_person(actor, person_id, via=via) if write else reachable_person(actor, person_id, via=via)
 
 
-def _person_in_scope(actor, person_id) -> Person:
+def locked_person_in_scope(*, actor, person_id) -> Person:
     """A person is within the actor's reach when she lives, lived or is registered in its subtree;
     locked for the change (_reach has logged any probe already)."""
     from .queries import NO_PERSON
@@ -396,7 +396,7 @@ def link_family(*, actor, person: Person, relative_id, relation: str) -> FamilyL
 
 @transaction.atomic
 def _link_family(actor, person_id, relative_id, relation) -> FamilyLink:
-    person = _person_in_scope(actor, person_id)
+    person = locked_person_in_scope(actor=actor, person_id=person_id)
     pk = row_id(relative_id)
     # The relative too is the actor's: in its scope, or registered by it and living nowhere yet.
     relative = scope.writable(actor).filter(pk=pk).first() if pk else None

@@ -69,10 +69,10 @@ def set_parent_unable_to_care(*, actor, person: Person, relative_id, unable: boo
     """R5: record (or withdraw) that a parent cannot care for the child (无监护能力). `person` and
     `relative_id` are the two ends of a parent-child link, in either order; both directions of the
     link carry the fact. Audited with the old and new value."""
-    from .services import _person_in_scope
+    from .services import locked_person_in_scope
 
     require(actor, Action.MANAGE_FAMILY)
-    person = _person_in_scope(actor, getattr(person, "pk", person))
+    person = locked_person_in_scope(actor=actor, person_id=getattr(person, "pk", person))
     pk = row_id(relative_id)
     link = FamilyLink.objects.select_for_update().filter(person=person, relative_id=pk).first() if pk else None
     if link is None:

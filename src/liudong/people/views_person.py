@@ -22,7 +22,7 @@ CHOICES = {
 }
 
 
-def _render_detail(request, pk, *, bound=None, status=200, propose=None):
+def render_detail(request, pk, *, bound=None, status=200, propose=None):
     """The detail page; `bound` replaces one blank form by the submitted one with its errors;
     `propose`: a family link to offer to another place (hole 3)."""
     actor = request.user
@@ -70,7 +70,7 @@ def _render_detail(request, pk, *, bound=None, status=200, propose=None):
 @staff_view(Action.VIEW_PERSON)
 @require_safe
 def detail(request, pk):
-    return _render_detail(request, pk)
+    return render_detail(request, pk)
 
 
 @staff_view(Action.REGISTER_PERSON)
@@ -109,7 +109,7 @@ def _residence_action(request, pk, name, service, form_class, success):
         else:
             messages.success(request, success)
             return redirect("person_detail", pk=person.pk)
-    return _render_detail(request, person.pk, bound={name: form})
+    return render_detail(request, person.pk, bound={name: form})
 
 
 @staff_view(Action.RECORD_RESIDENCE)
@@ -145,7 +145,7 @@ def departure(request, pk, residence_id):
         else:
             messages.success(request, _("Departure recorded."))
             return redirect("person_detail", pk=residence.person_id)
-    return _render_detail(request, person.pk, bound={"departure": form})
+    return render_detail(request, person.pk, bound={"departure": form})
 
 
 @staff_view(Action.MANAGE_FAMILY)
@@ -172,7 +172,7 @@ def family(request, pk):
             form.add_error("relative", _("This person is recorded by another place: the link can be proposed to it."))
             propose = FamilyProposalForm(initial={"relation": form.cleaned_data["relation"], "relative_document_type": relative.document_type,
                                                   "relative_document_number": relative.document_number})
-            return _render_detail(request, person.pk, bound={"family": form}, propose=propose)
+            return render_detail(request, person.pk, bound={"family": form}, propose=propose)
         else:
             try:
                 services.link_family(actor=actor, person=person, relative_id=relative.pk, relation=form.cleaned_data["relation"])
@@ -181,4 +181,4 @@ def family(request, pk):
             else:
                 messages.success(request, _("Family link recorded."))
                 return redirect("person_detail", pk=person.pk)
-    return _render_detail(request, person.pk, bound={"family": form})
+    return render_detail(request, person.pk, bound={"family": form})

@@ -26,7 +26,7 @@ def _next_url(request, default: str) -> str:
 @require_POST
 def visit(request, pk):
     """Record a visit from the person's record or, with `next`, from the follow-up list."""
-    from .views_person import _render_detail
+    from .views_person import render_detail
 
     actor = request.user
     person = queries.reachable_person(actor, pk)
@@ -44,7 +44,7 @@ def visit(request, pk):
             for message in errors:
                 messages.error(request, f"{person.name}: {message}")
         return redirect(_next_url(request, reverse("person_detail", args=[person.pk])))
-    return _render_detail(request, person.pk, bound={"visit": form})
+    return render_detail(request, person.pk, bound={"visit": form})
 
 
 @staff_view(Action.VIEW_PERSON)
