@@ -145,3 +145,13 @@ def test_hole2_patch_of_a_person_out_of_scope_is_404_before_the_body_and_logged(
     assert known.status_code == unknown.status_code == 404 and known.json() == unknown.json()
     assert Person.objects.get(pk=migrant.pk).phone == ""
     assert AuditEvent.objects.filter(action="person.not_found", person_id=migrant.pk, fields__via="person.update").exists()
+
+
+def test_hole3_a_rental_homes_owner_by_id_is_in_scope_and_no_name_comes_back(as_, world, migrant, futian_resident):
+    """The same hole through housing: an owner id from another area neither links nor names her."""
+    nantou = as_(world["township_clerk"])
+    outside = nantou.post("/housing", {"division": NANTOU_V1, "address": "红花园9栋", "owner_id": futian_resident.pk})
+    absent = nantou.post("/housing", {"division": NANTOU_V1, "address": "红花园9栋", "owner_id": 99999999})
+    assert outside.status_code == absent.status_code == 422 and outside.json() == absent.json()
+    assert "王芳" not in outside.content.decode()
+    assert nantou.post("/housing", {"division": NANTOU_V1, "address": "红花园9栋", "owner_id": migrant.pk}).status_code == 201

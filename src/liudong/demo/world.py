@@ -270,7 +270,10 @@ class DemoWorld:
     # bench/registry.py, which measures the import and not these, swaps in its own loader.
 
     def register_homes(self, homes: list[dict]) -> list[int]:
-        return [register_housing(actor=self.collectors[h["division"]], data=h, today=self.today).pk for h in homes]
+        # The owner shows her card to the collector (R8: any registered person, as on the page); an
+        # owner by id alone must be of the collector's own community (issue 7, hole 3).
+        owners = Person.objects.in_bulk({h["owner_id"] for h in homes})
+        return [register_housing(actor=self.collectors[h["division"]], data={**h, "owner": owners[h["owner_id"]]}, today=self.today).pk for h in homes]
 
     def register_employers(self, employers: list[dict]) -> list[int]:
         return [register_employer(actor=self.clerks[e["division"][:9]], data=e, today=self.today).pk for e in employers]

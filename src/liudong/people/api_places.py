@@ -78,7 +78,7 @@ def _on(value, today):
 class HousingIn(Schema):
     division: str = Text("所在区划代码（乡镇级或以下） / division code (township or below)", 12, required=True, example="440305001001")
     address: str = Text("地址 / address", 200, required=True)
-    owner_id: int = Field(description="房主（已登记人员）的编号 / id of the owner, a registered person")
+    owner_id: int = Field(description="房主的人员编号（您辖区内已登记的人员） / id of the owner, a person registered in your area")
     use: str | None = Text("用途 / use", enum=["residential", "shop", "factory", "dormitory", "mixed", "other"])
     business_category: str | None = Text("经营类别 / business category", 100)
     rooms: int | None = Field(None, description="间数 / rooms", json_schema_extra={"minimum": 1, "maximum": 10000})

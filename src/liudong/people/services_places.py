@@ -36,11 +36,19 @@ BUSINESS_MAX, EMPLOYER_NAME_MAX, CONTACT_MAX = 100, 200, 50
 
 # ---------------------------------------------------------------- field checks
 
-def _owner(data, errors) -> Person | None:
+def _owner(data, errors, actor) -> Person | None:
+    """The owner: a person the page found by her card (`owner`, any registered person, the look-up
+    logged there: R8), or one by id (`owner_id`) in the actor's area. An id outside it is answered
+    like one that does not exist, and its name never comes back (issue 7, hole 3)."""
+    if isinstance(data.get("owner"), Person):
+        return data["owner"]
+    from .queries import person_write_q
+
     pk = row_id(data.get("owner_id"))
-    owner = Person.objects.filter(pk=pk).first() if pk else None
+    owner = Person.objects.filter(pk=pk).filter(person_write_q(actor)).first() if pk else None
     if owner is None:
-        errors.setdefault("owner_id", []).append("房主应为已登记的人员 / the owner must be a registered person")
+        errors.setdefault("owner_id", []).append("房主应为已登记的人员（您辖区以外的房主请按身份证号填写） / "
+                                                 "the owner must be a registered person (one recorded outside your area is given by her ID number)")
     return owner
 
 
@@ -58,14 +66,14 @@ def _rooms(data, errors, *, default=1):
     return rooms
 
 
-def _housing_fields(data, errors, names, *, partial: bool) -> dict:
+def _housing_fields(data, errors, names, *, partial: bool, actor) -> dict:
     """Clean values of the housing fields in `names`, keyed by model attribute (owner -> owner_id).
     In a correction (`partial`) a field sent empty is an error, never a silent default."""
     clean = {}
     if "address" in names:
         clean["address"] = fields.text(data, "address", errors, max_length=ADDRESS_MAX, required=True)
     if "owner_id" in names:
-        owner = _owner(data, errors)
+        owner = _owner(data, errors, actor)
         clean["owner_id"] = owner.pk if owner else None
     if "use" in names:
         clean["use"] = fields.choice(data, "use", errors, choices=HOUSING_USES, required=partial, default="" if partial else HousingUse.RESIDENTIAL)
@@ -153,7 +161,7 @@ def register_housing(*, actor, data: dict, today: datetime.date) -> RentalHousin
     require(actor, Action.MANAGE_HOUSING)
     errors: dict[str, list[str]] = {}
     division = parse_division(data, "division", errors, min_level=Level.TOWNSHIP, actor=actor)
-    clean = _housing_fields(data, errors, HOUSING_FIELDS, partial=False)
+    clean = _housing_fields(data, errors, HOUSING_FIELDS, partial=False, actor=actor)
     registered_on = _registered_on(data, errors, today)
     if errors:
         raise Invalid(errors)
@@ -169,7 +177,7 @@ def update_housing(*, actor, housing_id, data: dict, today: datetime.date) -> Re
     require(actor, Action.MANAGE_HOUSING)
     housing = _housing_in_scope(actor, housing_id)
     errors: dict[str, list[str]] = {}
-    clean = _housing_fields(data, errors, [f for f in HOUSING_FIELDS if f in data], partial=True)
+    clean = _housing_fields(data, errors, [f for f in HOUSING_FIELDS if f in data or (f == "owner_id" and "owner" in data)], partial=True, actor=actor)
     if errors:
         raise Invalid(errors)
     changed = _apply(housing, clean)

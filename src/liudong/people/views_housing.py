@@ -50,8 +50,10 @@ def housing_new(request):
     form = HousingForm(request.POST or None, actor=actor, initial={"registered_on": today().isoformat(), "rooms": 1})
     if request.method == "POST" and form.is_valid():
         data = form.data_for_service()
+        # The owner by her card: any registered person (R8); the look-up is logged.
         owner = queries.find_by_id_number(actor, data.pop("owner_id_number"))
-        data["owner_id"] = owner.pk if owner else None
+        if owner is not None:
+            data["owner"] = owner
         if data.get("rooms") is None:
             data["rooms"] = 1
         try:
@@ -105,7 +107,10 @@ def housing_edit(request, pk):
         if id_number and id_number != (housing.owner.id_number or ""):
             # A new owner: any registered person, found by her card (R8); the look-up is logged.
             owner = queries.find_by_id_number(actor, id_number)
-            data["owner_id"] = owner.pk if owner else None
+            if owner is not None:
+                data["owner"] = owner
+            else:
+                data["owner_id"] = None
         try:
             services.update_housing(actor=actor, housing_id=housing.pk, data=data, today=today())
         except Invalid as e:
