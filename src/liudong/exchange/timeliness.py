@@ -55,6 +55,7 @@ planner knows from extended statistics (exchange migrations 0002 and 0005).
 """
 import dataclasses
 import datetime
+from operator import add
 
 from django.db.models import CharField, Count, F, Func, Q
 
@@ -260,18 +261,25 @@ def figures(actor, *, division_code=None, start, end, today: datetime.date) -> d
     by_child: dict[str, tuple[dict, dict]] = {}
     by_province: dict[str, tuple[dict, dict]] = {}
     by_topic: dict[str, tuple[dict, dict]] = {t: ({}, {}) for t in Topic.values}
-    # Rows per place and counterpart province, summed here into the totals, the children (by code
-    # prefix) and the counterpart provinces: a few thousand rows for a province and a year.
-    for rows, place, side, keys in ((_received_rows(period, today), "receiver_id", 0, RECEIVED_COUNTS),
-                                    (_sent_rows(period, today), "sender_id", 1, SENT_COUNTS),
-                                    (_duty_rows(period, today), "sender_id", 1, DUTY_COUNTS)):
+    # Rows per place, counterpart province and topic (tens of thousands for a province and a year)
+    # are first folded into one list of counts per child, province and topic (a few hundred), in
+    # C (map and add); the totals and the three breakdowns are summed from those.
+    for qs, place, side, keys in ((_received_rows(period, today), "receiver_id", 0, RECEIVED_COUNTS),
+                                  (_sent_rows(period, today), "sender_id", 1, SENT_COUNTS),
+                                  (_duty_rows(period, today), "sender_id", 1, DUTY_COUNTS)):
+        folded: dict[tuple, list] = {}
+        for row in qs.values_list(place, "other", "topic", *keys):
+            key = (row[0][:child_len], row[1], row[2])
+            acc = folded.get(key)
+            folded[key] = list(row[3:]) if acc is None else list(map(add, acc, row[3:]))
         total = (total_r, total_s)[side]
-        for row in rows:
+        for (child, other, topic), counts in folded.items():
+            row = dict(zip(keys, counts))
             _add(total, row, keys)
-            _add(by_child.setdefault(row[place][:child_len], ({}, {}))[side], row, keys)
-            _add(by_province.setdefault(row["other"], ({}, {}))[side], row, keys)
-            if row["topic"]:
-                _add(by_topic[row["topic"]][side], row, keys)
+            _add(by_child.setdefault(child, ({}, {}))[side], row, keys)
+            _add(by_province.setdefault(other, ({}, {}))[side], row, keys)
+            if topic:
+                _add(by_topic[topic][side], row, keys)
 
     # Every child is listed (a township with no messages is a figure too), then any other group.
     if division.level < Level.TOWNSHIP:
