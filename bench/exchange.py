@@ -163,6 +163,10 @@ class Rows:
         return tuple(values.get(c) for c in self.columns)
 
 
+# X1: every message has a topic of part 3, 三 (spread evenly, without drawing from the generator).
+TOPICS = ("marriage", "births", "reproductive_health", "contraception", "certificate", "fee")
+
+
 def generate(args, cal, rows: Rows, places):
     """Yield (row, is_open) for the open messages then the answered ones."""
     townships, gd_counties, sichuan, hot = places
@@ -197,7 +201,7 @@ def generate(args, cal, rows: Rows, places):
         rt, via = route(sender, receiver)
         v = {
             "kind": kind, "sender_id": sender, "receiver_id": receiver, "route": rt, "via_nation": via, "subject": f"核实函 第{i}号",
-            "body": "请核实当事人婚育情况并于期限内反馈。", "channel": "system", "evidence": "", "close_reason": "", "rules_on": day.isoformat(),
+            "body": "请核实当事人婚育情况并于期限内反馈。", "topic": TOPICS[i % len(TOPICS)], "channel": "system", "evidence": "", "close_reason": "", "rules_on": day.isoformat(),
             "rule_set": "national-2009", "case_type": "", "created_at": rows.at(day, hour),
         }
         draft = is_open and i >= HOT_OPEN and rng.random() < 0.05 and province(sender) == GUANGDONG

@@ -111,7 +111,7 @@ def _call(action, staff, migrant, world, n):
     if action == Action.HANDLE_EXCHANGE:
         from liudong.exchange import services as exchange
 
-        return exchange.send_message(actor=staff, data={"kind": "policy_notice", "receiver": "511921100000", "subject": "政策通报"}, now=timezone.now())
+        return exchange.send_message(actor=staff, data={"kind": "policy_notice", "topic": "births", "receiver": "511921100000", "subject": "政策通报"}, now=timezone.now())
     if action == Action.HANDLE_CASES:
         from liudong.cases import queries as cases_q
 

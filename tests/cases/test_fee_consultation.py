@@ -203,7 +203,7 @@ def test_F4_an_answer_by_fax_needs_its_record_its_scan_and_its_marked_time(world
     answer = {"agrees": True, "opinion": "同意", "channel": "fax", "sent_at": "2021-08-24 09:00"}
     with unchanged(), pytest.raises(Invalid) as e:
         services.answer_fee_consultation(actor=tongjiang_officer, case_id=case.pk, data=answer, now=at("2021-08-24", 10))
-    assert set(e.value.errors) == {"arrived_at"}
+    assert set(e.value.errors) == {"arrived_at", "evidence", "attachments"}   # every missing piece at once
     with unchanged(), pytest.raises(Invalid) as e:
         services.answer_fee_consultation(actor=tongjiang_officer, case_id=case.pk, data={**answer, "arrived_at": "2021-08-24 09:03"}, now=at("2021-08-24", 10))
     assert set(e.value.errors) == {"evidence", "attachments"}

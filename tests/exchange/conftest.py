@@ -37,5 +37,5 @@ def tongjiang_county(world):
 @pytest.fixture
 def request_msg(world, migrant):
     """A verification request sent by system on Monday 2026-09-28 10:00; answer due 2026-10-23."""
-    return services.send_message(actor=world["township_clerk"], data={"kind": "verification", "receiver": TONGJIANG_T, "person": migrant.pk,
+    return services.send_message(actor=world["township_clerk"], data={"kind": "verification", "topic": "births", "receiver": TONGJIANG_T, "person": migrant.pk,
                                                            "subject": "核实李娜婚育情况", "body": "请核实。"}, now=at("2026-09-28"))

@@ -23,7 +23,7 @@ def api_as(db, clock):
 
 
 def new_body(migrant, **extra):
-    return {"kind": "verification", "receiver": TONGJIANG_T, "person": migrant.pk, "subject": "核实婚育情况", "body": "请核实", **extra}
+    return {"kind": "verification", "topic": "births", "receiver": TONGJIANG_T, "person": migrant.pk, "subject": "核实婚育情况", "body": "请核实", **extra}
 
 
 def counts():
@@ -116,7 +116,7 @@ def test_letter_arrival_dispatch_and_close(api_as, world, migrant, clock):
     assert_field_error(hukou.post(f"/messages/{letter['id']}/close", {"reason": "x"}), "message")
     assert clerk.post(f"/messages/{letter['id']}/close", {"reason": "当事人已返乡"}).json()["state"] == "closed"
     # a draft a case opened
-    d = services.open_draft(actor=world["township_clerk"], kind="notification", receiver=Division.objects.get(code=TONGJIANG_T), person=migrant, subject="通报",
+    d = services.open_draft(actor=world["township_clerk"], kind="notification", topic="births", receiver=Division.objects.get(code=TONGJIANG_T), person=migrant, subject="通报",
                             body="", send_due_on=at("2026-10-09").date(), rules_on=at("2026-09-01").date(), now=at("2026-09-01"))
     assert hukou.get(f"/messages/{d.pk}").status_code == 404
     assert_field_error(clerk.post(f"/messages/{d.pk}/dispatch", {"channel": "phone"}), "arrived_at")

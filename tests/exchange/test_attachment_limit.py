@@ -33,7 +33,7 @@ def clerk_api(world, clock):
 
 
 def message(migrant, attachments):
-    return {"kind": "verification", "receiver": TONGJIANG_T, "person": migrant.pk, "subject": "核实婚育情况", "attachments": attachments}
+    return {"kind": "verification", "topic": "births", "receiver": TONGJIANG_T, "person": migrant.pk, "subject": "核实婚育情况", "attachments": attachments}
 
 
 def test_a_2_mb_scan_is_accepted_through_the_api(clerk_api, migrant):

@@ -21,7 +21,7 @@ D = datetime.date
 
 
 def draft(world, migrant, due, receiver=TONGJIANG_T):
-    return services.open_draft(actor=world["township_clerk"], kind=Kind.VERIFICATION, receiver=Division.objects.get(code=receiver), person=migrant,
+    return services.open_draft(actor=world["township_clerk"], kind=Kind.VERIFICATION, topic="births", receiver=Division.objects.get(code=receiver), person=migrant,
                                subject="生育登记核实", body="", send_due_on=due, rules_on=D(2026, 9, 1), rule_set="national-2009",
                                case_type="birth_registration", case_id=7, now=at("2026-09-01"))
 
@@ -31,7 +31,7 @@ def draft(world, migrant, due, receiver=TONGJIANG_T):
 
 def test_tick_marks_requests_and_drafts_overdue_once(world, migrant, request_msg):
     late_draft = draft(world, migrant, D(2026, 10, 9))
-    notice = services.send_message(actor=world["township_clerk"], data={"kind": "notification", "receiver": TONGJIANG_T, "person": migrant.pk, "subject": "通报"}, now=at("2026-09-28"))
+    notice = services.send_message(actor=world["township_clerk"], data={"kind": "notification", "topic": "births", "receiver": TONGJIANG_T, "person": migrant.pk, "subject": "通报"}, now=at("2026-09-28"))
     assert services.tick(D(2026, 10, 9)) == 0           # due that day: not yet late
     assert services.tick(D(2026, 10, 10)) == 1          # the draft's send-by date has passed
     assert services.tick(D(2026, 10, 24)) == 1          # the request's answer date (10-23) has passed
@@ -76,7 +76,7 @@ def test_week_end_is_the_sunday_of_the_week():
 
 def test_inbox_and_outbox_buckets(world, migrant, request_msg):
     clerk, hukou = world["township_clerk"], world["tongjiang_clerk"]
-    other = services.send_message(actor=clerk, data={"kind": "clue", "receiver": TONGJIANG_T, "person": migrant.pk, "subject": "线索"}, now=at("2026-10-12"))  # due 11-02
+    other = services.send_message(actor=clerk, data={"kind": "clue", "topic": "births", "receiver": TONGJIANG_T, "person": migrant.pk, "subject": "线索"}, now=at("2026-10-12"))  # due 11-02
     to_send = draft(world, migrant, D(2026, 10, 21))
     # Monday 10-19: the request (10-23) is due this week, the clue (11-02) later, the draft (10-21) this week.
     inbox = queries.inbox(hukou, today=D(2026, 10, 19))
@@ -121,7 +121,7 @@ def test_overdue_is_visible_at_both_ends_and_above_but_not_elsewhere(world, migr
 def test_boxes_page_and_log_the_persons_shown(world, migrant):
     clerk = world["township_clerk"]
     for i in range(55):
-        services.send_message(actor=clerk, data={"kind": "verification", "receiver": SHEKOU, "person": migrant.pk, "subject": f"核实 {i}"}, now=at("2026-10-12", 9))
+        services.send_message(actor=clerk, data={"kind": "verification", "topic": "births", "receiver": SHEKOU, "person": migrant.pk, "subject": f"核实 {i}"}, now=at("2026-10-12", 9))
     page1 = queries.inbox(world["shekou_clerk"], today=D(2026, 10, 12))
     page2 = queries.inbox(world["shekou_clerk"], today=D(2026, 10, 12), page=2)
     assert (page1.count, page1.pages, len(page1.rows), len(page2.rows)) == (55, 2, 50, 5)
@@ -172,7 +172,7 @@ def test_a_draft_is_seen_only_on_the_sender_side(world, migrant):
 
 
 def test_attachment_download_is_logged_and_scoped(world, migrant):
-    msg = services.send_message(actor=world["township_clerk"], data={"kind": "verification", "receiver": TONGJIANG_T, "person": migrant.pk, "subject": "核实"},
+    msg = services.send_message(actor=world["township_clerk"], data={"kind": "verification", "topic": "births", "receiver": TONGJIANG_T, "person": migrant.pk, "subject": "核实"},
                                 now=at("2026-10-12"), attachments=[upload("结婚证.pdf", PDF, "application/pdf")])
     aid = msg.attachments.get().pk
     m, att = queries.get_attachment(world["tongjiang_clerk"], msg.pk, aid)
@@ -224,7 +224,7 @@ def test_services_refuse_exactly_the_roles_without_the_action(world, role):
     else:
         with pytest.raises(Denied):
             queries.box_page(staff, "watch", today=D(2026, 11, 28))
-    notice = {"kind": "policy_notice", "receiver": TONGJIANG_T, "subject": "政策通报"}
+    notice = {"kind": "policy_notice", "topic": "births", "receiver": TONGJIANG_T, "subject": "政策通报"}
     if allowed(role, Action.HANDLE_EXCHANGE):
         assert services.send_message(actor=staff, data=notice, now=at("2026-11-27")).state == State.SENT
     else:

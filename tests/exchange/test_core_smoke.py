@@ -17,7 +17,7 @@ def at(day: str, hour: int = 10):
 
 def test_verification_crosses_national_day_and_is_answered(world, migrant):
     clerk, hukou = world["township_clerk"], world["tongjiang_clerk"]
-    msg = services.send_message(actor=clerk, data={"kind": "verification", "receiver": TONGJIANG_T, "person": migrant.pk, "subject": "核实婚育情况"}, now=at("2026-09-28"))
+    msg = services.send_message(actor=clerk, data={"kind": "verification", "topic": "births", "receiver": TONGJIANG_T, "person": migrant.pk, "subject": "核实婚育情况"}, now=at("2026-09-28"))
     assert msg.route == f"{NANTOU}>440000000000>000000000000>510000000000>{TONGJIANG_T}" and msg.via_nation
     # B3/X4: 15 working days after 9-28: 9-29, 9-30, 10-08, 10-09, 10-10 (make-up Saturday), 10-12..16, 10-19..23
     assert msg.reply_due_on == datetime.date(2026, 10, 23) and msg.state == State.SENT
@@ -33,7 +33,7 @@ def test_verification_crosses_national_day_and_is_answered(world, migrant):
 
 def test_tick_marks_overdue(world, migrant):
     clerk = world["township_clerk"]
-    msg = services.send_message(actor=clerk, data={"kind": "verification", "receiver": TONGJIANG_T, "person": migrant.pk, "subject": "核实"}, now=at("2026-09-28"))
+    msg = services.send_message(actor=clerk, data={"kind": "verification", "topic": "births", "receiver": TONGJIANG_T, "person": migrant.pk, "subject": "核实"}, now=at("2026-09-28"))
     assert services.tick(datetime.date(2026, 10, 23)) == 0
     assert services.tick(datetime.date(2026, 10, 24)) == 1
     msg.refresh_from_db()
@@ -42,7 +42,7 @@ def test_tick_marks_overdue(world, migrant):
 
 def test_fax_needs_receiving_time_and_arrival_after_sending(world, migrant):
     clerk = world["township_clerk"]
-    base = {"kind": "verification", "receiver": TONGJIANG_T, "person": migrant.pk, "subject": "核实"}
+    base = {"kind": "verification", "topic": "births", "receiver": TONGJIANG_T, "person": migrant.pk, "subject": "核实"}
     with pytest.raises(Invalid) as e:
         services.send_message(actor=clerk, data={**base, "channel": "fax", "sent_at": "2026-09-28 09:00"}, now=at("2026-09-28"))
     assert "arrived_at" in e.value.errors

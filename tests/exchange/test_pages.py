@@ -98,7 +98,7 @@ def test_detail_page_shows_route_deadline_basis_and_person(client, world, reques
 def test_compose_with_field_errors_keeps_input_and_writes_nothing(client, world, migrant, clock):
     client.force_login(world["township_clerk"])
     before = AuditEvent.objects.filter(action__startswith="message.send").count()
-    response = client.post(reverse("exchange_new"), {"kind": "verification", "receiver": "511921100", "person": str(migrant.pk), "subject": "核实婚育",
+    response = client.post(reverse("exchange_new"), {"kind": "verification", "topic": "births", "receiver": "511921100", "person": str(migrant.pk), "subject": "核实婚育",
                                                       "body": "请核实", "channel": "fax", "sent_at": "2026-09-28T09:00", "evidence": "传真"})
     html = html_of(response)
     assert response.status_code == 200
@@ -108,14 +108,14 @@ def test_compose_with_field_errors_keeps_input_and_writes_nothing(client, world,
     assert Message.objects.count() == 0 and AuditEvent.objects.filter(action__startswith="message.send").count() == before
     # a person outside the clerk's scope
     client.force_login(world["futian_clerk"])
-    response = client.post(reverse("exchange_new"), {"kind": "verification", "receiver": TONGJIANG_T, "person": str(migrant.pk), "subject": "x", "channel": "system"})
+    response = client.post(reverse("exchange_new"), {"kind": "verification", "topic": "births", "receiver": TONGJIANG_T, "person": str(migrant.pk), "subject": "x", "channel": "system"})
     assert "当事人不存在或不在您的管辖范围内" in html_of(response) and Message.objects.count() == 0
 
 
 def test_compose_the_deadline_past_the_calendar_is_a_field_error(client, world, migrant, clock):
     clock("2026-12-20")
     client.force_login(world["township_clerk"])
-    response = client.post(reverse("exchange_new"), {"kind": "verification", "receiver": TONGJIANG_T, "person": str(migrant.pk), "subject": "核实", "channel": "system"})
+    response = client.post(reverse("exchange_new"), {"kind": "verification", "topic": "births", "receiver": TONGJIANG_T, "person": str(migrant.pk), "subject": "核实", "channel": "system"})
     assert response.status_code == 200 and "2027 年的工作日历尚未载入" in html_of(response)
     assert Message.objects.count() == 0
 
@@ -124,7 +124,7 @@ def test_compose_sends_with_scans_and_redirects(client, world, migrant, clock):
     client.force_login(world["township_clerk"])
     form = html_of(client.get(reverse("exchange_new") + f"?person={migrant.pk}"))
     assert f'value="{migrant.pk}"' in form and f'value="{TONGJIANG_T}"' in form and "诺江镇" in form  # her hukou township proposed
-    response = client.post(reverse("exchange_new"), {"kind": "verification", "receiver": TONGJIANG_T, "person": str(migrant.pk), "subject": "核实婚育",
+    response = client.post(reverse("exchange_new"), {"kind": "verification", "topic": "births", "receiver": TONGJIANG_T, "person": str(migrant.pk), "subject": "核实婚育",
                                                       "channel": "system", "attachments": [upload("结婚证.pdf", PDF, "application/pdf")]})
     msg = Message.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("exchange_detail", args=[msg.pk])
@@ -142,7 +142,7 @@ def test_compose_sends_with_scans_and_redirects(client, world, migrant, clock):
 
 def test_a_bad_scan_refuses_the_whole_message(client, world, migrant, clock):
     client.force_login(world["township_clerk"])
-    response = client.post(reverse("exchange_new"), {"kind": "verification", "receiver": TONGJIANG_T, "person": str(migrant.pk), "subject": "核实婚育",
+    response = client.post(reverse("exchange_new"), {"kind": "verification", "topic": "births", "receiver": TONGJIANG_T, "person": str(migrant.pk), "subject": "核实婚育",
                                                       "channel": "system", "attachments": [upload("virus.exe", b"MZ", "application/x-msdownload")]})
     assert response.status_code == 200 and "只接受 PDF" in html_of(response)
     assert Message.objects.count() == 0 and Attachment.objects.count() == 0
@@ -178,7 +178,7 @@ def test_reply_acknowledge_and_second_reply_through_the_pages(client, world, req
 def test_letter_arrival_and_close_through_the_pages(client, world, migrant, clock):
     clock("2026-09-25", 11)
     client.force_login(world["township_clerk"])
-    client.post(reverse("exchange_new"), {"kind": "verification", "receiver": TONGJIANG_T, "person": str(migrant.pk), "subject": "挂号信核实",
+    client.post(reverse("exchange_new"), {"kind": "verification", "topic": "births", "receiver": TONGJIANG_T, "person": str(migrant.pk), "subject": "挂号信核实",
                                           "channel": "letter", "sent_at": "2026-09-25T09:00", "evidence": "XA123456789CN"})
     msg = Message.objects.get()
     assert msg.arrived_at is None
@@ -202,7 +202,7 @@ def test_letter_arrival_and_close_through_the_pages(client, world, migrant, cloc
 def test_a_draft_is_dispatched_from_its_page(client, world, migrant, clock):
     from liudong.divisions.models import Division
 
-    d = services.open_draft(actor=world["township_clerk"], kind="notification", receiver=Division.objects.get(code=TONGJIANG_T), person=migrant, subject="生育登记通报",
+    d = services.open_draft(actor=world["township_clerk"], kind="notification", topic="births", receiver=Division.objects.get(code=TONGJIANG_T), person=migrant, subject="生育登记通报",
                             body="", send_due_on=at("2026-10-09").date(), rules_on=at("2026-09-01").date(), now=at("2026-09-01"))
     client.force_login(world["township_clerk"])
     html = html_of(client.get(reverse("exchange_detail", args=[d.pk])))

@@ -16,7 +16,7 @@ D = datetime.date
 
 
 def base(migrant, **extra):
-    return {"kind": "verification", "receiver": TONGJIANG_T, "person": migrant.pk, "subject": "核实婚育情况", **extra}
+    return {"kind": "verification", "topic": "births", "receiver": TONGJIANG_T, "person": migrant.pk, "subject": "核实婚育情况", **extra}
 
 
 @pytest.fixture
@@ -207,7 +207,7 @@ def test_a_second_reply_is_refused_and_the_first_closes_the_request(world, reque
 
 def test_an_answer_cannot_be_dated_before_the_request_arrived(world, request_msg, nothing_written):
     with nothing_written(), pytest.raises(Invalid) as e:
-        services.reply(actor=world["tongjiang_clerk"], message_id=request_msg.pk, data={"body": "x", "channel": "fax", "sent_at": "2026-09-27 09:00", "arrived_at": "2026-09-27 09:10"}, now=at("2026-10-09"))
+        services.reply(actor=world["tongjiang_clerk"], message_id=request_msg.pk, data={"body": "x", "channel": "fax", "sent_at": "2026-09-27 09:00", "arrived_at": "2026-09-27 09:10", "evidence": "传真报告"}, now=at("2026-10-09"))
     assert "sent_at" in e.value.errors
 
 
@@ -302,7 +302,7 @@ def test_a_notification_is_signed_for_not_answered_and_t3_stays_whole(world, mig
     from liudong.exchange import timeliness
 
     clerk, hukou = world["township_clerk"], world["tongjiang_clerk"]
-    note = services.send_message(actor=clerk, data={"kind": "notification", "receiver": TONGJIANG_T, "person": migrant.pk, "subject": "通报"}, now=at("2026-09-28"))
+    note = services.send_message(actor=clerk, data={"kind": "notification", "topic": "births", "receiver": TONGJIANG_T, "person": migrant.pk, "subject": "通报"}, now=at("2026-09-28"))
     with pytest.raises(Invalid) as e:
         services.reply(actor=hukou, message_id=note, data={"body": "收到"}, now=at("2026-09-29"))
     assert "message" in e.value.errors

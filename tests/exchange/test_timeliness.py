@@ -26,7 +26,7 @@ def d(text: str) -> datetime.date:
 
 
 def send(actor, receiver, day, kind="correspondence", **extra):
-    return services.send_message(actor=actor, data={"kind": kind, "receiver": receiver, "subject": f"函 {day}", **extra}, now=at(day))
+    return services.send_message(actor=actor, data={"kind": kind, "topic": "births", "receiver": receiver, "subject": f"函 {day}", **extra}, now=at(day))
 
 
 def answer(actor, message, day):
@@ -34,7 +34,7 @@ def answer(actor, message, day):
 
 
 def draft(actor, receiver, send_due_on, day):
-    return services.open_draft(actor=actor, kind="correspondence", receiver=Division.objects.get(code=receiver), person=None, subject="应发函",
+    return services.open_draft(actor=actor, kind="correspondence", topic="births", receiver=Division.objects.get(code=receiver), person=None, subject="应发函",
                                body="", send_due_on=d(send_due_on), rules_on=d(day), now=at(day))
 
 
@@ -109,10 +109,11 @@ def build_traffic(world):
     return m
 
 
-def rcv(received, withdrawn, answered, on_time, overdue_open, pending, reply_rate, on_time_rate):
+def rcv(received, withdrawn, answered, on_time, overdue_open, pending, reply_rate, on_time_rate, overdue_withdrawn=0):
     expected = received - withdrawn
     return {"received": received, "withdrawn": withdrawn, "expected": expected, "answered": answered, "on_time": on_time,
-            "late": answered - on_time, "overdue_open": overdue_open, "overdue": answered - on_time + overdue_open, "pending": pending,
+            "late": answered - on_time, "overdue_open": overdue_open, "overdue_withdrawn": overdue_withdrawn,
+            "overdue": answered - on_time + overdue_open + overdue_withdrawn, "pending": pending,
             "reply_rate": reply_rate, "on_time_rate": on_time_rate}
 
 

@@ -35,7 +35,7 @@ def exchanged(world, migrant, request_msg):
 
 def test_X3_the_log_lists_what_a_place_sent_and_received_with_dates_channel_and_state(world, exchanged):
     request, answer, letter = exchanged
-    req, log = written_log.show(world["township_clerk"], start=D[0], end=D[1], today=at("2026-11-02").date())
+    req, log = written_log.show(actor=world["township_clerk"], start=D[0], end=D[1], today=at("2026-11-02").date())
     assert req.division.code == NANTOU
     assert [r["id"] for r in log["sent"]] == [request.pk, letter.pk] and [r["id"] for r in log["received"]] == [answer.pk]
     assert (log["submitted"], log["replies"], log["count"]) == (2, 0, 3)
@@ -43,7 +43,7 @@ def test_X3_the_log_lists_what_a_place_sent_and_received_with_dates_channel_and_
     assert (first["kind"], first["counterpart"], first["channel"], first["state"], first["answer"]) == ("核实", "诺江镇", "系统", "已反馈", "2026-10-09")
     assert log["sent"][1]["channel"] == "挂号信" and log["sent"][1]["arrived_at"] is None and log["sent"][1]["evidence"] == "挂号信 XA0001"
     # The other end's log: its answer is a reply it sent; the two requests are what it received.
-    _, theirs = written_log.show(world["tongjiang_clerk"], start=D[0], end=D[1], today=at("2026-11-02").date())
+    _, theirs = written_log.show(actor=world["tongjiang_clerk"], start=D[0], end=D[1], today=at("2026-11-02").date())
     assert [r["id"] for r in theirs["sent"]] == [answer.pk] and theirs["replies"] == 1
     assert [r["id"] for r in theirs["received"]] == [request.pk]   # the letter has not arrived
     event = AuditEvent.objects.filter(action="exchange.log_view").first()
@@ -51,7 +51,7 @@ def test_X3_the_log_lists_what_a_place_sent_and_received_with_dates_channel_and_
 
 
 def test_X3_the_printed_log_is_a_pdf_and_its_printing_is_audited(world, exchanged, migrant):
-    data, disposition = written_log.print_pdf(world["township_clerk"], start=D[0], end=D[1], printed_on=at("2026-11-02").date())
+    data, disposition = written_log.print_pdf(actor=world["township_clerk"], start=D[0], end=D[1], printed_on=at("2026-11-02").date())
     assert data.startswith(b"%PDF") and "filename*=UTF-8''" in disposition
     text = pdf_text(data)
     for expected in ("函件提交和回复登记", "广东省深圳市南山区南头街道", "2026年9月1日至2026年10月31日", "一、发出", "二、收到", "诺江镇",
@@ -62,18 +62,18 @@ def test_X3_the_printed_log_is_a_pdf_and_its_printing_is_audited(world, exchange
 
 
 def test_X3_a_city_officer_sees_the_log_of_a_place_below_without_the_subjects(world, exchanged):
-    _, log = written_log.show(world["city_officer"], division=NANTOU, start=D[0], end=D[1], today=at("2026-11-02").date())
+    _, log = written_log.show(actor=world["city_officer"], division=NANTOU, start=D[0], end=D[1], today=at("2026-11-02").date())
     assert [r["subject"] for r in log["sent"]] == ["核实", "避孕节育情况报告"] and all(r["evidence"] == "" for r in log["sent"])
 
 
 def test_X3_the_log_is_kept_by_a_place_in_scope_and_its_input_is_checked(world, exchanged):
     with pytest.raises(NotFound):
-        written_log.show(world["township_clerk"], division=TONGJIANG_T, start=D[0], end=D[1], today=at("2026-11-02").date())
+        written_log.show(actor=world["township_clerk"], division=TONGJIANG_T, start=D[0], end=D[1], today=at("2026-11-02").date())
     with pytest.raises(Invalid) as e:
-        written_log.show(world["township_clerk"], division=NANTOU_V1, start="2026-10-31", end="2026-09-01", today=at("2026-11-02").date())
+        written_log.show(actor=world["township_clerk"], division=NANTOU_V1, start="2026-10-31", end="2026-09-01", today=at("2026-11-02").date())
     assert set(e.value.errors) == {"division", "end"}
     with pytest.raises(Invalid) as e:
-        written_log.show(world["county_officer"], division=NANSHAN, start="2025-01-01", end="2026-10-31", today=at("2026-11-02").date())
+        written_log.show(actor=world["county_officer"], division=NANSHAN, start="2025-01-01", end="2026-10-31", today=at("2026-11-02").date())
     assert "一年" in e.value.errors["end"][0]
     assert not AuditEvent.objects.filter(action__startswith="exchange.log").exists()
 

@@ -22,7 +22,7 @@ from liudong.divisions.models import Division
 from liudong.divisions.queries import parse_division
 from liudong.errors import Denied, Invalid, NotFound
 from liudong.exchange import services as exchange
-from liudong.exchange.models import Kind
+from liudong.exchange.models import Kind, Topic  # X1: a birth case's messages are about births (生育)
 from liudong.identifiers import row_id
 from liudong.people.models import Person
 from liudong.policy.calendar import add_working_days
@@ -248,7 +248,7 @@ def create_birth_registration(*, actor, data: dict, now: datetime.datetime) -> B
             body = (f"{full_name(township)}于 {received_on} 受理 {woman.name}（{woman.id_number or woman.document_number}）"
                     f"与男方 {_husband_text(case)} 的第 {child_order} 孩生育服务登记申请（{case.number}）。\n"
                     f"请核实{'、'.join(who)}的婚姻和生育情况，并按规定期限反馈。")
-            message = exchange.open_draft(actor=actor, kind=Kind.VERIFICATION, receiver=place, person=person, subject=f"生育服务登记核实：{woman.name}（{case.number}）",
+            message = exchange.open_draft(actor=actor, kind=Kind.VERIFICATION, topic=Topic.BIRTHS, receiver=place, person=person, subject=f"生育服务登记核实：{woman.name}（{case.number}）",
                                           body=body, send_due_on=send_due, rules_on=received_on, rule_set=case.rule_set, case_type=BIRTH, case_id=case.pk, now=now)
             if fields.flag(data, "send_now", True):
                 message = send_at_once(actor=actor, message=message, now=now)
@@ -338,7 +338,7 @@ def decide_birth_registration(*, actor, case_id, data: dict, now: datetime.datet
         for place in _notification_targets(case):
             body = (f"{full_name(case.division)}已于 {decided_on} 为 {woman.name}（{woman.id_number or woman.document_number}）"
                     f"与男方 {_husband_text(case)} 办理第 {case.child_order} 孩生育服务登记（{case.number}）。特此通报。")
-            message = exchange.open_draft(actor=actor, kind=Kind.NOTIFICATION, receiver=place, person=woman, subject=f"生育服务登记通报：{woman.name}（{case.number}）",
+            message = exchange.open_draft(actor=actor, kind=Kind.NOTIFICATION, topic=Topic.BIRTHS, receiver=place, person=woman, subject=f"生育服务登记通报：{woman.name}（{case.number}）",
                                           body=body, send_due_on=due, rules_on=case.rules_on, rule_set=case.rule_set, case_type=BIRTH, case_id=case.pk, now=now)
             if fields.flag(data, "send_now", True):
                 message = send_at_once(actor=actor, message=message, now=now)
@@ -427,7 +427,7 @@ def record_second_birth(*, actor, data: dict, now: datetime.datetime) -> SecondB
     verdict = label_zh(SecondBirthDecision(decision))
     body = (f"{full_name(township)}已于 {decided_on} 对户籍在本地、现居住在贵地的 {woman.name}（{woman.id_number or woman.document_number}）"
             f"的再生育申请作出{verdict}决定{f'，证明编号 {certificate}' if certificate else ''}（{result.number}）。特此通报。")
-    message = exchange.open_draft(actor=actor, kind=Kind.NOTIFICATION, receiver=residence, person=woman, subject=f"再生育审批结果通报：{woman.name}（{result.number}）",
+    message = exchange.open_draft(actor=actor, kind=Kind.NOTIFICATION, topic=Topic.BIRTHS, receiver=residence, person=woman, subject=f"再生育审批结果通报：{woman.name}（{result.number}）",
                                   body=body, send_due_on=due, rules_on=decided_on, rule_set=result.rule_set, case_type=SECOND_BIRTH, case_id=result.pk, now=now)
     if fields.flag(data, "send_now", True):
         message = send_at_once(actor=actor, message=message, now=now)

@@ -144,16 +144,14 @@ def _channel_with_evidence(data, attachments, errors: dict, *, now) -> tuple[str
     records with evidential force, the answer as much as the consultation: a letter, fax or call
     names its record (mail number, fax report, call record), and a letter or fax is kept as a scan
     of the paper sent. Arrival per X5 (exchange.arrival_of). Field errors join `errors`."""
+    if str(data.get("channel") or "").strip() in (Channel.LETTER, Channel.FAX) and not attachments:
+        errors.setdefault("attachments", []).append("公函、传真须附原件扫描件，作为具有证据效力的原始记录 / a letter or fax is kept as a scan of the paper sent, the original record with evidential force")
     try:
-        channel, sent_at, _, evidence = exchange.arrival_of(data, now=now)
+        channel, sent_at, _, _ = exchange.arrival_of(data, now=now)
     except Invalid as e:
         for k, v in e.errors.items():
             errors.setdefault(k, []).extend(v)
-        return None, None
-    if channel != Channel.SYSTEM and not evidence:
-        errors.setdefault("evidence", []).append("信函、传真、电话须留存原始记录作为凭证 / a letter, fax or call keeps its original record as evidence")
-    if channel in (Channel.LETTER, Channel.FAX) and not attachments:
-        errors.setdefault("attachments", []).append("公函、传真须附原件扫描件，作为具有证据效力的原始记录 / a letter or fax is kept as a scan of the paper sent, the original record with evidential force")
+        return None, None   # a letter, fax or call without its record is refused there (X5)
     return channel, sent_at
 
 

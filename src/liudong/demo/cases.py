@@ -20,7 +20,7 @@ from liudong.cases import services
 from liudong.cases.models import BIRTH, BirthRegistration
 from liudong.errors import Invalid
 from liudong.exchange import services as exchange
-from liudong.exchange.models import Kind, Message
+from liudong.exchange.models import Kind, Message, Topic
 from liudong.identifiers import id_check_char
 from liudong.people import services as people
 from liudong.people.models import Person
@@ -197,7 +197,7 @@ def build_demo_cases(office: OfficeDays, *, log=print) -> dict:
     # Plain messages (X1): an open request in 南头's inbox, a report to sign for in 诺江's.
     def plain():
         woman = couples[0][0]
-        exchange.send_message(actor=hukou_clerk, data={"kind": Kind.VERIFICATION, "receiver": NANTOU, "person": woman.pk, "subject": f"请核实{woman.name}在贵地的居住和避孕节育情况",
+        exchange.send_message(actor=hukou_clerk, data={"kind": Kind.VERIFICATION, "topic": Topic.CONTRACEPTION, "receiver": NANTOU, "person": woman.pk, "subject": f"请核实{woman.name}在贵地的居住和避孕节育情况",
                                             "body": "我镇流出人员李秀英现居贵街道红花园社区，请核实其居住情况及避孕节育情况并反馈。"}, now=_at(back(2), 9))
         exchange.send_message(actor=clerk, data={"kind": Kind.CONTRACEPTION_REPORT, "receiver": NUOJIANG, "person": couples[1][0].pk, "subject": f"避孕节育情况报告：{couples[1][0].name}",
                                       "body": "本年度第二次孕情、环情检查已完成，结果正常。"}, now=_at(back(3), 14))

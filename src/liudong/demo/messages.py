@@ -17,7 +17,7 @@ from liudong.accounts.choices import Role
 from liudong.accounts.models import Staff
 from liudong.errors import Invalid
 from liudong.exchange import services
-from liudong.exchange.models import Kind
+from liudong.exchange.models import Kind, Topic
 from liudong.people.models import Person
 from liudong.people.scope import lives_in, registered_in
 
@@ -52,7 +52,8 @@ def build_demo_messages(office: OfficeDays, *, seed: int = 2026, log=print) -> d
             k = rng.randrange(3, furthest + 1)  # sent on the k-th office day before the world date
             kind = rng.choice([Kind.VERIFICATION, Kind.VERIFICATION, Kind.CORRESPONDENCE])
             try:
-                request = services.send_message(actor=clerk, data={"kind": kind, "receiver": NUOJIANG, "person": person_id,
+                # X1: a topic of part 3 (婚姻 or 生育), chosen without drawing from rng so the demo stays as it was
+                request = services.send_message(actor=clerk, data={"kind": kind, "topic": Topic.MARRIAGE if person_id % 2 else Topic.BIRTHS, "receiver": NUOJIANG, "person": person_id,
                                                                    "subject": "核实婚育情况", "body": "请核实当事人的婚姻和生育情况并反馈。"}, now=_at(office.back(k), 9))
             except Invalid as e:
                 counts["exchange skipped"] += 1

@@ -22,7 +22,7 @@ from liudong.errors import Invalid
 from liudong.limits import ATTACHMENT_MAX_BYTES, MAX_ATTACHMENTS, base64_length
 
 from . import claims, queries, services
-from .models import Channel, Kind, Message, State
+from .models import Channel, Kind, Message, State, Topic
 
 router = Router(tags=["exchange"])
 
@@ -54,6 +54,13 @@ class MessageIn(ChannelIn):
     person: StrictInt | None = Field(None, description="当事人编号（核实、通报、报告、线索必填） / the person's id (required for verification, notification, report, clue)")
     subject: str = Text("标题 / subject", 200, required=True)
     body: str | None = Text("内容 / body", 20000)
+    topic: str | None = Text("主题（X1：第三篇三）；避孕节育情况报告默认 contraception / topic (X1, part 3 三); a contraception report defaults to contraception",
+                             enum=Topic.values)
+
+
+class ForwardIn(Schema):
+    receiver: str = Text("本县所属乡镇（街道）代码 / a township of your county", 12, required=True, example="410102001000")
+    note: str | None = Text("转交说明 / a note for the township", 200)
 
 
 class ReplyIn(ChannelIn):
@@ -111,6 +118,7 @@ class BasisOut(Schema):
 class MessageOut(Schema):
     id: int
     kind: str = Field(description=" | ".join(Kind.values))
+    topic: str | None = Field(description="主题 / topic: " + " | ".join(Topic.values) + "; null for arrival claims and family links")
     state: str = Field(description=" | ".join(State.values))
     sender: str
     sender_name: str
@@ -142,6 +150,9 @@ class MessageDetailOut(MessageOut):
     answered_at: datetime.datetime | None
     closed_at: datetime.datetime | None
     close_reason: str
+    withdrawn_on: datetime.date | None = Field(description="发函方撤回之日（超期后撤回仍计超期） / the day the sender withdrew it (withdrawn after its deadline: still overdue)")
+    forwarded_from: int | None = Field(description="县级转交的原函 / the request a county forwarded, of which this is the copy (B2)")
+    forwarded_to: int | None = Field(description="转交给乡镇的复本 / the copy a county forwarded to its township (B2)")
     overdue_on: datetime.date | None
     rules_on: datetime.date
     rule_set: str
@@ -172,7 +183,7 @@ def message_out(m: Message) -> dict:
     if not hasattr(m, "late"):
         queries.annotate_days([m], today())
     return {
-        "id": m.id, "kind": m.kind, "state": m.state, "sender": m.sender_id, "sender_name": m.sender.name, "receiver": m.receiver_id,
+        "id": m.id, "kind": m.kind, "topic": m.topic or None, "state": m.state, "sender": m.sender_id, "sender_name": m.sender.name, "receiver": m.receiver_id,
         "receiver_name": m.receiver.name, "person_id": m.person_id, "person_name": m.person.name if m.person_id else None, "subject": m.subject,
         "channel": m.channel or None, "sent_at": m.sent_at, "arrived_at": m.arrived_at, "arrived_on": m.arrived_on, "send_due_on": m.send_due_on,
         "reply_due_on": m.reply_due_on, "due_on": m.due_on, "days_left": m.days_left, "overdue": m.late, "in_reply_to": m.in_reply_to_id,
@@ -193,6 +204,7 @@ def detail_out(actor, m: Message) -> dict:
     out.update(
         body=m.body if content else None, route=[{"code": c, "name": n} for c, n in queries.route_of(m)], via_nation=m.via_nation, evidence=m.evidence,
         received_at=m.received_at, answered_at=m.answered_at, closed_at=m.closed_at, close_reason=m.close_reason, overdue_on=m.overdue_on,
+        withdrawn_on=m.withdrawn_on, forwarded_from=m.forwarded_from_id, forwarded_to=getattr(getattr(m, "forwarded_to", None), "pk", None),
         rules_on=m.rules_on, rule_set=m.rule_set, basis=basis.__dict__ if basis else None, person=person, reply_id=reply.pk if reply else None,
         attachments=[{"id": a.id, "name": a.name, "content_type": a.content_type, "size": a.size, "sha256": a.sha256, "is_evidence": a.is_evidence,
                       "uploaded_at": a.uploaded_at} for a in (queries.attachments_of(m) if content else [])],
@@ -313,6 +325,16 @@ def dispute(request, message_id: int, payload: DisputeIn):
     actor = request.auth
     answer = claims.dispute(actor=actor, message_id=message_id, reason=payload.reason, now=now())
     return Status(201, detail_out(actor, _reload(answer)))
+
+
+@router.post("/messages/{message_id}/forward", response={201: MessageDetailOut, **ERRORS}, summary="转交所属乡镇 / forward to a township (B2)")
+def forward(request, message_id: int, payload: ForwardIn):
+    """B2: a county that received a request meant for one of its townships passes it on; the
+    county's part ends (answered on this day), the copy runs on its own clock, and the township's
+    answer goes to the place that asked (201, the copy)."""
+    actor = request.auth
+    copy = services.forward(actor=actor, message_id=message_id, data=_data(payload), now=now())
+    return Status(201, detail_out(actor, _reload(copy)))
 
 
 @router.post("/messages/{message_id}/close", response={200: MessageDetailOut, **ERRORS}, summary="办结（撤回） / close a message")

@@ -14,13 +14,14 @@ router = Router(tags=["timeliness"])
 
 
 class AnswersOut(Schema):
-    withdrawn: int = Field(description="发函方撤回、未反馈 / withdrawn by the sender unanswered (left out of the rates)")
+    withdrawn: int = Field(description="期限内由发函方撤回、未反馈 / withdrawn by the sender, unanswered, by the deadline (left out of the rates)")
     expected: int = Field(description="应反馈 = 总数 - 撤回 / answers owed")
     answered: int
     on_time: int = Field(description="期限内反馈（反馈日期 <= 应反馈日期） / answered on or before the answer-by date")
     late: int = Field(description="逾期反馈 / answered after the answer-by date")
     overdue_open: int = Field(description="超期未反馈（期限早于今天） / unanswered, the deadline before today")
-    overdue: int = Field(description="late + overdue_open")
+    overdue_withdrawn: int = Field(description="超期后才撤回（仍计超期） / withdrawn only after the deadline had passed: still a miss (X3)")
+    overdue: int = Field(description="late + overdue_open + overdue_withdrawn")
     pending: int = Field(description="未反馈、未到期 / unanswered, deadline today or later")
     reply_rate: float | None = Field(description="answered / expected; null when expected is 0")
     on_time_rate: float | None = Field(description="on_time / expected; null when expected is 0")
@@ -66,6 +67,7 @@ class TimelinessOut(Schema):
     as_sender: SenderOut
     by_division: list[GroupOut] = Field(description="下一级区划 / one level down")
     by_counterpart_province: list[GroupOut] = Field(description="按对方省份 / by the other side's province")
+    by_topic: list[GroupOut] = Field(description="按主题（第三篇三：婚姻、生育、生殖保健服务、避孕节育、持证、缴纳社会抚养费） / by topic (X1); code is the topic")
 
 
 @router.get("/exchange/timeliness", response={200: TimelinessOut, **ERRORS}, summary="双向考核及时率 / T3 timeliness figures")

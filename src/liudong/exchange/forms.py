@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from liudong.accounts.forms import BLANK, ServiceForm
 
-from .models import Channel, Kind
+from .models import Channel, Kind, Topic
 from .services import FREE_KINDS
 
 
@@ -57,9 +57,11 @@ class ChannelFields(ServiceForm):
 class ComposeForm(ChannelFields):
     """X1: write and send a message (exchange.services.send_message)."""
 
-    required = ("kind", "receiver", "subject")
-    field_order = ["kind", "receiver", "person", "subject", "body", "channel", "sent_at", "arrived_at", "evidence", "attachments"]
+    required = ("kind", "topic", "receiver", "subject")
+    field_order = ["kind", "topic", "receiver", "person", "subject", "body", "channel", "sent_at", "arrived_at", "evidence", "attachments"]
     kind = forms.ChoiceField(label=pgettext_lazy("exchange", "Type"), required=False, choices=BLANK + [(k.value, k.label) for k in Kind if k in FREE_KINDS])
+    # X1: the closed list of part 3, 三 (a contraception report is about contraception if none is chosen).
+    topic = forms.ChoiceField(label=pgettext_lazy("exchange", "Topic"), required=False, choices=BLANK + list(Topic.choices))
     receiver = text(pgettext_lazy("exchange", "Receiver (division code)"), 12, help_text=pgettext_lazy("exchange", "the 12-digit code of a township or county, or its first 9 or 6 digits"))
     person = text(gettext_lazy("Person no."), 20, help_text=pgettext_lazy("exchange", "the person the message is about (required for verification, notification, report and clue)"))
     subject = text(pgettext_lazy("exchange", "Subject"), 200)
@@ -91,6 +93,14 @@ class ArrivalForm(ServiceForm):
 
     def clean_attachments(self):
         return None
+
+
+class ForwardForm(ServiceForm):
+    """B2: a county passes a request meant for one of its townships on (exchange.services.forward)."""
+
+    required = ("receiver",)
+    receiver = text(pgettext_lazy("exchange", "Township (division code)"), 12, help_text=pgettext_lazy("exchange", "a township (乡镇、街道) of your county, 12 digits or the first 9"))
+    note = text(pgettext_lazy("exchange", "Note"), 200)
 
 
 class CloseForm(ServiceForm):

@@ -39,6 +39,21 @@ class State(models.TextChoices):
     ANSWERED = "answered", "已反馈 answered"
     OVERDUE = "overdue", "已超期 overdue"
     CLOSED = "closed", "已办结 closed"
+    # B2: a county that received a request for one of its townships passed it on (exchange.forward).
+    FORWARDED = "forwarded", "已转交 forwarded"
+
+
+class Topic(models.TextChoices):
+    """X1 (part 3, 三): what the hukou and residence places exchange about a married woman of
+    childbearing age. A closed list on every message of the exchange, so that the figures can be
+    counted by topic (T3); arrival claims and family links (registry confirmations) have none."""
+
+    MARRIAGE = "marriage", "婚姻 marriage"
+    BIRTHS = "births", "生育 births"
+    REPRODUCTIVE_HEALTH = "reproductive_health", "生殖保健服务 reproductive health services"
+    CONTRACEPTION = "contraception", "避孕节育 contraception"
+    CERTIFICATE = "certificate", "持证 certificate"
+    FEE = "fee", "缴纳社会抚养费 social maintenance fee"
 
 
 class ClaimState(models.TextChoices):
@@ -50,6 +65,8 @@ class ClaimState(models.TextChoices):
     VOID = "void", "未生效 void"
 
 
+# Registry confirmations (exchange.claims), not part 3's exchange: no topic.
+UNTOPICAL_KINDS = ("arrival_claim", "family_link")
 OPEN_STATES = (State.DRAFT, State.SENT, State.RECEIVED, State.OVERDUE)
 # States whose deadline can still pass: the daily tick looks only at these.
 RUNNING_STATES = (State.DRAFT, State.SENT, State.RECEIVED)
@@ -65,6 +82,7 @@ class Message(models.Model):
     person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="当事人 person")
     subject = models.CharField("标题 subject", max_length=200)
     body = models.TextField("内容 body", blank=True)
+    topic = models.CharField("主题 topic", max_length=24, choices=Topic.choices, blank=True)
     channel = models.CharField("方式 channel", max_length=10, choices=Channel.choices, blank=True)
     # X5: when it arrived, by channel: letter at the registered-mail signing date, fax at its marked
     # receiving time, phone at the call time, system at delivery. The clock counts from arrived_on.
@@ -83,7 +101,12 @@ class Message(models.Model):
     answered_on = models.DateField("反馈日期 answered on", null=True, blank=True)
     closed_at = models.DateTimeField("办结时间 closed at", null=True, blank=True)
     close_reason = models.CharField("办结原因 close reason", max_length=200, blank=True)
+    # X3: the day the sender withdrew it (exchange.services.close). Withdrawn after its deadline,
+    # the miss stays a miss (overdue_on is kept, and T3 counts it overdue, not withdrawn).
+    withdrawn_on = models.DateField("撤回日期 withdrawn on", null=True, blank=True)
     in_reply_to = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reply", verbose_name="答复的函件 answers")
+    # B2: the request a county passed on to one of its townships, of which this is the copy.
+    forwarded_from = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="forwarded_to", verbose_name="转交自 forwarded from")
     # P1: the date whose rules judge this message (the day its case began, else the day it was written).
     rules_on = models.DateField("适用规则日期 rules of")
     rule_set = models.CharField("规则集 rule set", max_length=60, blank=True)
@@ -107,6 +130,9 @@ class Message(models.Model):
         constraints = [
             models.CheckConstraint(condition=~models.Q(sender=models.F("receiver")), name="message_not_to_self"),
             models.CheckConstraint(condition=models.Q(arrived_at__isnull=True) | models.Q(sent_at__isnull=True) | models.Q(arrived_at__gte=models.F("sent_at")), name="message_arrives_after_sent"),
+            # X1: every message of the exchange has its topic; only registry confirmations (and the
+            # answers to them, which take their request's) have none.
+            models.CheckConstraint(condition=~models.Q(topic="") | models.Q(kind__in=UNTOPICAL_KINDS + ("reply",)), name="message_has_topic"),
         ]
 
     def __str__(self):

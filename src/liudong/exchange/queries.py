@@ -244,6 +244,13 @@ def reply_of(message: Message) -> Message | None:
     return Message.objects.select_related("sender", "receiver").filter(in_reply_to=message).first()
 
 
+def forwarded_copy(message: Message) -> Message | None:
+    """B2: the copy a county forwarded to its township, shown on the request."""
+    if message.state != State.FORWARDED:
+        return None
+    return Message.objects.select_related("receiver").filter(forwarded_from=message).first()
+
+
 def attachments_of(message: Message):
     return list(Attachment.objects.filter(message=message).defer("data").order_by("id"))
 

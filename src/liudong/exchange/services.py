@@ -23,7 +23,7 @@ from liudong.people.scope import persons as persons_in_scope
 from liudong.policy.calendar import add_working_days
 from liudong.policy.services import PolicyMissing, value_row
 
-from .models import ArrivalClaim, Attachment, Channel, ClaimState, FamilyProposal, Kind, Message, State
+from .models import UNTOPICAL_KINDS, ArrivalClaim, Attachment, Channel, ClaimState, FamilyProposal, Kind, Message, State, Topic
 from .transitions import Act, ClaimAct, next_claim_state, next_state, sources
 
 # Kinds that name a person (X1); a policy notice goes to a place, correspondence may do either.
@@ -36,6 +36,10 @@ DECIDED_KINDS = {Kind.ARRIVAL_CLAIM, Kind.FAMILY_LINK}
 # The policy value that gives a kind's answer period; by default exchange.reply_days.<kind>. An
 # arrival claim's period is also the time after which it is accepted by silence (hole 1).
 REPLY_DAYS_POLICY = {Kind.ARRIVAL_CLAIM: "people.arrival_claim_days"}
+# X1: the topic a kind can only have; every other kind of the exchange names its own (Topic).
+KIND_TOPIC = {Kind.CONTRACEPTION_REPORT: Topic.CONTRACEPTION, Kind.FEE_CONSULTATION: Topic.FEE}
+# B2: what a county may pass on to one of its townships (not an answer, a levy or a confirmation).
+FORWARDABLE_KINDS = {Kind.VERIFICATION, Kind.NOTIFICATION, Kind.CONTRACEPTION_REPORT, Kind.POLICY_NOTICE, Kind.CLUE, Kind.CORRESPONDENCE}
 ATTACHMENT_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/tiff"}
 PLACE_LEVELS = (Level.COUNTY, Level.TOWNSHIP)
 EVIDENCE_MAX, SUBJECT_MAX, BODY_MAX, CLOSE_REASON_MAX = 300, 200, 20000, 200
@@ -64,9 +68,10 @@ def arrival_of(data: dict, *, now: datetime.datetime) -> tuple[str, datetime.dat
     """X5: (channel, sent_at, arrived_at, evidence) from what the clerk entered.
 
     system: delivered at once. letter: posted at sent_at, arrives at the registered-mail signing
-    date (may be recorded later). fax: arrives at its marked receiving time (required). phone: the
-    call time in the original record is both (required, with the record). Every bad field at
-    once (invariant 7)."""
+    date (may be recorded later), with its mail number. fax: arrives at its marked receiving time
+    (required), with its transmission report. phone: the call time in the original record is both
+    (required, with the record). The same for a request and for its answer (X5: the evidence is
+    kept at both ends). Every bad field at once (invariant 7)."""
     errors: dict[str, list[str]] = {}
     channel = fields.choice(data, "channel", errors, choices=Channel.values, default=Channel.SYSTEM,
                             invalid="方式应为 system、letter、fax 或 phone / channel must be system, letter, fax or phone")
@@ -85,6 +90,9 @@ def arrival_of(data: dict, *, now: datetime.datetime) -> tuple[str, datetime.dat
         if channel == Channel.FAX:
             arrived = fields.moment(data, "arrived_at", errors, now=now, required=True,
                                     missing="传真须填写对方标注的接收时间 / a fax needs its marked receiving time")
+            if not evidence and "evidence" not in errors:
+                # X5, F4: the evidence is kept, by the answering side as by the asking side.
+                fields.add(errors, "evidence", "传真须注明发送报告或回执 / a fax needs its transmission report")
         else:
             arrived = fields.moment(data, "arrived_at", errors, now=now)
             if not evidence and "evidence" not in errors:
@@ -140,6 +148,16 @@ def _person(actor, raw, kind: str) -> Person | None:
     if person is None:
         raise Invalid({"person": ["当事人不存在或不在您的管辖范围内 / no such person in your scope"]})
     return person
+
+
+def topic_of(data: dict, kind: str, errors: dict) -> str:
+    """X1: the topic of a message of `kind`, from the closed list (Topic); the one a kind can only
+    have (KIND_TOPIC) when none is given; none for a registry confirmation."""
+    if kind in UNTOPICAL_KINDS:
+        return ""
+    default = KIND_TOPIC.get(kind, "")
+    choose = f"请选择主题：{'、'.join(str(t.label).split(' ')[0] for t in Topic)} / choose a topic: {', '.join(Topic.values)}"
+    return fields.choice(data, "topic", errors, choices=Topic.values, required=not default, default=default, missing=choose, invalid=choose)
 
 
 def _not_before_case(sent_at: datetime.datetime, rules_on: datetime.date):
@@ -220,13 +238,14 @@ def send_system(*, actor, sender: Division, receiver: Division, kind: str, perso
 
 @transaction.atomic
 def send_message(*, actor, data: dict, now: datetime.datetime, attachments=(), case_type: str = "", case_id=None, rules_on=None, kinds=FREE_KINDS) -> Message:
-    """X1: write and send a message from the actor's township or county. `data`: kind, receiver,
-    person, subject, body, channel, sent_at, arrived_at, evidence."""
+    """X1: write and send a message from the actor's township or county. `data`: kind, topic
+    (Topic), receiver, person, subject, body, channel, sent_at, arrived_at, evidence."""
     sender = _acting_place(actor)
     errors: dict[str, list[str]] = {}
     choose = "请选择函件类型 / choose a message type"
     kind = fields.choice(data, "kind", errors, choices=kinds, required=True, missing=choose, invalid=choose)
     # Every bad field at once (invariant 7), then the checks that need them all.
+    topic = topic_of(data, kind, errors)
     receiver = _place(data, "receiver", errors)
     person = _checked(errors, _person, actor, data.get("person"), kind)
     subject = fields.text(data, "subject", errors, max_length=SUBJECT_MAX, required=True)
@@ -238,17 +257,18 @@ def send_message(*, actor, data: dict, now: datetime.datetime, attachments=(), c
     if case_type and rules_on is not None:
         _not_before_case(sent_at, rules_on)
     message = _new(actor, sender, receiver, kind=kind, person=person, subject=subject, body=body, rules_on=rules_on, case_type=case_type, case_id=case_id, now=now)
+    message.topic = topic
     message.channel, message.sent_at, message.sent_on, message.evidence = channel, sent_at, _local(sent_at), evidence
     _deliver(message, arrived, Act.SEND)
     message.save()
     _attach(actor, message, attachments, now=now)
     record(actor, "message.send", obj=message, person_id=message.person_id,
-           fields={"kind": kind, "receiver": receiver.code, "route": message.route, "channel": channel, "due": str(message.due_on or "")})
+           fields={"kind": kind, "topic": topic, "receiver": receiver.code, "route": message.route, "channel": channel, "due": str(message.due_on or "")})
     return message
 
 
 @transaction.atomic
-def open_draft(*, actor, kind: str, receiver: Division, person: Person | None, subject: str, body: str, send_due_on: datetime.date,
+def open_draft(*, actor, kind: str, topic: str, receiver: Division, person: Person | None, subject: str, body: str, send_due_on: datetime.date,
                rules_on: datetime.date, rule_set: str = "", case_type: str = "", case_id=None, now: datetime.datetime) -> Message:
     """A message a case obliges the actor's place to send by `send_due_on` (B2, B5, B6): it waits
     in the outbox as "to send" and goes overdue like any other deadline."""
@@ -256,6 +276,9 @@ def open_draft(*, actor, kind: str, receiver: Division, person: Person | None, s
     if receiver.level not in PLACE_LEVELS:
         raise Invalid({"receiver": ["函件只在乡镇（街道）或县级之间往来 / messages go between townships or counties"]})
     message = _new(actor, sender, receiver, kind=kind, person=person, subject=subject, body=body, rules_on=rules_on, case_type=case_type, case_id=case_id, now=now)
+    if topic not in Topic.values:
+        raise Invalid({"topic": [f"未知主题 {topic[:30]} / no such topic"]})
+    message.topic = topic
     message.rule_set, message.send_due_on, message.due_on, message.state = rule_set, send_due_on, send_due_on, next_state(None, Act.DRAFT)
     message.save()
     record(actor, "message.draft", obj=message, person_id=message.person_id, fields={"kind": kind, "receiver": receiver.code, "due": str(send_due_on)})
@@ -394,11 +417,18 @@ def answerable(request: Message, act: str):
 
 def answer_with(*, actor, request: Message, act: str, subject: str, body: str, sent, now: datetime.datetime) -> Message:
     """X3: the answer to `request` is a message back to its sender (kind reply); the request moves
-    by `act` (reply, accept, dispute) to answered. `sent`: (channel, sent_at, arrived_at, evidence)."""
+    by `act` (reply, accept, dispute) to answered. `sent`: (channel, sent_at, arrived_at, evidence).
+
+    An answer is judged on time at its sending (answered_on: the day it was posted, faxed, phoned
+    or sent, 作出回复), not at its arrival at the asking place: the letter's posting is on its
+    receipt. The asking place's figures (T3 as sender) and the answering place's (as receiver)
+    read this same date, so both ends agree."""
     channel, sent_at, arrived, evidence = sent
-    answer = _new(actor, request.receiver, request.sender, kind=Kind.REPLY, person=request.person, subject=subject or f"反馈：{request.subject}"[:SUBJECT_MAX],
+    # B2: the answer to a copy a county forwarded goes to the place that asked.
+    to = request.forwarded_from.sender if request.forwarded_from_id else request.sender
+    answer = _new(actor, request.receiver, to, kind=Kind.REPLY, person=request.person, subject=subject or f"反馈：{request.subject}"[:SUBJECT_MAX],
                   body=body, rules_on=request.rules_on, case_type=request.case_type, case_id=request.case_id, now=now)
-    answer.in_reply_to = request
+    answer.in_reply_to, answer.topic = request, request.topic
     answer.channel, answer.sent_at, answer.sent_on, answer.evidence = channel, sent_at, _local(sent_at), evidence
     _deliver(answer, arrived, Act.SEND)
     answer.save()
@@ -410,18 +440,72 @@ def answer_with(*, actor, request: Message, act: str, subject: str, body: str, s
 
 @transaction.atomic
 def close(*, actor, message_id, reason: str, now: datetime.datetime) -> Message:
-    """The sender withdraws a message that is no longer needed (a case was decided or withdrawn)."""
+    """The sender withdraws a message that is no longer needed (a case was decided or withdrawn).
+    Withdrawn before its deadline it is owed no more; withdrawn after it, the deadline was missed
+    all the same (X3): overdue_on is kept (or set, if the tick had not run) and T3 counts it
+    overdue for the receiver (or, for a draft, for its sender)."""
     message = own_message(actor=actor, message_id=message_id, side="sender")
     errors: dict[str, list[str]] = {}
     reason = fields.text({"reason": reason}, "reason", errors, max_length=CLOSE_REASON_MAX, required=True, missing="请说明办结原因 / give the reason")
     if errors:
         raise Invalid(errors)
+    due = message.due_on
     message.state, message.closed_at, message.close_reason, message.due_on = next_state(message.state, Act.CLOSE), now, reason, None
+    message.withdrawn_on = _local(now)
+    if due is not None and message.withdrawn_on > due and message.overdue_on is None:
+        # X3: withdrawn after its deadline: the miss is kept (the tick had not marked it yet).
+        message.overdue_on = message.withdrawn_on
     message.save()
     # Closing an arrival claim or a proposed family link withdraws it (the claimant's own act).
     settle_claims(message, ClaimAct.WITHDRAW, actor=actor, now=now, answer=reason)
     record(actor, "message.close", obj=message, person_id=message.person_id, reason=reason)
     return message
+
+
+@transaction.atomic
+def forward(*, actor, message_id, data: dict, now: datetime.datetime) -> Message:
+    """B2: a request (or notice) addressed to a county because the asking place knew only the
+    county passes, through that county, to the township (乡镇、街道) it concerns. The county's part
+    ends here (the request is forwarded: for T3 it was handled on this day, on time if by its
+    answer-by date); the copy goes to the township by the system with its own clock (the answer
+    period of its kind from its arrival, X4); the township's answer goes to the place that asked.
+    The forwarding is recorded on both (forwarded_from). `data`: receiver (township code), note."""
+    message = own_message(actor=actor, message_id=message_id, side="receiver")
+    if actor.division.level != Level.COUNTY:
+        raise Invalid({"message": ["只有收函的县级单位可以转交所属乡镇 / only a county that received it forwards it to a township"]})
+    if message.kind not in FORWARDABLE_KINDS:
+        raise Invalid({"message": ["此类函件不能转交 / this type of message is not forwarded"]})
+    next_state(message.state, Act.FORWARD)
+    if message.arrived_at is None:
+        raise Invalid({"message": ["此函件尚未送达 / this message has not arrived"]})
+    errors: dict[str, list[str]] = {}
+    township = _place(data, "receiver", errors)
+    note = fields.text(data, "note", errors, max_length=CLOSE_REASON_MAX)
+    if township is not None and (township.level != Level.TOWNSHIP or not actor.division.contains(township.code)):
+        fields.add(errors, "receiver", f"应转交本县（{actor.division.name}）所属的乡镇（街道） / forward it to a township of {actor.division.name}")
+    if errors:
+        raise Invalid(errors)
+    copy = _new(actor, actor.division, township, kind=message.kind, person=message.person, subject=f"转交：{message.subject}"[:SUBJECT_MAX],
+                body=(f"{note}\n\n" if note else "") + f"（{actor.division.name}转交，原函由{message.sender.name}于 {_local(message.sent_at)} 发出，编号 {message.pk}）\n\n{message.body}",
+                rules_on=message.rules_on, case_type=message.case_type, case_id=message.case_id, now=now)
+    copy.topic, copy.rule_set, copy.forwarded_from = message.topic, message.rule_set, message
+    copy.channel, copy.sent_at, copy.sent_on = Channel.SYSTEM, now, _local(now)
+    _deliver(copy, now, Act.SEND)
+    copy.save()
+    for scan in Attachment.objects.filter(message=message).order_by("id"):
+        # The township reads the papers of the request it answers.
+        Attachment.objects.create(message=copy, name=scan.name, content_type=scan.content_type, size=scan.size, sha256=scan.sha256, data=scan.data,
+                                  is_evidence=scan.is_evidence, uploaded_at=now, uploaded_by=actor)
+    message.state, message.due_on = next_state(message.state, Act.FORWARD), None
+    message.received_at = message.received_at or now
+    if message.expects_reply:
+        message.answered_at, message.answered_on = now, _local(now)
+    message.close_reason = f"转交{township.name}（函件 {copy.pk}）"[:CLOSE_REASON_MAX]
+    message.save()
+    record(actor, "message.forward", obj=message, person_id=message.person_id,
+           fields={"kind": message.kind, "receiver": township.code, "reply": copy.pk, "due": str(copy.due_on or ""),
+                   "on_time": bool(message.reply_due_on is None or message.answered_on <= message.reply_due_on)})
+    return copy
 
 
 def settle_claims(message: Message, act: str, *, actor, now: datetime.datetime, answer: str = "", residence=None) -> int:

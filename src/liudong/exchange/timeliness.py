@@ -9,15 +9,20 @@ have an answer-by date `reply_due_on`) and arrived (X5 `arrived_on`) in the peri
 
 - received      all of them (a message "expects an answer" when it has an answer-by date: the
                 policy gives its kind a number of days, so replies and notifications do not);
-- withdrawn     closed by the sender (exchange.services.close) without an answer: no longer due,
-                left out of the rates;
+- withdrawn     withdrawn by the sender (exchange.services.close) without an answer on or
+                before its answer-by date: no longer owed, left out of the rates;
 - expected      received - withdrawn: the answers that were owed;
-- answered      answered (any day, as of today);
+- answered      answered (any day, as of today); an answer counts on the day it was sent (the
+                answering place's act, 作出回复, evidenced by its receipt or report), not the day it
+                reached the asking place, so both ends read the same day (X3); a county that
+                forwarded a request to its township (B2) answered it on the day it forwarded it;
 - on_time       answered on or before the answer-by date (answered_on <= reply_due_on);
 - late          answered after it;
 - overdue_open  not answered, not withdrawn, and the answer-by date is before `today`
                 (the deadline day itself still counts as in time);
-- overdue       late + overdue_open: every request whose deadline was missed;
+- overdue_withdrawn  withdrawn unanswered after its answer-by date had passed: the miss stands
+                (X3), the sender's withdrawal does not erase it;
+- overdue       late + overdue_open + overdue_withdrawn: every request whose deadline was missed;
 - pending       not answered, not withdrawn, deadline today or later;
 - reply_rate    answered / expected; on_time_rate = on_time / expected (None when expected is 0).
 
@@ -30,23 +35,27 @@ answers and count on the receiving side, not here):
   pending and rates as above, now measuring the other side's answers;
 - duty              the sender's own clock (B2, B5, B6): messages a case obliged the place to send
   by `send_due_on`, for those whose send-by date is in the period: to_send, sent_on_time
-  (sent_on <= send_due_on), sent_late, unsent_overdue (not sent, not withdrawn, send-by date before
-  today), unsent_pending, withdrawn (closed unsent), on_time_rate = sent_on_time / (to_send - withdrawn).
+  (sent_on <= send_due_on), sent_late, unsent_overdue (not sent, and not withdrawn by its send-by
+  date, which is before today), unsent_pending, withdrawn (closed unsent by its send-by date),
+  on_time_rate = sent_on_time / (to_send - withdrawn).
 
-Breakdowns: `by_division`, one level down (a province sees each city, a county each township; the
+Breakdowns: `by_topic`, the topics of part 3, 三 (X1: marriage, births, reproductive health
+services, contraception, certificates, fee payment), each listed even with no messages;
+`by_division`, one level down (a province sees each city, a county each township; the
 division's own office is a row of its own, `own`), every child listed even with no messages; and
 `by_counterpart_province`: as receiver, grouped by the sending province (how quickly we answered
 Sichuan); as sender, by the receiving province (how quickly Sichuan answered us) (journey step 6).
 
 Cost: three aggregate queries (received, sent, to send), each one pass over the subtree's code
-range and the period with conditional counts, grouped by place and counterpart province
-(`GROUP BY receiver_id, SUBSTR(sender_id, 1, 2)`); the totals, the children and the provinces are
-summed from those rows in Python. On SQLite the passes read covering indexes in GROUP BY order
+range and the period with conditional counts, grouped by place, counterpart province and topic
+(`GROUP BY receiver_id, SUBSTR(sender_id, 1, 2), topic`); the totals, the children, the provinces
+and the topics are summed from those rows in Python. On SQLite the passes read covering indexes in GROUP BY order
 (no sort, no table rows); on PostgreSQL parallel scans with hashed groups, whose number the
-planner knows from extended statistics (both from exchange migration 0002).
+planner knows from extended statistics (exchange migrations 0002 and 0005).
 """
 import dataclasses
 import datetime
+from operator import add
 
 from django.db.models import CharField, Count, F, Func, Q
 
@@ -57,9 +66,9 @@ from liudong.codes import PREFIX_LENGTH, Level, code_range
 from liudong.divisions.models import Division
 from liudong.errors import Invalid, NotFound
 
-from .models import Kind, Message
+from .models import Kind, Message, Topic
 
-RECEIVER_KEYS = ("received", "withdrawn", "expected", "answered", "on_time", "late", "overdue_open", "overdue", "pending", "reply_rate", "on_time_rate")
+RECEIVER_KEYS = ("received", "withdrawn", "expected", "answered", "on_time", "late", "overdue_open", "overdue_withdrawn", "overdue", "pending", "reply_rate", "on_time_rate")
 REQUEST_KEYS = ("requests",) + RECEIVER_KEYS[1:]
 DUTY_KEYS = ("to_send", "sent_on_time", "sent_late", "unsent_overdue", "unsent_pending", "withdrawn", "on_time_rate")
 MAX_PERIOD_YEARS = 10
@@ -122,9 +131,14 @@ class Head(Func):
 
 
 def _unanswered_open(today):
-    # closed_at marks a request its sender withdrew (exchange.services.close): it is in the T3
+    # withdrawn_on marks a request its sender withdrew (exchange.services.close): it is in the T3
     # indexes and, unlike state, is not touched by the daily tick.
-    return Q(answered_on__isnull=True, reply_due_on__lt=today, closed_at__isnull=True)
+    return Q(answered_on__isnull=True, reply_due_on__lt=today, withdrawn_on__isnull=True)
+
+
+# Withdrawn unanswered by its deadline: no longer owed. After it: a missed deadline all the same.
+WITHDRAWN_IN_TIME = Q(withdrawn_on__isnull=False, answered_on__isnull=True, withdrawn_on__lte=F("reply_due_on"))
+WITHDRAWN_LATE = Q(answered_on__isnull=True, withdrawn_on__gt=F("reply_due_on"))
 
 
 def _received_rows(period: Period, today):
@@ -134,13 +148,14 @@ def _received_rows(period: Period, today):
         Message.objects.filter(receiver_id__gte=low, receiver_id__lte=high, arrived_on__gte=period.start, arrived_on__lte=period.end,
                                reply_due_on__isnull=False)
         .annotate(other=Head("sender_id", 2))
-        .values("receiver_id", "other")
+        .values("receiver_id", "other", "topic")
         .annotate(
             received=Count("id"),
-            withdrawn=Count("id", filter=Q(closed_at__isnull=False, answered_on__isnull=True)),
+            withdrawn=Count("id", filter=WITHDRAWN_IN_TIME),
             answered=Count("id", filter=Q(answered_on__isnull=False)),
             on_time=Count("id", filter=Q(answered_on__lte=F("reply_due_on"))),
             overdue_open=Count("id", filter=_unanswered_open(today)),
+            overdue_withdrawn=Count("id", filter=WITHDRAWN_LATE),
         )
         .order_by()
     )
@@ -154,15 +169,16 @@ def _sent_rows(period: Period, today):
         Message.objects.filter(sender_id__gte=low, sender_id__lte=high, sent_on__gte=period.start, sent_on__lte=period.end)
         .exclude(kind=Kind.REPLY)
         .annotate(other=Head("receiver_id", 2))
-        .values("sender_id", "other")
+        .values("sender_id", "other", "topic")
         .annotate(
             sent=Count("id"),
             awaiting_arrival=Count("id", filter=Q(arrived_on__isnull=True)),
             requests=Count("id", filter=request),
-            withdrawn=Count("id", filter=request & Q(closed_at__isnull=False, answered_on__isnull=True)),
+            withdrawn=Count("id", filter=request & WITHDRAWN_IN_TIME),
             answered=Count("id", filter=request & Q(answered_on__isnull=False)),
             on_time=Count("id", filter=Q(answered_on__lte=F("reply_due_on"))),
             overdue_open=Count("id", filter=_unanswered_open(today)),
+            overdue_withdrawn=Count("id", filter=request & WITHDRAWN_LATE),
         )
         .order_by()
     )
@@ -175,13 +191,14 @@ def _duty_rows(period: Period, today):
     return (
         Message.objects.filter(sender_id__gte=low, sender_id__lte=high, send_due_on__gte=period.start, send_due_on__lte=period.end)
         .annotate(other=Head("receiver_id", 2))
-        .values("sender_id", "other")
+        .values("sender_id", "other", "topic")
         .annotate(
             to_send=Count("id"),
             sent_on_time=Count("id", filter=Q(sent_on__lte=F("send_due_on"))),
             sent_late=Count("id", filter=Q(sent_on__gt=F("send_due_on"))),
-            duty_withdrawn=Count("id", filter=unsent & Q(closed_at__isnull=False)),
-            unsent_overdue=Count("id", filter=unsent & Q(send_due_on__lt=today, closed_at__isnull=True)),
+            # withdrawn unsent by its send-by date: no longer due; after it: a missed duty (X3)
+            duty_withdrawn=Count("id", filter=unsent & Q(withdrawn_on__lte=F("send_due_on"))),
+            unsent_overdue=Count("id", filter=unsent & (Q(send_due_on__lt=today, withdrawn_on__isnull=True) | Q(withdrawn_on__gt=F("send_due_on")))),
         )
         .order_by()
     )
@@ -189,8 +206,8 @@ def _duty_rows(period: Period, today):
 
 # ------------------------------------------------------------------ sums and rates
 
-RECEIVED_COUNTS = ("received", "withdrawn", "answered", "on_time", "overdue_open")
-SENT_COUNTS = ("sent", "awaiting_arrival", "requests", "withdrawn", "answered", "on_time", "overdue_open")
+RECEIVED_COUNTS = ("received", "withdrawn", "answered", "on_time", "overdue_open", "overdue_withdrawn")
+SENT_COUNTS = ("sent", "awaiting_arrival", "requests", "withdrawn", "answered", "on_time", "overdue_open", "overdue_withdrawn")
 DUTY_COUNTS = ("to_send", "sent_on_time", "sent_late", "duty_withdrawn", "unsent_overdue")
 
 
@@ -203,10 +220,12 @@ def _answers(c: dict, total: int) -> dict:
     """The answer figures from the raw counts (`total` is received or requests)."""
     expected = total - c.get("withdrawn", 0)
     answered, on_time, overdue_open = c.get("answered", 0), c.get("on_time", 0), c.get("overdue_open", 0)
+    overdue_withdrawn = c.get("overdue_withdrawn", 0)
     late = answered - on_time
     return {
         "withdrawn": c.get("withdrawn", 0), "expected": expected, "answered": answered, "on_time": on_time, "late": late,
-        "overdue_open": overdue_open, "overdue": late + overdue_open, "pending": expected - answered - overdue_open,
+        "overdue_open": overdue_open, "overdue_withdrawn": overdue_withdrawn, "overdue": late + overdue_open + overdue_withdrawn,
+        "pending": expected - answered - overdue_open - overdue_withdrawn,
         "reply_rate": _rate(answered, expected), "on_time_rate": _rate(on_time, expected),
     }
 
@@ -242,16 +261,26 @@ def figures(actor, *, division_code=None, start, end, today: datetime.date) -> d
     total_r, total_s = {}, {}
     by_child: dict[str, tuple[dict, dict]] = {}
     by_province: dict[str, tuple[dict, dict]] = {}
-    # Rows per place and counterpart province, summed here into the totals, the children (by code
-    # prefix) and the counterpart provinces: a few thousand rows for a province and a year.
-    for rows, place, side, keys in ((_received_rows(period, today), "receiver_id", 0, RECEIVED_COUNTS),
-                                    (_sent_rows(period, today), "sender_id", 1, SENT_COUNTS),
-                                    (_duty_rows(period, today), "sender_id", 1, DUTY_COUNTS)):
+    by_topic: dict[str, tuple[dict, dict]] = {t: ({}, {}) for t in Topic.values}
+    # Rows per place, counterpart province and topic (tens of thousands for a province and a year)
+    # are first folded into one list of counts per child, province and topic (a few hundred), in
+    # C (map and add); the totals and the three breakdowns are summed from those.
+    for qs, place, side, keys in ((_received_rows(period, today), "receiver_id", 0, RECEIVED_COUNTS),
+                                  (_sent_rows(period, today), "sender_id", 1, SENT_COUNTS),
+                                  (_duty_rows(period, today), "sender_id", 1, DUTY_COUNTS)):
+        folded: dict[tuple, list] = {}
+        for row in qs.values_list(place, "other", "topic", *keys):
+            key = (row[0][:child_len], row[1], row[2])
+            acc = folded.get(key)
+            folded[key] = list(row[3:]) if acc is None else list(map(add, acc, row[3:]))
         total = (total_r, total_s)[side]
-        for row in rows:
+        for (child, other, topic), counts in folded.items():
+            row = dict(zip(keys, counts))
             _add(total, row, keys)
-            _add(by_child.setdefault(row[place][:child_len], ({}, {}))[side], row, keys)
-            _add(by_province.setdefault(row["other"], ({}, {}))[side], row, keys)
+            _add(by_child.setdefault(child, ({}, {}))[side], row, keys)
+            _add(by_province.setdefault(other, ({}, {}))[side], row, keys)
+            if topic:
+                _add(by_topic[topic][side], row, keys)
 
     # Every child is listed (a township with no messages is a figure too), then any other group.
     if division.level < Level.TOWNSHIP:
@@ -275,4 +304,6 @@ def figures(actor, *, division_code=None, start, end, today: datetime.date) -> d
         "as_receiver": receiver_figures(total_r), "as_sender": sender_figures(total_s),
         "by_division": [group(k, by_child[k], own=(k == own_key)) for k in sorted(by_child, key=lambda k: (k != own_key, k))],
         "by_counterpart_province": [group(k, by_province[k]) for k in sorted(by_province)],
+        "by_topic": [{"code": t.value, "name": str(t.label).split(" ")[0], "own": False,
+                      "as_receiver": receiver_figures(by_topic[t][0]), "as_sender": sender_figures(by_topic[t][1])} for t in Topic],
     }

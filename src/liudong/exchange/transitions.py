@@ -23,6 +23,7 @@ class Act(models.TextChoices):
     REPLY = "reply", "反馈 answer"
     ACCEPT = "accept", "确认 accept (an arrival claim, a family link)"
     DISPUTE = "dispute", "提出异议 dispute"
+    FORWARD = "forward", "转交所属乡镇 forward to a township (the county that received it, B2)"
     CLOSE = "close", "办结（撤回） close (the sender withdraws)"
     EXPIRE = "expire", "超期（每日检查） overdue (the daily tick)"
     LAPSE = "lapse", "期满视为确认（每日检查） accepted by silence (the daily tick)"
@@ -35,7 +36,10 @@ NEW = None  # the state of a message not yet written
 # sent when written. Signing for a message that expects no answer closes it. An answer (a reply,
 # an acceptance, a dispute) may come late, from the overdue state. Overdue is entered only by the
 # daily tick; a lapse (an arrival claim nobody answered in time, accepted by silence) closes the
-# overdue message without an answer, so T3 counts it as a missed deadline, not a withdrawal.
+# overdue message without an answer, so T3 counts it as a missed deadline, not a withdrawal. A
+# county that received a request for one of its townships forwards it (B2): the county's part is
+# done, and the copy to the township runs on its own clock. A withdrawal after the deadline keeps
+# the miss (T3 counts it overdue).
 TRANSITIONS: dict[tuple[str | None, str], str] = {
     (NEW, A.DRAFT): S.DRAFT,
     (NEW, A.SEND): S.SENT,
@@ -56,6 +60,9 @@ TRANSITIONS: dict[tuple[str | None, str], str] = {
     (S.SENT, A.DISPUTE): S.ANSWERED,
     (S.RECEIVED, A.DISPUTE): S.ANSWERED,
     (S.OVERDUE, A.DISPUTE): S.ANSWERED,
+    (S.SENT, A.FORWARD): S.FORWARDED,
+    (S.RECEIVED, A.FORWARD): S.FORWARDED,
+    (S.OVERDUE, A.FORWARD): S.FORWARDED,
     (S.DRAFT, A.CLOSE): S.CLOSED,
     (S.SENT, A.CLOSE): S.CLOSED,
     (S.RECEIVED, A.CLOSE): S.CLOSED,
@@ -72,6 +79,7 @@ REFUSALS: dict[tuple[str | None, str | None], str] = {
     (S.CLOSED, None): "此函件已办结 / this message is closed",
     (S.ANSWERED, A.CLOSE): "此函件已办结 / this message is closed already",
     (S.ANSWERED, None): "此函件已反馈，不能重复反馈 / this message has been answered already",
+    (S.FORWARDED, None): "此函件已转交乡镇办理 / this message has been forwarded to a township",
     (S.DRAFT, None): "此函件尚未发出 / this message has not been sent",
     (None, A.DISPATCH): "此函件已发出 / this message has been sent already",
     (None, A.ARRIVE): "此函件的送达时间已记录 / this message's arrival is recorded already",

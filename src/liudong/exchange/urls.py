@@ -13,6 +13,7 @@ urlpatterns = [
     path("exchange/<id:pk>/arrival/", views.arrival, name="exchange_arrival"),
     path("exchange/<id:pk>/dispatch/", views.dispatch, name="exchange_dispatch"),
     path("exchange/<id:pk>/close/", views.close, name="exchange_close"),
+    path("exchange/<id:pk>/forward/", views.forward, name="exchange_forward"),
     path("exchange/<id:pk>/accept/", views.accept, name="exchange_accept"),
     path("exchange/<id:pk>/dispute/", views.dispute, name="exchange_dispute"),
     path("arrival-claims/", views_claims.arrival_claims, name="arrival_claims"),

@@ -13,9 +13,10 @@ from liudong.accounts.choices import Action
 from liudong.accounts.views_support import int_or_none, now, staff_view, today
 from liudong.content_types import content_disposition
 from liudong.errors import Invalid
+from liudong.divisions.models import Level
 
 from . import claim_queries, claims, queries, services
-from .forms import ArrivalForm, CloseForm, ComposeForm, DispatchForm, DisputeForm, ReplyForm
+from .forms import ArrivalForm, CloseForm, ComposeForm, DispatchForm, DisputeForm, ForwardForm, ReplyForm
 from .models import Channel, Kind, State
 
 
@@ -53,12 +54,15 @@ def _actions(actor, message, reply):
         acts.add("arrival")
     if mine and message.sent_at is None and message.state in (State.DRAFT, State.OVERDUE):
         acts.add("dispatch")
-    if mine and message.state not in (State.ANSWERED, State.CLOSED):
+    if mine and message.state not in (State.ANSWERED, State.CLOSED, State.FORWARDED):
         acts.add("close")
+    if (theirs and actor.division.level == Level.COUNTY and message.kind in services.FORWARDABLE_KINDS and message.arrived_at is not None
+            and message.state in (State.SENT, State.RECEIVED, State.OVERDUE)):
+        acts.add("forward")  # B2: a county passes it on to the township it concerns
     return acts
 
 
-FORMS = {"reply": ReplyForm, "arrival": ArrivalForm, "dispatch": DispatchForm, "close": CloseForm, "dispute": DisputeForm}
+FORMS = {"reply": ReplyForm, "arrival": ArrivalForm, "dispatch": DispatchForm, "close": CloseForm, "dispute": DisputeForm, "forward": ForwardForm}
 
 
 def _render_detail(request, pk, *, bound=None):
@@ -81,6 +85,7 @@ def _render_detail(request, pk, *, bound=None):
         "open_form": next(iter(bound), None) if bound else None, "is_end": queries.is_end(actor, message), "today": day,
         "shows_content": queries.shows_content(actor, message),
         "sender_side": actor.division_id == message.sender_id,
+        "forwarded_to": queries.forwarded_copy(message),
         # Holes 1 and 3: the claim the message carries, for both ends to read.
         "claim": claim_queries.claim_of(message) if message.kind in services.DECIDED_KINDS and queries.shows_content(actor, message) else None,
     })
@@ -103,7 +108,7 @@ def _act(request, pk, name, run, success):
             form.add_invalid(e)
         else:
             messages.success(request, success)
-            return redirect("exchange_detail", pk=getattr(result, "pk", pk) if name == "reply" else pk)
+            return redirect("exchange_detail", pk=getattr(result, "pk", pk) if name in ("reply", "forward") else pk)
     return _render_detail(request, pk, bound={name: form})
 
 
@@ -163,6 +168,13 @@ def arrival(request, pk):
 @require_POST
 def dispatch(request, pk):
     return _act(request, pk, "dispatch", lambda data: services.dispatch(actor=request.user, message_id=pk, data=data, now=now(), attachments=_files(request)), pgettext("exchange", "Message sent."))
+
+
+@staff_view(Action.HANDLE_EXCHANGE)
+@require_POST
+def forward(request, pk):
+    return _act(request, pk, "forward", lambda data: services.forward(actor=request.user, message_id=pk, data=data, now=now()),
+                pgettext("exchange", "Forwarded to the township; its copy runs on its own deadline."))
 
 
 @staff_view(Action.HANDLE_EXCHANGE)

@@ -33,7 +33,7 @@ def log_page(request):
     values = _values(request)
     ctx = {"values": values, "errors": {}, "req": None}
     try:
-        req, log = written_log.show(request.user, division=values["division"], start=values["start"], end=values["end"], today=today())
+        req, log = written_log.show(actor=request.user, division=values["division"], start=values["start"], end=values["end"], today=today())
     except Invalid as e:
         ctx["errors"] = e.errors
     else:
@@ -47,7 +47,7 @@ def log_page(request):
 def log_pdf(request):
     values = _values(request)
     try:
-        data, disposition = written_log.print_pdf(request.user, division=values["division"], start=values["start"], end=values["end"], printed_on=today())
+        data, disposition = written_log.print_pdf(actor=request.user, division=values["division"], start=values["start"], end=values["end"], printed_on=today())
     except Invalid as e:
         errors = e.errors
         return render(request, "exchange/written_log.html", {"values": values, "errors": errors, "req": None,

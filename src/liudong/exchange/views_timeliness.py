@@ -43,7 +43,8 @@ def _shown(figs: dict) -> dict:
 # The summary of each side: (label "中文 english", key); rates last.
 ANSWER_FACTS = [
     ("撤回 withdrawn", "withdrawn"), ("应反馈 expected", "expected"), ("已反馈 answered", "answered"), ("按时反馈 on time", "on_time"),
-    ("逾期反馈 late", "late"), ("超期未反馈 overdue, unanswered", "overdue_open"), ("超期合计 overdue in all", "overdue"),
+    ("逾期反馈 late", "late"), ("超期未反馈 overdue, unanswered", "overdue_open"), ("超期后撤回 withdrawn after the deadline", "overdue_withdrawn"),
+    ("超期合计 overdue in all", "overdue"),
     ("办理中 pending", "pending"), ("反馈率 reply rate", "reply_rate"), ("及时率 on-time rate", "on_time_rate"),
 ]
 RECEIVER_FACTS = [("收到需反馈 received", "received"), *ANSWER_FACTS]
@@ -114,6 +115,7 @@ def timeliness_page(request):
             by_division=[{**row, "shown": _shown({"r": row["as_receiver"], "s": row["as_sender"]}),
                           "url": "" if row["own"] else "?" + urlencode({"division": row["code"], **period})} for row in result["by_division"]],
             by_province=[{**row, "shown": _shown({"r": row["as_receiver"], "s": row["as_sender"]})} for row in result["by_counterpart_province"]],
+            by_topic=[{**row, "shown": _shown({"r": row["as_receiver"], "s": row["as_sender"]})} for row in result["by_topic"]],
             chart=chart(result["by_division"]),
         )
     ctx["other_errors"] = [m for f, ms in ctx["errors"].items() if f not in FORM_FIELDS for m in ms]

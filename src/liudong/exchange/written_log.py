@@ -51,7 +51,7 @@ class LogRequest:
         return f"{self.division.name} {self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d}"
 
 
-def parse(actor, *, division=None, start, end) -> LogRequest:
+def parse(*, actor, division=None, start, end) -> LogRequest:
     """Role (Denied), every bad field at once (Invalid), a place out of the actor's subtree NotFound."""
     require(actor, Action.VIEW_EXCHANGE)
     errors: dict[str, list[str]] = {}
@@ -105,7 +105,7 @@ def _row(actor, m: Message, place: str, today: datetime.date) -> dict:
         on_time = m.reply_due_on is None or m.answered_on <= m.reply_due_on
         answer = f"{m.answered_on:%Y-%m-%d}" + ("" if on_time else "（逾期）")
     return {
-        "id": m.pk, "kind": KIND_ZH.get(m.kind, m.kind), "reply_to": m.in_reply_to_id,
+        "id": m.pk, "kind": KIND_ZH.get(m.kind, m.kind), "topic": _label(m.get_topic_display()) if m.topic else "", "reply_to": m.in_reply_to_id,
         "counterpart": other.name, "counterpart_code": other.code,
         "person": m.person.name if m.person_id else "", "person_id": m.person_id,
         "subject": m.subject if content else KIND_ZH.get(m.kind, m.kind),
@@ -115,7 +115,7 @@ def _row(actor, m: Message, place: str, today: datetime.date) -> dict:
     }
 
 
-def entries(actor, req: LogRequest, *, today: datetime.date) -> dict:
+def entries(*, actor, req: LogRequest, today: datetime.date) -> dict:
     """The lines of the log: sent (by sending date) and received (by arrival date)."""
     code = req.division.code
     base = Message.objects.select_related("sender", "receiver", "person")
@@ -142,10 +142,10 @@ def _audit(actor, action: str, req: LogRequest, log: dict, **extra):
     })
 
 
-def show(actor, *, division=None, start, end, today: datetime.date) -> tuple[LogRequest, dict]:
+def show(*, actor, division=None, start, end, today: datetime.date) -> tuple[LogRequest, dict]:
     """The log as a page; the showing is logged with the persons in it (invariant 3)."""
-    req = parse(actor, division=division, start=start, end=end)
-    log = entries(actor, req, today=today)
+    req = parse(actor=actor, division=division, start=start, end=end)
+    log = entries(actor=actor, req=req, today=today)
     _audit(actor, "exchange.log_view", req, log)
     return req, log
 
@@ -156,12 +156,12 @@ def pdf_html(req: LogRequest, log: dict, *, printed_on: datetime.date) -> str:
     })
 
 
-def print_pdf(actor, *, division=None, start, end, printed_on: datetime.date) -> tuple[bytes, str]:
+def print_pdf(*, actor, division=None, start, end, printed_on: datetime.date) -> tuple[bytes, str]:
     """The printed log (PDF bytes, Content-Disposition); the printing is logged (invariant 3)."""
     from weasyprint import HTML  # imported here: loading Pango takes a moment, and only printing needs it
 
-    req = parse(actor, division=division, start=start, end=end)
-    log = entries(actor, req, today=printed_on)
+    req = parse(actor=actor, division=division, start=start, end=end)
+    log = entries(actor=actor, req=req, today=printed_on)
     data = HTML(string=pdf_html(req, log, printed_on=printed_on)).write_pdf()
     _audit(actor, "exchange.log_print", req, log, format="pdf", bytes=len(data))
     period = f"{req.start.isoformat()}_{req.end.isoformat()}"
