@@ -50,6 +50,10 @@ def build(world, migrant, husband, woman_2014) -> dict:
     fee = create_fee_consultation(actor=officer, data={"person": migrant.pk, "started_on": "2020-06-01", "basic_facts": "已婚", "actual_income": "96000", "urban_income": "64878",
                                             "rural_income": "28300", "proposed_levy": 1000}, now=at("2020-06-01"))
     residence = migrant.residences.order_by("-id").first()
+    people.link_family(actor=clerk, person=migrant, relative_id=husband.pk, relation="spouse")
+    from liudong.jobs import services as jobs
+
+    job = jobs.request_export(actor=clerk, kind="inflow_register", format="xlsx", params={"start": "2026-01-01", "end": str(today)}, today=today, now=timezone.now())
     # Holes 1 and 3: 刘强 lives in 福田区 (another county); 南头街道 claims his arrival and proposes
     # him as 李娜's father: both wait for 福田's answer.
     from liudong.exchange import claims
@@ -65,15 +69,15 @@ def build(world, migrant, husband, woman_2014) -> dict:
         "person": migrant.pk, "residence": residence.pk, "housing": housing.pk, "employer": employer.pk, "grid": grid.pk,
         "message": message.pk, "attachment": message.attachments.get().pk, "draft": draft.pk,
         "birth": refused.pk, "second_birth": second.pk, "fee": fee.pk, "division": NANTOU, "kind": "inflow",
-        "claim": claim.pk, "proposal": proposal.pk,
+        "claim": claim.pk, "proposal": proposal.pk, "relative": husband.pk, "export": job.pk,
     }
 
 
 # Which object a URL parameter names: by the parameter, or for `pk` and `case_id` by the path.
 PARAM_KINDS = {"person_id": "person", "residence_id": "residence", "housing_id": "housing", "employer_id": "employer", "grid_id": "grid",
                "message_id": "message", "attachment_id": "attachment", "aid": "attachment", "code": "division", "kind": "kind",
-               "claim_id": "claim", "proposal_id": "proposal"}
-PATH_KINDS = [("cases/messages/", "draft"), ("cases/second-birth", "second_birth"), ("cases/birth", "birth"), ("cases/fee", "fee"),
+               "claim_id": "claim", "proposal_id": "proposal", "relative_id": "relative", "job_id": "export"}
+PATH_KINDS = [("exports/", "export"), ("cases/messages/", "draft"), ("cases/second-birth", "second_birth"), ("cases/birth", "birth"), ("cases/fee", "fee"),
               ("people/", "person"), ("housing/", "housing"), ("employers/", "employer"), ("grids/", "grid"), ("exchange/", "message")]
 
 
