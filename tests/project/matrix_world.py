@@ -1,0 +1,131 @@
+"""The objects the permission matrix requests: one of each kind that a URL names by id, all inside
+the scope of the roles of the shared `world` (李娜 lives in 南头街道红花园社区, 南山区, 深圳市, 广东省),
+and the way to fill a URL's parameters and an API body with them."""
+import datetime
+import re
+from functools import lru_cache
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from tests.conftest import FUTIAN_V, NANTOU, NANTOU_V1, TONGJIANG_T, TONGJIANG_V, make_id
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def at(day: str, hour: int = 10) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(datetime.date.fromisoformat(day), datetime.time(hour)))
+
+
+def build(world, migrant, husband, woman_2014) -> dict:
+    """Ids by kind of object. Dates lie in the past of any run: the matrix uses the real clock."""
+    from liudong.cases import services as cases
+    from liudong.divisions import services as divisions
+    from liudong.exchange import services as exchange
+    from liudong.people import services as people
+    from liudong.policy.services import set_value
+    from tests.cases.conftest import decide, open_birth
+
+    clerk, officer, hukou_clerk = world["township_clerk"], world["county_officer"], world["tongjiang_clerk"]
+    today = timezone.localdate()
+    housing = people.register_housing(actor=clerk, data={"division": NANTOU_V1, "address": "红花园2栋", "owner_id": migrant.pk}, today=today)
+    employer = people.register_employer(actor=clerk, data={"division": NANTOU_V1, "name": "南头电子厂"}, today=today)
+    grid = divisions.add_grid(actor=clerk, village_code=NANTOU_V1, name="第一网格")
+    message = exchange.send_message(actor=clerk, data={"kind": "verification", "receiver": TONGJIANG_T, "person": migrant.pk, "subject": "核实婚育情况", "body": "请核实"},
+                                    now=at("2026-09-28"), attachments=[SimpleUploadedFile("结婚证.pdf", PDF, content_type="application/pdf")])
+    # B4: a refused registration (its letter), and one whose requests wait as drafts (case_message_send)
+    refused = open_birth(clerk, woman_2014, "2015-12-01", child=2, documents=["woman_id", "husband_id", "marriage", "proof"])
+    reason = cases.registration_check(refused)["refusal_reason"]
+    decide(clerk, refused, "refuse", "2015-12-02", reasons=reason)
+    drafted = open_birth(clerk, migrant, "2026-09-28", husband=husband, send_now=False)
+    from liudong.exchange.models import Message
+
+    draft = Message.objects.filter(case_type="birth_registration", case_id=drafted.pk, sender_id=NANTOU).order_by("id").first()
+    set_value(actor=None, name="case_open.second_birth_approval", raw_value="true", division_code="510000000000", valid_from="2026-01-01",
+              source="测试 / test override")
+    second = cases.record_second_birth(actor=hukou_clerk, data={"woman": migrant.pk, "decision": "approved", "decided_on": "2026-02-13", "certificate_number": "通再〔2026〕18号"},
+                                       now=at("2026-02-13", 15))
+    from liudong.cases.services_fee import create_fee_consultation
+
+    fee = create_fee_consultation(actor=officer, data={"person": migrant.pk, "started_on": "2020-06-01", "basic_facts": "已婚", "actual_income": "96000", "urban_income": "64878",
+                                            "rural_income": "28300", "proposed_levy": 1000}, now=at("2020-06-01"))
+    residence = migrant.residences.order_by("-id").first()
+    people.link_family(actor=clerk, person=migrant, relative_id=husband.pk, relation="spouse")
+    from liudong.jobs import services as jobs
+
+    job = jobs.request_export(actor=clerk, kind="inflow_register", format="xlsx", params={"start": "2026-01-01", "end": str(today)}, today=today, now=timezone.now())
+    # Holes 1 and 3: 刘强 lives in 福田区 (another county); 南头街道 claims his arrival and proposes
+    # him as 李娜's father: both wait for 福田's answer.
+    from liudong.exchange import claims
+
+    liu, _ = people.register_person(actor=world["futian_clerk"], data={"id_number": make_id("440304", "19700101", 77, female=False), "name": "刘强",
+                                                                      "hukou_division": TONGJIANG_V}, today=today)
+    people.record_arrival(actor=world["futian_clerk"], person=liu, data={"division": FUTIAN_V, "arrived_on": "2020-01-01", "reason": "work"}, today=today)
+    claim = claims.submit_arrival_claim(actor=clerk, data={"document_number": liu.id_number, "division": NANTOU_V1, "arrived_on": str(today)},
+                                        today=today, now=timezone.now())
+    proposal = claims.propose_family_link(actor=clerk, person_id=migrant.pk, data={"relative_document_number": liu.id_number, "relation": "parent"},
+                                          now=timezone.now())
+    return {
+        "person": migrant.pk, "residence": residence.pk, "housing": housing.pk, "employer": employer.pk, "grid": grid.pk,
+        "message": message.pk, "attachment": message.attachments.get().pk, "draft": draft.pk,
+        "birth": refused.pk, "second_birth": second.pk, "fee": fee.pk, "division": NANTOU, "kind": "inflow",
+        "claim": claim.pk, "proposal": proposal.pk, "relative": husband.pk, "export": job.pk,
+    }
+
+
+# Which object a URL parameter names: by the parameter, or for `pk` and `case_id` by the path.
+PARAM_KINDS = {"person_id": "person", "residence_id": "residence", "housing_id": "housing", "employer_id": "employer", "grid_id": "grid",
+               "message_id": "message", "attachment_id": "attachment", "aid": "attachment", "code": "division", "kind": "kind",
+               "claim_id": "claim", "proposal_id": "proposal", "relative_id": "relative", "job_id": "export"}
+PATH_KINDS = [("exports/", "export"), ("cases/messages/", "draft"), ("cases/second-birth", "second_birth"), ("cases/birth", "birth"), ("cases/fee", "fee"),
+              ("people/", "person"), ("housing/", "housing"), ("employers/", "employer"), ("grids/", "grid"), ("exchange/", "message")]
+
+
+def fill(route: str, ids: dict) -> str:
+    """`people/<id:pk>/residences/<id:residence_id>/departure/` -> `/people/7/residences/9/departure/`."""
+    def value(match):
+        name = match.group(1).split(":")[-1]
+        kind = PARAM_KINDS.get(name)
+        if kind is None:
+            kind = next(k for prefix, k in PATH_KINDS if prefix in route.replace("second-births", "second-birth").replace("births", "birth")
+                        .replace("fee-consultations", "fee"))
+        return str(ids[kind])
+
+    return "/" + re.sub(r"<([^>]+)>", value, route)
+
+
+@lru_cache(maxsize=None)
+def _components():
+    from tests.openapi_contract import document
+
+    return document()
+
+
+def example_body(method: str, path_template: str):
+    """A body that satisfies the operation's documented schema (its required fields, from each
+    field's example or first choice), so that the request reaches the role check instead of
+    stopping at a 422 for its shape. None when the operation takes no body."""
+    doc = _components()
+    operation = doc["paths"].get(path_template, {}).get(method.lower(), {})
+    content = operation.get("requestBody", {}).get("content", {}).get("application/json")
+    if not content:
+        return None
+    return _example(content["schema"], doc)
+
+
+def _example(schema, doc):
+    if "$ref" in schema:
+        return _example(doc["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]], doc)
+    for key in ("anyOf", "oneOf"):
+        if key in schema:
+            return _example(next(s for s in schema[key] if s.get("type") != "null"), doc)
+    if "example" in schema:
+        return schema["example"]
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type")
+    if kind == "object" or "properties" in schema:
+        return {name: _example(sub, doc) for name, sub in schema.get("properties", {}).items() if name in schema.get("required", ())}
+    if schema.get("format") == "date":
+        return "2026-09-28"
+    return {"string": "测试", "integer": 1, "number": 1, "boolean": True, "array": []}.get(kind, "测试")

@@ -1,0 +1,327 @@
+"""J3, issue 7 item 11: the permission matrix over every URL name.
+
+Every URL pattern of the site (django.urls' resolver: the pages and every API operation) must have
+an entry below that says which actions of the role × action table (accounts.choices.PERMISSIONS)
+open it, per method. The test requests each of them, with real ids inside the roles' scope and,
+for the API, a body of the documented shape, as an anonymous visitor and as each role of
+accounts.choices.Role, and asserts the outcome the table gives:
+
+- anonymous: a page redirects to the log-in page, the API answers 401 (unless the entry is PUBLIC);
+- a role that holds one of the entry's actions: it works (no 401, 403, 405, no log-in redirect, and
+  never a 500; a refused input, 404 of an act that does not apply to this object, 409 or 422, is a
+  working door);
+- any other role: 403.
+
+A new URL without an entry fails `test_every_url_has_an_entry`: a new app declares its URLs'
+permissions here. Each request runs in a savepoint that is rolled back, so every role meets the
+same objects.
+"""
+import copy
+import json
+import re
+
+import pytest
+from django.db import transaction
+from django.test import Client
+
+from liudong.accounts.choices import Action as A
+from liudong.accounts.choices import Role, allowed
+
+from .matrix_world import build, example_body, fill
+
+# --- expectations ------------------------------------------------------------------------------
+
+PUBLIC = "public"   # no log-in needed: requested once, anonymously
+STAFF = ()          # any logged-in account, whatever its role
+
+
+class Placed(tuple):
+    """Actions that open a door only at some levels of the tree: a role holding them elsewhere is
+    refused with 403 by the service (not by the table). `refused`: the roles of the shared world
+    so placed."""
+
+    def __new__(cls, actions, refused, why):
+        self = super().__new__(cls, actions)
+        self.refused, self.why = frozenset(refused), why
+        return self
+
+
+# The county officer handles cases (B1-B6, F1-F4), but only the residence township decides a
+# registration (B4) and only the hukou county answers a fee consultation (F2: the world's one was
+# sent by this county); only the nation's or a province's administrator loads the official
+# calendar (X4), and the world's administrator acts for a county.
+TOWNSHIP_DECIDES = Placed((A.HANDLE_CASES,), {"county_officer"}, "B4: the residence township decides")
+HUKOU_COUNTY_ANSWERS = Placed((A.HANDLE_CASES,), {"county_officer"}, "F2: the hukou county answers")
+NATION_OR_PROVINCE_ADMIN = Placed((A.MANAGE_CALENDAR,), {"admin"}, "X4: the nation's or a province's administrator loads the calendar")
+
+# url name -> {method: actions, one of which suffices}. Pages: GET and the write methods they take.
+PAGES = {
+    "set_language": {"POST": PUBLIC},
+    "login": {"GET": PUBLIC, "POST": PUBLIC},
+    "logout": {"POST": PUBLIC},  # ends the session if there is one, and shows the log-in page
+    "home": {"GET": STAFF},
+    "audit": {"GET": (A.VIEW_AUDIT,)},
+    "grid_list": {"GET": (A.MANAGE_GRIDS, A.VIEW_PERSON), "POST": (A.MANAGE_GRIDS,)},
+    "grid_edit": {"POST": (A.MANAGE_GRIDS,)},
+    "person_search": {"GET": (A.VIEW_PERSON,)},
+    "person_register": {"GET": (A.REGISTER_PERSON,), "POST": (A.REGISTER_PERSON,)},
+    "person_import": {"GET": (A.REGISTER_PERSON,), "POST": (A.REGISTER_PERSON,)},
+    "person_import_result": {"GET": (A.REGISTER_PERSON,)},
+    "person_import_template": {"GET": (A.REGISTER_PERSON,)},
+    "person_detail": {"GET": (A.VIEW_PERSON,)},
+    "person_edit": {"GET": (A.REGISTER_PERSON,), "POST": (A.REGISTER_PERSON,)},
+    "person_arrival": {"POST": (A.RECORD_RESIDENCE,)},
+    "person_move": {"POST": (A.RECORD_RESIDENCE,)},
+    "person_return": {"POST": (A.RECORD_RESIDENCE,)},
+    "person_departure": {"POST": (A.RECORD_RESIDENCE,)},
+    "person_family": {"POST": (A.MANAGE_FAMILY,)},
+    "person_family_care": {"POST": (A.MANAGE_FAMILY,)},
+    "person_visit": {"POST": (A.RECORD_RESIDENCE,)},
+    "person_follow_up": {"GET": (A.VIEW_PERSON,)},
+    "housing_list": {"GET": (A.VIEW_PERSON,)},
+    "housing_new": {"GET": (A.MANAGE_HOUSING,), "POST": (A.MANAGE_HOUSING,)},
+    "housing_detail": {"GET": (A.VIEW_PERSON,)},
+    "housing_edit": {"POST": (A.MANAGE_HOUSING,)},
+    "housing_close": {"POST": (A.MANAGE_HOUSING,)},
+    "employer_list": {"GET": (A.VIEW_PERSON,)},
+    "employer_new": {"GET": (A.MANAGE_EMPLOYER,), "POST": (A.MANAGE_EMPLOYER,)},
+    "employer_detail": {"GET": (A.VIEW_PERSON,)},
+    "employer_edit": {"POST": (A.MANAGE_EMPLOYER,)},
+    "employer_close": {"POST": (A.MANAGE_EMPLOYER,)},
+    "registers": {"GET": (A.VIEW_REGISTERS,)},
+    "register_xlsx": {"GET": (A.EXPORT_REGISTERS,)},
+    "register_pdf": {"GET": (A.EXPORT_REGISTERS,)},
+    # The policy and calendar pages are the administrators' (the API's GET /policy/values also
+    # serves the roles that apply the values).
+    "policy_index": {"GET": (A.MANAGE_POLICY, A.MANAGE_CALENDAR)},
+    "policy_adopt": {"POST": (A.MANAGE_POLICY,)},
+    "policy_set": {"POST": (A.MANAGE_POLICY,)},
+    "calendar_index": {"GET": (A.MANAGE_POLICY, A.MANAGE_CALENDAR), "POST": NATION_OR_PROVINCE_ADMIN},
+    "exchange_index": {"GET": (A.VIEW_EXCHANGE,)},
+    "exchange_new": {"GET": (A.HANDLE_EXCHANGE,), "POST": (A.HANDLE_EXCHANGE,)},
+    "exchange_detail": {"GET": (A.VIEW_EXCHANGE,)},
+    "exchange_acknowledge": {"POST": (A.HANDLE_EXCHANGE,)},
+    "exchange_reply": {"POST": (A.HANDLE_EXCHANGE,)},
+    "exchange_arrival": {"POST": (A.HANDLE_EXCHANGE,)},
+    "exchange_dispatch": {"POST": (A.HANDLE_EXCHANGE,)},
+    "exchange_close": {"POST": (A.HANDLE_EXCHANGE,)},
+    "exchange_attachment": {"GET": (A.VIEW_EXCHANGE,)},
+    "exchange_log": {"GET": (A.VIEW_EXCHANGE,)},
+    "exchange_accept": {"POST": (A.HANDLE_EXCHANGE,)},   # holes 1, 3: her place answers a claim
+    "exchange_dispute": {"POST": (A.HANDLE_EXCHANGE,)},
+    "arrival_claims": {"GET": (A.VIEW_PERSON,)},
+    "arrival_claim_new": {"POST": (A.RECORD_RESIDENCE,)},
+    "family_propose": {"POST": (A.MANAGE_FAMILY,)},
+    "exchange_log_pdf": {"GET": (A.VIEW_EXCHANGE,)},
+    "timeliness": {"GET": (A.VIEW_TIMELINESS,)},
+    "cases_index": {"GET": (A.HANDLE_CASES,)},
+    "case_birth_new": {"GET": (A.HANDLE_CASES,), "POST": (A.HANDLE_CASES,)},
+    "case_birth_detail": {"GET": (A.HANDLE_CASES,)},
+    "case_birth_decide": {"POST": TOWNSHIP_DECIDES},
+    "case_birth_refusal_pdf": {"GET": (A.HANDLE_CASES,)},
+    "case_second_birth_new": {"GET": (A.HANDLE_CASES,), "POST": (A.HANDLE_CASES,)},
+    "case_second_birth_detail": {"GET": (A.HANDLE_CASES,)},
+    "case_fee_new": {"GET": (A.HANDLE_CASES,), "POST": (A.HANDLE_CASES,)},
+    "case_fee_detail": {"GET": (A.HANDLE_CASES,)},
+    "case_fee_answer": {"POST": HUKOU_COUNTY_ANSWERS},
+    "case_message_send": {"POST": (A.HANDLE_CASES,)},
+    # Background exports: any account may open the pages; what it may export is checked by the
+    # export's kind (a register: EXPORT_REGISTERS, see api:create_export) and a job is shown to
+    # whoever may make it in that scope (404 otherwise).
+    "export_list": {"GET": STAFF},
+    "export_create": {"POST": STAFF},
+    "export_detail": {"GET": STAFF},
+    "export_status": {"GET": STAFF},
+    "export_file": {"GET": STAFF},
+    "export_cancel": {"POST": STAFF},
+}
+
+# API operation (its URL name under the `api` namespace) -> actions. The method is the operation's.
+API = {
+    "api:api-root": PUBLIC, "api:openapi-json": PUBLIC, "api:openapi-view": PUBLIC, "api:token": PUBLIC,
+    "api:me": STAFF,
+    "api:add_staff": (A.MANAGE_STAFF,),
+    "api:audit": (A.VIEW_AUDIT,),
+    "api:division": STAFF, "api:children": STAFF,
+    "api:list_grids": (A.MANAGE_GRIDS, A.VIEW_REGISTERS), "api:create_grid": (A.MANAGE_GRIDS,), "api:update_grid": (A.MANAGE_GRIDS,),
+    "api:create_person": (A.REGISTER_PERSON,), "api:search_persons": (A.VIEW_PERSON,), "api:get_person": (A.VIEW_PERSON,),
+    "api:update_person": (A.REGISTER_PERSON,),
+    "api:add_residence": (A.RECORD_RESIDENCE,), "api:move": (A.RECORD_RESIDENCE,), "api:return_home": (A.RECORD_RESIDENCE,),
+    "api:leave": (A.RECORD_RESIDENCE,), "api:add_family": (A.MANAGE_FAMILY,),
+    "api:family_care": (A.MANAGE_FAMILY,), "api:add_visit": (A.RECORD_RESIDENCE,),
+    "api:create_export": (A.EXPORT_REGISTERS,),  # with a register export's body (BODIES)
+    "api:list_exports": STAFF, "api:get_export": STAFF, "api:export_file": STAFF, "api:cancel_export": STAFF,
+    "api:list_housing": (A.VIEW_PERSON,), "api:create_housing": (A.MANAGE_HOUSING,), "api:get_housing": (A.VIEW_PERSON,),
+    "api:update_housing": (A.MANAGE_HOUSING,), "api:close_housing": (A.MANAGE_HOUSING,),
+    "api:list_employers": (A.VIEW_PERSON,), "api:create_employer": (A.MANAGE_EMPLOYER,), "api:get_employer": (A.VIEW_PERSON,),
+    "api:update_employer": (A.MANAGE_EMPLOYER,), "api:close_employer": (A.MANAGE_EMPLOYER,),
+    "api:register": (A.VIEW_REGISTERS,), "api:register_xlsx": (A.EXPORT_REGISTERS,), "api:register_pdf": (A.EXPORT_REGISTERS,),
+    "api:add_working_days": STAFF, "api:working_days": STAFF,
+    "api:policy_values": (A.MANAGE_POLICY, A.HANDLE_CASES, A.VIEW_EXCHANGE), "api:set_value": (A.MANAGE_POLICY,), "api:adopt": (A.MANAGE_POLICY,),
+    "api:list_messages": (A.VIEW_EXCHANGE,), "api:send_message": (A.HANDLE_EXCHANGE,), "api:get_message": (A.VIEW_EXCHANGE,),
+    "api:acknowledge": (A.HANDLE_EXCHANGE,), "api:reply": (A.HANDLE_EXCHANGE,), "api:arrival": (A.HANDLE_EXCHANGE,),
+    "api:dispatch": (A.HANDLE_EXCHANGE,), "api:close": (A.HANDLE_EXCHANGE,), "api:attachment": (A.VIEW_EXCHANGE,),
+    "api:accept": (A.HANDLE_EXCHANGE,), "api:dispute": (A.HANDLE_EXCHANGE,),
+    "api:submit_claim": (A.RECORD_RESIDENCE,), "api:list_claims": (A.VIEW_PERSON,), "api:get_claim": (A.VIEW_PERSON,),
+    "api:propose_family": (A.MANAGE_FAMILY,), "api:get_proposal": (A.VIEW_PERSON,),
+    "api:timeliness_figures": (A.VIEW_TIMELINESS,),
+    "api:create_birth": (A.HANDLE_CASES,), "api:list_births": (A.HANDLE_CASES,), "api:get_birth": (A.HANDLE_CASES,),
+    "api:decide_birth": TOWNSHIP_DECIDES, "api:refusal_letter": (A.HANDLE_CASES,),
+    "api:create_second_birth": (A.HANDLE_CASES,), "api:list_second_births": (A.HANDLE_CASES,), "api:get_second_birth": (A.HANDLE_CASES,),
+    "api:create_fee": (A.HANDLE_CASES,), "api:list_fees": (A.HANDLE_CASES,), "api:get_fee": (A.HANDLE_CASES,), "api:answer_fee": HUKOU_COUNTY_ANSWERS,
+}
+
+# Django's own admin site (django-admin/) opens to accounts with is_staff, which add_staff gives
+# the admin and auditor roles; what each sees there is tested in tests/accounts/test_admin.py. The
+# matrix holds its door: nobody of the shared world (is_staff unset) gets past the admin's log-in.
+ADMIN_NAMESPACE = "admin"
+
+ROLES = [r.value for r in Role]
+
+# Bodies that the documented schema alone does not make meaningful: the export's kind is free text.
+BODIES = {"api:create_export": {"kind": "inflow_register", "format": "xlsx", "parameters": {"start": "2026-01-01", "end": "2026-11-28"}}}
+
+
+# --- the URLs ------------------------------------------------------------------------------------
+
+def url_patterns() -> list[tuple[str, str]]:
+    """(name, route) of every URL pattern, the name qualified by its namespace."""
+    from django.urls import URLResolver, get_resolver
+
+    def walk(patterns, prefix, namespace):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                inner = ":".join(n for n in (namespace, p.namespace) if n) or None
+                yield from walk(p.url_patterns, prefix + str(p.pattern), inner)
+            else:
+                name = p.name or str(p.pattern)
+                yield (f"{namespace}:{name}" if namespace else name), prefix + str(p.pattern)
+
+    return list(walk(get_resolver().url_patterns, "", None))
+
+
+def api_methods() -> dict[str, list[str]]:
+    """URL name -> the methods of the API operation that URL pattern serves."""
+    from liudong.api import api
+
+    methods = {}
+    for router in api._get_bound_routers():
+        for view in router.path_operations.values():
+            for op in view.operations:
+                methods["api:" + (getattr(op, "url_name", None) or api.get_operation_url_name(op, router=router))] = list(op.methods)
+    return methods
+
+
+def requests_to_make():
+    """(name, method, route, actions) for every URL pattern outside the admin."""
+    methods = api_methods()
+    out = []
+    for name, route in url_patterns():
+        if name.split(":")[0] == ADMIN_NAMESPACE:
+            continue
+        if name in API:
+            for method in methods.get(name, ["GET"]):
+                out.append((name, method, route, API[name]))
+        elif name in PAGES:
+            for method, actions in PAGES[name].items():
+                out.append((name, method, route, actions))
+    return out
+
+
+def test_every_url_has_an_entry():
+    """A URL nobody declared fails here: add it to PAGES or API with the actions that open it."""
+    names = {name for name, _ in url_patterns() if name.split(":")[0] != ADMIN_NAMESPACE}
+    missing = sorted(names - set(PAGES) - set(API))
+    stale = sorted((set(PAGES) | set(API)) - names)
+    assert not missing, f"URLs without an entry in the permission matrix: {missing}"
+    assert not stale, f"entries for URLs that no longer exist: {stale}"
+    for actions in [*API.values(), *(a for entry in PAGES.values() for a in entry.values())]:
+        assert actions in (PUBLIC, STAFF) or set(actions) <= set(A.values), actions
+        assert set(getattr(actions, "refused", ())) <= set(ROLES)
+
+
+# --- the requests --------------------------------------------------------------------------------
+
+def _expected(role, actions, api: bool):
+    if actions == PUBLIC:
+        return "works"
+    if role is None:
+        return 401 if api else "login"
+    if role in getattr(actions, "refused", ()):
+        return 403
+    if actions == STAFF or any(allowed(role, a) for a in actions):
+        return "works"
+    return 403
+
+
+def _outcome(response, api: bool, actions=None):
+    status = response.status_code
+    if actions == PUBLIC:
+        # a log-in door: a refused password (401) or the log-in page after logging out still works
+        return status if status >= 500 or status in (403, 405) else "works"
+    to_login = status in (301, 302) and response["Location"].startswith(("/login/", "/django-admin/login/"))
+    if to_login:
+        return "login"
+    if status >= 500 or status in (401, 403, 405):
+        return status
+    return "works"
+
+
+def _send(client, method, path, *, api, token, body):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    saved = copy.deepcopy(client.cookies)  # the log-out page ends the session: every request starts logged in
+    with transaction.atomic():
+        if api:
+            response = client.generic(method, path, data=json.dumps(body) if body is not None else "",
+                                      content_type="application/json", **headers)
+        else:
+            response = getattr(client, method.lower())(path, {})
+        transaction.set_rollback(True)
+    client.cookies = saved
+    return response
+
+
+@pytest.fixture
+def matrix(world, migrant, husband, woman_2014):
+    from liudong.accounts.services import issue_token
+
+    ids = build(world, migrant, husband, woman_2014)
+    pages, tokens = {None: Client()}, {None: None}
+    for role in ROLES:
+        pages[role] = Client()
+        pages[role].force_login(world[role])
+        tokens[role] = issue_token(world[role])
+    return ids, pages, tokens
+
+
+from tests.cases.conftest import husband, woman_2014  # noqa: E402,F401 - fixtures of the matrix world
+
+
+def _openapi_path(route: str) -> str:
+    return "/" + re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", route)
+
+
+@pytest.mark.parametrize("part", ["pages", "api"])
+def test_every_url_answers_each_role_as_the_table_says(matrix, part):
+    ids, pages, tokens = matrix
+    wrong = []
+    for name, method, route, actions in requests_to_make():
+        api = name.startswith("api:")
+        if api != (part == "api"):
+            continue
+        path = fill(route, ids)
+        body = BODIES.get(name) or example_body(method, _openapi_path(route)) if api else None
+        for role in [None] if actions == PUBLIC else [None, *ROLES]:
+            client = Client() if api else pages[role]
+            response = _send(client, method, path, api=api, token=tokens[role] if api else None, body=body)
+            got, want = _outcome(response, api, actions), _expected(role, actions, api)
+            if got != want:
+                wrong.append(f"{method} {path} ({name}) as {role or 'anonymous'}: expected {want}, got {response.status_code} {got}")
+    assert not wrong, f"{len(wrong)} cells differ from the table:\n" + "\n".join(wrong)
+
+
+def test_the_admin_site_is_closed_to_every_role_of_the_world(matrix):
+    _, pages, _ = matrix
+    for role, client in pages.items():
+        response = client.get("/django-admin/")
+        assert response.status_code == 302 and response["Location"].startswith("/django-admin/login/"), (role, response.status_code)
