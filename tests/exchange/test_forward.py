@@ -106,7 +106,7 @@ def test_B2_only_the_receiving_county_forwards_and_only_to_its_own_township(worl
 
 
 def test_B2_forward_on_the_page_and_through_the_api(client, world, zhongyuan, to_county, clock):
-    from liudong.accounts.services import issue_token
+    from liudong.accounts.tokens import issue_token
 
     _, request = to_county
     clock("2026-03-05")

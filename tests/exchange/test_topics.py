@@ -61,7 +61,7 @@ def test_T3_figures_by_topic(world, migrant):
 
 
 def test_X1_the_form_and_the_api_choose_from_the_list(client, world, migrant, clock):
-    from liudong.accounts.services import issue_token
+    from liudong.accounts.tokens import issue_token
 
     clerk = world["township_clerk"]
     client.force_login(clerk)

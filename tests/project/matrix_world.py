@@ -20,7 +20,7 @@ def at(day: str, hour: int = 10) -> datetime.datetime:
 def build(world, migrant, husband, woman_2014) -> dict:
     """Ids by kind of object. Dates lie in the past of any run: the matrix uses the real clock."""
     from liudong.cases import services as cases
-    from liudong.divisions import services as divisions
+    from liudong.territory import services as divisions
     from liudong.exchange import services as exchange
     from liudong.people import services as people
     from liudong.policy.services import set_value
@@ -31,7 +31,7 @@ def build(world, migrant, husband, woman_2014) -> dict:
     housing = people.register_housing(actor=clerk, data={"division": NANTOU_V1, "address": "红花园2栋", "owner_id": migrant.pk}, today=today)
     employer = people.register_employer(actor=clerk, data={"division": NANTOU_V1, "name": "南头电子厂"}, today=today)
     grid = divisions.add_grid(actor=clerk, village_code=NANTOU_V1, name="第一网格")
-    message = exchange.send_message(actor=clerk, data={"kind": "verification", "receiver": TONGJIANG_T, "person": migrant.pk, "subject": "核实婚育情况", "body": "请核实"},
+    message = exchange.send_message(actor=clerk, data={"kind": "verification", "topic": "marriage", "receiver": TONGJIANG_T, "person": migrant.pk, "subject": "核实婚育情况", "body": "请核实"},
                                     now=at("2026-09-28"), attachments=[SimpleUploadedFile("结婚证.pdf", PDF, content_type="application/pdf")])
     # B4: a refused registration (its letter), and one whose requests wait as drafts (case_message_send)
     refused = open_birth(clerk, woman_2014, "2015-12-01", child=2, documents=["woman_id", "husband_id", "marriage", "proof"])

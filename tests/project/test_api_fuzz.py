@@ -20,7 +20,7 @@ EXAMPLES = settings(max_examples=6, deadline=None, database=None, derandomize=Tr
 
 
 def test_generated_requests_to_every_operation_get_documented_answers(world, migrant, husband, woman_2014):
-    from liudong.accounts.services import issue_token
+    from liudong.accounts.tokens import issue_token
 
     build(world, migrant, husband, woman_2014)
     headers = {"Authorization": f"Bearer {issue_token(world['township_clerk'])}"}

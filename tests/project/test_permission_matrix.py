@@ -105,6 +105,7 @@ PAGES = {
     "exchange_arrival": {"POST": (A.HANDLE_EXCHANGE,)},
     "exchange_dispatch": {"POST": (A.HANDLE_EXCHANGE,)},
     "exchange_close": {"POST": (A.HANDLE_EXCHANGE,)},
+    "exchange_forward": {"POST": (A.HANDLE_EXCHANGE,)},   # B2: a county forwards a request to its township
     "exchange_attachment": {"GET": (A.VIEW_EXCHANGE,)},
     "exchange_log": {"GET": (A.VIEW_EXCHANGE,)},
     "exchange_accept": {"POST": (A.HANDLE_EXCHANGE,)},   # holes 1, 3: her place answers a claim
@@ -161,6 +162,7 @@ API = {
     "api:list_messages": (A.VIEW_EXCHANGE,), "api:send_message": (A.HANDLE_EXCHANGE,), "api:get_message": (A.VIEW_EXCHANGE,),
     "api:acknowledge": (A.HANDLE_EXCHANGE,), "api:reply": (A.HANDLE_EXCHANGE,), "api:arrival": (A.HANDLE_EXCHANGE,),
     "api:dispatch": (A.HANDLE_EXCHANGE,), "api:close": (A.HANDLE_EXCHANGE,), "api:attachment": (A.VIEW_EXCHANGE,),
+    "api:forward": (A.HANDLE_EXCHANGE,),
     "api:accept": (A.HANDLE_EXCHANGE,), "api:dispute": (A.HANDLE_EXCHANGE,),
     "api:submit_claim": (A.RECORD_RESIDENCE,), "api:list_claims": (A.VIEW_PERSON,), "api:get_claim": (A.VIEW_PERSON,),
     "api:propose_family": (A.MANAGE_FAMILY,), "api:get_proposal": (A.VIEW_PERSON,),
@@ -283,7 +285,7 @@ def _send(client, method, path, *, api, token, body):
 
 @pytest.fixture
 def matrix(world, migrant, husband, woman_2014):
-    from liudong.accounts.services import issue_token
+    from liudong.accounts.tokens import issue_token
 
     ids = build(world, migrant, husband, woman_2014)
     pages, tokens = {None: Client()}, {None: None}

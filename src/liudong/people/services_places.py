@@ -24,6 +24,7 @@ from liudong.divisions.queries import parse_division
 from liudong.errors import Invalid, NotFound
 from liudong.identifiers import IdentifierError, check_credit_code, check_phone, row_id
 
+from . import scope
 from .choices import HousingUse
 from .models import ADDRESS_MAX, Employer, Person, RentalHousing, Residence
 
@@ -42,10 +43,8 @@ def _owner(data, errors, actor) -> Person | None:
     like one that does not exist, and its name never comes back (issue 7, hole 3)."""
     if isinstance(data.get("owner"), Person):
         return data["owner"]
-    from .queries import person_write_q
-
     pk = row_id(data.get("owner_id"))
-    owner = Person.objects.filter(pk=pk).filter(person_write_q(actor)).first() if pk else None
+    owner = scope.writable(actor).filter(pk=pk).first() if pk else None
     if owner is None:
         errors.setdefault("owner_id", []).append("房主应为已登记的人员（您辖区以外的房主请按身份证号填写） / "
                                                  "the owner must be a registered person (one recorded outside your area is given by her ID number)")
