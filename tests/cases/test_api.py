@@ -7,7 +7,7 @@ import pytest
 from pypdf import PdfReader
 
 from liudong.cases.models import BirthRegistration, FeeConsultation
-from tests.api.conftest import ApiClient, assert_field_error
+from tests.people.api.conftest import ApiClient, assert_field_error
 from tests.cases.conftest import COMMITMENT, DOCUMENTS, ZHONGYUAN, at, d, open_birth
 from tests.conftest import NANTOU, TONGJIANG, TONGJIANG_T
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from liudong.cases import queries
 from liudong.cases.models import BirthRegistration
 from liudong.errors import Invalid
-from tests.api.conftest import ApiClient
+from tests.people.api.conftest import ApiClient
 from tests.cases.conftest import COMMITMENT, at, d, decide, open_birth
 
 MISSING_COMMITMENT = ["woman_id", "husband_id", "marriage"]

@@ -9,7 +9,7 @@ from liudong.accounts.models import AuditEvent
 from liudong.divisions.models import Division
 from liudong.exchange import services
 from liudong.exchange.models import Attachment, Message, State
-from tests.api.conftest import ApiClient, assert_field_error
+from tests.people.api.conftest import ApiClient, assert_field_error
 from tests.conftest import NANTOU, TONGJIANG_T
 
 from .helpers import PDF, at

@@ -12,7 +12,7 @@ from django.conf import settings
 
 from liudong.exchange.models import Attachment, Message
 from liudong.limits import ATTACHMENT_MAX_BYTES, MAX_ATTACHMENTS, REQUEST_MAX_BYTES
-from tests.api.conftest import ApiClient, assert_field_error
+from tests.people.api.conftest import ApiClient, assert_field_error
 from tests.conftest import TONGJIANG_T
 
 

@@ -15,7 +15,7 @@ from liudong.divisions.models import Division
 from liudong.errors import Invalid
 from liudong.exchange import services, timeliness
 from liudong.exchange.models import Kind, Message, State, Topic
-from tests.api.conftest import ApiClient
+from tests.people.api.conftest import ApiClient
 from tests.cases.conftest import ZHONGYUAN, case_messages, couple, husband, open_birth  # noqa: F401  (fixtures)
 from tests.conftest import NANTOU, SHEKOU, TONGJIANG_T, password
 

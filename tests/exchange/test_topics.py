@@ -9,7 +9,7 @@ from django.urls import reverse
 from liudong.errors import Invalid
 from liudong.exchange import services, timeliness
 from liudong.exchange.models import Message, Topic
-from tests.api.conftest import ApiClient, assert_field_error
+from tests.people.api.conftest import ApiClient, assert_field_error
 from tests.conftest import TONGJIANG_T
 
 from .helpers import at

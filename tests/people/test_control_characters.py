@@ -9,7 +9,7 @@ from liudong.accounts.tokens import issue_token
 from liudong.errors import Invalid
 from liudong.people import services
 from liudong.people.models import Employer, Person, RentalHousing, Residence
-from tests.api.conftest import ApiClient
+from tests.people.api.conftest import ApiClient
 from tests.conftest import NANTOU_V1, TODAY, TONGJIANG_V, make_id
 
 # C0 (escape, NUL, newline, tab, CR), C1 (NEL), a bidirectional override; inside the text (at its

@@ -14,7 +14,7 @@ from liudong.people import services
 from liudong.people.imports import import_people
 from liudong.people.models import Person
 from liudong.people.queries import search_persons
-from tests.api.conftest import ApiClient
+from tests.people.api.conftest import ApiClient
 from tests.conftest import NANTOU_V1, TODAY, TONGJIANG_V, make_id
 
 PASSPORT = {"document_type": "passport", "name": "Anna Smith", "sex": "F", "birth_date": "1990-05-01", "hukou_division": TONGJIANG_V}

@@ -4,7 +4,7 @@ their HTML. (The contract check of tests/conftest.py also holds every such answe
 import pytest
 from django.test import Client
 
-from tests.api.conftest import ApiClient
+from tests.people.api.conftest import ApiClient
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from django.http import HttpResponse, JsonResponse
 from pydantic import BaseModel
 
-from tests.api.conftest import ApiClient
+from tests.people.api.conftest import ApiClient
 from tests.openapi_contract import ContractBroken, check, document
 
 

@@ -2,7 +2,7 @@
 from liudong.accounts.models import AuditEvent
 from liudong.identifiers import credit_check_char
 from liudong.people.models import Employer, RentalHousing
-from tests.api.conftest import assert_field_error
+from tests.people.api.conftest import assert_field_error
 from tests.conftest import NANSHAN, NANTOU, NANTOU_V1, NANTOU_V2, SHEKOU, TODAY, TONGJIANG_V, make_id
 
 CREDIT17 = "91440300MA5DC0XX0"

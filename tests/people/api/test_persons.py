@@ -1,7 +1,7 @@
 """Registering and opening persons through the API (R1, R8; invariants 2 and 3)."""
 from liudong.accounts.models import AuditEvent
 from liudong.people.models import Person
-from tests.api.conftest import assert_field_error
+from tests.people.api.conftest import assert_field_error
 from tests.conftest import NANTOU_V1, TONGJIANG_V, make_id
 
 LI_NA = make_id("511921", "19990315")

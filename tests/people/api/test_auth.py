@@ -2,7 +2,7 @@
 import json
 
 from liudong.accounts.models import Staff
-from tests.api.conftest import ApiClient, assert_field_error
+from tests.people.api.conftest import ApiClient, assert_field_error
 from tests.conftest import NANTOU, password
 
 

@@ -7,7 +7,7 @@ import pytest
 from liudong.identifiers import credit_check_char
 from liudong.people.models import Person, Residence
 from liudong.people import services
-from tests.api.conftest import assert_field_error
+from tests.people.api.conftest import assert_field_error
 from tests.conftest import NANTOU_V1, TODAY, TONGJIANG_V, make_id
 
 

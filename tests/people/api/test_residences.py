@@ -1,6 +1,6 @@
 """Residence history through the API (R2: arrivals, departures, moves, returns are events)."""
 from liudong.people.models import Residence
-from tests.api.conftest import assert_field_error
+from tests.people.api.conftest import assert_field_error
 from tests.conftest import NANTOU_V1, NANTOU_V2, SHEKOU_V1, TONGJIANG_V, make_id
 
 

@@ -6,7 +6,7 @@ from liudong.accounts.models import AuditEvent
 from liudong.divisions.models import Grid
 from liudong.identifiers import credit_check_char
 from liudong.people.models import Employer, RentalHousing
-from tests.api.conftest import assert_field_error
+from tests.people.api.conftest import assert_field_error
 from tests.conftest import NANTOU_V1, TONGJIANG_V, make_id
 
 CREDIT = "91440300MA5DC0XX0" + credit_check_char("91440300MA5DC0XX0")
@@ -185,7 +185,7 @@ def test_random_patch_and_close_bodies_never_give_a_500(api, housing, employer):
     from hypothesis import given
     from hypothesis import strategies as st
 
-    from tests.api.test_fuzz import FUZZ, _check, json_values
+    from tests.people.api.test_fuzz import FUZZ, _check, json_values
 
     grid = api.post("/grids", {"village": NANTOU_V1, "name": "第一网格"}).json()
     numbers = st.integers(min_value=-(2**70), max_value=2**70) | st.floats(allow_nan=False, allow_infinity=False)
