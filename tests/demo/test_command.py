@@ -11,7 +11,8 @@ from liudong.accounts.models import Staff
 from liudong.divisions.models import Grid
 from liudong.identifiers import check_credit_code, parse_resident_id
 from liudong.demo.data import DEMO_PASSWORD
-from liudong.people.models import Employer, FamilyLink, Person, RentalHousing, Residence
+from liudong.people.models import Employer, FamilyLink, Person, RentalHousing, Residence, Visit
+from liudong.people.services import is_floating
 
 TODAY = datetime.date(2026, 11, 28)
 
@@ -22,6 +23,7 @@ def test_demo_world(db):
     call_command("demo", people=500, seed=7, on=TODAY.isoformat(), stdout=out)
     check_consistent()
     check_left_behind_and_empty_nest()
+    check_registry_rules()
     check_housing_employers_grids_and_staff(out.getvalue())
 
 
@@ -30,12 +32,13 @@ def check_consistent():
 
     # the population, plus the couples of the demo's birth registrations (B1)
     assert Person.objects.count() == 500 + 2 * len(COUPLES)
-    open_ = dict(Residence.objects.filter(left_on__isnull=True).values_list("person_id", "division_id"))
-    floating_open = dict(Residence.objects.filter(left_on__isnull=True).values_list("person_id", "floating"))
+    open_ = {pid: rest for pid, *rest in Residence.objects.filter(left_on__isnull=True).values_list("person_id", "division_id", "floating", "reason", "expects_return")}
     for pid, where, floating, hukou, number in Person.objects.values_list("id", "residence_division_id", "floating", "hukou_division_id", "id_number"):
-        assert where == open_.get(pid)
+        assert where == (open_[pid][0] if pid in open_ else None)
         if where:
-            assert floating == (where[:6] != hukou[:6]) == floating_open[pid]
+            _, floating_open, reason, expects_return = open_[pid]
+            # J2: the one rule (districts of one city are one place; a short stay is not floating)
+            assert floating == is_floating(where, hukou, reason=reason, expects_return=expects_return) == floating_open
         parsed = parse_resident_id(number, today=TODAY)
         assert parsed["area"] == hukou[:6]
     # every period of a person is disjoint from the others
@@ -46,6 +49,27 @@ def check_consistent():
         spans.sort()
         assert all(x[1] <= y[0] for x, y in zip(spans, spans[1:]))
     assert Residence.objects.filter(start_kind="move").exists() and Residence.objects.filter(end_kind="departure").exists()
+
+
+def check_registry_rules():
+    """J2: same-city residents and short stays recorded, not floating; R5: the 2016 definition
+    counts fewer children than there are children of outflow parents (a parent at home cares),
+    more than none (a parent at home unable to care is recorded); R2: visits in the last quarter,
+    and a to-do for the rest."""
+    from liudong.people import queries, queries_follow_up
+
+    same_city = Residence.objects.filter(division_id__gte="440305000000", division_id__lte="440305999999", hukou_division_code__startswith="4403").exclude(hukou_division_code__startswith="440305")
+    assert same_city.exists() and not same_city.filter(floating=True).exists()
+    assert Residence.objects.filter(expects_return=True).exists() and not Residence.objects.filter(expects_return=True, floating=True).exists()
+    officer = Staff.objects.get(username="nanshan_officer")
+    counts = queries.home_counts(officer, today=TODAY)
+    parents_of_children = Person.objects.filter(family_links__relation="parent", floating=False, birth_date__gt=datetime.date(2010, 11, 28)).distinct().count()
+    assert 0 < counts["left_behind_children"] < parents_of_children
+    assert FamilyLink.objects.filter(parent_unable_to_care=True).exists()
+    assert counts["empty_nest_elderly"] > 0 and counts["births_this_year"] > 0
+    assert Visit.objects.filter(visited_on__gt=datetime.date(2026, 8, 28)).exists()
+    months, todo = queries_follow_up.follow_up_todo(officer, today=TODAY)
+    assert months == 3 and sum(r["count"] for r in todo) > 0
 
 
 def check_left_behind_and_empty_nest():

@@ -29,6 +29,7 @@ from liudong.people.models import Person
 from liudong.people.services import link_family, register_employer, register_housing
 from liudong.territory.services import add_grid, load_divisions_csv
 
+from . import registry
 from .data import (
     BRANDS, COMMUNITIES, COMMUNITY_NAME, DEMO_PASSWORD, EDITION, ETHNIC_MIX, FEMALE_CHARS, HOMOPHONE_SEX, HOMOPHONES, MAIN_ACCOUNTS,
     MALE_CHARS, NANTOU_COMMUNITY, NUOJIANG, NUOJIANG_VILLAGES, OUTFLOW_PROVINCE_WEIGHTS, PROVINCE_WEIGHTS, ROADS, STREETS, SURNAME_LIST,
@@ -46,6 +47,7 @@ class DemoWorld:
         self.log = log
         self.issued: set[str] = set()
         self.family: list[tuple[str, str]] = []  # (parent id_number, child id_number)
+        self.unable: list[tuple[str, str]] = []  # R5: (child id_number, id_number of the parent at home unable to care)
         self.counts: dict[str, int] = {}
         self.staff: dict[str, Staff] = {}
         self.logins: list[tuple[str, str, str, str]] = []
@@ -59,9 +61,10 @@ class DemoWorld:
         outflow = max(10, round(n * 0.10))
         children = max(3, round(n * 0.015))
         elderly = max(3, round(n * 0.015))
-        inflow = max(1, n - owners - outflow - children - elderly)
+        extra = registry.sizes(n, children, elderly)  # J2, R5: people recorded but not floating, parents and children at home
+        inflow = max(1, n - owners - outflow - children - elderly - sum(extra.values()))
         return {"owners": owners, "outflow": outflow, "children": children, "elderly": elderly, "inflow": inflow,
-                "housing": max(10, round(n * 0.2)), "employers": max(5, round(n * 0.025))}
+                "housing": max(10, round(n * 0.2)), "employers": max(5, round(n * 0.025)), **extra}
 
     # -- places and staff ---------------------------------------------------------------------
 
@@ -352,6 +355,7 @@ class DemoWorld:
         self.counts["inflow people"] = sizes["inflow"]
         self.counts["inflow moved within Nanshan"] = moved
         self.counts["inflow departed"] = departed
+        yield from registry.j2_rows(self)
 
         outflow_people = []  # (id_number, birth, community code, surname, male)
         for _ in range(sizes["outflow"]):
@@ -372,7 +376,7 @@ class DemoWorld:
         for p in outflow_people:
             by_community.setdefault(p[2], []).append(p)
         parents = [p for p in outflow_people if self._age(p[1]) >= 22] or outflow_people
-        for _ in range(sizes["children"]):
+        for i in range(sizes["children"]):
             parent = rng.choice(parents)
             number, parent_birth, code, parent_name, male = parent
             # Under 16 and born when the parent was at least 18.
@@ -385,9 +389,12 @@ class DemoWorld:
             row.update(division=code, address=hukou_address[len("广东省深圳市南山区"):], arrived_on=birth)
             self.family.append((number, row["id_number"]))
             yield row
-        self.counts["left-behind children"] = sizes["children"]
+            other = registry.second_parent_row(self, i, row, birth, parent, outflow_people)
+            if other is not None:
+                yield other
+        self.counts["children under 16 of outflow parents"] = sizes["children"]
 
-        for _ in range(sizes["elderly"]):
+        for i in range(sizes["elderly"]):
             code, name, street = rng.choice(COMMUNITIES)
             birth = self._birth(60, 85)
             kids = [p for p in by_community.get(code, []) if p[1] >= years_before(birth, -20)]
@@ -407,7 +414,9 @@ class DemoWorld:
             for kid in rng.sample(kids, min(len(kids), rng.choice([1, 1, 2]))):
                 self.family.append((row["id_number"], kid[0]))
             yield row
-        self.counts["empty-nest elderly"] = sizes["elderly"]
+            if i % 5 == 0:
+                yield registry.home_kid_row(self, row, birth, code)
+        self.counts["elderly 60+ with children away"] = sizes["elderly"]
 
     @staticmethod
     def _ids(numbers) -> dict[str, int]:
@@ -443,4 +452,7 @@ class DemoWorld:
         self.counts["people imported"] = result["created"]
         self.counts["residence periods"] = result["residences"] + owners["residences"]
         self.link_families()
+        registry.mark_unable(self)
+        registry.births(self)
+        registry.visits(self)
         return self.counts
