@@ -18,11 +18,13 @@ import datetime
 from liudong.divisions.models import Division
 from liudong.people.choices import Relation, VisitResult
 from liudong.people.models import Person, Residence
+from liudong.people.scope import lives_in
 from liudong.people.services import link_family, record_arrival, register_person
 from liudong.people.services_visits import record_visit, set_parent_unable_to_care
 
 from .data import COMMUNITY_NAME, ROADS, STREETS
 
+NANSHAN = "440305000000"
 SHORT_STAY_REASONS = ("visit", "medical", "tourism", "trip")
 # R2 visits: half of 南头街道's open inflow records older than a quarter (the demo's main logins work
 # there; each visit is a service call of a few ms, so the whole district would add seconds).
@@ -153,7 +155,7 @@ def births(world):
     rng = world.rng
     today = world.today
     mothers = list(Person.objects.filter(
-        floating=True, sex="F", marital_status__in=("20", "21", "22", "23"), residence_division_id__gte="440305000000", residence_division_id__lte="440305999999",
+        lives_in(NANSHAN), floating=True, sex="F", marital_status__in=("20", "21", "22", "23"),
         birth_date__gte=datetime.date(today.year - 40, 1, 1), birth_date__lte=datetime.date(today.year - 20, 12, 31), id_number__isnull=False,
     ).order_by("id"))
     n = 0
