@@ -362,8 +362,8 @@ def main():
     else:
         print(f"  /exchange/ answered {probe.status_code} with {len(probe.content)} bytes: still a placeholder, not measured", flush=True)
     if hasattr(queries, "inbox"):
-        box = queries.inbox(clerk, today=next_day)
-        med, worst = median_ms(lambda: queries.inbox(clerk, today=next_day), args.requests)
+        box = queries.inbox(actor=clerk, today=next_day)
+        med, worst = median_ms(lambda: queries.inbox(actor=clerk, today=next_day), args.requests)
         bench("inbox_query_ms", f"{med:.1f}", f"exchange.queries.inbox ({box.count:,} open, counts {box.counts}), median of {args.requests} (max {worst:.0f} ms)", " ms")
 
     # (c) the timeliness figures of the province for 2026
@@ -372,7 +372,7 @@ def main():
     times = []
     for _ in range(3):
         started = time.perf_counter()
-        figs = timeliness.figures(officer, division_code=GUANGDONG, **period, today=as_of)
+        figs = timeliness.figures(actor=officer, division_code=GUANGDONG, **period, today=as_of)
         times.append(time.perf_counter() - started)
     bench("timeliness_s", f"{statistics.median(times):.2f}", f"timeliness.figures(广东, 2026), median of 3 (first {times[0]:.2f} s; target < 2)", " s")
     r, s = figs["as_receiver"], figs["as_sender"]
@@ -384,7 +384,7 @@ def main():
           + ", ".join(f"{g['name']} {g['as_receiver']['received']:,}/{g['as_sender']['requests']:,}" for g in figs["by_counterpart_province"]))
     for name, code in (("county", HOT_COUNTY), ("township", hot)):
         started = time.perf_counter()
-        timeliness.figures(officer, division_code=code, **period, today=as_of)
+        timeliness.figures(actor=officer, division_code=code, **period, today=as_of)
         bench(f"timeliness_{name}_ms", f"{(time.perf_counter() - started) * 1000:.0f}", f"timeliness.figures({code}, 2026)", " ms")
 
     views_timeliness.today = lambda: as_of

@@ -183,7 +183,7 @@ def main():
     from liudong.accounts.choices import Action
     from liudong.registers import documents, pdf, queries
 
-    req = queries.parse(clerk, action=Action.EXPORT_REGISTERS, kind="inflow", division=NANTOU, start=start, end=today)
+    req = queries.parse(actor=clerk, action=Action.EXPORT_REGISTERS, kind="inflow", division=NANTOU, start=start, end=today)
     all_rows = queries.all_rows(req)
     sample = all_rows[: args.weasyprint_rows]
     documents.build_pdf_weasyprint(req, sample[:20], generated_on=today)  # load Pango and the fonts first

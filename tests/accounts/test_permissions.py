@@ -89,17 +89,17 @@ def _call(action, staff, migrant, world, n):
     if action == Action.MANAGE_DIVISIONS:
         return territory.load_divisions_csv(actor=staff, text="code,name\n440305001009,新社区\n", edition="test")
     if action == Action.VIEW_PERSON:
-        return people_q.get_person(staff, migrant.pk)
+        return people_q.get_person(actor=staff, person_id=migrant.pk)
     if action == Action.VIEW_AUDIT:
         return list(audit.events(staff))
     if action == Action.PURGE_AUDIT:
         return audit.purge(actor=staff, on=timezone.localdate(), today=timezone.localdate(), retention_days=1825, for_real=False)
     if action == Action.VIEW_DASHBOARD:
-        return people_q.dashboard_division(staff)
+        return people_q.dashboard_division(actor=staff)
     if action == Action.VIEW_REGISTERS:
         from liudong.registers import queries as registers_q
 
-        return registers_q.view_register(staff, kind="inflow", division="", start="2025-01-01", end="2025-12-31")
+        return registers_q.view_register(actor=staff, kind="inflow", division="", start="2025-01-01", end="2025-12-31")
     if action == Action.EXPORT_REGISTERS:
         from liudong.registers import documents
 
@@ -107,7 +107,7 @@ def _call(action, staff, migrant, world, n):
     if action == Action.VIEW_EXCHANGE:
         from liudong.exchange import queries as exchange_q
 
-        return exchange_q.box_page(staff, "watch", today=TODAY)
+        return exchange_q.box_page(actor=staff, box="watch", today=TODAY)
     if action == Action.HANDLE_EXCHANGE:
         from liudong.exchange import services as exchange
 
@@ -115,11 +115,11 @@ def _call(action, staff, migrant, world, n):
     if action == Action.HANDLE_CASES:
         from liudong.cases import queries as cases_q
 
-        return list(cases_q.birth_registrations(staff))
+        return list(cases_q.birth_registrations(actor=staff))
     if action == Action.VIEW_TIMELINESS:
         from liudong.exchange import timeliness
 
-        return timeliness.figures(staff, start=datetime.date(2026, 1, 1), end=TODAY, today=TODAY)
+        return timeliness.figures(actor=staff, start=datetime.date(2026, 1, 1), end=TODAY, today=TODAY)
     if action == Action.MANAGE_POLICY:
         from liudong.policy import services as policy
 
@@ -173,7 +173,7 @@ def test_family_is_shown_exactly_with_view_sensitive(world, migrant, role):
 
     relative, _ = services.register_person(actor=world["township_clerk"], data=_person_data(99), today=TODAY)
     services.link_family(actor=world["township_clerk"], person=migrant, relative_id=relative.pk, relation="spouse")
-    shown = queries.family_of(world[role], migrant)
+    shown = queries.family_of(actor=world[role], person=migrant)
     assert bool(shown) is (Action.VIEW_SENSITIVE in PERMISSIONS[role])
 
 

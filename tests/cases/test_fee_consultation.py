@@ -182,7 +182,7 @@ def test_f2_the_hukou_county_answers_on_the_case_once_and_on_time(world, migrant
 def test_f2_an_answer_made_in_the_exchange_shows_on_the_case(world, migrant, tongjiang_officer):
     case = consult(world["county_officer"], migrant, "2021-08-19")
     exchange.reply(actor=tongjiang_officer, message_id=case.message, data={"body": "同意拟征收数额"}, now=at("2021-09-02"))
-    case = get_fee_consultation(world["county_officer"], case.pk)
+    case = get_fee_consultation(actor=world["county_officer"], pk=case.pk)
     answer = fee_answer(case)
     assert answer["answered"] and answer["opinion"] == "同意拟征收数额" and answer["answered_on"] == d("2021-09-02") and not answer["on_time"]
     assert case.answer_agrees is None
@@ -226,9 +226,9 @@ def test_F4_an_answer_by_letter_is_on_time_at_its_posting_for_both_ends(world, m
     reply = fee_answer(case)["reply"]
     exchange.record_arrival(actor=world["county_officer"], message_id=reply, data={"arrived_at": "2021-09-02 10:00", "evidence": "签收"}, now=at("2021-09-02", 11))
     period = {"start": "2021-08-01", "end": "2021-09-30", "today": d("2021-10-08")}
-    theirs = timeliness.figures(tongjiang_officer, **period)["as_receiver"]
-    ours = timeliness.figures(world["county_officer"], **period)["as_sender"]
+    theirs = timeliness.figures(actor=tongjiang_officer, **period)["as_receiver"]
+    ours = timeliness.figures(actor=world["county_officer"], **period)["as_sender"]
     assert (theirs["answered"], theirs["on_time"], theirs["late"]) == (ours["answered"], ours["on_time"], ours["late"]) == (1, 1, 0)
     for viewer in (world["county_officer"], tongjiang_officer):
-        seen = fee_answer(get_fee_consultation(viewer, case.pk))
+        seen = fee_answer(get_fee_consultation(actor=viewer, pk=case.pk))
         assert seen["answered_on"] == d("2021-08-30") and seen["on_time"]

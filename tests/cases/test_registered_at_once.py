@@ -16,7 +16,7 @@ MISSING_COMMITMENT = ["woman_id", "husband_id", "marriage"]
 
 
 def late(clerk):
-    return list(queries.birth_registrations(clerk, queries.LATE))
+    return list(queries.birth_registrations(actor=clerk, status=queries.LATE))
 
 
 def test_B4_complete_at_receipt_and_registered_two_working_days_later_is_not_at_once(world, migrant):

@@ -37,6 +37,6 @@ def test_X3_an_answer_posted_on_the_deadline_day_is_on_time_at_both_ends_though_
     request_msg.refresh_from_db()
     assert request_msg.answered_on == D(2026, 10, 23)
     period = {"start": "2026-09-01", "end": "2026-10-31", "today": D(2026, 11, 2)}
-    theirs = timeliness.figures(world["tongjiang_clerk"], **period)["as_receiver"]
-    ours = timeliness.figures(world["township_clerk"], **period)["as_sender"]
+    theirs = timeliness.figures(actor=world["tongjiang_clerk"], **period)["as_receiver"]
+    ours = timeliness.figures(actor=world["township_clerk"], **period)["as_sender"]
     assert (theirs["answered"], theirs["on_time"], theirs["late"]) == (ours["answered"], ours["on_time"], ours["late"]) == (1, 1, 0)

@@ -42,13 +42,13 @@ def test_hole1_a_claim_leaves_her_residence_with_her_place_and_notifies_it(world
     m = c.message
     assert (m.kind, m.sender_id, m.receiver_id, m.state) == ("arrival_claim", FUTIAN_T, NANTOU, State.SENT)
     assert m.route == f"{FUTIAN_T}>440000000000>{NANTOU}"
-    assert m.pk in [x.pk for x in __import__("liudong.exchange.queries", fromlist=["inbox"]).inbox(world["township_clerk"], today=D("2026-11-23")).rows]
+    assert m.pk in [x.pk for x in __import__("liudong.exchange.queries", fromlist=["inbox"]).inbox(actor=world["township_clerk"], today=D("2026-11-23")).rows]
     # X4: the answer period is the receiver's policy on the rules date, in working days from arrival.
     days = value_row("people.arrival_claim_days", NANTOU, m.rules_on).value
     assert m.reply_due_on == add_working_days(D("2026-11-23"), days) == D("2026-12-07")
     # The claimant does not open her record meanwhile.
     with pytest.raises(NotFound):
-        people_queries.get_person(futian, migrant.pk)
+        people_queries.get_person(actor=futian, person_id=migrant.pk)
 
 
 def test_hole1_the_arrival_claim_period_is_a_marked_system_default(db):
@@ -74,7 +74,7 @@ def test_hole1_accepting_records_the_claims_own_dates_through_the_residence_writ
     assert (answer.kind, answer.sender_id, answer.receiver_id, answer.in_reply_to_id) == ("reply", NANTOU, FUTIAN_T, c.message_id)
     assert Message.objects.get(pk=c.message_id).state == State.ANSWERED
     # Now she is 福田's: her record opens there.
-    assert people_queries.get_person(futian, migrant.pk) == migrant
+    assert people_queries.get_person(actor=futian, person_id=migrant.pk) == migrant
     assert AuditEvent.objects.filter(action="residence.move", person_id=migrant.pk, actor=nantou, fields__claim=c.pk).exists()
 
 

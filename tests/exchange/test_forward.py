@@ -71,7 +71,7 @@ def test_B2_forwarding_counts_for_the_county_and_the_copy_for_the_township(world
     copy = services.forward(actor=zhongyuan["county"], message_id=request, data={"receiver": STREET}, now=at("2026-03-25"))   # after the county's 03-23
     services.reply(actor=zhongyuan["street"], message_id=copy, data={"body": "已核实"}, now=at("2026-03-26"))
     period = {"start": "2026-03-01", "end": "2026-03-31", "today": D(2026, 4, 10)}
-    county = timeliness.figures(zhongyuan["county"], **period)
+    county = timeliness.figures(actor=zhongyuan["county"], **period)
     rows = {row["code"]: row for row in county["by_division"]}
     own = rows[ZHONGYUAN]["as_receiver"]     # the county's own office: forwarded after its 03-23
     assert (own["received"], own["answered"], own["late"]) == (1, 1, 1)
@@ -79,7 +79,7 @@ def test_B2_forwarding_counts_for_the_county_and_the_copy_for_the_township(world
     assert (street["received"], street["on_time"]) == (1, 1)
     assert (rows[ZHONGYUAN]["as_sender"]["requests"], rows[ZHONGYUAN]["as_sender"]["on_time"]) == (1, 1)
     # The asking township sees its request handled (forwarded) late by the county.
-    asked = timeliness.figures(world["township_clerk"], **period)["by_counterpart_province"]
+    asked = timeliness.figures(actor=world["township_clerk"], **period)["by_counterpart_province"]
     henan = {row["code"]: row for row in asked}["410000000000"]["as_sender"]
     assert (henan["requests"], henan["answered"], henan["late"]) == (1, 1, 1)
 

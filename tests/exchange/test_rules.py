@@ -306,7 +306,7 @@ def test_a_notification_is_signed_for_not_answered_and_t3_stays_whole(world, mig
     with pytest.raises(Invalid) as e:
         services.reply(actor=hukou, message_id=note, data={"body": "收到"}, now=at("2026-09-29"))
     assert "message" in e.value.errors
-    figures = timeliness.figures(clerk, start=D(2026, 9, 1), end=D(2026, 9, 30), today=D(2026, 10, 30))
+    figures = timeliness.figures(actor=clerk, start=D(2026, 9, 1), end=D(2026, 9, 30), today=D(2026, 10, 30))
     assert figures["as_sender"]["answered"] == 0 and figures["as_sender"]["requests"] == 0 and figures["as_sender"]["sent"] == 1
 
 

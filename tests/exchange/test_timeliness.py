@@ -124,14 +124,14 @@ def answers_of(figs: dict) -> dict:
 # ------------------------------------------------------------------ the figures
 
 def test_township_as_receiver(world, traffic):
-    f = timeliness.figures(world["township_clerk"], **YEAR, today=TODAY)
+    f = timeliness.figures(actor=world["township_clerk"], **YEAR, today=TODAY)
     assert f["division"] == NANTOU and f["start"] == d("2026-01-01") and f["end"] == d("2026-12-31")
     # r1..r6: 6 received, r5 withdrawn; r1, r6 on time, r2 late; r3 overdue; r4 pending.
     assert f["as_receiver"] == rcv(6, 1, 3, 2, 1, 1, 0.6, 0.4)
 
 
 def test_township_as_sender_and_its_duty(world, traffic):
-    s = timeliness.figures(world["township_clerk"], **YEAR, today=TODAY)["as_sender"]
+    s = timeliness.figures(actor=world["township_clerk"], **YEAR, today=TODAY)["as_sender"]
     # s1, s2, s3, d1, d2 were sent (the answers 南头 sent are not counted here)
     assert (s["sent"], s["awaiting_arrival"], s["requests"]) == (5, 0, 5)
     # answered: s1 late, s2 and d1 on time; s3 and d2 unanswered past their deadlines
@@ -140,25 +140,25 @@ def test_township_as_sender_and_its_duty(world, traffic):
 
 
 def test_the_deadline_day_is_in_time_and_the_next_is_overdue(world, traffic):
-    on_23 = timeliness.figures(world["township_clerk"], **YEAR, today=d("2026-11-23"))["as_receiver"]
-    on_24 = timeliness.figures(world["township_clerk"], **YEAR, today=d("2026-11-24"))["as_receiver"]
+    on_23 = timeliness.figures(actor=world["township_clerk"], **YEAR, today=d("2026-11-23"))["as_receiver"]
+    on_24 = timeliness.figures(actor=world["township_clerk"], **YEAR, today=d("2026-11-24"))["as_receiver"]
     assert (on_23["overdue_open"], on_23["pending"]) == (0, 2)  # r3 due 11-23: still in time that day
     assert (on_24["overdue_open"], on_24["pending"]) == (1, 1)
 
 
 def test_period_counts_by_arrival_and_sending_dates(world, traffic):
     # Spring Festival quarter: r1 (arrived 02-12, answered on time) and s1, d1 sent in it.
-    f = timeliness.figures(world["township_clerk"], start="2026-01-01", end="2026-03-31", today=TODAY)
+    f = timeliness.figures(actor=world["township_clerk"], start="2026-01-01", end="2026-03-31", today=TODAY)
     assert f["as_receiver"] == rcv(1, 0, 1, 1, 0, 0, 1.0, 1.0)
     assert (f["as_sender"]["sent"], f["as_sender"]["answered"], f["as_sender"]["on_time"], f["as_sender"]["late"]) == (2, 2, 1, 1)
     assert f["as_sender"]["duty"]["to_send"] == 1 and f["as_sender"]["duty"]["on_time_rate"] == 1.0
     # December 2025: the one that arrived 2025-12-30 (due in January, unanswered, overdue by now).
-    f = timeliness.figures(world["township_clerk"], start="2025-12-01", end="2025-12-31", today=TODAY)
+    f = timeliness.figures(actor=world["township_clerk"], start="2025-12-01", end="2025-12-31", today=TODAY)
     assert f["as_receiver"] == rcv(1, 0, 0, 0, 1, 0, 0.0, 0.0)
 
 
 def test_rates_are_none_without_messages(world):
-    f = timeliness.figures(world["township_clerk"], **YEAR, today=TODAY)
+    f = timeliness.figures(actor=world["township_clerk"], **YEAR, today=TODAY)
     assert f["as_receiver"] == rcv(0, 0, 0, 0, 0, 0, None, None)
     assert f["as_sender"]["reply_rate"] is None and f["as_sender"]["duty"]["on_time_rate"] is None
     assert f["by_counterpart_province"] == []
@@ -167,7 +167,7 @@ def test_rates_are_none_without_messages(world):
 
 def test_counterpart_province_both_ways(world, traffic):
     """Journey step 6: Shenzhen sees how quickly Sichuan answered it, Sichuan how quickly Shenzhen did."""
-    nantou = timeliness.figures(world["township_clerk"], **YEAR, today=TODAY)
+    nantou = timeliness.figures(actor=world["township_clerk"], **YEAR, today=TODAY)
     rows = {row["code"]: row for row in nantou["by_counterpart_province"]}
     assert set(rows) == {SICHUAN, GUANGDONG} and rows[SICHUAN]["name"] == "四川省"
     # 南头 answering Sichuan: r1..r5 (r5 withdrawn): r1 on time, r2 late, r3 overdue, r4 pending.
@@ -181,14 +181,14 @@ def test_counterpart_province_both_ways(world, traffic):
     assert rows[GUANGDONG]["as_sender"]["requests"] == 1 and rows[GUANGDONG]["as_sender"]["overdue_open"] == 1
 
     # The same figures seen from 诺江镇: as receiver from Guangdong = what 南头 saw as sender to Sichuan.
-    tongjiang = timeliness.figures(world["tongjiang_clerk"], **YEAR, today=TODAY)
+    tongjiang = timeliness.figures(actor=world["tongjiang_clerk"], **YEAR, today=TODAY)
     trows = {row["code"]: row for row in tongjiang["by_counterpart_province"]}
     assert trows[GUANGDONG]["as_receiver"]["received"] == 4  # s1, s2, d1, d2 (d3-d5 never sent)
     assert answers_of(trows[GUANGDONG]["as_receiver"]) == answers_of({**sichuan_answering, "received": None})
 
 
 def test_county_breakdown_by_township(world, traffic):
-    f = timeliness.figures(world["county_officer"], **YEAR, today=TODAY)
+    f = timeliness.figures(actor=world["county_officer"], **YEAR, today=TODAY)
     assert f["division"] == NANSHAN
     rows = {row["code"]: row for row in f["by_division"]}
     assert set(rows) == {NANTOU, SHEKOU} and not any(row["own"] for row in rows.values())
@@ -200,7 +200,7 @@ def test_county_breakdown_by_township(world, traffic):
 
 
 def test_province_breakdown_by_city_lists_every_city(world, traffic):
-    f = timeliness.figures(world["province_officer"], **YEAR, today=TODAY)
+    f = timeliness.figures(actor=world["province_officer"], **YEAR, today=TODAY)
     codes = [row["code"] for row in f["by_division"]]
     assert SHENZHEN in codes and "440100000000" in codes and len(codes) == Division.objects.filter(parent_id=GUANGDONG).count()
     shenzhen = next(row for row in f["by_division"] if row["code"] == SHENZHEN)
@@ -219,7 +219,7 @@ def test_county_own_office_is_a_row_of_its_own(world, traffic):
     officer = Staff.objects.create(username="nanshan_office", role=Role.COUNTY_OFFICER, division_id=NANSHAN)
     msg = send(world["tongjiang_clerk"], NANSHAN, "2026-10-09")
     answer(officer, msg, "2026-10-29")  # due 10-29 across National Day: on time
-    f = timeliness.figures(world["county_officer"], **YEAR, today=TODAY)
+    f = timeliness.figures(actor=world["county_officer"], **YEAR, today=TODAY)
     own = f["by_division"][0]
     assert own["own"] and own["code"] == NANSHAN and own["as_receiver"] == rcv(1, 0, 1, 1, 0, 0, 1.0, 1.0)
 
@@ -233,8 +233,8 @@ def test_end_of_loaded_calendar(world):
     with pytest.raises(CalendarNotLoaded):
         send(tongjiang, NANTOU, "2026-12-11")
     period = {"start": "2026-12-01", "end": "2027-06-30"}
-    assert timeliness.figures(world["township_clerk"], **period, today=d("2026-12-31"))["as_receiver"] == rcv(1, 0, 0, 0, 0, 1, 0.0, 0.0)
-    assert timeliness.figures(world["township_clerk"], **period, today=d("2027-01-04"))["as_receiver"] == rcv(1, 0, 0, 0, 1, 0, 0.0, 0.0)
+    assert timeliness.figures(actor=world["township_clerk"], **period, today=d("2026-12-31"))["as_receiver"] == rcv(1, 0, 0, 0, 0, 1, 0.0, 0.0)
+    assert timeliness.figures(actor=world["township_clerk"], **period, today=d("2027-01-04"))["as_receiver"] == rcv(1, 0, 0, 0, 1, 0, 0.0, 0.0)
     assert Message.objects.filter(state=State.SENT).count() == 1
 
 
@@ -244,23 +244,23 @@ def test_scope_role_and_input(world, traffic):
     clerk = world["township_clerk"]
     for code in (SHEKOU, NANSHAN, TONGJIANG_T, "440305999000", "999999999999"):
         with pytest.raises(NotFound):
-            timeliness.figures(clerk, division_code=code, **YEAR, today=TODAY)
+            timeliness.figures(actor=clerk, division_code=code, **YEAR, today=TODAY)
     with pytest.raises(Invalid) as e:  # outside and wrong besides: one answer with every field's error
-        timeliness.figures(clerk, division_code=SHEKOU, start="2026-01-01", end="2025-12-31", today=TODAY)
+        timeliness.figures(actor=clerk, division_code=SHEKOU, start="2026-01-01", end="2025-12-31", today=TODAY)
     assert set(e.value.errors) == {"division", "end"} and "不在您的管辖范围内" in e.value.errors["division"][0]
     with pytest.raises(Denied):
-        timeliness.figures(world["police_officer"], **YEAR, today=TODAY)
+        timeliness.figures(actor=world["police_officer"], **YEAR, today=TODAY)
     with pytest.raises(Invalid) as e:
-        timeliness.figures(clerk, division_code="4403", start="2026-02-30", end="", today=TODAY)
+        timeliness.figures(actor=clerk, division_code="4403", start="2026-02-30", end="", today=TODAY)
     assert set(e.value.errors) == {"division", "start", "end"}
     with pytest.raises(Invalid) as e:
-        timeliness.figures(clerk, division_code="440305001999", **YEAR, today=TODAY)  # in scope, no such division
+        timeliness.figures(actor=clerk, division_code="440305001999", **YEAR, today=TODAY)  # in scope, no such division
     assert "division" in e.value.errors
     with pytest.raises(Invalid) as e:
-        timeliness.figures(clerk, start="2026-10-08", end="2026-10-01", today=TODAY)
+        timeliness.figures(actor=clerk, start="2026-10-08", end="2026-10-01", today=TODAY)
     assert e.value.errors["end"][0].startswith("结束日期早于开始日期")
     # the nation sees any place
-    f = timeliness.figures(world["nation_officer"], division_code=TONGJIANG_T, **YEAR, today=TODAY)
+    f = timeliness.figures(actor=world["nation_officer"], division_code=TONGJIANG_T, **YEAR, today=TODAY)
     # r1-r5, the policy notice, the letter still on its way and k1 (not the one of 2025)
     assert (f["as_sender"]["sent"], f["as_sender"]["awaiting_arrival"], f["as_sender"]["requests"]) == (8, 1, 6)
 
@@ -271,7 +271,7 @@ def test_queries_read_the_t3_indexes(world, traffic):
     has the statistics of the (place, province) groups."""
     from django.db import connection
 
-    period = timeliness.parse(world["province_officer"], division_code=None, start="2026-01-01", end="2026-12-31")
+    period = timeliness.parse(actor=world["province_officer"], division_code=None, start="2026-01-01", end="2026-12-31")
     queries = {"message_t3_received": timeliness._received_rows(period, TODAY), "message_t3_sent": timeliness._sent_rows(period, TODAY),
                "message_t3_duty": timeliness._duty_rows(period, TODAY)}
     if connection.vendor == "sqlite":

@@ -51,7 +51,7 @@ def test_T3_figures_by_topic(world, migrant):
     births = services.send_message(actor=clerk, data=request(migrant, topic="births"), now=at("2026-09-28"))
     services.send_message(actor=clerk, data=request(migrant, topic="marriage"), now=at("2026-09-28"))
     services.reply(actor=hukou, message_id=births, data={"body": "已核实"}, now=at("2026-10-09"))
-    figs = timeliness.figures(hukou, start="2026-09-01", end="2026-10-31", today=D(2026, 11, 2))
+    figs = timeliness.figures(actor=hukou, start="2026-09-01", end="2026-10-31", today=D(2026, 11, 2))
     by_topic = {row["code"]: row for row in figs["by_topic"]}
     assert list(by_topic) == Topic.values   # every topic listed, with or without messages
     assert (by_topic["births"]["name"], by_topic["births"]["as_receiver"]["received"], by_topic["births"]["as_receiver"]["on_time"]) == ("生育", 1, 1)

@@ -17,7 +17,7 @@ PERIOD = {"start": "2026-09-01", "end": "2026-10-31", "today": D(2026, 11, 2)}
 
 
 def figures(actor):
-    return timeliness.figures(actor, **PERIOD)
+    return timeliness.figures(actor=actor, **PERIOD)
 
 
 def test_X3_withdrawn_after_the_tick_marked_it_overdue_stays_overdue_for_both_ends(world, request_msg):
@@ -67,5 +67,5 @@ def test_X3_the_page_shows_the_withdrawal_after_the_deadline(client, world, requ
     client.force_login(world["tongjiang_clerk"])
     html = client.get(reverse("exchange_detail", args=[request_msg.pk])).content.decode()
     assert "撤回日期" in html and "期限过后撤回，仍计超期" in html
-    message = queries.get_message(world["township_clerk"], request_msg.pk)
+    message = queries.get_message(actor=world["township_clerk"], message_id=request_msg.pk)
     assert message.withdrawn_on == D(2026, 10, 26) and NANTOU == message.sender_id

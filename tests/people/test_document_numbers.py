@@ -49,7 +49,7 @@ def test_R8_search_finds_a_passport_however_typed(clerk):
     person, _ = register(clerk, "E99887766")
     services.record_arrival(actor=clerk, person=person, data={"division": NANTOU_V1, "arrived_on": "2025-03-01"}, today=TODAY)
     for typed in ("e99887766", "E 9988 7766", "ｅ99887766"):
-        count, rows = search_persons(clerk, id_number=typed, today=TODAY)
+        count, rows = search_persons(actor=clerk, id_number=typed, today=TODAY)
         assert count == 1 and rows[0].pk == person.pk, typed
 
 

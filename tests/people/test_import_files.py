@@ -243,7 +243,7 @@ def test_the_reject_value_makes_the_service_refuse_the_row(clerk, field):
 
 
 def test_the_template_imports_as_it_is(clerk):
-    data = build_template(clerk, today=TODAY)
+    data = build_template(actor=clerk, today=TODAY)
     wb = openpyxl.load_workbook(io.BytesIO(data))
     sheet, codes = wb.worksheets[0], wb.worksheets[1]
     header = [c.value for c in sheet[1]]

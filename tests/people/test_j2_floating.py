@@ -24,7 +24,7 @@ def _arrive(actor, person, division, **extra):
 
 
 def _register_names(actor, kind, division):
-    _req, _count, rows = registers.view_register(actor, kind=kind, division=division, start="2026-01-01", end="2026-11-28")
+    _req, _count, rows = registers.view_register(actor=actor, kind=kind, division=division, start="2026-01-01", end="2026-11-28")
     return [row["name"] for row in rows]
 
 
@@ -35,8 +35,8 @@ def test_J2_a_district_resident_living_in_another_district_of_the_city_is_not_fl
     person.refresh_from_db()
     assert residence.floating is False and person.floating is False
     assert person.residence_division_id == NANTOU_V1            # recorded all the same
-    assert queries.home_counts(clerk, today=TODAY)["inflow"] == 0
-    count, _ = queries.search_persons(clerk, flow="inflow", today=TODAY)
+    assert queries.home_counts(actor=clerk, today=TODAY)["inflow"] == 0
+    count, _ = queries.search_persons(actor=clerk, flow="inflow", today=TODAY)
     assert count == 0
 
 
@@ -69,7 +69,7 @@ def test_J2_a_short_stay_with_a_return_expected_is_recorded_but_not_counted(worl
     person.refresh_from_db()
     assert Residence.objects.get(pk=residence.pk).expects_return is True
     assert residence.floating is False and person.floating is False
-    assert queries.home_counts(clerk, today=TODAY)["inflow"] == 0
+    assert queries.home_counts(actor=clerk, today=TODAY)["inflow"] == 0
     # The same reason without a return expected counts; so does a long stay for work.
     other = _person(clerk, "吴刚", "511921", TONGJIANG_V, seq=15, female=False)
     assert _arrive(clerk, other, NANTOU_V1, reason="visit").floating is True

@@ -28,7 +28,7 @@ def _migrant(clerk, name, seq, arrived):
 
 
 def _waiting(actor, today=TODAY):
-    months, rows = follow_up.follow_up_todo(actor, today=today)
+    months, rows = follow_up.follow_up_todo(actor=actor, today=today)
     return months, sum(r["count"] for r in rows)
 
 

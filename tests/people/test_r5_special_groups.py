@@ -33,7 +33,7 @@ def _away(actor, person):
 
 
 def _counts(actor, today=TODAY):
-    return queries.home_counts(actor, today=today)
+    return queries.home_counts(actor=actor, today=today)
 
 
 @pytest.mark.parametrize("name, value", [("left_behind_child_max_age", 15), ("empty_nest_min_age", 60)])

@@ -10,7 +10,7 @@ from tests.registers.conftest import PERIOD, day
 
 
 def rows(actor, kind, division, start=PERIOD["start"], end=PERIOD["end"]):
-    req = queries.parse(actor, action=Action.VIEW_REGISTERS, kind=kind, division=division, start=start, end=end)
+    req = queries.parse(actor=actor, action=Action.VIEW_REGISTERS, kind=kind, division=division, start=start, end=end)
     return queries.all_rows(req)
 
 
@@ -74,7 +74,7 @@ def test_the_residence_county_has_no_outflow_of_these_migrants(world, people):
 
 
 def test_division_defaults_to_the_actors_own(clerk, people):
-    req = queries.parse(clerk, action=Action.VIEW_REGISTERS, kind="inflow", division="", start="2026-01-01", end="2026-11-28")
+    req = queries.parse(actor=clerk, action=Action.VIEW_REGISTERS, kind="inflow", division="", start="2026-01-01", end="2026-11-28")
     assert req.division.code == NANTOU
 
 
@@ -104,7 +104,7 @@ def test_roles_without_the_right_are_refused(world, people):
 def test_bad_input_gives_field_errors(clerk, data, field):
     args = {"kind": "inflow", "division": NANTOU, **PERIOD, **data}
     with pytest.raises(Invalid) as e:
-        queries.parse(clerk, action=Action.VIEW_REGISTERS, **args)
+        queries.parse(actor=clerk, action=Action.VIEW_REGISTERS, **args)
     assert field in e.value.errors
 
 
@@ -120,7 +120,7 @@ def test_five_years_is_allowed(clerk, people):
 def test_view_is_logged_with_the_persons_shown(clerk, people):
     from liudong.accounts.models import AuditEvent
 
-    req, count, page = queries.view_register(clerk, kind="inflow", division=NANTOU, **PERIOD, limit=2, offset=0)
+    req, count, page = queries.view_register(actor=clerk, kind="inflow", division=NANTOU, **PERIOD, limit=2, offset=0)
     assert count == 4 and len(page) == 2
     event = AuditEvent.objects.get(action="register.view")
     assert event.actor == clerk and event.object_type == "register"

@@ -70,8 +70,8 @@ def test_pdf_is_a_real_pdf_with_the_chinese_text(clerk, migrant):
 def test_pdf_repeats_the_header_on_every_page(clerk, migrant, monkeypatch):
     from liudong.registers import queries
 
-    row = queries.all_rows(queries.parse(clerk, action="view_registers", kind="inflow", division=NANTOU, **PERIOD))[0]
-    req = queries.parse(clerk, action="view_registers", kind="inflow", division=NANTOU, **PERIOD)
+    row = queries.all_rows(queries.parse(actor=clerk, action="view_registers", kind="inflow", division=NANTOU, **PERIOD))[0]
+    req = queries.parse(actor=clerk, action="view_registers", kind="inflow", division=NANTOU, **PERIOD)
     data = documents.build_pdf(req, [dict(row, seq=i) for i in range(1, 80)], generated_on=TODAY)
     pages = [p.extract_text() for p in PdfReader(io.BytesIO(data)).pages]
     assert len(pages) >= 2

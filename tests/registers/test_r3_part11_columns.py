@@ -40,7 +40,7 @@ def travellers(world, migrant):
 
 
 def _rows(actor, kind, division):
-    return queries.all_rows(queries.parse(actor, action=Action.VIEW_REGISTERS, kind=kind, division=division, **PERIOD))
+    return queries.all_rows(queries.parse(actor=actor, action=Action.VIEW_REGISTERS, kind=kind, division=division, **PERIOD))
 
 
 def test_R3_the_inflow_register_shows_marriage_returns_and_an_empty_certificate_column(clerk, travellers):

@@ -42,7 +42,7 @@ class DayField(forms.CharField):
         return day
 def division_choices(actor, *, min_level=4, max_level=5):
     """The actor's division and those below it, indented by level, for a select."""
-    return BLANK + divisions_below(actor, min_level=min_level, max_level=max_level)
+    return BLANK + divisions_below(actor=actor, min_level=min_level, max_level=max_level)
 
 
 class ServiceForm(forms.Form):

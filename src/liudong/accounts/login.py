@@ -202,7 +202,7 @@ def unlock(*, actor, username: str, reason: str = "") -> int:
     """An administrator lifts every lock and slow-down of an account of her subtree (all its
     addresses): `liudong staff unlock USER`, the staff admin's action. Returns the rows cleared."""
     require(actor, Action.MANAGE_STAFF)
-    staff = staff_in_scope(actor, username)
+    staff = staff_in_scope(actor=actor, username=username)
     cleared, _ = LoginThrottle.objects.filter(username=staff.username).delete()
     record(actor, "staff.unlock", obj=staff, fields={"username": staff.username, "cleared": cleared}, reason=reason)
     return cleared

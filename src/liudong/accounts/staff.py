@@ -110,7 +110,7 @@ def add_staff_accounts(*, actor, accounts, password: str) -> list[Staff]:
     return new
 
 
-def staff_in_scope(actor, username: str, *, lock: bool = False) -> Staff:
+def staff_in_scope(*, actor, username: str, lock: bool = False) -> Staff:
     """The account of that name in the actor's subtree, else NotFound (invariant 2)."""
     qs = Staff.objects.select_for_update() if lock else Staff.objects.all()
     staff = qs.filter(username=(username or "").strip()).first()
@@ -125,7 +125,7 @@ def disable_staff(*, actor, username: str, reason: str = "") -> Staff:
     API tokens stop working (tokens.staff_for_token checks is_active). Accounts are never deleted:
     the audit log points at them. actor None: the system (the command line)."""
     require(actor, Action.MANAGE_STAFF)
-    staff = staff_in_scope(actor, username, lock=True)
+    staff = staff_in_scope(actor=actor, username=username, lock=True)
     if not is_system(actor) and staff.pk == actor.pk:
         raise Invalid({"username": ["不能停用自己的账号 / you cannot disable your own account"]})
     if not staff.is_active:

@@ -164,21 +164,21 @@ def _page(qs, limit: int, offset: int):
 @router.post("/cases/births", response={201: BirthOut, **ERRORS}, summary="生育服务登记 / record a birth service registration (B1, B2)")
 def create_birth(request, payload: BirthIn):
     case = services.create_birth_registration(actor=request.auth, data=payload.model_dump(), now=now())
-    case = queries.get_birth_registration(request.auth, case.pk, log=False)
+    case = queries.get_birth_registration(actor=request.auth, pk=case.pk, log=False)
     return Status(201, birth_out(case, detail=True))
 
 
 @router.get("/cases/births", response={200: BirthPage, **ERRORS}, summary="生育服务登记列表 / birth registrations of your division")
 def list_births(request, status: str = "open", limit: int = 50, offset: int = 0):
     """status: open (received, postponed) | decided | all | late (B4: registered after the working day the materials were complete)."""
-    count, rows = _page(queries.birth_registrations(request.auth, _status(status, queries.BIRTH_STATUSES)), limit, offset)
-    queries.log_list(request.auth, BIRTH, rows, ("woman_id", "husband_id"))
+    count, rows = _page(queries.birth_registrations(actor=request.auth, status=_status(status, queries.BIRTH_STATUSES)), limit, offset)
+    queries.log_list(actor=request.auth, kind=BIRTH, rows=rows, person_attrs=("woman_id", "husband_id"))
     return {"count": count, "results": [birth_out(c) for c in rows]}
 
 
 @router.get("/cases/births/{case_id}", response={200: BirthOut, **ERRORS}, summary="生育服务登记 / one registration with its messages")
 def get_birth(request, case_id: int):
-    return birth_out(queries.get_birth_registration(request.auth, case_id), detail=True)
+    return birth_out(queries.get_birth_registration(actor=request.auth, pk=case_id), detail=True)
 
 
 @router.post("/cases/births/{case_id}/decision", response={200: BirthOut, **ERRORS}, summary="登记、暂缓或不予登记 / decide (B4, B5)")
@@ -187,7 +187,7 @@ def decide_birth(request, case_id: int, payload: DecideIn):
     if data.get("documents") is None:
         data.pop("documents")
     services.decide_birth_registration(actor=request.auth, case_id=case_id, data=data, now=now())
-    return birth_out(queries.get_birth_registration(request.auth, case_id, log=False), detail=True)
+    return birth_out(queries.get_birth_registration(actor=request.auth, pk=case_id, log=False), detail=True)
 
 
 @router.get("/cases/births/{case_id}/refusal-letter.pdf", response=ERRORS,
@@ -248,19 +248,19 @@ def second_birth_out(c: SecondBirthResult, *, detail: bool = False) -> dict:
 @router.post("/cases/second-births", response={201: SecondBirthOut, **ERRORS}, summary="再生育审批结果 / record a second-birth result (B6)")
 def create_second_birth(request, payload: SecondBirthIn):
     result = services.record_second_birth(actor=request.auth, data=payload.model_dump(), now=now())
-    return Status(201, second_birth_out(queries.get_second_birth(request.auth, result.pk, log=False), detail=True))
+    return Status(201, second_birth_out(queries.get_second_birth(actor=request.auth, pk=result.pk, log=False), detail=True))
 
 
 @router.get("/cases/second-births", response={200: SecondBirthPage, **ERRORS}, summary="再生育审批结果列表 / second-birth results of your division")
 def list_second_births(request, status: str = "all", limit: int = 50, offset: int = 0):
-    count, rows = _page(queries.second_birth_results(request.auth, _status(status)), limit, offset)
-    queries.log_list(request.auth, SECOND_BIRTH, rows)
+    count, rows = _page(queries.second_birth_results(actor=request.auth, status=_status(status)), limit, offset)
+    queries.log_list(actor=request.auth, kind=SECOND_BIRTH, rows=rows)
     return {"count": count, "results": [second_birth_out(c) for c in rows]}
 
 
 @router.get("/cases/second-births/{case_id}", response={200: SecondBirthOut, **ERRORS}, summary="再生育审批结果 / one second-birth result")
 def get_second_birth(request, case_id: int):
-    return second_birth_out(queries.get_second_birth(request.auth, case_id), detail=True)
+    return second_birth_out(queries.get_second_birth(actor=request.auth, pk=case_id), detail=True)
 
 
 # ---------------------------------------------------------------- F1-F4
@@ -343,22 +343,22 @@ def _data(payload) -> dict:
 @router.post("/cases/fee-consultations", response={201: FeeOut, **ERRORS}, summary="协商征收社会抚养费 / consult the hukou county (F1-F4)")
 def create_fee(request, payload: FeeIn):
     case = services.create_fee_consultation(actor=request.auth, data=_data(payload), now=now(), attachments=scans(payload.attachments))
-    return Status(201, fee_out(queries.get_fee_consultation(request.auth, case.pk, log=False), detail=True))
+    return Status(201, fee_out(queries.get_fee_consultation(actor=request.auth, pk=case.pk, log=False), detail=True))
 
 
 @router.get("/cases/fee-consultations", response={200: FeePage, **ERRORS}, summary="协商征收列表 / fee consultations sent or addressed to your county")
 def list_fees(request, status: str = "open", limit: int = 50, offset: int = 0):
-    count, rows = _page(queries.fee_consultations(request.auth, _status(status)), limit, offset)
-    queries.log_list(request.auth, FEE, rows, ("person_id",))
+    count, rows = _page(queries.fee_consultations(actor=request.auth, status=_status(status)), limit, offset)
+    queries.log_list(actor=request.auth, kind=FEE, rows=rows, person_attrs=("person_id",))
     return {"count": count, "results": [fee_out(c) for c in rows]}
 
 
 @router.get("/cases/fee-consultations/{case_id}", response={200: FeeOut, **ERRORS}, summary="协商征收 / one fee consultation")
 def get_fee(request, case_id: int):
-    return fee_out(queries.get_fee_consultation(request.auth, case_id), detail=True)
+    return fee_out(queries.get_fee_consultation(actor=request.auth, pk=case_id), detail=True)
 
 
 @router.post("/cases/fee-consultations/{case_id}/answer", response={200: FeeOut, **ERRORS}, summary="户籍地县回复 / the hukou county answers (F2)")
 def answer_fee(request, case_id: int, payload: FeeAnswerIn):
     services.answer_fee_consultation(actor=request.auth, case_id=case_id, data=_data(payload), now=now(), attachments=scans(payload.attachments))
-    return fee_out(queries.get_fee_consultation(request.auth, case_id, log=False), detail=True)
+    return fee_out(queries.get_fee_consultation(actor=request.auth, pk=case_id, log=False), detail=True)

@@ -55,7 +55,7 @@ def refusal_letter(*, actor, case_id, printed_on) -> tuple[bytes, str]:
     """The letter of a refused registration of the actor's subtree: (PDF bytes, Content-Disposition)."""
     from weasyprint import HTML  # imported here: loading Pango takes a moment, and only printing needs it
 
-    case = queries.get_birth_registration(actor, case_id, log=False)
+    case = queries.get_birth_registration(actor=actor, pk=case_id, log=False)
     if case.state != BirthState.REFUSED:
         raise NotFound("本案未作不予登记决定，没有告知书 / this case was not refused: there is no refusal letter")
     data = HTML(string=refusal_html(case, printed_on=printed_on)).write_pdf()

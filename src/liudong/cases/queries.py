@@ -35,7 +35,7 @@ def _status(status: str) -> str:
     return status if status in STATUSES else "open"
 
 
-def birth_registrations(actor, status: str = "open"):
+def birth_registrations(*, actor, status: str = "open"):
     """status: open | decided | all | late (B4: registered after the working day the materials were complete)."""
     require(actor, Action.HANDLE_CASES)
     qs = BirthRegistration.objects.filter(in_range("division_id", actor.division_id)).select_related("division", "woman", "husband")
@@ -53,7 +53,7 @@ def birth_registrations(actor, status: str = "open"):
     return qs.annotate(next_due=_next_due(BIRTH)).order_by("-received_on", "-id")
 
 
-def second_birth_results(actor, status: str = "all"):
+def second_birth_results(*, actor, status: str = "all"):
     """B6 results recorded in the actor's subtree; "open" ones still have their notice to send or deliver."""
     require(actor, Action.HANDLE_CASES)
     qs = SecondBirthResult.objects.filter(in_range("division_id", actor.division_id)).select_related("division", "woman", "residence_place")
@@ -66,7 +66,7 @@ def second_birth_results(actor, status: str = "all"):
     return qs.order_by("-decided_on", "-id")
 
 
-def fee_consultations(actor, status: str = "open"):
+def fee_consultations(*, actor, status: str = "open"):
     """F1-F4: the consultations the actor's county sent, and those addressed to it (it answers)."""
     require(actor, Action.HANDLE_CASES)
     qs = FeeConsultation.objects.filter(in_range("division_id", actor.division_id) | Q(hukou_county_id=actor.division_id))
@@ -79,7 +79,7 @@ def fee_consultations(actor, status: str = "open"):
     return qs.annotate(next_due=_next_due(FEE)).order_by("-started_on", "-id")
 
 
-def log_list(actor, kind: str, rows, person_attrs=("woman_id",)):
+def log_list(*, actor, kind: str, rows, person_attrs=("woman_id",)):
     """Invariant 3: a list of cases names persons; the persons shown are logged."""
     rows = list(rows)
     if rows:
@@ -102,7 +102,7 @@ def _scoped(qs, pk, scope_q):
     return case
 
 
-def get_birth_registration(actor, pk, *, log: bool = True) -> BirthRegistration:
+def get_birth_registration(*, actor, pk, log: bool = True) -> BirthRegistration:
     """One registration of the actor's subtree (404 otherwise); the persons shown are logged."""
     require(actor, Action.HANDLE_CASES)
     qs = BirthRegistration.objects.select_related("division", "woman__hukou_division", "woman__residence_division", "husband__hukou_division",
@@ -113,7 +113,7 @@ def get_birth_registration(actor, pk, *, log: bool = True) -> BirthRegistration:
     return case
 
 
-def get_second_birth(actor, pk, *, log: bool = True) -> SecondBirthResult:
+def get_second_birth(*, actor, pk, log: bool = True) -> SecondBirthResult:
     require(actor, Action.HANDLE_CASES)
     qs = SecondBirthResult.objects.select_related("division", "woman__hukou_division", "woman__residence_division", "residence_place")
     case = _scoped(qs, pk, in_range("division_id", actor.division_id))
@@ -122,7 +122,7 @@ def get_second_birth(actor, pk, *, log: bool = True) -> SecondBirthResult:
     return case
 
 
-def get_fee_consultation(actor, pk, *, log: bool = True) -> FeeConsultation:
+def get_fee_consultation(*, actor, pk, log: bool = True) -> FeeConsultation:
     require(actor, Action.HANDLE_CASES)
     qs = FeeConsultation.objects.select_related("division", "hukou_county", "person__hukou_division", "person__residence_division", "message")
     case = _scoped(qs, pk, in_range("division_id", actor.division_id) | Q(hukou_county_id=actor.division_id))
@@ -136,7 +136,7 @@ def case_messages(case_type: str, case_id: int):
     return list(Message.objects.filter(case_type=case_type, case_id=case_id).select_related("sender", "receiver").order_by("id"))
 
 
-def draft_to_send(actor, pk) -> Message:
+def draft_to_send(*, actor, pk) -> Message:
     """A draft a case of the actor's division opened and has not sent yet (B2, B5, B6)."""
     require(actor, Action.HANDLE_CASES)
     pk = row_id(pk)
@@ -164,7 +164,7 @@ def fee_answer(case: FeeConsultation) -> dict:
     }
 
 
-def case_type_closed(actor, kind: str, on) -> str:
+def case_type_closed(*, actor, kind: str, on) -> str:
     """P1: why the actor's division takes no new cases of this type on `on` ("" when it does)."""
     try:
         require_case_type_open(kind, actor.division_id, on)

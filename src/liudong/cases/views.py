@@ -55,13 +55,13 @@ def index(request):
     allowed = queries.BIRTH_STATUSES if kind == BIRTH else queries.STATUSES
     status = status if status in allowed else ("all" if kind == SECOND_BIRTH else "open")
     if kind == BIRTH:
-        qs, persons = queries.birth_registrations(actor, status), ("woman_id", "husband_id")
+        qs, persons = queries.birth_registrations(actor=actor, status=status), ("woman_id", "husband_id")
     elif kind == SECOND_BIRTH:
-        qs, persons = queries.second_birth_results(actor, status), ("woman_id",)
+        qs, persons = queries.second_birth_results(actor=actor, status=status), ("woman_id",)
     else:
-        qs, persons = queries.fee_consultations(actor, status), ("person_id",)
+        qs, persons = queries.fee_consultations(actor=actor, status=status), ("person_id",)
     page = paginate(request, qs)
-    queries.log_list(actor, kind, page.object_list, persons)
+    queries.log_list(actor=actor, kind=kind, rows=page.object_list, person_attrs=persons)
     level = actor.division.level
     return render(request, "cases/index.html", {
         "page": page, "kind": kind, "status": status, "today": today(),
@@ -89,7 +89,7 @@ def birth_new(request):
 
 def _render_birth(request, pk, *, form=None, status=200):
     actor = request.user
-    case = queries.get_birth_registration(actor, pk)
+    case = queries.get_birth_registration(actor=actor, pk=pk)
     check = None
     if case.is_open:
         try:
@@ -165,7 +165,7 @@ def second_birth_new(request):
 @staff_view(Action.HANDLE_CASES)
 @require_safe
 def second_birth_detail(request, pk):
-    case = queries.get_second_birth(request.user, pk)
+    case = queries.get_second_birth(actor=request.user, pk=pk)
     return render(request, "cases/second_birth_detail.html", {"case": case, "messages_list": _messages_for(SECOND_BIRTH, case.pk),
                                                               "source": queries.source_of(case), "today": today()})
 
@@ -186,12 +186,12 @@ def fee_new(request):
         else:
             messages.success(request, _("Fee consultation sent to the hukou county."))
             return redirect("case_fee_detail", pk=case.pk)
-    return render(request, "cases/fee_form.html", {"form": form, "closed_today": queries.case_type_closed(actor, "fee_consultation", today())})
+    return render(request, "cases/fee_form.html", {"form": form, "closed_today": queries.case_type_closed(actor=actor, kind="fee_consultation", on=today())})
 
 
 def _render_fee(request, pk, *, form=None, status=200):
     actor = request.user
-    case = queries.get_fee_consultation(actor, pk)
+    case = queries.get_fee_consultation(actor=actor, pk=pk)
     answer = queries.fee_answer(case)
     may_answer = case.hukou_county_id == actor.division_id and not answer["answered"] and case.message and case.message.arrived_at is not None
     if may_answer and form is None:
@@ -235,7 +235,7 @@ def message_send(request, pk):
     """Send a draft a case opened (B2, B5, B6) at once by the system; other channels are chosen on
     the message's own page in the exchange."""
     actor = request.user
-    message = queries.draft_to_send(actor, pk)
+    message = queries.draft_to_send(actor=actor, pk=pk)
     if message.case_type not in CASE_PAGES:
         raise Http404("函件不存在或已发出 / no such message to send")
     try:

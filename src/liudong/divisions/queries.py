@@ -29,7 +29,7 @@ def in_range(field: str, code: str) -> Q:
     return Q(**{f"{field}__gte": low, f"{field}__lte": high})
 
 
-def divisions_below(actor, *, min_level: int, max_level: int) -> list[tuple[str, str]]:
+def divisions_below(*, actor, min_level: int, max_level: int) -> list[tuple[str, str]]:
     """The actor's division and those below it between two levels, as (code, name indented by
     level), for a select (at most MAX_DIVISION_CHOICES)."""
     rows = (

@@ -198,9 +198,9 @@ def detail_out(actor, m: Message) -> dict:
     person = None
     if m.person_id:
         person = {"id": m.person_id, "name": m.person.name}
-        if queries.is_end(actor, m):
+        if queries.is_end(actor=actor, message=m):
             person.update(id_number=m.person.id_number or m.person.document_number, sex=m.person.sex, birth_date=m.person.birth_date)
-    content = queries.shows_content(actor, m)
+    content = queries.shows_content(actor=actor, message=m)
     out.update(
         body=m.body if content else None, route=[{"code": c, "name": n} for c, n in queries.route_of(m)], via_nation=m.via_nation, evidence=m.evidence,
         received_at=m.received_at, answered_at=m.answered_at, closed_at=m.closed_at, close_reason=m.close_reason, overdue_on=m.overdue_on,
@@ -255,7 +255,7 @@ def list_messages(request, q: Query[BoxQuery]):
     """One page (ordered by deadline) with the counts due today, this week and overdue; the persons
     named on the page are logged."""
     actor = request.auth
-    result = queries.box_page(actor, q.box or queries.default_box(actor), today=today(), due=q.due, page=q.page, per_page=q.per_page)
+    result = queries.box_page(actor=actor, box=q.box or queries.default_box(actor=actor), today=today(), due=q.due, page=q.page, per_page=q.per_page)
     return {"box": result.box, "due": result.due, "count": result.count, "counts": result.counts, "page": result.page, "pages": result.pages,
             "results": [message_out(m) for m in result.rows]}
 
@@ -274,7 +274,7 @@ def get_message(request, message_id: int):
     """Visible to both ends and the levels above them (a draft only on the sender's side); the
     opening is logged with the person it names (invariant 3)."""
     actor = request.auth
-    return detail_out(actor, queries.get_message(actor, message_id))
+    return detail_out(actor, queries.get_message(actor=actor, message_id=message_id))
 
 
 @router.post("/messages/{message_id}/acknowledge", response={200: MessageDetailOut, **ERRORS}, summary="签收 / sign for a message")
@@ -348,7 +348,7 @@ def close(request, message_id: int, payload: MessageCloseIn):
             openapi_extra=file_response("扫描件 / the scan", *sorted(services.ATTACHMENT_TYPES)), summary="下载附件 / download a scan")
 def attachment(request, message_id: int, attachment_id: int):
     """The download is logged (invariant 3)."""
-    _, att = queries.get_attachment(request.auth, message_id, attachment_id)
+    _, att = queries.get_attachment(actor=request.auth, message_id=message_id, attachment_id=attachment_id)
     response = HttpResponse(bytes(att.data), content_type=att.content_type)
     response["Content-Disposition"] = content_disposition(att.name)
     response["Cache-Control"] = "no-store"

@@ -95,19 +95,19 @@ def submit_claim(request, payload: ArrivalClaimIn):
     `people.arrival_claim_days` working days. The look-up by document is logged."""
     actor = request.auth
     claim = claims.submit_arrival_claim(actor=actor, data=payload.model_dump(exclude_none=True), today=today(), now=now())
-    return Status(201, claim_out(claim_queries.get_claim(actor, claim.pk)))
+    return Status(201, claim_out(claim_queries.get_claim(actor=actor, claim_id=claim.pk)))
 
 
 @router.get("/arrival-claims", response={200: ArrivalClaimPage, **ERRORS}, summary="到达申报列表 / arrival claims of your area")
 def list_claims(request, q: Query[ClaimQuery]):
     """Newest first; `?state=pending` lists the arrivals waiting for her place. Logged."""
-    count, rows = claim_queries.claims_page(request.auth, state=q.state, limit=q.limit, offset=q.offset)
+    count, rows = claim_queries.claims_page(actor=request.auth, state=q.state, limit=q.limit, offset=q.offset)
     return {"count": count, "results": [claim_out(c) for c in rows]}
 
 
 @router.get("/arrival-claims/{claim_id}", response={200: ArrivalClaimOut, **ERRORS}, summary="一件到达申报 / one arrival claim")
 def get_claim(request, claim_id: int):
-    return claim_out(claim_queries.get_claim(request.auth, claim_id))
+    return claim_out(claim_queries.get_claim(actor=request.auth, claim_id=claim_id))
 
 
 class FamilyProposalIn(Schema):
@@ -145,9 +145,9 @@ def propose_family(request, payload: FamilyProposalIn):
     her residence (or hukou place) and written when that place accepts (`pending`)."""
     actor = request.auth
     proposal = claims.propose_family_link(actor=actor, person_id=payload.person_id, data=payload.model_dump(exclude_none=True, exclude={"person_id"}), now=now())
-    return Status(201, proposal_out(claim_queries.get_proposal(actor, proposal.pk)))
+    return Status(201, proposal_out(claim_queries.get_proposal(actor=actor, proposal_id=proposal.pk)))
 
 
 @router.get("/family-proposals/{proposal_id}", response={200: FamilyProposalOut, **ERRORS}, summary="一件亲属关系确认 / one family link proposal")
 def get_proposal(request, proposal_id: int):
-    return proposal_out(claim_queries.get_proposal(request.auth, proposal_id))
+    return proposal_out(claim_queries.get_proposal(actor=request.auth, proposal_id=proposal_id))

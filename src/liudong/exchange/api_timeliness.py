@@ -74,4 +74,4 @@ class TimelinessOut(Schema):
 def timeliness_figures(request, division: str = "", start: QueryDate = None, end: QueryDate = None):
     """T3 for a division (default: yours) and a period (default: this year to today)."""
     on = today()
-    return timeliness.figures(request.auth, division_code=division, start=start or on.replace(month=1, day=1), end=end or on, today=on)
+    return timeliness.figures(actor=request.auth, division_code=division, start=start or on.replace(month=1, day=1), end=end or on, today=on)

@@ -20,7 +20,7 @@ def _claims(actor):
             .select_related("person", "division", "claimant", "message", "message__receiver"))
 
 
-def claims_page(actor, *, state: str | None = None, limit: int = 20, offset: int = 0) -> tuple[int, list[ArrivalClaim]]:
+def claims_page(*, actor, state: str | None = None, limit: int = 20, offset: int = 0) -> tuple[int, list[ArrivalClaim]]:
     """The arrival claims of the actor's area, newest first; `state=pending` is the list of her
     pending arrivals (hole 1: the old place keeps counting her meanwhile)."""
     require(actor, Action.VIEW_PERSON)
@@ -44,7 +44,7 @@ def claims_page(actor, *, state: str | None = None, limit: int = 20, offset: int
     return count, rows
 
 
-def get_claim(actor, claim_id) -> ArrivalClaim:
+def get_claim(*, actor, claim_id) -> ArrivalClaim:
     require(actor, Action.VIEW_PERSON)
     pk = row_id(claim_id)
     claim = _claims(actor).filter(pk=pk).first() if pk else None
@@ -66,7 +66,7 @@ def claim_of(message):
             or FamilyProposal.objects.select_related("person", "relative", "proposer").filter(message=message).first())
 
 
-def get_proposal(actor, proposal_id) -> FamilyProposal:
+def get_proposal(*, actor, proposal_id) -> FamilyProposal:
     require(actor, Action.VIEW_PERSON)
     pk = row_id(proposal_id)
     proposal = (FamilyProposal.objects.filter(in_range("proposer_id", actor.division_id)).select_related("message", "message__receiver")

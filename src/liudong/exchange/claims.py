@@ -88,7 +88,7 @@ def _receiver(actor, person: Person, current: Residence | None) -> Division | No
             return None
         place = place_of(current.division_id)
     else:
-        if may_record(actor, person):
+        if may_record(actor=actor, person=person):
             return None
         place = place_of(person.hukou_division_id)
     return None if place.code == acting_place(actor=actor).code else place
@@ -173,7 +173,7 @@ def propose_family_link(*, actor, person_id, data: dict, now: datetime.datetime)
     at once (state recorded). Otherwise proposed to the township of the relative's residence (or
     hukou place), written both ways when it accepts."""
     require(actor, Action.MANAGE_FAMILY)
-    person = reachable_person(actor, person_id, via="family.propose")
+    person = reachable_person(actor=actor, person_id=person_id, via="family.propose")
     sender = acting_place(actor=actor)
     errors: dict[str, list[str]] = {}
     doc_type, number = document_of(data, errors, prefix="relative_")
@@ -192,7 +192,7 @@ def _propose(actor, sender, person_id, relative_id, relation, now) -> FamilyProp
     person = Person.objects.select_for_update().get(pk=person_id)
     relative = Person.objects.select_for_update().get(pk=relative_id)
     place = place_of(relative.residence_division_id or relative.hukou_division_id)
-    direct = may_record(actor, relative) or place.code == sender.code
+    direct = may_record(actor=actor, person=relative) or place.code == sender.code
     errors = people.family_link_errors(person, relative, relation, relative_known=direct)
     if errors:
         raise Invalid({("relative_document_number" if k == "relative_id" else k): v for k, v in errors.items()})

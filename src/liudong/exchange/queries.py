@@ -56,7 +56,7 @@ def _due_q(due: str | None, today: datetime.date) -> Q:
     return Q()
 
 
-def default_box(actor) -> str:
+def default_box(*, actor) -> str:
     """A township or county works from its inbox; the levels above watch deadlines."""
     return "inbox" if actor.division.level in PLACE_LEVELS else "watch"
 
@@ -105,7 +105,7 @@ def _check(box, due, page, per_page):
         raise Invalid(errors)
 
 
-def box_page(actor, box: str, *, today: datetime.date, due: str | None = None, page: int = 1, per_page: int = PER_PAGE) -> Box:
+def box_page(*, actor, box: str, today: datetime.date, due: str | None = None, page: int = 1, per_page: int = PER_PAGE) -> Box:
     """One page of the actor's inbox, outbox or watch list, with the counts of its buckets: due
     today, due this week (today to Sunday), overdue. The persons named on the page are logged."""
     require(actor, Action.VIEW_EXCHANGE)
@@ -133,7 +133,7 @@ def box_page(actor, box: str, *, today: datetime.date, due: str | None = None, p
     )
     annotate_days(rows, today)
     for m in rows:
-        withhold_content(actor, m)
+        withhold_content(actor=actor, message=m)
     person_ids = sorted({m.person_id for m in rows if m.person_id})
     if person_ids:
         record(actor, "message.list", object_type="message", fields={"box": box, "due": due or "", "shown": [m.pk for m in rows], "person_ids": person_ids})
@@ -141,19 +141,19 @@ def box_page(actor, box: str, *, today: datetime.date, due: str | None = None, p
                page_range=list(range(max(page - 3, 1), min(page + 3, pages) + 1)))
 
 
-def inbox(actor, *, today: datetime.date, due: str | None = None, page: int = 1, per_page: int = PER_PAGE) -> Box:
+def inbox(*, actor, today: datetime.date, due: str | None = None, page: int = 1, per_page: int = PER_PAGE) -> Box:
     """Messages to the actor's place, open (sent, received, overdue)."""
-    return box_page(actor, "inbox", today=today, due=due, page=page, per_page=per_page)
+    return box_page(actor=actor, box="inbox", today=today, due=due, page=page, per_page=per_page)
 
 
-def outbox(actor, *, today: datetime.date, due: str | None = None, page: int = 1, per_page: int = PER_PAGE) -> Box:
+def outbox(*, actor, today: datetime.date, due: str | None = None, page: int = 1, per_page: int = PER_PAGE) -> Box:
     """Messages from the actor's place still open, drafts (to send) included."""
-    return box_page(actor, "outbox", today=today, due=due, page=page, per_page=per_page)
+    return box_page(actor=actor, box="outbox", today=today, due=due, page=page, per_page=per_page)
 
 
-def watch(actor, *, today: datetime.date, page: int = 1, per_page: int = PER_PAGE) -> Box:
+def watch(*, actor, today: datetime.date, page: int = 1, per_page: int = PER_PAGE) -> Box:
     """Overdue messages sent or received by the places below the actor's division."""
-    return box_page(actor, "watch", today=today, page=page, per_page=per_page)
+    return box_page(actor=actor, box="watch", today=today, page=page, per_page=per_page)
 
 
 def annotate_days(messages, today: datetime.date):
@@ -206,38 +206,38 @@ def _find(actor, message_id) -> Message:
     return message
 
 
-def is_end(actor, message: Message) -> bool:
+def is_end(*, actor, message: Message) -> bool:
     return actor.division_id in (message.sender_id, message.receiver_id)
 
 
-def withhold_content(actor, message: Message | None) -> Message | None:
+def withhold_content(*, actor, message: Message | None) -> Message | None:
     """For a viewer who may not read the content (see shows_content), the in-memory message keeps
     parties, type and dates; its subject (which may name a birth or a levy), text and case link are
     replaced. Only for display: a withheld instance is never saved."""
-    if message is not None and not shows_content(actor, message):
+    if message is not None and not shows_content(actor=actor, message=message):
         message.subject, message.body = message.get_kind_display(), ""
         message.case_type, message.case_id = "", None
         message.content_withheld = True
     return message
 
 
-def shows_content(actor, message: Message) -> bool:
+def shows_content(*, actor, message: Message) -> bool:
     """Invariant 2: a message's text and scans may tell of contraception, births or health. Its two
     ends read them, and a level above only with a role that sees sensitive fields (the county);
     a city, province or nation officer supervising deadlines sees who, what type and when."""
-    return is_end(actor, message) or actor.can(Action.VIEW_SENSITIVE)
+    return is_end(actor=actor, message=message) or actor.can(Action.VIEW_SENSITIVE)
 
 
-def get_message(actor, message_id, *, purpose: str = "view") -> Message:
+def get_message(*, actor, message_id, purpose: str = "view") -> Message:
     """Open one message (404 outside the actor's scope). The subject person's name, ID number, sex
     and birth date are the content of the message and shown to its two ends; a level above sees
     the name. The opening is logged with the person and the fields shown (invariant 3)."""
     message = _find(actor, message_id)
     fields = {"kind": message.kind}
     if message.person_id:
-        fields["shown"] = (PERSON_FIELDS if is_end(actor, message) else ["name"]) + (["body"] if shows_content(actor, message) else [])
+        fields["shown"] = (PERSON_FIELDS if is_end(actor=actor, message=message) else ["name"]) + (["body"] if shows_content(actor=actor, message=message) else [])
     record(actor, f"message.{purpose}", obj=message, person_id=message.person_id, fields=fields)
-    return withhold_content(actor, message)
+    return withhold_content(actor=actor, message=message)
 
 
 def reply_of(message: Message) -> Message | None:
@@ -255,10 +255,10 @@ def attachments_of(message: Message):
     return list(Attachment.objects.filter(message=message).defer("data").order_by("id"))
 
 
-def get_attachment(actor, message_id, attachment_id) -> tuple[Message, Attachment]:
+def get_attachment(*, actor, message_id, attachment_id) -> tuple[Message, Attachment]:
     """A scan of a message the actor may open; the download is logged (invariant 3)."""
     message = _find(actor, message_id)
-    if not shows_content(actor, message):
+    if not shows_content(actor=actor, message=message):
         raise NotFound("附件不存在 / no such attachment")
     try:
         aid = int(attachment_id)
@@ -304,7 +304,7 @@ def deadline_basis(message: Message) -> Basis | None:
                  valid_from=row.valid_from, counted_from=message.arrived_on)
 
 
-def person_for_message(actor, person_id) -> Person | None:
+def person_for_message(*, actor, person_id) -> Person | None:
     """The person a new message will name (the compose page's `?person=`), if in the actor's
     scope; the name shown is logged (invariant 3)."""
     require(actor, Action.HANDLE_EXCHANGE)
@@ -327,7 +327,7 @@ def place_for(code: str) -> Division | None:
     return Division.objects.filter(code=code, level__in=PLACE_LEVELS).first() if code else None
 
 
-def counterpart_for(actor, person: Person) -> Division | None:
+def counterpart_for(*, actor, person: Person) -> Division | None:
     """Where a message about this person usually goes: from her residence side to her hukou
     township, from her hukou side to the township where she lives."""
     def township(division):

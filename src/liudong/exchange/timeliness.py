@@ -82,7 +82,7 @@ class Period:
     end: datetime.date
 
 
-def parse(actor, *, division_code=None, start, end) -> Period:
+def parse(*, actor, division_code=None, start, end) -> Period:
     """Role (Denied), input (Invalid, every field at once) and scope: NotFound for a code outside
     the actor's subtree, whether or not it exists (a scope never leaks what lies outside it), or,
     when other fields are wrong too, the same words as the division's error among theirs."""
@@ -251,9 +251,9 @@ def child_length(division: Division) -> int:
     return PREFIX_LENGTH[min(division.level + 1, Level.VILLAGE)] if division.level < Level.TOWNSHIP else 12
 
 
-def figures(actor, *, division_code=None, start, end, today: datetime.date) -> dict:
+def figures(*, actor, division_code=None, start, end, today: datetime.date) -> dict:
     """T3 for a division subtree and a period, as of `today` (see the module's docstring)."""
-    period = parse(actor, division_code=division_code, start=start, end=end)
+    period = parse(actor=actor, division_code=division_code, start=start, end=end)
     division = period.division
     child_len = child_length(division)
     own_key = division.code[:child_len]

@@ -21,10 +21,10 @@ from .models import Channel, Kind, State
 
 
 def _box_args(request, actor):
-    box = request.GET.get("box") or queries.default_box(actor)
+    box = request.GET.get("box") or queries.default_box(actor=actor)
     due = request.GET.get("due") or None
     page = int_or_none(request.GET.get("page")) or 1
-    return (box if box in queries.BOXES else queries.default_box(actor)), (due if due in queries.DUES else None), min(max(page, 1), queries.MAX_PAGE)
+    return (box if box in queries.BOXES else queries.default_box(actor=actor)), (due if due in queries.DUES else None), min(max(page, 1), queries.MAX_PAGE)
 
 
 @staff_view(Action.VIEW_EXCHANGE)
@@ -33,7 +33,7 @@ def index(request):
     """收件箱 / 发件箱 / 超期督办, with the buckets due today, this week and overdue."""
     actor = request.user
     box, due, page = _box_args(request, actor)
-    result = queries.box_page(actor, box, today=today(), due=due, page=page)
+    result = queries.box_page(actor=actor, box=box, today=today(), due=due, page=page)
     return render(request, "exchange/index.html", {
         "result": result, "box": box, "due": due, "is_place": actor.division.level in services.PLACE_LEVELS,
     })
@@ -67,8 +67,8 @@ FORMS = {"reply": ReplyForm, "arrival": ArrivalForm, "dispatch": DispatchForm, "
 
 def _render_detail(request, pk, *, bound=None):
     actor = request.user
-    message = queries.get_message(actor, pk)
-    reply = queries.withhold_content(actor, queries.reply_of(message))
+    message = queries.get_message(actor=actor, message_id=pk)
+    reply = queries.withhold_content(actor=actor, message=queries.reply_of(message))
     day = today()
     queries.annotate_days([message], day)
     acts = _actions(actor, message, reply)
@@ -79,15 +79,15 @@ def _render_detail(request, pk, *, bound=None):
         forms.update(bound)
         acts = acts | set(bound)
     return render(request, "exchange/detail.html", {
-        "message": message, "reply": reply, "request_message": queries.withhold_content(actor, message.in_reply_to), "route": queries.route_of(message),
+        "message": message, "reply": reply, "request_message": queries.withhold_content(actor=actor, message=message.in_reply_to), "route": queries.route_of(message),
         "basis": queries.deadline_basis(message),
-        "attachments": queries.attachments_of(message) if queries.shows_content(actor, message) else [], "acts": acts, "forms": forms,
-        "open_form": next(iter(bound), None) if bound else None, "is_end": queries.is_end(actor, message), "today": day,
-        "shows_content": queries.shows_content(actor, message),
+        "attachments": queries.attachments_of(message) if queries.shows_content(actor=actor, message=message) else [], "acts": acts, "forms": forms,
+        "open_form": next(iter(bound), None) if bound else None, "is_end": queries.is_end(actor=actor, message=message), "today": day,
+        "shows_content": queries.shows_content(actor=actor, message=message),
         "sender_side": actor.division_id == message.sender_id,
         "forwarded_to": queries.forwarded_copy(message),
         # Holes 1 and 3: the claim the message carries, for both ends to read.
-        "claim": claim_queries.claim_of(message) if message.kind in services.DECIDED_KINDS and queries.shows_content(actor, message) else None,
+        "claim": claim_queries.claim_of(message) if message.kind in services.DECIDED_KINDS and queries.shows_content(actor=actor, message=message) else None,
     })
 
 
@@ -200,14 +200,14 @@ def compose(request):
                 messages.success(request, pgettext("exchange", "Message sent."))
                 return redirect("exchange_detail", pk=message.pk)
         code = form.cleaned_data.get("receiver", "") if hasattr(form, "cleaned_data") else ""
-        person = queries.person_for_message(actor, form.cleaned_data.get("person")) if hasattr(form, "cleaned_data") and form.cleaned_data.get("person") else None
+        person = queries.person_for_message(actor=actor, person_id=form.cleaned_data.get("person")) if hasattr(form, "cleaned_data") and form.cleaned_data.get("person") else None
     else:
-        person = queries.person_for_message(actor, request.GET["person"]) if request.GET.get("person") else None
+        person = queries.person_for_message(actor=actor, person_id=request.GET["person"]) if request.GET.get("person") else None
         initial = {"channel": Channel.SYSTEM, "kind": request.GET.get("kind") or ""}
         place = None
         if person is not None:
             initial["person"] = person.pk
-            place = queries.counterpart_for(actor, person)
+            place = queries.counterpart_for(actor=actor, person=person)
         code = (request.GET.get("receiver") or "").strip() or (place.code if place else "")
         initial["receiver"] = code
         form = ComposeForm(initial=initial)
@@ -218,7 +218,7 @@ def compose(request):
 @require_safe
 def attachment(request, pk, aid):
     """A scan, downloaded; logged (invariant 3)."""
-    _, att = queries.get_attachment(request.user, pk, aid)
+    _, att = queries.get_attachment(actor=request.user, message_id=pk, attachment_id=aid)
     response = HttpResponse(bytes(att.data), content_type=att.content_type)
     response["Content-Disposition"] = content_disposition(att.name)
     response["Cache-Control"] = "no-store"

@@ -50,7 +50,7 @@ def arrival_claims(request):
     state = request.GET.get("state", "pending")
     state = state if state in ClaimState.values else ""
     page = max(int_or_none(request.GET.get("page")) or 1, 1)
-    count, rows = claim_queries.claims_page(actor, state=state or None, limit=PER_PAGE, offset=min((page - 1) * PER_PAGE, 1_000_000_000))
+    count, rows = claim_queries.claims_page(actor=actor, state=state or None, limit=PER_PAGE, offset=min((page - 1) * PER_PAGE, 1_000_000_000))
     pages = max((count + PER_PAGE - 1) // PER_PAGE, 1)
     return render(request, "exchange/claims.html", {"rows": rows, "count": count, "state": state, "tabs": TABS, "page": page, "pages": pages,
                                                     "states": dict(ClaimState.choices)})

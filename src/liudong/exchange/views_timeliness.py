@@ -100,7 +100,7 @@ def timeliness_page(request):
     values = _form_values(request)
     ctx = {"values": values, "errors": {}, "result": None}
     try:
-        result = timeliness.figures(request.user, division_code=values["division"], start=values["start"], end=values["end"], today=today())
+        result = timeliness.figures(actor=request.user, division_code=values["division"], start=values["start"], end=values["end"], today=today())
     except Invalid as e:
         ctx["errors"] = e.errors
     except NotFound as e:

@@ -93,7 +93,7 @@ def _row(actor, m: Message, place: str, today: datetime.date) -> dict:
     it stands."""
     outgoing = m.sender_id == place
     other = m.receiver if outgoing else m.sender
-    content = shows_content(actor, m)
+    content = shows_content(actor=actor, message=m)
     state = STATE_ZH.get(m.state, m.state)
     late = m.state == State.OVERDUE or (m.state in (State.DRAFT, State.SENT, State.RECEIVED) and m.due_on is not None and m.due_on < today)
     if late and m.state != State.OVERDUE:

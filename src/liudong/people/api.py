@@ -163,8 +163,8 @@ def create_person(request, payload: PersonIn):
     actor = request.auth
     person, created = services.register_person(actor=actor, data=payload.model_dump(exclude_none=True), today=today())
     if created:
-        return Status(201, person_out(person, sensitive=queries.sees_sensitive(actor)))
-    if queries.is_reachable(actor, person):
+        return Status(201, person_out(person, sensitive=queries.sees_sensitive(actor=actor)))
+    if queries.is_reachable(actor=actor, person=person):
         by = queries.division_name(person.created_by_division)
         return Status(409, {"detail": f"该证件号已由{by or '本辖区'}登记 / this document is registered already (by {by or 'your area'})", "id": person.id,
                             "registered_by": person.created_by_division or None, "registered_by_name": by})
@@ -176,9 +176,9 @@ def create_person(request, payload: PersonIn):
 def get_person(request, person_id: int):
     """Open a person's record with her residence history; the opening is logged (invariant 3)."""
     actor = request.auth
-    person = queries.get_person(actor, person_id)
-    sensitive = queries.sees_sensitive(actor)
-    return person_out(person, sensitive=sensitive, residences=queries.residences_of(person), family=queries.family_of(actor, person) if sensitive else None)
+    person = queries.get_person(actor=actor, person_id=person_id)
+    sensitive = queries.sees_sensitive(actor=actor)
+    return person_out(person, sensitive=sensitive, residences=queries.residences_of(person), family=queries.family_of(actor=actor, person=person) if sensitive else None)
 
 
 @router.patch("/persons/{person_id}", response={200: PersonOut, **ERRORS}, exclude_unset=True)
@@ -188,8 +188,8 @@ def update_person(request, person_id: int, payload: PersonPatch):
     person = services.update_person(actor=actor, person=Person(pk=person_id), data=payload.model_dump(exclude_unset=True), today=today())
     # The answer shows the record: a logged read (invariant 3), after the change so that a refused
     # change writes nothing at all.
-    person = queries.get_person(actor, person.pk, purpose="open_for_edit")
-    return person_out(person, sensitive=queries.sees_sensitive(actor))
+    person = queries.get_person(actor=actor, person_id=person.pk, purpose="open_for_edit")
+    return person_out(person, sensitive=queries.sees_sensitive(actor=actor))
 
 
 class PersonQuery(Schema):
@@ -213,10 +213,10 @@ def search_persons(request, q: Query[PersonQuery]):
     """Search the people in your area (Q6: same-sound or same-character names, age range on a date)."""
     actor = request.auth
     count, rows = queries.search_persons(
-        actor, name=q.name, match=q.match, id_number=q.id_number, sex=q.sex or "", birth_date=q.birth_date, age_min=q.age_min, age_max=q.age_max,
+        actor=actor, name=q.name, match=q.match, id_number=q.id_number, sex=q.sex or "", birth_date=q.birth_date, age_min=q.age_min, age_max=q.age_max,
         on=q.on, division=q.division, flow=q.flow, order=q.order, limit=q.limit, offset=q.offset, today=today(),
     )
-    sensitive = queries.sees_sensitive(actor)
+    sensitive = queries.sees_sensitive(actor=actor)
     return {"count": count, "results": [person_out(p, sensitive=sensitive) for p in rows]}
 
 

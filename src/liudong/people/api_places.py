@@ -121,8 +121,8 @@ def list_housing(request, params: Query[PageQuery]):
     """R4: rental homes in your area."""
     actor = request.auth
     require(actor, Action.VIEW_PERSON)
-    count, rows = _page(actor, queries.housing_in_scope(actor), params, ("address", "business_category"))
-    return {"count": count, "results": [housing_out(h) for h in queries.log_housing_page(actor, rows)]}
+    count, rows = _page(actor, queries.housing_in_scope(actor=actor), params, ("address", "business_category"))
+    return {"count": count, "results": [housing_out(h) for h in queries.log_housing_page(actor=actor, rows=rows)]}
 
 
 @router.post("/housing", response={201: HousingOut, **ERRORS})
@@ -135,7 +135,7 @@ def create_housing(request, payload: HousingIn):
 @router.get("/housing/{housing_id}", response={200: HousingDetailOut, **ERRORS})
 def get_housing(request, housing_id: int, params: Query[OnQuery]):
     """A rental home with the tenants living there (today, or on `on`)."""
-    h, tenants = queries.get_housing(request.auth, housing_id, today=_on(params.on, people_api.today()))
+    h, tenants = queries.get_housing(actor=request.auth, housing_id=housing_id, today=_on(params.on, people_api.today()))
     return {**housing_out(h), "tenants": _people_at(tenants)}
 
 
@@ -215,7 +215,7 @@ def list_employers(request, params: Query[PageQuery]):
     """R4: employers in your area."""
     actor = request.auth
     require(actor, Action.VIEW_PERSON)
-    count, rows = _page(actor, queries.employers_in_scope(actor), params, ("name", "address", "credit_code"))
+    count, rows = _page(actor, queries.employers_in_scope(actor=actor), params, ("name", "address", "credit_code"))
     return {"count": count, "results": [employer_out(e) for e in rows]}
 
 
@@ -229,7 +229,7 @@ def create_employer(request, payload: EmployerIn):
 @router.get("/employers/{employer_id}", response={200: EmployerDetailOut, **ERRORS})
 def get_employer(request, employer_id: int, params: Query[OnQuery]):
     """An employer with the people working there (today, or on `on`)."""
-    e, employees = queries.get_employer(request.auth, employer_id, today=_on(params.on, people_api.today()))
+    e, employees = queries.get_employer(actor=request.auth, employer_id=employer_id, today=_on(params.on, people_api.today()))
     return {**employer_out(e), "employees": _people_at(employees)}
 
 

@@ -20,14 +20,14 @@ from .models import NAME_RE, Employer, FamilyLink, Person, PersonNameKey, Rental
 from .pinyin import name_keys
 
 
-def sees_sensitive(actor) -> bool:
+def sees_sensitive(*, actor) -> bool:
     return actor.can(Action.VIEW_SENSITIVE)
 
 
 NO_PERSON = "人员不存在或不在您的管辖范围内 / no such person in your scope"
 
 
-def person_not_found(actor, asked, *, via: str) -> NotFound:
+def person_not_found(*, actor, asked, via: str) -> NotFound:
     """Hole 2: a person id that is absent or outside the actor's scope. The probe is logged with
     the id asked for, the same row whether or not the id exists (the answer is the same 404), so
     that an auditor sees who tried which ids. Call it outside the service's transaction: the
@@ -41,7 +41,7 @@ def person_not_found(actor, asked, *, via: str) -> NotFound:
     return NotFound(NO_PERSON)
 
 
-def writable_person(actor, person_id, *, via: str) -> Person:
+def writable_person(*, actor, person_id, via: str) -> Person:
     """A person whose residence history the actor may add to (hole 1): in its scope as for reads
     (she lives, lived or is registered there), or registered by its place and not yet living
     anywhere (an inflow person registered a moment ago: her arrival is recorded next). Anyone else
@@ -49,30 +49,30 @@ def writable_person(actor, person_id, *, via: str) -> Person:
     try:
         pid = int(person_id)
     except (TypeError, ValueError):
-        raise person_not_found(actor, person_id, via=via) from None
+        raise person_not_found(actor=actor, asked=person_id, via=via) from None
     person = scope.writable(actor).filter(pk=pid).first() if 0 < pid < 2**63 else None
     if person is None:
-        raise person_not_found(actor, person_id, via=via)
+        raise person_not_found(actor=actor, asked=person_id, via=via)
     return person
 
 
-def may_record(actor, person: Person) -> bool:
+def may_record(*, actor, person: Person) -> bool:
     """Whether writable_person would give her to the actor (no probe logged: the caller holds her)."""
     return scope.writable(actor).filter(pk=person.pk).exists()
 
 
-def get_person(actor, person_id, *, purpose: str = "view") -> Person:
+def get_person(*, actor, person_id, purpose: str = "view") -> Person:
     """Open one person's record: scoped (404 outside), and logged with the fields shown."""
     require(actor, Action.VIEW_PERSON)
     try:
         pid = int(person_id)
     except (TypeError, ValueError):
-        raise person_not_found(actor, person_id, via=f"person.{purpose}") from None
+        raise person_not_found(actor=actor, asked=person_id, via=f"person.{purpose}") from None
     person = scope.persons(actor, history=True).select_related("hukou_division", "residence_division").filter(pk=pid).first() if 0 < pid < 2**63 else None
     if person is None:
-        raise person_not_found(actor, person_id, via=f"person.{purpose}")
+        raise person_not_found(actor=actor, asked=person_id, via=f"person.{purpose}")
     shown = ["id_number", "name", "sex", "birth_date", "ethnicity", "education", "marital_status", "hukou", "residences"]
-    if sees_sensitive(actor):
+    if sees_sensitive(actor=actor):
         shown += ["phone", "family"]
     record(actor, f"person.{purpose}", obj=person, person_id=person.pk, fields={"shown": shown})
     return person
@@ -82,8 +82,8 @@ def residences_of(person: Person):
     return Residence.objects.filter(person=person).select_related("division", "housing", "employer").order_by("arrived_on", "id")
 
 
-def family_of(actor, person: Person):
-    if not sees_sensitive(actor):
+def family_of(*, actor, person: Person):
+    if not sees_sensitive(actor=actor):
         return []
     return list(FamilyLink.objects.filter(person=person).select_related("relative"))
 
@@ -121,7 +121,7 @@ FLOWS = ("inflow", "outflow", "both", "all")
 ORDERS = {"name": ("name_key", "id"), "-name": ("-name_key", "-id"), "birth_date": ("birth_date", "id"), "-birth_date": ("-birth_date", "-id"), "id": ("id",), "-id": ("-id",)}
 
 
-def search_persons(actor, *, name="", match="same_sound", id_number="", sex="", birth_date=None, age_min=None, age_max=None,
+def search_persons(*, actor, name="", match="same_sound", id_number="", sex="", birth_date=None, age_min=None, age_max=None,
                    on=None, division="", flow="all", order="name", limit=20, offset=0, today: datetime.date):
     """Search the actor's people. Returns (count, rows). On a past date `on`, the residence in
     force that day decides who was in the division. The search itself is logged (invariant 3)."""
@@ -230,7 +230,7 @@ def search_persons(actor, *, name="", match="same_sound", id_number="", sex="", 
     return count, rows
 
 
-def log_housing_page(actor, rows):
+def log_housing_page(*, actor, rows):
     """Invariant 3: a page of rental homes names their owners, so the owners shown are logged."""
     rows = list(rows)
     if rows:
@@ -238,11 +238,11 @@ def log_housing_page(actor, rows):
     return rows
 
 
-def housing_in_scope(actor):
+def housing_in_scope(*, actor):
     return RentalHousing.objects.filter(in_range("division_id", actor.division_id)).select_related("division", "owner")
 
 
-def employers_in_scope(actor):
+def employers_in_scope(*, actor):
     return Employer.objects.filter(in_range("division_id", actor.division_id)).select_related("division")
 
 
@@ -260,14 +260,14 @@ def employees_of(employer: Employer, on: datetime.date):
 LOOKUP_ACTIONS = (Action.REGISTER_PERSON, Action.RECORD_RESIDENCE, Action.MANAGE_HOUSING, Action.MANAGE_FAMILY)
 
 
-def log_lookup(actor, person: Person):
+def log_lookup(*, actor, person: Person):
     """A registered person found by her document: who looked, and the few fields shown (inv. 3)."""
     if not any(actor.can(a) for a in LOOKUP_ACTIONS):
         require(actor, Action.REGISTER_PERSON)
     record(actor, "person.lookup", obj=person, person_id=person.pk, fields={"shown": ["name", "sex", "birth_date", "hukou"]})
 
 
-def find_by_id_number(actor, id_number: str):
+def find_by_id_number(*, actor, id_number: str):
     """The person registered under a resident ID number, whatever her scope (R8: whoever holds
     the card is found, never registered twice). The look-up is logged (invariant 3)."""
     if not any(actor.can(a) for a in LOOKUP_ACTIONS):
@@ -277,25 +277,25 @@ def find_by_id_number(actor, id_number: str):
         return None
     person = Person.objects.select_related("hukou_division", "residence_division").filter(id_number=value).first()
     if person is not None:
-        log_lookup(actor, person)
+        log_lookup(actor=actor, person=person)
     return person
 
 
-def reachable_person(actor, person_id, *, via: str = "person.form") -> Person:
+def reachable_person(*, actor, person_id, via: str = "person.form") -> Person:
     """The person if she is in the actor's scope (history included), without logging a read:
     for forms that change her record, whose services write their own audit event. Outside it, a
     logged 404 (hole 2)."""
     try:
         pid = int(person_id)
     except (TypeError, ValueError):
-        raise person_not_found(actor, person_id, via=via) from None
+        raise person_not_found(actor=actor, asked=person_id, via=via) from None
     person = scope.persons(actor, history=True).filter(pk=pid).first() if 0 < pid < 2**63 else None
     if person is None:
-        raise person_not_found(actor, person_id, via=via)
+        raise person_not_found(actor=actor, asked=person_id, via=via)
     return person
 
 
-def is_reachable(actor, person: Person) -> bool:
+def is_reachable(*, actor, person: Person) -> bool:
     return scope.reaches(actor, person.pk)
 
 
@@ -303,14 +303,14 @@ def division_name(code: str | None) -> str | None:
     return Division.objects.filter(code=code).values_list("name", flat=True).first() if code else None
 
 
-def get_housing(actor, housing_id, *, today: datetime.date):
+def get_housing(*, actor, housing_id, today: datetime.date):
     """R4: one rental home in scope with its tenants on `today`; the tenants shown are logged."""
     require(actor, Action.VIEW_PERSON)
     try:
         hid = int(housing_id)
     except (TypeError, ValueError):
         raise NotFound("出租房屋不存在 / no such rental home") from None
-    housing = housing_in_scope(actor).filter(pk=hid).first()
+    housing = housing_in_scope(actor=actor).filter(pk=hid).first()
     if housing is None:
         raise NotFound("出租房屋不存在或不在您的管辖范围内 / no such rental home in your scope")
     tenants = list(tenants_of(housing, today).order_by("arrived_on", "id"))
@@ -318,14 +318,14 @@ def get_housing(actor, housing_id, *, today: datetime.date):
     return housing, tenants
 
 
-def get_employer(actor, employer_id, *, today: datetime.date):
+def get_employer(*, actor, employer_id, today: datetime.date):
     """R4: one employer in scope with its employees on `today`; the employees shown are logged."""
     require(actor, Action.VIEW_PERSON)
     try:
         eid = int(employer_id)
     except (TypeError, ValueError):
         raise NotFound("用工单位不存在 / no such employer") from None
-    employer = employers_in_scope(actor).filter(pk=eid).first()
+    employer = employers_in_scope(actor=actor).filter(pk=eid).first()
     if employer is None:
         raise NotFound("用工单位不存在或不在您的管辖范围内 / no such employer in your scope")
     employees = list(employees_of(employer, today).order_by("arrived_on", "id"))
@@ -345,7 +345,7 @@ def policy_value_or_none(name, code, today):
         return None
 
 
-def dashboard_division(actor, division: str | None = None) -> Division:
+def dashboard_division(*, actor, division: str | None = None) -> Division:
     """The division whose counts the home page shows: the actor's own, or one inside it."""
     require(actor, Action.VIEW_DASHBOARD)
     code = (division or "").strip() or actor.division_id
@@ -355,7 +355,7 @@ def dashboard_division(actor, division: str | None = None) -> Division:
     return target
 
 
-def home_counts(actor, *, today: datetime.date, division: str | None = None) -> dict:
+def home_counts(*, actor, today: datetime.date, division: str | None = None) -> dict:
     """T2, R5: the home page counts for the subtree of the actor's division (or one inside it),
     with inflow and outflow per child division under "children". Each figure is an SQL aggregate
     over an index range (one scan per side), never a loop over people in Python. A count whose
@@ -365,7 +365,7 @@ def home_counts(actor, *, today: datetime.date, division: str | None = None) -> 
 
     from .choices import Relation, Sex
 
-    target = dashboard_division(actor, division)
+    target = dashboard_division(actor=actor, division=division)
     code = target.code
     width = PREFIX_LENGTH[min(target.level + 1, 5)]
     live = scope.lives_in(code)

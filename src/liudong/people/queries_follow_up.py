@@ -37,10 +37,10 @@ def follow_up_interval(code: str, today: datetime.date) -> tuple[int | None, dat
     return months, months_before(today, months)
 
 
-def follow_up_todo(actor, *, today: datetime.date, division: str | None = None, limit: int = 50):
+def follow_up_todo(*, actor, today: datetime.date, division: str | None = None, limit: int = 50):
     """Per division of residence in the subtree: how many records wait and since when the oldest
     was last updated. Returns (months, rows)."""
-    code = dashboard_division(actor, division).code
+    code = dashboard_division(actor=actor, division=division).code
     months, cutoff = follow_up_interval(code, today)
     if months is None:
         return None, []
@@ -52,11 +52,11 @@ def follow_up_todo(actor, *, today: datetime.date, division: str | None = None, 
     return months, [{"code": g["division_id"], "name": names.get(g["division_id"], g["division_id"]), "count": g["n"], "oldest": g["oldest"]} for g in groups]
 
 
-def follow_up_records(actor, *, today: datetime.date, division: str | None = None, limit: int = 100):
+def follow_up_records(*, actor, today: datetime.date, division: str | None = None, limit: int = 100):
     """The waiting records themselves, longest waiting first, for the to-do page where each gets
     its visit button. Returns (division, months, total, rows); a read of persons, so the caller
     logs it (invariant 3)."""
-    target = dashboard_division(actor, division)
+    target = dashboard_division(actor=actor, division=division)
     months, cutoff = follow_up_interval(target.code, today)
     if months is None:
         return target, None, 0, []

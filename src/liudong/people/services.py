@@ -135,7 +135,7 @@ def register_person(*, actor, data: dict, today: datetime.date) -> tuple[Person,
         from .queries import is_reachable
 
         record(actor, "person.duplicate", obj=existing, person_id=existing.pk,
-               fields={"document_type": clean["document_type"], "in_scope": is_reachable(actor, existing)})
+               fields={"document_type": clean["document_type"], "in_scope": is_reachable(actor=actor, person=existing)})
         return existing, False
     person = Person.objects.create(**clean, name_key=name_key(clean["name"]), created_on=today, created_by_division=actor.division_id)
     _store_name_keys(person)
@@ -183,7 +183,7 @@ def _reach(actor, person_id, *, via: str, write: bool = False) -> Person:
     (a 404 writes its audit row, which must not be rolled back with the refused change)."""
     from .queries import reachable_person, writable_person
 
-    return writable_person(actor, person_id, via=via) if write else reachable_person(actor, person_id, via=via)
+    return writable_person(actor=actor, person_id=person_id, via=via) if write else reachable_person(actor=actor, person_id=person_id, via=via)
 
 
 def locked_person_in_scope(*, actor, person_id) -> Person:

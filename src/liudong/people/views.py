@@ -45,9 +45,9 @@ def home(request):
         return render(request, "people/home_links.html", {"calendar_warning": calendar_warning, "slowed_accounts": slowed})
     on = today()
     chosen = request.GET.get("division") or None
-    division = queries.dashboard_division(actor, chosen)
-    counts = queries.home_counts(actor, today=on, division=division.code)
-    follow_up_months, todo = queries_follow_up.follow_up_todo(actor, today=on, division=division.code)
+    division = queries.dashboard_division(actor=actor, division=chosen)
+    counts = queries.home_counts(actor=actor, today=on, division=division.code)
+    follow_up_months, todo = queries_follow_up.follow_up_todo(actor=actor, today=on, division=division.code)
     return render(request, "people/home.html", {
         "division": division, "trail": _ancestors(division, actor.division_id), "counts": counts, "children": counts["children"],
         "todo": todo, "follow_up_months": follow_up_months, "today": on, "calendar_warning": calendar_warning,
@@ -64,7 +64,7 @@ def search(request):
         page_no = min(max(int_or_none(request.GET.get("page")) or 1, 1), MAX_PAGE)
         criteria = form.criteria()
         try:
-            count, rows = queries.search_persons(actor, **criteria, limit=SEARCH_PER_PAGE, offset=(page_no - 1) * SEARCH_PER_PAGE, today=today())
+            count, rows = queries.search_persons(actor=actor, **criteria, limit=SEARCH_PER_PAGE, offset=(page_no - 1) * SEARCH_PER_PAGE, today=today())
         except Invalid as e:
             form.add_invalid(e)
         else:
@@ -85,7 +85,7 @@ def register(request):
         except Invalid as e:
             form.add_invalid(e)
         else:
-            reachable = queries.is_reachable(actor, person)
+            reachable = queries.is_reachable(actor=actor, person=person)
             if created:
                 messages.success(request, _("Registered %(name)s.") % {"name": person.name})
                 if reachable:
@@ -114,6 +114,6 @@ def arrive_here(request, person, *, created: bool, form=None, status=200):
                                                       "document_number": person.document_number, "created": created})
     return render(request, "people/arrive_here.html", {
         "person": person if created else None, "created": created, "form": form, "can_record": actor.can(Action.RECORD_RESIDENCE),
-        "housing_options": queries.housing_in_scope(actor).filter(closed_on__isnull=True).values_list("id", "address")[:500],
-        "employer_options": queries.employers_in_scope(actor).filter(closed_on__isnull=True).values_list("id", "name")[:500],
+        "housing_options": queries.housing_in_scope(actor=actor).filter(closed_on__isnull=True).values_list("id", "address")[:500],
+        "employer_options": queries.employers_in_scope(actor=actor).filter(closed_on__isnull=True).values_list("id", "name")[:500],
     }, status=status)

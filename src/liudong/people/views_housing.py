@@ -37,9 +37,9 @@ def _open_form(bound):
 @require_safe
 def housing_list(request):
     actor = request.user
-    status, qs = _by_status(request, queries.housing_in_scope(actor))
+    status, qs = _by_status(request, queries.housing_in_scope(actor=actor))
     page = paginate(request, qs.order_by("division_id", "address", "id"))
-    queries.log_housing_page(actor, page.object_list)
+    queries.log_housing_page(actor=actor, rows=page.object_list)
     return render(request, "people/housing_list.html", {"page": page, "status": status, "use_choices": HousingUse.choices, "can_add": actor.can(Action.MANAGE_HOUSING)})
 
 
@@ -51,7 +51,7 @@ def housing_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.data_for_service()
         # The owner by her card: any registered person (R8); the look-up is logged.
-        owner = queries.find_by_id_number(actor, data.pop("owner_id_number"))
+        owner = queries.find_by_id_number(actor=actor, id_number=data.pop("owner_id_number"))
         if owner is not None:
             data["owner"] = owner
         if data.get("rooms") is None:
@@ -73,7 +73,7 @@ def _housing_close_form(*args, **kwargs):
 def _render_housing(request, pk, *, bound=None):
     """The detail page (a logged read); `bound` replaces a blank form by the submitted one."""
     actor = request.user
-    housing, tenants = queries.get_housing(actor, pk, today=today())
+    housing, tenants = queries.get_housing(actor=actor, housing_id=pk, today=today())
     forms = {}
     if actor.can(Action.MANAGE_HOUSING):
         forms["edit"] = HousingEditForm(auto_id="edit_%s", initial={
@@ -97,7 +97,7 @@ def housing_detail(request, pk):
 @require_POST
 def housing_edit(request, pk):
     actor = request.user
-    housing = queries.housing_in_scope(actor).filter(pk=pk).first()
+    housing = queries.housing_in_scope(actor=actor).filter(pk=pk).first()
     if housing is None:
         raise NotFound("出租房屋不存在或不在您的管辖范围内 / no such rental home in your scope")
     form = HousingEditForm(request.POST, auto_id="edit_%s")
@@ -106,7 +106,7 @@ def housing_edit(request, pk):
         id_number = normalise_document_number(data.pop("owner_id_number"))
         if id_number and id_number != (housing.owner.id_number or ""):
             # A new owner: any registered person, found by her card (R8); the look-up is logged.
-            owner = queries.find_by_id_number(actor, id_number)
+            owner = queries.find_by_id_number(actor=actor, id_number=id_number)
             if owner is not None:
                 data["owner"] = owner
             else:
@@ -141,7 +141,7 @@ def housing_close(request, pk):
 @require_safe
 def employer_list(request):
     actor = request.user
-    status, qs = _by_status(request, queries.employers_in_scope(actor))
+    status, qs = _by_status(request, queries.employers_in_scope(actor=actor))
     page = paginate(request, qs.order_by("division_id", "name", "id"))
     return render(request, "people/employer_list.html", {"page": page, "status": status, "can_add": actor.can(Action.MANAGE_EMPLOYER)})
 
@@ -168,7 +168,7 @@ def _employer_close_form(*args, **kwargs):
 
 def _render_employer(request, pk, *, bound=None):
     actor = request.user
-    employer, employees = queries.get_employer(actor, pk, today=today())
+    employer, employees = queries.get_employer(actor=actor, employer_id=pk, today=today())
     forms = {}
     if actor.can(Action.MANAGE_EMPLOYER):
         forms["edit"] = EmployerEditForm(auto_id="edit_%s", initial={f: getattr(employer, f) or "" for f in EMPLOYER_FIELDS})

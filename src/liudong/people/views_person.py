@@ -26,7 +26,7 @@ def render_detail(request, pk, *, bound=None, status=200, propose=None):
     """The detail page; `bound` replaces one blank form by the submitted one with its errors;
     `propose`: a family link to offer to another place (hole 3)."""
     actor = request.user
-    person = queries.get_person(actor, pk)
+    person = queries.get_person(actor=actor, person_id=pk)
     residences = list(queries.residences_of(person))
     current = next((r for r in residences if r.left_on is None), None)
     day = today()
@@ -51,19 +51,19 @@ def render_detail(request, pk, *, bound=None, status=200, propose=None):
         if current is not None and (actor.in_scope(current.division_id) or actor.in_scope(person.hukou_division_id)):
             # R2: a clean-up check (清理查验) of where she lives now.
             forms["visit"] = VisitForm(auto_id="visit_%s", initial={"visited_on": on, "result": VisitResult.CHECKED})
-    if actor.can(Action.MANAGE_FAMILY) and queries.sees_sensitive(actor):
+    if actor.can(Action.MANAGE_FAMILY) and queries.sees_sensitive(actor=actor):
         forms["family"] = FamilyForm(auto_id="family_%s")
     if bound:
         forms.update(bound)
     ctx = {
-        "person": person, "residences": list(reversed(residences)), "current": current, "family": queries.family_of(actor, person),
+        "person": person, "residences": list(reversed(residences)), "current": current, "family": queries.family_of(actor=actor, person=person),
         "visits": visits_of(person),
-        "sensitive": queries.sees_sensitive(actor), "forms": forms, "open_form": next(iter(bound), None) if bound else None,
+        "sensitive": queries.sees_sensitive(actor=actor), "forms": forms, "open_form": next(iter(bound), None) if bound else None,
         "can_edit": actor.can(Action.REGISTER_PERSON), "age": age, "propose": propose, **CHOICES,
     }
     if "arrival" in forms or "move" in forms or "claim" in forms:
-        ctx["housing_options"] = queries.housing_in_scope(actor).filter(closed_on__isnull=True).values_list("id", "address")[:500]
-        ctx["employer_options"] = queries.employers_in_scope(actor).filter(closed_on__isnull=True).values_list("id", "name")[:500]
+        ctx["housing_options"] = queries.housing_in_scope(actor=actor).filter(closed_on__isnull=True).values_list("id", "address")[:500]
+        ctx["employer_options"] = queries.employers_in_scope(actor=actor).filter(closed_on__isnull=True).values_list("id", "name")[:500]
     return render(request, "people/detail.html", ctx, status=status)
 
 
@@ -77,8 +77,8 @@ def detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def edit(request, pk):
     actor = request.user
-    person = queries.get_person(actor, pk, purpose="edit")
-    show_phone = queries.sees_sensitive(actor)
+    person = queries.get_person(actor=actor, person_id=pk, purpose="edit")
+    show_phone = queries.sees_sensitive(actor=actor)
     if request.method == "POST":
         form = PersonEditForm(request.POST, show_phone=show_phone)
         if form.is_valid():
@@ -98,7 +98,7 @@ def _residence_action(request, pk, name, service, form_class, success):
     """Run one residence service from its form; on bad input show the detail page with the form
     open, its errors and the input kept (invariant 7)."""
     actor = request.user
-    person = queries.reachable_person(actor, pk)
+    person = queries.reachable_person(actor=actor, person_id=pk)
     kwargs = {"actor": actor} if form_class is ResidenceForm else {}
     form = form_class(request.POST, auto_id=f"{name}_%s", **kwargs)
     if form.is_valid():
@@ -134,7 +134,7 @@ def return_home(request, pk):
 @require_POST
 def departure(request, pk, residence_id):
     actor = request.user
-    person = queries.reachable_person(actor, pk)
+    person = queries.reachable_person(actor=actor, person_id=pk)
     form = DepartureForm(request.POST, auto_id="departure_%s")
     if form.is_valid():
         try:
@@ -153,21 +153,21 @@ def departure(request, pk, residence_id):
 def family(request, pk):
     """R5: link a relative found by ID number (any registered person) or person no. (in scope)."""
     actor = request.user
-    person = queries.reachable_person(actor, pk)
+    person = queries.reachable_person(actor=actor, person_id=pk)
     form = FamilyForm(request.POST, auto_id="family_%s")
     if form.is_valid():
         raw = form.cleaned_data["relative"].strip().upper()
         relative = None
         if len(raw) == 18:
-            relative = queries.find_by_id_number(actor, raw)
+            relative = queries.find_by_id_number(actor=actor, id_number=raw)
         elif raw.isdigit():
             try:
-                relative = queries.writable_person(actor, raw, via="family.relative")
+                relative = queries.writable_person(actor=actor, person_id=raw, via="family.relative")
             except NotFound:
                 relative = None
         if relative is None:
             form.add_error("relative", _("No registered person with that ID number or person no. in your area; register the relative first."))
-        elif not queries.may_record(actor, relative):
+        elif not queries.may_record(actor=actor, person=relative):
             # Hole 3: recorded by another place; the link is proposed to it, written when it accepts.
             form.add_error("relative", _("This person is recorded by another place: the link can be proposed to it."))
             propose = FamilyProposalForm(initial={"relation": form.cleaned_data["relation"], "relative_document_type": relative.document_type,

@@ -29,7 +29,7 @@ def visit(request, pk):
     from .views_person import render_detail
 
     actor = request.user
-    person = queries.reachable_person(actor, pk)
+    person = queries.reachable_person(actor=actor, person_id=pk)
     form = VisitForm(request.POST, auto_id="visit_%s")
     if form.is_valid():
         try:
@@ -54,7 +54,7 @@ def follow_up(request):
     first, each with a button that records today's visit (the list is a logged read)."""
     actor = request.user
     on = today()
-    division, months, total, rows = queries_follow_up.follow_up_records(actor, today=on, division=request.GET.get("division") or None)
+    division, months, total, rows = queries_follow_up.follow_up_records(actor=actor, today=on, division=request.GET.get("division") or None)
     record(actor, "person.follow_up_list", object_type="division", object_id=division.code,
            fields={"shown": [r.person_id for r in rows], "count": total})
     return render(request, "people/follow_up.html", {
@@ -68,7 +68,7 @@ def follow_up(request):
 def family_care(request, pk, relative_id):
     """R5: mark (or unmark) a parent of this parent-child link as unable to care for the child."""
     actor = request.user
-    person = queries.reachable_person(actor, pk)
+    person = queries.reachable_person(actor=actor, person_id=pk)
     unable = request.POST.get("parent_unable_to_care") == "1"
     try:
         services_visits.set_parent_unable_to_care(actor=actor, person=person, relative_id=relative_id, unable=unable)

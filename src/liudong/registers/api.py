@@ -64,11 +64,11 @@ def register(request, kind: str, division: str = "", start: QueryDate = None, en
     if format != "json":
         # The role and scope are checked first, then every field error is reported at once.
         try:
-            queries.parse(request.auth, action=Action.VIEW_REGISTERS, kind=kind, division=division, start=start, end=end)
+            queries.parse(actor=request.auth, action=Action.VIEW_REGISTERS, kind=kind, division=division, start=start, end=end)
         except Invalid as e:
             raise Invalid({**e.errors, "format": ["应为 json、xlsx 或 pdf / must be json, xlsx or pdf"]}) from None
         raise Invalid({"format": ["应为 json、xlsx 或 pdf / must be json, xlsx or pdf"]})
-    req, count, rows = queries.view_register(request.auth, kind=kind, division=division, start=start, end=end, limit=limit, offset=offset)
+    req, count, rows = queries.view_register(actor=request.auth, kind=kind, division=division, start=start, end=end, limit=limit, offset=offset)
     return {
         "kind": req.kind, "division": req.division.code, "division_name": req.division.name, "start": req.start, "end": req.end,
         "title": req.heading, "count": count, "results": [queries.json_row(r) for r in rows],

@@ -154,7 +154,7 @@ def export(*, actor, kind, division, start, end, fmt: str, generated_on: datetim
     """Print or export a whole register: returns (request, file bytes, content type,
     Content-Disposition). Needs EXPORT_REGISTERS; logged as register.print_pdf / register.export_xlsx
     with every person in it (invariant 3)."""
-    req = queries.parse(actor, action=Action.EXPORT_REGISTERS, kind=kind, division=division, start=start, end=end)
+    req = queries.parse(actor=actor, action=Action.EXPORT_REGISTERS, kind=kind, division=division, start=start, end=end)
     if fmt not in FORMATS:
         raise Invalid({"format": [f"应为 {' 或 '.join(FORMATS)} / must be {' or '.join(FORMATS)}"]})
     count = queries.residences(req).count()
@@ -170,5 +170,5 @@ def export(*, actor, kind, division, start, end, fmt: str, generated_on: datetim
     else:
         data = build_pdf(req, rows, generated_on=generated_on)
         content_type, action, disposition = content_types.PDF_TYPE, "register.print_pdf", content_disposition(req, "pdf", inline=True)
-    queries.audit(actor, action, req, count=len(rows), rows=rows, extra={"format": fmt, "bytes": len(data)})
+    queries.audit(actor=actor, action=action, req=req, count=len(rows), rows=rows, extra={"format": fmt, "bytes": len(data)})
     return req, data, content_type, disposition

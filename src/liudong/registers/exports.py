@@ -19,7 +19,7 @@ LIMITS = {"xlsx": documents.XLSX_MAX_ROWS, "pdf": documents.PDF_MAX_ROWS}
 
 
 def _request(actor, code: str, params: dict) -> queries.RegisterRequest:
-    return queries.parse(actor, action=Action.EXPORT_REGISTERS, kind=KIND_OF[code], division=params.get("division"),
+    return queries.parse(actor=actor, action=Action.EXPORT_REGISTERS, kind=KIND_OF[code], division=params.get("division"),
                          start=params.get("start"), end=params.get("end"))
 
 

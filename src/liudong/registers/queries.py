@@ -106,7 +106,7 @@ def _years_later(day: datetime.date, years: int) -> datetime.date | None:
         return day.replace(year=day.year + years, day=28)
 
 
-def parse(actor, *, action: str, kind, division, start, end) -> RegisterRequest:
+def parse(*, actor, action: str, kind, division, start, end) -> RegisterRequest:
     """Check the role, the input and the scope. Raises Denied (role), Invalid (field errors, all
     at once) or NotFound (a division outside the actor's subtree, invariant 2)."""
     require(actor, action)
@@ -296,13 +296,13 @@ def person_ids(rows: list[dict]) -> list[int]:
     return list(dict.fromkeys(r["person_id"] for r in rows))
 
 
-def audit(actor, action: str, req: RegisterRequest, *, count: int, rows: list[dict], extra: dict | None = None):
+def audit(*, actor, action: str, req: RegisterRequest, count: int, rows: list[dict], extra: dict | None = None):
     """Invariant 3: a register is a read of many persons: who, when, which register, whom."""
     fields = {**req.params(), "count": count, "person_ids": person_ids(rows), "columns": [c.key for c in req.columns], **(extra or {})}
     return record(actor, action, object_type="register", object_id=f"{req.kind}:{req.division.code}", fields=fields)
 
 
-def view_register(actor, *, kind, division, start, end, limit: int = PAGE_SIZE, offset: int = 0, clamp: bool = False):
+def view_register(*, actor, kind, division, start, end, limit: int = PAGE_SIZE, offset: int = 0, clamp: bool = False):
     """One page of a register on screen or through the API. Returns (request, count, rows); the
     page shown is logged as "register.view". With clamp, an offset past the end gives the last page."""
     errors = {}
@@ -311,7 +311,7 @@ def view_register(actor, *, kind, division, start, end, limit: int = PAGE_SIZE, 
     if not isinstance(offset, int) or offset < 0:
         errors["offset"] = ["不能为负 / cannot be negative"]
     try:
-        req = parse(actor, action=Action.VIEW_REGISTERS, kind=kind, division=division, start=start, end=end)
+        req = parse(actor=actor, action=Action.VIEW_REGISTERS, kind=kind, division=division, start=start, end=end)
     except Invalid as e:
         raise Invalid({**e.errors, **errors}) from None
     if errors:
@@ -321,5 +321,5 @@ def view_register(actor, *, kind, division, start, end, limit: int = PAGE_SIZE, 
     if clamp and count and offset >= count:
         offset = (count - 1) // limit * limit
     rows = _rows(req, list(qs.values(*_FIELDS[req.kind])[offset: offset + limit]), first_seq=offset + 1)
-    audit(actor, "register.view", req, count=count, rows=rows, extra={"offset": offset, "limit": limit})
+    audit(actor=actor, action="register.view", req=req, count=count, rows=rows, extra={"offset": offset, "limit": limit})
     return req, count, rows

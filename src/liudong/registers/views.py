@@ -62,7 +62,7 @@ def _page(request, values: dict, *, errors=None, status=200):
         number = _page_number(request.GET.get("page"))
         try:
             # A page past the end shows the last page (clamp), logged once.
-            req, count, rows = queries.view_register(user, **values, limit=queries.PAGE_SIZE, offset=(number - 1) * queries.PAGE_SIZE, clamp=True)
+            req, count, rows = queries.view_register(actor=user, **values, limit=queries.PAGE_SIZE, offset=(number - 1) * queries.PAGE_SIZE, clamp=True)
         except Invalid as e:
             ctx["errors"] = e.errors
             return _render(request, ctx, 422)

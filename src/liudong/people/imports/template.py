@@ -77,7 +77,7 @@ def _example_places(actor) -> tuple[str, str | None]:
     return hukou, residence
 
 
-def example_row(actor, today: datetime.date) -> dict:
+def example_row(*, actor, today: datetime.date) -> dict:
     """A row that imports cleanly for `actor` (unless that person was imported already)."""
     hukou, residence = _example_places(actor)
     birth = datetime.date(1990, 5, 15)
@@ -92,7 +92,7 @@ def example_row(actor, today: datetime.date) -> dict:
     return row
 
 
-def build_template(actor, *, today: datetime.date) -> bytes:
+def build_template(*, actor, today: datetime.date) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = DATA_SHEET
@@ -100,7 +100,7 @@ def build_template(actor, *, today: datetime.date) -> bytes:
     help_ws = wb.create_sheet(HELP_SHEET)
     columns = COLUMNS[:TEMPLATE_COLUMNS] + tuple(c for c in COLUMNS[TEMPLATE_COLUMNS:] if c[0] in ("document_type", "document_number", "expects_return"))
     bold, required_fill = Font(bold=True), PatternFill("solid", fgColor="FFF2CC")
-    example = example_row(actor, today)
+    example = example_row(actor=actor, today=today)
     last_row = MAX_ROWS + 1
 
     # Sheet 2 first: the drop-down lists of sheet 1 point at it.

@@ -158,7 +158,7 @@ def import_result(request):
 @import_view
 @require_safe
 def import_template_xlsx(request):
-    data = template.build_template(request.user, today=today())
+    data = template.build_template(actor=request.user, today=today())
     response = HttpResponse(data, content_type=XLSX_TYPE)
     ascii_name, name = template.FILE_NAME
     response["Content-Disposition"] = content_disposition(name, ascii_name)
