@@ -70,15 +70,16 @@ def _call(action, staff, migrant, world, n):
     from liudong.territory import services as territory
     from liudong.people import queries as people_q
     from liudong.people import services as people
+    from liudong.people import services_places as places
 
     if action == Action.REGISTER_PERSON:
         return people.register_person(actor=staff, data=_person_data(n), today=TODAY)
     if action == Action.RECORD_RESIDENCE:
         return people.record_arrival(actor=staff, person=migrant, data={"division": NANTOU_V1, "arrived_on": "2025-06-01"}, today=TODAY)
     if action == Action.MANAGE_HOUSING:
-        return people.register_housing(actor=staff, data={"division": NANTOU_V1, "address": "红花园2栋", "owner_id": migrant.pk}, today=TODAY)
+        return places.register_housing(actor=staff, data={"division": NANTOU_V1, "address": "红花园2栋", "owner_id": migrant.pk}, today=TODAY)
     if action == Action.MANAGE_EMPLOYER:
-        return people.register_employer(actor=staff, data={"division": NANTOU_V1, "name": "南头电子厂"}, today=TODAY)
+        return places.register_employer(actor=staff, data={"division": NANTOU_V1, "name": "南头电子厂"}, today=TODAY)
     if action == Action.MANAGE_FAMILY:
         relative, _ = people.register_person(actor=world["township_clerk"], data=_person_data(50 + n) | {"sex": "F"}, today=TODAY)
         return people.link_family(actor=staff, person=migrant, relative_id=relative.pk, relation="spouse")

@@ -7,7 +7,7 @@ import pytest
 from liudong.accounts.models import AuditEvent
 from liudong.accounts.tokens import issue_token
 from liudong.errors import Invalid
-from liudong.people import services
+from liudong.people import services, services_places
 from liudong.people.models import Employer, Person, RentalHousing, Residence
 from tests.people.api.conftest import ApiClient
 from tests.conftest import NANTOU_V1, TODAY, TONGJIANG_V, make_id
@@ -51,10 +51,10 @@ def test_rental_homes_and_employers_refuse_control_characters(clerk):
     owner, _ = services.register_person(actor=clerk, data={"id_number": make_id("440305", "19800101", 33, female=False), "name": "郑国强", "hukou_division": NANTOU_V1}, today=TODAY)
     before = counts()
     with pytest.raises(Invalid) as e:
-        services.register_housing(actor=clerk, data={"division": NANTOU_V1, "address": "红花园\x1b3栋", "owner_id": owner.pk, "business_category": "餐饮\x7f"}, today=TODAY)
+        services_places.register_housing(actor=clerk, data={"division": NANTOU_V1, "address": "红花园\x1b3栋", "owner_id": owner.pk, "business_category": "餐饮\x7f"}, today=TODAY)
     assert {"address", "business_category"} <= set(e.value.errors)
     with pytest.raises(Invalid) as e:
-        services.register_employer(actor=clerk, data={"division": NANTOU_V1, "name": "南头\x9b电子厂", "address": "南头\x00", "contact_name": "王\x08"}, today=TODAY)
+        services_places.register_employer(actor=clerk, data={"division": NANTOU_V1, "name": "南头\x9b电子厂", "address": "南头\x00", "contact_name": "王\x08"}, today=TODAY)
     assert {"name", "address", "contact_name"} <= set(e.value.errors)
     assert counts() == before
 

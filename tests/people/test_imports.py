@@ -6,7 +6,7 @@ import pytest
 
 from liudong.accounts.models import AuditEvent
 from liudong.errors import Invalid
-from liudong.people import services
+from liudong.people import services, services_places
 from liudong.people.imports.rows import import_people
 from liudong.people.models import Person, PersonNameKey, Residence
 from tests.conftest import FUTIAN_V, NANTOU_V1, NANTOU_V2, TODAY, TONGJIANG_V, make_id
@@ -174,10 +174,10 @@ def test_ids_reserved_by_an_import_do_not_clash_with_later_registrations(clerk):
 
 def _closed_home_and_employer(clerk):
     owner, _ = services.register_person(actor=clerk, data=row(name="陈伟", seq=11, female=False, birth="19700101", hukou="440305001001", area="440305"), today=TODAY)
-    home = services.register_housing(actor=clerk, data={"division": NANTOU_V1, "address": "红花园3栋", "owner_id": owner.pk, "registered_on": "2024-01-01"}, today=TODAY)
-    employer = services.register_employer(actor=clerk, data={"division": NANTOU_V1, "name": "南头电子厂", "registered_on": "2024-01-01"}, today=TODAY)
-    services.close_housing(actor=clerk, housing_id=home.pk, closed_on="2026-06-30", today=TODAY)
-    services.close_employer(actor=clerk, employer_id=employer.pk, closed_on="2026-06-30", today=TODAY)
+    home = services_places.register_housing(actor=clerk, data={"division": NANTOU_V1, "address": "红花园3栋", "owner_id": owner.pk, "registered_on": "2024-01-01"}, today=TODAY)
+    employer = services_places.register_employer(actor=clerk, data={"division": NANTOU_V1, "name": "南头电子厂", "registered_on": "2024-01-01"}, today=TODAY)
+    services_places.close_housing(actor=clerk, housing_id=home.pk, closed_on="2026-06-30", today=TODAY)
+    services_places.close_employer(actor=clerk, employer_id=employer.pk, closed_on="2026-06-30", today=TODAY)
     return home, employer
 
 

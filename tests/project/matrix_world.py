@@ -23,13 +23,14 @@ def build(world, migrant, husband, woman_2014) -> dict:
     from liudong.territory import services as divisions
     from liudong.exchange import services as exchange
     from liudong.people import services as people
+    from liudong.people import services_places as places
     from liudong.policy.services import set_value
     from tests.cases.conftest import decide, open_birth
 
     clerk, officer, hukou_clerk = world["township_clerk"], world["county_officer"], world["tongjiang_clerk"]
     today = timezone.localdate()
-    housing = people.register_housing(actor=clerk, data={"division": NANTOU_V1, "address": "红花园2栋", "owner_id": migrant.pk}, today=today)
-    employer = people.register_employer(actor=clerk, data={"division": NANTOU_V1, "name": "南头电子厂"}, today=today)
+    housing = places.register_housing(actor=clerk, data={"division": NANTOU_V1, "address": "红花园2栋", "owner_id": migrant.pk}, today=today)
+    employer = places.register_employer(actor=clerk, data={"division": NANTOU_V1, "name": "南头电子厂"}, today=today)
     grid = divisions.add_grid(actor=clerk, village_code=NANTOU_V1, name="第一网格")
     message = exchange.send_message(actor=clerk, data={"kind": "verification", "topic": "marriage", "receiver": TONGJIANG_T, "person": migrant.pk, "subject": "核实婚育情况", "body": "请核实"},
                                     now=at("2026-09-28"), attachments=[SimpleUploadedFile("结婚证.pdf", PDF, content_type="application/pdf")])

@@ -1,4 +1,5 @@
-"""What every page of the web UI shares: the log-in and permission gate, today's date (re-exported from liudong.clock), paging.
+"""What every page of the web UI shares: the log-in and permission gate, paging (views read the date
+from liudong.clock themselves, invariant 4).
 
 "Absent" and "not in your scope" both answer 404 (invariant 2); a role that may not act gets 403.
 """
@@ -9,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 
-from liudong.clock import now, today  # noqa: F401 - re-exported to the views (invariant 4)
 from liudong.errors import NotFound
 
 PER_PAGE = 20

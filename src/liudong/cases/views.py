@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from liudong.accounts.choices import Action
-from liudong.accounts.views_support import now, paginate, staff_view, today
+from liudong.accounts.views_support import paginate, staff_view
+from liudong.clock import now, today
 from liudong.codes import Level
 from liudong.content_types import PDF_TYPE
 from liudong.errors import Invalid

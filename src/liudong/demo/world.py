@@ -26,7 +26,8 @@ from liudong.identifiers import id_check_char
 from liudong.people.choices import HousingUse, Relation
 from liudong.people.imports import import_people
 from liudong.people.models import Person
-from liudong.people.services import link_family, register_employer, register_housing
+from liudong.people.services import link_family
+from liudong.people.services_places import register_employer, register_housing
 from liudong.territory.services import add_grid, load_divisions_csv
 
 from . import registry

@@ -10,7 +10,8 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from liudong.accounts.choices import Action
-from liudong.accounts.views_support import int_or_none, now, staff_view, today
+from liudong.accounts.views_support import int_or_none, staff_view
+from liudong.clock import now, today
 from liudong.content_types import content_disposition
 from liudong.errors import Invalid
 from liudong.divisions.models import Level

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from liudong.accounts.choices import Action
-from liudong.accounts.views_support import int_or_none, now, staff_view, today
+from liudong.accounts.views_support import int_or_none, staff_view
+from liudong.clock import now, today
 from liudong.errors import Invalid
 from liudong.people.forms import ArrivalClaimForm, FamilyProposalForm
 from liudong.people.views import arrive_here

@@ -10,8 +10,8 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from liudong.accounts.views_support import paginate, staff_view, today
-from liudong.clock import now
+from liudong.accounts.views_support import paginate, staff_view
+from liudong.clock import now, today
 from liudong.errors import Invalid
 
 from . import kinds, services

@@ -17,7 +17,7 @@ from liudong.divisions.queries import in_range
 from liudong.errors import Invalid
 
 from . import api as people_api
-from . import queries, services
+from . import queries, services_places
 from .models import Employer, RentalHousing
 
 router = Router(tags=["housing and employers"])
@@ -128,7 +128,7 @@ def list_housing(request, params: Query[PageQuery]):
 @router.post("/housing", response={201: HousingOut, **ERRORS})
 def create_housing(request, payload: HousingIn):
     """R4: register a rental home with its owner."""
-    h = services.register_housing(actor=request.auth, data=payload.model_dump(exclude_none=True), today=people_api.today())
+    h = services_places.register_housing(actor=request.auth, data=payload.model_dump(exclude_none=True), today=people_api.today())
     return Status(201, housing_out(RentalHousing.objects.select_related("division", "owner").get(pk=h.pk)))
 
 
@@ -156,7 +156,7 @@ class PlaceCloseIn(Schema):
 def update_housing(request, housing_id: int, payload: HousingPatch):
     """R4: correct the address, owner, use, business category or rooms; only the fields sent change
     and the old and new values go to the audit log."""
-    h = services.update_housing(actor=request.auth, housing_id=housing_id, data=payload.model_dump(exclude_unset=True), today=people_api.today())
+    h = services_places.update_housing(actor=request.auth, housing_id=housing_id, data=payload.model_dump(exclude_unset=True), today=people_api.today())
     return housing_out(RentalHousing.objects.select_related("division", "owner").get(pk=h.pk))
 
 
@@ -164,7 +164,7 @@ def update_housing(request, housing_id: int, payload: HousingPatch):
 def close_housing(request, housing_id: int, payload: PlaceCloseIn):
     """R4: the home is no longer let (停租); it takes no new tenants. Refused while anyone lives
     there after that date: record their departure or move first."""
-    h = services.close_housing(actor=request.auth, housing_id=housing_id, closed_on=payload.closed_on, today=people_api.today())
+    h = services_places.close_housing(actor=request.auth, housing_id=housing_id, closed_on=payload.closed_on, today=people_api.today())
     return housing_out(RentalHousing.objects.select_related("division", "owner").get(pk=h.pk))
 
 
@@ -222,7 +222,7 @@ def list_employers(request, params: Query[PageQuery]):
 @router.post("/employers", response={201: EmployerOut, **ERRORS})
 def create_employer(request, payload: EmployerIn):
     """R4: register an employer; its credit code's check character is verified (GB 32100)."""
-    e = services.register_employer(actor=request.auth, data=payload.model_dump(exclude_none=True), today=people_api.today())
+    e = services_places.register_employer(actor=request.auth, data=payload.model_dump(exclude_none=True), today=people_api.today())
     return Status(201, employer_out(Employer.objects.select_related("division").get(pk=e.pk)))
 
 
@@ -244,12 +244,12 @@ class EmployerPatch(Schema):
 @router.patch("/employers/{employer_id}", response={200: EmployerOut, **ERRORS})
 def update_employer(request, employer_id: int, payload: EmployerPatch):
     """R4: correct the name, credit code (checked again), address or contact; only the fields sent change."""
-    e = services.update_employer(actor=request.auth, employer_id=employer_id, data=payload.model_dump(exclude_unset=True), today=people_api.today())
+    e = services_places.update_employer(actor=request.auth, employer_id=employer_id, data=payload.model_dump(exclude_unset=True), today=people_api.today())
     return employer_out(Employer.objects.select_related("division").get(pk=e.pk))
 
 
 @router.post("/employers/{employer_id}/close", response={200: EmployerOut, **ERRORS})
 def close_employer(request, employer_id: int, payload: PlaceCloseIn):
     """R4: the employer is deregistered (注销) and takes no new employees."""
-    e = services.close_employer(actor=request.auth, employer_id=employer_id, closed_on=payload.closed_on, today=people_api.today())
+    e = services_places.close_employer(actor=request.auth, employer_id=employer_id, closed_on=payload.closed_on, today=people_api.today())
     return employer_out(Employer.objects.select_related("division").get(pk=e.pk))

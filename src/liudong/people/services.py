@@ -1,5 +1,5 @@
 """Every change to people, residences and families (invariant 1); housing and employers are in
-services_places, re-exported here.
+services_places (imported from there: no re-exports).
 
 Each function takes the acting staff member (keyword `actor`) and the date of the act or `today`
 explicitly (invariant 4), checks role and scope, validates, writes in one transaction and
@@ -25,14 +25,6 @@ from .floating import floating_for
 from .models import ADDRESS_MAX, NAME_RE, Employer, FamilyLink, Person, PersonNameKey, RentalHousing, Residence
 from .pinyin import name_key, name_keys
 from .residence_rules import Place, Span, check_dates, check_overlaps, check_places, check_scope
-from .services_places import (  # noqa: F401 - R4 lives there; re-exported so that services.register_housing keeps working
-    close_employer,
-    close_housing,
-    register_employer,
-    register_housing,
-    update_employer,
-    update_housing,
-)
 
 NAME_MAX = 50
 ETHNICITY_CODES = {c for c, _ in ETHNICITIES}

@@ -9,7 +9,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from liudong import clock
 from liudong.accounts.choices import Action
 from liudong.accounts.login import slowed_accounts
-from liudong.accounts.views_support import int_or_none, staff_view, today
+from liudong.accounts.views_support import int_or_none, staff_view
+from liudong.clock import today
 from liudong.errors import Invalid
 from liudong.policy import services_calendar
 

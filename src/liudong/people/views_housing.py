@@ -8,11 +8,12 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from liudong.accounts.choices import Action
-from liudong.accounts.views_support import paginate, staff_view, today
+from liudong.accounts.views_support import paginate, staff_view
+from liudong.clock import today
 from liudong.errors import Invalid, NotFound
 from liudong.identifiers import normalise_document_number
 
-from . import queries, services
+from . import queries, services_places
 from .choices import HousingUse
 from .forms import CloseForm, EmployerEditForm, EmployerForm, HousingEditForm, HousingForm
 from .services_places import EMPLOYER_FIELDS
@@ -57,7 +58,7 @@ def housing_new(request):
         if data.get("rooms") is None:
             data["rooms"] = 1
         try:
-            housing = services.register_housing(actor=actor, data=data, today=today())
+            housing = services_places.register_housing(actor=actor, data=data, today=today())
         except Invalid as e:
             form.add_invalid(e)
         else:
@@ -112,7 +113,7 @@ def housing_edit(request, pk):
             else:
                 data["owner_id"] = None
         try:
-            services.update_housing(actor=actor, housing_id=housing.pk, data=data, today=today())
+            services_places.update_housing(actor=actor, housing_id=housing.pk, data=data, today=today())
         except Invalid as e:
             form.add_invalid(e)
         else:
@@ -128,7 +129,7 @@ def housing_close(request, pk):
     if form.is_valid():
         try:
             # The service answers NotFound (404) for a home outside the actor's area.
-            services.close_housing(actor=request.user, housing_id=pk, closed_on=form.cleaned_data["closed_on"], today=today())
+            services_places.close_housing(actor=request.user, housing_id=pk, closed_on=form.cleaned_data["closed_on"], today=today())
         except Invalid as e:
             form.add_invalid(e)
         else:
@@ -153,7 +154,7 @@ def employer_new(request):
     form = EmployerForm(request.POST or None, actor=actor, initial={"registered_on": today().isoformat()})
     if request.method == "POST" and form.is_valid():
         try:
-            employer = services.register_employer(actor=actor, data=form.data_for_service(), today=today())
+            employer = services_places.register_employer(actor=actor, data=form.data_for_service(), today=today())
         except Invalid as e:
             form.add_invalid(e)
         else:
@@ -191,7 +192,7 @@ def employer_edit(request, pk):
     form = EmployerEditForm(request.POST, auto_id="edit_%s")
     if form.is_valid():
         try:
-            services.update_employer(actor=request.user, employer_id=pk, data=form.data_for_service(), today=today())
+            services_places.update_employer(actor=request.user, employer_id=pk, data=form.data_for_service(), today=today())
         except Invalid as e:
             form.add_invalid(e)
         else:
@@ -206,7 +207,7 @@ def employer_close(request, pk):
     form = _employer_close_form(request.POST)
     if form.is_valid():
         try:
-            services.close_employer(actor=request.user, employer_id=pk, closed_on=form.cleaned_data["closed_on"], today=today())
+            services_places.close_employer(actor=request.user, employer_id=pk, closed_on=form.cleaned_data["closed_on"], today=today())
         except Invalid as e:
             form.add_invalid(e)
         else:

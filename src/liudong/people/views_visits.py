@@ -9,7 +9,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from liudong.accounts.audit import record
 from liudong.accounts.choices import Action
-from liudong.accounts.views_support import staff_view, today
+from liudong.accounts.views_support import staff_view
+from liudong.clock import today
 from liudong.errors import Invalid
 
 from . import queries, queries_follow_up, services_visits

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from liudong import fields
 from liudong.accounts.choices import Action
-from liudong.accounts.views_support import now, staff_view, today
+from liudong.accounts.views_support import staff_view
+from liudong.clock import now, today
 from liudong.codes import Level
 from liudong.divisions.models import Division
 from liudong.divisions.queries import parse_division

@@ -12,7 +12,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from liudong.accounts.choices import Action
-from liudong.accounts.views_support import staff_view, today
+from liudong.accounts.views_support import staff_view
+from liudong.clock import today
 from liudong.errors import Invalid
 
 from . import documents, queries

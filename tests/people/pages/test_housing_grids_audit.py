@@ -36,9 +36,9 @@ def test_register_housing_with_owner_by_id_number_and_see_tenants(client, clerk,
 def test_housing_outside_scope_is_404(client, world):
     clerk = world["township_clerk"]
     owner = register(clerk, "郑国强", birth="19600101", seq=11, female=False, hukou=NANTOU_V1)
-    from liudong.people import services
+    from liudong.people import services_places
     from tests.conftest import TODAY
-    housing = services.register_housing(actor=clerk, data={"division": NANTOU_V1, "address": "红花园3栋", "owner_id": owner.pk}, today=TODAY)
+    housing = services_places.register_housing(actor=clerk, data={"division": NANTOU_V1, "address": "红花园3栋", "owner_id": owner.pk}, today=TODAY)
     client.force_login(world["shekou_clerk"])
     assert client.get(reverse("housing_detail", args=[housing.pk])).status_code == 404
     assert "红花园3栋" not in client.get(reverse("housing_list")).content.decode()

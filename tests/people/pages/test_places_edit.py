@@ -6,7 +6,7 @@ from django.urls import reverse
 from liudong.accounts.models import AuditEvent
 from liudong.divisions.models import Grid
 from liudong.identifiers import credit_check_char
-from liudong.people import services
+from liudong.people import services_places
 from liudong.people.models import Employer, RentalHousing
 from liudong.territory.services import add_grid
 from tests.conftest import NANTOU_V1, TODAY
@@ -29,12 +29,12 @@ def owner(clerk):
 
 @pytest.fixture
 def housing(clerk, owner):
-    return services.register_housing(actor=clerk, data={"division": NANTOU_V1, "address": "红花园3栋", "owner_id": owner.pk, "registered_on": "2025-01-01"}, today=TODAY)
+    return services_places.register_housing(actor=clerk, data={"division": NANTOU_V1, "address": "红花园3栋", "owner_id": owner.pk, "registered_on": "2025-01-01"}, today=TODAY)
 
 
 @pytest.fixture
 def employer(clerk):
-    return services.register_employer(actor=clerk, data={"division": NANTOU_V1, "name": "南头电子厂", "credit_code": CREDIT, "registered_on": "2025-01-01"}, today=TODAY)
+    return services_places.register_employer(actor=clerk, data={"division": NANTOU_V1, "name": "南头电子厂", "credit_code": CREDIT, "registered_on": "2025-01-01"}, today=TODAY)
 
 
 def snapshot():

@@ -23,7 +23,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from liudong.accounts.choices import Action
 from liudong.accounts.forms import ServiceForm
 from liudong.accounts.templatetags.liudong_ui import pick_message
-from liudong.accounts.views_support import paginate, staff_view, today
+from liudong.accounts.views_support import paginate, staff_view
+from liudong.clock import today
 from liudong.content_types import XLSX_TYPE, content_disposition
 from liudong.errors import Invalid
 
