@@ -83,6 +83,48 @@ def test_hole1_a_duplicate_document_in_scope_names_who_registered_her(as_, world
     assert AuditEvent.objects.filter(action="person.duplicate", person_id=migrant.pk, fields__in_scope=True).exists()
 
 
+
+def test_hole1_her_hukou_place_does_not_close_anothers_residence_by_a_departure(as_, world, migrant):
+    """The hukou place sees her (outflow) and her history, but the open residence is 南头's: a
+    departure from it answers like an unknown residence id, nothing is closed, the probe is audited."""
+    residence = migrant.residences.get()
+    tongjiang = as_(world["tongjiang_clerk"])
+    known, unknown = tongjiang.post(f"/residences/{residence.pk}/leave", {"left_on": "2026-10-01"}), tongjiang.post("/residences/99999999/leave", {"left_on": "2026-10-01"})
+    assert known.status_code == unknown.status_code == 404 and known.json() == unknown.json()
+    assert Residence.objects.get(pk=residence.pk).left_on is None
+    migrant.refresh_from_db()
+    assert migrant.residence_division_id == NANTOU_V1
+    rows = list(AuditEvent.objects.filter(action="residence.not_found", actor=world["tongjiang_clerk"]).order_by("id").values_list("object_id", "person_id"))
+    assert rows == [(str(residence.pk), migrant.pk), ("99999999", None)]
+    # Her place closes it.
+    assert as_(world["township_clerk"]).post(f"/residences/{residence.pk}/leave", {"left_on": "2026-10-01"}).status_code == 200
+
+
+def test_hole1_her_hukou_place_does_not_close_anothers_residence_by_a_return(as_, world, migrant):
+    r = as_(world["tongjiang_clerk"]).post(f"/persons/{migrant.pk}/returns", {"arrived_on": "2026-10-01"})
+    assert r.status_code == 422 and "arrival-claims" in r.json()["errors"]["division"][0]
+    assert "红花园" not in r.content.decode() and "2025-03-01" not in r.content.decode()
+    assert Residence.objects.get(person=migrant).left_on is None
+    assert AuditEvent.objects.filter(action="residence.not_yours", actor=world["tongjiang_clerk"], person_id=migrant.pk, fields__via="residence.return").exists()
+
+
+def test_hole1_a_refused_move_by_a_place_that_sees_her_is_audited_as_a_probe(as_, world, migrant):
+    as_(world["tongjiang_clerk"]).post(f"/persons/{migrant.pk}/moves", {"division": TONGJIANG_V, "arrived_on": "2026-06-01"})
+    assert AuditEvent.objects.filter(action="residence.not_yours", person_id=migrant.pk, fields__via="residence.move").exists()
+
+
+def test_hole1_her_hukou_places_page_offers_the_claim_not_a_departure_or_a_return(world, migrant):
+    c = Client()
+    c.force_login(world["tongjiang_clerk"])
+    page = c.get(f"/people/{migrant.pk}/").content.decode()
+    assert "departure_left_on" not in page and "return_arrived_on" not in page and "claim_document_number" in page
+    residence = migrant.residences.get()
+    r = c.post(f"/people/{migrant.pk}/residences/{residence.pk}/departure/", {"left_on": "2026-10-01"})
+    assert r.status_code == 404
+    r = c.post(f"/people/{migrant.pk}/return/", {"arrived_on": "2026-10-01"})
+    assert r.status_code == 200 and Residence.objects.get(pk=residence.pk).left_on is None
+
+
 # ---------------------------------------------------------------- hole 2
 
 

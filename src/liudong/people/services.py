@@ -247,11 +247,22 @@ def _periods(person) -> list[Span]:
     return [Span(a, b) for a, b in Residence.objects.filter(person=person).values_list("arrived_on", "left_on")]
 
 
-# Hole 1: her open residence belongs to the place that recorded her there. Another place that
-# sees her record (her hukou place, a place she lived in) does not close it by a move or an
-# arrival of its own: it claims her (exchange.claims), and her place confirms.
+# Hole 1: her open residence belongs to the place where it lies. Another place that sees her
+# record (her hukou place, a place she lived in) does not close it by a move, a return, an arrival
+# or a departure of its own: it claims her (exchange.claims), and her place confirms.
 CLAIM_HINT = ("她现居住在您的辖区以外：请提交到达申报（POST /arrival-claims），由其现居住地确认 / she lives outside your area now: "
               "submit an arrival claim (POST /arrival-claims), which her place confirms")
+
+
+def _not_anothers(actor, person_id, *, via: str):
+    """Hole 1: refuse (with the claim to submit) a move, return or arrival that would close an open
+    residence lying outside the actor's subtree. The refusal is audited as a probe, outside the
+    service's transaction so that the row stays; it names nothing the actor may not see (she lives
+    elsewhere, which a place that sees her record knows). The transaction checks again under lock."""
+    current = Residence.objects.filter(person_id=person_id, left_on__isnull=True).values_list("pk", "division_id").first()
+    if current is not None and not actor.in_scope(current[1]):
+        record(actor, "residence.not_yours", object_type="residence", object_id=current[0], person_id=person_id, fields={"via": via})
+        raise Invalid({"division": [CLAIM_HINT]})
 
 
 def record_arrival(*, actor, person: Person, data: dict, today: datetime.date, kind: str = ResidenceStart.ARRIVAL) -> Residence:
@@ -262,6 +273,7 @@ def record_arrival(*, actor, person: Person, data: dict, today: datetime.date, k
     (hole 2); one whose open residence lies outside it is claimed, not moved (hole 1)."""
     require(actor, Action.RECORD_RESIDENCE)
     _reach(actor, person.pk, via=f"residence.{kind}", write=True)
+    _not_anothers(actor, person.pk, via=f"residence.{kind}")
     return _record_arrival(actor, person.pk, data, today, kind)
 
 
@@ -344,17 +356,31 @@ def record_return(*, actor, person: Person, data: dict, today: datetime.date) ->
     """R2: she comes back to her hukou place; by default to her hukou division."""
     require(actor, Action.RECORD_RESIDENCE)
     person = _reach(actor, person.pk, via=f"residence.{ResidenceStart.RETURN}", write=True)
+    _not_anothers(actor, person.pk, via=f"residence.{ResidenceStart.RETURN}")
     data = {"division": person.hukou_division_id, "address": person.hukou_address, **{k: v for k, v in data.items() if v not in (None, "")}}
     return _record_arrival(actor, person.pk, data, today, ResidenceStart.RETURN)
 
 
-@transaction.atomic
+NO_RESIDENCE = "居住记录不存在或不在您的管辖范围内 / no such residence in your scope"
+
+
 def record_departure(*, actor, residence_id, left_on, today: datetime.date) -> Residence:
-    """R2: she left; the period is closed, never deleted."""
+    """R2: she left; the period is closed, never deleted. Hole 1: only the place where the
+    residence lies closes it; her hukou place (which sees her history) and anyone else get the 404
+    of an unknown id, and the probe is audited (like person.not_found) outside the transaction."""
     require(actor, Action.RECORD_RESIDENCE)
-    residence = Residence.objects.select_for_update().select_related("person").filter(pk=residence_id).first() if str(residence_id).isdigit() else None
-    if residence is None or not (actor.in_scope(residence.division_id) or actor.in_scope(residence.hukou_division_code)):
-        raise NotFound("居住记录不存在或不在您的管辖范围内 / no such residence in your scope")
+    pk = row_id(residence_id)
+    found = Residence.objects.filter(pk=pk).values_list("division_id", "person_id").first() if pk else None
+    if found is None or not actor.in_scope(found[0]):
+        record(actor, "residence.not_found", object_type="residence", object_id=str(residence_id)[:64], person_id=found[1] if found else None,
+               fields={"via": "residence.departure"})
+        raise NotFound(NO_RESIDENCE)
+    return _record_departure(actor, pk, left_on, today)
+
+
+@transaction.atomic
+def _record_departure(actor, residence_id, left_on, today) -> Residence:
+    residence = Residence.objects.select_for_update().select_related("person").get(pk=residence_id)
     errors: dict[str, list[str]] = {}
     left = fields.date({"left_on": left_on}, "left_on", errors, required=True)
     if residence.left_on is not None:

@@ -6,7 +6,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from liudong.accounts.choices import Action
-from liudong.accounts.views_support import staff_view, today
+from liudong.accounts.views_support import staff_view
+from liudong.clock import today
 from liudong.errors import Invalid, NotFound
 
 from . import queries, services
@@ -43,10 +44,12 @@ def render_detail(request, pk, *, bound=None, status=200, propose=None):
             # Hole 1: she lives in another place's area; an arrival here is claimed from it.
             forms["claim"] = ArrivalClaimForm(actor=actor, auto_id="claim_%s", initial={
                 "arrived_on": on, "document_type": person.document_type, "document_number": person.document_number})
-        if current is not None and (actor.in_scope(current.division_id) or actor.in_scope(person.hukou_division_id)):
+        mine = current is None or actor.in_scope(current.division_id)
+        if current is not None and mine:
+            # Hole 1: only the place where her residence lies closes it (her hukou place claims her).
             forms["departure"] = DepartureForm(auto_id="departure_%s", initial={"left_on": on})
-        if person.floating and actor.in_scope(person.hukou_division_id):
-            # R2/J2: a return home is recorded by the hukou side.
+        if person.floating and actor.in_scope(person.hukou_division_id) and mine:
+            # R2/J2: a return home is recorded by the hukou side, once no other place's residence is open.
             forms["return"] = ReturnForm(auto_id="return_%s", initial={"arrived_on": on})
         if current is not None and (actor.in_scope(current.division_id) or actor.in_scope(person.hukou_division_id)):
             # R2: a clean-up check (清理查验) of where she lives now.
