@@ -1,13 +1,14 @@
 """The `liudong` command: every Django management command under the project's settings, and what
-the project's own commands share: domain errors become CommandError (exit status 1, the message
-on stderr), with every field error on its own line, Chinese first."""
+the project's own commands share: a command made of subcommands declared as a table
+(`Subcommands`), domain errors become CommandError (exit status 1, the message on stderr), with
+every field error on its own line, Chinese first, and the day of an act read as every form reads it."""
 import datetime
 import os
 import sys
 
-from django.core.management.base import CommandError
+from django.core.management.base import BaseCommand, CommandError
 
-from liudong import fields
+from liudong import clock, fields
 from liudong.errors import Denied, Invalid, NotFound
 
 NOTHING_WRITTEN = "未写入任何数据 / nothing was written"
@@ -42,6 +43,37 @@ def iso_date(raw: str, option: str = "on", *, between: tuple[datetime.date, date
     if errors:
         raise command_error(Invalid(errors))
     return day
+
+
+def day_of_act(raw: str | None, option: str = "on", *, between: tuple[datetime.date, datetime.date] | None = None) -> datetime.date:
+    """The day given as --on (`iso_date`), today when none is given."""
+    return iso_date(raw, option, between=between) if raw else clock.today()
+
+
+def arg(*flags: str, **options):
+    """One argument of a subcommand, as argparse's add_argument takes it."""
+    return flags, options
+
+
+class Subcommands(BaseCommand):
+    """A command made of subcommands (`liudong staff add …`). `subcommands` maps each name to its
+    help and its arguments (`arg(...)`); `handle_<name>` runs it with the parsed options as
+    keywords; a domain error it raises (Invalid, Denied, NotFound) becomes a CommandError."""
+
+    subcommands: dict[str, tuple] = {}
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="subcommand", required=True)
+        for name, (help_text, *arguments) in self.subcommands.items():
+            subparser = sub.add_parser(name, help=help_text)
+            for flags, options in arguments:
+                subparser.add_argument(*flags, **options)
+
+    def handle(self, *args, subcommand, **options):
+        try:
+            return getattr(self, f"handle_{subcommand}")(**options)
+        except (Invalid, Denied, NotFound) as e:
+            raise command_error(e) from None
 
 
 if __name__ == "__main__":

@@ -62,6 +62,15 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _given(value, field: str, errors: dict, required: bool, missing: str) -> bool:
+    """Whether a value was given; a blank one is absent, which a required field refuses."""
+    if _blank(value):
+        if required:
+            add(errors, field, missing)
+        return False
+    return True
+
+
 # ---------------------------------------------------------------- text
 
 def text(data: Mapping, field: str, errors: dict, *, max_length: int, required: bool = False, multiline: bool = False, missing: str = REQUIRED) -> str:
@@ -139,9 +148,7 @@ def date(data: Mapping, field: str, errors: dict, *, required: bool = False, tod
     (the act cannot be in the future); with `not_before`, a day before it (`before_label` names
     that day in Chinese); with `between`, a day outside the inclusive range."""
     value = data.get(field)
-    if _blank(value):
-        if required:
-            add(errors, field, missing)
+    if not _given(value, field, errors, required, missing):
         return None
     if isinstance(value, datetime.datetime):
         value = value.date()
@@ -171,9 +178,7 @@ def moment(data: Mapping, field: str, errors: dict, *, now: datetime.datetime, r
     a datetime, or a day alone (09:00 that day); aware, not before `earliest_year` and not after
     `now` (give or take a few minutes of a client's clock)."""
     value = data.get(field)
-    if _blank(value):
-        if required:
-            add(errors, field, missing)
+    if not _given(value, field, errors, required, missing):
         return None
     if isinstance(value, datetime.datetime):
         when = value
@@ -207,12 +212,24 @@ def division_code(data: Mapping, field: str, errors: dict, *, required: bool = T
     """The 12-digit code of a division (J1), whether or not a division has it; see
     divisions.queries.parse_division for the division itself."""
     value = data.get(field)
-    if _blank(value):
-        if required:
-            add(errors, field, missing)
+    if not _given(value, field, errors, required, missing):
         return None
     code = normalise(value)
     if not (len(code) == 12 and code.isascii() and code.isdigit()):
         add(errors, field, f"区划代码 {_shown(code, 20)} 应为12位数字 / a division code has 12 digits, got {_shown(code, 20)}")
         return None
     return code
+
+
+# ---------------------------------------------------------------- pages of a list
+
+MAX_OFFSET = 1_000_000_000
+
+
+def window(limit: int, offset: int, errors: dict, *, max_limit: int = 200) -> None:
+    """A page of a list asked as `limit` rows from `offset`: 1 to `max_limit` rows, an offset from
+    0 to a billion (every list of the API and the pages)."""
+    if not 1 <= limit <= max_limit:
+        add(errors, "limit", f"每页1到{max_limit}条 / 1 to {max_limit} a page")
+    if not 0 <= offset <= MAX_OFFSET:
+        add(errors, "offset", "应在0到10亿之间 / between 0 and 1,000,000,000")

@@ -11,6 +11,7 @@ import datetime
 from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
 
+from liudong import fields
 from liudong.api_schemas import ERRORS, DateText, Text, file_response
 from liudong.clock import now, today  # the edge's one reading of the clock (invariant 4)
 from liudong.exchange.api import AttachmentIn
@@ -152,10 +153,7 @@ def _page(qs, limit: int, offset: int):
     from liudong.errors import Invalid
 
     errors = {}
-    if not 1 <= limit <= 200:
-        errors["limit"] = ["每页1到200条 / 1 to 200 a page"]
-    if not 0 <= offset <= 1_000_000_000:
-        errors["offset"] = ["应在0到10亿之间 / between 0 and 1,000,000,000"]
+    fields.window(limit, offset, errors)
     if errors:
         raise Invalid(errors)
     return qs.count(), list(qs[offset: offset + limit])

@@ -1,6 +1,7 @@
 """Reads of arrival claims and family proposals (holes 1 and 3), scoped to the claimant's subtree
 (invariant 2) and logged with the persons they name (invariant 3). A claimant sees a pending
 person's identity fields only: name, sex, birth date and document (exchange.claims)."""
+from liudong import fields
 from liudong.accounts.audit import record
 from liudong.accounts.choices import Action
 from liudong.accounts.permissions import require
@@ -27,10 +28,7 @@ def claims_page(*, actor, state: str | None = None, limit: int = 20, offset: int
     errors = {}
     if state not in (None, "", *ClaimState.values):
         errors["state"] = [f"应为 {', '.join(ClaimState.values)} 之一 / one of {', '.join(ClaimState.values)}"]
-    if not 1 <= limit <= MAX_LIMIT:
-        errors["limit"] = [f"每页1到{MAX_LIMIT}条 / 1 to {MAX_LIMIT} a page"]
-    if not 0 <= offset <= 1_000_000_000:
-        errors["offset"] = ["应在0到10亿之间 / between 0 and 1,000,000,000"]
+    fields.window(limit, offset, errors, max_limit=MAX_LIMIT)
     if errors:
         raise Invalid(errors)
     qs = _claims(actor)

@@ -15,6 +15,7 @@ import datetime
 from django.http import FileResponse
 from ninja import Field, Router, Schema, Status
 
+from liudong import fields
 from liudong.api_schemas import ERRORS
 from liudong.api_schemas import file_response as file_response_doc
 from liudong.clock import now, today  # the edge's reading of the clock (invariant 4)
@@ -87,10 +88,7 @@ def create_export(request, payload: ExportJobIn):
 @router.get("/exports", response={200: ExportJobPage, **ERRORS}, summary="我的导出任务 / your export jobs")
 def list_exports(request, limit: int = 50, offset: int = 0):
     errors = {}
-    if not 1 <= limit <= 200:
-        errors["limit"] = ["每页1到200条 / 1 to 200 a page"]
-    if not 0 <= offset <= 1_000_000_000:
-        errors["offset"] = ["应在0到10亿之间 / between 0 and 1,000,000,000"]
+    fields.window(limit, offset, errors)
     if errors:
         raise Invalid(errors)
     qs = services.jobs_of(actor=request.auth).select_related("owner")

@@ -5,6 +5,7 @@ import re
 
 from django.db.models import Exists, OuterRef, Q
 
+from liudong import fields
 from liudong.accounts.audit import record
 from liudong.accounts.choices import Action
 from liudong.accounts.permissions import require
@@ -145,10 +146,7 @@ def search_persons(*, actor, name="", match="same_sound", id_number="", sex="", 
     elif on is not None and on.year < 1880:
         # age_bounds counts back up to 151 years from `on`; nobody registered was born before 1880.
         errors["on"] = ["日期不能早于1880年 / the date cannot be before 1880"]
-    if not 1 <= limit <= 200:
-        errors["limit"] = ["每页1到200条 / 1 to 200 a page"]
-    if not 0 <= offset <= 1_000_000_000:
-        errors["offset"] = ["应在0到10亿之间 / between 0 and 1,000,000,000"]
+    fields.window(limit, offset, errors)
     scope_code = actor.division_id
     if division:
         target = Division.objects.filter(code=division).first()

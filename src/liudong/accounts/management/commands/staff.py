@@ -1,47 +1,33 @@
 """`liudong staff add|list|disable|unlock` (J3): staff accounts from the command line, as the system.
 
 Writes go through accounts.staff (invariant 1) and are audited with actor "system"."""
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from liudong.accounts.choices import Role
 from liudong.accounts.login import unlock
 from liudong.accounts.models import Staff
 from liudong.accounts.staff import add_staff, disable_staff
+from liudong.cli import Subcommands, arg
 from liudong.divisions.models import Division
 from liudong.divisions.queries import in_range
-from liudong.errors import Invalid, NotFound
-
-from liudong.cli import command_error
 
 
-class Command(BaseCommand):
+class Command(Subcommands):
     help = "管理工作人员账号 / manage staff accounts: add, list, disable, unlock"
-
-    def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="subcommand", required=True)
-        add = sub.add_parser("add", help="add a staff account")
-        add.add_argument("username")
-        add.add_argument("--role", required=True, help=", ".join(Role.values))
-        add.add_argument("--division", required=True, help="12-digit division code the account acts for")
-        add.add_argument("--password", required=True)
-        add.add_argument("--name", default="", help="full name")
-        lst = sub.add_parser("list", help="list staff accounts")
-        lst.add_argument("--division", default=None, help="only accounts in this division's subtree")
-        dis = sub.add_parser("disable", help="disable an account (it can no longer log in)")
-        dis.add_argument("username")
-        dis.add_argument("--reason", default="")
-        unl = sub.add_parser("unlock", help="lift the log-in locks and slow-down of an account (all its addresses)")
-        unl.add_argument("username")
-        unl.add_argument("--reason", default="")
-
-    def handle(self, *args, subcommand, **options):
-        return getattr(self, f"handle_{subcommand}")(**options)
+    subcommands = {
+        "add": ("add a staff account",
+                arg("username"),
+                arg("--role", required=True, help=", ".join(Role.values)),
+                arg("--division", required=True, help="12-digit division code the account acts for"),
+                arg("--password", required=True),
+                arg("--name", default="", help="full name")),
+        "list": ("list staff accounts", arg("--division", default=None, help="only accounts in this division's subtree")),
+        "disable": ("disable an account (it can no longer log in)", arg("username"), arg("--reason", default="")),
+        "unlock": ("lift the log-in locks and slow-down of an account (all its addresses)", arg("username"), arg("--reason", default="")),
+    }
 
     def handle_add(self, *, username, role, division, password, name, **_):
-        try:
-            staff = add_staff(actor=None, username=username, role=role, division_code=division, password=password, full_name=name)
-        except Invalid as e:
-            raise command_error(e) from None
+        staff = add_staff(actor=None, username=username, role=role, division_code=division, password=password, full_name=name)
         self.stdout.write(f"已添加 / added: {staff.username} {staff.get_role_display()} @ {staff.division_id} {staff.division.name}")
 
     def handle_list(self, *, division, **_):
@@ -61,15 +47,9 @@ class Command(BaseCommand):
         self.stdout.write(f"共 {len(rows)} 个 / {len(rows)} accounts")
 
     def handle_disable(self, *, username, reason, **_):
-        try:
-            staff = disable_staff(actor=None, username=username, reason=reason)
-        except (Invalid, NotFound) as e:
-            raise command_error(e) from None
+        staff = disable_staff(actor=None, username=username, reason=reason)
         self.stdout.write(f"已停用 / disabled: {staff.username}")
 
     def handle_unlock(self, *, username, reason, **_):
-        try:
-            cleared = unlock(actor=None, username=username, reason=reason)
-        except NotFound as e:
-            raise command_error(e) from None
+        cleared = unlock(actor=None, username=username, reason=reason)
         self.stdout.write(f"已解锁 / unlocked: {username.strip()} (清除 {cleared} 条计数 / {cleared} counters cleared)")

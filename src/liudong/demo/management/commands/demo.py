@@ -3,9 +3,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from liudong import clock
 from liudong.accounts.models import Staff
-from liudong.cli import iso_date
+from liudong.cli import day_of_act
 from liudong.demo.data import DEMO_PASSWORD, MAIN_ACCOUNTS
 from liudong.demo.services import MAX_PEOPLE, MIN_PEOPLE, build_demo, dating_note, latest_build
 from liudong.errors import Invalid
@@ -43,7 +42,7 @@ class Command(BaseCommand):
             raise CommandError("数据库已有人员；请用空数据库或 --if-empty / the database has people already: use an empty database or --if-empty")
         if not MIN_PEOPLE <= people <= MAX_PEOPLE:
             raise CommandError(f"--people 应在 {MIN_PEOPLE} 到 {MAX_PEOPLE} 之间 / --people must be {MIN_PEOPLE} to {MAX_PEOPLE}")
-        day = iso_date(on) if on else clock.today()
+        day = day_of_act(on)
         started = time.perf_counter()
         try:
             built = build_demo(on=day, seed=seed, people=people, log=self.stdout.write)

@@ -7,42 +7,38 @@ Idempotent: a second run on the same day finds nothing more. The run is logged (
 
 `liudong exchange show ID`: one message, its route, channel, times and deadline (for operators;
 the person it names appears as her number only)."""
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from liudong import clock
 from liudong.accounts.audit import record
-from liudong.cli import iso_date
+from liudong.cli import Subcommands, arg, day_of_act
 from liudong.exchange import claims, services
 from liudong.exchange.models import Message
 from liudong.exchange.transitions import table_markdown
 
 
-class Command(BaseCommand):
+class Command(Subcommands):
     help = "函件 / exchange messages: mark overdue (tick), show one"
+    subcommands = {
+        "tick": ("mark the messages whose deadline passed as overdue (run daily)",
+                 arg("--on", default=None, help="the day of the run, YYYY-MM-DD (default today): what was due before it is overdue")),
+        "states": ("print the state tables (README, style 13)",),
+        "show": ("show one message", arg("id", help="message number")),
+    }
 
-    def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="subcommand", required=True)
-        tick = sub.add_parser("tick", help="mark the messages whose deadline passed as overdue (run daily)")
-        tick.add_argument("--on", default=None, help="the day of the run, YYYY-MM-DD (default today): what was due before it is overdue")
-        sub.add_parser("states", help="print the state tables (README, style 13)")
-        show = sub.add_parser("show", help="show one message")
-        show.add_argument("id", help="message number")
+    def handle_tick(self, *, on, **_):
+        on = day_of_act(on)
+        count = services.tick(on)
+        self.stdout.write(f"{on}: {count} 件函件超期 / {count} messages became overdue")
+        # Hole 1: arrival claims nobody answered in time are accepted by silence.
+        lapsed = claims.lapse(on)
+        self.stdout.write(f"{on}: {lapsed['accepted']} 件到达申报期满视为确认，{lapsed['void']} 件未能生效 / "
+                          f"{lapsed['accepted']} arrival claims accepted by silence, {lapsed['void']} void")
 
-    def handle(self, *args, subcommand, **options):
-        if subcommand == "tick":
-            on = iso_date(options["on"]) if options.get("on") else clock.today()
-            count = services.tick(on)
-            self.stdout.write(f"{on}: {count} 件函件超期 / {count} messages became overdue")
-            # Hole 1: arrival claims nobody answered in time are accepted by silence.
-            lapsed = claims.lapse(on)
-            self.stdout.write(f"{on}: {lapsed['accepted']} 件到达申报期满视为确认，{lapsed['void']} 件未能生效 / "
-                              f"{lapsed['accepted']} arrival claims accepted by silence, {lapsed['void']} void")
-        elif subcommand == "states":
-            self.stdout.write(table_markdown())
-        else:
-            self._show(options["id"])
+    def handle_states(self, **_):
+        self.stdout.write(table_markdown())
 
-    def _show(self, raw):
+    def handle_show(self, **options):
+        raw = options["id"]
         try:
             pk = int(raw)
         except ValueError:

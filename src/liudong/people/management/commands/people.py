@@ -7,27 +7,22 @@ status 1 when nothing was imported because of bad rows, or when the file cannot 
 """
 import os
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from liudong import clock
 from liudong.accounts.models import Staff
-from liudong.cli import NOTHING_WRITTEN, command_error
-from liudong.errors import Denied, Invalid
+from liudong.cli import NOTHING_WRITTEN, Subcommands, arg
 from liudong.people.imports import read_and_import
 
 
-class Command(BaseCommand):
+class Command(Subcommands):
     help = "人员数据 / people: import from a .csv or .xlsx file"
-
-    def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="subcommand", required=True)
-        imp = sub.add_parser("import", help="import people (and residences) from a .csv or .xlsx file, as a staff account")
-        imp.add_argument("file", help="a .csv (UTF-8 or GB18030) or .xlsx file whose row 1 holds the column names of the template")
-        imp.add_argument("--as", dest="username", required=True, help="the staff account the import acts as (its role and scope apply)")
-        imp.add_argument("--good-rows-only", action="store_true", help="import the good rows and skip the bad ones (default: a bad row stops the whole file)")
-
-    def handle(self, *args, subcommand, **options):
-        return getattr(self, f"handle_{subcommand}")(**options)
+    subcommands = {
+        "import": ("import people (and residences) from a .csv or .xlsx file, as a staff account",
+                   arg("file", help="a .csv (UTF-8 or GB18030) or .xlsx file whose row 1 holds the column names of the template"),
+                   arg("--as", dest="username", required=True, help="the staff account the import acts as (its role and scope apply)"),
+                   arg("--good-rows-only", action="store_true", help="import the good rows and skip the bad ones (default: a bad row stops the whole file)")),
+    }
 
     def handle_import(self, *, file, username, good_rows_only, **_):
         actor = Staff.objects.select_related("division").filter(username=username).first()
@@ -39,11 +34,8 @@ class Command(BaseCommand):
             fileobj = open(file, "rb")  # noqa: SIM115 - closed below
         except OSError as e:
             raise CommandError(f"无法打开文件 {file}：{e.strerror} / cannot open {file}: {e.strerror}") from None
-        try:
-            with fileobj:
-                result = read_and_import(actor=actor, fileobj=fileobj, name=os.path.basename(file), today=clock.today(), good_rows_only=good_rows_only)
-        except (Invalid, Denied) as e:
-            raise command_error(e) from None
+        with fileobj:
+            result = read_and_import(actor=actor, fileobj=fileobj, name=os.path.basename(file), today=clock.today(), good_rows_only=good_rows_only)
         for n in result.bad_rows:
             for message in result.row_messages(n):
                 self.stderr.write(message)

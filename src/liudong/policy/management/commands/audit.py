@@ -4,13 +4,10 @@ event of its own.
 
 The retention is the national policy value audit_retention_days in force on the date (P1), so
 the command lives here, above accounts: it reads the value and hands it to accounts.audit.purge."""
-from django.core.management.base import BaseCommand
-
 from liudong import clock
 from liudong.accounts import audit
-from liudong.cli import command_error, iso_date
+from liudong.cli import Subcommands, arg, day_of_act
 from liudong.codes import NATION_CODE
-from liudong.errors import Invalid
 from liudong.policy.services import PolicyMissing, value
 
 
@@ -22,22 +19,17 @@ def retention_days(on) -> int | None:
         return None
 
 
-class Command(BaseCommand):
+class Command(Subcommands):
     help = "审计日志维护 / audit log maintenance: purge expired events"
+    subcommands = {
+        "purge": ("delete audit events past their retention (dry run unless --for-real)",
+                  arg("--for-real", action="store_true", help="really delete (default: only count)"),
+                  arg("--on", default=None, help="the date of the purge, YYYY-MM-DD (default today; never after today)")),
+    }
 
-    def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="subcommand", required=True)
-        purge = sub.add_parser("purge", help="delete audit events past their retention (dry run unless --for-real)")
-        purge.add_argument("--for-real", action="store_true", help="really delete (default: only count)")
-        purge.add_argument("--on", default=None, help="the date of the purge, YYYY-MM-DD (default today; never after today)")
-
-    def handle(self, *args, subcommand, for_real, on, **options):
-        now = clock.today()
-        on = iso_date(on) if on else now
-        try:
-            result = audit.purge(actor=None, on=on, today=now, retention_days=retention_days(on), for_real=for_real)
-        except Invalid as e:
-            raise command_error(e) from None
+    def handle_purge(self, *, for_real, on, **_):
+        on = day_of_act(on)
+        result = audit.purge(actor=None, on=on, today=clock.today(), retention_days=retention_days(on), for_real=for_real)
         head = f"保存期限 {result['retention_days']} 天，截止 {result['cutoff']} / retention {result['retention_days']} days, cutoff {result['cutoff']}"
         self.stdout.write(head)
         if for_real:

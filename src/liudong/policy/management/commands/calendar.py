@@ -7,29 +7,24 @@
 """
 import os
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from liudong import clock
-from liudong.cli import command_error
-from liudong.errors import Denied, Invalid
+from liudong.cli import Subcommands, arg
+from liudong.errors import Invalid
 from liudong.policy import queries, services, services_calendar
 
 
-class Command(BaseCommand):
+class Command(Subcommands):
     help = "工作日历 / the working-day calendar (X4): load a year, show what is loaded"
-
-    def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="subcommand", required=True)
-        ld = sub.add_parser("load", help="load a year's official schedule from a CSV (header date,kind)")
-        ld.add_argument("file")
-        ld.add_argument("--year", required=True, help="the year the file holds, e.g. 2027")
-        ld.add_argument("--replace", action="store_true", help="replace a year loaded already")
-        ld.add_argument("--source", default="", help="the notice the schedule comes from (default: the file name)")
-        sh = sub.add_parser("show", help="the loaded years, or one year's holidays and make-up workdays")
-        sh.add_argument("--year", default=None)
-
-    def handle(self, *args, subcommand, **options):
-        return getattr(self, f"handle_{subcommand}")(**options)
+    subcommands = {
+        "load": ("load a year's official schedule from a CSV (header date,kind)",
+                 arg("file"),
+                 arg("--year", required=True, help="the year the file holds, e.g. 2027"),
+                 arg("--replace", action="store_true", help="replace a year loaded already"),
+                 arg("--source", default="", help="the notice the schedule comes from (default: the file name)")),
+        "show": ("the loaded years, or one year's holidays and make-up workdays", arg("--year", default=None)),
+    }
 
     def handle_load(self, *, file, year, replace, source, **_):
         try:
@@ -37,11 +32,8 @@ class Command(BaseCommand):
                 data = f.read(services.CALENDAR_MAX_BYTES + 1)
         except OSError as e:
             raise CommandError(f"无法打开文件 {file}：{e.strerror} / cannot open {file}: {e.strerror}") from None
-        try:
-            rows = services_calendar.read_calendar_csv(data)
-            result = services_calendar.load_calendar_year(actor=None, year=year, rows=rows, source=source or f"文件 / file {os.path.basename(file)}", replace=replace, now=clock.now())
-        except (Invalid, Denied) as e:
-            raise command_error(e) from None
+        rows = services_calendar.read_calendar_csv(data)
+        result = services_calendar.load_calendar_year(actor=None, year=year, rows=rows, source=source or f"文件 / file {os.path.basename(file)}", replace=replace, now=clock.now())
         verb = "已替换 / replaced" if result.replaced else "已载入 / loaded"
         self.stdout.write(f"{verb} {result.year}: 节假日 {result.holidays} 天，调休上班 {result.workdays} 天 / {result.holidays} holidays, {result.workdays} make-up workdays")
         if result.replaced:
@@ -61,7 +53,7 @@ class Command(BaseCommand):
         try:
             y = int(year)
         except ValueError:
-            raise command_error(Invalid({"year": ["年份应为整数 / the year must be a whole number"]})) from None
+            raise Invalid({"year": ["年份应为整数 / the year must be a whole number"]}) from None
         if not any(r["year"] == y for r in queries.calendar_years()):
             raise CommandError(f"{y} 年尚未载入 / {y} is not loaded")
         for d in queries.exceptions_of(y):

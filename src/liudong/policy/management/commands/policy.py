@@ -9,13 +9,10 @@ system. Writes go through policy.services (invariant 1) and are audited with act
 """
 import json
 
-from django.core.management.base import BaseCommand
-
-from liudong import clock
-from liudong.cli import command_error, iso_date
+from liudong.cli import Subcommands, arg, day_of_act
 from liudong.codes import NATION_CODE
 from liudong.divisions.queries import parse_division
-from liudong.errors import Denied, Invalid, NotFound
+from liudong.errors import Invalid
 from liudong.policy import queries, services
 from liudong.policy.rule_sets import RULE_SETS
 
@@ -24,52 +21,42 @@ def shown(value) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-class Command(BaseCommand):
+class Command(Subcommands):
     help = "政策参数 / dated policy values (P1): set, adopt, show, sets"
-
-    def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="subcommand", required=True)
-        st = sub.add_parser("set", help="override one value for a division (and its subtree) from a date")
-        st.add_argument("name", help="policy value name, e.g. birth.verify_request_days")
-        st.add_argument("value", help='JSON: 3, true, false, null or "text" (quote the quotes in a shell)')
-        st.add_argument("--division", required=True, help="12-digit division code (2/4/6/9 digits are padded)")
-        st.add_argument("--from", dest="valid_from", required=True, help="first day in force, YYYY-MM-DD")
-        st.add_argument("--source", default="", help="the document the change rests on")
-        ad = sub.add_parser("adopt", help="a province (or the nation) adopts a rule set from a date")
-        ad.add_argument("rule_set", help=", ".join(RULE_SETS))
-        ad.add_argument("--division", required=True, help="province (or nation) code")
-        ad.add_argument("--from", dest="valid_from", required=True, help="first day in force, YYYY-MM-DD")
-        sh = sub.add_parser("show", help="every value in force at a division on a date, with its set and source")
-        sh.add_argument("--division", default=NATION_CODE, help="division code (default: the nation)")
-        sh.add_argument("--on", default=None, help="date, YYYY-MM-DD (default today)")
-        sub.add_parser("sets", help="the shipped rule sets with their sources")
-
-    def handle(self, *args, subcommand, **options):
-        return getattr(self, f"handle_{subcommand}")(**options)
+    subcommands = {
+        "set": ("override one value for a division (and its subtree) from a date",
+                arg("name", help="policy value name, e.g. birth.verify_request_days"),
+                arg("value", help='JSON: 3, true, false, null or "text" (quote the quotes in a shell)'),
+                arg("--division", required=True, help="12-digit division code (2/4/6/9 digits are padded)"),
+                arg("--from", dest="valid_from", required=True, help="first day in force, YYYY-MM-DD"),
+                arg("--source", default="", help="the document the change rests on")),
+        "adopt": ("a province (or the nation) adopts a rule set from a date",
+                  arg("rule_set", help=", ".join(RULE_SETS)),
+                  arg("--division", required=True, help="province (or nation) code"),
+                  arg("--from", dest="valid_from", required=True, help="first day in force, YYYY-MM-DD")),
+        "show": ("every value in force at a division on a date, with its set and source",
+                 arg("--division", default=NATION_CODE, help="division code (default: the nation)"),
+                 arg("--on", default=None, help="date, YYYY-MM-DD (default today)")),
+        "sets": ("the shipped rule sets with their sources",),
+    }
 
     def handle_set(self, *, name, value, division, valid_from, source, **_):
-        try:
-            row = services.set_value(actor=None, name=name, raw_value=value, division_code=division, valid_from=valid_from, source=source)
-        except (Invalid, Denied, NotFound) as e:
-            raise command_error(e) from None
+        row = services.set_value(actor=None, name=name, raw_value=value, division_code=division, valid_from=valid_from, source=source)
         self.stdout.write(f"已设置 / set: {row.name} = {shown(row.value)} @ {row.division_id} {row.division.name} 自 / from {row.valid_from}")
 
     def handle_adopt(self, *, rule_set, division, valid_from, **_):
-        try:
-            result = services.adopt_rule_set(actor=None, code=rule_set, division_code=division, valid_from=valid_from)
-        except (Invalid, Denied, NotFound) as e:
-            raise command_error(e) from None
+        result = services.adopt_rule_set(actor=None, code=rule_set, division_code=division, valid_from=valid_from)
         self.stdout.write(f"{result.division.name} ({result.division.code}) 自 {result.valid_from} 起采用 {result.rule_set}：新增 {len(result.added)} 个值"
                           f" / {result.division.name} adopts {result.rule_set} from {result.valid_from}: {len(result.added)} values added")
         for row in result.carried:
             self.stdout.write(f"  沿用 / carried: {row.name} = {shown(row.value)} ({row.rule_set}) {row.valid_from} – {row.valid_to}")
 
     def handle_show(self, *, division, on, **_):
-        on = iso_date(on, between=services.POLICY_DATES) if on else clock.today()
+        on = day_of_act(on, between=services.POLICY_DATES)
         errors: dict[str, list[str]] = {}
         place = parse_division({"division": division}, "division", errors)
         if errors:
-            raise command_error(Invalid(errors))
+            raise Invalid(errors)
         rows = queries.values_in_force(place.code, on)
         self.stdout.write(f"{place.name} ({place.code}) {on} 现行政策参数 / policy values in force: {len(rows)}")
         width = max((len(r.name) for r in rows), default=0)

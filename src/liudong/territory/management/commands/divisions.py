@@ -4,29 +4,22 @@ A load is all or nothing (territory.services.load_divisions_csv): header code,na
 the parent follow from the code; an unknown parent is an error naming the row."""
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from liudong.cli import command_error
+from liudong.cli import Subcommands, arg
 from liudong.codes import Level, normalise
 from liudong.divisions.models import Division
 from liudong.divisions.queries import in_range
-from liudong.errors import Invalid
 from liudong.territory import services
 
 
-class Command(BaseCommand):
+class Command(Subcommands):
     help = "行政区划 / division codes: load a code list, show a division"
-
-    def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="subcommand", required=True)
-        load = sub.add_parser("load", help="load a code,name CSV (all or nothing)")
-        load.add_argument("file")
-        load.add_argument("--edition", default=None, help="label of the code list (default: the file name)")
-        show = sub.add_parser("show", help="show a division, its ancestors and children")
-        show.add_argument("code")
-
-    def handle(self, *args, subcommand, **options):
-        return getattr(self, f"handle_{subcommand}")(**options)
+    subcommands = {
+        "load": ("load a code,name CSV (all or nothing)",
+                 arg("file"), arg("--edition", default=None, help="label of the code list (default: the file name)")),
+        "show": ("show a division, its ancestors and children", arg("code")),
+    }
 
     def handle_load(self, *, file, edition, **_):
         path = Path(file)
@@ -36,10 +29,7 @@ class Command(BaseCommand):
             raise CommandError(f"文件不存在 / no such file: {file}") from None
         except UnicodeDecodeError:
             raise CommandError(f"文件应为 UTF-8 编码 / the file must be UTF-8: {file}") from None
-        try:
-            result = services.load_divisions_csv(actor=None, text=text, edition=edition or path.name[:40])
-        except Invalid as e:
-            raise command_error(e) from None
+        result = services.load_divisions_csv(actor=None, text=text, edition=edition or path.name[:40])
         self.stdout.write(f"新增 {result['added']} 个，更名 {result['renamed']} 个 / added {result['added']}, renamed {result['renamed']}")
 
     def handle_show(self, *, code, **_):
