@@ -253,6 +253,7 @@ def _register_routers():
     from liudong.cases.api import router as cases_router
     from liudong.jobs.api import router as jobs_router
     from liudong.territory.api import router as grids_router
+    from liudong.desk.api import router as desk_router
 
     api.add_router("", accounts_router)
     api.add_router("", divisions_router)
@@ -266,6 +267,7 @@ def _register_routers():
     api.add_router("", timeliness_router)
     api.add_router("", cases_router)
     api.add_router("", jobs_router)
+    api.add_router("", desk_router)
 
 
 _register_routers()

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "liudong.registers",
     "liudong.exchange",
     "liudong.cases",
+    "liudong.desk",
     "liudong.jobs",
     "huey.contrib.djhuey",  # the task queue's Django integration (HUEY below)
     "liudong.demo",  # the top of the layers: imports the apps above, none imports it

@@ -39,7 +39,7 @@ def test_permissions_command_plain_lists_every_role(capsys):
     out = capsys.readouterr().out
     for role in Role:
         assert role.value in out
-    assert "— (none / 无)" in out  # the query desk browses nothing (Q1-Q9 run through their own procedure)
+    assert "take_queries" in out  # the query desk browses nothing: Q1-Q9 run through their own procedure
 
 
 def test_every_role_and_action_is_in_the_table():
@@ -53,7 +53,7 @@ def test_every_role_and_action_is_in_the_table():
 def test_police_and_query_desk_never_see_sensitive_fields():
     # Invariant 2: police at the query desk never see fertility, contraception, health.
     assert Action.VIEW_SENSITIVE not in PERMISSIONS[Role.POLICE_OFFICER]
-    assert not PERMISSIONS[Role.QUERY_DESK]
+    assert PERMISSIONS[Role.QUERY_DESK] == {Action.TAKE_QUERIES}  # Q1-Q9 through the desk's procedure, no browsing
     assert not {Action.VIEW_PERSON, Action.VIEW_SENSITIVE} & (PERMISSIONS[Role.AUDITOR] | PERMISSIONS[Role.ADMIN])
 
 
@@ -133,6 +133,14 @@ def _call(action, staff, migrant, world, n):
         staff.division = Division.objects.get(code="000000000000")
 
         return services_calendar.load_calendar_year(actor=staff, year=2027, rows=[("2027-01-01", "holiday")], source="test", now=timezone.now())
+    if action in (Action.TAKE_QUERIES, Action.ANSWER_CONSENT, Action.APPROVE_QUERY_STATISTICS):
+        from liudong.desk import services as desk
+
+        if action == Action.TAKE_QUERIES:
+            return desk.create_inquiry(actor=staff, data={"category": "vetting", "requester": {"name": "王明"}}, now=timezone.now())
+        if action == Action.ANSWER_CONSENT:
+            return desk.answer_consent(actor=staff, inquiry_id=1, data={"person_id": migrant.pk, "granted": True}, now=timezone.now())
+        return desk.approve(actor=staff, inquiry_id=1, data={"approved": True}, now=timezone.now())
     raise AssertionError(f"no representative service for {action}")
 
 

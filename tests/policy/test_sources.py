@@ -49,11 +49,13 @@ def test_P1_no_value_cites_a_text_written_after_it_came_into_force():
 
 
 @pytest.mark.django_db
-def test_P1_query_register_retention_is_a_system_default_from_the_day_the_beijing_rules_were_issued():
-    row = value_row("query_register_retention_days", NANTOU, D(2026, 1, 1))
-    assert (row.value, row.rule_set, row.valid_from) == (730, "system-default", D(2010, 9, 9))
-    assert "本系统默认" in row.source and "第十一条" in row.source
-    assert not PolicyValue.objects.filter(name="query_register_retention_days", rule_set="national-2009").exists()
+def test_P1_query_register_retention_is_a_value_of_the_query_desk_set_from_the_day_the_beijing_rules_were_issued():
+    """Issue 12: the 2-year retention (第十一条) moved from a nation-wide system default into the set
+    query-desk-2010, in force for 北京 from 2010-09-09; elsewhere it comes with the set's adoption."""
+    row = value_row("query_register_retention_days", "110105000000", D(2026, 1, 1))
+    assert (row.value, row.rule_set, row.valid_from) == (730, "query-desk-2010", D(2010, 9, 9))
+    assert "第十一条" in row.source
+    assert not PolicyValue.objects.filter(name="query_register_retention_days", rule_set__in=["national-2009", "system-default"]).exists()
 
 
 @pytest.mark.django_db

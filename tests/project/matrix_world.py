@@ -66,7 +66,16 @@ def build(world, migrant, husband, woman_2014) -> dict:
                                         today=today, now=timezone.now())
     proposal = claims.propose_family_link(actor=clerk, person_id=migrant.pk, data={"relative_document_number": liu.id_number, "relation": "parent"},
                                           now=timezone.now())
+    # Q1-Q9: the query-desk rules adopted for 广东, and a request the desk of 南山区 took.
+    from liudong.desk import services as desk
+    from liudong.policy.services import adopt_rule_set
+
+    adopt_rule_set(actor=None, code="query-desk-2010", division_code="440000000000", valid_from="2020-01-01")
+    inquiry = desk.create_inquiry(actor=world["query_desk"], data={"category": "vetting", "requester": {"name": "王明", "unit": "某单位"},
+                                                                   "documents": ["introduction_letter", "work_card", "id_card"], "reason": "政审",
+                                                                   "subjects": [{"name": "李娜", "match": "exact"}]}, now=timezone.now())
     return {
+        "inquiry": inquiry.pk,
         "person": migrant.pk, "residence": residence.pk, "housing": housing.pk, "employer": employer.pk, "grid": grid.pk,
         "message": message.pk, "attachment": message.attachments.get().pk, "draft": draft.pk,
         "birth": refused.pk, "second_birth": second.pk, "fee": fee.pk, "division": NANTOU, "kind": "inflow",
@@ -77,7 +86,7 @@ def build(world, migrant, husband, woman_2014) -> dict:
 # Which object a URL parameter names: by the parameter, or for `pk` and `case_id` by the path.
 PARAM_KINDS = {"person_id": "person", "residence_id": "residence", "housing_id": "housing", "employer_id": "employer", "grid_id": "grid",
                "message_id": "message", "attachment_id": "attachment", "aid": "attachment", "code": "division", "kind": "kind",
-               "claim_id": "claim", "proposal_id": "proposal", "relative_id": "relative", "job_id": "export"}
+               "claim_id": "claim", "proposal_id": "proposal", "relative_id": "relative", "job_id": "export", "inquiry_id": "inquiry"}
 PATH_KINDS = [("exports/", "export"), ("cases/messages/", "draft"), ("cases/second-birth", "second_birth"), ("cases/birth", "birth"), ("cases/fee", "fee"),
               ("people/", "person"), ("housing/", "housing"), ("employers/", "employer"), ("grids/", "grid"), ("exchange/", "message")]
 

@@ -139,6 +139,17 @@ PAGES = {
 
 # API operation (its URL name under the `api` namespace) -> actions. The method is the operation's.
 API = {
+    # Q1-Q9: the query desk takes outside queries; the station's police record a subject's consent;
+    # a county officer or above approves a statistics query.
+    "api:inquiry_categories": (A.TAKE_QUERIES,),
+    "api:inquiry_list": (A.TAKE_QUERIES,),
+    "api:inquiry_create": (A.TAKE_QUERIES,),
+    "api:inquiry_detail": (A.TAKE_QUERIES,),
+    "api:inquiry_acknowledge": (A.TAKE_QUERIES,),
+    "api:inquiry_run": (A.TAKE_QUERIES,),
+    "api:inquiry_select": (A.TAKE_QUERIES,),
+    "api:inquiry_consent": (A.ANSWER_CONSENT,),
+    "api:inquiry_approve": (A.APPROVE_QUERY_STATISTICS,),
     "api:api-root": PUBLIC, "api:openapi-json": PUBLIC, "api:openapi-view": PUBLIC, "api:token": PUBLIC,
     "api:me": STAFF,
     "api:add_staff": (A.MANAGE_STAFF,),

@@ -63,3 +63,29 @@ def reaches(actor, person_id, *, history: bool = True) -> bool:
 def writable(actor):
     """The Person queryset the actor may record residences and family links for (write_q)."""
     return Person.objects.filter(write_q(actor))
+
+
+def desk_population(area_code: str, population: str = ""):
+    """Q9: the persons the query desk of an area (a city; a county for statistics) may find: those
+    whose hukou lies there (permanent population) and those living there on an open residence,
+    their temporary residence registration (temporary population). `population` narrows to one."""
+    permanent = registered_in(area_code)
+    temporary = lives_in(area_code) & ~registered_in(area_code)
+    q = {"permanent": permanent, "temporary": temporary}.get(population, permanent | temporary)
+    return Person.objects.filter(q)
+
+
+def from_places(codes) -> Q:
+    """Q6 (籍贯或出生地): persons registered in one of the divisions `codes` or whose resident ID
+    number was issued there (its six leading digits)."""
+    q = Q(pk__in=[])
+    for code in codes:
+        q |= registered_in(code)
+        six = code[:6]
+        if six.endswith("00") and not six.endswith("0000"):
+            q |= Q(id_number__startswith=six[:4])
+        elif not six.endswith("0000"):
+            q |= Q(id_number__startswith=six)
+        else:
+            q |= Q(id_number__startswith=six[:2])
+    return q

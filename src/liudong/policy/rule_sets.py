@@ -121,6 +121,72 @@ _add(RuleSet("remedies-2024", "行政复议法修订（2024） revised administr
 }))
 
 
+# Q1-Q5, Q8 (part 5 of the seed): the Beijing police's rules for answering outside queries of
+# population information, 2010-09-09 (试行). In force for 北京 from that day; any city or province
+# adopts the set (or an edition of its own) from a date with `liudong policy adopt`. Each category
+# says what the requester must present (alternative sets of documents: any one set suffices), which
+# fields of a person may be told, whether the person must consent, whether only counts are given,
+# whether a superior office must approve and an agreement be signed, whether a printed result sheet
+# may be given, and, for a category the desk does not handle, where the requester is sent (Q5).
+BEIJING = "110000000000"
+SRC_QUERY_2010 = "《北京市公安局关于对外提供查询人口信息户籍服务工作规范（试行）》(2010-09-09)"
+QUERY_DESK_SYSTEM = "本系统默认值（依据未规定具体数字），可由省调整 / system default where the source names no number"
+QUERY_ADDRESS = ["permanent_address", "temporary_address"]
+
+
+def _category(label, documents, fields, source, *, consent=False, counts_only=False, count_of=None, approval=False, agreement=False,
+              printed_sheet=False, named_in_letter=False, routing=None, treated_as=None):
+    return {"label": label, "documents": documents, "fields": fields, "consent": consent, "counts_only": counts_only, "count_of": count_of,
+            "approval": approval, "agreement": agreement, "printed_sheet": printed_sheet, "named_in_letter": named_in_letter,
+            "routing": routing, "treated_as": treated_as, "source": source}
+
+
+QUERY_CATEGORIES = {
+    "vetting": _category("党政机关、部队因政审查询 party, state and military organs (political vetting)",
+                         [["introduction_letter", "work_card", "id_card"]], QUERY_ADDRESS,
+                         "Q1(a) 第五条; Q2 第六条(一); Q3 第七条(一)(七)", named_in_letter=True),
+    "official": _category("企事业单位、人民团体因公查询 enterprises, institutions and public bodies (official business)",
+                          [["introduction_letter", "work_card", "id_card"]], QUERY_ADDRESS,
+                          "Q1(b) 第五条; Q2 第六条(一); Q3 第七条(一)(七)", named_in_letter=True),
+    "judicial": _category("公检法及纪检监察部门办案查询 police, procuratorate, court, discipline inspection (cases)",
+                          [["unit_proof"], ["police_line"], ["police_card", "faxed_letter"]], QUERY_ADDRESS + ["family_members"],
+                          "Q1(c) 第五条; Q2 第六条(五); Q3 第七条(二)(七); Q4 第八条(二)", printed_sheet=True, named_in_letter=True),
+    "statistics": _category("政府职能部门因社会管理查询统计数字 government departments (statistics)",
+                            [["confidentiality_agreement"]], [],
+                            "Q1(d) 第五条; Q2 第六条(六) 附件1; Q3 第七条(六)", counts_only=True, count_of="statistics", approval=True, agreement=True),
+    "lawyer": _category("律师事务所承办法律事务查询 law firms (legal matters)",
+                        [["firm_letter", "client_agreement", "client_agreement_copy", "lawyer_licence", "lawyer_licence_copy", "id_card"]],
+                        ["name", "sex", "age", "permanent_address", "ethnicity", "id_number", "education"],
+                        "Q1(e) 第五条; Q2 第六条(二); Q3 第七条(五)(七); Q4 第八条(二)", printed_sheet=True, named_in_letter=True),
+    "citizen_relative": _category("公民个人因私寻亲访友 citizens looking for relatives or friends",
+                                  [["id_card"]], QUERY_ADDRESS + ["contact"],
+                                  "Q1(f) 第五条; Q2 第六条(三); Q3 第七条(三)", consent=True),
+    "foreigner_private": _category("外籍人员因私查询（按寻亲访友办理） foreigners asking privately (as relatives or friends)",
+                                   [["passport"]], QUERY_ADDRESS + ["contact"],
+                                   "Q1(f) 第七条(三)：外籍人员因私查询人口信息的按照公民个人因私寻亲访友对待", consent=True, treated_as="citizen_relative"),
+    "newborn_name": _category("查询新生儿姓名重名情况 citizens checking a newborn's intended name",
+                              [["birth_service_certificate", "id_card"]], [],
+                              "Q1(g) 第五条; Q2 第六条(四); Q3 第七条(四)", counts_only=True, count_of="name"),
+    "embassy": _category("外国使领馆及办事机构 foreign embassies and consulates", [], [],
+                         "Q5 第九条(一)", routing="外事部门 / the foreign affairs office"),
+    "media": _category("新闻媒体因宣传报道 news media", [], [],
+                       "Q5 第九条(二)", routing="市公安局外宣部门 / the police's publicity office"),
+    "letter": _category("来信来函要求查询 requests by letter", [], [],
+                        "Q5 第九条(三)", routing="由收信单位按信访件办理 / the receiving unit, as a petition (信访)"),
+}
+
+_add(RuleSet("query-desk-2010", "北京市公安局对外提供查询人口信息规范（2010） Beijing police rules for outside queries (2010)",
+             datetime.date(2010, 9, 9), BEIJING, SRC_QUERY_2010, {
+    "query_desk.categories": (list(QUERY_CATEGORIES), f"Q1 第五条、Q5 第九条 {SRC_QUERY_2010}"),
+    **{f"query_desk.category.{code}": (spec, f"{spec['source']} {SRC_QUERY_2010}") for code, spec in QUERY_CATEGORIES.items()},
+    "query_desk.consent_working_days": (10, f"Q7 第三条：由被查询人现住地派出所负责联系核实；期限 {QUERY_DESK_SYSTEM}"),
+    "query_desk.max_matches": (20, f"Q6 同音、同字查询显示的最多人数 {QUERY_DESK_SYSTEM}"),
+    "query_desk.abuse_window_days": (30, f"同一查询人或单位短期内查询多人的提示：统计天数 {QUERY_DESK_SYSTEM}"),
+    "query_desk.abuse_subjects": (20, f"同一查询人或单位短期内查询多人的提示：被查询人数 {QUERY_DESK_SYSTEM}"),
+    "query_register_retention_days": (730, f"Q8 第十一条：《人口信息查询登记表》及资料保存期限2年 {SRC_QUERY_2010}"),
+}))
+
+
 # Values the sources name no number for, shipped by this system (set "system-default", in force
 # nation-wide from 2009-10-01 by migration 0006); a province changes them like any other value.
 # Their source says so: they are not attributed to the seed text or to any regulation.
