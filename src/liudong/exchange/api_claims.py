@@ -1,6 +1,7 @@
 """Arrival claims (hole 1) and family links to confirm (hole 3) through the API. The receiver
 answers on the claim's message: `POST /messages/{id}/accept` and `/dispute` (exchange.api)."""
 import datetime
+from typing import Literal
 
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import StrictInt
@@ -120,21 +121,44 @@ class FamilyProposalIn(Schema):
 class FamilyProposalOut(Schema):
     id: int
     state: str = Field(description=" | ".join(ClaimState.values))
-    person_id: int
-    relative_id: int | None = Field(None, description="写入后才返回 / once the link is written")
+    person_id: int | None = Field(None, description="提出方的人员编号：提出方可见，写入后双方可见 / the proposer's person: shown to the proposer, and to both once written")
+    relative_id: int | None = Field(None, description="亲属的人员编号：其所在地可见，写入后双方可见 / the relative: shown to her place, and to both once written")
     relation: str
+    proposer: str
+    proposer_name: str
     receiver: str | None = None
     receiver_name: str | None = None
     message_id: int | None
+    answer_due_on: datetime.date | None = Field(None, description="待答复时：答复期限 / while pending: the answer is due by this day")
     answer: str
     created_at: datetime.datetime
     decided_at: datetime.datetime | None
 
 
-def proposal_out(p: FamilyProposal) -> dict:
+class FamilyProposalPage(Schema):
+    count: int
+    results: list[FamilyProposalOut]
+
+
+class ProposalQuery(Schema):
+    box: Blank(Literal["received", "sent"]) = Field(None, description="received 寄给您辖区的（待您答复） | sent 您辖区提出的；省略为两者 / "
+                                                                       "received: addressed to your area (yours to answer); sent: proposed by your area; omitted: both")
+    state: Blank(Literal[tuple(ClaimState.values)]) = Field(None, description=" | ".join(ClaimState.values))
+    limit: int = Field(20, ge=1, le=claim_queries.MAX_LIMIT)
+    offset: int = Field(0, ge=0, le=1_000_000_000)
+
+
+def proposal_out(p: FamilyProposal, actor=None) -> dict:
+    """The proposer's person id is shown to the proposer, the relative's id to her place (and to
+    the proposer once the link is written): each side sees the ids of its own people."""
     m = p.message
-    return {"id": p.id, "state": p.state, "person_id": p.person_id, "relative_id": p.relative_id if p.state in claim_queries.SETTLED_HERE else None,
-            "relation": p.relation, "receiver": m.receiver_id if m else None, "receiver_name": m.receiver.name if m else None, "message_id": m.pk if m else None,
+    received = actor is not None and claim_queries.received(actor, p)
+    sent = actor is None or actor.in_scope(p.proposer_id)
+    return {"id": p.id, "state": p.state, "person_id": p.person_id if sent or p.state in claim_queries.SETTLED_HERE else None,
+            "relative_id": p.relative_id if received or p.state in claim_queries.SETTLED_HERE else None,
+            "relation": p.relation, "proposer": p.proposer_id, "proposer_name": p.proposer.name,
+            "receiver": m.receiver_id if m else None, "receiver_name": m.receiver.name if m else None, "message_id": m.pk if m else None,
+            "answer_due_on": m.reply_due_on if m and p.state == ClaimState.PENDING else None,
             "answer": p.answer, "created_at": p.created_at, "decided_at": p.decided_at}
 
 
@@ -145,9 +169,21 @@ def propose_family(request, payload: FamilyProposalIn):
     her residence (or hukou place) and written when that place accepts (`pending`)."""
     actor = request.auth
     proposal = claims.propose_family_link(actor=actor, person_id=payload.person_id, data=payload.model_dump(exclude_none=True, exclude={"person_id"}), now=now())
-    return Status(201, proposal_out(claim_queries.get_proposal(actor=actor, proposal_id=proposal.pk)))
+    return Status(201, proposal_out(claim_queries.get_proposal(actor=actor, proposal_id=proposal.pk), actor))
+
+
+@router.get("/family-proposals", response={200: FamilyProposalPage, **ERRORS}, summary="亲属关系确认列表 / family link proposals of your area")
+def list_proposals(request, q: Query[ProposalQuery]):
+    """Hole 3: the proposals your area sent and those addressed to it (answer them with `POST
+    /messages/{message_id}/accept` or `/dispute`), newest first; for roles that see family links.
+    Logged with the persons named."""
+    actor = request.auth
+    count, rows = claim_queries.proposals_page(actor=actor, box=q.box, state=q.state, limit=q.limit, offset=q.offset)
+    return {"count": count, "results": [proposal_out(p, actor) for p in rows]}
 
 
 @router.get("/family-proposals/{proposal_id}", response={200: FamilyProposalOut, **ERRORS}, summary="一件亲属关系确认 / one family link proposal")
 def get_proposal(request, proposal_id: int):
-    return proposal_out(claim_queries.get_proposal(actor=request.auth, proposal_id=proposal_id))
+    """One proposal, for the area that sent it or the place it is addressed to."""
+    actor = request.auth
+    return proposal_out(claim_queries.get_proposal(actor=actor, proposal_id=proposal_id), actor)

@@ -64,11 +64,59 @@ def claim_of(message):
             or FamilyProposal.objects.select_related("person", "relative", "proposer").filter(message=message).first())
 
 
+BOXES = ("received", "sent")
+
+
+def _proposals(actor):
+    """Hole 3: the proposals the actor's area sent, or that were addressed to it (the place of the
+    relative, which answers them)."""
+    mine = in_range("proposer_id", actor.division_id) | in_range("message__receiver_id", actor.division_id)
+    return (FamilyProposal.objects.filter(mine)
+            .select_related("person", "relative", "proposer", "message", "message__receiver", "message__sender"))
+
+
+def proposals_page(*, actor, box: str | None = None, state: str | None = None, limit: int = 20, offset: int = 0) -> tuple[int, list[FamilyProposal]]:
+    """Family link proposals sent by the actor's area or addressed to it, newest first; `box`
+    received (to answer) or sent. A link names a person's family, a sensitive field: roles that do
+    not see those see no proposal. The persons shown are logged (invariant 3)."""
+    require(actor, Action.VIEW_SENSITIVE)
+    errors = {}
+    if box not in (None, "", *BOXES):
+        errors["box"] = [f"应为 {', '.join(BOXES)} 之一 / one of {', '.join(BOXES)}"]
+    if state not in (None, "", *ClaimState.values):
+        errors["state"] = [f"应为 {', '.join(ClaimState.values)} 之一 / one of {', '.join(ClaimState.values)}"]
+    if not 1 <= limit <= MAX_LIMIT:
+        errors["limit"] = [f"每页1到{MAX_LIMIT}条 / 1 to {MAX_LIMIT} a page"]
+    if not 0 <= offset <= 1_000_000_000:
+        errors["offset"] = ["应在0到10亿之间 / between 0 and 1,000,000,000"]
+    if errors:
+        raise Invalid(errors)
+    qs = _proposals(actor)
+    if box == "received":
+        qs = qs.filter(in_range("message__receiver_id", actor.division_id))
+    elif box == "sent":
+        qs = qs.filter(in_range("proposer_id", actor.division_id))
+    if state:
+        qs = qs.filter(state=state)
+    count = qs.count()
+    rows = list(qs.order_by("-id")[offset: offset + limit])
+    if rows:
+        record(actor, "family_proposal.list", object_type="familyproposal",
+               fields={"box": box or "", "state": state or "", "shown": [p.pk for p in rows],
+                       "person_ids": sorted({p.person_id for p in rows} | {p.relative_id for p in rows})})
+    return count, rows
+
+
+def received(actor, proposal) -> bool:
+    """Whether the proposal was addressed to the actor's area (its place answers it)."""
+    return proposal.message is not None and actor.in_scope(proposal.message.receiver_id)
+
+
 def get_proposal(*, actor, proposal_id) -> FamilyProposal:
+    """One proposal, for the area that sent it or the place it was addressed to."""
     require(actor, Action.VIEW_PERSON)
     pk = row_id(proposal_id)
-    proposal = (FamilyProposal.objects.filter(in_range("proposer_id", actor.division_id)).select_related("message", "message__receiver")
-                .filter(pk=pk).first()) if pk else None
+    proposal = _proposals(actor).filter(pk=pk).first() if pk else None
     if proposal is None:
         raise NotFound("申请不存在或不在您的管辖范围内 / no such proposal in your scope")
     record(actor, "family_proposal.view", obj=proposal, person_id=proposal.person_id, fields={"shown": ["proposal"]})

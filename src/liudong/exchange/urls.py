@@ -19,6 +19,7 @@ urlpatterns = [
     path("arrival-claims/", views_claims.arrival_claims, name="arrival_claims"),
     path("arrival-claims/new/", views_claims.arrival_claim_new, name="arrival_claim_new"),
     path("people/<id:pk>/family/propose/", views_claims.family_propose, name="family_propose"),
+    path("family-proposals/", views_claims.family_proposals, name="family_proposals"),
     path("exchange/<id:pk>/attachments/<id:aid>/", views.attachment, name="exchange_attachment"),
     path("timeliness/", views_timeliness.timeliness_page, name="timeliness"),
 ]

@@ -6,6 +6,7 @@ a successful act redirects (POST-redirect-GET)."""
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -149,6 +150,10 @@ def accept(request, pk):
                 messages.error(request, m)
     else:
         messages.success(request, pgettext("exchange", "Accepted; the answer went to the claimant."))
+    # From the list of family link proposals, back to it (a local path only).
+    back = request.POST.get("next") or ""
+    if back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
     return redirect("exchange_detail", pk=pk)
 
 

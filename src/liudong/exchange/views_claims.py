@@ -1,11 +1,11 @@
 """Pages of arrival claims (hole 1) and family links to confirm (hole 3): submitting a claim from
 the registration page or a person's page, the list of the area's claims (its pending arrivals),
-and proposing a family link to another place. Her place answers on the message's page
-(exchange.views: accept, dispute)."""
+proposing a family link to another place, and the list of proposals received and sent. Her place
+answers on the message's page or from the list (exchange.views: accept, dispute)."""
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from liudong.accounts.choices import Action
@@ -20,6 +20,7 @@ from .models import ClaimState
 
 PER_PAGE = 50
 TABS = [("pending", gettext_lazy("Pending")), ("", gettext_lazy("All"))]
+PROPOSAL_BOXES = [("received", pgettext_lazy("exchange", "To answer")), ("sent", pgettext_lazy("exchange", "Proposed by us"))]
 
 
 @staff_view(Action.RECORD_RESIDENCE)
@@ -55,6 +56,25 @@ def arrival_claims(request):
     pages = max((count + PER_PAGE - 1) // PER_PAGE, 1)
     return render(request, "exchange/claims.html", {"rows": rows, "count": count, "state": state, "tabs": TABS, "page": page, "pages": pages,
                                                     "states": dict(ClaimState.choices)})
+
+
+@staff_view(Action.VIEW_SENSITIVE)
+@require_safe
+def family_proposals(request):
+    """Hole 3: the family links proposed to this place (to accept or dispute here) and those it
+    proposed to others; pending ones first by default."""
+    actor = request.user
+    box = request.GET.get("box", "received")
+    box = box if box in claim_queries.BOXES else "received"
+    state = request.GET.get("state", "pending")
+    state = state if state in ClaimState.values else ""
+    page = max(int_or_none(request.GET.get("page")) or 1, 1)
+    count, rows = claim_queries.proposals_page(actor=actor, box=box, state=state or None, limit=PER_PAGE, offset=min((page - 1) * PER_PAGE, 1_000_000_000))
+    pages = max((count + PER_PAGE - 1) // PER_PAGE, 1)
+    return render(request, "exchange/proposals.html", {
+        "rows": rows, "count": count, "box": box, "boxes": PROPOSAL_BOXES, "state": state, "tabs": TABS, "page": page, "pages": pages,
+        "can_answer": actor.can(Action.HANDLE_EXCHANGE), "here": request.get_full_path(),
+    })
 
 
 @staff_view(Action.MANAGE_FAMILY)
