@@ -252,6 +252,7 @@ def _register_routers():
     from liudong.exchange.api_timeliness import router as timeliness_router
     from liudong.cases.api import router as cases_router
     from liudong.jobs.api import router as jobs_router
+    from liudong.permits.api import router as permits_router
     from liudong.territory.api import router as grids_router
     from liudong.desk.api import router as desk_router
 
@@ -268,6 +269,7 @@ def _register_routers():
     api.add_router("", cases_router)
     api.add_router("", jobs_router)
     api.add_router("", desk_router)
+    api.add_router("", permits_router)
 
 
 _register_routers()

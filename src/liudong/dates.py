@@ -18,3 +18,24 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
     month += 1
     following = datetime.date(year + (month == 12), month % 12 + 1, 1)
     return min(day.replace(year=year, month=month, day=1) + datetime.timedelta(days=day.day - 1), following - datetime.timedelta(days=1))
+
+
+def months_after(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` calendar months later, or the last day of that month when it is
+    shorter (31 August plus 6 months is 28 or 29 February)."""
+    return months_before(day, -months)
+
+
+def years_after(day: datetime.date, years: int) -> datetime.date:
+    """The same day `years` later (29 February to 28 February in a common year)."""
+    return months_before(day, -12 * years)
+
+
+def full_years(start: datetime.date, end: datetime.date) -> int:
+    """Whole years from `start` to `end` (0 when end is before the first anniversary)."""
+    if end < start:
+        return 0
+    n = end.year - start.year
+    while n > 0 and years_after(start, n) > end:
+        n -= 1
+    return n

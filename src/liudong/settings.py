@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "liudong.exchange",
     "liudong.cases",
     "liudong.desk",
+    "liudong.permits",
     "liudong.jobs",
     "huey.contrib.djhuey",  # the task queue's Django integration (HUEY below)
     "liudong.demo",  # the top of the layers: imports the apps above, none imports it

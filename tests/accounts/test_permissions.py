@@ -141,6 +141,14 @@ def _call(action, staff, migrant, world, n):
         if action == Action.ANSWER_CONSENT:
             return desk.answer_consent(actor=staff, inquiry_id=1, data={"person_id": migrant.pk, "granted": True}, now=timezone.now())
         return desk.approve(actor=staff, inquiry_id=1, data={"approved": True}, now=timezone.now())
+    if action == Action.HANDLE_RESIDENCE:
+        from liudong.permits import queries as permits_q
+
+        return list(permits_q.registrations(actor=staff, data={}, today=TODAY)[0])
+    if action == Action.VIEW_PERMIT_EXISTS:
+        from liudong.permits import queries as permits_q
+
+        return permits_q.permit_exists(actor=staff, person_id=migrant.pk)
     raise AssertionError(f"no representative service for {action}")
 
 

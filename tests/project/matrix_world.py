@@ -74,8 +74,24 @@ def build(world, migrant, husband, woman_2014) -> dict:
     inquiry = desk.create_inquiry(actor=world["query_desk"], data={"category": "vetting", "requester": {"name": "王明", "unit": "某单位"},
                                                                    "documents": ["introduction_letter", "work_card", "id_card"], "reason": "政审",
                                                                    "subjects": [{"name": "李娜", "match": "exact"}]}, now=timezone.now())
+    # Issue 13: 李娜's residence permit (granted by 南头街道's police) and a residence registration
+    # (Guangdong takes the Zhejiang values here so that an arrival in 南头街道 opens one).
+    from liudong.permits import services as permits
+
+    police = world["police_officer"]
+    for name, raw in (("residence_registration.required", "true"), ("residence_registration.report_working_days", "3")):
+        set_value(actor=None, name=name, raw_value=raw, division_code="440000000000", valid_from="2026-01-01", source="测试 / test override")
+    permit = permits.apply_permit(actor=police, data={"person_id": migrant.pk, "applied_on": "2026-09-28", "basis": "employment", "proof": "劳动合同"},
+                                  today=today, now=timezone.now())
+    permits.decide_permit(actor=police, permit_id=permit.pk, data={"decided_on": "2026-10-09", "granted": True}, today=today)
+    newcomer, _ = people.register_person(actor=clerk, data={"id_number": make_id("511921", "19960101", 91), "name": "陈静", "hukou_division": TONGJIANG_V},
+                                         today=today)
+    people.record_arrival(actor=clerk, person=newcomer, data={"division": NANTOU_V1, "arrived_on": "2026-11-02", "reason": "work"}, today=today)
+    from liudong.permits.models import ResidenceRegistration
+
+    registration = ResidenceRegistration.objects.get(person=newcomer)
     return {
-        "inquiry": inquiry.pk,
+        "inquiry": inquiry.pk, "permit": permit.pk, "registration": registration.pk,
         "person": migrant.pk, "residence": residence.pk, "housing": housing.pk, "employer": employer.pk, "grid": grid.pk,
         "message": message.pk, "attachment": message.attachments.get().pk, "draft": draft.pk,
         "birth": refused.pk, "second_birth": second.pk, "fee": fee.pk, "division": NANTOU, "kind": "inflow",
@@ -87,6 +103,8 @@ def build(world, migrant, husband, woman_2014) -> dict:
 PARAM_KINDS = {"person_id": "person", "residence_id": "residence", "housing_id": "housing", "employer_id": "employer", "grid_id": "grid",
                "message_id": "message", "attachment_id": "attachment", "aid": "attachment", "code": "division", "kind": "kind",
                "claim_id": "claim", "proposal_id": "proposal", "relative_id": "relative", "job_id": "export", "inquiry_id": "inquiry"}
+               "claim_id": "claim", "proposal_id": "proposal", "relative_id": "relative", "job_id": "export",
+               "permit_id": "permit", "registration_id": "registration"}
 PATH_KINDS = [("exports/", "export"), ("cases/messages/", "draft"), ("cases/second-birth", "second_birth"), ("cases/birth", "birth"), ("cases/fee", "fee"),
               ("people/", "person"), ("housing/", "housing"), ("employers/", "employer"), ("grids/", "grid"), ("exchange/", "message")]
 

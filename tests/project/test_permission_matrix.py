@@ -170,6 +170,11 @@ API = {
     "api:update_employer": (A.MANAGE_EMPLOYER,), "api:close_employer": (A.MANAGE_EMPLOYER,),
     "api:register": (A.VIEW_REGISTERS,), "api:register_xlsx": (A.EXPORT_REGISTERS,), "api:register_pdf": (A.EXPORT_REGISTERS,),
     "api:add_working_days": STAFF, "api:working_days": STAFF,
+    # Issue 13: the police handle residence registration and permits; family-planning roles see only whether a permit exists.
+    "api:apply_residence_permit": (A.HANDLE_RESIDENCE,), "api:get_residence_permit": (A.HANDLE_RESIDENCE,),
+    "api:decide_residence_permit": (A.HANDLE_RESIDENCE,), "api:endorse_residence_permit": (A.HANDLE_RESIDENCE,),
+    "api:residence_permit_exists": (A.VIEW_PERMIT_EXISTS,),
+    "api:list_residence_registrations": (A.HANDLE_RESIDENCE,), "api:complete_residence_registration": (A.HANDLE_RESIDENCE,),
     "api:policy_values": (A.MANAGE_POLICY, A.HANDLE_CASES, A.VIEW_EXCHANGE), "api:set_value": (A.MANAGE_POLICY,), "api:adopt": (A.MANAGE_POLICY,),
     "api:list_messages": (A.VIEW_EXCHANGE,), "api:send_message": (A.HANDLE_EXCHANGE,), "api:get_message": (A.VIEW_EXCHANGE,),
     "api:acknowledge": (A.HANDLE_EXCHANGE,), "api:reply": (A.HANDLE_EXCHANGE,), "api:arrival": (A.HANDLE_EXCHANGE,),

@@ -61,6 +61,8 @@ class Action(models.TextChoices):
     TAKE_QUERIES = "take_queries", "受理对外查询人口信息 take outside queries of population information"
     ANSWER_CONSENT = "answer_consent", "联系被查询人核实是否同意 obtain a queried person's consent"
     APPROVE_QUERY_STATISTICS = "approve_query_statistics", "批准统计数字查询 approve a statistics query"
+    HANDLE_RESIDENCE = "handle_residence", "办理居住登记与居住证 handle residence registration and permits"
+    VIEW_PERMIT_EXISTS = "view_permit_exists", "查看是否持有居住证 see whether a residence permit exists"
 
 
 R, A = Role, Action
@@ -69,6 +71,9 @@ _READ = {A.VIEW_DASHBOARD, A.VIEW_PERSON, A.VIEW_SENSITIVE, A.VIEW_REGISTERS, A.
 # X1-X3: townships and counties send and answer; every level above watches deadlines (T3).
 _EXCHANGE = {A.VIEW_EXCHANGE, A.HANDLE_EXCHANGE, A.HANDLE_CASES, A.VIEW_TIMELINESS}
 _WATCH = {A.VIEW_EXCHANGE, A.VIEW_TIMELINESS}
+# Issue 13: the police handle residence registration and permits; the family-planning roles that
+# see persons learn only whether a permit exists.
+_PERMIT_EXISTS = {A.VIEW_PERMIT_EXISTS}
 
 # role -> actions. Police see persons but never sensitive fields (invariant 2); the query desk
 # answers outside requests through its own procedure (Q1-Q9), not by browsing the registry;
@@ -85,6 +90,17 @@ PERMISSIONS: dict[str, set[str]] = {
     R.POLICE_OFFICER: {A.VIEW_DASHBOARD, A.VIEW_PERSON, A.REGISTER_PERSON, A.RECORD_RESIDENCE, A.MANAGE_HOUSING, A.MANAGE_EMPLOYER, A.VIEW_REGISTERS,
                        A.ANSWER_CONSENT},
     R.QUERY_DESK: {A.TAKE_QUERIES},
+    R.VILLAGE_COLLECTOR: _READ | _REGISTRY_WRITE | _PERMIT_EXISTS,
+    R.VILLAGE_CADRE: _READ | _PERMIT_EXISTS,
+    R.TOWNSHIP_CLERK: _READ | _REGISTRY_WRITE | {A.MANAGE_GRIDS} | _EXCHANGE | _PERMIT_EXISTS,
+    R.TOWNSHIP_HEAD: _READ | {A.MANAGE_GRIDS} | _EXCHANGE | _PERMIT_EXISTS,
+    R.COUNTY_OFFICER: _READ | {A.MANAGE_GRIDS} | _EXCHANGE | _PERMIT_EXISTS,
+    R.CITY_OFFICER: {A.VIEW_DASHBOARD, A.VIEW_REGISTERS, A.EXPORT_REGISTERS} | _WATCH,
+    R.PROVINCE_OFFICER: {A.VIEW_DASHBOARD, A.VIEW_REGISTERS, A.EXPORT_REGISTERS} | _WATCH,
+    R.NATION_OFFICER: {A.VIEW_DASHBOARD, A.VIEW_REGISTERS} | _WATCH,
+    R.POLICE_OFFICER: {A.VIEW_DASHBOARD, A.VIEW_PERSON, A.REGISTER_PERSON, A.RECORD_RESIDENCE, A.MANAGE_HOUSING, A.MANAGE_EMPLOYER, A.VIEW_REGISTERS,
+                       A.HANDLE_RESIDENCE, A.VIEW_PERMIT_EXISTS},
+    R.QUERY_DESK: set(),
     R.AUDITOR: {A.VIEW_AUDIT},
     R.ADMIN: {A.MANAGE_STAFF, A.MANAGE_DIVISIONS, A.MANAGE_GRIDS, A.PURGE_AUDIT, A.MANAGE_POLICY, A.MANAGE_CALENDAR},
 }

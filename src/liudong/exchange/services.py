@@ -187,20 +187,27 @@ def _file_name(raw) -> str:
     return name[:200] or "scan"
 
 
+def read_scan(f) -> tuple[str, str, bytes]:
+    """One uploaded scan checked (type, size, content matching the type): (name, content_type,
+    data), or Invalid on `attachments`. Shared with other apps' scans (permits' proofs)."""
+    name = _file_name(getattr(f, "name", ""))
+    content_type = str(getattr(f, "content_type", "") or "application/octet-stream").split(";")[0].strip().lower()
+    if content_type not in ATTACHMENT_TYPES:
+        raise Invalid({"attachments": [f"{name}: 只接受 PDF、JPEG、PNG、TIFF 扫描件 / only PDF, JPEG, PNG or TIFF scans"]})
+    size = getattr(f, "size", None)
+    if isinstance(size, int) and size > ATTACHMENT_MAX_BYTES:
+        raise Invalid({"attachments": [f"{name}: 文件为空或超过 2 MB / empty or larger than 2 MB"]})
+    data = f.read() if hasattr(f, "read") else bytes(f)
+    if not data or len(data) > ATTACHMENT_MAX_BYTES:
+        raise Invalid({"attachments": [f"{name}: 文件为空或超过 2 MB / empty or larger than 2 MB"]})
+    if not data.startswith(MAGIC[content_type]):
+        raise Invalid({"attachments": [f"{name}: 文件内容不是所标明的 {content_type} 格式 / the file is not the {content_type} it claims to be"]})
+    return name, content_type, data
+
+
 def _attach(actor, message: Message, files, *, now, evidence: bool = False):
     for f in files or ():
-        name = _file_name(getattr(f, "name", ""))
-        content_type = str(getattr(f, "content_type", "") or "application/octet-stream").split(";")[0].strip().lower()
-        if content_type not in ATTACHMENT_TYPES:
-            raise Invalid({"attachments": [f"{name}: 只接受 PDF、JPEG、PNG、TIFF 扫描件 / only PDF, JPEG, PNG or TIFF scans"]})
-        size = getattr(f, "size", None)
-        if isinstance(size, int) and size > ATTACHMENT_MAX_BYTES:
-            raise Invalid({"attachments": [f"{name}: 文件为空或超过 2 MB / empty or larger than 2 MB"]})
-        data = f.read() if hasattr(f, "read") else bytes(f)
-        if not data or len(data) > ATTACHMENT_MAX_BYTES:
-            raise Invalid({"attachments": [f"{name}: 文件为空或超过 2 MB / empty or larger than 2 MB"]})
-        if not data.startswith(MAGIC[content_type]):
-            raise Invalid({"attachments": [f"{name}: 文件内容不是所标明的 {content_type} 格式 / the file is not the {content_type} it claims to be"]})
+        name, content_type, data = read_scan(f)
         Attachment.objects.create(message=message, name=name, content_type=content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
                                   data=data, is_evidence=evidence, uploaded_at=now, uploaded_by=actor)
 

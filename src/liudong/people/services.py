@@ -298,6 +298,25 @@ def _record_arrival(actor, person_id, data, today, kind) -> Residence:
     return _open_period(actor, person, current, kind=kind, arrived_on=arrived_on, recorded_by=actor.division_id, **period)
 
 
+# Apps above people learn of residence changes by registration, as the audit learns of person
+# scopes (accounts.audit.add_subject_scope): people never imports them. Each listener is
+# fn(actor, person, *, closed, opened) with the period just closed (or None) and the one just
+# opened (or None, a departure); it runs inside the writing transaction, so what it writes commits
+# or rolls back with the residence (issue 13: an arrival opens a residence registration, a move to
+# another city ends a residence permit).
+RESIDENCE_LISTENERS: list = []
+
+
+def add_residence_listener(fn) -> None:
+    if fn not in RESIDENCE_LISTENERS:
+        RESIDENCE_LISTENERS.append(fn)
+
+
+def _tell_listeners(actor, person, *, closed, opened) -> None:
+    for fn in RESIDENCE_LISTENERS:
+        fn(actor, person, closed=closed, opened=opened)
+
+
 def _open_period(actor, person, current, *, kind, arrived_on, recorded_by, division, address, housing, employer, reason, intended_stay, expects_return=False,
                  audit=None) -> Residence:
     """Close the open period (if any) on `arrived_on` and open the next: the one residence writer
@@ -316,6 +335,7 @@ def _open_period(actor, person, current, *, kind, arrived_on, recorded_by, divis
     record(actor, f"residence.{kind}", obj=residence, person_id=person.pk,
            fields={"division": division.code, "arrived_on": str(arrived_on), "closed": getattr(current, "pk", None), "housing": getattr(housing, "pk", None),
                    "employer": getattr(employer, "pk", None), **(audit or {})})
+    _tell_listeners(actor, person, closed=current, opened=residence)
     return residence
 
 
@@ -397,6 +417,7 @@ def _record_departure(actor, residence_id, left_on, today) -> Residence:
     residence.save(update_fields=["left_on", "end_kind"])
     _sync_current(residence.person)
     record(actor, "residence.departure", obj=residence, person_id=residence.person_id, fields={"left_on": str(left)})
+    _tell_listeners(actor, residence.person, closed=residence, opened=None)
     return residence
 
 

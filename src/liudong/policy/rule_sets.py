@@ -94,6 +94,11 @@ _add(RuleSet("residence-permit-2016", "居住证暂行条例 residence permit 20
     "residence_permit.issue_days_remote": (30, "偏远地区、交通不便的 30日 (第十三条)"),
     "residence_permit.endorsement_months_before": (1, "每年签注一次，在居住期满一年前一个月内 (第十五条)"),
     "residence_permit.fee": (0, "首次申领、签注免费 (第十七条)"),
+    # Issue 13: the card's items and the yearly endorsement, as data.
+    "residence_permit.items": ("name,sex,ethnicity,birth_date,id_number,photo,hukou_address,residence_address,issuing_office,issued_on",
+                               "居住证登载的内容包括：姓名、性别、民族、出生日期、公民身份号码、本人相片、常住户口所在地住址、居住地住址、证件的签发机关和签发日期 (第七条)"),
+    "residence_permit.endorsement_interval_years": (1, "居住证每年签注1次 (第十五条)"),
+    "residence_permit.decision_day_kind": ("calendar", "受理之日起15日内（日历日，条例未写工作日） (第十三条)"),
 }))
 
 _add(RuleSet("residence-registration", "居住登记（浙江示例） residence registration (Zhejiang example)", datetime.date(2016, 1, 1), ZHEJIANG, SRC_ZJ, {
@@ -203,6 +208,7 @@ SYSTEM_DEFAULTS = {
 # Text-valued policy names take one of these values only: domain code branches on them.
 TEXT_CHOICES = {
     "birth.registration_basis": ("documents", "commitment"),
+    "residence_permit.decision_day_kind": ("calendar", "working"),
 }
 
 

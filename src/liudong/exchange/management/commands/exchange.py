@@ -14,6 +14,7 @@ from liudong.cli import Subcommands, arg, day_of_act
 from liudong.exchange import claims, services
 from liudong.exchange.models import Message
 from liudong.exchange.transitions import table_markdown
+from liudong.jobs.daily import run_daily_jobs
 
 
 class Command(Subcommands):
@@ -33,6 +34,9 @@ class Command(Subcommands):
         lapsed = claims.lapse(on)
         self.stdout.write(f"{on}: {lapsed['accepted']} 件到达申报期满视为确认，{lapsed['void']} 件未能生效 / "
                           f"{lapsed['accepted']} arrival claims accepted by silence, {lapsed['void']} void")
+        # Every other app's daily job (jobs.daily: residence permits' missed endorsements, ...).
+        for line in run_daily_jobs(on):
+            self.stdout.write(line)
 
     def handle_states(self, **_):
         self.stdout.write(table_markdown())

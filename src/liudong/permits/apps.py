@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+
+class PermitsConfig(AppConfig):
+    """Issue 13: residence registration (居住登记) and residence permits (居住证)."""
+
+    name = "liudong.permits"
+    verbose_name = "居住登记与居住证 Residence registration and permits"
+
+    def ready(self):
+        # people never imports permits: it tells its residence listeners (people.services) of an
+        # arrival, move or departure in the writing transaction; the daily job joins the
+        # exchange tick through jobs.daily.
+        from liudong.jobs.daily import add_daily_job
+        from liudong.people.services import add_residence_listener
+
+        from . import services
+
+        add_residence_listener(services.on_residence_change)
+        add_daily_job("permits", services.daily)
