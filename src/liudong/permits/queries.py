@@ -18,7 +18,7 @@ from .models import PermitState, RegistrationState, ResidencePermit, ResidenceRe
 from .services import NOT_FOUND_PERSON, permit_in_scope
 
 REGISTRATION_FILTERS = ("pending", "overdue", "completed", "all")
-MAX_LIMIT = 500
+MAX_LIMIT = 200
 
 
 def _division(*, actor, data: dict, errors: dict) -> Division | None:
@@ -29,19 +29,17 @@ def _division(*, actor, data: dict, errors: dict) -> Division | None:
 
 
 def page_args(data: dict, errors: dict) -> tuple[int, int]:
-    def number(name, default, low, high):
-        raw = data.get(name)
-        if raw in (None, ""):
-            return default
-        try:
-            n = int(str(raw))
-        except ValueError:
-            fields.add(errors, name, "应为整数 / must be a whole number")
-            return default
-        if not low <= n <= high:
-            fields.add(errors, name, f"应在 {low} 至 {high} 之间 / must lie between {low} and {high}")
-        return n
-    return number("limit", 50, 1, MAX_LIMIT), number("offset", 0, 0, 10**9)
+    """limit and offset of a list (the field kit's window); the API passes integers already."""
+    limit, offset = data.get("limit", 50), data.get("offset", 0)
+    limit = 50 if limit in (None, "") else limit
+    offset = 0 if offset in (None, "") else offset
+    try:
+        limit, offset = int(limit), int(offset)
+    except (TypeError, ValueError):
+        fields.add(errors, "limit", "应为整数 / must be a whole number")
+        return 50, 0
+    fields.window(limit, offset, errors, max_limit=MAX_LIMIT)
+    return limit, offset
 
 
 def registrations(*, actor, data: dict, today: datetime.date):
