@@ -31,4 +31,5 @@ urlpatterns = [
     path("", include("liudong.exchange.urls")),
     path("", include("liudong.cases.urls")),
     path("", include("liudong.jobs.urls")),
+    path("", include("liudong.desk.urls")),
 ]

@@ -102,10 +102,9 @@ def build(world, migrant, husband, woman_2014) -> dict:
 # Which object a URL parameter names: by the parameter, or for `pk` and `case_id` by the path.
 PARAM_KINDS = {"person_id": "person", "residence_id": "residence", "housing_id": "housing", "employer_id": "employer", "grid_id": "grid",
                "message_id": "message", "attachment_id": "attachment", "aid": "attachment", "code": "division", "kind": "kind",
-               "claim_id": "claim", "proposal_id": "proposal", "relative_id": "relative", "job_id": "export", "inquiry_id": "inquiry"}
-               "claim_id": "claim", "proposal_id": "proposal", "relative_id": "relative", "job_id": "export",
+               "claim_id": "claim", "proposal_id": "proposal", "relative_id": "relative", "job_id": "export", "inquiry_id": "inquiry",
                "permit_id": "permit", "registration_id": "registration"}
-PATH_KINDS = [("exports/", "export"), ("cases/messages/", "draft"), ("cases/second-birth", "second_birth"), ("cases/birth", "birth"), ("cases/fee", "fee"),
+PATH_KINDS = [("desk/", "inquiry"), ("exports/", "export"), ("cases/messages/", "draft"), ("cases/second-birth", "second_birth"), ("cases/birth", "birth"), ("cases/fee", "fee"),
               ("people/", "person"), ("housing/", "housing"), ("employers/", "employer"), ("grids/", "grid"), ("exchange/", "message")]
 
 

@@ -147,7 +147,7 @@ def _file_number(division: Division, on: datetime.date) -> str:
 def _refusals(category: str, spec: dict, *, shown: set[str], reason: str, relationship: str, subjects: list[dict]) -> list[str]:
     """Q2, Q3, Q5, Q6: why the desk must refuse, in the order the procedure checks; [] to proceed."""
     if spec.get("routing"):
-        return [f"此类查询不由查询窗口受理，请通过{zh(spec['routing'])}办理（{spec['source']}） / not handled at the desk: go through {spec['routing'].split(' / ')[-1]}"]
+        return [f"此类查询不由查询窗口受理，请通过{zh(spec['routing'])}办理 / not handled at the desk: go through {spec['routing'].split(' / ')[-1]}"]
     out = []
     missing = rules.missing_documents(spec, shown)
     if not rules.documents_complete(spec, shown):

@@ -1,0 +1,153 @@
+"""Q4, Q6, Q7, Q8 on screen and on paper: the desk's screen flow in Chinese, the station's consent
+tasks, the register by date; the application form with its declaration, the confidentiality
+agreement and the result sheet (the seal line only where Q4 allows) render as PDF pages."""
+import io
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from liudong.accounts.models import AuditEvent
+from liudong.desk import documents, services
+from liudong.desk.models import Inquiry
+
+from .conftest import NOW, body
+
+ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
+
+
+def pdf_text(data: bytes) -> str:
+    return re.sub(r"\s+", "", "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages))
+
+
+def render_pages(data: bytes, name: str) -> list[Path]:
+    """pdftoppm renders the pages as images (kept under the temp folder to be looked at)."""
+    out = Path(tempfile.gettempdir()) / "liudong-desk-pdfs"
+    out.mkdir(exist_ok=True)
+    (out / f"{name}.pdf").write_bytes(data)
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(out / f"{name}.pdf"), str(out / name)], check=True)
+    pages = sorted(out.glob(f"{name}*.png"))
+    assert pages and all(p.stat().st_size > 2000 for p in pages)
+    return pages
+
+
+@pytest.fixture
+def desk_client(client, desk):
+    client.force_login(desk)
+    return client
+
+
+def test_Q6_the_desk_screen_flow_in_chinese(people, desk_client):
+    r = desk_client.get("/desk/new/?category=citizen_relative", **ZH)
+    page = r.content.decode()
+    assert r.status_code == 200 and "居民身份证" in page and "须经被查询人同意" in page and "查询人声明" not in page
+    assert "注意事项" in page and "本人已认真阅读" in page
+    r = desk_client.post("/desk/new/", {"category": "vetting", "documents": ["introduction_letter", "work_card", "id_card"], "requester_name": "王明",
+                                        "requester_unit": "某单位", "reason": "政审", "s0_name": "张伟", "s0_match": "same_sound", "s0_named_in_letter": "on",
+                                        "notice_acknowledged": "on"}, **ZH)
+    assert r.status_code == 302
+    inquiry = Inquiry.objects.get()
+    assert inquiry.state == "recorded"
+    desk_client.post(f"/desk/{inquiry.pk}/run/", **ZH)
+    page = desk_client.get(f"/desk/{inquiry.pk}/", **ZH).content.decode()
+    assert "多人符合" in page and "张*" in page and "张维" not in page
+    desk_client.post(f"/desk/{inquiry.pk}/select/", {"person_id": people["zhang"].pk}, **ZH)
+    page = desk_client.get(f"/desk/{inquiry.pk}/", **ZH).content.decode()
+    assert "常住户籍登记地址" in page and "本系统登记" in page and "联系方式" not in page
+
+
+def test_Q6_bad_input_on_the_page_keeps_the_form_and_writes_nothing(people, desk_client):
+    r = desk_client.post("/desk/new/", {"category": "vetting", "requester_name": "王明", "s0_name": "张伟", "s0_sex": "X"}, **ZH)
+    assert r.status_code == 422 and "未保存任何内容" in r.content.decode()
+    assert not Inquiry.objects.exists()
+
+
+def test_Q5_the_page_sends_an_excluded_requester_elsewhere(people, desk_client):
+    page = desk_client.get("/desk/new/?category=embassy", **ZH).content.decode()
+    assert "外事部门" in page
+    r = desk_client.post("/desk/new/", {"category": "embassy", "requester_name": "某使馆", "reason": "查询"}, **ZH)
+    assert r.status_code == 302 and Inquiry.objects.get().state == "refused"
+
+
+def test_Q7_the_station_sees_only_its_tasks_and_records_the_answer(people, desk, police, client):
+    inquiry = services.create_inquiry(actor=desk, data=body("citizen_relative", subjects=[{"name": "李娜", "match": "exact"}], reason="寻找老同学"), now=NOW)
+    services.run(actor=desk, inquiry_id=inquiry.pk, now=NOW)
+    client.force_login(police)
+    page = client.get("/desk/consent/", **ZH).content.decode()
+    assert "李娜" in page and "寻找老同学" in page and "同学" in page and "13700137000" not in page and "红花园" not in page
+    assert client.get(f"/desk/{inquiry.pk}/", **ZH).status_code == 403
+    client.post(f"/desk/consent/{inquiry.pk}/", {"person_id": people["li"].pk, "granted": "yes"}, **ZH)
+    inquiry.refresh_from_db()
+    assert inquiry.state == "answered"
+
+
+def test_Q8_the_register_shows_and_prints_by_date(people, desk, desk_client):
+    services.create_inquiry(actor=desk, data=body("vetting", subjects=[{"name": "张伟", "sex": "M"}]), now=NOW)
+    services.create_inquiry(actor=desk, data=body("media", documents=[]), now=NOW)
+    page = desk_client.get("/desk/register/?start=2026-11-01&end=2026-11-28", **ZH).content.decode()
+    assert "440305-2026-000001" in page and "外宣" in page and "张伟（男）" in page
+    r = desk_client.get("/desk/register.pdf?start=2026-11-01&end=2026-11-28")
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    text = pdf_text(r.content)
+    for expected in ("人口信息查询登记表", "查询日期", "查询人姓名", "所持证件或证明", "档案编号", "440305-2026-000002", "王明", "不予受理"):
+        assert expected in text, expected
+    render_pages(r.content, "register")
+    assert AuditEvent.objects.filter(action="inquiry.print.register").exists()
+
+
+def test_Q6_the_application_form_prints_for_signature_under_the_declaration(people, desk):
+    inquiry = services.create_inquiry(actor=desk, data=body("citizen_relative", subjects=[{"name": "李娜", "match": "same_sound", "sex": "F", "age_min": 20, "age_max": 30,
+                                                                                            "native_place": "四川", "area_or_occupation": "南头", "population": "temporary"}],
+                                                             reason="因举办同学会查找小学同学", ack=False), now=NOW)
+    data, disposition = documents.application_form(actor=desk, inquiry_id=inquiry.pk, printed_on=NOW.date())
+    text = pdf_text(data)
+    for expected in ("人口信息查询申请表", "申请查询人信息", "被查询人信息", "王明", "李娜", "☑同音", "☐同字", "20—30岁", "☑查询暂住人口", "☐查询常住人口",
+                     "与被查询人关系及查询原因", "同学", "因举办同学会查找小学同学", "查询人声明", "本人已认真阅读", "申请人签字", inquiry.file_number):
+        assert expected in text, expected
+    render_pages(data, "application")
+
+
+def test_Q2_the_confidentiality_agreement_of_a_statistics_query(people, desk):
+    inquiry = services.create_inquiry(actor=desk, data=body("statistics", subjects=[{}], reason="流动人口服务规划"), now=NOW)
+    data, _ = documents.agreement_form(actor=desk, inquiry_id=inquiry.pk, printed_on=NOW.date())
+    text = pdf_text(data)
+    for expected in ("保密协议书", "警务工作秘密", "不得将从公安机关获取的户籍登记信息向第三方", "流动人口服务规划", "公安机关（印章）", "使用单位（印章）", "主管领导签字"):
+        assert expected in text, expected
+    render_pages(data, "agreement")
+    vetting = services.create_inquiry(actor=desk, data=body("vetting"), now=NOW)
+    from liudong.errors import NotFound
+
+    with pytest.raises(NotFound):
+        documents.agreement_form(actor=desk, inquiry_id=vetting.pk, printed_on=NOW.date())
+
+
+@pytest.mark.parametrize("category,sealed", [("lawyer", True), ("vetting", False)])
+def test_Q4_the_result_sheet_has_the_seal_line_only_where_allowed(people, desk, category, sealed):
+    inquiry = services.create_inquiry(actor=desk, data=body(category), now=NOW)
+    services.run(actor=desk, inquiry_id=inquiry.pk, now=NOW)
+    data, _ = documents.result_sheet(actor=desk, inquiry_id=inquiry.pk, printed_on=NOW.date(), today=NOW.date())
+    text = pdf_text(data)
+    assert "人口信息查询结果" in text and "常住户籍登记地址" in text and "本系统登记" in text
+    assert ("派出所户口专用章" in text) is sealed
+    assert ("身份证号码" in text) is (category == "lawyer")
+    render_pages(data, f"result-{category}")
+    code = documents.verify_code(Inquiry.objects.get(pk=inquiry.pk))
+    assert documents.check_code(actor=desk, code=code)["file_number"] == inquiry.file_number
+    assert documents.check_code(actor=desk, code=code[:-1] + ("0" if code[-1] != "0" else "1")) is None
+    assert AuditEvent.objects.filter(action="inquiry.print.result", person_id=people["zhang"].pk).exists()
+
+
+def test_Q4_no_result_sheet_before_an_answer(people, desk):
+    from liudong.errors import NotFound
+
+    inquiry = services.create_inquiry(actor=desk, data=body("vetting"), now=NOW)
+    with pytest.raises(NotFound):
+        documents.result_sheet(actor=desk, inquiry_id=inquiry.pk, printed_on=NOW.date(), today=NOW.date())
+
+
+def test_pdftoppm_is_there():
+    assert shutil.which("pdftoppm")
