@@ -251,6 +251,7 @@ def _register_routers():
     from liudong.exchange.api_claims import router as claims_router
     from liudong.exchange.api_timeliness import router as timeliness_router
     from liudong.cases.api import router as cases_router
+    from liudong.certificates.api import router as certificates_router
     from liudong.jobs.api import router as jobs_router
     from liudong.permits.api import router as permits_router
     from liudong.territory.api import router as grids_router
@@ -267,6 +268,7 @@ def _register_routers():
     api.add_router("", claims_router)
     api.add_router("", timeliness_router)
     api.add_router("", cases_router)
+    api.add_router("", certificates_router)
     api.add_router("", jobs_router)
     api.add_router("", desk_router)
     api.add_router("", permits_router)

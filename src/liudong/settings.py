@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "liudong.cases",
     "liudong.desk",
     "liudong.permits",
+    "liudong.certificates",
     "liudong.jobs",
     "huey.contrib.djhuey",  # the task queue's Django integration (HUEY below)
     "liudong.demo",  # the top of the layers: imports the apps above, none imports it
@@ -172,6 +173,8 @@ if not re.fullmatch(r"[A-Za-z0-9-]{1,64}", LOGIN_CLIENT_ADDRESS_HEADER):
     raise ImproperlyConfigured(f"LIUDONG_CLIENT_ADDRESS_HEADER must be a header name, got {LOGIN_CLIENT_ADDRESS_HEADER!r}")
 LOGIN_CLIENT_ADDRESS_META = "HTTP_" + LOGIN_CLIENT_ADDRESS_HEADER.upper().replace("-", "_")
 API_TOKEN_HOURS = env_int("LIUDONG_API_TOKEN_HOURS", 12)
+# C6: the address the QR code of a printed certificate opens (its public check page is under it).
+PUBLIC_BASE_URL = (os.environ.get("LIUDONG_PUBLIC_URL") or "http://localhost:8000").rstrip("/")
 # X4: administrators are warned on the home page this many days before the loaded calendar ends.
 LIUDONG_CALENDAR_WARN_DAYS = env_int("LIUDONG_CALENDAR_WARN_DAYS", 60)
 

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("liudong.policy.urls")),
     path("", include("liudong.exchange.urls")),
     path("", include("liudong.cases.urls")),
+    path("", include("liudong.certificates.urls")),
     path("", include("liudong.jobs.urls")),
     path("", include("liudong.desk.urls")),
 ]

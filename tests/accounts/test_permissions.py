@@ -149,6 +149,15 @@ def _call(action, staff, migrant, world, n):
         from liudong.permits import queries as permits_q
 
         return permits_q.permit_exists(actor=staff, person_id=migrant.pk)
+    if action in (Action.VIEW_CERTIFICATES, Action.ISSUE_CERTIFICATES, Action.VERIFY_CERTIFICATES):
+        from liudong.certificates import queries as certificates_q
+        from liudong.certificates import services as certificates
+
+        if action == Action.VIEW_CERTIFICATES:
+            return list(certificates_q.certificates(actor=staff, on=TODAY))
+        if action == Action.ISSUE_CERTIFICATES:
+            return certificates.issue_certificate(actor=staff, data={"person_id": migrant.pk, "issued_on": "2020-01-02"}, now=timezone.now())
+        return certificates.record_entry(actor=staff, person=migrant, entered_on=TODAY, kind="check", text="环情检查", now=timezone.now())
     raise AssertionError(f"no representative service for {action}")
 
 

@@ -154,6 +154,10 @@ PAGES = {
     "export_status": {"GET": STAFF},
     "export_file": {"GET": STAFF},
     "export_cancel": {"POST": STAFF},
+    # C6: the public verification page opened from a certificate's QR code.
+    "certificate_public": {"GET": PUBLIC},
+    "certificate_due": {"GET": (A.VIEW_CERTIFICATES,)}, "certificate_detail": {"GET": (A.VIEW_CERTIFICATES,)},
+    "certificate_pdf_page": {"GET": (A.VIEW_CERTIFICATES,)},
 }
 
 # API operation (its URL name under the `api` namespace) -> actions. The method is the operation's.
@@ -205,6 +209,15 @@ API = {
     "api:create_birth": (A.HANDLE_CASES,), "api:list_births": (A.HANDLE_CASES,), "api:get_birth": (A.HANDLE_CASES,),
     "api:decide_birth": TOWNSHIP_DECIDES, "api:refusal_letter": (A.HANDLE_CASES,),
     "api:create_second_birth": (A.HANDLE_CASES,), "api:list_second_births": (A.HANDLE_CASES,), "api:get_second_birth": (A.HANDLE_CASES,),
+    # C1-C6: the hukou township issues, renews, reissues and revokes (only the issuing township:
+    # the service refuses others with 422); residence townships and villages verify and enter.
+    "api:create_certificate": (A.ISSUE_CERTIFICATES,), "api:list_certificates": (A.VIEW_CERTIFICATES,),
+    "api:due_certificates": (A.VIEW_CERTIFICATES,), "api:get_certificate": (A.VIEW_CERTIFICATES,),
+    "api:add_certificate_verification": (A.VERIFY_CERTIFICATES,), "api:add_certificate_entry": (A.VERIFY_CERTIFICATES,),
+    "api:renew_certificate": (A.ISSUE_CERTIFICATES,), "api:reissue_certificate": (A.ISSUE_CERTIFICATES,),
+    "api:revoke_certificate": (A.ISSUE_CERTIFICATES,), "api:certificate_pdf": (A.VIEW_CERTIFICATES,),
+    "api:create_status_proof": (A.ISSUE_CERTIFICATES,), "api:status_proof_pdf": (A.VIEW_CERTIFICATES,),
+    "api:certificate_register_pdf": (A.VIEW_CERTIFICATES,), "api:certificate_card_pdf": (A.VIEW_CERTIFICATES,),
     "api:create_fee": (A.HANDLE_CASES,), "api:list_fees": (A.HANDLE_CASES,), "api:get_fee": (A.HANDLE_CASES,), "api:answer_fee": HUKOU_COUNTY_ANSWERS,
 }
 

@@ -63,6 +63,9 @@ class Action(models.TextChoices):
     APPROVE_QUERY_STATISTICS = "approve_query_statistics", "批准统计数字查询 approve a statistics query"
     HANDLE_RESIDENCE = "handle_residence", "办理居住登记与居住证 handle residence registration and permits"
     VIEW_PERMIT_EXISTS = "view_permit_exists", "查看是否持有居住证 see whether a residence permit exists"
+    VIEW_CERTIFICATES = "view_certificates", "查看婚育证明 see certificates and their due lists"
+    ISSUE_CERTIFICATES = "issue_certificates", "办理婚育证明 issue, renew, reissue, revoke certificates and status proofs"
+    VERIFY_CERTIFICATES = "verify_certificates", "查验记载婚育证明 verify certificates and make entries"
 
 
 R, A = Role, Action
@@ -75,15 +78,21 @@ _WATCH = {A.VIEW_EXCHANGE, A.VIEW_TIMELINESS}
 # see persons learn only whether a permit exists.
 _PERMIT_EXISTS = {A.VIEW_PERMIT_EXISTS}
 
+# C1-C6: villages help and verify with the township; the hukou township issues; the county watches
+# the due lists. Police and the query desk never see certificates.
+_CERT_SEE = {A.VIEW_CERTIFICATES}
+_CERT_VERIFY = {A.VIEW_CERTIFICATES, A.VERIFY_CERTIFICATES}
+_CERT_ALL = {A.VIEW_CERTIFICATES, A.VERIFY_CERTIFICATES, A.ISSUE_CERTIFICATES}
+
 # role -> actions. Police see persons but never sensitive fields (invariant 2); the query desk
 # answers outside requests through its own procedure (Q1-Q9), not by browsing the registry;
 # auditors and administrators see no person data.
 PERMISSIONS: dict[str, set[str]] = {
-    R.VILLAGE_COLLECTOR: _READ | _REGISTRY_WRITE | _PERMIT_EXISTS,
-    R.VILLAGE_CADRE: _READ | _PERMIT_EXISTS,
-    R.TOWNSHIP_CLERK: _READ | _REGISTRY_WRITE | {A.MANAGE_GRIDS} | _EXCHANGE | _PERMIT_EXISTS,
-    R.TOWNSHIP_HEAD: _READ | {A.MANAGE_GRIDS} | _EXCHANGE | _PERMIT_EXISTS,
-    R.COUNTY_OFFICER: _READ | {A.MANAGE_GRIDS, A.APPROVE_QUERY_STATISTICS} | _EXCHANGE | _PERMIT_EXISTS,
+    R.VILLAGE_COLLECTOR: _READ | _REGISTRY_WRITE | _PERMIT_EXISTS | _CERT_VERIFY,
+    R.VILLAGE_CADRE: _READ | _PERMIT_EXISTS | _CERT_SEE,
+    R.TOWNSHIP_CLERK: _READ | _REGISTRY_WRITE | {A.MANAGE_GRIDS} | _EXCHANGE | _PERMIT_EXISTS | _CERT_ALL,
+    R.TOWNSHIP_HEAD: _READ | {A.MANAGE_GRIDS} | _EXCHANGE | _PERMIT_EXISTS | _CERT_ALL,
+    R.COUNTY_OFFICER: _READ | {A.MANAGE_GRIDS, A.APPROVE_QUERY_STATISTICS} | _EXCHANGE | _PERMIT_EXISTS | _CERT_SEE,
     R.CITY_OFFICER: {A.VIEW_DASHBOARD, A.VIEW_REGISTERS, A.EXPORT_REGISTERS, A.APPROVE_QUERY_STATISTICS} | _WATCH,
     R.PROVINCE_OFFICER: {A.VIEW_DASHBOARD, A.VIEW_REGISTERS, A.EXPORT_REGISTERS, A.APPROVE_QUERY_STATISTICS} | _WATCH,
     R.NATION_OFFICER: {A.VIEW_DASHBOARD, A.VIEW_REGISTERS} | _WATCH,

@@ -15,6 +15,7 @@ from liudong.people.models import Person
 from liudong.policy.calendar import working_calendar
 
 from .cases import build_demo_cases
+from .certificates import build_demo_certificates
 from .dating import LONGEST_DEADLINE, OFFICE_DAYS_BACK, OfficeDays, world_date
 from .messages import build_demo_messages
 from .models import DemoBuild
@@ -60,6 +61,7 @@ def build_demo(*, on: datetime.date, seed: int = 2026, people: int = 20000, log=
         # X1-X5, B1-B6, F1-F4: cases and messages on top of the people, through the services
         counts.update(build_demo_cases(office, log=log))
         counts.update(build_demo_messages(office, seed=seed, log=log))
+        counts.update(build_demo_certificates(log=log))  # C1-C6: certificates in every state
         build = DemoBuild.objects.create(
             built_on=on, world_date=day, calendar_end=cal.last_day, seed=seed, people=people,
             exchange_from=office.back(min(OFFICE_DAYS_BACK, len(office.days))),

@@ -10,6 +10,7 @@ from liudong.accounts.views_support import staff_view
 from liudong.clock import today
 from liudong.errors import Invalid, NotFound
 
+from .panels import render_panels
 from . import queries, services
 from .choices import ETHNICITIES, Education, IntendedStay, MaritalStatus, MoveReason, Relation, ResidenceEnd, ResidenceStart, Sex, VisitResult
 from .forms import ArrivalClaimForm, DepartureForm, FamilyForm, FamilyProposalForm, PersonEditForm, ResidenceForm, ReturnForm, VisitForm
@@ -63,6 +64,7 @@ def render_detail(request, pk, *, bound=None, status=200, propose=None):
         "visits": visits_of(person),
         "sensitive": queries.sees_sensitive(actor=actor), "forms": forms, "open_form": next(iter(bound), None) if bound else None,
         "can_edit": actor.can(Action.REGISTER_PERSON), "age": age, "propose": propose, **CHOICES,
+        "panels": render_panels(actor=actor, person=person, today=today()),
     }
     if "arrival" in forms or "move" in forms or "claim" in forms:
         ctx["housing_options"] = queries.housing_in_scope(actor=actor).filter(closed_on__isnull=True).values_list("id", "address")[:500]

@@ -68,8 +68,18 @@ _add(RuleSet("national-2009", "2009年全国流动人口计划生育规范（默
     "certificate.term_years": (3, "C3: 婚育证明有效期为三年，不得以任何理由缩短 (国人口发〔2009〕49号 1-四-(二)-3)"),
     "certificate.hand_in_days": (30, "C6: 自到达现居住地之日起30日内提交婚育证明 (国务院令第555号 第八条)"),
     "certificate.obtain_months": (3, "C6: 未办理婚育证明的，现居住地通知其3个月内补办 (国务院令第555号)"),
+    "certificate.long_term_after_sterilisation": (True, "C4: 已落实绝育措施且婚育状况未变化的，婚育证明长期有效 (国人口发〔2009〕49号 1-四-(二)-3)"),
+    "certificate.verify_interval_months": (12, "C6: 首次查验后每年至少查验一次 (国人口发〔2009〕49号 1-五-(二))"),
+    "certificate.electronic": (False, "C1: 纸质婚育证明 (国务院令第555号 第七条)"),
     # R2: the follow-up to-do lists open inflow records not visited or updated for this long.
     "follow_up_months": (3, FOLLOW_UP_SOURCE),
+}))
+
+# C1-C6 under the electronic certificate: a province opts in from its own date (no national date).
+_add(RuleSet("e-certificate", "电子婚育证明（省自行采用） electronic certificate (a province opts in)", None, None,
+             "国家卫生计生委2014年11省试点；国卫办流管函〔2015〕259号（二手资料，日期以省为准） / NHFPC 2014 pilot, reported", {
+    "certificate.electronic": (True, "电子婚育证明存于全国信息系统，纸质与电子并存 (国卫办流管函〔2015〕259号，reported)"),
+    "certificate.term_years": (None, "电子婚育证明撤销前有效，离开育龄期失效 (国卫办流管函〔2015〕259号，reported) / valid until revoked, lapses when she leaves childbearing age"),
 }))
 
 _add(RuleSet("national-2016", "2016年全面两孩：一孩二孩生育登记 national 2016 (two children, registration)", datetime.date(2016, 1, 1), NATION, SRC_2016, {

@@ -12,7 +12,8 @@ the period appears in that period's register.
 Every read is scoped (invariant 2: D must lie in the actor's subtree, else "not found") and
 logged with the persons shown (invariant 3). Registers carry no phone numbers and no sensitive
 fields. The certificate columns (持证时间 of the inflow register, 办证时间 of the outflow register)
-are printed empty until certificates are recorded (C1-C6).
+are filled by the certificates app through ROW_FILLERS (C1-C6): the issue date of the certificate
+she held in the period; empty when she held none.
 """
 import dataclasses
 import datetime
@@ -50,8 +51,8 @@ class Column:
 # R3: the printed columns, in order, after part 11: the inflow register (流入人口持验证登记册)
 # 性别、年龄、婚育状况、流入时间、户籍地、持证时间、返乡流入记录; the outflow register (流出人口登记簿)
 # 婚育状况、流出时间、流出地、办证时间、返乡流出记录. `seq` is the row number within the register. The
-# certificate columns (持证时间, 办证时间) stay empty until certificates are recorded (C1-C6): an
-# empty cell, never a made-up value.
+# certificate columns (持证时间, 办证时间) come from the certificates (ROW_FILLERS, C1-C6): an
+# empty cell when she held none, never a made-up value.
 COLUMNS = {
     "inflow": [
         Column("seq", "序号", 7, 8), Column("name", "姓名", 10, 14), Column("sex", "性别", 5, 7), Column("birth_date", "出生日期", 11, 17),
@@ -195,6 +196,18 @@ class History:
         return "；".join(parts)
 
 
+# R3: the certificate columns (持证时间 of the inflow register, 办证时间 of the outflow register) are
+# filled by the certificates app, which sits above registers in the layers: it registers a filler
+# here (certificates/apps.py), as people adds a subject scope to accounts' audit query. Each is
+# fn(kind, rows, end) and sets the rows' certificate_held_on / certificate_issued_on in place.
+ROW_FILLERS: list = []
+
+
+def add_row_filler(fn) -> None:
+    if fn not in ROW_FILLERS:
+        ROW_FILLERS.append(fn)
+
+
 def _rows(req: RegisterRequest, values: list[dict], first_seq: int = 1, people=None, progress=None) -> list[dict]:
     codes = set()
     for v in values:
@@ -221,15 +234,17 @@ def _rows(req: RegisterRequest, values: list[dict], first_seq: int = 1, people=N
                 hukou_place=names.full(v["hukou_division_code"]), address=v["address"] or names.full(v["division_id"]),
                 arrived_on=v["arrived_on"], housing=v["housing__address"] or "", employer=v["employer__name"] or "",
                 recorded_by=names.name(v["recorded_by_division"]),
-                certificate_held_on=None,   # C6: filled once certificate checks are recorded
+                certificate_held_on=None,   # C6: filled by the certificates app (ROW_FILLERS)
             )
         else:
             row.update(
                 hukou_address=v["person__hukou_address"] or names.full(v["hukou_division_code"]),
                 residence_place=names.full(v["division_id"]), left_home_on=v["arrived_on"],
-                certificate_issued_on=None,   # C1: filled once certificates are recorded
+                certificate_issued_on=None,   # C1: filled by the certificates app (ROW_FILLERS)
             )
         out.append(row)
+    for fill in ROW_FILLERS:
+        fill(req.kind, out, req.end)
     return out
 
 

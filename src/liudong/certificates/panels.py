@@ -1,0 +1,18 @@
+"""C6: her certificates on her record (the person page), with the next verification due date;
+registered with people.panels.add_panel (certificates/apps.py). Nothing for a role that may not see
+certificates (police, the query desk)."""
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from . import queries, services
+
+
+def person_panel(*, actor, person, today) -> str:
+    certs = list(queries.certificates_of_person(actor=actor, person=person)[:20])
+    if not certs and (person.sex != "F" or not actor.can("view_certificates")):
+        return ""
+    for c in certs:
+        c.state_label = c.get_state_display_on(today)
+        c.shown_until = c.valid_until_on(today)
+        c.next_due = services.next_verification_due_on(c, today)
+    return mark_safe(render_to_string("certificates/_person_panel.html", {"certificates": certs}))

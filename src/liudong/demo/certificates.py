@@ -1,0 +1,92 @@
+"""Demo certificates (C1-C6) in every state, on the women the demo cases registered (cases.COUPLES:
+hukou 诺江镇, living in 南头街道 since 2012), through the services (invariant 1):
+
+- 李秀英: issued 2015, renewed 2018 (the first one surrendered), renewed 2021 as an electronic
+  certificate under the e-certificate set, which the demo's 四川 adopts from 2020-01-01 (P1):
+  valid until she leaves childbearing age, so valid on the world date; verified by 南头街道;
+- 陈小燕: issued 2019, lost and reissued (补办) 2020 with the same term: one replaced, one expired;
+- 何丽: issued 2017, sterilisation entered 2018: long-term valid (C4);
+- 赵敏: issued in error and revoked 2019, issued again the next day (expired now).
+
+Certificates are issued before national-2021 repealed the duty (2021-08-20); a refused act is
+skipped and reported, never guessed.
+"""
+import datetime
+
+from django.utils import timezone
+
+from liudong.accounts.models import Staff
+from liudong.certificates import services
+from liudong.certificates.models import Certificate
+from liudong.errors import Invalid
+from liudong.people.models import Person
+from liudong.policy.services import adopt_rule_set
+
+from .cases import COUPLES
+
+SICHUAN = "510000000000"
+E_CERTIFICATE_FROM = "2020-01-01"
+
+
+def _at(day: str) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(datetime.date.fromisoformat(day), datetime.time(10)))
+
+
+def _woman(i: int) -> Person | None:
+    name, sex, area6, birth, *_ = COUPLES[i][0]
+    return Person.objects.filter(name=name, sex=sex, birth_date=datetime.date(int(birth[:4]), int(birth[4:6]), int(birth[6:])),
+                                 id_number__startswith=area6).order_by("id").first()
+
+
+def build_demo_certificates(*, log=print) -> dict:
+    hukou = Staff.objects.filter(username="nuojiang_clerk").first()
+    residence = Staff.objects.filter(username="nantou_clerk").first()
+    women = {i: _woman(i) for i in (0, 1, 3, 4)}
+    if hukou is None or residence is None or not all(women.values()):
+        log("  ! 演示婚育证明未生成：缺少演示账号或人员 / demo certificates skipped: accounts or women missing")
+        return {"certificates": 0}
+    if Certificate.objects.filter(person__in=list(women.values())).exists():
+        return {}
+    skipped = 0
+
+    def attempt(what, fn):
+        nonlocal skipped
+        try:
+            return fn()
+        except Invalid as e:
+            skipped += 1
+            log(f"  ! {what} skipped: {e.errors}")
+            return None
+
+    adopt_rule_set(actor=None, code="e-certificate", division_code=SICHUAN, valid_from=E_CERTIFICATE_FROM)
+    issue = lambda p, day, **kw: services.issue_certificate(actor=hukou, data={"person_id": p.pk, "issued_on": day, **kw}, now=_at(day))  # noqa: E731
+
+    # 李秀英: surrendered, then valid (electronic)
+    li = women[0]
+    first = attempt("li", lambda: issue(li, "2015-03-01", contraception="避孕药具"))
+    if first:
+        services.verify_certificate(actor=residence, certificate_id=first.pk, data={"verified_on": "2015-03-20", "result": "ok"}, now=_at("2015-03-20"))
+        second = attempt("li renew", lambda: services.renew_certificate(actor=hukou, certificate_id=first.pk, data={"issued_on": "2018-02-28"}, now=_at("2018-02-28")))
+        if second:
+            services.add_entry(actor=hukou, certificate_id=second.pk, data={"entered_on": "2018-03-01", "kind": "service", "text": "免费发放避孕药具"}, now=_at("2018-03-01"))
+            third = attempt("li e-renew", lambda: services.renew_certificate(actor=hukou, certificate_id=second.pk, data={"issued_on": "2021-02-26"}, now=_at("2021-02-26")))
+            if third:
+                services.verify_certificate(actor=residence, certificate_id=third.pk, data={"verified_on": "2021-03-10", "result": "ok"}, now=_at("2021-03-10"))
+    # 陈小燕: replaced, and the reissue expired
+    chen = women[1]
+    lost = attempt("chen", lambda: issue(chen, "2019-05-10", applicant="family", applicant_name="陈父", relationship="父亲", verification="村委会入户核实婚育情况"))
+    if lost:
+        attempt("chen reissue", lambda: services.reissue_certificate(actor=hukou, certificate_id=lost.pk, data={"issued_on": "2020-01-15", "reason": "遗失补办"}, now=_at("2020-01-15")))
+    # 何丽: long-term
+    he = women[3]
+    cert = attempt("he", lambda: issue(he, "2017-06-01", contraception="上环"))
+    if cert:
+        services.add_entry(actor=residence, certificate_id=cert.pk, data={"entered_on": "2018-09-01", "kind": "sterilisation", "text": "输卵管结扎"}, now=_at("2018-09-01"))
+        services.verify_certificate(actor=residence, certificate_id=cert.pk, data={"verified_on": "2019-09-05", "result": "ok"}, now=_at("2019-09-05"))
+    # 赵敏: revoked, then issued again
+    zhao = women[4]
+    wrong = attempt("zhao", lambda: issue(zhao, "2019-01-02"))
+    if wrong:
+        services.revoke_certificate(actor=hukou, certificate_id=wrong.pk, data={"reason": "婚姻状况登记有误，错发", "revoked_on": "2019-01-05"}, now=_at("2019-01-05"))
+        attempt("zhao again", lambda: issue(zhao, "2019-01-06"))
+    return {"certificates": Certificate.objects.count(), "certificates skipped": skipped}
