@@ -20,11 +20,13 @@ built on `division_code` here.
 """
 import datetime
 import re
-from collections.abc import Collection, Mapping
+from decimal import Decimal, InvalidOperation
+from collections.abc import Callable, Collection, Mapping
 
 from django.utils import timezone
 
 from .codes import normalise
+from .errors import Invalid
 from .identifiers import normalise_document_number
 
 REQUIRED = "必填 / required"
@@ -51,6 +53,17 @@ BAD_IN_MULTI_LINE = re.compile(f"[{_BAD_MULTI_LINE}]")
 def add(errors: dict, field: str, message: str) -> None:
     """Note one more message for `field`."""
     errors.setdefault(field, []).append(message)
+
+
+def checked(errors: dict, check, *args, **kwargs):
+    """Run one check (a parser or a rule that raises Invalid); its field errors join `errors`
+    instead of stopping the others, and it returns None."""
+    try:
+        return check(*args, **kwargs)
+    except Invalid as e:
+        for name, messages in e.errors.items():
+            errors.setdefault(name, []).extend(messages)
+        return None
 
 
 def _shown(value, limit: int = 40) -> str:
@@ -139,6 +152,37 @@ def flag(data: Mapping, field: str, default: bool = False) -> bool:
     return bool(value)
 
 
+# ---------------------------------------------------------------- sums of money
+
+MONEY_MAX = Decimal("1000000000000")  # 10^12 yuan: beyond any income or levy
+CENT = Decimal("0.01")
+
+
+def money(data: Mapping, field: str, errors: dict, *, required: bool = True) -> Decimal | None:
+    """A sum in yuan: a number >= 0 with at most two decimals ("36,000.50" and "36000" alike)."""
+    raw = data.get(field)
+    if not _given(raw, field, errors, required, REQUIRED):
+        return None
+    try:
+        if isinstance(raw, bool):
+            raise InvalidOperation
+        value = Decimal(str(raw).strip().replace(",", "").replace("，", ""))
+        if not value.is_finite():
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        add(errors, field, "应为金额（元），如 36000 或 36000.50 / must be a sum in yuan, e.g. 36000 or 36000.50")
+        return None
+    if value < 0:
+        add(errors, field, "金额不能为负 / must not be negative")
+    elif value >= MONEY_MAX:
+        add(errors, field, "金额过大 / the sum is too large")
+    elif value != value.quantize(CENT):
+        add(errors, field, "最多两位小数 / at most two decimals")
+    else:
+        return value.quantize(CENT)
+    return None
+
+
 # ---------------------------------------------------------------- days and moments
 
 def date(data: Mapping, field: str, errors: dict, *, required: bool = False, today: datetime.date | None = None,
@@ -204,6 +248,20 @@ def moment(data: Mapping, field: str, errors: dict, *, now: datetime.datetime, r
     if when > now + MOMENT_SLACK:
         add(errors, field, FUTURE_MOMENT)
     return when
+
+
+def period(data: Mapping, errors: dict, *, longer: Callable[[datetime.date, datetime.date], bool], too_long: str) -> tuple[datetime.date | None, datetime.date | None]:
+    """A period from `data["start"]` to `data["end"]`, both required and both days included: the
+    end not before the start, and not so far that `longer(start, end)` (`too_long` says how long
+    a period may be)."""
+    start = date(data, "start", errors, required=True)
+    end = date(data, "end", errors, required=True)
+    if start and end:
+        if end < start:
+            add(errors, "end", "结束日期早于开始日期 / the end is before the start")
+        elif longer(start, end):
+            add(errors, "end", too_long)
+    return start, end
 
 
 # ---------------------------------------------------------------- division codes

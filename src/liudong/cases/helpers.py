@@ -6,7 +6,7 @@ import datetime
 from liudong.codes import Level, level_of_code
 from liudong.divisions.models import Division
 from liudong.divisions.queries import DivisionNames
-from liudong.errors import Invalid
+from liudong.errors import Invalid, NotFound
 from liudong.exchange import services as exchange
 from liudong.exchange.models import Channel
 from liudong.identifiers import normalise_document_number, row_id
@@ -30,6 +30,26 @@ def acting_place(*, actor, level: int, refusal: str) -> Division:
     if actor.division.level != level:
         raise Invalid({"division": [refusal]})
     return actor.division
+
+
+def case_for_change(*, actor, cases, case_id, visible):
+    """The case `case_id` names among `cases`, locked for the change (its own row), for an actor
+    who handles cases and to whom `visible(case)`; NotFound otherwise, whether or not it exists."""
+    from liudong.accounts.choices import Action
+    from liudong.accounts.permissions import require
+
+    require(actor, Action.HANDLE_CASES)
+    pk = row_id(getattr(case_id, "pk", case_id))
+    case = cases.select_for_update(of=("self",)).filter(pk=pk).first() if pk else None
+    if case is None or not visible(case):
+        raise NotFound("案件不存在或不在您的管辖范围内 / no such case in your scope")
+    return case
+
+
+def hukou_county_of(person) -> Division | None:
+    """The county of the person's hukou (F1: the county a fee consultation writes to)."""
+    code = person.hukou_division_id
+    return Division.objects.filter(code=code[:6].ljust(12, "0")).first() if code else None
 
 
 def rules_in_force(names, division, on: datetime.date, field: str) -> dict:

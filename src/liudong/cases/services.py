@@ -14,22 +14,20 @@ from django.db import transaction
 
 from liudong import fields
 from liudong.accounts.audit import record
-from liudong.accounts.choices import Action
-from liudong.accounts.permissions import require
 from liudong.codes import Level
 from liudong.dates import local_day
 from liudong.divisions.models import Division
 from liudong.divisions.queries import parse_division
-from liudong.errors import Denied, Invalid, NotFound
+from liudong.errors import Denied, Invalid
 from liudong.exchange import services as exchange
 from liudong.exchange.models import Kind, Topic  # X1: a birth case's messages are about births (生育)
-from liudong.identifiers import row_id
 from liudong.people.models import Person
 from liudong.policy.calendar import add_working_days
 from liudong.policy.services import PolicyMissing, require_case_type_open
 
 from .helpers import (
     acting_place,
+    case_for_change,
     documents_of,
     find_person,
     full_name,
@@ -288,11 +286,8 @@ def decide_birth_registration(*, actor, case_id, data: dict, now: datetime.datet
     of the registration date. `data`: decision, decided_on, reasons, documents (optional: the
     checklist as it now stands), send_now. Open verification requests stay open (their answers
     still count, T3)."""
-    require(actor, Action.HANDLE_CASES)
-    pk = row_id(getattr(case_id, "pk", case_id))
-    case = BirthRegistration.objects.select_for_update(of=("self",)).select_related("division", "woman", "husband", "woman_hukou_place", "husband_hukou_place", "residence_place").filter(pk=pk).first() if pk else None
-    if case is None or not actor.in_scope(case.division_id):
-        raise NotFound("案件不存在或不在您的管辖范围内 / no such case in your scope")
+    case = case_for_change(actor=actor, case_id=case_id, visible=lambda c: actor.in_scope(c.division_id),
+                           cases=BirthRegistration.objects.select_related("division", "woman", "husband", "woman_hukou_place", "husband_hukou_place", "residence_place"))
     if case.division_id != actor.division_id:
         raise Denied("只有受理的乡镇（街道）可以作出决定 / only the registering township decides")
     if not case.is_open:

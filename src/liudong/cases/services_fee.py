@@ -8,65 +8,27 @@ case type is closed for new cases from the date a rule set closes it (national-2
 refused with that reason and date (P1).
 """
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 
 from liudong import fields
 from liudong.accounts.audit import record
-from liudong.accounts.choices import Action
-from liudong.accounts.permissions import require
 from liudong.codes import Level
 from liudong.dates import local_day
-from liudong.divisions.models import Division
-from liudong.errors import Denied, Invalid, NotFound
+from liudong.errors import Denied, Invalid
 from liudong.exchange import services as exchange
 from liudong.exchange.models import Channel, Kind
-from liudong.identifiers import row_id
 from liudong.policy.services import PolicyMissing, require_case_type_open
 
-from .helpers import acting_place, find_person, full_name, rule_set_of, rules_in_force
+from .helpers import acting_place, case_for_change, find_person, full_name, hukou_county_of, rule_set_of, rules_in_force
 from .models import FEE, FeeConsultation
 
 TEXT_MAX = 4000
-MONEY_MAX = Decimal("1000000000000")  # 10^12 yuan: beyond any income or levy
-CENT = Decimal("0.01")
-
-
-def money(data, field: str, errors: dict, *, required: bool = True) -> Decimal | None:
-    """A sum in yuan: a number >= 0 with at most two decimals."""
-    raw = data.get(field)
-    if raw in (None, ""):
-        if required:
-            errors.setdefault(field, []).append("必填 / required")
-        return None
-    try:
-        if isinstance(raw, bool):
-            raise InvalidOperation
-        value = Decimal(str(raw).strip().replace(",", "").replace("，", ""))
-        if not value.is_finite():
-            raise InvalidOperation
-    except (InvalidOperation, ValueError):
-        errors.setdefault(field, []).append("应为金额（元），如 36000 或 36000.50 / must be a sum in yuan, e.g. 36000 or 36000.50")
-        return None
-    if value < 0:
-        errors.setdefault(field, []).append("金额不能为负 / must not be negative")
-    elif value >= MONEY_MAX:
-        errors.setdefault(field, []).append("金额过大 / the sum is too large")
-    elif value != value.quantize(CENT):
-        errors.setdefault(field, []).append("最多两位小数 / at most two decimals")
-    else:
-        return value.quantize(CENT)
-    return None
 
 
 def _yuan(value: Decimal) -> str:
     return f"{value:,.2f} 元"
-
-
-def hukou_county_of(person) -> Division | None:
-    code = person.hukou_division_id
-    return Division.objects.filter(code=code[:6].ljust(12, "0")).first() if code else None
 
 
 @transaction.atomic
@@ -89,7 +51,7 @@ def create_fee_consultation(*, actor, data: dict, now: datetime.datetime, attach
             errors.setdefault("person", []).append("当事人户籍在本县，无需协商 / the party is registered in your county: there is no one to consult")
     started_on = fields.date(data, "started_on", errors, required=True, today=today)
     basic_facts = fields.text(data, "basic_facts", errors, max_length=TEXT_MAX, required=True, multiline=True)
-    incomes = {f: money(data, f, errors) for f in ("actual_income", "urban_income", "rural_income", "proposed_levy")}
+    incomes = {f: fields.money(data, f, errors) for f in ("actual_income", "urban_income", "rural_income", "proposed_levy")}
     other = fields.text(data, "other_matters", errors, max_length=TEXT_MAX, multiline=True)
     channel, sent_at = _channel_with_evidence(data, attachments, errors, now=now)
     if channel is not None:
@@ -146,12 +108,10 @@ def _channel_with_evidence(data, attachments, errors: dict, *, now) -> tuple[str
     of the paper sent. Arrival per X5 (exchange.arrival_of). Field errors join `errors`."""
     if str(data.get("channel") or "").strip() in (Channel.LETTER, Channel.FAX) and not attachments:
         errors.setdefault("attachments", []).append("公函、传真须附原件扫描件，作为具有证据效力的原始记录 / a letter or fax is kept as a scan of the paper sent, the original record with evidential force")
-    try:
-        channel, sent_at, _, _ = exchange.arrival_of(data, now=now)
-    except Invalid as e:
-        for k, v in e.errors.items():
-            errors.setdefault(k, []).extend(v)
+    arrival = fields.checked(errors, exchange.arrival_of, data, now=now)
+    if arrival is None:
         return None, None   # a letter, fax or call without its record is refused there (X5)
+    channel, sent_at, _, _ = arrival
     return channel, sent_at
 
 
@@ -175,11 +135,8 @@ def answer_fee_consultation(*, actor, case_id, data: dict, now: datetime.datetim
     once, not before arrival) and is kept on the case too. `data`: agrees, opinion, channel,
     sent_at, arrived_at, evidence; `attachments`: the scan of a letter or fax (F4, as for the
     consultation itself). The answer is judged on time at its sending (X3: see exchange.timeliness)."""
-    require(actor, Action.HANDLE_CASES)
-    pk = row_id(getattr(case_id, "pk", case_id))
-    case = FeeConsultation.objects.select_for_update().filter(pk=pk).first() if pk else None
-    if case is None or actor.division_id not in (case.division_id, case.hukou_county_id):
-        raise NotFound("案件不存在或不在您的管辖范围内 / no such case in your scope")
+    case = case_for_change(actor=actor, cases=FeeConsultation.objects, case_id=case_id,
+                           visible=lambda c: actor.division_id in (c.division_id, c.hukou_county_id))
     if case.hukou_county_id != actor.division_id:
         raise Denied("只有户籍地县可以回复协商函 / only the hukou county answers a consultation")
     errors: dict[str, list[str]] = {}

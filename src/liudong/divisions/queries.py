@@ -7,18 +7,21 @@ parser for a division typed into a form, the API, an import or a command: the co
 the kernel's (`liudong.fields.division_code`), the look-up is here, so that the kernel imports no
 app.
 """
-from collections.abc import Mapping
+import datetime
+from collections.abc import Callable, Collection, Mapping
 
 from django.db.models import Q
 
 from liudong import fields
 from liudong.codes import Level, code_range, parent_code
+from liudong.errors import Invalid, NotFound
 
 from .kinds import county_of, j2_area
 from .models import Division
 
 MAX_DIVISION_CHOICES = 2000
 OUTSIDE_SCOPE = "区划不在您的管辖范围内 / that division is outside your scope"
+NOT_IN_SCOPE = "区划不存在或不在您的管辖范围内 / no such division in your scope"
 # Placeholder names in the official code list that add nothing to a full place name.
 PLACEHOLDER_NAMES = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划", "省直辖县级行政单位"}
 
@@ -93,6 +96,32 @@ def parse_division(data: Mapping, field: str, errors: dict, *, required: bool = 
         fields.add(errors, field, OUTSIDE_SCOPE)
         return None
     return found
+def parse_scoped_period(*, actor, given: Mapping, longer: Callable[[datetime.date, datetime.date], bool], too_long: str,
+                        levels: Collection[int] | None = None, wrong_level: str = "") -> tuple[Division, datetime.date, datetime.date]:
+    """The division and the period of a read of figures or a log: `given["division"]`, a division
+    of the actor's subtree (her own when blank; with `levels`, of one of those levels), and the
+    period `given["start"]` to `given["end"]` (fields.period). Every bad field at once (Invalid);
+    a code outside the subtree is NotFound whether or not it exists (a scope never leaks what lies
+    outside it), or, when other fields are wrong too, the same words among their errors."""
+    errors: dict[str, list[str]] = {}
+    code = fields.division_code(given, "division", errors, required=False) or ("" if "division" in errors else actor.division_id)
+    place, outside = None, bool(code) and not actor.in_scope(code)
+    if code and not outside:
+        place = Division.objects.filter(code=code).first()
+        if place is None:
+            errors["division"] = [f"区划代码 {code} 不存在 / no division has code {code}"]
+        elif levels is not None and place.level not in levels:
+            errors["division"] = [wrong_level]
+    start, end = fields.period(given, errors, longer=longer, too_long=too_long)
+    if outside:
+        if not errors:
+            raise NotFound(NOT_IN_SCOPE)
+        errors["division"] = [NOT_IN_SCOPE]  # reported with the other fields' errors, telling nothing more
+    if errors:
+        raise Invalid(errors)
+    return place, start, end
+
+
 def county_kinds(codes) -> dict[str, str]:
     """{county code: kind} for the county-level divisions the given codes lie in (one query)."""
     counties = {county_of(c) for c in codes if c}

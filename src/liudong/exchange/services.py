@@ -220,16 +220,6 @@ def _new(actor, sender: Division, receiver: Division, *, kind, person, subject, 
                    rules_on=rules_on or _local(now), case_type=case_type, case_id=case_id, created_at=now, created_by=actor)
 
 
-def _checked(errors: dict, check, *args, **kwargs):
-    """Run one check; its field errors join `errors` instead of stopping the others."""
-    try:
-        return check(*args, **kwargs)
-    except Invalid as e:
-        for field, messages in e.errors.items():
-            errors.setdefault(field, []).extend(messages)
-        return None
-
-
 def send_system(*, actor, sender: Division, receiver: Division, kind: str, person: Person, subject: str, body: str, now: datetime.datetime) -> Message:
     """A message the system writes for a place (exchange.claims: an arrival claim, a family link to
     confirm): routed (X2), sent and arrived at once (X5, system), the receiver's clock from its own
@@ -254,10 +244,10 @@ def send_message(*, actor, data: dict, now: datetime.datetime, attachments=(), c
     # Every bad field at once (invariant 7), then the checks that need them all.
     topic = topic_of(data, kind, errors)
     receiver = _place(data, "receiver", errors)
-    person = _checked(errors, _person, actor, data.get("person"), kind)
+    person = fields.checked(errors, _person, actor, data.get("person"), kind)
     subject = fields.text(data, "subject", errors, max_length=SUBJECT_MAX, required=True)
     body = fields.text(data, "body", errors, max_length=BODY_MAX, multiline=True)
-    arrival = _checked(errors, arrival_of, data, now=now)
+    arrival = fields.checked(errors, arrival_of, data, now=now)
     if errors:
         raise Invalid(errors)
     channel, sent_at, arrived, evidence = arrival
@@ -398,7 +388,7 @@ def reply(*, actor, message_id, data: dict, now: datetime.datetime, attachments=
     errors: dict[str, list[str]] = {}
     body = fields.text(data, "body", errors, max_length=BODY_MAX, required=True, multiline=True)
     subject = fields.text(data, "subject", errors, max_length=SUBJECT_MAX)
-    arrival = _checked(errors, arrival_of, data, now=now)
+    arrival = fields.checked(errors, arrival_of, data, now=now)
     if errors:
         raise Invalid(errors)
     channel, sent_at, arrived, evidence = arrival

@@ -59,12 +59,11 @@ from operator import add
 
 from django.db.models import CharField, Count, F, Func, Q
 
-from liudong import fields
 from liudong.accounts.choices import Action
 from liudong.accounts.permissions import require
 from liudong.codes import PREFIX_LENGTH, Level, code_range
 from liudong.divisions.models import Division
-from liudong.errors import Invalid, NotFound
+from liudong.divisions.queries import parse_scoped_period
 
 from .models import Kind, Message, Topic
 
@@ -72,7 +71,6 @@ RECEIVER_KEYS = ("received", "withdrawn", "expected", "answered", "on_time", "la
 REQUEST_KEYS = ("requests",) + RECEIVER_KEYS[1:]
 DUTY_KEYS = ("to_send", "sent_on_time", "sent_late", "unsent_overdue", "unsent_pending", "withdrawn", "on_time_rate")
 MAX_PERIOD_YEARS = 10
-OUTSIDE = "区划不存在或不在您的管辖范围内 / no such division in your scope"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -87,27 +85,10 @@ def parse(*, actor, division_code=None, start, end) -> Period:
     the actor's subtree, whether or not it exists (a scope never leaks what lies outside it), or,
     when other fields are wrong too, the same words as the division's error among theirs."""
     require(actor, Action.VIEW_TIMELINESS)
-    errors: dict[str, list[str]] = {}
-    given = {"division": division_code, "start": start, "end": end}
-    code = fields.division_code(given, "division", errors, required=False) or ("" if "division" in errors else actor.division_id)
-    division, outside = None, bool(code) and not actor.in_scope(code)
-    if code and not outside:
-        division = Division.objects.filter(code=code).first()
-        if division is None:
-            errors["division"] = [f"区划代码 {code} 不存在 / no division has code {code}"]
-    start_d = fields.date(given, "start", errors, required=True)
-    end_d = fields.date(given, "end", errors, required=True)
-    if start_d and end_d:
-        if end_d < start_d:
-            errors.setdefault("end", []).append("结束日期早于开始日期 / the end is before the start")
-        elif (end_d - start_d).days > MAX_PERIOD_YEARS * 366:
-            errors.setdefault("end", []).append(f"期间最长 {MAX_PERIOD_YEARS} 年 / a period is at most {MAX_PERIOD_YEARS} years")
-    if outside:
-        if not errors:
-            raise NotFound(OUTSIDE)
-        errors["division"] = [OUTSIDE]  # reported with the other fields' errors, telling nothing more
-    if errors:
-        raise Invalid(errors)
+    division, start_d, end_d = parse_scoped_period(
+        actor=actor, given={"division": division_code, "start": start, "end": end},
+        longer=lambda first, last: (last - first).days > MAX_PERIOD_YEARS * 366,
+        too_long=f"期间最长 {MAX_PERIOD_YEARS} 年 / a period is at most {MAX_PERIOD_YEARS} years")
     return Period(division=division, start=start_d, end=end_d)
 
 
@@ -141,67 +122,55 @@ WITHDRAWN_IN_TIME = Q(withdrawn_on__isnull=False, answered_on__isnull=True, with
 WITHDRAWN_LATE = Q(answered_on__isnull=True, withdrawn_on__gt=F("reply_due_on"))
 
 
-def _received_rows(period: Period, today):
-    """Requests that arrived in the period at a place of the subtree, by receiver and sending province."""
+def _grouped(period: Period, place: str, other: str, day: str, messages=Message.objects):
+    """`messages` whose `place` (receiver_id or sender_id) lies in the subtree and whose `day` lies
+    in the period, grouped by that place, the province of the `other` side and the topic."""
     low, high = code_range(period.division.code)
     return (
-        Message.objects.filter(receiver_id__gte=low, receiver_id__lte=high, arrived_on__gte=period.start, arrived_on__lte=period.end,
-                               reply_due_on__isnull=False)
-        .annotate(other=Head("sender_id", 2))
-        .values("receiver_id", "other", "topic")
-        .annotate(
-            received=Count("id"),
-            withdrawn=Count("id", filter=WITHDRAWN_IN_TIME),
-            answered=Count("id", filter=Q(answered_on__isnull=False)),
-            on_time=Count("id", filter=Q(answered_on__lte=F("reply_due_on"))),
-            overdue_open=Count("id", filter=_unanswered_open(today)),
-            overdue_withdrawn=Count("id", filter=WITHDRAWN_LATE),
-        )
-        .order_by()
+        messages.filter(**{f"{place}__gte": low, f"{place}__lte": high, f"{day}__gte": period.start, f"{day}__lte": period.end})
+        .annotate(other=Head(other, 2))
+        .values(place, "other", "topic")
     )
+
+
+def _received_rows(period: Period, today):
+    """Requests that arrived in the period at a place of the subtree, by receiver and sending province."""
+    return _grouped(period, "receiver_id", "sender_id", "arrived_on", Message.objects.filter(reply_due_on__isnull=False)).annotate(
+        received=Count("id"),
+        withdrawn=Count("id", filter=WITHDRAWN_IN_TIME),
+        answered=Count("id", filter=Q(answered_on__isnull=False)),
+        on_time=Count("id", filter=Q(answered_on__lte=F("reply_due_on"))),
+        overdue_open=Count("id", filter=_unanswered_open(today)),
+        overdue_withdrawn=Count("id", filter=WITHDRAWN_LATE),
+    ).order_by()
 
 
 def _sent_rows(period: Period, today):
     """Messages (not answers) the subtree's places sent in the period, by sender and receiving province."""
-    low, high = code_range(period.division.code)
     request = Q(reply_due_on__isnull=False)
-    return (
-        Message.objects.filter(sender_id__gte=low, sender_id__lte=high, sent_on__gte=period.start, sent_on__lte=period.end)
-        .exclude(kind=Kind.REPLY)
-        .annotate(other=Head("receiver_id", 2))
-        .values("sender_id", "other", "topic")
-        .annotate(
-            sent=Count("id"),
-            awaiting_arrival=Count("id", filter=Q(arrived_on__isnull=True)),
-            requests=Count("id", filter=request),
-            withdrawn=Count("id", filter=request & WITHDRAWN_IN_TIME),
-            answered=Count("id", filter=request & Q(answered_on__isnull=False)),
-            on_time=Count("id", filter=Q(answered_on__lte=F("reply_due_on"))),
-            overdue_open=Count("id", filter=_unanswered_open(today)),
-            overdue_withdrawn=Count("id", filter=request & WITHDRAWN_LATE),
-        )
-        .order_by()
-    )
+    return _grouped(period, "sender_id", "receiver_id", "sent_on", Message.objects.exclude(kind=Kind.REPLY)).annotate(
+        sent=Count("id"),
+        awaiting_arrival=Count("id", filter=Q(arrived_on__isnull=True)),
+        requests=Count("id", filter=request),
+        withdrawn=Count("id", filter=request & WITHDRAWN_IN_TIME),
+        answered=Count("id", filter=request & Q(answered_on__isnull=False)),
+        on_time=Count("id", filter=Q(answered_on__lte=F("reply_due_on"))),
+        overdue_open=Count("id", filter=_unanswered_open(today)),
+        overdue_withdrawn=Count("id", filter=request & WITHDRAWN_LATE),
+    ).order_by()
 
 
 def _duty_rows(period: Period, today):
     """Messages the subtree's places had to send by a send-by date in the period (B2, B5, B6)."""
-    low, high = code_range(period.division.code)
     unsent = Q(sent_on__isnull=True)
-    return (
-        Message.objects.filter(sender_id__gte=low, sender_id__lte=high, send_due_on__gte=period.start, send_due_on__lte=period.end)
-        .annotate(other=Head("receiver_id", 2))
-        .values("sender_id", "other", "topic")
-        .annotate(
-            to_send=Count("id"),
-            sent_on_time=Count("id", filter=Q(sent_on__lte=F("send_due_on"))),
-            sent_late=Count("id", filter=Q(sent_on__gt=F("send_due_on"))),
-            # withdrawn unsent by its send-by date: no longer due; after it: a missed duty (X3)
-            duty_withdrawn=Count("id", filter=unsent & Q(withdrawn_on__lte=F("send_due_on"))),
-            unsent_overdue=Count("id", filter=unsent & (Q(send_due_on__lt=today, withdrawn_on__isnull=True) | Q(withdrawn_on__gt=F("send_due_on")))),
-        )
-        .order_by()
-    )
+    return _grouped(period, "sender_id", "receiver_id", "send_due_on").annotate(
+        to_send=Count("id"),
+        sent_on_time=Count("id", filter=Q(sent_on__lte=F("send_due_on"))),
+        sent_late=Count("id", filter=Q(sent_on__gt=F("send_due_on"))),
+        # withdrawn unsent by its send-by date: no longer due; after it: a missed duty (X3)
+        duty_withdrawn=Count("id", filter=unsent & Q(withdrawn_on__lte=F("send_due_on"))),
+        unsent_overdue=Count("id", filter=unsent & (Q(send_due_on__lt=today, withdrawn_on__isnull=True) | Q(withdrawn_on__gt=F("send_due_on")))),
+    ).order_by()
 
 
 # ------------------------------------------------------------------ sums and rates

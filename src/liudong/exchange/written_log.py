@@ -16,14 +16,13 @@ import datetime
 
 from django.template.loader import render_to_string
 
-from liudong import fields
 from liudong.accounts.audit import record
 from liudong.accounts.choices import Action
 from liudong.accounts.permissions import require
 from liudong.content_types import content_disposition
 from liudong.divisions.models import Division
-from liudong.divisions.queries import DivisionNames
-from liudong.errors import Invalid, NotFound
+from liudong.divisions.queries import DivisionNames, parse_scoped_period
+from liudong.errors import Invalid
 
 from .models import Kind, Message, State
 from .queries import shows_content
@@ -33,7 +32,6 @@ from .services import PLACE_LEVELS
 # in seconds; a longer period is printed in parts.
 MAX_ROWS = 2000
 MAX_PERIOD_DAYS = 366
-OUTSIDE = "区划不存在或不在您的管辖范围内 / no such division in your scope"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,29 +52,10 @@ class LogRequest:
 def parse(*, actor, division=None, start, end) -> LogRequest:
     """Role (Denied), every bad field at once (Invalid), a place out of the actor's subtree NotFound."""
     require(actor, Action.VIEW_EXCHANGE)
-    errors: dict[str, list[str]] = {}
-    given = {"division": division, "start": start, "end": end}
-    code = fields.division_code(given, "division", errors, required=False) or ("" if "division" in errors else actor.division_id)
-    place, outside = None, bool(code) and not actor.in_scope(code)
-    if code and not outside:
-        place = Division.objects.filter(code=code).first()
-        if place is None:
-            errors["division"] = [f"区划代码 {code} 不存在 / no division has code {code}"]
-        elif place.level not in PLACE_LEVELS:
-            errors["division"] = ["函件登记按乡镇（街道）或县级单位打印 / the log is kept by a township or a county"]
-    start_d = fields.date(given, "start", errors, required=True)
-    end_d = fields.date(given, "end", errors, required=True)
-    if start_d and end_d:
-        if end_d < start_d:
-            errors.setdefault("end", []).append("结束日期早于开始日期 / the end is before the start")
-        elif (end_d - start_d).days >= MAX_PERIOD_DAYS:
-            errors.setdefault("end", []).append("期间最长一年 / a period is at most a year")
-    if outside:
-        if not errors:
-            raise NotFound(OUTSIDE)
-        errors["division"] = [OUTSIDE]  # with the other fields' errors, telling nothing more
-    if errors:
-        raise Invalid(errors)
+    place, start_d, end_d = parse_scoped_period(
+        actor=actor, given={"division": division, "start": start, "end": end},
+        longer=lambda first, last: (last - first).days >= MAX_PERIOD_DAYS, too_long="期间最长一年 / a period is at most a year",
+        levels=PLACE_LEVELS, wrong_level="函件登记按乡镇（街道）或县级单位打印 / the log is kept by a township or a county")
     return LogRequest(division=place, start=start_d, end=end_d)
 
 

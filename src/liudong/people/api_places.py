@@ -73,6 +73,21 @@ def _on(value, today):
     return value or today
 
 
+class PlaceOut(Schema):
+    """What a rental home and an employer have alike: a place registered in a division, open or closed."""
+    id: int
+    division: str
+    division_name: str
+    address: str
+    registered_on: datetime.date
+    closed_on: datetime.date | None
+
+
+def place_out(place: RentalHousing | Employer) -> dict:
+    return {"id": place.id, "division": place.division_id, "division_name": place.division.name, "address": place.address,
+            "registered_on": place.registered_on, "closed_on": place.closed_on}
+
+
 # ---------------------------------------------------------------- rental housing
 
 class HousingIn(Schema):
@@ -85,18 +100,12 @@ class HousingIn(Schema):
     registered_on: str | None = DateText("登记日期，默认今天 / date registered (default: today)")
 
 
-class HousingOut(Schema):
-    id: int
-    division: str
-    division_name: str
-    address: str
+class HousingOut(PlaceOut):
     owner_id: int
     owner_name: str
     use: str
     business_category: str
     rooms: int
-    registered_on: datetime.date
-    closed_on: datetime.date | None
 
 
 class HousingDetailOut(HousingOut):
@@ -109,11 +118,12 @@ class HousingPage(Schema):
 
 
 def housing_out(h: RentalHousing) -> dict:
-    return {
-        "id": h.id, "division": h.division_id, "division_name": h.division.name, "address": h.address, "owner_id": h.owner_id,
-        "owner_name": h.owner.name, "use": h.use, "business_category": h.business_category, "rooms": h.rooms,
-        "registered_on": h.registered_on, "closed_on": h.closed_on,
-    }
+    return {**place_out(h), "owner_id": h.owner_id, "owner_name": h.owner.name, "use": h.use, "business_category": h.business_category, "rooms": h.rooms}
+
+
+def _housing_written(h: RentalHousing) -> dict:
+    """A home as written, read again with its division and owner."""
+    return housing_out(RentalHousing.objects.select_related("division", "owner").get(pk=h.pk))
 
 
 @router.get("/housing", response={200: HousingPage, **ERRORS})
@@ -129,7 +139,7 @@ def list_housing(request, params: Query[PageQuery]):
 def create_housing(request, payload: HousingIn):
     """R4: register a rental home with its owner."""
     h = services_places.register_housing(actor=request.auth, data=payload.model_dump(exclude_none=True), today=people_api.today())
-    return Status(201, housing_out(RentalHousing.objects.select_related("division", "owner").get(pk=h.pk)))
+    return Status(201, _housing_written(h))
 
 
 @router.get("/housing/{housing_id}", response={200: HousingDetailOut, **ERRORS})
@@ -157,7 +167,7 @@ def update_housing(request, housing_id: int, payload: HousingPatch):
     """R4: correct the address, owner, use, business category or rooms; only the fields sent change
     and the old and new values go to the audit log."""
     h = services_places.update_housing(actor=request.auth, housing_id=housing_id, data=payload.model_dump(exclude_unset=True), today=people_api.today())
-    return housing_out(RentalHousing.objects.select_related("division", "owner").get(pk=h.pk))
+    return _housing_written(h)
 
 
 @router.post("/housing/{housing_id}/close", response={200: HousingOut, **ERRORS})
@@ -165,7 +175,7 @@ def close_housing(request, housing_id: int, payload: PlaceCloseIn):
     """R4: the home is no longer let (停租); it takes no new tenants. Refused while anyone lives
     there after that date: record their departure or move first."""
     h = services_places.close_housing(actor=request.auth, housing_id=housing_id, closed_on=payload.closed_on, today=people_api.today())
-    return housing_out(RentalHousing.objects.select_related("division", "owner").get(pk=h.pk))
+    return _housing_written(h)
 
 
 # ---------------------------------------------------------------- employers
@@ -180,17 +190,11 @@ class EmployerIn(Schema):
     registered_on: str | None = DateText("登记日期，默认今天 / date registered (default: today)")
 
 
-class EmployerOut(Schema):
-    id: int
-    division: str
-    division_name: str
+class EmployerOut(PlaceOut):
     name: str
     credit_code: str | None
-    address: str
     contact_name: str
     contact_phone: str
-    registered_on: datetime.date
-    closed_on: datetime.date | None
 
 
 class EmployerDetailOut(EmployerOut):
@@ -203,11 +207,12 @@ class EmployerPage(Schema):
 
 
 def employer_out(e: Employer) -> dict:
-    return {
-        "id": e.id, "division": e.division_id, "division_name": e.division.name, "name": e.name, "credit_code": e.credit_code,
-        "address": e.address, "contact_name": e.contact_name, "contact_phone": e.contact_phone,
-        "registered_on": e.registered_on, "closed_on": e.closed_on,
-    }
+    return {**place_out(e), "name": e.name, "credit_code": e.credit_code, "contact_name": e.contact_name, "contact_phone": e.contact_phone}
+
+
+def _employer_written(e: Employer) -> dict:
+    """An employer as written, read again with its division."""
+    return employer_out(Employer.objects.select_related("division").get(pk=e.pk))
 
 
 @router.get("/employers", response={200: EmployerPage, **ERRORS})
@@ -223,7 +228,7 @@ def list_employers(request, params: Query[PageQuery]):
 def create_employer(request, payload: EmployerIn):
     """R4: register an employer; its credit code's check character is verified (GB 32100)."""
     e = services_places.register_employer(actor=request.auth, data=payload.model_dump(exclude_none=True), today=people_api.today())
-    return Status(201, employer_out(Employer.objects.select_related("division").get(pk=e.pk)))
+    return Status(201, _employer_written(e))
 
 
 @router.get("/employers/{employer_id}", response={200: EmployerDetailOut, **ERRORS})
@@ -245,11 +250,11 @@ class EmployerPatch(Schema):
 def update_employer(request, employer_id: int, payload: EmployerPatch):
     """R4: correct the name, credit code (checked again), address or contact; only the fields sent change."""
     e = services_places.update_employer(actor=request.auth, employer_id=employer_id, data=payload.model_dump(exclude_unset=True), today=people_api.today())
-    return employer_out(Employer.objects.select_related("division").get(pk=e.pk))
+    return _employer_written(e)
 
 
 @router.post("/employers/{employer_id}/close", response={200: EmployerOut, **ERRORS})
 def close_employer(request, employer_id: int, payload: PlaceCloseIn):
     """R4: the employer is deregistered (注销) and takes no new employees."""
     e = services_places.close_employer(actor=request.auth, employer_id=employer_id, closed_on=payload.closed_on, today=people_api.today())
-    return employer_out(Employer.objects.select_related("division").get(pk=e.pk))
+    return _employer_written(e)

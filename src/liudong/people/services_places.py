@@ -133,25 +133,44 @@ def _closing_date(obj, raw, errors, today, *, closed_already: str):
     return when
 
 
-def _apply(obj, clean: dict) -> dict:
-    """Set the changed attributes; returns {field: [old, new]} for the audit event."""
+def _in_scope(actor, model, row, missing: str):
+    """The home or employer `row` names, locked for the write, when it lies in the actor's
+    subtree; NotFound (`missing`) otherwise, whether or not it exists."""
+    pk = row_id(row)
+    found = model.objects.select_for_update().filter(pk=pk).first() if pk else None
+    if found is None or not actor.in_scope(found.division_id):
+        raise NotFound(missing)
+    return found
+
+
+def _save_changes(actor, obj, clean: dict, event: str, *, person_attr: str = "") -> None:
+    """Set the changed attributes and save them, audited as {field: [old, new]} (about the person
+    `person_attr` names after the change); nothing when nothing changes."""
     changed = {}
     for attr, new in clean.items():
         old = getattr(obj, attr)
         if old != new:
             changed[attr] = [old, new]
             setattr(obj, attr, new)
-    return changed
+    if changed:
+        obj.save(update_fields=list(changed))
+        record(actor, event, obj=obj, person_id=getattr(obj, person_attr) if person_attr else None, fields=changed)
+
+
+def _close(actor, obj, when: datetime.date, errors: dict, event: str, **audit):
+    """Close the record from `when` once every check passed."""
+    if errors:
+        raise Invalid(errors)
+    obj.closed_on = when
+    obj.save(update_fields=["closed_on"])
+    record(actor, event, obj=obj, fields={"closed_on": [None, when.isoformat()]}, **audit)
+    return obj
 
 
 # ---------------------------------------------------------------- rental housing
 
 def _housing_in_scope(actor, housing_id) -> RentalHousing:
-    pk = row_id(housing_id)
-    housing = RentalHousing.objects.select_for_update().filter(pk=pk).first() if pk else None
-    if housing is None or not actor.in_scope(housing.division_id):
-        raise NotFound("出租房屋不存在或不在您的管辖范围内 / no such rental home in your scope")
-    return housing
+    return _in_scope(actor, RentalHousing, housing_id, "出租房屋不存在或不在您的管辖范围内 / no such rental home in your scope")
 
 
 @transaction.atomic
@@ -179,10 +198,7 @@ def update_housing(*, actor, housing_id, data: dict, today: datetime.date) -> Re
     clean = _housing_fields(data, errors, [f for f in HOUSING_FIELDS if f in data or (f == "owner_id" and "owner" in data)], partial=True, actor=actor)
     if errors:
         raise Invalid(errors)
-    changed = _apply(housing, clean)
-    if changed:
-        housing.save(update_fields=list(changed))
-        record(actor, "housing.update", obj=housing, person_id=housing.owner_id, fields=changed)
+    _save_changes(actor, housing, clean, "housing.update", person_attr="owner_id")
     return housing
 
 
@@ -199,22 +215,13 @@ def close_housing(*, actor, housing_id, closed_on, today: datetime.date) -> Rent
             errors.setdefault("closed_on", []).append(
                 f"{when} 之后仍有 {staying} 人住在这里，请先登记其离开或迁移 / {staying} tenant(s) live here after {when}: record their departure or move first"
             )
-    if errors:
-        raise Invalid(errors)
-    housing.closed_on = when
-    housing.save(update_fields=["closed_on"])
-    record(actor, "housing.close", obj=housing, person_id=housing.owner_id, fields={"closed_on": [None, when.isoformat()]})
-    return housing
+    return _close(actor, housing, when, errors, "housing.close", person_id=housing.owner_id)
 
 
 # ---------------------------------------------------------------- employers
 
 def _employer_in_scope(actor, employer_id) -> Employer:
-    pk = row_id(employer_id)
-    employer = Employer.objects.select_for_update().filter(pk=pk).first() if pk else None
-    if employer is None or not actor.in_scope(employer.division_id):
-        raise NotFound("用工单位不存在或不在您的管辖范围内 / no such employer in your scope")
-    return employer
+    return _in_scope(actor, Employer, employer_id, "用工单位不存在或不在您的管辖范围内 / no such employer in your scope")
 
 
 @transaction.atomic
@@ -242,10 +249,7 @@ def update_employer(*, actor, employer_id, data: dict, today: datetime.date) -> 
     clean = _employer_fields(data, errors, [f for f in EMPLOYER_FIELDS if f in data], exclude_pk=employer.pk)
     if errors:
         raise Invalid(errors)
-    changed = _apply(employer, clean)
-    if changed:
-        employer.save(update_fields=list(changed))
-        record(actor, "employer.update", obj=employer, fields=changed)
+    _save_changes(actor, employer, clean, "employer.update")
     return employer
 
 
@@ -263,9 +267,4 @@ def close_employer(*, actor, employer_id, closed_on, today: datetime.date) -> Em
             errors.setdefault("closed_on", []).append(
                 f"有人员于 {later.arrived_on} 起在该单位就业，注销日期不能早于此日 / someone started working there on {later.arrived_on}: the date cannot be earlier"
             )
-    if errors:
-        raise Invalid(errors)
-    employer.closed_on = when
-    employer.save(update_fields=["closed_on"])
-    record(actor, "employer.close", obj=employer, fields={"closed_on": [None, when.isoformat()]})
-    return employer
+    return _close(actor, employer, when, errors, "employer.close")

@@ -26,7 +26,7 @@ from liudong.accounts.audit import record
 from liudong.accounts.choices import Action
 from liudong.accounts.permissions import require
 from liudong.divisions.models import Division
-from liudong.divisions.queries import DivisionNames, in_range
+from liudong.divisions.queries import NOT_IN_SCOPE, DivisionNames, in_range
 from liudong.errors import Invalid, NotFound
 from liudong.people.choices import MaritalStatus, MoveReason, Relation, ResidenceStart, Sex
 from liudong.people.models import FamilyLink, Residence
@@ -122,14 +122,9 @@ def parse(*, actor, action: str, kind, division, start, end) -> RegisterRequest:
         if target is None:
             errors["division"] = [f"区划代码 {code} 不存在 / no division has code {code}"]
         elif not actor.in_scope(target.code):
-            raise NotFound("区划不存在或不在您的管辖范围内 / no such division in your scope")
-    start_d = fields.date(given, "start", errors, required=True)
-    end_d = fields.date(given, "end", errors, required=True)
-    if start_d and end_d:
-        if end_d < start_d:
-            errors.setdefault("end", []).append("结束日期早于开始日期 / the end is before the start")
-        elif (limit := _years_later(start_d, MAX_PERIOD_YEARS)) is not None and end_d >= limit:
-            errors.setdefault("end", []).append(f"期间最长 {MAX_PERIOD_YEARS} 年 / a period is at most {MAX_PERIOD_YEARS} years")
+            raise NotFound(NOT_IN_SCOPE)
+    start_d, end_d = fields.period(given, errors, longer=lambda first, last: (limit := _years_later(first, MAX_PERIOD_YEARS)) is not None and last >= limit,
+                                   too_long=f"期间最长 {MAX_PERIOD_YEARS} 年 / a period is at most {MAX_PERIOD_YEARS} years")
     if errors:
         raise Invalid(errors)
     return RegisterRequest(kind=kind, division=target, start=start_d, end=end_d)
