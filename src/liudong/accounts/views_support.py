@@ -1,16 +1,18 @@
-"""What every page of the web UI shares: the log-in and permission gate, paging (views read the date
-from liudong.clock themselves, invariant 4).
+"""What every page of the web UI shares: the log-in and permission gate, paging, running a service
+from a form or a button (views read the date from liudong.clock themselves, invariant 4).
 
 "Absent" and "not in your scope" both answer 404 (invariant 2); a role that may not act gets 403.
 """
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
+from django.utils.http import url_has_allowed_host_and_scheme
 
-from liudong.errors import NotFound
+from liudong.errors import Invalid, NotFound
 
 PER_PAGE = 20
 
@@ -46,3 +48,48 @@ def int_or_none(raw):
         return int(str(raw).strip())
     except (TypeError, ValueError):
         return None
+
+
+def form_act(request, form, act, success: str, then):
+    """Run a service from a submitted form (invariant 7): for valid input `act()` runs it; its
+    field errors go onto the form, kept with the input, and the caller shows the page again
+    (None); otherwise the success message is shown and `then(result)`, a redirect, is returned."""
+    if not form.is_valid():
+        return None
+    try:
+        result = act()
+    except Invalid as e:
+        form.add_invalid(e)
+        return None
+    messages.success(request, success)
+    return then(result)
+
+
+def button_act(request, act, success: str) -> bool:
+    """Run a service from a button (no form to show errors on): its errors, or its success, are
+    messages on the next page."""
+    try:
+        act()
+    except Invalid as e:
+        flash_errors(request, e)
+        return False
+    messages.success(request, success)
+    return True
+
+
+def flash_errors(request, exc: Invalid) -> None:
+    """Every message of a refusal, shown as an error message on the page."""
+    for errors in exc.errors.values():
+        for message in errors:
+            messages.error(request, message)
+
+
+def next_url(request, default: str) -> str:
+    """The page to go back to (`next`), a path of this site only; `default` otherwise."""
+    url = request.POST.get("next") or ""
+    return url if url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}) else default
+
+
+def other_errors(errors: dict, form_fields) -> list[str]:
+    """The messages of the fields a form does not show, to show above it."""
+    return [m for f, ms in errors.items() if f not in form_fields for m in ms]

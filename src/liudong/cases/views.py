@@ -2,7 +2,6 @@
 that open them, and each case's page with its messages, its decision form and (B4) the refusal
 letter. Bad input shows the form again with the service's errors next to the fields and nothing
 saved (invariant 7); a success redirects (POST-redirect-GET)."""
-from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -10,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from liudong.accounts.choices import Action
-from liudong.accounts.views_support import paginate, staff_view
+from liudong.accounts.views_support import button_act, flash_errors, form_act, paginate, staff_view
 from liudong.clock import now, today
 from liudong.codes import Level
 from liudong.content_types import PDF_TYPE
@@ -77,15 +76,10 @@ def index(request):
 def birth_new(request):
     actor = request.user
     form = BirthRegistrationForm(request.POST or None, initial={"received_on": today().isoformat(), "child_order": 1, "send_now": True})
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = services.create_birth_registration(actor=actor, data=form.data_for_service(), now=now())
-        except Invalid as e:
-            form.add_invalid(e)
-        else:
-            messages.success(request, _("Birth service registration recorded; verification requests opened."))
-            return redirect("case_birth_detail", pk=case.pk)
-    return render(request, "cases/birth_form.html", {"form": form})
+    done = request.method == "POST" and form_act(
+        request, form, lambda: services.create_birth_registration(actor=actor, data=form.data_for_service(), now=now()),
+        _("Birth service registration recorded; verification requests opened."), lambda case: redirect("case_birth_detail", pk=case.pk))
+    return done or render(request, "cases/birth_form.html", {"form": form})
 
 
 def _render_birth(request, pk, *, form=None, status=200):
@@ -96,9 +90,7 @@ def _render_birth(request, pk, *, form=None, status=200):
         try:
             check = services.registration_check(case)
         except Invalid as e:
-            for msgs in e.errors.values():
-                for m in msgs:
-                    messages.error(request, m)
+            flash_errors(request, e)
     may_decide = check is not None and case.division_id == actor.division_id
     if may_decide and form is None:
         initial = {"decided_on": today().isoformat(), "documents": case.documents, "send_now": True}
@@ -124,15 +116,9 @@ def birth_detail(request, pk):
 def birth_decide(request, pk):
     actor = request.user
     form = DecideForm(request.POST)
-    if form.is_valid():
-        try:
-            services.decide_birth_registration(actor=actor, case_id=pk, data=form.data_for_service(), now=now())
-        except Invalid as e:
-            form.add_invalid(e)
-        else:
-            messages.success(request, _("Decision recorded."))
-            return redirect("case_birth_detail", pk=pk)
-    return _render_birth(request, pk, form=form)
+    return (form_act(request, form, lambda: services.decide_birth_registration(actor=actor, case_id=pk, data=form.data_for_service(), now=now()),
+                     _("Decision recorded."), lambda _case: redirect("case_birth_detail", pk=pk))
+            or _render_birth(request, pk, form=form))
 
 
 @staff_view(Action.HANDLE_CASES)
@@ -152,15 +138,10 @@ def birth_refusal_pdf(request, pk):
 def second_birth_new(request):
     actor = request.user
     form = SecondBirthForm(request.POST or None, initial={"decided_on": today().isoformat(), "send_now": True})
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = services.record_second_birth(actor=actor, data=form.data_for_service(), now=now())
-        except Invalid as e:
-            form.add_invalid(e)
-        else:
-            messages.success(request, _("Second-birth result recorded; notification to the residence township opened."))
-            return redirect("case_second_birth_detail", pk=result.pk)
-    return render(request, "cases/second_birth_form.html", {"form": form})
+    done = request.method == "POST" and form_act(
+        request, form, lambda: services.record_second_birth(actor=actor, data=form.data_for_service(), now=now()),
+        _("Second-birth result recorded; notification to the residence township opened."), lambda result: redirect("case_second_birth_detail", pk=result.pk))
+    return done or render(request, "cases/second_birth_form.html", {"form": form})
 
 
 @staff_view(Action.HANDLE_CASES)
@@ -173,21 +154,21 @@ def second_birth_detail(request, pk):
 
 # ---------------------------------------------------------------- F1-F4
 
+def _upload(form) -> list:
+    """The scan of a letter or fax sent with the form (F4), if any."""
+    upload = form.cleaned_data.get("attachment")
+    return [upload] if upload else []
+
+
 @staff_view(Action.HANDLE_CASES)
 @require_http_methods(["GET", "POST"])
 def fee_new(request):
     actor = request.user
     form = FeeConsultationForm(request.POST or None, request.FILES or None, initial={"started_on": today().isoformat(), "channel": Channel.SYSTEM})
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data.get("attachment")
-        try:
-            case = services.create_fee_consultation(actor=actor, data=form.data_for_service(), now=now(), attachments=[upload] if upload else ())
-        except Invalid as e:
-            form.add_invalid(e)
-        else:
-            messages.success(request, _("Fee consultation sent to the hukou county."))
-            return redirect("case_fee_detail", pk=case.pk)
-    return render(request, "cases/fee_form.html", {"form": form, "closed_today": queries.case_type_closed(actor=actor, kind="fee_consultation", on=today())})
+    done = request.method == "POST" and form_act(
+        request, form, lambda: services.create_fee_consultation(actor=actor, data=form.data_for_service(), now=now(), attachments=_upload(form)),
+        _("Fee consultation sent to the hukou county."), lambda case: redirect("case_fee_detail", pk=case.pk))
+    return done or render(request, "cases/fee_form.html", {"form": form, "closed_today": queries.case_type_closed(actor=actor, kind="fee_consultation", on=today())})
 
 
 def _render_fee(request, pk, *, form=None, status=200):
@@ -213,16 +194,9 @@ def fee_detail(request, pk):
 @require_POST
 def fee_answer(request, pk):
     form = FeeAnswerForm(request.POST, request.FILES or None)
-    if form.is_valid():
-        upload = form.cleaned_data.get("attachment")
-        try:
-            services.answer_fee_consultation(actor=request.user, case_id=pk, data=form.data_for_service(), now=now(), attachments=[upload] if upload else ())
-        except Invalid as e:
-            form.add_invalid(e)
-        else:
-            messages.success(request, _("Answer sent."))
-            return redirect("case_fee_detail", pk=pk)
-    return _render_fee(request, pk, form=form)
+    return (form_act(request, form, lambda: services.answer_fee_consultation(actor=request.user, case_id=pk, data=form.data_for_service(), now=now(), attachments=_upload(form)),
+                     _("Answer sent."), lambda _case: redirect("case_fee_detail", pk=pk))
+            or _render_fee(request, pk, form=form))
 
 
 # ---------------------------------------------------------------- drafts a case opened
@@ -239,12 +213,5 @@ def message_send(request, pk):
     message = queries.draft_to_send(actor=actor, pk=pk)
     if message.case_type not in CASE_PAGES:
         raise Http404("函件不存在或已发出 / no such message to send")
-    try:
-        send_at_once(actor=actor, message=message, now=now())
-    except Invalid as e:
-        for errs in e.errors.values():
-            for m in errs:
-                messages.error(request, m)
-    else:
-        messages.success(request, _("Message sent."))
+    button_act(request, lambda: send_at_once(actor=actor, message=message, now=now()), _("Message sent."))
     return redirect(CASE_PAGES[message.case_type], pk=message.case_id)

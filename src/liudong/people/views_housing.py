@@ -1,16 +1,15 @@
 """R4: rental housing (以房管人) and employers, each scoped to the actor's subtree: lists with an
 in use / closed / all filter, registration, and on the detail page the forms that correct or
 close a record (people.services_places; bad input shows the page again with the errors)."""
-from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from liudong.accounts.choices import Action
-from liudong.accounts.views_support import paginate, staff_view
+from liudong.accounts.views_support import form_act, paginate, staff_view
 from liudong.clock import today
-from liudong.errors import Invalid, NotFound
+from liudong.errors import NotFound
 from liudong.identifiers import normalise_document_number
 
 from . import queries, services_places
@@ -30,8 +29,16 @@ def _by_status(request, qs):
     return status, qs
 
 
-def _open_form(bound):
-    return next(iter(bound), None) if bound else None
+def _place_forms(actor, action, place, edit, close_form, bound) -> dict:
+    """The forms of a home's or an employer's page for those who manage them: correct it (`edit()`)
+    and, while it is open, close it; `bound` replaces a blank form by the submitted one, open."""
+    forms = {}
+    if actor.can(action):
+        forms["edit"] = edit()
+        if place.closed_on is None:
+            forms["close"] = close_form(initial={"closed_on": today().isoformat()})
+    forms.update(bound or {})
+    return {"forms": forms, "open_form": next(iter(bound), None) if bound else None}
 
 
 @staff_view(Action.VIEW_PERSON)
@@ -57,13 +64,10 @@ def housing_new(request):
             data["owner"] = owner
         if data.get("rooms") is None:
             data["rooms"] = 1
-        try:
-            housing = services_places.register_housing(actor=actor, data=data, today=today())
-        except Invalid as e:
-            form.add_invalid(e)
-        else:
-            messages.success(request, _("Rental home registered."))
-            return redirect("housing_detail", pk=housing.pk)
+        done = form_act(request, form, lambda: services_places.register_housing(actor=actor, data=data, today=today()),
+                        _("Rental home registered."), lambda housing: redirect("housing_detail", pk=housing.pk))
+        if done:
+            return done
     return render(request, "people/housing_form.html", {"form": form})
 
 
@@ -75,16 +79,11 @@ def _render_housing(request, pk, *, bound=None):
     """The detail page (a logged read); `bound` replaces a blank form by the submitted one."""
     actor = request.user
     housing, tenants = queries.get_housing(actor=actor, housing_id=pk, today=today())
-    forms = {}
-    if actor.can(Action.MANAGE_HOUSING):
-        forms["edit"] = HousingEditForm(auto_id="edit_%s", initial={
-            "address": housing.address, "owner_id_number": housing.owner.id_number or "", "use": housing.use,
-            "business_category": housing.business_category, "rooms": housing.rooms,
-        })
-        if housing.closed_on is None:
-            forms["close"] = _housing_close_form(initial={"closed_on": today().isoformat()})
-    forms.update(bound or {})
-    ctx = {"housing": housing, "tenants": tenants, "use_choices": HousingUse.choices, "forms": forms, "open_form": _open_form(bound)}
+    forms = _place_forms(actor, Action.MANAGE_HOUSING, housing, lambda: HousingEditForm(auto_id="edit_%s", initial={
+        "address": housing.address, "owner_id_number": housing.owner.id_number or "", "use": housing.use,
+        "business_category": housing.business_category, "rooms": housing.rooms,
+    }), _housing_close_form, bound)
+    ctx = {"housing": housing, "tenants": tenants, "use_choices": HousingUse.choices, **forms}
     return render(request, "people/housing_detail.html", ctx)
 
 
@@ -112,13 +111,10 @@ def housing_edit(request, pk):
                 data["owner"] = owner
             else:
                 data["owner_id"] = None
-        try:
-            services_places.update_housing(actor=actor, housing_id=housing.pk, data=data, today=today())
-        except Invalid as e:
-            form.add_invalid(e)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("housing_detail", pk=housing.pk)
+        done = form_act(request, form, lambda: services_places.update_housing(actor=actor, housing_id=housing.pk, data=data, today=today()),
+                        _("Saved."), lambda _saved: redirect("housing_detail", pk=housing.pk))
+        if done:
+            return done
     return _render_housing(request, housing.pk, bound={"edit": form})
 
 
@@ -126,16 +122,10 @@ def housing_edit(request, pk):
 @require_POST
 def housing_close(request, pk):
     form = _housing_close_form(request.POST)
-    if form.is_valid():
-        try:
-            # The service answers NotFound (404) for a home outside the actor's area.
-            services_places.close_housing(actor=request.user, housing_id=pk, closed_on=form.cleaned_data["closed_on"], today=today())
-        except Invalid as e:
-            form.add_invalid(e)
-        else:
-            messages.success(request, _("The rental home is recorded as no longer let."))
-            return redirect("housing_detail", pk=pk)
-    return _render_housing(request, pk, bound={"close": form})
+    # The service answers NotFound (404) for a home outside the actor's area.
+    return (form_act(request, form, lambda: services_places.close_housing(actor=request.user, housing_id=pk, closed_on=form.cleaned_data["closed_on"], today=today()),
+                    _("The rental home is recorded as no longer let."), lambda _closed: redirect("housing_detail", pk=pk))
+            or _render_housing(request, pk, bound={"close": form}))
 
 
 @staff_view(Action.VIEW_PERSON)
@@ -152,15 +142,10 @@ def employer_list(request):
 def employer_new(request):
     actor = request.user
     form = EmployerForm(request.POST or None, actor=actor, initial={"registered_on": today().isoformat()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            employer = services_places.register_employer(actor=actor, data=form.data_for_service(), today=today())
-        except Invalid as e:
-            form.add_invalid(e)
-        else:
-            messages.success(request, _("Employer registered."))
-            return redirect("employer_detail", pk=employer.pk)
-    return render(request, "people/employer_form.html", {"form": form})
+    done = request.method == "POST" and form_act(
+        request, form, lambda: services_places.register_employer(actor=actor, data=form.data_for_service(), today=today()),
+        _("Employer registered."), lambda employer: redirect("employer_detail", pk=employer.pk))
+    return done or render(request, "people/employer_form.html", {"form": form})
 
 
 def _employer_close_form(*args, **kwargs):
@@ -170,13 +155,9 @@ def _employer_close_form(*args, **kwargs):
 def _render_employer(request, pk, *, bound=None):
     actor = request.user
     employer, employees = queries.get_employer(actor=actor, employer_id=pk, today=today())
-    forms = {}
-    if actor.can(Action.MANAGE_EMPLOYER):
-        forms["edit"] = EmployerEditForm(auto_id="edit_%s", initial={f: getattr(employer, f) or "" for f in EMPLOYER_FIELDS})
-        if employer.closed_on is None:
-            forms["close"] = _employer_close_form(initial={"closed_on": today().isoformat()})
-    forms.update(bound or {})
-    ctx = {"employer": employer, "employees": employees, "forms": forms, "open_form": _open_form(bound)}
+    forms = _place_forms(actor, Action.MANAGE_EMPLOYER, employer, lambda: EmployerEditForm(auto_id="edit_%s", initial={f: getattr(employer, f) or "" for f in EMPLOYER_FIELDS}),
+                         _employer_close_form, bound)
+    ctx = {"employer": employer, "employees": employees, **forms}
     return render(request, "people/employer_detail.html", ctx)
 
 
@@ -190,27 +171,15 @@ def employer_detail(request, pk):
 @require_POST
 def employer_edit(request, pk):
     form = EmployerEditForm(request.POST, auto_id="edit_%s")
-    if form.is_valid():
-        try:
-            services_places.update_employer(actor=request.user, employer_id=pk, data=form.data_for_service(), today=today())
-        except Invalid as e:
-            form.add_invalid(e)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("employer_detail", pk=pk)
-    return _render_employer(request, pk, bound={"edit": form})
+    return (form_act(request, form, lambda: services_places.update_employer(actor=request.user, employer_id=pk, data=form.data_for_service(), today=today()),
+                    _("Saved."), lambda _saved: redirect("employer_detail", pk=pk))
+            or _render_employer(request, pk, bound={"edit": form}))
 
 
 @staff_view(Action.MANAGE_EMPLOYER)
 @require_POST
 def employer_close(request, pk):
     form = _employer_close_form(request.POST)
-    if form.is_valid():
-        try:
-            services_places.close_employer(actor=request.user, employer_id=pk, closed_on=form.cleaned_data["closed_on"], today=today())
-        except Invalid as e:
-            form.add_invalid(e)
-        else:
-            messages.success(request, _("The employer is recorded as closed."))
-            return redirect("employer_detail", pk=pk)
-    return _render_employer(request, pk, bound={"close": form})
+    return (form_act(request, form, lambda: services_places.close_employer(actor=request.user, employer_id=pk, closed_on=form.cleaned_data["closed_on"], today=today()),
+                    _("The employer is recorded as closed."), lambda _closed: redirect("employer_detail", pk=pk))
+            or _render_employer(request, pk, bound={"close": form}))

@@ -1,14 +1,13 @@
 """One person's record: the detail page (a logged read, invariant 3) and the forms that add
 events to her history (R2: arrivals, moves, departures, returns are events, never overwrites)."""
-from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from liudong.accounts.choices import Action
-from liudong.accounts.views_support import staff_view
+from liudong.accounts.views_support import form_act, staff_view
 from liudong.clock import today
-from liudong.errors import Invalid, NotFound
+from liudong.errors import NotFound
 
 from .panels import render_panels
 from . import queries, services
@@ -86,14 +85,10 @@ def edit(request, pk):
     show_phone = queries.sees_sensitive(actor=actor)
     if request.method == "POST":
         form = PersonEditForm(request.POST, show_phone=show_phone)
-        if form.is_valid():
-            try:
-                services.update_person(actor=actor, person=person, data=form.data_for_service(), today=today())
-            except Invalid as e:
-                form.add_invalid(e)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("person_detail", pk=person.pk)
+        done = form_act(request, form, lambda: services.update_person(actor=actor, person=person, data=form.data_for_service(), today=today()),
+                        _("Saved."), lambda _saved: redirect("person_detail", pk=person.pk))
+        if done:
+            return done
     else:
         form = PersonEditForm(initial={f: getattr(person, f) for f in services.EDITABLE_PERSON_FIELDS}, show_phone=show_phone)
     return render(request, "people/edit.html", {"person": person, "form": form})
@@ -106,15 +101,9 @@ def _residence_action(request, pk, name, service, form_class, success):
     person = queries.reachable_person(actor=actor, person_id=pk)
     kwargs = {"actor": actor} if form_class is ResidenceForm else {}
     form = form_class(request.POST, auto_id=f"{name}_%s", **kwargs)
-    if form.is_valid():
-        try:
-            service(actor=actor, person=person, data=form.data_for_service(), today=today())
-        except Invalid as e:
-            form.add_invalid(e)
-        else:
-            messages.success(request, success)
-            return redirect("person_detail", pk=person.pk)
-    return render_detail(request, person.pk, bound={name: form})
+    return (form_act(request, form, lambda: service(actor=actor, person=person, data=form.data_for_service(), today=today()),
+                     success, lambda _done: redirect("person_detail", pk=person.pk))
+            or render_detail(request, person.pk, bound={name: form}))
 
 
 @staff_view(Action.RECORD_RESIDENCE)
@@ -141,16 +130,10 @@ def departure(request, pk, residence_id):
     actor = request.user
     person = queries.reachable_person(actor=actor, person_id=pk)
     form = DepartureForm(request.POST, auto_id="departure_%s")
-    if form.is_valid():
-        try:
-            # The service checks that the residence lies in the actor's scope (404 otherwise).
-            residence = services.record_departure(actor=actor, residence_id=residence_id, left_on=form.cleaned_data["left_on"], today=today())
-        except Invalid as e:
-            form.add_invalid(e)
-        else:
-            messages.success(request, _("Departure recorded."))
-            return redirect("person_detail", pk=residence.person_id)
-    return render_detail(request, person.pk, bound={"departure": form})
+    # The service checks that the residence lies in the actor's scope (404 otherwise).
+    return (form_act(request, form, lambda: services.record_departure(actor=actor, residence_id=residence_id, left_on=form.cleaned_data["left_on"], today=today()),
+                     _("Departure recorded."), lambda residence: redirect("person_detail", pk=residence.person_id))
+            or render_detail(request, person.pk, bound={"departure": form}))
 
 
 @staff_view(Action.MANAGE_FAMILY)
@@ -179,11 +162,8 @@ def family(request, pk):
                                                   "relative_document_number": relative.document_number})
             return render_detail(request, person.pk, bound={"family": form}, propose=propose)
         else:
-            try:
-                services.link_family(actor=actor, person=person, relative_id=relative.pk, relation=form.cleaned_data["relation"])
-            except Invalid as e:
-                form.add_invalid(e)
-            else:
-                messages.success(request, _("Family link recorded."))
-                return redirect("person_detail", pk=person.pk)
+            done = form_act(request, form, lambda: services.link_family(actor=actor, person=person, relative_id=relative.pk, relation=form.cleaned_data["relation"]),
+                            _("Family link recorded."), lambda _link: redirect("person_detail", pk=person.pk))
+            if done:
+                return done
     return render_detail(request, person.pk, bound={"family": form})

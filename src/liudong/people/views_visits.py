@@ -3,24 +3,17 @@ record; R5: marking a parent unable to care on a family link."""
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from liudong.accounts.audit import record
 from liudong.accounts.choices import Action
-from liudong.accounts.views_support import staff_view
+from liudong.accounts.views_support import button_act, form_act, next_url, staff_view
 from liudong.clock import today
-from liudong.errors import Invalid
 
 from . import queries, queries_follow_up, services_visits
 from .choices import VisitResult
 from .forms import VisitForm
-
-
-def _next_url(request, default: str) -> str:
-    url = request.POST.get("next") or ""
-    return url if url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}) else default
 
 
 @staff_view(Action.RECORD_RESIDENCE)
@@ -32,19 +25,16 @@ def visit(request, pk):
     actor = request.user
     person = queries.reachable_person(actor=actor, person_id=pk)
     form = VisitForm(request.POST, auto_id="visit_%s")
-    if form.is_valid():
-        try:
-            services_visits.record_visit(actor=actor, person=person, data=form.data_for_service(), today=today())
-        except Invalid as e:
-            form.add_invalid(e)
-        else:
-            messages.success(request, _("Visit recorded."))
-            return redirect(_next_url(request, reverse("person_detail", args=[person.pk])))
+    back = next_url(request, reverse("person_detail", args=[person.pk]))
+    done = form_act(request, form, lambda: services_visits.record_visit(actor=actor, person=person, data=form.data_for_service(), today=today()),
+                    _("Visit recorded."), lambda _visit: redirect(back))
+    if done:
+        return done
     if request.POST.get("next"):
         for errors in form.errors.values():
             for message in errors:
                 messages.error(request, f"{person.name}: {message}")
-        return redirect(_next_url(request, reverse("person_detail", args=[person.pk])))
+        return redirect(back)
     return render_detail(request, person.pk, bound={"visit": form})
 
 
@@ -71,12 +61,5 @@ def family_care(request, pk, relative_id):
     actor = request.user
     person = queries.reachable_person(actor=actor, person_id=pk)
     unable = request.POST.get("parent_unable_to_care") == "1"
-    try:
-        services_visits.set_parent_unable_to_care(actor=actor, person=person, relative_id=relative_id, unable=unable)
-    except Invalid as e:
-        for errors in e.errors.values():
-            for message in errors:
-                messages.error(request, message)
-    else:
-        messages.success(request, _("Saved."))
+    button_act(request, lambda: services_visits.set_parent_unable_to_care(actor=actor, person=person, relative_id=relative_id, unable=unable), _("Saved."))
     return redirect("person_detail", pk=person.pk)
