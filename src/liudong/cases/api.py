@@ -8,7 +8,6 @@ through cases.queries, scoped and logged (invariants 2, 3).
 """
 import datetime
 
-from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
 
 from liudong import fields
@@ -16,7 +15,7 @@ from liudong.api_schemas import ERRORS, DateText, Text, file_response
 from liudong.clock import now, today  # the edge's one reading of the clock (invariant 4)
 from liudong.exchange.api import AttachmentIn
 from liudong.exchange.api import scans_to_files as scans  # base64 scans to files, checked by the exchange service (F4)
-from liudong.content_types import PDF_TYPE
+from liudong.content_types import PDF_TYPE, download
 
 from . import documents, queries, services
 from .views import message_url
@@ -193,10 +192,7 @@ def decide_birth(request, case_id: int, payload: DecideIn):
             summary="不予登记告知书 PDF / the refusal letter (B4)")
 def refusal_letter(request, case_id: int):
     data, disposition = documents.refusal_letter(actor=request.auth, case_id=case_id, printed_on=today())
-    response = HttpResponse(data, content_type=PDF_TYPE)
-    response["Content-Disposition"] = disposition
-    response["Cache-Control"] = "no-store"
-    return response
+    return download(data, PDF_TYPE, disposition)
 
 
 # ---------------------------------------------------------------- B6

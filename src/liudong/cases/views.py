@@ -2,7 +2,7 @@
 that open them, and each case's page with its messages, its decision form and (B4) the refusal
 letter. Bad input shows the form again with the service's errors next to the fields and nothing
 saved (invariant 7); a success redirects (POST-redirect-GET)."""
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -12,7 +12,7 @@ from liudong.accounts.choices import Action
 from liudong.accounts.views_support import button_act, flash_errors, form_act, paginate, staff_view
 from liudong.clock import now, today
 from liudong.codes import Level
-from liudong.content_types import PDF_TYPE
+from liudong.content_types import PDF_TYPE, download
 from liudong.errors import Invalid
 from liudong.exchange.models import Channel
 
@@ -125,10 +125,7 @@ def birth_decide(request, pk):
 @require_safe
 def birth_refusal_pdf(request, pk):
     data, disposition = documents.refusal_letter(actor=request.user, case_id=pk, printed_on=today())
-    response = HttpResponse(data, content_type=PDF_TYPE)
-    response["Content-Disposition"] = disposition
-    response["Cache-Control"] = "no-store"
-    return response
+    return download(data, PDF_TYPE, disposition)
 
 
 # ---------------------------------------------------------------- B6

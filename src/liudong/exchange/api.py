@@ -11,13 +11,12 @@ import datetime
 from typing import Literal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import StrictInt
 
 from liudong.api_schemas import ERRORS, Blank, Text, file_response
 from liudong.clock import now, today  # the edge's one reading of the clock (invariant 4)
-from liudong.content_types import content_disposition
+from liudong.content_types import content_disposition, download
 from liudong.errors import Invalid
 from liudong.limits import ATTACHMENT_MAX_BYTES, MAX_ATTACHMENTS, base64_length
 
@@ -349,7 +348,4 @@ def close(request, message_id: int, payload: MessageCloseIn):
 def attachment(request, message_id: int, attachment_id: int):
     """The download is logged (invariant 3)."""
     _, att = queries.get_attachment(actor=request.auth, message_id=message_id, attachment_id=attachment_id)
-    response = HttpResponse(bytes(att.data), content_type=att.content_type)
-    response["Content-Disposition"] = content_disposition(att.name)
-    response["Cache-Control"] = "no-store"
-    return response
+    return download(bytes(att.data), att.content_type, content_disposition(att.name))

@@ -3,18 +3,15 @@ writing a new one. Reading needs VIEW_EXCHANGE, acting HANDLE_EXCHANGE; bad inpu
 service's field errors next to the fields with the input kept and nothing written (invariant 7);
 a successful act redirects (POST-redirect-GET)."""
 
-from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from liudong.accounts.choices import Action
-from liudong.accounts.views_support import int_or_none, staff_view
+from liudong.accounts.views_support import button_act, form_act, int_or_none, next_url, staff_view
 from liudong.clock import now, today
-from liudong.content_types import content_disposition
-from liudong.errors import Invalid
+from liudong.content_types import content_disposition, download
 from liudong.divisions.models import Level
 
 from . import claim_queries, claims, queries, services
@@ -103,15 +100,9 @@ def _act(request, pk, name, run, success):
     """Run one service from its form on the detail page; on bad input show the page with that
     form open, its errors and the input kept."""
     form = FORMS[name](request.POST, auto_id=f"{name}_%s")
-    if form.is_valid():
-        try:
-            result = run(form.cleaned_data)
-        except Invalid as e:
-            form.add_invalid(e)
-        else:
-            messages.success(request, success)
-            return redirect("exchange_detail", pk=getattr(result, "pk", pk) if name in ("reply", "forward") else pk)
-    return _render_detail(request, pk, bound={name: form})
+    return (form_act(request, form, lambda: run(form.cleaned_data), success,
+                     lambda result: redirect("exchange_detail", pk=getattr(result, "pk", pk) if name in ("reply", "forward") else pk))
+            or _render_detail(request, pk, bound={name: form}))
 
 
 def _files(request):
@@ -121,14 +112,7 @@ def _files(request):
 @staff_view(Action.HANDLE_EXCHANGE)
 @require_POST
 def acknowledge(request, pk):
-    try:
-        services.acknowledge(actor=request.user, message_id=pk, now=now())
-    except Invalid as e:
-        for msgs in e.errors.values():
-            for m in msgs:
-                messages.error(request, m)
-    else:
-        messages.success(request, pgettext("exchange", "Signed for."))
+    button_act(request, lambda: services.acknowledge(actor=request.user, message_id=pk, now=now()), pgettext("exchange", "Signed for."))
     return redirect("exchange_detail", pk=pk)
 
 
@@ -142,19 +126,9 @@ def reply(request, pk):
 @require_POST
 def accept(request, pk):
     """Her place accepts an arrival claim or a family link (exchange.claims.accept)."""
-    try:
-        claims.accept(actor=request.user, message_id=pk, now=now())
-    except Invalid as e:
-        for msgs in e.errors.values():
-            for m in msgs:
-                messages.error(request, m)
-    else:
-        messages.success(request, pgettext("exchange", "Accepted; the answer went to the claimant."))
+    button_act(request, lambda: claims.accept(actor=request.user, message_id=pk, now=now()), pgettext("exchange", "Accepted; the answer went to the claimant."))
     # From the list of family link proposals, back to it (a local path only).
-    back = request.POST.get("next") or ""
-    if back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        return redirect(back)
-    return redirect("exchange_detail", pk=pk)
+    return redirect(next_url(request, reverse("exchange_detail", args=[pk])))
 
 
 @staff_view(Action.HANDLE_EXCHANGE)
@@ -197,14 +171,10 @@ def compose(request):
     actor = request.user
     if request.method == "POST":
         form = ComposeForm(request.POST)
-        if form.is_valid():
-            try:
-                message = services.send_message(actor=actor, data=form.data_for_service(), now=now(), attachments=_files(request))
-            except Invalid as e:
-                form.add_invalid(e)
-            else:
-                messages.success(request, pgettext("exchange", "Message sent."))
-                return redirect("exchange_detail", pk=message.pk)
+        done = form_act(request, form, lambda: services.send_message(actor=actor, data=form.data_for_service(), now=now(), attachments=_files(request)),
+                        pgettext("exchange", "Message sent."), lambda message: redirect("exchange_detail", pk=message.pk))
+        if done:
+            return done
         code = form.cleaned_data.get("receiver", "") if hasattr(form, "cleaned_data") else ""
         person = queries.person_for_message(actor=actor, person_id=form.cleaned_data.get("person")) if hasattr(form, "cleaned_data") and form.cleaned_data.get("person") else None
     else:
@@ -225,7 +195,4 @@ def compose(request):
 def attachment(request, pk, aid):
     """A scan, downloaded; logged (invariant 3)."""
     _, att = queries.get_attachment(actor=request.user, message_id=pk, attachment_id=aid)
-    response = HttpResponse(bytes(att.data), content_type=att.content_type)
-    response["Content-Disposition"] = content_disposition(att.name)
-    response["Cache-Control"] = "no-store"
-    return response
+    return download(bytes(att.data), att.content_type, content_disposition(att.name))

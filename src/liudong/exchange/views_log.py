@@ -3,14 +3,13 @@ with a form (place, period) and as a printed PDF. Bad input is shown next to its
 place outside the actor's subtree is 404; a role without VIEW_EXCHANGE gets 403."""
 from urllib.parse import urlencode
 
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from liudong.accounts.choices import Action
-from liudong.accounts.views_support import staff_view
+from liudong.accounts.views_support import other_errors, staff_view
 from liudong.clock import today
-from liudong.content_types import PDF_TYPE
+from liudong.content_types import PDF_TYPE, download
 from liudong.errors import Invalid
 
 from . import written_log
@@ -39,7 +38,7 @@ def log_page(request):
         ctx["errors"] = e.errors
     else:
         ctx.update(req=req, log=log, pdf_query=urlencode(values))
-    ctx["other_errors"] = [m for f, ms in ctx["errors"].items() if f not in FORM_FIELDS for m in ms]
+    ctx["other_errors"] = other_errors(ctx["errors"], FORM_FIELDS)
     return render(request, "exchange/written_log.html", ctx)
 
 
@@ -52,8 +51,5 @@ def log_pdf(request):
     except Invalid as e:
         errors = e.errors
         return render(request, "exchange/written_log.html", {"values": values, "errors": errors, "req": None,
-                                                             "other_errors": [m for f, ms in errors.items() if f not in FORM_FIELDS for m in ms]}, status=400)
-    response = HttpResponse(data, content_type=PDF_TYPE)
-    response["Content-Disposition"] = disposition
-    response["Cache-Control"] = "no-store"
-    return response
+                                                             "other_errors": other_errors(errors, FORM_FIELDS)}, status=400)
+    return download(data, PDF_TYPE, disposition)

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from liudong.accounts.choices import Action
-from liudong.accounts.views_support import staff_view
+from liudong.accounts.views_support import other_errors, staff_view
 from liudong.clock import today
 from liudong.errors import Invalid, NotFound
 
@@ -119,5 +119,5 @@ def timeliness_page(request):
             by_topic=[{**row, "shown": _shown({"r": row["as_receiver"], "s": row["as_sender"]})} for row in result["by_topic"]],
             chart=chart(result["by_division"]),
         )
-    ctx["other_errors"] = [m for f, ms in ctx["errors"].items() if f not in FORM_FIELDS for m in ms]
+    ctx["other_errors"] = other_errors(ctx["errors"], FORM_FIELDS)
     return render(request, "exchange/timeliness.html", ctx)

@@ -9,7 +9,7 @@ from ninja import Field, Router, Schema
 from liudong.clock import today  # the edge's one reading of the calendar (invariant 4)
 from liudong.accounts.choices import Action
 from liudong.api_schemas import ERRORS, QueryDate, file_response
-from liudong.content_types import PDF_TYPE, XLSX_TYPE
+from liudong.content_types import PDF_TYPE, XLSX_TYPE, download
 from liudong.errors import Invalid
 
 from . import documents, queries
@@ -33,10 +33,7 @@ class RegisterOut(Schema):
 
 def _file(request, kind, fmt, division, start, end) -> HttpResponse:
     _, data, content_type, disposition = documents.export(actor=request.auth, kind=kind, division=division, start=start, end=end, fmt=fmt, generated_on=today())
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = disposition
-    response["Cache-Control"] = "no-store"
-    return response
+    return download(data, content_type, disposition)
 
 
 # The file routes come first: "{kind}" alone would also match "inflow.xlsx".

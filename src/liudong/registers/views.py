@@ -7,13 +7,13 @@ logged with the persons in it (invariant 3).
 """
 from urllib.parse import urlencode
 
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from liudong.accounts.choices import Action
-from liudong.accounts.views_support import staff_view
+from liudong.accounts.views_support import other_errors, staff_view
 from liudong.clock import today
+from liudong.content_types import download
 from liudong.errors import Invalid
 
 from . import documents, queries
@@ -48,7 +48,7 @@ def _cells(req, rows):
 
 
 def _render(request, ctx, status):
-    ctx["other_errors"] = [m for f, ms in ctx["errors"].items() if f not in FORM_FIELDS for m in ms]
+    ctx["other_errors"] = other_errors(ctx["errors"], FORM_FIELDS)
     return render(request, "registers/register.html", ctx, status=status)
 
 
@@ -95,7 +95,4 @@ def register_file(request, kind: str, fmt: str):
         _, data, content_type, disposition = documents.export(actor=request.user, **values, fmt=fmt, generated_on=today())
     except Invalid as e:
         return _page(request, values, errors=e.errors, status=422)
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = disposition
-    response["Cache-Control"] = "no-store"  # a register of persons is not kept in shared caches
-    return response
+    return download(data, content_type, disposition)
