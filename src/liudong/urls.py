@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("liudong.exchange.urls")),
     path("", include("liudong.cases.urls")),
     path("", include("liudong.certificates.urls")),
+    path("", include("liudong.permits.urls")),
     path("", include("liudong.jobs.urls")),
     path("", include("liudong.desk.urls")),
 ]

@@ -95,7 +95,7 @@ def build(world, migrant, husband, woman_2014) -> dict:
     certificate = certificates.issue_certificate(actor=hukou_clerk, data={"person_id": migrant.pk, "issued_on": "2020-01-02"}, now=at("2020-01-02"))
     proof = certificates.issue_status_proof(actor=hukou_clerk, data={"person_id": migrant.pk, "issued_on": str(today), "requested_by": "residence"}, now=timezone.now())
     return {
-        "certificate": certificate.pk, "token": certificate.token, "proof": proof.pk, "inquiry": inquiry.pk, "permit": permit.pk, "registration": registration.pk,
+        "certificate": certificate.pk, "token": certificate.token, "proof": proof.pk, "inquiry": inquiry.pk, "permit": permit.pk, "registration": registration.pk, "permit_token": permit.public_token,
         "person": migrant.pk, "residence": residence.pk, "housing": housing.pk, "employer": employer.pk, "grid": grid.pk,
         "message": message.pk, "attachment": message.attachments.get().pk, "draft": draft.pk,
         "birth": refused.pk, "second_birth": second.pk, "fee": fee.pk, "division": NANTOU, "kind": "inflow",
@@ -107,8 +107,9 @@ def build(world, migrant, husband, woman_2014) -> dict:
 PARAM_KINDS = {"person_id": "person", "residence_id": "residence", "housing_id": "housing", "employer_id": "employer", "grid_id": "grid",
                "message_id": "message", "attachment_id": "attachment", "aid": "attachment", "code": "division", "kind": "kind",
                "claim_id": "claim", "proposal_id": "proposal", "relative_id": "relative", "job_id": "export", "inquiry_id": "inquiry",
-               "permit_id": "permit", "registration_id": "registration", "certificate_id": "certificate", "token": "token", "proof_id": "proof"}
-PATH_KINDS = [("certificates/", "certificate"), ("desk/", "inquiry"), ("exports/", "export"), ("cases/messages/", "draft"), ("cases/second-birth", "second_birth"), ("cases/birth", "birth"), ("cases/fee", "fee"),
+               "permit_id": "permit", "registration_id": "registration", "certificate_id": "certificate", "token": "token", "proof_id": "proof",
+               "permit_token": "permit_token"}
+PATH_KINDS = [("permits/registrations/", "registration"), ("permits/", "permit"), ("certificates/", "certificate"), ("desk/", "inquiry"), ("exports/", "export"), ("cases/messages/", "draft"), ("cases/second-birth", "second_birth"), ("cases/birth", "birth"), ("cases/fee", "fee"),
               ("people/", "person"), ("housing/", "housing"), ("employers/", "employer"), ("grids/", "grid"), ("exchange/", "message")]
 
 

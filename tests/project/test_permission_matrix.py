@@ -135,6 +135,13 @@ PAGES = {
     "exchange_log_pdf": {"GET": (A.VIEW_EXCHANGE,)},
     "timeliness": {"GET": (A.VIEW_TIMELINESS,)},
     "cases_index": {"GET": (A.HANDLE_CASES,)},
+    # Issue 13: the police's residence pages and printed documents; the public check page of a permit's QR code.
+    "permits_index": {"GET": (A.HANDLE_RESIDENCE,)}, "permit_detail": {"GET": (A.HANDLE_RESIDENCE,)},
+    "permit_decide": {"POST": (A.HANDLE_RESIDENCE,)}, "permit_endorse": {"POST": (A.HANDLE_RESIDENCE,)},
+    "permit_application_pdf": {"GET": (A.HANDLE_RESIDENCE,)}, "permit_decision_pdf": {"GET": (A.HANDLE_RESIDENCE,)},
+    "permit_card_pdf": {"GET": (A.HANDLE_RESIDENCE,)},
+    "registration_complete": {"POST": (A.HANDLE_RESIDENCE,)}, "registration_voucher_pdf": {"GET": (A.HANDLE_RESIDENCE,)},
+    "permit_public": {"GET": PUBLIC},
     "case_birth_new": {"GET": (A.HANDLE_CASES,), "POST": (A.HANDLE_CASES,)},
     "case_birth_detail": {"GET": (A.HANDLE_CASES,)},
     "case_birth_decide": {"POST": TOWNSHIP_DECIDES},

@@ -1,0 +1,163 @@
+"""Issue 13 pages: the station's and county's lists (overdue registrations, endorsements due this
+month, permits), a permit's page with its decision and endorsement, the printed documents, and the
+public check page a permit's QR code opens (no log-in, unguessable token, rate-limited per client
+address). Writes go through permits.services (invariant 1); reads through permits.queries, logged."""
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from liudong.accounts.audit import record
+from liudong.accounts.choices import Action
+from liudong.accounts.login import client_address
+from liudong.accounts.templatetags.liudong_ui import pick_message
+from liudong.accounts.views_support import paginate, staff_view
+from liudong.clock import now, today
+from liudong.content_types import PDF_TYPE
+from liudong.errors import Invalid
+
+from . import documents, queries, services
+from .models import PermitState
+
+# The public check page: at most this many looks a minute from one client address (a QR code is
+# read once; a script walking tokens is slowed to nothing).
+PUBLIC_CHECKS_PER_MINUTE = 20
+
+
+def _log_rows(actor, rows, what):
+    ids = sorted({r.person_id for r in rows})
+    if ids:
+        record(actor, f"{what}.list", object_type=what, fields={"persons": ids})
+
+
+@staff_view(Action.HANDLE_RESIDENCE)
+@require_safe
+def index(request):
+    actor, on = request.user, today()
+    tab = request.GET.get("tab") if request.GET.get("tab") in ("overdue", "endorsements", "permits") else "overdue"
+    division = request.GET.get("division") or ""
+    ctx = {"tab": tab, "today": on, "division": division}
+    if tab == "overdue":
+        try:
+            qs = queries.registrations(actor=actor, data={"state": "overdue", "division": division}, today=on)[0]
+        except Invalid as e:
+            messages.error(request, "；".join(pick_message(m) for ms in e.errors.values() for m in ms))
+            return redirect("permits_index")
+        page = paginate(request, qs)
+        _log_rows(actor, page.object_list, "residence_registration")
+        ctx["page"] = page
+    elif tab == "endorsements":
+        first, last = queries.month_bounds(on)
+        page = paginate(request, queries.endorsements_due(actor=actor, division_code=None, month_of=on).select_related("person", "residence_division"))
+        _log_rows(actor, page.object_list, "residence_permit")
+        ctx.update(page=page, first=first, last=last)
+    else:
+        page = paginate(request, queries.permits(actor=actor).select_related("residence_division"))
+        _log_rows(actor, page.object_list, "residence_permit")
+        ctx["page"] = page
+    return render(request, "permits/index.html", ctx)
+
+
+@staff_view(Action.HANDLE_RESIDENCE)
+@require_safe
+def detail(request, pk):
+    permit = queries.permit(actor=request.user, permit_id=pk, via="page")
+    on = today()
+    return render(request, "permits/detail.html", {
+        "permit": permit, "today": on, "state": services.state_on(permit, on), "years": services.residence_years(permit, on),
+        "window_opens": services.window_opens_on(permit) if permit.state in (PermitState.GRANTED, PermitState.SUSPENDED) else None,
+        "endorsements": permit.endorsements.all(), "attachments": permit.attachments.all(),
+        "can_decide": permit.state == PermitState.PENDING, "can_endorse": permit.state in (PermitState.GRANTED, PermitState.SUSPENDED),
+    })
+
+
+def _act(request, pk, fn, ok):
+    try:
+        fn()
+    except Invalid as e:
+        messages.error(request, "；".join(pick_message(m) for ms in e.errors.values() for m in ms))
+    else:
+        messages.success(request, ok)
+    return redirect("permit_detail", pk=pk)
+
+
+@staff_view(Action.HANDLE_RESIDENCE)
+@require_POST
+def decide(request, pk):
+    data = {"decided_on": request.POST.get("decided_on"), "granted": {"1": True, "0": False}.get(request.POST.get("granted")), "reason": request.POST.get("reason")}
+    return _act(request, pk, lambda: services.decide_permit(actor=request.user, permit_id=pk, data=data, today=today()), _("Decision recorded."))
+
+
+@staff_view(Action.HANDLE_RESIDENCE)
+@require_POST
+def endorse(request, pk):
+    data = {"endorsed_on": request.POST.get("endorsed_on")}
+    return _act(request, pk, lambda: services.endorse_permit(actor=request.user, permit_id=pk, data=data, today=today()), _("Endorsement recorded."))
+
+
+@staff_view(Action.HANDLE_RESIDENCE)
+@require_POST
+def complete_registration(request, pk):
+    try:
+        services.complete_registration(actor=request.user, registration_id=pk, data={"completed_on": request.POST.get("completed_on")}, today=today())
+    except Invalid as e:
+        messages.error(request, "；".join(pick_message(m) for ms in e.errors.values() for m in ms))
+    else:
+        messages.success(request, _("Residence registration completed."))
+    return redirect(reverse("permits_index") + "?tab=overdue")
+
+
+def _pdf(data: bytes, disposition: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=PDF_TYPE)
+    response["Content-Disposition"] = disposition
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@staff_view(Action.HANDLE_RESIDENCE)
+@require_safe
+def permit_pdf(request, pk, kind):
+    check_url = None
+    if kind == "card":
+        permit = queries.permit(actor=request.user, permit_id=pk, via="print")
+        check_url = request.build_absolute_uri(reverse("permit_public", args=[permit.public_token]))
+    return _pdf(*documents.permit_document(actor=request.user, permit_id=pk, kind=kind, printed_on=today(), check_url=check_url))
+
+
+@staff_view(Action.HANDLE_RESIDENCE)
+@require_safe
+def voucher_pdf(request, pk):
+    return _pdf(*documents.registration_voucher(actor=request.user, registration_id=pk, printed_on=today()))
+
+
+def _throttled(request) -> bool:
+    key = f"permits.public:{client_address(request)}:{now():%Y%m%d%H%M}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        count = 1
+    return count > PUBLIC_CHECKS_PER_MINUTE
+
+
+@require_safe
+def public(request, permit_token):
+    """No log-in: shows only whether the permit is valid and the holder's masked name (刘*)."""
+    if _throttled(request):
+        response = render(request, "permits/public.html", {"throttled": True}, status=429)
+        response["Retry-After"] = "60"
+        return response
+    permit = queries.public_permit(permit_token)
+    on = today()
+    ctx = {"found": permit is not None}
+    if permit is not None:
+        state = services.state_on(permit, on)
+        ctx.update(valid=state == PermitState.GRANTED, state=state, masked=documents.masked_name(permit.person.name), city=permit.city.name,
+                   valid_until=permit.next_endorsement_due_on if state == PermitState.GRANTED else None)
+    response = render(request, "permits/public.html", ctx, status=200 if permit is not None else 404)
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
