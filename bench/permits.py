@@ -21,7 +21,8 @@ and measures, on DATE (default 2026-11-01: the whole month ahead):
     first page) and the page /permits/?tab=endorsements for the county's police (Django test
     client, force_login), median of R requests; target < 500 ms;
 (b) the daily job `permits.services.daily(DATE)` (one UPDATE over the (state,
-    next_anniversary_on) index); target < 60 s; then the next day's run.
+    next_anniversary_on) index); target < 60 s; then the next day's run, and a year's backlog
+    (the job run a year later: every granted permit suspended at once).
 
 Each figure is printed as a machine-readable line `BENCH permits.<name> <value>` plus human text.
 """
@@ -200,6 +201,11 @@ def main():
     line = services.daily(on + datetime.timedelta(days=1))
     bench("daily_job_next_day_seconds", round(time.perf_counter() - t, 2), f"the next day's run: {line}", " s")
     print(f"  suspended now: {ResidencePermit.objects.filter(state='suspended').count():,}", flush=True)
+    # The worst case: the job did not run for a year (every granted permit's anniversary passed).
+    later = years_after(on, 1)
+    t = time.perf_counter()
+    line = services.daily(later)
+    bench("daily_job_year_backlog_seconds", round(time.perf_counter() - t, 2), f"a year's backlog, the job on {later}: {line}", " s")
 
     if workdir and not args.keep:
         shutil.rmtree(workdir, ignore_errors=True)
