@@ -9,9 +9,10 @@ closes it. People at home (not floating) need no visit.
 """
 import datetime
 
-from django.db.models import Count, Min, Q
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Min, Q
+from django.db.models.functions import Coalesce, Substr
 
+from liudong.codes import PREFIX_LENGTH
 from liudong.dates import months_before
 from liudong.divisions.models import Division
 from liudong.divisions.queries import in_range
@@ -37,36 +38,49 @@ def follow_up_interval(code: str, today: datetime.date) -> tuple[int | None, dat
     return months, months_before(today, months)
 
 
-def follow_up_todo(*, actor, today: datetime.date, division: str | None = None, limit: int = 50):
-    """Per division of residence in the subtree: how many records wait and since when the oldest
-    was last updated. Returns (months, rows)."""
-    code = dashboard_division(actor=actor, division=division).code
+def follow_up_todo(*, actor, today: datetime.date, division: str | None = None, limit: int = 100):
+    """Per child division of the one shown (a county's townships, a township's villages; a
+    village itself): how many records wait and since when the oldest was last updated, most
+    waiting first. One grouped scan over the index range. Returns (months, rows)."""
+    target = dashboard_division(actor=actor, division=division)
+    code = target.code
     months, cutoff = follow_up_interval(code, today)
     if months is None:
         return None, []
+    width = PREFIX_LENGTH[min(target.level + 1, 5)]
     groups = list(
-        _waiting(code, cutoff).values("division_id")
-        .annotate(n=Count("id"), oldest=Min(Coalesce("checked_on", "arrived_on"))).order_by("-n", "division_id")[:limit]
+        _waiting(code, cutoff).annotate(part=Substr("division_id", 1, width)).values("part")
+        .annotate(n=Count("id"), oldest=Min(Coalesce("checked_on", "arrived_on"))).order_by("-n", "part")[:limit]
     )
-    names = dict(Division.objects.filter(code__in=[g["division_id"] for g in groups]).values_list("code", "name"))
-    return months, [{"code": g["division_id"], "name": names.get(g["division_id"], g["division_id"]), "count": g["n"], "oldest": g["oldest"]} for g in groups]
+    codes = {g["part"]: g["part"].ljust(12, "0") for g in groups}
+    names = dict(Division.objects.filter(code__in=list(codes.values())).values_list("code", "name"))
+    return months, [{"code": codes[g["part"]], "name": names.get(codes[g["part"]], codes[g["part"]]), "count": g["n"], "oldest": g["oldest"]}
+                    for g in groups]
 
 
-def follow_up_records(*, actor, today: datetime.date, division: str | None = None, limit: int = 100):
-    """The waiting records themselves, longest waiting first, for the to-do page where each gets
-    its visit button. Returns (division, months, total, rows); a read of persons, so the caller
-    logs it (invariant 3)."""
+# R2 follow-up list orders: longest waiting first by default.
+FOLLOW_UP_ORDERS = {
+    "last": (F("last").asc(), "id"), "-last": (F("last").desc(), "-id"),
+    "name": ("person__name_key", "id"), "-name": ("-person__name_key", "-id"),
+    "arrived": ("arrived_on", "id"), "-arrived": ("-arrived_on", "-id"),
+    "division": ("division_id", "last", "id"), "-division": ("-division_id", "last", "id"),
+}
+
+
+def follow_up_records(*, actor, today: datetime.date, division: str | None = None, order: str = "last"):
+    """The waiting records themselves (a queryset, sorted by `order`, "last" when unknown) for
+    the to-do page, paged by the caller, where each gets its visit button. Returns (division,
+    months, order, rows); a read of persons, so the caller logs the page it shows (invariant 3)."""
     target = dashboard_division(actor=actor, division=division)
     months, cutoff = follow_up_interval(target.code, today)
+    order = order if order in FOLLOW_UP_ORDERS else "last"
     if months is None:
-        return target, None, 0, []
-    waiting = _waiting(target.code, cutoff)
-    total = waiting.count()
-    rows = list(
-        waiting.annotate(last=Coalesce("checked_on", "arrived_on")).select_related("person", "division")
-        .order_by("last", "id")[:limit]
+        return target, None, order, Residence.objects.none()
+    rows = (
+        _waiting(target.code, cutoff).annotate(last=Coalesce("checked_on", "arrived_on")).select_related("person", "division")
+        .order_by(*FOLLOW_UP_ORDERS[order])
     )
-    return target, months, total, rows
+    return target, months, order, rows
 
 
 def visits_of(person) -> list[Visit]:

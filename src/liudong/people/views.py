@@ -51,7 +51,7 @@ def home(request):
     follow_up_months, todo = queries_follow_up.follow_up_todo(actor=actor, today=on, division=division.code)
     return render(request, "people/home.html", {
         "division": division, "trail": _ancestors(division, actor.division_id), "counts": counts, "children": counts["children"],
-        "todo": todo, "follow_up_months": follow_up_months, "today": on, "calendar_warning": calendar_warning,
+        "todo": todo, "todo_total": sum(item["count"] for item in todo), "follow_up_months": follow_up_months, "today": on, "calendar_warning": calendar_warning,
     })
 
 

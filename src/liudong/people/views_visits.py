@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from liudong.accounts.audit import record
 from liudong.accounts.choices import Action
-from liudong.accounts.views_support import button_act, form_act, next_url, staff_view
+from liudong.accounts.views_support import button_act, form_act, next_url, paginate, staff_view
 from liudong.clock import today
 
 from . import queries, queries_follow_up, services_visits
@@ -38,19 +38,26 @@ def visit(request, pk):
     return render_detail(request, person.pk, bound={"visit": form})
 
 
+FOLLOW_UP_PER_PAGE = 50
+
+
 @staff_view(Action.VIEW_PERSON)
 @require_safe
 def follow_up(request):
-    """The records waiting for a clean-up check in a division of the actor's subtree, oldest
-    first, each with a button that records today's visit (the list is a logged read)."""
+    """The records waiting for a clean-up check in a division of the actor's subtree (the home
+    page's to-do opens it), paged and sortable (longest waiting first by default), each with a
+    button that records today's visit; the page shown is a logged read (invariant 3)."""
     actor = request.user
     on = today()
-    division, months, total, rows = queries_follow_up.follow_up_records(actor=actor, today=on, division=request.GET.get("division") or None)
+    division, months, order, rows = queries_follow_up.follow_up_records(
+        actor=actor, today=on, division=request.GET.get("division") or None, order=request.GET.get("order") or "last")
+    page = paginate(request, rows, per_page=FOLLOW_UP_PER_PAGE)
     record(actor, "person.follow_up_list", object_type="division", object_id=division.code,
-           fields={"shown": [r.person_id for r in rows], "count": total})
+           fields={"shown": [r.person_id for r in page.object_list], "count": page.paginator.count, "page": page.number, "order": order})
     return render(request, "people/follow_up.html", {
-        "division": division, "months": months, "total": total, "rows": rows, "today": on,
+        "division": division, "months": months, "total": page.paginator.count, "page": page, "order": order, "today": on,
         "can_visit": actor.can(Action.RECORD_RESIDENCE), "checked": VisitResult.CHECKED, "here": request.get_full_path(),
+        "columns": [("name", _("Name")), ("division", _("Lives in")), (None, _("Address")), ("arrived", _("Since")), ("last", _("last updated"))],
     })
 
 
