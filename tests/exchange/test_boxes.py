@@ -125,7 +125,7 @@ def test_boxes_page_and_log_the_persons_shown(world, migrant):
     page1 = queries.inbox(actor=world["shekou_clerk"], today=D(2026, 10, 12))
     page2 = queries.inbox(actor=world["shekou_clerk"], today=D(2026, 10, 12), page=2)
     assert (page1.count, page1.pages, len(page1.rows), len(page2.rows)) == (55, 2, 50, 5)
-    assert [m.pk for m in page1.rows + page2.rows] == sorted(m.pk for m in page1.rows + page2.rows)
+    assert [m.pk for m in page1.rows + page2.rows] == sorted((m.pk for m in page1.rows + page2.rows), reverse=True)  # one deadline: the newest first
     assert queries.inbox(actor=world["shekou_clerk"], today=D(2026, 10, 12), page=9).page == 2  # past the end: the last page
     event = AuditEvent.objects.filter(action="message.list").order_by("id").last()
     assert event.actor_name == "shekou_clerk" and event.fields["person_ids"] == [migrant.pk] and len(event.fields["shown"]) == 5

@@ -5,7 +5,7 @@ from django import forms
 # the reason of a move) does not change here, nor ours there.
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from liudong.accounts.forms import BLANK, ServiceForm
+from liudong.accounts.forms import BLANK, DivisionPicker, ServiceForm
 
 from .models import Channel, Kind, Topic
 from .services import FREE_KINDS
@@ -62,7 +62,7 @@ class ComposeForm(ChannelFields):
     kind = forms.ChoiceField(label=pgettext_lazy("exchange", "Type"), required=False, choices=BLANK + [(k.value, k.label) for k in Kind if k in FREE_KINDS])
     # X1: the closed list of part 3, 三 (a contraception report is about contraception if none is chosen).
     topic = forms.ChoiceField(label=pgettext_lazy("exchange", "Topic"), required=False, choices=BLANK + list(Topic.choices))
-    receiver = text(pgettext_lazy("exchange", "Receiver (division code)"), 12, help_text=pgettext_lazy("exchange", "the 12-digit code of a township or county, or its first 9 or 6 digits"))
+    receiver = text(pgettext_lazy("exchange", "Receiver (division code)"), 12, widget=DivisionPicker(scope="all", min_level=3, max_level=4), help_text=pgettext_lazy("exchange", "the 12-digit code of a township or county, or its first 9 or 6 digits"))
     person = text(gettext_lazy("Person no."), 20, help_text=pgettext_lazy("exchange", "the person the message is about (required for verification, notification, report and clue)"))
     subject = text(pgettext_lazy("exchange", "Subject"), 200)
     body = body_field(pgettext_lazy("exchange", "Body"))
@@ -99,7 +99,7 @@ class ForwardForm(ServiceForm):
     """B2: a county passes a request meant for one of its townships on (exchange.services.forward)."""
 
     required = ("receiver",)
-    receiver = text(pgettext_lazy("exchange", "Township (division code)"), 12, help_text=pgettext_lazy("exchange", "a township (乡镇、街道) of your county, 12 digits or the first 9"))
+    receiver = text(pgettext_lazy("exchange", "Township (division code)"), 12, widget=DivisionPicker(min_level=4, max_level=4), help_text=pgettext_lazy("exchange", "a township (乡镇、街道) of your county, 12 digits or the first 9"))
     note = text(pgettext_lazy("exchange", "Note"), 200)
 
 

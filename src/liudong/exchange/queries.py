@@ -23,13 +23,16 @@ from liudong.people.scope import persons as persons_in_scope
 from liudong.policy.calendar import CalendarNotLoaded, working_calendar
 from liudong.policy.services import PolicyMissing, value_row
 
-from .models import OPEN_STATES, RUNNING_STATES, Attachment, Message, State
+from .models import OPEN_STATES, RUNNING_STATES, Attachment, Kind, Message, State
 from .services import PLACE_LEVELS
 
 PER_PAGE = 50
 MAX_PAGE = 100_000
 BOXES = ("inbox", "outbox", "watch")
 DUES = ("today", "week", "overdue")
+# Issue 9 item 6: an inbox holds what needs an answer (a request, a claim to accept or dispute)
+# and what needs only signing for (签收: a notice, a report, an answer to one's own request).
+PARTS = ("answer", "sign")
 # What waits in an inbox: everything open that was sent (a draft is the sender's alone).
 INBOX_STATES = tuple(s for s in OPEN_STATES if s != State.DRAFT)
 # The person fields a message shows to its two ends: they are the content of the message.
@@ -74,6 +77,24 @@ class Box:
     today: datetime.date | None = None
     week_end: datetime.date | None = None
     page_range: list = field(default_factory=list)
+    part: str | None = None
+    parts: dict = field(default_factory=dict)
+
+
+def _part_q(part: str | None) -> Q:
+    """`answer`: a message that expects an answer (a reply, or accepting or disputing it); `sign`:
+    one that only needs signing for, closed once signed (services.acknowledge)."""
+    answer = Q(reply_due_on__isnull=False) & ~Q(kind=Kind.REPLY)
+    if part == "answer":
+        return answer
+    if part == "sign":
+        return ~answer
+    return Q()
+
+
+def default_part(counts: dict) -> str:
+    """The inbox opens on what needs an answer, or on what needs signing for when nothing does."""
+    return "answer" if counts.get("answer") or not counts.get("sign") else "sign"
 
 
 def _base(actor, box: str, today: datetime.date):
@@ -105,13 +126,26 @@ def _check(box, due, page, per_page):
         raise Invalid(errors)
 
 
-def box_page(*, actor, box: str, today: datetime.date, due: str | None = None, page: int = 1, per_page: int = PER_PAGE) -> Box:
+def box_page(*, actor, box: str, today: datetime.date, due: str | None = None, page: int = 1, per_page: int = PER_PAGE,
+             part: str | None = None) -> Box:
     """One page of the actor's inbox, outbox or watch list, with the counts of its buckets: due
-    today, due this week (today to Sunday), overdue. The persons named on the page are logged."""
+    today, due this week (today to Sunday), overdue. In the inbox, `part` keeps to what needs an
+    answer or what only needs signing for ("answer", "sign"; `parts` counts both). The order is
+    the deadline, then the newest first (issue 9 item 6). The persons named on the page are logged."""
     require(actor, Action.VIEW_EXCHANGE)
     _check(box, due, page, per_page)
+    if part not in (None, "", "auto", *PARTS):
+        raise Invalid({"part": [f"应为 {', '.join(PARTS)} 之一 / must be one of {', '.join(PARTS)}"]})
     due = due or None
     base = _base(actor, box, today)
+    parts = {}
+    if box == "inbox":
+        parts = base.aggregate(answer=Count("pk", filter=_part_q("answer")), sign=Count("pk", filter=_part_q("sign")))
+        if part == "auto":
+            part = default_part(parts)
+        base = base.filter(_part_q(part or None))
+    else:
+        part = None
     if box == "watch":
         due = None  # everything on the watch list is overdue
         n = base.count()
@@ -129,21 +163,21 @@ def box_page(*, actor, box: str, today: datetime.date, due: str | None = None, p
     offset = (page - 1) * per_page
     rows = list(
         base.filter(_due_q(due, today)).select_related("sender", "receiver", "person")
-        .order_by(F("due_on").asc(nulls_last=True), "id")[offset: offset + per_page]
+        .order_by(F("due_on").asc(nulls_last=True), F("arrived_at").desc(nulls_last=True), "-id")[offset: offset + per_page]
     )
     annotate_days(rows, today)
     for m in rows:
         withhold_content(actor=actor, message=m)
     person_ids = sorted({m.person_id for m in rows if m.person_id})
     if person_ids:
-        record(actor, "message.list", object_type="message", fields={"box": box, "due": due or "", "shown": [m.pk for m in rows], "person_ids": person_ids})
+        record(actor, "message.list", object_type="message", fields={"box": box, "due": due or "", "part": part or "", "shown": [m.pk for m in rows], "person_ids": person_ids})
     return Box(box=box, due=due, rows=rows, count=count, counts=counts, page=page, pages=pages, per_page=per_page, today=today, week_end=week_end(today),
-               page_range=list(range(max(page - 3, 1), min(page + 3, pages) + 1)))
+               page_range=list(range(max(page - 3, 1), min(page + 3, pages) + 1)), part=part or None, parts=parts)
 
 
-def inbox(*, actor, today: datetime.date, due: str | None = None, page: int = 1, per_page: int = PER_PAGE) -> Box:
+def inbox(*, actor, today: datetime.date, due: str | None = None, page: int = 1, per_page: int = PER_PAGE, part: str | None = None) -> Box:
     """Messages to the actor's place, open (sent, received, overdue)."""
-    return box_page(actor=actor, box="inbox", today=today, due=due, page=page, per_page=per_page)
+    return box_page(actor=actor, box="inbox", today=today, due=due, page=page, per_page=per_page, part=part)
 
 
 def outbox(*, actor, today: datetime.date, due: str | None = None, page: int = 1, per_page: int = PER_PAGE) -> Box:

@@ -32,7 +32,8 @@ def index(request):
     """收件箱 / 发件箱 / 超期督办, with the buckets due today, this week and overdue."""
     actor = request.user
     box, due, page = _box_args(request, actor)
-    result = queries.box_page(actor=actor, box=box, today=today(), due=due, page=page)
+    part = request.GET.get("part")
+    result = queries.box_page(actor=actor, box=box, today=today(), due=due, page=page, part=part if part in queries.PARTS else "auto")
     return render(request, "exchange/index.html", {
         "result": result, "box": box, "due": due, "is_place": actor.division.level in services.PLACE_LEVELS,
     })
