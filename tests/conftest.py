@@ -6,6 +6,7 @@ particular on the real date falling inside the loaded working-day calendar (issu
 """
 import datetime
 import os
+import re
 import tempfile
 import time
 import zoneinfo
@@ -16,6 +17,8 @@ import pytest
 from liudong.identifiers import id_check_char
 
 TODAY = datetime.date(2026, 11, 28)
+# The CSP forbids inline scripts and styles: a page may load our own script files (<script src>), never inline code.
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)")
 # The wall clock of the suite: TODAY at 10:00 in Beijing, running on from the start of the session
 # (durations such as the log-in lock-out or token expiry still pass). Pages and the API read the
 # date through liudong.clock, which reads django.utils.timezone; the audit stamps its rows with it.

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from liudong.accounts.choices import Action, Role, allowed
+from tests.conftest import INLINE_SCRIPT
 
 ROLES = [r.value for r in Role]
 
@@ -38,7 +39,7 @@ def test_page_per_role(client, world, migrant, name, role):
     if may:
         html = response.content.decode()
         # The Content-Security-Policy forbids inline styles and scripts: the pages use none.
-        assert ' style="' not in html and "<script" not in html
+        assert ' style="' not in html and not INLINE_SCRIPT.search(html)
         assert response["Content-Security-Policy"]
 
 

@@ -92,3 +92,87 @@ def test_item1_R2_the_to_do_opens_the_records_it_counts(live_server, monkeypatch
 
     _browse(live_server, "clerk", township)
     assert Visit.objects.count() == 1
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_item6_X3_the_inbox_separates_what_to_answer_from_what_to_sign_for(live_server, monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from liudong.accounts.choices import Role
+    from liudong.exchange import services
+    from liudong.exchange.models import State
+    from tests.conftest import NANTOU_V1, TONGJIANG_T
+    from tests.exchange.helpers import at
+
+    clerk = _world()
+    hukou = _staff("hukou", Role.TOWNSHIP_CLERK, TONGJIANG_T)
+    person = _migrant(clerk, "李娜", 11, NANTOU_V1, "2025-03-01")
+
+    def send(kind, subject, day):
+        return services.send_message(actor=clerk, data={"kind": kind, "topic": "births", "receiver": TONGJIANG_T, "person": person.pk, "subject": subject}, now=at(day))
+
+    send("verification", "核实甲", "2026-11-02")
+    send("verification", "核实乙", "2026-11-20")
+    notice = send("notification", "通报甲", "2026-11-25")
+    assert hukou
+
+    def visit(page, base, size):
+        page.goto(base + "/exchange/")
+        parts = page.locator("nav.box-parts a")
+        assert parts.nth(0).inner_text().split() == ["待反馈", "2"] and parts.nth(1).inner_text().split() == ["待签收", "1"]
+        subjects = page.locator("table.data tbody td:nth-child(4)").all_inner_texts()
+        assert subjects == ["核实甲", "核实乙"]                       # nearest deadline first
+        page.screenshot(path=SHOTS.format(name="item6-answer", size=size), full_page=True)
+        parts.nth(1).click()
+        page.wait_for_url("**part=sign**")
+        assert page.locator("table.data tbody td:nth-child(4)").all_inner_texts() == ["通报甲"]
+        page.screenshot(path=SHOTS.format(name="item6-sign", size=size), full_page=True)
+        if size == "phone":  # the second pass: sign for it
+            page.click("table.data a:has-text('通报甲')")
+            page.click("button:has-text('签收')")
+            page.wait_for_selector(".messages")
+            page.goto(base + "/exchange/?part=sign")
+            assert page.locator("nav.box-parts a").nth(1).inner_text().split() == ["待签收", "0"]
+
+    _browse(live_server, "hukou", visit)
+    notice.refresh_from_db()
+    assert notice.state == State.CLOSED
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_item7_J1_a_division_is_picked_by_name_or_pinyin(live_server, monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from liudong.accounts.choices import Role
+    from liudong.people.models import Person, Residence
+    from tests.conftest import NANTOU_V1, TONGJIANG_V, make_id
+
+    _world()
+    _staff("collector", Role.VILLAGE_COLLECTOR, NANTOU_V1)
+    numbers = iter([make_id("511921", "19990315", 31), make_id("511921", "19990315", 33)])
+
+    def visit(page, base, size):
+        page.goto(base + "/people/new/")
+        page.fill("#id_id_number", next(numbers))
+        page.fill("#id_name", "李娜" if size == "desktop" else "王芳")
+        hukou = page.locator("#id_hukou_division")
+        hukou.press_sequentially("nuojiangcun", delay=20)            # pinyin of 诺江村
+        option = page.locator(".division-pick-list li[role=option]").first
+        option.wait_for()
+        assert "四川省巴中市通江县诺江镇诺江村" in option.inner_text() and TONGJIANG_V in option.inner_text()
+        page.screenshot(path=SHOTS.format(name="item7-picker", size=size), full_page=False)
+        option.click()
+        assert hukou.input_value() == TONGJIANG_V
+        assert page.locator(".division-pick-name").first.inner_text() == "四川省巴中市通江县诺江镇诺江村"
+        page.click("form.panel button[type=submit].primary")
+        page.wait_for_selector("h1:has-text('登记居住地')")
+        # The arrival form starts on the collector's own community.
+        assert page.locator("#id_division").input_value() == NANTOU_V1
+        page.fill("#id_address", "南头街道红花园1栋101")
+        page.click("button:has-text('登记流入')")
+        page.wait_for_url("**/people/*/")
+        page.screenshot(path=SHOTS.format(name="item7-arrived", size=size), full_page=True)
+
+    _browse(live_server, "collector", visit)
+    assert Person.objects.filter(hukou_division_id=TONGJIANG_V).count() == 2
+    assert Residence.objects.filter(division_id=NANTOU_V1).count() == 2

@@ -63,6 +63,7 @@ PAGES = {
     "audit": {"GET": (A.VIEW_AUDIT,)},
     "grid_list": {"GET": (A.MANAGE_GRIDS, A.VIEW_PERSON), "POST": (A.MANAGE_GRIDS,)},
     "grid_edit": {"POST": (A.MANAGE_GRIDS,)},
+    "division_pick": {"GET": STAFF},
     "person_search": {"GET": (A.VIEW_PERSON,)},
     "person_register": {"GET": (A.REGISTER_PERSON,), "POST": (A.REGISTER_PERSON,)},
     "person_import": {"GET": (A.REGISTER_PERSON,), "POST": (A.REGISTER_PERSON,)},

@@ -4,6 +4,7 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from liudong import fields
@@ -43,6 +44,17 @@ class DayField(forms.CharField):
 def division_choices(actor, *, min_level=4, max_level=5):
     """The actor's division and those below it, indented by level, for a select."""
     return BLANK + divisions_below(actor=actor, min_level=min_level, max_level=max_level)
+
+
+class DivisionPicker(forms.TextInput):
+    """A division code typed as before (without JavaScript), offered as a picker by
+    liudong-divisions.js (issue 9, item 7): search by code, name or pinyin, narrowed to the user's
+    area (`scope="mine"`) or the whole country (`"all"`, a hukou place or a receiver elsewhere),
+    between two levels, each answer with its code and full name (territory.views_pick)."""
+
+    def __init__(self, *, scope="mine", min_level=1, max_level=5, attrs=None):
+        super().__init__(attrs={"data-division-pick": scope, "data-min-level": min_level, "data-max-level": max_level,
+                                "data-pick-url": reverse_lazy("division_pick"), "autocomplete": "off", "spellcheck": "false", **(attrs or {})})
 
 
 class ServiceForm(forms.Form):

@@ -3,7 +3,7 @@ show the errors it returns next to the fields."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from liudong.accounts.forms import BLANK, ServiceForm, date_field
+from liudong.accounts.forms import BLANK, DivisionPicker, ServiceForm, date_field
 from liudong.exchange.models import Channel
 
 from .models import Decision, Document, SecondBirthDecision
@@ -55,7 +55,7 @@ class BirthRegistrationForm(CaseForm):
     required = ("woman", "received_on", "child_order")
     woman = text(_("Woman (person no. or ID number)"), 18)
     husband = text(_("Husband (person no. or ID number)"), 18, help_text=_("if he is registered in your area"))
-    husband_hukou = text(_("or the husband's hukou division code"), 12, help_text=_("12-digit code, or the 6-digit county code"))
+    husband_hukou = text(_("or the husband's hukou division code"), 12, widget=DivisionPicker(scope="all", min_level=3), help_text=_("12-digit code, or the 6-digit county code"))
     woman_hukou_township = text(_("Woman's hukou township code"), 12, help_text=_("only when her record knows just the county (B2 asks the township)"))
     husband_hukou_township = text(_("Husband's hukou township code"), 12, help_text=_("only when just his county is known"))
     via_county = forms.BooleanField(label=_("Township not known: send the request to the county to forward"), required=False)

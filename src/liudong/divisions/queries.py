@@ -10,6 +10,7 @@ app.
 import datetime
 from collections.abc import Callable, Collection, Mapping
 
+from django.db import models
 from django.db.models import Q
 
 from liudong import fields
@@ -139,3 +140,53 @@ def same_j2_area(code_a: str, code_b: str, kinds: dict[str, str] | None = None) 
     if kinds is None:
         kinds = county_kinds((code_a, code_b))
     return j2_area(code_a, kinds.get(county_of(code_a), "")) == j2_area(code_b, kinds.get(county_of(code_b), ""))
+
+
+# --- Issue 9, item 7: the division picker (search by code, name or pinyin) --------------------
+
+PICK_LIMIT = 20
+_PINYIN_CACHE: dict = {}
+
+
+def _pinyin_keys(name: str) -> tuple[str, str]:
+    """(full pinyin without spaces, initials) of a division's name: 南山区 -> ("nanshanqu", "nsq")."""
+    from pypinyin import Style, lazy_pinyin
+
+    syllables = [s.lower().replace("ü", "v") for s in lazy_pinyin(name, style=Style.NORMAL, errors="ignore")]
+    return "".join(syllables), "".join(s[0] for s in syllables if s)
+
+
+def _pinyin_table(code: str, min_level: int, max_level: int) -> list[tuple[str, str, int, str, str]]:
+    """(code, name, level, full pinyin, initials) of the divisions of a subtree between two
+    levels, computed once per process and again when the table changes (its size and last code)."""
+    rows = Division.objects.filter(in_range("code", code), level__gte=min_level, level__lte=max_level)
+    stamp = rows.aggregate(n=models.Count("code"), last=models.Max("code"))
+    key = (code, min_level, max_level)
+    cached = _PINYIN_CACHE.get(key)
+    if cached is None or cached[0] != stamp:
+        table = [(c, name, level, *_pinyin_keys(name)) for c, name, level in rows.order_by("code").values_list("code", "name", "level")]
+        _PINYIN_CACHE[key] = cached = (stamp, table)
+    return cached[1]
+
+
+def pick(query: str, *, within: str, min_level: int = 1, max_level: int = 5, limit: int = PICK_LIMIT) -> list[dict]:
+    """J1: divisions of the subtree of `within` between two levels whose code starts with the
+    digits typed, whose name contains the characters typed, or whose name's pinyin (full or
+    initials, spaces ignored) starts with the letters typed; higher levels first, then by code.
+    Each with its full name (province to village), so that two 城关镇 can be told apart."""
+    query = "".join((query or "").split()).lower()[:40]
+    if not query:
+        return []
+    base = Division.objects.filter(in_range("code", within), level__gte=min_level, level__lte=max_level)
+    if query.isascii() and query.isdigit():
+        found = list(base.filter(code__startswith=query).order_by("level", "code").values_list("code", "name", "level")[:limit])
+    elif query.isascii() and query.isalpha():
+        table = _pinyin_table(within, min_level, max_level)
+        hits = [(c, n, lv) for c, n, lv, full, initials in table if full.startswith(query) or initials.startswith(query)]
+        if len(hits) < limit:
+            hits += [(c, n, lv) for c, n, lv, full, _ in table if query in full and not full.startswith(query) and (c, n, lv) not in hits]
+        found = sorted(hits, key=lambda r: (r[2], r[0]))[:limit]
+    else:
+        found = list(base.filter(name__contains=query).order_by("level", "code").values_list("code", "name", "level")[:limit])
+    names = DivisionNames([c for c, _, _ in found])
+    return [{"code": c, "name": n, "level": lv, "full": names.full(c)} for c, n, lv in found]

@@ -3,7 +3,8 @@ validate (invariant 7), and show the errors those return next to the fields."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from liudong.accounts.forms import BLANK, DayField, ServiceForm, date_field, division_choices
+from liudong.accounts.forms import BLANK, DayField, DivisionPicker, ServiceForm, date_field, division_choices
+from liudong.codes import Level
 
 from .choices import ETHNICITIES, DocumentType, Education, HousingUse, IntendedStay, MaritalStatus, MoveReason, Relation, Sex, VisitResult
 
@@ -22,7 +23,7 @@ class PersonForm(ServiceForm):
     required = ("id_number", "name", "hukou_division")
     id_number = text(_("Resident ID number"), 18, help_text=_("18 characters; birth date and sex are read from it"))
     name = text(_("Name"), 50)
-    hukou_division = text(_("Hukou place (division code)"), 12, help_text=_("12-digit statistical code, or the 6-digit county code (often the first 6 digits of the ID number)"))
+    hukou_division = text(_("Hukou place (division code)"), 12, widget=DivisionPicker(scope="all", min_level=3), help_text=_("12-digit statistical code, or the 6-digit county code (often the first 6 digits of the ID number)"))
     hukou_address = text(_("Hukou address"), 200)
     ethnicity = choice(_("Ethnicity"), ETHNICITIES, blank=False)
     marital_status = choice(_("Marital status"), MaritalStatus.choices)
@@ -63,7 +64,7 @@ class ResidenceForm(ServiceForm):
 
     required = ("division", "arrived_on")
     division = forms.ChoiceField(label=_("Place of residence"), required=False)
-    division_other = text(_("or another division code"), 12, help_text=_("for a place outside your area, e.g. where an outflow person went"))
+    division_other = text(_("or another division code"), 12, widget=DivisionPicker(scope="all", min_level=3), help_text=_("for a place outside your area, e.g. where an outflow person went"))
     address = text(_("Address"), 200)
     arrived_on = date_field(_("Date"))
     reason = choice(_("Reason"), MoveReason.choices)
@@ -73,9 +74,12 @@ class ResidenceForm(ServiceForm):
     housing_id = text(_("Rental home no."), 12, widget=forms.TextInput(attrs={"list": "housing-options", "inputmode": "numeric"}))
     employer_id = text(_("Employer no."), 12, widget=forms.TextInput(attrs={"list": "employer-options", "inputmode": "numeric"}))
 
-    def __init__(self, *args, actor, **kwargs):
+    def __init__(self, *args, actor, own_default=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["division"].choices = division_choices(actor)
+        if own_default and actor.division.level == Level.VILLAGE and "division" not in self.initial:
+            # Issue 9 item 7: a collector records arrivals in her own community first of all.
+            self.initial["division"] = actor.division_id
 
     def data_for_service(self):
         data = dict(self.cleaned_data)

@@ -111,7 +111,7 @@ def arrive_here(request, person, *, created: bool, form=None, status=200):
     `arrival_claim_new`, which decides which of the two it is."""
     actor = request.user
     if form is None:
-        form = ArrivalClaimForm(actor=actor, initial={"arrived_on": today().isoformat(), "document_type": person.document_type,
+        form = ArrivalClaimForm(actor=actor, own_default=True, initial={"arrived_on": today().isoformat(), "document_type": person.document_type,
                                                       "document_number": person.document_number, "created": created})
     return render(request, "people/arrive_here.html", {
         "person": person if created else None, "created": created, "form": form, "can_record": actor.can(Action.RECORD_RESIDENCE),

@@ -37,12 +37,12 @@ def render_detail(request, pk, *, bound=None, status=200, propose=None):
     forms = {}
     if actor.can(Action.RECORD_RESIDENCE):
         if current is None:
-            forms["arrival"] = ResidenceForm(actor=actor, auto_id="arrival_%s", initial={"arrived_on": on})
+            forms["arrival"] = ResidenceForm(actor=actor, own_default=True, auto_id="arrival_%s", initial={"arrived_on": on})
         elif actor.in_scope(current.division_id):
             forms["move"] = ResidenceForm(actor=actor, auto_id="move_%s", initial={"arrived_on": on})
         else:
             # Hole 1: she lives in another place's area; an arrival here is claimed from it.
-            forms["claim"] = ArrivalClaimForm(actor=actor, auto_id="claim_%s", initial={
+            forms["claim"] = ArrivalClaimForm(actor=actor, own_default=True, auto_id="claim_%s", initial={
                 "arrived_on": on, "document_type": person.document_type, "document_number": person.document_number})
         mine = current is None or actor.in_scope(current.division_id)
         if current is not None and mine:

@@ -4,14 +4,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from liudong.accounts.forms import ServiceForm, date_field
+from liudong.accounts.forms import DivisionPicker, ServiceForm, date_field
 
 from .rule_sets import RULE_SETS
 
 
 def division_field(label, **kwargs):
     return forms.CharField(label=label, required=False, max_length=12,
-                           widget=forms.TextInput(attrs={"list": "division-options", "inputmode": "numeric", "autocomplete": "off"}), **kwargs)
+                           widget=DivisionPicker(min_level=0, max_level=3, attrs={"list": "division-options"}), **kwargs)
 
 
 class ShowForm(ServiceForm):
