@@ -60,3 +60,19 @@ def nav_context(request):
     if user is None or not user.is_authenticated:
         return {}
     return {"actor": user, "can": {a: user.can(a) for a in Action.values}}
+
+
+class OneLineForbidden:
+    """Issue 9 item 8: a 403 is a refusal the system meant, not a fault: Django logs it with the
+    PermissionDenied's traceback; this logging filter makes it one line, with who was refused and
+    why ("Forbidden (Permission denied): /audit/ · nantou_clerk · 角色无权执行此操作 / ...")."""
+
+    def filter(self, record) -> bool:
+        if getattr(record, "status_code", None) == 403 and record.exc_info:
+            reason = record.exc_info[1]
+            request = getattr(record, "request", None)
+            user = getattr(getattr(request, "user", None), "username", "") or "-"
+            record.msg = " · ".join(part for part in (record.getMessage(), user, str(reason or "")) if part)
+            record.args = ()
+            record.exc_info = record.exc_text = None
+        return True
