@@ -70,6 +70,7 @@ PAGES = {
     "person_import_result": {"GET": (A.REGISTER_PERSON,)},
     "person_import_template": {"GET": (A.REGISTER_PERSON,)},
     "person_detail": {"GET": (A.VIEW_PERSON,)},
+    "person_print": {"GET": (A.VIEW_PERSON,)},
     "person_edit": {"GET": (A.REGISTER_PERSON,), "POST": (A.REGISTER_PERSON,)},
     "person_arrival": {"POST": (A.RECORD_RESIDENCE,)},
     "person_move": {"POST": (A.RECORD_RESIDENCE,)},

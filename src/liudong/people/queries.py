@@ -228,11 +228,15 @@ def search_persons(*, actor, name="", match="same_sound", id_number="", sex="", 
     return count, rows
 
 
-def log_housing_page(*, actor, rows):
-    """Invariant 3: a page of rental homes names their owners, so the owners shown are logged."""
+def log_housing_page(*, actor, rows, query: str = ""):
+    """Invariant 3: a page of rental homes names their owners, so the owners shown are logged
+    (with the words searched for, which may name an owner)."""
     rows = list(rows)
-    if rows:
-        record(actor, "housing.list", object_type="rentalhousing", fields={"shown": [h.pk for h in rows], "person_ids": sorted({h.owner_id for h in rows})})
+    if rows or query:
+        fields = {"shown": [h.pk for h in rows], "person_ids": sorted({h.owner_id for h in rows})}
+        if query:
+            fields["query"] = query
+        record(actor, "housing.list", object_type="rentalhousing", fields=fields)
     return rows
 
 
@@ -242,6 +246,33 @@ def housing_in_scope(*, actor):
 
 def employers_in_scope(*, actor):
     return Employer.objects.filter(in_range("division_id", actor.division_id)).select_related("division")
+
+
+LIST_QUERY_MAX = 100
+
+
+def list_query(raw) -> str:
+    """The words typed into the search box of a list (rental homes, employers), stripped, with
+    control characters dropped, cut to a sane length: a search saves nothing, so it never fails."""
+    return "".join(ch for ch in str(raw or "") if ch.isprintable()).strip()[:LIST_QUERY_MAX]
+
+
+def housing_matching(qs, text: str):
+    """Issue 9 item 8: rental homes whose address contains the words, or whose owner is named or
+    carries the document number typed (R8: compared without spaces, in upper case)."""
+    if not text:
+        return qs
+    number = normalise_document_number(text)
+    return qs.filter(Q(address__contains=text) | Q(owner__name=text) | Q(owner__id_number=number) | Q(owner__document_number=number))
+
+
+def employers_matching(qs, text: str):
+    """Issue 9 item 8: employers whose name, address or contact contains the words, or whose
+    unified social credit code starts with what was typed."""
+    if not text:
+        return qs
+    return qs.filter(Q(name__contains=text) | Q(address__contains=text) | Q(contact_name__contains=text)
+                     | Q(credit_code__startswith=text.replace(" ", "").upper()))
 
 
 def tenants_of(housing: RentalHousing, on: datetime.date):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("people/import/template.xlsx", views_import.import_template_xlsx, name="person_import_template"),
     path("people/<id:pk>/", views_person.detail, name="person_detail"),
     path("people/<id:pk>/edit/", views_person.edit, name="person_edit"),
+    path("people/<id:pk>/print/", views_person.print_view, name="person_print"),
     path("people/<id:pk>/arrival/", views_person.arrival, name="person_arrival"),
     path("people/<id:pk>/move/", views_person.move, name="person_move"),
     path("people/<id:pk>/return/", views_person.return_home, name="person_return"),

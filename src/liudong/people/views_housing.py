@@ -46,9 +46,10 @@ def _place_forms(actor, action, place, edit, close_form, bound) -> dict:
 def housing_list(request):
     actor = request.user
     status, qs = _by_status(request, queries.housing_in_scope(actor=actor))
-    page = paginate(request, qs.order_by("division_id", "address", "id"))
-    queries.log_housing_page(actor=actor, rows=page.object_list)
-    return render(request, "people/housing_list.html", {"page": page, "status": status, "use_choices": HousingUse.choices, "can_add": actor.can(Action.MANAGE_HOUSING)})
+    text = queries.list_query(request.GET.get("q"))
+    page = paginate(request, queries.housing_matching(qs, text).order_by("division_id", "address", "id"))
+    queries.log_housing_page(actor=actor, rows=page.object_list, query=text)
+    return render(request, "people/housing_list.html", {"page": page, "status": status, "q": text, "use_choices": HousingUse.choices, "can_add": actor.can(Action.MANAGE_HOUSING)})
 
 
 @staff_view(Action.MANAGE_HOUSING)
@@ -133,8 +134,9 @@ def housing_close(request, pk):
 def employer_list(request):
     actor = request.user
     status, qs = _by_status(request, queries.employers_in_scope(actor=actor))
-    page = paginate(request, qs.order_by("division_id", "name", "id"))
-    return render(request, "people/employer_list.html", {"page": page, "status": status, "can_add": actor.can(Action.MANAGE_EMPLOYER)})
+    text = queries.list_query(request.GET.get("q"))
+    page = paginate(request, queries.employers_matching(qs, text).order_by("division_id", "name", "id"))
+    return render(request, "people/employer_list.html", {"page": page, "status": status, "q": text, "can_add": actor.can(Action.MANAGE_EMPLOYER)})
 
 
 @staff_view(Action.MANAGE_EMPLOYER)

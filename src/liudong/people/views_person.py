@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from liudong import clock
 from liudong.accounts.choices import Action
 from liudong.accounts.views_support import form_act, staff_view
 from liudong.clock import today
@@ -75,6 +76,22 @@ def render_detail(request, pk, *, bound=None, status=200, propose=None):
 @require_safe
 def detail(request, pk):
     return render_detail(request, pk)
+
+
+@staff_view(Action.VIEW_PERSON)
+@require_safe
+def print_view(request, pk):
+    """Issue 9 item 8: the record laid out for paper, with its whole history (residences, visits,
+    family where the role sees it); opening it is logged as a print (person.print, invariant 3)."""
+    actor = request.user
+    person = queries.get_person(actor=actor, person_id=pk, purpose="print")
+    day = today()
+    born = person.birth_date
+    return render(request, "people/print.html", {
+        "person": person, "residences": list(queries.residences_of(person)), "visits": visits_of(person),
+        "family": queries.family_of(actor=actor, person=person), "sensitive": queries.sees_sensitive(actor=actor),
+        "age": day.year - born.year - ((day.month, day.day) < (born.month, born.day)), "printed_at": clock.now(), **CHOICES,
+    })
 
 
 @staff_view(Action.REGISTER_PERSON)
