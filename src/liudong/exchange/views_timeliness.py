@@ -66,11 +66,15 @@ def _short(name: str, n: int = 13) -> str:
     return name if len(name) <= n else name[: n - 1] + "…"
 
 
-def chart(rows: list[dict]) -> dict:
-    """Bars of the reply rate and on-time rate, as receiver, of each row (one level down)."""
+SIDES = {"as_receiver": "作为收函方 as receiver", "as_sender": "作为发函方 as sender"}
+
+
+def chart(rows: list[dict], side: str = "as_receiver") -> dict:
+    """Bars of the reply rate and on-time rate of each row (one level down) on one side: as
+    receiver (how the place answered) or as sender (how it was answered, issue 9 item 8)."""
     bars = []
     for i, row in enumerate(rows):
-        r = row["as_receiver"]
+        r = row[side]
         top = TOP + i * ROW_HEIGHT
         label = row["name"]
         item = {"label": _short(label), "label_y": top + 18, "title": f"{row['name']}: 反馈率 reply rate {pct(r['reply_rate'])}, 及时率 on-time rate {pct(r['on_time_rate'])}"}
@@ -82,7 +86,7 @@ def chart(rows: list[dict]) -> dict:
     height = TOP + len(rows) * ROW_HEIGHT + 6
     grid = [{"x": BAR_X + BAR_WIDTH * p // 100, "label": f"{p}%"} for p in (0, 25, 50, 75, 100)]
     return {"bars": bars, "width": CHART_WIDTH, "height": height, "bar_x": BAR_X, "label_x": LABEL_WIDTH, "grid": grid,
-            "grid_bottom": height - 4, "legend_y": 12}
+            "grid_bottom": height - 4, "legend_y": 12, "side": side, "id": f"tl-chart-{side}", "title": SIDES[side]}
 
 
 def _form_values(request) -> dict:
@@ -117,7 +121,7 @@ def timeliness_page(request):
                           "url": "" if row["own"] else "?" + urlencode({"division": row["code"], **period})} for row in result["by_division"]],
             by_province=[{**row, "shown": _shown({"r": row["as_receiver"], "s": row["as_sender"]})} for row in result["by_counterpart_province"]],
             by_topic=[{**row, "shown": _shown({"r": row["as_receiver"], "s": row["as_sender"]})} for row in result["by_topic"]],
-            chart=chart(result["by_division"]),
+            charts=[chart(result["by_division"], side) for side in SIDES],
         )
     ctx["other_errors"] = other_errors(ctx["errors"], FORM_FIELDS)
     return render(request, "exchange/timeliness.html", ctx)

@@ -40,10 +40,13 @@ def _page_number(raw) -> int:
 FORM_FIELDS = ("kind", "division", "start", "end")
 # Short cells that read badly when wrapped.
 NOWRAP = {"seq", "name", "sex", "birth_date", "id_number", "arrived_on", "left_on", "left_home_on", "reason"}
+# Long text (places, addresses, homes, employers) gets a readable width instead of being squeezed
+# into a narrow column a few characters a line (issue 9 item 8); the table scrolls sideways instead.
+WIDE = {"hukou_place", "address", "hukou_address", "residence_place", "housing", "employer", "returns"}
 
 
 def _cells(req, rows):
-    classes = ["nowrap" if c.key in NOWRAP else "" for c in req.columns]
+    classes = ["nowrap" if c.key in NOWRAP else "wide-text" if c.key in WIDE else "" for c in req.columns]
     return [list(zip(cells, classes)) for cells in queries.display_rows(req, rows)]
 
 
