@@ -176,3 +176,66 @@ def test_item7_J1_a_division_is_picked_by_name_or_pinyin(live_server, monkeypatc
     _browse(live_server, "collector", visit)
     assert Person.objects.filter(hukou_division_id=TONGJIANG_V).count() == 2
     assert Residence.objects.filter(division_id=NANTOU_V1).count() == 2
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_item8_print_list_search_both_sides_wide_answer_and_readable_registers(live_server, monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from liudong.accounts.choices import Role
+    from liudong.accounts.models import AuditEvent
+    from liudong.exchange import services
+    from liudong.people import services_places
+    from tests.conftest import NANSHAN, NANTOU_V1, TODAY, TONGJIANG_T
+    from tests.exchange.helpers import at
+
+    clerk = _world()
+    hukou = _staff("hukou", Role.TOWNSHIP_CLERK, TONGJIANG_T)
+    _staff("officer", Role.COUNTY_OFFICER, NANSHAN)
+    person = _migrant(clerk, "李娜", 11, NANTOU_V1, "2025-03-01", "南头街道红花园社区深南大道213号10栋2007室")
+    owner = _migrant(clerk, "郑国强", 13, NANTOU_V1, "2024-03-01")
+    for address in ("红花园3栋101", "大汪山5栋202"):
+        services_places.register_housing(actor=clerk, data={"division": NANTOU_V1, "address": address, "owner_id": owner.pk, "registered_on": "2025-01-01"}, today=TODAY)
+    request = services.send_message(actor=clerk, data={"kind": "verification", "topic": "births", "receiver": TONGJIANG_T, "person": person.pk, "subject": "核实李娜婚育情况"}, now=at("2026-11-20"))
+    assert hukou
+
+    def township(page, base, size):
+        # The print view of her record, from the record's print button; logged as a print.
+        page.goto(f"{base}/people/{person.pk}/")
+        page.click(".head-actions a:has-text('打印')")
+        page.wait_for_url(f"{base}/people/{person.pk}/print/")
+        assert page.locator("button[data-print]").is_visible()          # the script shows the button
+        assert "深南大道213号10栋2007室" in page.inner_text(".print-sheet") and "流动人口个人档案" in page.inner_text("h1")
+        page.screenshot(path=SHOTS.format(name="item8-print", size=size), full_page=True)
+        # The rental homes list searched by address.
+        page.goto(f"{base}/housing/")
+        page.fill("#list-q", "大汪山")
+        page.click(".list-search button")
+        page.wait_for_url("**q=**")
+        assert page.locator("table.data tbody tr").all_inner_texts()[0].find("大汪山5栋202") >= 0 and page.locator("table.data tbody tr").count() == 1
+        page.screenshot(path=SHOTS.format(name="item8-housing-search", size=size), full_page=True)
+        # The register's addresses are not squeezed: the address column is at least 14 characters wide.
+        page.goto(f"{base}/registers/?kind=inflow&division=440305001000&start=2024-01-01&end={TODAY.isoformat()}&show=1")
+        cell = page.locator("table.register-table td.wide-text").first
+        assert cell.bounding_box()["width"] >= 14 * 13
+        page.screenshot(path=SHOTS.format(name="item8-register", size=size), full_page=True)
+
+    _browse(live_server, "clerk", township)
+    assert AuditEvent.objects.filter(action="person.print", person_id=person.pk).count() == 2
+
+    def receiver(page, base, size):
+        # The answer box takes the form's width.
+        page.goto(f"{base}/exchange/{request.pk}/")
+        box, form = page.locator("#reply_body").bounding_box(), page.locator("#reply_body").locator("xpath=ancestor::form").bounding_box()
+        assert box["width"] >= form["width"] * 0.9
+        page.screenshot(path=SHOTS.format(name="item8-answer", size=size), full_page=True)
+
+    _browse(live_server, "hukou", receiver)
+
+    def officer(page, base, size):
+        page.goto(f"{base}/timeliness/?start=2026-01-01&end={TODAY.isoformat()}")
+        captions = page.locator(".tl-figure figcaption").all_inner_texts()
+        assert captions == ["作为收函方", "作为发函方"]
+        page.screenshot(path=SHOTS.format(name="item8-timeliness", size=size), full_page=True)
+
+    _browse(live_server, "officer", officer)
