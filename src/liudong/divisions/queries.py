@@ -145,6 +145,7 @@ def same_j2_area(code_a: str, code_b: str, kinds: dict[str, str] | None = None) 
 # --- Issue 9, item 7: the division picker (search by code, name or pinyin) --------------------
 
 PICK_LIMIT = 20
+PINYIN_MAX_ROWS = 50_000
 _PINYIN_CACHE: dict = {}
 
 
@@ -161,6 +162,10 @@ def _pinyin_table(code: str, min_level: int, max_level: int) -> list[tuple[str, 
     levels, computed once per process and again when the table changes (its size and last code)."""
     rows = Division.objects.filter(in_range("code", code), level__gte=min_level, level__lte=max_level)
     stamp = rows.aggregate(n=models.Count("code"), last=models.Max("code"))
+    if stamp["n"] > PINYIN_MAX_ROWS and max_level > Level.COUNTY:
+        # A whole country's villages (600,000 names) are too many to spell out in memory: the
+        # pinyin then covers provinces to counties; names and codes still reach every level.
+        return _pinyin_table(code, min_level, Level.COUNTY)
     key = (code, min_level, max_level)
     cached = _PINYIN_CACHE.get(key)
     if cached is None or cached[0] != stamp:
