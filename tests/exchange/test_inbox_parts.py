@@ -68,3 +68,12 @@ def test_X3_the_inbox_page_shows_both_parts_and_opens_on_what_needs_an_answer(cl
     assert client.get(reverse("exchange_index"), {"part": "nonsense"}).status_code == 200
     client.force_login(world["township_clerk"])
     assert "待签收" not in client.get(reverse("exchange_index"), {"box": "outbox"}).content.decode()
+
+
+def test_X3_the_parts_speak_english_when_switched(client, world, migrant, clock):
+    _traffic(world, migrant)
+    clock("2026-09-29")
+    client.force_login(world["tongjiang_clerk"])
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("exchange_index")).content.decode()
+    assert "To reply to" in html and "To sign for" in html and "待反馈" not in html

@@ -84,3 +84,13 @@ def test_R2_the_list_stays_in_scope(client, world):
     client.force_login(world["county_officer"])
     page = client.get(reverse("person_follow_up"), {"division": NANSHAN})
     assert page.context["total"] == 4 and "<button" not in page.content.decode().split("<tbody>")[1]   # an officer records no visit
+
+
+def test_R2_the_to_do_and_the_list_speak_english_when_switched(client, world):
+    _stale_world(world)
+    client.force_login(world["county_officer"])
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("home")).content.decode()
+    assert "Visit list: 4 records" in html and "Waiting for a visit" in html and "待查验" not in html
+    html = client.get(reverse("person_follow_up"), {"division": NANTOU}).content.decode()
+    assert "3 records waiting for a visit" in html
