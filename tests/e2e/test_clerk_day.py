@@ -1,12 +1,40 @@
 """Browser tests of issue 9 ("a clerk's day without friction"), one per item, in Debian's Chromium.
 
 Screenshots at 1366x768 and 390x844 go to /tmp/liudong-e2e-clerk9-*.png (looked at, never committed).
+The live server needs what the migrations load (codes, rule sets, the follow-up interval, the
+calendar) while a transactional test before may have emptied the tables: `_reference_data` loads
+them again (every loader below skips what is there).
 """
 import pytest
 
-from tests.e2e.test_register_and_find import CHROMIUM, CHROMIUM_ARGS, _browser_or_fail, _log_in, _world
+from tests.e2e import test_register_and_find as register_and_find
+from tests.e2e.test_register_and_find import CHROMIUM, CHROMIUM_ARGS, _browser_or_fail, _log_in
 
 SHOTS = "/tmp/liudong-e2e-clerk9-{name}-{size}.png"
+
+
+def _reference_data():
+    import importlib
+
+    from django.apps import apps
+
+    from liudong.policy.models import CalendarYear
+
+    def migration(app, name):
+        return importlib.import_module(f"liudong.{app}.migrations.{name}")
+
+    migration("divisions", "0002_load_official_codes").load(apps, None)
+    migration("policy", "0002_national_2009_registry_values").load(apps, None)
+    migration("policy", "0005_rule_sets").load(apps, None)
+    migration("policy", "0007_system_default_claim_days").load(apps, None)
+    migration("policy", "0008_r2_quarterly_check_r5_2016_definition").forward(apps, None)
+    if not CalendarYear.objects.exists():
+        migration("policy", "0004_seed_calendar_2004_2026").seed(apps, None)
+
+
+def _world():
+    _reference_data()
+    return register_and_find._world()
 
 
 def _staff(username, role, division):
