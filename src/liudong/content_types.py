@@ -23,3 +23,13 @@ def download(data: bytes, content_type: str, disposition: str) -> HttpResponse:
     response["Content-Disposition"] = disposition
     response["Cache-Control"] = "no-store"
     return response
+
+
+def decoded(data: bytes, encodings) -> str | None:
+    """The text of an uploaded file in the first of `encodings` that reads it; None when none does."""
+    for encoding in encodings:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from liudong.clock import today
 from liudong.errors import Invalid, NotFound
 
 PER_PAGE = 20
@@ -93,3 +94,16 @@ def next_url(request, default: str) -> str:
 def other_errors(errors: dict, form_fields) -> list[str]:
     """The messages of the fields a form does not show, to show above it."""
     return [m for f, ms in errors.items() if f not in form_fields for m in ms]
+
+
+def place_and_period(request, *, from_new_year: bool = True) -> dict:
+    """The division and period a page of figures, a log or a register asks for (?division, ?start,
+    ?end): by default the actor's own division, from 1 January (or the 1st of this month) to today."""
+    on = today()
+    g = request.GET
+    first = on.replace(month=1, day=1) if from_new_year else on.replace(day=1)
+    return {
+        "division": (g.get("division") or "").strip() or request.user.division_id,
+        "start": (g.get("start") or "").strip() or first.isoformat(),
+        "end": (g.get("end") or "").strip() or on.isoformat(),
+    }

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from liudong.accounts.choices import Action
-from liudong.accounts.views_support import other_errors, staff_view
+from liudong.accounts.views_support import other_errors, place_and_period, staff_view
 from liudong.clock import today
 from liudong.content_types import PDF_TYPE, download
 from liudong.errors import Invalid
@@ -18,13 +18,7 @@ FORM_FIELDS = ("division", "start", "end")
 
 
 def _values(request) -> dict:
-    on = today()
-    g = request.GET
-    return {
-        "division": (g.get("division") or "").strip() or request.user.division_id,
-        "start": (g.get("start") or "").strip() or on.replace(day=1).isoformat(),
-        "end": (g.get("end") or "").strip() or on.isoformat(),
-    }
+    return place_and_period(request, from_new_year=False)
 
 
 @require_GET

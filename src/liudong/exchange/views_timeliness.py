@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from liudong.accounts.choices import Action
-from liudong.accounts.views_support import other_errors, staff_view
+from liudong.accounts.views_support import other_errors, place_and_period, staff_view
 from liudong.clock import today
 from liudong.errors import Invalid, NotFound
 
@@ -89,20 +89,10 @@ def chart(rows: list[dict], side: str = "as_receiver") -> dict:
             "grid_bottom": height - 4, "legend_y": 12, "side": side, "id": f"tl-chart-{side}", "title": SIDES[side]}
 
 
-def _form_values(request) -> dict:
-    on = today()
-    g = request.GET
-    return {
-        "division": (g.get("division") or "").strip() or request.user.division_id,
-        "start": (g.get("start") or "").strip() or on.replace(month=1, day=1).isoformat(),
-        "end": (g.get("end") or "").strip() or on.isoformat(),
-    }
-
-
 @require_GET
 @staff_view(Action.VIEW_TIMELINESS)
 def timeliness_page(request):
-    values = _form_values(request)
+    values = place_and_period(request)
     ctx = {"values": values, "errors": {}, "result": None}
     try:
         result = timeliness.figures(actor=request.user, division_code=values["division"], start=values["start"], end=values["end"], today=today())

@@ -13,6 +13,7 @@ from django.db import transaction
 from liudong.accounts.audit import record
 from liudong.accounts.choices import Action
 from liudong.accounts.permissions import require
+from liudong.content_types import decoded
 from liudong.errors import Denied, Invalid
 
 from .calendar import forget_snapshot
@@ -34,13 +35,8 @@ def read_calendar_csv(data) -> list[tuple]:
     if isinstance(data, bytes):
         if len(data) > CALENDAR_MAX_BYTES:
             raise Invalid({"file": [f"文件过大（最多 {CALENDAR_MAX_BYTES // 1024} KB） / the file is too large ({CALENDAR_MAX_BYTES // 1024} KB at most)"]})
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
+        text = decoded(data, ("utf-8-sig", "gb18030"))
+        if text is None:
             raise Invalid({"file": ["文件不是 UTF-8 或 GBK 编码的文本 / the file is not UTF-8 or GBK text"]})
     else:
         text = str(data).lstrip("\ufeff")

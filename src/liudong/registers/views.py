@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from liudong.accounts.choices import Action
-from liudong.accounts.views_support import other_errors, staff_view
+from liudong.accounts.views_support import other_errors, place_and_period, staff_view
 from liudong.clock import today
 from liudong.content_types import download
 from liudong.errors import Invalid
@@ -20,14 +20,7 @@ from . import documents, queries
 
 
 def _form_values(request, kind=None) -> dict:
-    on = today()
-    g = request.GET
-    return {
-        "kind": kind or (g.get("kind") or "inflow").strip(),
-        "division": (g.get("division") or "").strip() or request.user.division_id,
-        "start": (g.get("start") or "").strip() or on.replace(month=1, day=1).isoformat(),
-        "end": (g.get("end") or "").strip() or on.isoformat(),
-    }
+    return {"kind": kind or (request.GET.get("kind") or "inflow").strip(), **place_and_period(request)}
 
 
 def _page_number(raw) -> int:

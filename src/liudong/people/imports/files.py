@@ -39,6 +39,7 @@ from django.db import transaction
 
 from liudong.accounts.choices import Action
 from liudong.accounts.permissions import require
+from liudong.content_types import decoded
 from liudong.errors import Invalid
 
 from ..choices import DocumentType
@@ -79,13 +80,8 @@ def _csv_cells(data: bytes):
         encodings = ("utf-16",)
     else:
         encodings = ("utf-8", "gb18030")
-    for encoding in encodings:
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    text = decoded(data, encodings)
+    if text is None:
         raise _file_error("无法识别文件编码，请保存为 UTF-8 或 GB18030（GBK）编码的 CSV / the file's encoding is not UTF-8 or GB18030 (GBK): save the CSV in one of them")
     if "\x00" in text:
         raise _file_error("不是 .csv 或 .xlsx 文件 / not a .csv or .xlsx file")
