@@ -37,6 +37,7 @@ bench: install
 	$(BIN)/python bench/registry.py
 	$(BIN)/python bench/exchange.py
 	$(BIN)/python bench/registers.py
+	$(BIN)/python bench/permits.py
 
 messages: install
 	cd src/liudong && ../../$(BIN)/liudong makemessages -l zh_Hans -l en && ../../$(BIN)/liudong compilemessages
