@@ -7,6 +7,7 @@ parser for a division typed into a form, the API, an import or a command: the co
 the kernel's (`liudong.fields.division_code`), the look-up is here, so that the kernel imports no
 app.
 """
+import dataclasses
 import datetime
 from collections.abc import Callable, Collection, Mapping
 
@@ -97,8 +98,16 @@ def parse_division(data: Mapping, field: str, errors: dict, *, required: bool = 
         fields.add(errors, field, OUTSIDE_SCOPE)
         return None
     return found
+@dataclasses.dataclass(frozen=True)
+class PlacePeriod:
+    """A division and a period, both days included (what T3 figures and a written log are about)."""
+    division: Division
+    start: datetime.date
+    end: datetime.date
+
+
 def parse_scoped_period(*, actor, given: Mapping, longer: Callable[[datetime.date, datetime.date], bool], too_long: str,
-                        levels: Collection[int] | None = None, wrong_level: str = "") -> tuple[Division, datetime.date, datetime.date]:
+                        levels: Collection[int] | None = None, wrong_level: str = "", kind=PlacePeriod):
     """The division and the period of a read of figures or a log: `given["division"]`, a division
     of the actor's subtree (her own when blank; with `levels`, of one of those levels), and the
     period `given["start"]` to `given["end"]` (fields.period). Every bad field at once (Invalid);
@@ -120,7 +129,7 @@ def parse_scoped_period(*, actor, given: Mapping, longer: Callable[[datetime.dat
         errors["division"] = [NOT_IN_SCOPE]  # reported with the other fields' errors, telling nothing more
     if errors:
         raise Invalid(errors)
-    return place, start, end
+    return kind(division=place, start=start, end=end)
 
 
 def county_kinds(codes) -> dict[str, str]:

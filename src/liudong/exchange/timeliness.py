@@ -53,7 +53,6 @@ and the topics are summed from those rows in Python. On SQLite the passes read c
 (no sort, no table rows); on PostgreSQL parallel scans with hashed groups, whose number the
 planner knows from extended statistics (exchange migrations 0002 and 0005).
 """
-import dataclasses
 import datetime
 from operator import add
 
@@ -63,7 +62,7 @@ from liudong.accounts.choices import Action
 from liudong.accounts.permissions import require
 from liudong.codes import PREFIX_LENGTH, Level, code_range
 from liudong.divisions.models import Division
-from liudong.divisions.queries import parse_scoped_period
+from liudong.divisions.queries import PlacePeriod, parse_scoped_period
 
 from .models import Kind, Message, Topic
 
@@ -73,11 +72,8 @@ DUTY_KEYS = ("to_send", "sent_on_time", "sent_late", "unsent_overdue", "unsent_p
 MAX_PERIOD_YEARS = 10
 
 
-@dataclasses.dataclass(frozen=True)
-class Period:
-    division: Division
-    start: datetime.date
-    end: datetime.date
+class Period(PlacePeriod):
+    """The division and period of T3 figures."""
 
 
 def parse(*, actor, division_code=None, start, end) -> Period:
@@ -85,11 +81,10 @@ def parse(*, actor, division_code=None, start, end) -> Period:
     the actor's subtree, whether or not it exists (a scope never leaks what lies outside it), or,
     when other fields are wrong too, the same words as the division's error among theirs."""
     require(actor, Action.VIEW_TIMELINESS)
-    division, start_d, end_d = parse_scoped_period(
-        actor=actor, given={"division": division_code, "start": start, "end": end},
+    return parse_scoped_period(
+        actor=actor, given={"division": division_code, "start": start, "end": end}, kind=Period,
         longer=lambda first, last: (last - first).days > MAX_PERIOD_YEARS * 366,
         too_long=f"期间最长 {MAX_PERIOD_YEARS} 年 / a period is at most {MAX_PERIOD_YEARS} years")
-    return Period(division=division, start=start_d, end=end_d)
 
 
 def _rate(part: int, whole: int) -> float | None:

@@ -11,7 +11,6 @@ and a message's subject only for those who may read its content (queries.shows_c
 province officer sees the type instead). The persons a log names are logged with every showing and
 printing (invariant 3).
 """
-import dataclasses
 import datetime
 
 from django.template.loader import render_to_string
@@ -20,8 +19,7 @@ from liudong.accounts.audit import record
 from liudong.accounts.choices import Action
 from liudong.accounts.permissions import require
 from liudong.content_types import content_disposition
-from liudong.divisions.models import Division
-from liudong.divisions.queries import DivisionNames, parse_scoped_period
+from liudong.divisions.queries import DivisionNames, PlacePeriod, parse_scoped_period
 from liudong.errors import Invalid
 
 from .models import Kind, Message, State
@@ -34,11 +32,8 @@ MAX_ROWS = 2000
 MAX_PERIOD_DAYS = 366
 
 
-@dataclasses.dataclass(frozen=True)
-class LogRequest:
-    division: Division
-    start: datetime.date
-    end: datetime.date
+class LogRequest(PlacePeriod):
+    """The place and period of a written log."""
 
     @property
     def title(self) -> str:
@@ -52,11 +47,10 @@ class LogRequest:
 def parse(*, actor, division=None, start, end) -> LogRequest:
     """Role (Denied), every bad field at once (Invalid), a place out of the actor's subtree NotFound."""
     require(actor, Action.VIEW_EXCHANGE)
-    place, start_d, end_d = parse_scoped_period(
-        actor=actor, given={"division": division, "start": start, "end": end},
+    return parse_scoped_period(
+        actor=actor, given={"division": division, "start": start, "end": end}, kind=LogRequest,
         longer=lambda first, last: (last - first).days >= MAX_PERIOD_DAYS, too_long="期间最长一年 / a period is at most a year",
         levels=PLACE_LEVELS, wrong_level="函件登记按乡镇（街道）或县级单位打印 / the log is kept by a township or a county")
-    return LogRequest(division=place, start=start_d, end=end_d)
 
 
 def _label(choice_label) -> str:
