@@ -166,7 +166,7 @@ def main():
                         issued.isoformat(), issued.isoformat(), anniversary.isoformat(), (anniversary - datetime.timedelta(days=1)).isoformat(),
                         None, None, "", 0, "{}", f"bench-{pid:08d}", applied.isoformat(), "residence-permit-2016", now, None))
     with transaction.atomic(), connection.cursor() as c:
-        insert(c, ResidencePermit, permits, ["id", "person_id", "city_id", "residence_division_id", "residence_address", "station_id", "basis", "proof",
+        insert(c, ResidencePermit, permits, ["id", "person_id", "city_id", "division_id", "residence_address", "station_id", "basis", "proof",
                                              "resided_since", "applied_on", "decision_due_on", "state", "decided_on", "decided_by_id", "refusal_reason",
                                              "issued_on", "years_from", "next_anniversary_on", "next_endorsement_due_on", "suspended_on", "ended_on",
                                              "end_reason", "fee", "items", "public_token", "rules_on", "rule_set", "created_at", "created_by_id"])

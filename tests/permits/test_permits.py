@@ -195,7 +195,7 @@ def test_rp5_a_move_to_another_city_ends_the_permit_and_one_inside_carries_it(po
     permit = grant(police, migrant, applied_on="2025-10-08", decided_on="2025-10-15")
     move_by_claim(migrant, FUTIAN_V, "2026-06-01")
     permit.refresh_from_db()
-    assert (permit.state, permit.residence_division_id) == ("granted", FUTIAN_V)   # 福田区: the same city
+    assert (permit.state, permit.division_id) == ("granted", FUTIAN_V)   # 福田区: the same city
     move_by_claim(migrant, "330106000000", "2026-09-01")
     permit.refresh_from_db()
     assert (permit.state, permit.ended_on) == ("ended", d("2026-09-01"))

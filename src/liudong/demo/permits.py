@@ -22,7 +22,7 @@ PROOFS = {"employment": "劳动合同、社会保险缴费记录", "housing": "�
 
 def build_demo_permits(day: datetime.date, log=print) -> dict:
     police = Staff.objects.get(username="nantou_police")
-    now = timezone.now()
+    now = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))   # the world's date, not the clock (invariant 4)
     # Open inflow residences in 南头街道 of people who have lived there more than three years.
     residences = list(Residence.objects.filter(in_range("division_id", NANTOU_STREET), left_on__isnull=True, floating=True,
                                                arrived_on__lte=day - datetime.timedelta(days=1100)).order_by("id").values_list("person_id", flat=True)[:70])

@@ -12,7 +12,7 @@ from django.db import transaction
 from liudong import fields
 from liudong.accounts.audit import record
 from liudong.accounts.choices import Action
-from liudong.accounts.permissions import require
+from liudong.accounts.permissions import in_scope, require
 from liudong.codes import Level
 from liudong.divisions.models import Division
 from liudong.divisions.queries import parse_division
@@ -260,7 +260,7 @@ def _not_anothers(actor, person_id, *, via: str):
     service's transaction so that the row stays; it names nothing the actor may not see (she lives
     elsewhere, which a place that sees her record knows). The transaction checks again under lock."""
     current = Residence.objects.filter(person_id=person_id, left_on__isnull=True).values_list("pk", "division_id").first()
-    if current is not None and not actor.in_scope(current[1]):
+    if current is not None and not in_scope(actor, current[1]):
         record(actor, "residence.not_yours", object_type="residence", object_id=current[0], person_id=person_id, fields={"via": via})
         raise Invalid({"division": [CLAIM_HINT]})
 
@@ -281,7 +281,7 @@ def record_arrival(*, actor, person: Person, data: dict, today: datetime.date, k
 def _record_arrival(actor, person_id, data, today, kind) -> Residence:
     person = Person.objects.select_for_update().get(pk=person_id)
     current = _open_residence(person)
-    if current is not None and not actor.in_scope(current.division_id):
+    if current is not None and not in_scope(actor, current.division_id):
         raise Invalid({"division": [CLAIM_HINT]})
     errors: dict[str, list[str]] = {}
     arrived_on = fields.date(data, "arrived_on", errors, required=True)
@@ -314,7 +314,7 @@ def add_residence_listener(fn) -> None:
 
 def _tell_listeners(actor, person, *, closed, opened) -> None:
     for fn in RESIDENCE_LISTENERS:
-        fn(actor, person, closed=closed, opened=opened)
+        fn(actor=actor, person=person, closed=closed, opened=opened)
 
 
 def _open_period(actor, person, current, *, kind, arrived_on, recorded_by, division, address, housing, employer, reason, intended_stay, expects_return=False,
@@ -391,7 +391,7 @@ def record_departure(*, actor, residence_id, left_on, today: datetime.date) -> R
     require(actor, Action.RECORD_RESIDENCE)
     pk = row_id(residence_id)
     found = Residence.objects.filter(pk=pk).values_list("division_id", "person_id").first() if pk else None
-    if found is None or not actor.in_scope(found[0]):
+    if found is None or not in_scope(actor, found[0]):
         record(actor, "residence.not_found", object_type="residence", object_id=str(residence_id)[:64], person_id=found[1] if found else None,
                fields={"via": "residence.departure"})
         raise NotFound(NO_RESIDENCE)

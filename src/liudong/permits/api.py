@@ -112,7 +112,7 @@ class RegistrationPage(Schema):
 
 def permit_out(p: ResidencePermit, *, on: datetime.date) -> dict:
     return {
-        "id": p.id, "person_id": p.person_id, "person_name": p.person.name, "city": p.city_id, "residence_division": p.residence_division_id,
+        "id": p.id, "person_id": p.person_id, "person_name": p.person.name, "city": p.city_id, "residence_division": p.division_id,
         "station": p.station_id, "basis": p.basis, "proof": p.proof, "applied_on": p.applied_on, "decision_due_on": p.decision_due_on,
         "state": services.state_on(p, on), "decided_on": p.decided_on, "reason": p.refusal_reason or None, "issued_on": p.issued_on,
         "residence_years": services.residence_years(p, on), "years_counted_from": p.years_from,

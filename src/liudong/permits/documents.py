@@ -40,10 +40,10 @@ def permit_document(*, actor, permit_id, kind: str, printed_on, check_url: str |
         raise NotFound("尚未作出决定 / not decided yet")
     if kind == "card" and permit.state not in (PermitState.GRANTED, PermitState.SUSPENDED):
         raise NotFound("居住证未签发或已终止 / the permit was not issued or has ended")
-    names = DivisionNames([permit.residence_division_id, permit.station_id, permit.city_id, permit.person.hukou_division_id])
+    names = DivisionNames([permit.division_id, permit.station_id, permit.city_id, permit.person.hukou_division_id])
     ctx = {
         "permit": permit, "person": permit.person, "printed_on": printed_on, "source": _source(permit.rule_set),
-        "residence_full": names.full(permit.residence_division_id), "station_full": names.full(permit.station_id),
+        "residence_full": names.full(permit.division_id), "station_full": names.full(permit.station_id),
         "hukou_full": names.full(permit.person.hukou_division_id), "basis": permit.get_basis_display().split(" ")[0],
         "years": services.residence_years(permit, printed_on), "state": services.state_on(permit, printed_on),
         "attachments": permit.attachments.all(), "endorsements": permit.endorsements.all(), "items": permit.items or {},

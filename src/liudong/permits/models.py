@@ -14,6 +14,7 @@ are kept in step in the same transaction.
 """
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
 
 from liudong.divisions.models import Division
 
@@ -38,7 +39,7 @@ class ResidenceRegistration(models.Model):
     completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     rules_on = models.DateField("适用规定日期 rules of")
     rule_set = models.CharField("规则集 rule set", max_length=40, blank=True)
-    created_at = models.DateTimeField()
+    created_at = models.DateTimeField(db_default=Now())
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -72,7 +73,7 @@ class ResidencePermit(models.Model):
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+", verbose_name="人员 person")
     # The city (设区的市, J1 level 2) whose permit it is, and where she lived when she applied.
     city = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+", verbose_name="签发城市 city")
-    residence_division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+", verbose_name="居住地 residence")
+    division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+", verbose_name="居住地 residence")
     residence_address = models.CharField("居住地址 residence address", max_length=200, blank=True)
     # The police station that took the application (the applying officer's division).
     station = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+", verbose_name="受理派出所 station")
@@ -109,7 +110,7 @@ class ResidencePermit(models.Model):
             # The daily job: granted permits whose anniversary came without an endorsement.
             models.Index(fields=["state", "next_anniversary_on"], name="permit_state_anniversary"),
             # Endorsements due in a month, for a county or a station: a range of due dates, then the division.
-            models.Index(fields=["state", "next_endorsement_due_on", "residence_division"], name="permit_state_due_division"),
+            models.Index(fields=["state", "next_endorsement_due_on", "division"], name="permit_state_due_division"),
             models.Index(fields=["person", "state"], name="permit_person_state"),
         ]
 

@@ -88,7 +88,7 @@ def endorsements_due(*, actor, division_code: str | None, month_of: datetime.dat
     code = division_code or (None if is_system(actor) else actor.division_id)
     qs = ResidencePermit.objects.filter(state=PermitState.GRANTED, next_endorsement_due_on__gte=first, next_endorsement_due_on__lte=last)
     if code:
-        qs = qs.filter(in_range("residence_division_id", code))
+        qs = qs.filter(in_range("division_id", code))
     return qs.order_by("next_endorsement_due_on", "id")
 
 
@@ -98,7 +98,7 @@ def permits(*, actor, division_code: str | None = None, state: str = ""):
     code = division_code or (None if is_system(actor) else actor.division_id)
     qs = ResidencePermit.objects.select_related("person")
     if code:
-        qs = qs.filter(in_range("residence_division_id", code))
+        qs = qs.filter(in_range("division_id", code))
     if state:
         qs = qs.filter(state=state)
     return qs.order_by("-id")
@@ -108,7 +108,7 @@ def permits(*, actor, division_code: str | None = None, state: str = ""):
 def permit(*, actor, permit_id, via: str = "api") -> ResidencePermit:
     """One permit, for the police of its place; the read is logged (invariant 3)."""
     require(actor, Action.HANDLE_RESIDENCE)
-    found = permit_in_scope(actor, permit_id)
+    found = permit_in_scope(actor=actor, permit_id=permit_id)
     record(actor, "residence_permit.view", obj=found, person_id=found.person_id, fields={"via": via})
     return found
 

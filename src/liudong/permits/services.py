@@ -115,7 +115,7 @@ def registration_due_on(division_code: str, arrived_on: datetime.date) -> dateti
         return None
 
 
-def open_registration(*, actor, residence: Residence, now: datetime.datetime) -> ResidenceRegistration | None:
+def open_registration(*, actor, residence: Residence, now: datetime.datetime | None = None) -> ResidenceRegistration | None:
     """RR1: called inside the transaction that records an arrival or a move (people's residence
     listener), and by the daily job for arrivals recorded by a bulk import. Nothing when the set
     is not in force there and then, the period is not floating (J2) or exempt, or one exists."""
@@ -127,7 +127,7 @@ def open_registration(*, actor, residence: Residence, now: datetime.datetime) ->
     reg = ResidenceRegistration.objects.create(
         person_id=residence.person_id, residence=residence, division_id=code, station_code=code_at(code, Level.TOWNSHIP),
         arrived_on=residence.arrived_on, due_on=registration_due_on(code, residence.arrived_on), rules_on=residence.arrived_on,
-        rule_set=_rule_set("residence_registration.required", code, residence.arrived_on), created_at=now,
+        rule_set=_rule_set("residence_registration.required", code, residence.arrived_on), **({"created_at": now} if now is not None else {}),
     )
     record(actor, "residence_registration.open", obj=reg, person_id=residence.person_id,
            fields={"division": code, "arrived_on": str(reg.arrived_on), "due_on": str(reg.due_on) if reg.due_on else None})
@@ -194,11 +194,11 @@ def continuous_since(person_id: int, city_code: str) -> tuple[datetime.date | No
     return since, current
 
 
-def permit_in_scope(actor, permit_id, *, lock: bool = False) -> ResidencePermit:
+def permit_in_scope(*, actor, permit_id, lock: bool = False) -> ResidencePermit:
     pk = row_id(permit_id)
     qs = ResidencePermit.objects.select_for_update() if lock else ResidencePermit.objects
     permit = qs.filter(pk=pk).first() if pk else None
-    if permit is None or not (is_system(actor) or actor.in_scope(permit.residence_division_id)):
+    if permit is None or not (is_system(actor) or actor.in_scope(permit.division_id)):
         raise NotFound(NOT_FOUND_PERMIT)
     return permit
 
@@ -273,7 +273,7 @@ def apply_permit(*, actor, data: dict, attachments=(), today: datetime.date, now
         raise Invalid(errors)
     station_code = actor.division_id if not is_system(actor) and actor.division.level >= Level.TOWNSHIP else code_at(current.division_id, Level.TOWNSHIP)
     permit = ResidencePermit.objects.create(
-        person=person, city=city, residence_division_id=current.division_id, residence_address=current.address, station_id=station_code,
+        person=person, city=city, division_id=current.division_id, residence_address=current.address, station_id=station_code,
         basis=basis, proof=proof, resided_since=continuous_since(person.pk, city.code)[0], applied_on=applied_on,
         decision_due_on=decision_due_on(current.division_id, applied_on), state=PermitState.PENDING,
         fee=int(value("residence_permit.fee", current.division_id, applied_on)), public_token=secrets.token_urlsafe(24),
@@ -294,13 +294,13 @@ def card_items(permit: ResidencePermit) -> dict:
     """The items the card carries (第七条, policy value residence_permit.items), fixed at issue."""
     person = permit.person
     try:
-        wanted = str(value("residence_permit.items", permit.residence_division_id, permit.rules_on)).split(",")
+        wanted = str(value("residence_permit.items", permit.division_id, permit.rules_on)).split(",")
     except PolicyMissing:
         wanted = []
     all_items = {
         "name": person.name, "sex": person.get_sex_display().split(" ")[0], "ethnicity": person.get_ethnicity_display().split(" ")[0],
         "birth_date": str(person.birth_date), "id_number": person.id_number or person.document_number, "photo": None,
-        "hukou_address": person.hukou_address or person.hukou_division.name, "residence_address": permit.residence_address or permit.residence_division.name,
+        "hukou_address": person.hukou_address or person.hukou_division.name, "residence_address": permit.residence_address or permit.division.name,
         "issuing_office": f"{permit.station.name}派出所", "issued_on": str(permit.issued_on) if permit.issued_on else None,
     }
     return {k: all_items.get(k) for k in wanted if k}
@@ -315,7 +315,7 @@ def _set_anniversary(permit: ResidencePermit, anniversary: datetime.date) -> Non
 def decide_permit(*, actor, permit_id, data: dict, today: datetime.date) -> ResidencePermit:
     """RP2: grant (the card issues that day) or refuse with the reason."""
     require(actor, Action.HANDLE_RESIDENCE)
-    permit = permit_in_scope(actor, permit_id, lock=True)
+    permit = permit_in_scope(actor=actor, permit_id=permit_id, lock=True)
     errors: dict[str, list[str]] = {}
     decided_on = fields.date(data, "decided_on", errors, required=True, today=today, not_before=permit.applied_on, before_label="申领日期")
     granted = data.get("granted")
@@ -343,7 +343,7 @@ def decide_permit(*, actor, permit_id, data: dict, today: datetime.date) -> Resi
 
 def _interval(permit) -> int:
     try:
-        return int(value("residence_permit.endorsement_interval_years", permit.residence_division_id, permit.rules_on))
+        return int(value("residence_permit.endorsement_interval_years", permit.division_id, permit.rules_on))
     except PolicyMissing:
         return 1
 
@@ -352,7 +352,7 @@ def window_opens_on(permit: ResidencePermit) -> datetime.date | None:
     """RP3: the endorsement window opens `endorsement_months_before` months before the anniversary."""
     if permit.next_anniversary_on is None:
         return None
-    months = int(value("residence_permit.endorsement_months_before", permit.residence_division_id, permit.rules_on))
+    months = int(value("residence_permit.endorsement_months_before", permit.division_id, permit.rules_on))
     return months_before(permit.next_anniversary_on, months)
 
 
@@ -364,7 +364,7 @@ def endorse_permit(*, actor, permit_id, data: dict, today: datetime.date) -> Res
     anniversary, whether the daily job suspended it yet or not): RP4, the permit is restored and its
     residence years count again from the day of the endorsement. Before the window: refused."""
     require(actor, Action.HANDLE_RESIDENCE)
-    permit = permit_in_scope(actor, permit_id, lock=True)
+    permit = permit_in_scope(actor=actor, permit_id=permit_id, lock=True)
     errors: dict[str, list[str]] = {}
     endorsed_on = fields.date(data, "endorsed_on", errors, required=True, today=today,
                               not_before=permit.issued_on if permit.issued_on else None, before_label="签发日期")
@@ -439,22 +439,20 @@ def daily(on: datetime.date) -> str:
 
 # ====================================================================== RP5: moves
 
-def on_residence_change(actor, person, *, closed, opened) -> None:
+def on_residence_change(*, actor, person, closed, opened) -> None:
     """people's residence listener (inside the writing transaction): RR1 opens a registration for
     the new period; RP5 ends her live permit when she moved to another city or left, and carries it
     along on a move inside the city."""
-    from django.utils import timezone
-
-    now = timezone.now()
     if opened is not None:
-        open_registration(actor=actor, residence=opened, now=now)
+        # No clock here (invariant 4): the database stamps created_at in the writing transaction.
+        open_registration(actor=actor, residence=opened)
     if closed is None:
         return
     live = list(ResidencePermit.objects.select_for_update().filter(person_id=person.pk, state__in=LIVE_STATES))
     for permit in live:
         if opened is not None and city_of(opened.division_id).code == permit.city_id:
-            permit.residence_division_id, permit.residence_address = opened.division_id, opened.address
-            permit.save(update_fields=["residence_division", "residence_address"])
+            permit.division_id, permit.residence_address = opened.division_id, opened.address
+            permit.save(update_fields=["division", "residence_address"])
             record(actor, "residence_permit.move", obj=permit, person_id=person.pk, fields={"division": opened.division_id})
             continue
         ended_on = opened.arrived_on if opened is not None else closed.left_on

@@ -51,11 +51,11 @@ def index(request):
         ctx["page"] = page
     elif tab == "endorsements":
         first, last = queries.month_bounds(on)
-        page = paginate(request, queries.endorsements_due(actor=actor, division_code=None, month_of=on).select_related("person", "residence_division"))
+        page = paginate(request, queries.endorsements_due(actor=actor, division_code=None, month_of=on).select_related("person", "division"))
         _log_rows(actor, page.object_list, "residence_permit")
         ctx.update(page=page, first=first, last=last)
     else:
-        page = paginate(request, queries.permits(actor=actor).select_related("residence_division"))
+        page = paginate(request, queries.permits(actor=actor).select_related("division"))
         _log_rows(actor, page.object_list, "residence_permit")
         ctx["page"] = page
     return render(request, "permits/index.html", ctx)
