@@ -104,7 +104,7 @@ def proposals_page(*, actor, box: str | None = None, state: str | None = None, l
     return count, rows
 
 
-def received(actor, proposal) -> bool:
+def received(*, actor, proposal) -> bool:
     """Whether the proposal was addressed to the actor's area (its place answers it)."""
     return proposal.message is not None and actor.in_scope(proposal.message.receiver_id)
 
