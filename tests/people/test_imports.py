@@ -231,3 +231,20 @@ def test_R1_import_refuses_a_residence_outside_the_scope_before_birth_or_in_the_
     assert any(m.startswith("第1行 居住地") and "neither the residence nor the hukou place is in your scope" in m for m in messages)
     assert any(m.startswith("第2行 到达日期") and "before the person's birth" in m for m in messages)
     assert any(m.startswith("第3行 到达日期") and "in the future" in m for m in messages)
+
+
+def test_hole1_an_import_row_takes_over_nobody_another_place_records(world, migrant):
+    """Hole 1 through a file: with no residence open (she left 南头), a row of 福田 with her ID and
+    a residence in 福田 would have made her 福田's; it is refused with the claim to submit, and
+    nothing of her record is compared (hole 2: no date of hers in the answer)."""
+    services.record_departure(actor=world["township_clerk"], residence_id=migrant.residences.get().pk, left_on="2026-05-01", today=TODAY)
+    data = row(name=migrant.name, division=FUTIAN_V, address="园岭新村5栋", arrived_on="2026-06-01", reason="work")
+    data["id_number"] = migrant.id_number
+    with pytest.raises(Invalid) as e:
+        import_people(actor=world["futian_clerk"], rows=[data], today=TODAY)
+    text = " ".join(e.value.errors["rows"])
+    assert "到达申报" in text and "2025-03-01" not in text and "2026-05-01" not in text and "红花园" not in text
+    assert Residence.objects.filter(person=migrant).count() == 1
+    # Her own place still imports her next residence.
+    data["division"] = NANTOU_V2
+    assert import_people(actor=world["township_clerk"], rows=[data], today=TODAY)["residences"] == 1

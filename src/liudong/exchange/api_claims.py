@@ -152,7 +152,7 @@ def proposal_out(p: FamilyProposal, actor=None) -> dict:
     """The proposer's person id is shown to the proposer, the relative's id to her place (and to
     the proposer once the link is written): each side sees the ids of its own people."""
     m = p.message
-    received = actor is not None and claim_queries.received(actor, p)
+    received = actor is not None and claim_queries.received(actor=actor, proposal=p)
     sent = actor is None or actor.in_scope(p.proposer_id)
     return {"id": p.id, "state": p.state, "person_id": p.person_id if sent or p.state in claim_queries.SETTLED_HERE else None,
             "relative_id": p.relative_id if received or p.state in claim_queries.SETTLED_HERE else None,

@@ -85,10 +85,7 @@ def proposals_page(*, actor, box: str | None = None, state: str | None = None, l
         errors["box"] = [f"应为 {', '.join(BOXES)} 之一 / one of {', '.join(BOXES)}"]
     if state not in (None, "", *ClaimState.values):
         errors["state"] = [f"应为 {', '.join(ClaimState.values)} 之一 / one of {', '.join(ClaimState.values)}"]
-    if not 1 <= limit <= MAX_LIMIT:
-        errors["limit"] = [f"每页1到{MAX_LIMIT}条 / 1 to {MAX_LIMIT} a page"]
-    if not 0 <= offset <= 1_000_000_000:
-        errors["offset"] = ["应在0到10亿之间 / between 0 and 1,000,000,000"]
+    fields.window(limit, offset, errors, max_limit=MAX_LIMIT)
     if errors:
         raise Invalid(errors)
     qs = _proposals(actor)
@@ -107,7 +104,7 @@ def proposals_page(*, actor, box: str | None = None, state: str | None = None, l
     return count, rows
 
 
-def received(actor, proposal) -> bool:
+def received(*, actor, proposal) -> bool:
     """Whether the proposal was addressed to the actor's area (its place answers it)."""
     return proposal.message is not None and actor.in_scope(proposal.message.receiver_id)
 

@@ -119,7 +119,7 @@ class ArrivalClaimHint(Schema):
 class PersonDuplicateOut(Schema):
     detail: str
     id: int | None = Field(None, description="已登记人员的编号，只在其属于您的辖区时返回 / the registered person's id, only when she is in your scope")
-    registered_by: str | None = Field(None, description="登记单位区划代码，同上 / the division that registered her, likewise")
+    registered_by: str | None = Field(None, description="登记单位区划代码，只在该单位属于您的辖区时返回 / the division that registered her, only when it is in your area")
     registered_by_name: str | None = None
     claim: ArrivalClaimHint | None = Field(None, description="她在他处登记时：提交到达申报 / registered elsewhere: submit an arrival claim")
 
@@ -165,9 +165,15 @@ def create_person(request, payload: PersonIn):
     if created:
         return Status(201, person_out(person, sensitive=queries.sees_sensitive(actor=actor)))
     if queries.is_reachable(actor=actor, person=person):
-        by = queries.division_name(person.created_by_division)
-        return Status(409, {"detail": f"该证件号已由{by or '本辖区'}登记 / this document is registered already (by {by or 'your area'})", "id": person.id,
-                            "registered_by": person.created_by_division or None, "registered_by_name": by})
+        # Who registered her is named only when that division is in your area (issue 9 item 2).
+        by = queries.registered_by_name(actor=actor, person=person)
+        out = {"detail": f"该证件号已由{by}登记 / this document is registered already (by {by})" if by else "该证件号已登记 / this document is registered already",
+               "id": person.id}
+        if by:
+            out.update(registered_by=person.created_by_division, registered_by_name=by)
+        if queries.unfinished_ids([person]):
+            out["detail"] += "；尚未登记到达 / her arrival is not recorded yet"
+        return Status(409, out)
     return Status(409, {"detail": "该证件已在他处登记；如她已到达您处，请提交到达申报 / this document is registered elsewhere: if she arrived in your area, submit an arrival claim",
                         "claim": {"href": "/api/v1/arrival-claims", "document_type": person.document_type, "document_number": person.document_number}})
 

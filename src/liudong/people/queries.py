@@ -174,7 +174,8 @@ def search_persons(*, actor, name="", match="same_sound", id_number="", sex="", 
         elif flow == "both":
             qs = qs.filter(live | home, floating=True)
         else:
-            qs = qs.filter(live | home)
+            # Issue 9 item 2: also those registered here whose arrival is not recorded yet.
+            qs = qs.filter(live | home | scope.registered_by(scope_code))
     else:
         at = Residence.objects.filter(person_id=OuterRef("pk"), arrived_on__lte=on).filter(Q(left_on__isnull=True) | Q(left_on__gt=on))
         lived = Exists(at.filter(in_range("division_id", scope_code)))
@@ -326,6 +327,20 @@ def reachable_person(*, actor, person_id, via: str = "person.form") -> Person:
 
 def is_reachable(*, actor, person: Person) -> bool:
     return scope.reaches(actor, person.pk)
+
+
+def unfinished_ids(rows) -> set[int]:
+    """Issue 9 item 2: the persons among `rows` (already read in scope) who have no residence
+    period at all, a registration whose arrival is not recorded yet."""
+    ids = [p.pk for p in rows]
+    return set(ids) - set(Residence.objects.filter(person_id__in=ids).values_list("person_id", flat=True)) if ids else set()
+
+
+def registered_by_name(*, actor, person: Person) -> str | None:
+    """Who registered her, named only when that division is in the actor's subtree (issue 7 hole
+    1, issue 9 item 2); None otherwise."""
+    code = person.created_by_division
+    return division_name(code) if code and actor.in_scope(code) else None
 
 
 def division_name(code: str | None) -> str | None:

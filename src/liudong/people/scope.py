@@ -29,13 +29,22 @@ def lived_in(code: str) -> Q:
     return Q(Exists(Residence.objects.filter(in_range("division_id", code), person_id=OuterRef("pk"))))
 
 
+def registered_by(code: str) -> Q:
+    """Persons registered by a division in the subtree of `code` who live nowhere yet: no residence
+    period at all (issue 9 item 2: a registration left half-way, her arrival not recorded yet).
+    The one who registered her and her division see her at once and finish the arrival."""
+    return (in_range("created_by_division", code) & Q(residence_division__isnull=True)
+            & ~Q(Exists(Residence.objects.filter(person_id=OuterRef("pk")))))
+
+
 def scope_q(actor, *, history: bool = False) -> Q:
-    """The persons the actor may see: living or registered in its subtree; with history, also
-    those who once lived there. The system (actor None, a command) sees everyone."""
+    """The persons the actor may see: living or registered in its subtree, or registered by it and
+    living nowhere yet; with history, also those who once lived there. The system (actor None, a
+    command) sees everyone."""
     if is_system(actor):
         return Q()
     code = actor.division_id
-    q = lives_in(code) | registered_in(code)
+    q = lives_in(code) | registered_in(code) | registered_by(code)
     if history:
         q |= lived_in(code)
     return q
@@ -43,12 +52,9 @@ def scope_q(actor, *, history: bool = False) -> Q:
 
 def write_q(actor) -> Q:
     """The persons whose residence history and family the actor may add to (hole 1): those of its
-    scope (history included), and those its place registered that live nowhere yet (an inflow
-    person registered a moment ago: her arrival is recorded next)."""
-    if is_system(actor):
-        return Q()
-    new_here = in_range("created_by_division", actor.division_id) & ~Q(Exists(Residence.objects.filter(person_id=OuterRef("pk"))))
-    return scope_q(actor, history=True) | new_here
+    scope, history included (which holds those its place registered that live nowhere yet: an
+    inflow person registered a moment ago, her arrival recorded next)."""
+    return scope_q(actor, history=True)
 
 
 def persons(actor, *, history: bool = False):

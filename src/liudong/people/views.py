@@ -70,7 +70,7 @@ def search(request):
             form.add_invalid(e)
         else:
             pages = max(math.ceil(count / SEARCH_PER_PAGE), 1)
-            ctx.update(searched=True, count=count, rows=rows, page_no=page_no, pages=pages, order=criteria["order"],
+            ctx.update(searched=True, count=count, rows=rows, unfinished=queries.unfinished_ids(rows), page_no=page_no, pages=pages, order=criteria["order"],
                        page_range=[n for n in range(max(page_no - 3, 1), min(page_no + 3, pages) + 1)])
     return render(request, "people/search.html", ctx)
 
@@ -86,19 +86,25 @@ def register(request):
         except Invalid as e:
             form.add_invalid(e)
         else:
-            reachable = queries.is_reachable(actor=actor, person=person)
             if created:
                 messages.success(request, _("Registered %(name)s.") % {"name": person.name})
-                if reachable:
+                if actor.in_scope(person.hukou_division_id):
                     return redirect("person_detail", pk=person.pk)
                 # An inflow person: her hukou place is elsewhere, so her record enters this
                 # area with her arrival (J2). Ask for it now.
                 return arrive_here(request, person, created=True)
             # R8: the document is registered already: lead to that record, never a twin; who
-            # registered her is named only when she is in this area (hole 1).
-            if reachable:
-                by = queries.division_name(person.created_by_division) or "—"
-                messages.info(request, _("Already registered (已登记) by %(place)s: this is the existing record.") % {"place": by})
+            # registered her is named only when that division is in this area (hole 1).
+            if queries.is_reachable(actor=actor, person=person):
+                by = queries.registered_by_name(actor=actor, person=person)
+                if queries.unfinished_ids([person]) and not actor.in_scope(person.hukou_division_id):
+                    # Issue 9 item 2: registered here half-way; offer to finish her arrival.
+                    messages.info(request, _("Already registered (已登记) by %(place)s; her or his arrival is not recorded yet: record it now.") % {"place": by or "—"})
+                    return arrive_here(request, person, created=True)
+                if by:
+                    messages.info(request, _("Already registered (已登记) by %(place)s: this is the existing record.") % {"place": by})
+                else:
+                    messages.info(request, _("Already registered (已登记): this is the existing record."))
                 return redirect("person_detail", pk=person.pk)
             return arrive_here(request, person, created=False)
     return render(request, "people/register.html", {"form": form})

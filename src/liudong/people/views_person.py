@@ -36,6 +36,8 @@ def render_detail(request, pk, *, bound=None, status=200, propose=None):
     born = person.birth_date
     age = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
     forms = {}
+    # Issue 9 item 2: registered (here) with her hukou elsewhere, her arrival not recorded yet.
+    unfinished = not residences and not actor.in_scope(person.hukou_division_id)
     if actor.can(Action.RECORD_RESIDENCE):
         if current is None:
             forms["arrival"] = ResidenceForm(actor=actor, own_default=True, auto_id="arrival_%s", initial={"arrived_on": on})
@@ -63,9 +65,11 @@ def render_detail(request, pk, *, bound=None, status=200, propose=None):
         "person": person, "residences": list(reversed(residences)), "current": current, "family": queries.family_of(actor=actor, person=person),
         "visits": visits_of(person),
         "sensitive": queries.sees_sensitive(actor=actor), "forms": forms, "open_form": next(iter(bound), None) if bound else None,
-        "can_edit": actor.can(Action.REGISTER_PERSON), "age": age, "propose": propose, **CHOICES,
+        "can_edit": actor.can(Action.REGISTER_PERSON), "age": age, "propose": propose, "unfinished": unfinished, **CHOICES,
         "panels": render_panels(actor=actor, person=person, today=today()),
     }
+    if unfinished and "arrival" in forms and not bound:
+        ctx["open_form"] = "arrival"
     if "arrival" in forms or "move" in forms or "claim" in forms:
         ctx["housing_options"] = queries.housing_in_scope(actor=actor).filter(closed_on__isnull=True).values_list("id", "address")[:500]
         ctx["employer_options"] = queries.employers_in_scope(actor=actor).filter(closed_on__isnull=True).values_list("id", "name")[:500]

@@ -39,6 +39,7 @@ from ..choices import SHORT_STAY_REASONS, DocumentType, IntendedStay, MoveReason
 from ..models import ADDRESS_MAX, Employer, Person, PersonNameKey, RentalHousing, Residence
 from ..pinyin import name_keys
 from ..residence_rules import Place, check_period
+from ..scope import writable
 from ..services import is_floating, validate_person
 
 PERSON_FIELDS = ("id_number", "document_type", "document_number", "name", "sex", "birth_date", "ethnicity", "education",
@@ -53,6 +54,8 @@ LABELS = {
 }
 REASONS, STAYS = frozenset(MoveReason.values), frozenset(IntendedStay.values)
 MAX_MESSAGES = 1000
+CLAIM_ROW = ("已由其他地方登记管理：其到达请提交到达申报，由其现居住地或户籍地确认 / registered and recorded by another place: "
+             "submit an arrival claim for her, which her place confirms")
 LOOKUP_CHUNK = 500
 
 
@@ -267,6 +270,9 @@ class _Importer:
                 person_id__in=[e["id"] for e in existing.values()]
             ).values_list("person_id", "arrived_on", "left_on", "division_id", "floating", "end_kind", "expects_return").iterator():
                 periods.setdefault(pid, []).append(_Period(arrived, left, division, floating, end_kind, short_stay=short_stay))
+        # Hole 1: a row adds a period only to persons the actor may record (people.scope.writable);
+        # someone another place records is claimed, not taken over by a file.
+        others = self._not_writable([e["id"] for e in existing.values()])
         new_people: dict[tuple, dict] = {}  # key -> clean (with "periods")
         touched: set[int] = set()  # existing persons with a new period
         for n, clean, res, errors in parsed:
@@ -279,6 +285,10 @@ class _Importer:
             if res is None:
                 if identified and known is None and person is None and "hukou_division" not in errors and not self.in_scope(hukou):
                     errors.setdefault("hukou_division", []).append("无居住信息时户籍地应在您的管辖范围内 / without a residence the hukou place must be in your scope")
+            elif known is not None and known["id"] in others:
+                # Nothing of her record is compared either (hole 2): only this.
+                field = "id_number" if key[0] == DocumentType.RESIDENT_ID else "document_number"
+                errors.setdefault(field, []).append(CLAIM_ROW)
             else:
                 # The rules of record_arrival (residence_rules), on what the batch preloaded.
                 mine = (periods.get(known["id"]) if known else (person["periods"] if person else [])) if identified else None
@@ -305,6 +315,15 @@ class _Importer:
                 clean["periods"] = [period] if period is not None else []
                 new_people[key] = clean
         self._write(new_people, {pid: periods[pid] for pid in touched}, existing_hukou={e["id"]: e["hukou"] for e in existing.values()})
+
+    def _not_writable(self, ids) -> set[int]:
+        """Of the persons `ids` (already registered), those the actor may not add a period to."""
+        if is_system(self.actor) or not ids:
+            return set()
+        mine: set[int] = set()
+        for chunk in _chunks(sorted(ids), LOOKUP_CHUNK):
+            mine.update(writable(self.actor).filter(pk__in=chunk).values_list("pk", flat=True))
+        return set(ids) - mine
 
     def _existing(self, cleans) -> dict[tuple, dict]:
         """R8: persons already registered under the batch's documents (earlier batches included)."""
