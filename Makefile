@@ -38,6 +38,7 @@ bench: install
 	$(BIN)/python bench/exchange.py
 	$(BIN)/python bench/registers.py
 	$(BIN)/python bench/permits.py
+	$(BIN)/python bench/desk.py
 
 messages: install
 	cd src/liudong && ../../$(BIN)/liudong makemessages -l zh_Hans -l en && ../../$(BIN)/liudong compilemessages

@@ -54,7 +54,7 @@ def parse_args():
 
 def baseline_rows(rows, first_person_id, today):
     """The person and residence rows import_people would write, as plain tuples (not timed)."""
-    from liudong.divisions.kinds import all_county_kinds
+    from liudong.divisions.queries import all_county_kinds
     from liudong.people.floating import floating_for
     from liudong.people.pinyin import name_keys
 

@@ -380,3 +380,23 @@ def test_many_people_asked_by_one_requester_are_flagged_to_the_countys_police(pe
     assert flags == [False, False, True]
     event = AuditEvent.objects.get(action="inquiry.flagged")
     assert event.division_code == NANSHAN and event.fields["subjects_in_window"] == 3
+
+
+def test_Q9_where_residence_registration_is_required_a_temporary_resident_is_found_once_registered(people, desk_api, clerk, world):
+    from liudong.permits.models import ResidenceRegistration
+    from liudong.permits.services import complete_registration
+    from liudong.policy.services import set_value
+    from tests.conftest import TODAY
+
+    for name, raw in (("residence_registration.required", "true"), ("residence_registration.report_working_days", "3")):
+        set_value(actor=None, name=name, raw_value=raw, division_code="440000000000", valid_from="2025-01-01", source="测试 / test override")
+    newcomer = person(clerk, "周芳", make_id("511921", "19960101", 91), TONGJIANG_V, lives=NANTOU_V1)
+    registration = ResidenceRegistration.objects.get(person=newcomer)
+
+    def result():
+        inq = create(desk_api, body("vetting", subjects=[{"name": "周芳", "match": "exact"}]))
+        return desk_api.post(f"/inquiries/{inq['id']}/run").json()["answer"]["subjects"][0]["result"]
+
+    assert result() == "not_found"
+    complete_registration(actor=None, registration_id=registration.pk, data={"completed_on": str(TODAY)}, today=TODAY)
+    assert result() == "answered"

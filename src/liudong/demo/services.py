@@ -18,6 +18,7 @@ from .cases import build_demo_cases
 from .certificates import build_demo_certificates
 from .claims import build_demo_claims
 from .dating import LONGEST_DEADLINE, OFFICE_DAYS_BACK, OfficeDays, world_date
+from .desk import build_demo_desk
 from .messages import build_demo_messages
 from .permits import build_demo_permits
 from .models import DemoBuild
@@ -67,6 +68,8 @@ def build_demo(*, on: datetime.date, seed: int = 2026, people: int = 20000, log=
         # Issue 13: residence permits in every state, by 南头街道's police
         counts.update(build_demo_permits(day, log=log))
         counts.update(build_demo_claims(office, log=log))
+        # Q1-Q9: requests at the query desk of 南山区
+        counts.update(build_demo_desk(office, log=log))
         build = DemoBuild.objects.create(
             built_on=on, world_date=day, calendar_end=cal.last_day, seed=seed, people=people,
             exchange_from=office.back(min(OFFICE_DAYS_BACK, len(office.days))),

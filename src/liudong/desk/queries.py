@@ -33,11 +33,32 @@ def native_places(text: str) -> list[str]:
     return list(rows)
 
 
+def registration_condition(area_code: str, on: datetime.date):
+    """Q9: a temporary resident is one registered as such. The open residence recorded in the
+    registry is that registration, except where `residence_registration.required` is in force
+    (residence-registration): there only once her residence registration (居住登记) is completed."""
+    from liudong.permits.models import RegistrationState, ResidenceRegistration
+    from liudong.policy.services import PolicyMissing, value
+
+    try:
+        required = value("residence_registration.required", area_code, on)
+    except PolicyMissing:
+        required = False
+    if not required:
+        return None
+    done = ResidenceRegistration.objects.filter(person_id=OuterRef("pk"), residence__left_on__isnull=True, state=RegistrationState.COMPLETED)
+    return Q(Exists(done))
+
+
+def population(area_code: str, kind: str, on: datetime.date):
+    return scope.desk_population(area_code, kind, temporary_if=registration_condition(area_code, on))
+
+
 def subject_matches(subject, *, area_code: str, today: datetime.date):
     """The persons of the area's Q9 population matching a named subject (申请表: name with 同音 or
     同字, sex, birth date or age range, ID number, native place, area or occupation, permanent or
     temporary population)."""
-    qs = scope.desk_population(area_code, subject.population)
+    qs = population(area_code, subject.population, today)
     if subject.match == "same_sound":
         qs = qs.filter(pk__in=PersonNameKey.objects.filter(key__in=name_keys(subject.name)).values("person_id"))
     else:
@@ -67,7 +88,7 @@ def subject_matches(subject, *, area_code: str, today: datetime.date):
 
 def statistics_count(subject, *, area_code: str, today: datetime.date) -> int:
     """Q3 (d): a count over the jurisdiction, never a person."""
-    qs = scope.desk_population(area_code, subject.population)
+    qs = population(area_code, subject.population, today)
     if subject.sex:
         qs = qs.filter(sex=subject.sex)
     if subject.age_min is not None or subject.age_max is not None:
@@ -79,9 +100,9 @@ def statistics_count(subject, *, area_code: str, today: datetime.date) -> int:
     return qs.count()
 
 
-def name_count(name: str, *, area_code: str) -> int:
+def name_count(name: str, *, area_code: str, today: datetime.date) -> int:
     """Q3 (g): how many registered people of the city bear this name."""
-    return scope.desk_population(area_code).filter(name=name).count()
+    return population(area_code, "", today).filter(name=name).count()
 
 
 def mask(name: str) -> str:

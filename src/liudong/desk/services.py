@@ -370,7 +370,7 @@ def run(*, actor, inquiry_id, now: datetime.datetime) -> Inquiry:
             inquiry.subjects.update(state=SubjectState.AWAITING_APPROVAL)
     for subject in inquiry.subjects.filter(state=SubjectState.PENDING):
         if spec.get("count_of") == "name":
-            subject.count = queries.name_count(subject.name, area_code=city)
+            subject.count = queries.name_count(subject.name, area_code=city, today=today)
             subject.state = SubjectState.COUNTED
             record(actor, "inquiry.count", obj=inquiry, fields={"file_number": inquiry.file_number, "name": subject.name, "count": subject.count})
             subject.save()

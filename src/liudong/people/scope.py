@@ -71,12 +71,16 @@ def writable(actor):
     return Person.objects.filter(write_q(actor))
 
 
-def desk_population(area_code: str, population: str = ""):
+def desk_population(area_code: str, population: str = "", temporary_if: Q | None = None):
     """Q9: the persons the query desk of an area (a city; a county for statistics) may find: those
     whose hukou lies there (permanent population) and those living there on an open residence,
-    their temporary residence registration (temporary population). `population` narrows to one."""
+    their temporary residence registration (temporary population). `population` narrows to one;
+    `temporary_if` is what a temporary resident must also satisfy (a completed residence
+    registration where the place requires one)."""
     permanent = registered_in(area_code)
     temporary = lives_in(area_code) & ~registered_in(area_code)
+    if temporary_if is not None:
+        temporary &= temporary_if
     q = {"permanent": permanent, "temporary": temporary}.get(population, permanent | temporary)
     return Person.objects.filter(q)
 
