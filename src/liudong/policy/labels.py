@@ -6,7 +6,7 @@ Labels are "中文 english" pairs, picked by `liudong_ui.pick_label` like every 
 a name without a label here shows its code (a test checks every shipped name has one)."""
 from liudong.accounts.templatetags.liudong_ui import pick_label, pick_message
 
-from .rule_sets import RULE_SETS, SYSTEM_DEFAULT_SET
+from .rule_sets import QUERY_CATEGORIES, RULE_SETS, SYSTEM_DEFAULT_SET
 from .services import OVERRIDE_SET
 
 NAMES = {
@@ -53,7 +53,13 @@ NAMES = {
     "residence_registration.exempt_stay_days": "免于登记的居住天数 days of stay exempt from registration",
     "remedies.review_days": "申请行政复议的天数 days to apply for administrative review",
     "remedies.lawsuit_months": "提起行政诉讼的月数 months to file a lawsuit",
+    "query_desk.categories": "查询类别 categories of outside queries",
+    "query_desk.consent_working_days": "征得被查询人同意的工作日数 working days to obtain the person's consent",
+    "query_desk.max_matches": "同音同字查询最多显示人数 most people shown by a same-sound or same-character query",
+    "query_desk.abuse_window_days": "频繁查询提示的统计天数 days counted for the frequent-query warning",
+    "query_desk.abuse_subjects": "频繁查询提示的被查询人数 people queried before the frequent-query warning",
 }
+CATEGORY_PREFIX = "query_desk.category."
 
 # Text values of TEXT_CHOICES in words.
 TEXT_VALUES = {
@@ -68,7 +74,14 @@ SETS = {
 
 
 def name_label(name: str) -> str:
+    if name.startswith(CATEGORY_PREFIX) and name[len(CATEGORY_PREFIX):] in QUERY_CATEGORIES:
+        category = pick_label(QUERY_CATEGORIES[name[len(CATEGORY_PREFIX):]]["label"])
+        return f"查询类别：{category}" if _chinese() else f"Query category: {category}"
     return pick_label(NAMES[name]) if name in NAMES else name
+
+
+def has_label(name: str) -> bool:
+    return name in NAMES or (name.startswith(CATEGORY_PREFIX) and name[len(CATEGORY_PREFIX):] in QUERY_CATEGORIES)
 
 
 def value_label(value) -> str:
@@ -80,8 +93,21 @@ def value_label(value) -> str:
     if value is None:
         return pick_label("未设定 not set")
     if isinstance(value, str):
-        return pick_label(TEXT_VALUES[value]) if value in TEXT_VALUES else value
+        if value in TEXT_VALUES:
+            return pick_label(TEXT_VALUES[value])
+        if value in QUERY_CATEGORIES:
+            return pick_label(QUERY_CATEGORIES[value]["label"])
+        return value
+    if isinstance(value, list):
+        return "、".join(value_label(v) for v in value) if _chinese() else ", ".join(value_label(v) for v in value)
+    if isinstance(value, dict):
+        # A structured value (a query category's rules): its label; the whole value is in the tooltip.
+        return pick_label(value["label"]) if "label" in value else pick_label("（结构化数值） (structured value)")
     return str(value)
+
+
+def _chinese() -> bool:
+    return pick_label("是 yes") == "是"
 
 
 def set_label(code: str) -> str:
