@@ -17,12 +17,13 @@ TOKEN = re.compile(r"\S+")
 
 def visible_text(html: str) -> list[str]:
     """The strings a person sees on the page and its title: no script, style, template, hidden
-    element or body of a closed <details> (its summary stays); placeholders and button values in."""
+    element, tooltip (title attributes and an SVG's <title>) or body of a closed <details> (its
+    summary stays); placeholders and button values in."""
     doc = lxml.html.document_fromstring(html)
     for gone in doc.xpath("//script|//style|//template|//noscript|//*[@hidden]|//*[@aria-hidden='true']"
                           "|//details[not(@open)]/*[not(self::summary)]|//input[@type='hidden']|//datalist"):
         gone.drop_tree()
-    out = [t for t in doc.xpath("//title//text()|//body//text()") if t.strip()]
+    out = [t for t in doc.xpath("/html/head/title//text()|//body//text()[not(ancestor::*[local-name()='title'])]") if t.strip()]
     out += doc.xpath("//@placeholder")
     out += doc.xpath("//input[@type='submit' or @type='button']/@value")
     return out

@@ -99,13 +99,17 @@ class LoginForm(forms.Form):
 class AuditFilterForm(forms.Form):
     person_id = forms.IntegerField(label=_("Person no."), required=False, min_value=1, max_value=2**62)
     actor = forms.CharField(label=_("Staff username"), required=False, max_length=150)
-    action = forms.CharField(label=_("Action"), required=False, max_length=40, help_text=_("e.g. person.view, person.create, login"))
+    action = forms.ChoiceField(label=_("Action"), required=False)
     date_from = DayField(_("From"))
     date_to = DayField(_("To"))
 
     def __init__(self, *args, **kwargs):
+        from . import labels
+
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        # Issue 9 item 4: the actions by their labels (the codes stay the values sent).
+        self.fields["action"].choices = [("", _("All"))] + sorted(((code, labels.action_label(code)) for code in labels.ACTIONS), key=lambda c: c[0])
 
     def clean(self):
         data = super().clean()

@@ -4,6 +4,7 @@ The codes themselves stay in tooltips (`title`) for the experts.
 
 Labels are "中文 english" pairs, picked by `liudong_ui.pick_label` like every other bilingual label;
 a name without a label here shows its code (a test checks every shipped name has one)."""
+from liudong.accounts.labels import FIELDS, field_label
 from liudong.accounts.templatetags.liudong_ui import pick_label, pick_message
 
 from .rule_sets import QUERY_CATEGORIES, RULE_SETS, SYSTEM_DEFAULT_SET
@@ -53,6 +54,9 @@ NAMES = {
     "residence_registration.exempt_stay_days": "免于登记的居住天数 days of stay exempt from registration",
     "remedies.review_days": "申请行政复议的天数 days to apply for administrative review",
     "remedies.lawsuit_months": "提起行政诉讼的月数 months to file a lawsuit",
+    "residence_permit.items": "居住证登载项目 items printed on a residence permit",
+    "residence_permit.endorsement_interval_years": "居住证签注间隔（年） years between endorsements",
+    "residence_permit.decision_day_kind": "居住证办理期限的计日方式 how the permit's days are counted",
     "query_desk.categories": "查询类别 categories of outside queries",
     "query_desk.consent_working_days": "征得被查询人同意的工作日数 working days to obtain the person's consent",
     "query_desk.max_matches": "同音同字查询最多显示人数 most people shown by a same-sound or same-character query",
@@ -65,6 +69,8 @@ CATEGORY_PREFIX = "query_desk.category."
 TEXT_VALUES = {
     "documents": "凭证件材料 on documents",
     "commitment": "凭本人承诺 on the applicant's commitment",
+    "calendar": "日历日 calendar days",
+    "working": "工作日 working days",
 }
 
 SETS = {
@@ -97,6 +103,8 @@ def value_label(value) -> str:
             return pick_label(TEXT_VALUES[value])
         if value in QUERY_CATEGORIES:
             return pick_label(QUERY_CATEGORIES[value]["label"])
+        if "," in value and all(part in FIELDS for part in value.split(",")):
+            return ("、" if _chinese() else ", ").join(field_label(part) for part in value.split(","))
         return value
     if isinstance(value, list):
         return "、".join(value_label(v) for v in value) if _chinese() else ", ".join(value_label(v) for v in value)
