@@ -1,4 +1,4 @@
-"""Issue 9, item 4: every page speaks Chinese by default. The test logs in as each role of the
+"""Issue 9, items 4 and 5: every page speaks Chinese by default, and no input is cut silently. The test logs in as each role of the
 shared world, opens every page a GET reaches (the URL enumeration of the permission matrix, with
 the matrix's objects, plus the query strings that fill lists and results), takes the text a person
 sees (no script, style, hidden element or closed <details> body; placeholders, button and option
@@ -8,6 +8,9 @@ texts, the page title included) and fails on any Latin word except:
 - the user names of staff accounts;
 - the values that users entered (collected from the world: names, addresses, notes, sources);
 - the few words of `tests.page_text.ALLOWED` (the one place for them).
+
+A page with an input limited by `maxlength` fails too (item 5: the browser would cut what is typed
+or pasted past it without a word; the form says the field's limit instead).
 
 Rule ids and codes stay in tooltips (`title`) and details lines, which the walk does not read as
 page text.
@@ -84,7 +87,10 @@ def test_i4_every_page_is_chinese_for_every_role(walk, world):
             if not _is_page(response):
                 continue
             seen += 1
-            texts = visible_text(response.content.decode())
+            html = response.content.decode()
+            if "maxlength" in html:  # item 5: the browser cuts silently what is typed past it
+                wrong.append(f"{path} ({name}) as {role}: an input with maxlength")
+            texts = visible_text(html)
             for word in sorted(latin_words(texts, allowed)):
                 where = next((t.strip() for t in texts if word in t), "")[:100]
                 wrong.append(f"{path} ({name}) as {role}: {word} in «{where}»")

@@ -100,3 +100,9 @@ def test_a_page_past_the_end_is_logged_once(web, people, monkeypatch):
     web("township_clerk").get("/registers/", {"show": 1, "kind": "inflow", "division": NANTOU, **PERIOD, "page": 9})
     event = AuditEvent.objects.get(action="register.view")
     assert event.fields["offset"] == 3 and len(event.fields["person_ids"]) == 1
+
+
+def test_i5_reversed_dates_are_a_field_error_on_the_form(web, people):
+    r = web("township_clerk").get("/registers/", {"show": 1, "kind": "inflow", "division": NANTOU, "start": "2026-12-01", "end": "2026-01-01"})
+    html = r.content.decode()
+    assert r.status_code == 422 and "结束日期早于开始日期" in html and "has-error" in html and "李娜" not in html

@@ -205,8 +205,10 @@ def sentence(actor_name: str, action: str, object_type: str, object_id, person_i
     verb = action_label(action)
     if object_type == "person" and person_id:
         what = f"{numbered('person', person_id)} 的档案" if _chinese() else f"the record of {numbered('person', person_id)}"
-    elif object_type == "person":
-        what = ""
+    elif object_type == "person" or action in ("login", "token.issue"):
+        what = ""   # the sentence names the person's record above; a log-in names its account (the actor)
+    elif object_type == "register" and object_id:
+        what = " ".join(value_label(part) for part in str(object_id).split(":"))   # "查看了登记簿册 流入 440305001000"
     elif object_type:
         what = numbered(object_type, object_id)
         if person_id:

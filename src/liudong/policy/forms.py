@@ -20,6 +20,8 @@ def division_field(label, **kwargs):
 class ShowForm(ServiceForm):
     """Which division and date the values in force are shown for (GET)."""
 
+    searches = True
+
     division = division_field(pgettext_lazy("policy", "Division code"), help_text=_("12 digits; a province's 2 or a county's 6 digits will do"))
     on = date_field(pgettext_lazy("policy", "On"))
 
