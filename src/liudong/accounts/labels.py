@@ -56,6 +56,26 @@ ACTIONS = {
     "calendar.load": "载入了工作日历 loaded a working-day calendar", "calendar.replace": "替换了工作日历 replaced a working-day calendar",
     "divisions.load": "载入了区划代码 loaded division codes", "audit.purge": "清理了过期审计记录 purged old audit events",
     "demo.build": "生成了演示数据 built the demo",
+    # Q1-Q9: the query desk
+    "inquiry.create": "登记了查询申请 recorded an inquiry", "inquiry.read": "查看了查询申请 opened an inquiry",
+    "inquiry.search": "为查询申请查找了人员 searched people for an inquiry", "inquiry.select": "选定了被查询人 chose the person of an inquiry",
+    "inquiry.disclose": "提供了查询结果 gave the answer of an inquiry", "inquiry.refuse": "拒绝了查询申请 refused an inquiry",
+    "inquiry.count": "提供了统计数字 gave counts for an inquiry", "inquiry.approve": "审批了查询申请 approved an inquiry",
+    "inquiry.acknowledge": "确认了查询申请 acknowledged an inquiry", "inquiry.consent": "登记了被查询人意见 recorded the person's consent",
+    "inquiry.consent_task": "处理了征询任务 handled a consent task", "inquiry.consent_tasks": "查看了征询任务 listed consent tasks",
+    "inquiry.flagged": "查询频繁被提示 was flagged for frequent inquiries", "inquiry.purge": "清理了过期查询登记 purged old inquiries",
+    "inquiry.purge_dry_run": "试算了查询登记清理 counted old inquiries", "inquiry.register.view": "查看了查询登记表 viewed the inquiry register",
+    "inquiry.print.application": "打印了查询申请表 printed an inquiry form", "inquiry.print.agreement": "打印了保密协议 printed a confidentiality agreement",
+    "inquiry.print.result": "打印了查询结果单 printed an inquiry result", "inquiry.print.register": "打印了查询登记表 printed the inquiry register",
+    "inquiry.print.screen": "打印了查询页面 printed an inquiry screen",
+    # residence registration and permits
+    "residence_registration.open": "受理了居住登记 opened a residence registration",
+    "residence_registration.complete": "办结了居住登记 completed a residence registration",
+    "residence_permit.apply": "受理了居住证申请 received a residence permit application", "residence_permit.decide": "办理了居住证申请 decided a residence permit",
+    "residence_permit.endorse": "签注了居住证 endorsed a residence permit", "residence_permit.end": "注销了居住证 ended a residence permit",
+    "residence_permit.move": "变更了居住证地址 moved a residence permit", "residence_permit.view": "查看了居住证 opened a residence permit",
+    "residence_permit.exists": "查询了是否持有居住证 asked whether a permit exists",
+    "residence_permit.suspend_missed": "暂停了未签注的居住证 suspended permits not endorsed",
 }
 
 # Names of fields (of a person, a residence, a message, a case, a register) and of an event's details.
@@ -93,7 +113,7 @@ FIELDS = {
     "file": "文件 file", "parameters": "参数 parameters", "retention_days": "保存天数 days kept", "deleted": "删除 deleted",
     "exchange_log": "往来登记 exchange log", "case_id": "业务编号 case no.", "case_type": "业务类别 case kind",
     "person": "人员 person", "body": "正文 body", "attachment": "附件 attachment", "withheld": "未显示 withheld",
-    "pending": "待确认 pending", "inbox": "收件箱 inbox", "outbox": "发件箱 outbox", "watch": "督办 watch list",
+    "pending": "待确认 pending", "file_number": "档案号 file number", "inbox": "收件箱 inbox", "outbox": "发件箱 outbox", "watch": "督办 watch list",
 }
 
 # Stored value codes that an event's details or a policy value carry.
@@ -120,7 +140,9 @@ VALUES = {
 
 
 def action_label(code: str) -> str:
-    return pick_label(ACTIONS[code]) if code in ACTIONS else code
+    """The verb of an action; an action without a label (an app's new one) reads "进行了操作", its
+    code in the tooltip of the sentence."""
+    return pick_label(ACTIONS.get(code, "进行了操作 acted"))
 
 
 def field_label(name: str) -> str:
@@ -140,6 +162,8 @@ OBJECTS = {
     "feeconsultation": "社会抚养费协商 fee consultation", "register": "登记簿册 register", "exportjob": "导出任务 export job",
     "policyvalue": "政策参数 policy value", "calendaryear": "工作日历 working-day calendar", "division": "区划 division",
     "demobuild": "演示数据 demo", "auditevent": "审计记录 audit events",
+    "inquiry": "查询申请 inquiry", "consenttask": "征询任务 consent task", "residencepermit": "居住证 residence permit",
+    "residenceregistration": "居住登记 residence registration",
     "birth_registration": "出生登记 birth registrations", "second_birth": "再生育审批结果 second-birth results",
     "fee_consultation": "社会抚养费协商 fee consultations",
 }
@@ -151,7 +175,7 @@ def _chinese() -> bool:
 
 def numbered(object_type: str, object_id) -> str:
     """"出生登记 第 1 号" / "birth registration no. 1"."""
-    noun = pick_label(OBJECTS[object_type]) if object_type in OBJECTS else object_type
+    noun = pick_label(OBJECTS.get(object_type, "记录 record"))
     if not object_id:
         return noun
     if not str(object_id).isdigit():
@@ -172,10 +196,13 @@ def _value(key, value, withheld: str) -> str:
     if isinstance(value, list):
         if key in ("person_ids",) or (key == "shown" and value and not isinstance(value[0], str)) or (value and all(isinstance(v, int) for v in value)):
             return (f"{len(value)} 条" if _chinese() else f"{len(value)}")
-        return sep.join(field_label(v) if key in ("shown", "columns") else value_label(v) for v in value)
+        if key in ("shown", "columns"):
+            return sep.join(field_label(v) for v in value if v in FIELDS)
+        return sep.join(value_label(v) for v in value)
     if isinstance(value, dict):
-        return "，".join(f"{field_label(k)}：{_value(k, v, withheld)}" for k, v in value.items()) if _chinese() else \
-            "; ".join(f"{field_label(k)}: {_value(k, v, withheld)}" for k, v in value.items())
+        known = {k: v for k, v in value.items() if k in FIELDS}
+        return "，".join(f"{field_label(k)}：{_value(k, v, withheld)}" for k, v in known.items()) if _chinese() else \
+            "; ".join(f"{field_label(k)}: {_value(k, v, withheld)}" for k, v in known.items())
     if key == "role":
         from .choices import Role
 
@@ -190,11 +217,16 @@ def details(fields: dict, withheld: str) -> str:
 
     zh = _chinese()
     shown, hidden = [], []
+    unnamed = 0
     for key, value in fields.items():
-        if value == withheld:
+        if key not in FIELDS:
+            unnamed += 1   # the raw details are in the tooltip
+        elif value == withheld:
             hidden.append(field_label(key))
         else:
             shown.append(f"{field_label(key)}{'：' if zh else ': '}{_value(key, value, withheld)}")
+    if unnamed:
+        shown.append(f"另有 {unnamed} 项" if zh else f"{unnamed} more")
     if hidden:
         shown.append(f"{pick_message(withheld).strip('（）()')}{'：' if zh else ': '}{('、' if zh else ', ').join(hidden)}")
     return ("；" if zh else "; ").join(shown)
