@@ -42,6 +42,9 @@ NAMES = {
     "certificate.term_years": "婚育证明有效年数 years a certificate is valid",
     "certificate.hand_in_days": "到达后提交婚育证明的天数 days to hand in the certificate after arriving",
     "certificate.obtain_months": "补办婚育证明的月数 months to obtain a missing certificate",
+    "certificate.long_term_after_sterilisation": "落实绝育措施后婚育证明长期有效 certificate valid for good after sterilisation",
+    "certificate.verify_interval_months": "婚育证明查验间隔（月） months between certificate checks",
+    "certificate.electronic": "使用电子婚育证明 electronic certificates",
     "residence_permit.min_residence_months": "申领居住证须居住的月数 months of residence before a residence permit",
     "residence_permit.issue_days": "发放居住证的天数 days to issue a residence permit",
     "residence_permit.issue_days_remote": "偏远地区发放居住证的天数 days to issue a residence permit in remote areas",
@@ -83,7 +86,8 @@ def name_label(name: str) -> str:
     if name.startswith(CATEGORY_PREFIX) and name[len(CATEGORY_PREFIX):] in QUERY_CATEGORIES:
         category = pick_label(QUERY_CATEGORIES[name[len(CATEGORY_PREFIX):]]["label"])
         return f"查询类别：{category}" if _chinese() else f"Query category: {category}"
-    return pick_label(NAMES[name]) if name in NAMES else name
+    # A value an app added without a label here reads in words; its code is in the tooltip.
+    return pick_label(NAMES.get(name, "未命名的政策参数 unnamed policy value"))
 
 
 def has_label(name: str) -> bool:
