@@ -203,3 +203,25 @@ def test_flush_wipes_the_audit_log_and_leaves_the_gate_closed():
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM accounts_auditpurgegate")
             assert cursor.fetchone()[0] == 0
+
+
+def test_i4_the_audit_page_writes_sentences_codes_in_tooltips(client, world, migrant):
+    """Issue 9 item 4: "王芳 查看了 人员 第 N 号 的档案" with the fields read by their labels, a label
+    per action code in the filter; the codes and the raw details only in tooltips. The person is
+    named by her number: auditors see who did what to which record, not her data (invariant 2)."""
+    from liudong.people import queries as people_queries
+    from tests.page_text import ALLOWED, latin_words, visible_text
+
+    clerk = world["township_clerk"]
+    clerk.first_name = "王芳"
+    clerk.save()
+    people_queries.get_person(actor=clerk, person_id=migrant.pk, purpose="view")
+    client.force_login(world["auditor"])
+    html = client.get("/audit/").content.decode()
+    assert f"王芳 查看了 人员 第 {migrant.pk} 号 的档案" in html
+    assert "身份证号、姓名、性别" in html and 'title="person.view person ' in html
+    assert '<option value="person.view">查看了 opened</option>' not in html and '<option value="person.view">查看了</option>' in html
+    assert not latin_words(visible_text(html), ALLOWED | {"auditor", "township_clerk"})
+    client.cookies["django_language"] = "en"
+    html = client.get("/audit/").content.decode()
+    assert f"王芳 opened the record of person no. {migrant.pk}" in html and "ID number, name, sex" in html

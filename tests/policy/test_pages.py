@@ -152,3 +152,35 @@ def test_english_when_chosen(client, world):
     client.cookies["django_language"] = "en"
     html = html_of(client.get(reverse("calendar_index"), HTTP_ACCEPT_LANGUAGE="en"))
     assert "Working-day calendar" in html
+
+
+@pytest.mark.django_db
+def test_i4_policy_page_speaks_words_codes_in_tooltips(client, world):
+    """Issue 9 item 4: a label per value name, 是/否/未设定 for true/false/null, rule sets by their
+    Chinese names, sources in Chinese; the codes only in tooltips (title)."""
+    from liudong.policy import labels, queries
+    from tests.page_text import ALLOWED, latin_words, visible_text
+
+    assert not [n for n in queries.policy_names() if not labels.has_label(n)]
+    client.force_login(world["admin"])
+    html = html_of(client.get(reverse("policy_index"), {"division": "510000000000", "on": "2022-05-01", "name": "case_open.fee_consultation"}))
+    assert "受理社会抚养费协商征收" in html and 'title="case_open.fee_consultation"' in html
+    assert "2021年三孩政策：取消社会抚养费" in html and 'title="national-2021"' in html
+    assert ">否<" in html and ">是<" in html and ">未设定<" in html
+    assert not latin_words(visible_text(html), ALLOWED | {"admin"})
+    client.cookies["django_language"] = "en"
+    html = html_of(client.get(reverse("policy_index"), {"division": "510000000000", "on": "2022-05-01"}))
+    assert "fee consultations accepted" in html and ">no<" in html and ">not set<" in html
+
+
+@pytest.mark.django_db
+def test_i4_an_override_takes_the_words_the_page_shows(client, world):
+    client.force_login(world["admin"])
+    response = client.post(reverse("policy_set"), {"set-name": "certificate.required", "set-value": "否", "set-division": "440305000000",
+                                                   "set-valid_from": "2027-01-01", "set-source": "粤卫〔2026〕2号"})
+    assert response.status_code == 302, response.context["override_form"].errors
+    assert value("certificate.required", "440305000000", datetime.date(2027, 1, 2)) is False
+    response = client.post(reverse("policy_set"), {"set-name": "birth.registration_basis", "set-value": "凭本人承诺", "set-division": "440305000000",
+                                                   "set-valid_from": "2027-01-01", "set-source": "粤卫〔2026〕3号"})
+    assert response.status_code == 302
+    assert value("birth.registration_basis", "440305000000", datetime.date(2027, 1, 2)) == "commitment"

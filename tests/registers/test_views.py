@@ -56,7 +56,7 @@ def test_paging_by_fifty(web, people, monkeypatch):
 @pytest.mark.parametrize("params, message", [
     ({"start": "2026-13-01"}, "不存在或格式不对"),
     ({"start": "2026-11-28", "end": "2026-01-01"}, "结束日期早于开始日期"),
-    ({"division": "440305009999"}, "不存在"),
+    ({"division": "440305009999"}, "本辖区内没有区划代码为 440305009999 的区划"),
     ({"start": "2019-01-01"}, "期间最长"),
     ({"kind": "nobody"}, "应为"),
 ])
@@ -78,8 +78,15 @@ def test_files_from_the_page(web, people):
 
 
 def test_scope_role_and_login(web, people):
-    assert web("futian_clerk").get("/registers/", {"show": 1, "division": NANTOU, **PERIOD}).status_code == 404
-    assert web("futian_clerk").get("/registers/inflow.xlsx", {"division": NANTOU, **PERIOD}).status_code == 404
+    # Issue 9 item 5: a division outside the user's area is a field error on the form (not a 404
+    # page), in the same words as a division that does not exist (invariant 2: nothing told).
+    for path in ("/registers/", "/registers/inflow.xlsx"):
+        outside = web("futian_clerk").get(path, {"show": 1, "division": NANTOU, **PERIOD})
+        absent = web("futian_clerk").get(path, {"show": 1, "division": "440305099000", **PERIOD})
+        assert outside.status_code == absent.status_code == 422
+        assert "本辖区内没有区划代码为 440305001000 的区划" in outside.content.decode()
+        assert "本辖区内没有区划代码为 440305099000 的区划" in absent.content.decode()
+        assert "李娜" not in outside.content.decode()
     assert web("auditor").get("/registers/").status_code == 403
     assert web("police_officer").get("/registers/inflow.xlsx", PERIOD).status_code == 403
     html = web("police_officer").get("/registers/", {"show": 1, **PERIOD}).content.decode()
@@ -93,3 +100,9 @@ def test_a_page_past_the_end_is_logged_once(web, people, monkeypatch):
     web("township_clerk").get("/registers/", {"show": 1, "kind": "inflow", "division": NANTOU, **PERIOD, "page": 9})
     event = AuditEvent.objects.get(action="register.view")
     assert event.fields["offset"] == 3 and len(event.fields["person_ids"]) == 1
+
+
+def test_i5_reversed_dates_are_a_field_error_on_the_form(web, people):
+    r = web("township_clerk").get("/registers/", {"show": 1, "kind": "inflow", "division": NANTOU, "start": "2026-12-01", "end": "2026-01-01"})
+    html = r.content.decode()
+    assert r.status_code == 422 and "结束日期早于开始日期" in html and "has-error" in html and "李娜" not in html

@@ -4,6 +4,7 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -57,16 +58,33 @@ class DivisionPicker(forms.TextInput):
                                 "data-pick-url": reverse_lazy("division_pick"), "autocomplete": "off", "spellcheck": "false", **(attrs or {})})
 
 
+def say_lengths(form) -> None:
+    """Issue 9 item 5: a text longer than its field allows is refused with the field's name and
+    limit ("姓名最多 50 个字符，现有 10000 个"), never cut by the browser: no `maxlength` attribute,
+    which silently drops what is typed or pasted past the limit."""
+    for field in form.fields.values():
+        limit = getattr(field, "max_length", None)
+        if not isinstance(field, forms.CharField) or not limit:
+            continue
+        field.widget.attrs.pop("maxlength", None)
+        message = _("%(field)s can be at most %(limit)s characters long; this one has %(show_value)s.") % {
+            "field": field.label, "limit": limit, "show_value": "%(show_value)s"}
+        field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)] + [MaxLengthValidator(limit, message=message)]
+
+
 class ServiceForm(forms.Form):
     """Base of every form that feeds a service. `required` lists fields marked with a star
-    (the service still decides); `aliases` maps a service's error key to a form field."""
+    (the service still decides); `aliases` maps a service's error key to a form field.
+    `searches`: a form that finds rather than saves (its error notice says nothing of saving)."""
 
     required: tuple[str, ...] = ()
     aliases: dict[str, str] = {}
+    searches = False
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        say_lengths(self)
         for name, field in self.fields.items():
             if isinstance(field, forms.ChoiceField):
                 field.choices = [(c, pick_label(lbl)) for c, lbl in field.choices]
@@ -97,15 +115,22 @@ class LoginForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
+    searches = True
+
     person_id = forms.IntegerField(label=_("Person no."), required=False, min_value=1, max_value=2**62)
     actor = forms.CharField(label=_("Staff username"), required=False, max_length=150)
-    action = forms.CharField(label=_("Action"), required=False, max_length=40, help_text=_("e.g. person.view, person.create, login"))
+    action = forms.ChoiceField(label=_("Action"), required=False)
     date_from = DayField(_("From"))
     date_to = DayField(_("To"))
 
     def __init__(self, *args, **kwargs):
+        from . import labels
+
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        say_lengths(self)
+        # Issue 9 item 4: the actions by their labels (the codes stay the values sent).
+        self.fields["action"].choices = [("", _("All"))] + sorted(((code, labels.action_label(code)) for code in labels.ACTIONS), key=lambda c: c[0])
 
     def clean(self):
         data = super().clean()

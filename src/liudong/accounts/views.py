@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from . import audit
+from . import audit, labels
 from .choices import Action
 from .forms import AuditFilterForm, LoginForm
 from .login import log_in
@@ -55,6 +55,14 @@ def audit_view(request):
         data = form.cleaned_data if form.is_bound else {}
         events_qs = audit.events(request.user, person_id=data.get("person_id"), actor_name=data.get("actor") or "", action=data.get("action") or "",
                                  since=data.get("date_from"), until=data.get("date_to"))
-        page = paginate(request, events_qs, AUDIT_PER_PAGE)
+        page = paginate(request, events_qs.select_related("actor"), AUDIT_PER_PAGE)
         events = page.object_list
+        for e in events:
+            # Issue 9 item 4: a sentence and details in words; the codes and the raw details in the tooltip.
+            who = e.actor.get_full_name() if e.actor_id and e.actor.get_full_name() else e.actor_name
+            if who == "system":
+                who = labels.pick_label("系统 the system")
+            e.sentence = labels.sentence(who, e.action, e.object_type, e.object_id, e.person_id)
+            e.details = labels.details(e.fields_for_auditor, e.WITHHELD) if e.fields else ""
+            e.codes = " ".join(p for p in (e.action, f"{e.object_type} {e.object_id}".strip(), e.actor_name) if p)
     return render(request, "accounts/audit.html", {"form": form, "page": page, "events": events})

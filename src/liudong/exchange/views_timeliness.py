@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from liudong.accounts.choices import Action
+from liudong.accounts.templatetags.liudong_ui import pick_label
 from liudong.accounts.views_support import other_errors, place_and_period, staff_view
 from liudong.clock import today
 from liudong.errors import Invalid, NotFound
@@ -77,7 +78,7 @@ def chart(rows: list[dict], side: str = "as_receiver") -> dict:
         r = row[side]
         top = TOP + i * ROW_HEIGHT
         label = row["name"]
-        item = {"label": _short(label), "label_y": top + 18, "title": f"{row['name']}: 反馈率 reply rate {pct(r['reply_rate'])}, 及时率 on-time rate {pct(r['on_time_rate'])}"}
+        item = {"label": _short(label), "label_y": top + 18, "title": f"{row['name']}: {pick_label('反馈率 reply rate')} {pct(r['reply_rate'])}, {pick_label('及时率 on-time rate')} {pct(r['on_time_rate'])}"}
         for key, y in (("reply", top + 4), ("on_time", top + 17)):
             rate = r[f"{key}_rate"]
             width = 0 if rate is None else round(rate * BAR_WIDTH, 1)

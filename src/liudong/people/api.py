@@ -201,7 +201,7 @@ def update_person(request, person_id: int, payload: PersonPatch):
 class PersonQuery(Schema):
     name: str = Field("", description="姓名 / name", json_schema_extra={"maxLength": 50})
     match: Literal["exact", "same_char", "same_sound"] = Field("same_sound", description="exact 精确; same_char 同字 (张伟 → 张大伟); same_sound 同音 (张伟 → 章玮)")
-    id_number: str = ""
+    id_number: str = Field("", description="证件号码；身份证号的前6至17位按开头查找 / a document number; the first 6 to 17 digits of an ID number find the numbers that begin so")
     sex: Blank(Literal["M", "F"]) = None
     birth_date: QueryDate = None
     age_min: QueryInt = Field(None, description="周岁 / completed years, on `on` or today")

@@ -149,13 +149,14 @@ class VisitForm(ServiceForm):
 class SearchForm(ServiceForm):
     """Q6-style search of the actor's people (people.queries.search_persons)."""
 
+    searches = True
     FLOW_CHOICES = [("all", _("All in my area")), ("inflow", _("Inflow (living here)")), ("outflow", _("Outflow (hukou here, away)")), ("both", _("Inflow or outflow"))]
     MATCH_CHOICES = [("exact", _("Exact")), ("same_char", _("Same characters (同字)")), ("same_sound", _("Same sound (同音)"))]
     ORDER_CHOICES = [("name", _("Name")), ("-name", _("Name, descending")), ("birth_date", _("Birth date")), ("-birth_date", _("Birth date, descending")), ("-id", _("Latest registered first"))]
 
     name = text(_("Name"), 50)
     match = forms.ChoiceField(label=_("Name match"), required=False, choices=MATCH_CHOICES)
-    id_number = text(_("ID number"), 40)
+    id_number = text(_("ID number"), 40, help_text=_("all 18 characters, or its first 6 or more to find the numbers that begin so"))
     sex = choice(_("Sex"), Sex.choices)
     birth_date = DayField(_("Birth date"))
     age_min = forms.IntegerField(label=_("Age from"), required=False, min_value=0, max_value=150)

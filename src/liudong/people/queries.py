@@ -122,6 +122,16 @@ FLOWS = ("inflow", "outflow", "both", "all")
 ORDERS = {"name": ("name_key", "id"), "-name": ("-name_key", "-id"), "birth_date": ("birth_date", "id"), "-birth_date": ("-birth_date", "-id"), "id": ("id",), "-id": ("-id",)}
 
 
+ID_PREFIX_MIN = 6
+
+
+def id_prefix(value: str) -> bool:
+    """A number typed into the search that is the beginning of a resident ID number (digits only,
+    shorter than its 18 characters): searched as a prefix (issue 9 item 5)."""
+    value = normalise_document_number(value or "")
+    return 0 < len(value) < 18 and value.isdigit()
+
+
 def search_persons(*, actor, name="", match="same_sound", id_number="", sex="", birth_date=None, age_min=None, age_max=None,
                    on=None, division="", flow="all", order="name", limit=20, offset=0, today: datetime.date):
     """Search the actor's people. Returns (count, rows). On a past date `on`, the residence in
@@ -198,6 +208,13 @@ def search_persons(*, actor, name="", match="same_sound", id_number="", sex="", 
         value = normalise_document_number(id_number)
         if len(value) == 18 and value[:17].isdigit():
             qs = qs.filter(id_number=value)
+        elif id_prefix(value):
+            # Issue 9 item 5: the first digits of a resident ID number find the numbers that begin
+            # so (an index range scan); fewer than 6 digits would find a whole county.
+            if len(value) < ID_PREFIX_MIN:
+                raise Invalid({"id_number": [f"请输入身份证号的前 {ID_PREFIX_MIN} 位或以上（完整号码为18位） / give at least the first {ID_PREFIX_MIN} "
+                                             "digits of an ID number (18 characters in all)"]})
+            qs = qs.filter(id_number__startswith=value)
         else:
             qs = qs.filter(document_type__in=OTHER_DOCUMENTS, document_number=value)
     name = (name or "").strip()

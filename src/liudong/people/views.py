@@ -71,6 +71,7 @@ def search(request):
         else:
             pages = max(math.ceil(count / SEARCH_PER_PAGE), 1)
             ctx.update(searched=True, count=count, rows=rows, unfinished=queries.unfinished_ids(rows), page_no=page_no, pages=pages, order=criteria["order"],
+                       id_prefix=criteria["id_number"].strip() if queries.id_prefix(criteria.get("id_number") or "") else "",
                        page_range=[n for n in range(max(page_no - 3, 1), min(page_no + 3, pages) + 1)])
     return render(request, "people/search.html", ctx)
 

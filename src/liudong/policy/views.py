@@ -22,7 +22,7 @@ from liudong.divisions.models import Division
 from liudong.divisions.queries import parse_division
 from liudong.errors import Invalid
 
-from . import queries, services, services_calendar
+from . import labels, queries, services, services_calendar
 from .forms import AdoptForm, CalendarUploadForm, OverrideForm, ShowForm
 from .rule_sets import RULE_SETS
 
@@ -63,24 +63,29 @@ def _policy_page(request, *, adopt_form=None, override_form=None):
         if errors:
             show.add_invalid(Invalid(errors))
     rows = queries.values_in_force(division.code, on)
-    for r in rows:
-        r.shown = _shown(r.value)
     names = queries.policy_names()
     name = request.GET.get("name", "")
     history = None
     if name in names:
         history = queries.value_history(name)
-        for r in history:
-            r.shown = _shown(r.value)
+    for r in rows + (history or []):
+        # Issue 9 item 4: words, not codes; the codes stay in the cells' tooltips.
+        r.value_json = _shown(r.value)
+        r.shown, r.label, r.set_label, r.source_text = labels.value_label(r.value), labels.name_label(r.name), labels.set_label(r.rule_set), labels.source_label(r.source)
     can_manage = actor.can(Action.MANAGE_POLICY)
     if can_manage:
         adopt_form = adopt_form or AdoptForm(initial={"division": actor.division_id if actor.division.level <= Level.PROVINCE else ""})
         override_form = override_form or OverrideForm(names=names, initial={"division": actor.division_id, "name": name if name in names else ""})
-    sets = [{"rs": rs, "values": [(n, _shown(v), src) for n, (v, src) in rs.values.items()]} for rs in RULE_SETS.values()]
+    sets = [{"rs": rs, "title": labels.set_label(rs.code), "source": labels.source_label(rs.source),
+             "values": [(n, labels.name_label(n), _shown(v), labels.value_label(v), labels.source_label(src)) for n, (v, src) in rs.values.items()]}
+            for rs in RULE_SETS.values()]
+    adoptions = queries.adoptions()
+    for a in adoptions:
+        a["set_label"] = labels.set_label(a["rule_set"])
     return render(request, "policy/index.html", {
         "show": show, "division": division, "on": on, "rows": rows, "names": names, "name": name, "history": history,
         "adopt_form": adopt_form, "override_form": override_form, "can_manage": can_manage, "may_adopt": actor.division.level <= Level.PROVINCE,
-        "sets": sets, "adoptions": queries.adoptions(), "division_options": _division_options(actor), "override_set": services.OVERRIDE_SET,
+        "sets": sets, "adoptions": adoptions, "name_label": labels.name_label(name) if name in names else name, "division_options": _division_options(actor), "override_set": services.OVERRIDE_SET,
     })
 
 
@@ -111,7 +116,7 @@ def adopt(request):
             form.add_invalid(e)
         else:
             messages.success(request, _("%(division)s adopts %(set)s from %(date)s: %(added)d values added, %(carried)d carried.") % {
-                "division": result.division.name, "set": result.rule_set, "date": result.valid_from, "added": len(result.added), "carried": len(result.carried)})
+                "division": result.division.name, "set": labels.set_label(result.rule_set), "date": result.valid_from, "added": len(result.added), "carried": len(result.carried)})
             return redirect(_back_to(result.division.code, result.valid_from))
     return _policy_page(request, adopt_form=form)
 
@@ -128,7 +133,7 @@ def set_value(request):
             form.add_invalid(e)
         else:
             messages.success(request, _("%(name)s = %(value)s for %(division)s from %(date)s.") % {
-                "name": row.name, "value": _shown(row.value), "division": row.division.name, "date": row.valid_from})
+                "name": labels.name_label(row.name), "value": labels.value_label(row.value), "division": row.division.name, "date": row.valid_from})
             return redirect(_back_to(row.division_id, row.valid_from, row.name))
     return _policy_page(request, override_form=form)
 

@@ -26,7 +26,7 @@ from liudong.accounts.audit import record
 from liudong.accounts.choices import Action
 from liudong.accounts.permissions import require
 from liudong.divisions.models import Division
-from liudong.divisions.queries import NOT_IN_SCOPE, DivisionNames, in_range
+from liudong.divisions.queries import DivisionNames, in_range
 from liudong.errors import Invalid, NotFound
 from liudong.people.choices import MaritalStatus, MoveReason, Relation, ResidenceStart, Sex
 from liudong.people.models import FamilyLink, Residence
@@ -107,6 +107,11 @@ def _years_later(day: datetime.date, years: int) -> datetime.date | None:
         return day.replace(year=day.year + years, day=28)
 
 
+def missing_division(code) -> str:
+    """The same words for a code that does not exist and one outside the actor's area (invariant 2)."""
+    return f"本辖区内没有区划代码为 {code} 的区划 / no division with code {code} in your area"
+
+
 def parse(*, actor, action: str, kind, division, start, end) -> RegisterRequest:
     """Check the role, the input and the scope. Raises Denied (role), Invalid (field errors, all
     at once) or NotFound (a division outside the actor's subtree, invariant 2)."""
@@ -120,9 +125,9 @@ def parse(*, actor, action: str, kind, division, start, end) -> RegisterRequest:
     if code:
         target = Division.objects.filter(code=code).first()
         if target is None:
-            errors["division"] = [f"区划代码 {code} 不存在 / no division has code {code}"]
+            errors["division"] = [missing_division(code)]
         elif not actor.in_scope(target.code):
-            raise NotFound(NOT_IN_SCOPE)
+            raise NotFound(missing_division(code))
     start_d, end_d = fields.period(given, errors, longer=lambda first, last: (limit := _years_later(first, MAX_PERIOD_YEARS)) is not None and last >= limit,
                                    too_long=f"期间最长 {MAX_PERIOD_YEARS} 年 / a period is at most {MAX_PERIOD_YEARS} years")
     if errors:

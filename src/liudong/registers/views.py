@@ -11,10 +11,11 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from liudong.accounts.choices import Action
+from liudong.accounts.templatetags.liudong_ui import pick_label
 from liudong.accounts.views_support import other_errors, place_and_period, staff_view
 from liudong.clock import today
 from liudong.content_types import download
-from liudong.errors import Invalid
+from liudong.errors import Invalid, NotFound
 
 from . import documents, queries
 
@@ -38,6 +39,21 @@ NOWRAP = {"seq", "name", "sex", "birth_date", "id_number", "arrived_on", "left_o
 WIDE = {"hukou_place", "address", "hukou_address", "residence_place", "housing", "employer", "returns"}
 
 
+# The page's column headers in English (the printed registers keep their Chinese headers).
+HEADERS_EN = {
+    "seq": "No.", "name": "Name", "sex": "Sex", "birth_date": "Date of birth", "id_number": "ID number", "marriage": "Marriage and children",
+    "hukou_place": "Hukou place", "address": "Address", "arrived_on": "Arrived", "left_on": "Left", "returns": "Returns home",
+    "certificate_held_on": "Certificate held since", "reason": "Reason", "housing": "Rental home", "employer": "Employer",
+    "recorded_by": "Recorded by", "hukou_address": "Hukou address", "residence_place": "Living in", "left_home_on": "Left home",
+    "certificate_issued_on": "Certificate issued",
+}
+
+
+def _title(kind) -> str:
+    """The register's name in the page's language: 流入人口登记册 / 流出人口登记簿 (the seed's names)."""
+    return pick_label(f"{queries.TITLES[kind]} {queries.TITLES_EN[kind]}")
+
+
 def _cells(req, rows):
     classes = ["nowrap" if c.key in NOWRAP else "wide-text" if c.key in WIDE else "" for c in req.columns]
     return [list(zip(cells, classes)) for cells in queries.display_rows(req, rows)]
@@ -52,7 +68,7 @@ def _page(request, values: dict, *, errors=None, status=200):
     """Render the page; with `show`, the register itself (one page of 50)."""
     user = request.user
     ctx = {
-        "values": values, "errors": errors or {}, "kinds": [(k, queries.TITLES[k]) for k in queries.KINDS],
+        "values": values, "errors": errors or {}, "kinds": [(k, _title(k)) for k in queries.KINDS],
         "can_export": user.can(Action.EXPORT_REGISTERS), "shown": False,
     }
     if request.GET.get("show") and not errors:
@@ -63,10 +79,16 @@ def _page(request, values: dict, *, errors=None, status=200):
         except Invalid as e:
             ctx["errors"] = e.errors
             return _render(request, ctx, 422)
+        except NotFound:
+            # Issue 9 item 5: a field error on the form, not a 404 page; the same words whether
+            # the division does not exist or lies outside the user's area (invariant 2).
+            ctx["errors"] = {"division": [queries.missing_division(values["division"])]}
+            return _render(request, ctx, 422)
         pages = max(1, -(-count // queries.PAGE_SIZE))
         number = (rows[0]["seq"] - 1) // queries.PAGE_SIZE + 1 if rows else 1
         ctx.update(
-            shown=True, req=req, count=count, headers=[c.header for c in req.columns], table=_cells(req, rows),
+            shown=True, req=req, count=count, title=_title(req.kind), table=_cells(req, rows),
+            headers=[pick_label(f"{c.header} {HEADERS_EN[c.key]}") for c in req.columns],
             number=number, pages=pages,
             prev_url=f"?{urlencode({**req.params(), 'show': 1, 'page': number - 1})}" if number > 1 else "",
             next_url=f"?{urlencode({**req.params(), 'show': 1, 'page': number + 1})}" if number < pages else "",
@@ -91,4 +113,6 @@ def register_file(request, kind: str, fmt: str):
         _, data, content_type, disposition = documents.export(actor=request.user, **values, fmt=fmt, generated_on=today())
     except Invalid as e:
         return _page(request, values, errors=e.errors, status=422)
+    except NotFound:
+        return _page(request, values, errors={"division": [queries.missing_division(values["division"])]}, status=422)
     return download(data, content_type, disposition)

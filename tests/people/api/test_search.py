@@ -113,6 +113,14 @@ def test_by_id_number_sex_and_blank_parameters(api, migrant, clerk):
     assert names(api.get("/persons", {"sex": "F", "age_min": "", "on": ""})) == {"李娜"}
 
 
+def test_i5_the_first_digits_of_an_id_number_find_the_numbers_that_begin_so(api, migrant, clerk):
+    add(clerk, "周杰", birth="19900101", female=False)
+    assert names(api.get("/persons", {"id_number": migrant.id_number[:12]})) == {"李娜"}
+    assert names(api.get("/persons", {"id_number": migrant.id_number[:6]})) == {"李娜", "周杰"}
+    r = api.get("/persons", {"id_number": migrant.id_number[:5]})
+    assert r.status_code == 422 and "前 6 位" in r.json()["errors"]["id_number"][0]
+
+
 def test_a_search_is_logged(api, migrant):
     api.get("/persons", {"name": "李娜"})
     event = AuditEvent.objects.get(action="person.search")
