@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "liudong.permits",
     "liudong.certificates",
     "liudong.jobs",
+    "liudong.technical",
     "huey.contrib.djhuey",  # the task queue's Django integration (HUEY below)
     "liudong.demo",  # the top of the layers: imports the apps above, none imports it
 ]

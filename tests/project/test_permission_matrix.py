@@ -227,6 +227,12 @@ API = {
     "api:revoke_certificate": (A.ISSUE_CERTIFICATES,), "api:certificate_pdf": (A.VIEW_CERTIFICATES,),
     "api:create_status_proof": (A.ISSUE_CERTIFICATES,), "api:status_proof_pdf": (A.VIEW_CERTIFICATES,),
     "api:certificate_register_pdf": (A.VIEW_CERTIFICATES,), "api:certificate_card_pdf": (A.VIEW_CERTIFICATES,),
+    # S1-S6: technical services; police and the query desk never (invariant 2); the province publishes S6.
+    "api:create_check": (A.HANDLE_SERVICES,), "api:checks_due": (A.VIEW_SERVICES,), "api:list_checks": (A.VIEW_SERVICES,),
+    "api:create_mailed_report": (A.HANDLE_SERVICES,), "api:create_advice": (A.HANDLE_SERVICES,), "api:list_returnees": (A.VIEW_SERVICES,),
+    "api:create_returnee_visit": (A.HANDLE_SERVICES,), "api:create_distribution": (A.HANDLE_SERVICES,), "api:list_distributions": (A.VIEW_SERVICES,),
+    "api:distribution_totals": (A.VIEW_SERVICES,), "api:list_service_items": (A.VIEW_SERVICES,), "api:list_points": (A.VIEW_SERVICES,),
+    "api:create_point": (A.HANDLE_SERVICES,), "api:list_institutions": PUBLIC, "api:create_institution": (A.PUBLISH_INSTITUTIONS,),
     "api:create_fee": (A.HANDLE_CASES,), "api:list_fees": (A.HANDLE_CASES,), "api:get_fee": (A.HANDLE_CASES,), "api:answer_fee": HUKOU_COUNTY_ANSWERS,
 }
 
