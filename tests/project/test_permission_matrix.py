@@ -154,6 +154,17 @@ PAGES = {
     "case_fee_detail": {"GET": (A.HANDLE_CASES,)},
     "case_fee_answer": {"POST": HUKOU_COUNTY_ANSWERS},
     "case_message_send": {"POST": (A.HANDLE_CASES,)},
+    # S1-S6: technical services; the institution list and a slip's QR check are public (S6, S2).
+    "services_index": {"GET": (A.VIEW_SERVICES,)},
+    "services_check_new": {"POST": (A.HANDLE_SERVICES,)},
+    "services_slip_pdf": {"GET": (A.VIEW_SERVICES,)},
+    "services_register_pdf": {"GET": (A.VIEW_SERVICES,)},
+    "services_person": {"GET": (A.VIEW_SERVICES,)},
+    "services_distributions": {"GET": (A.VIEW_SERVICES,), "POST": (A.HANDLE_SERVICES,)},
+    "services_book_pdf": {"GET": (A.VIEW_SERVICES,)},
+    "services_institutions": {"GET": PUBLIC},
+    "services_institutions_pdf": {"GET": PUBLIC},
+    "services_slip_check": {"GET": PUBLIC},
     # Background exports: any account may open the pages; what it may export is checked by the
     # export's kind (a register: EXPORT_REGISTERS, see api:create_export) and a job is shown to
     # whoever may make it in that scope (404 otherwise).

@@ -17,6 +17,7 @@ from liudong.policy.calendar import working_calendar
 from .cases import build_demo_cases
 from .certificates import build_demo_certificates
 from .dating import LONGEST_DEADLINE, OFFICE_DAYS_BACK, OfficeDays, world_date
+from .technical import build_demo_services
 from .messages import build_demo_messages
 from .permits import build_demo_permits
 from .models import DemoBuild
@@ -65,6 +66,7 @@ def build_demo(*, on: datetime.date, seed: int = 2026, people: int = 20000, log=
         counts.update(build_demo_certificates(log=log))  # C1-C6: certificates in every state
         # Issue 13: residence permits in every state, by 南头街道's police
         counts.update(build_demo_permits(day, log=log))
+        counts.update(build_demo_services(day, log=log))  # S1-S6: checks with report slips, distributions, institutions
         build = DemoBuild.objects.create(
             built_on=on, world_date=day, calendar_end=cal.last_day, seed=seed, people=people,
             exchange_from=office.back(min(OFFICE_DAYS_BACK, len(office.days))),
