@@ -177,3 +177,21 @@ def test_S3_a_returnee_is_on_the_to_do_list_until_her_follow_up_visit(api, woman
     assert api("tongjiang_clerk").post("/api/v1/returnee-visits", {"person_id": woman.pk, "visited_on": "2026-11-10", "notes": "已随访"}).status_code == 201
     assert api("tongjiang_clerk").get("/api/v1/returnees").json()["count"] == 0
 
+
+
+def test_S2_C5_the_check_is_entered_on_her_certificate(api, clerk, world):
+    from liudong.accounts.models import AuditEvent
+    from liudong.certificates import services as certificates
+    from liudong.certificates.models import CertificateEntry
+
+    from tests.conftest import make_id
+
+    from .conftest import person
+
+    woman = person(clerk, id_number=make_id("511921", "19900202", 52), name="孙丽", arrived="2018-03-01")
+    certificates.issue_certificate(actor=world["tongjiang_clerk"], data={"person_id": woman.pk, "issued_on": "2019-01-02"}, now=at("2019-01-02"))
+    r = api("township_clerk").post("/api/v1/checks", {"person_id": woman.pk, "checked_on": "2020-06-01", "items": ["iud"], "result": "normal"})
+    assert r.status_code == 201
+    entry = CertificateEntry.objects.get()
+    assert entry.kind == "check" and r.json()["report_number"] in entry.text and str(entry.entered_on) == "2020-06-01"
+    assert AuditEvent.objects.filter(action="check.record").latest("id").fields["certificate_entry"] == entry.pk

@@ -18,6 +18,7 @@ from liudong import fields
 from liudong.accounts.audit import record
 from liudong.accounts.choices import Action
 from liudong.accounts.permissions import require
+from liudong.certificates.services import record_entry
 from liudong.codes import Level, level_of_code
 from liudong.dates import local_day
 from liudong.divisions.models import Division
@@ -205,7 +206,11 @@ def record_check(*, actor, data: dict, now: datetime.datetime) -> Check:
     }, now=now)
     check.message = message
     check.save()
+    # C5 (1-四-(三)-3): the service is entered on her certificate, when she holds one that day.
+    entry = record_entry(actor=actor, person=person, entered_on=checked_on, kind="check",
+                         text=f"{'、'.join(_label(CheckItem(i)) for i in items)}：{_label(Result(result))}（报告单 {number}）", now=now)
     record(actor, "check.record", obj=check, person_id=person.pk, fields={
+        "certificate_entry": entry.pk if entry is not None else None,
         "items": items, "result": result, "checked_on": str(checked_on), "report_number": number, "message": message.pk,
         "institution": institution.pk if institution else None, "hukou_place": place.code})
     return check
