@@ -84,7 +84,7 @@ def create_check(request, payload: ServiceCheckIn):
     return Status(201, check_out(queries.get_check(actor=request.auth, check_id=check.pk, log=False)))
 
 
-class DueOut(Schema):
+class CheckDueOut(Schema):
     person_id: int
     name: str
     village: str
@@ -96,7 +96,7 @@ class DueOut(Schema):
     state: str = Field(description="due（本期应查） | overdue（已逾期）")
 
 
-class ScheduleOut(Schema):
+class CheckScheduleOut(Schema):
     county: str
     county_name: str
     in_force: bool = Field(description="false：该县没有生效的检查频次，本期不排定 / no frequency in force: nothing scheduled")
@@ -109,12 +109,12 @@ class ScheduleOut(Schema):
     sources: dict[str, str]
 
 
-class DuePage(Schema):
+class CheckDuePage(Schema):
     count: int
     period_start: datetime.date
     period_end: datetime.date
-    schedules: list[ScheduleOut]
-    results: list[DueOut]
+    schedules: list[CheckScheduleOut]
+    results: list[CheckDueOut]
 
 
 def schedule_out(s) -> dict:
@@ -124,7 +124,7 @@ def schedule_out(s) -> dict:
             "ordinary_min_age": v.get("services.ordinary_min_age"), "women": s.women, "note": s.note, "sources": s.sources}
 
 
-@router.get("/checks/due", response={200: DuePage, **ERRORS}, summary="本期应查、逾期名单 / who is due or overdue (S4)")
+@router.get("/checks/due", response={200: CheckDuePage, **ERRORS}, summary="本期应查、逾期名单 / who is due or overdue (S4)")
 def checks_due(request, division: str | None = None, period: str | None = None, item: str = "checks", limit: int = 100, offset: int = 0):
     """period: YYYY | YYYY-H1 | YYYY-Q4 | YYYY-MM (default: this quarter); item: checks | screening."""
     due = queries.due_list(actor=request.auth, division_code=division, period=period, item=item, today=today())
