@@ -256,6 +256,7 @@ def _register_routers():
     from liudong.permits.api import router as permits_router
     from liudong.territory.api import router as grids_router
     from liudong.desk.api import router as desk_router
+    from liudong.technical.api import router as technical_router
 
     api.add_router("", accounts_router)
     api.add_router("", divisions_router)
@@ -272,6 +273,7 @@ def _register_routers():
     api.add_router("", jobs_router)
     api.add_router("", desk_router)
     api.add_router("", permits_router)
+    api.add_router("", technical_router)
 
 
 _register_routers()

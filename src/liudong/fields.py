@@ -291,3 +291,39 @@ def window(limit: int, offset: int, errors: dict, *, max_limit: int = 200) -> No
         add(errors, "limit", f"每页1到{max_limit}条 / 1 to {max_limit} a page")
     if not 0 <= offset <= MAX_OFFSET:
         add(errors, "offset", "应在0到10亿之间 / between 0 and 1,000,000,000")
+# ---------------------------------------------------------------- periods
+
+PERIOD_RE = re.compile(r"^(\d{4})(?:-(?:(Q[1-4])|(H[12])|(\d{2})))?$", re.ASCII)
+PERIOD_FORMS = "YYYY、YYYY-H1/H2（半年）、YYYY-Q1…Q4（季度）或 YYYY-MM / YYYY, YYYY-H1|H2 (half year), YYYY-Q1…Q4 (quarter) or YYYY-MM"
+
+
+def months_period(data: Mapping, field: str, errors: dict, *, required: bool = False, missing: str = REQUIRED) -> tuple[datetime.date, datetime.date] | None:
+    """A period of whole months, as a check schedule counts them (S4): a year `2026`, a half year
+    `2026-H2`, a quarter `2026-Q4` or a month `2026-11`; (first day, last day)."""
+    value = data.get(field)
+    if _blank(value):
+        if required:
+            add(errors, field, missing)
+        return None
+    raw = str(value).strip().upper()
+    match = PERIOD_RE.match(raw)
+    if not match or not 1900 <= int(match.group(1)) <= 2100 or (match.group(4) and not 1 <= int(match.group(4)) <= 12):
+        add(errors, field, f"期间 {_shown(raw, 20)} 的写法应为 {PERIOD_FORMS}")
+        return None
+    year = int(match.group(1))
+    if match.group(2):
+        first, months = (int(match.group(2)[1]) - 1) * 3 + 1, 3
+    elif match.group(3):
+        first, months = (int(match.group(3)[1]) - 1) * 6 + 1, 6
+    elif match.group(4):
+        first, months = int(match.group(4)), 1
+    else:
+        first, months = 1, 12
+    return datetime.date(year, first, 1), month_end(year, first + months - 1)
+
+
+def month_end(year: int, month: int) -> datetime.date:
+    """The last day of a month (month may run past 12 into the next years)."""
+    year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+    following = datetime.date(year + (month == 12), month % 12 + 1, 1)
+    return following - datetime.timedelta(days=1)

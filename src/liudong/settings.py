@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "liudong.permits",
     "liudong.certificates",
     "liudong.jobs",
+    "liudong.technical",
     "huey.contrib.djhuey",  # the task queue's Django integration (HUEY below)
     "liudong.demo",  # the top of the layers: imports the apps above, none imports it
 ]
@@ -258,3 +259,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["one_line_forbidden"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# S2: the address printed in a report slip's QR code (its public check page).
+LIUDONG_PUBLIC_URL = os.environ.get("LIUDONG_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -33,5 +33,6 @@ urlpatterns = [
     path("", include("liudong.certificates.urls")),
     path("", include("liudong.permits.urls")),
     path("", include("liudong.jobs.urls")),
+    path("", include("liudong.technical.urls")),
     path("", include("liudong.desk.urls")),
 ]

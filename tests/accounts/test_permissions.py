@@ -121,6 +121,18 @@ def _call(action, staff, migrant, world, n):
         from liudong.exchange import timeliness
 
         return timeliness.figures(actor=staff, start=datetime.date(2026, 1, 1), end=TODAY, today=TODAY)
+    if action == Action.VIEW_SERVICES:
+        from liudong.technical import queries as technical_q
+
+        return technical_q.service_items(actor=staff)
+    if action == Action.HANDLE_SERVICES:
+        from liudong.technical import services as technical
+
+        return technical.record_check(actor=staff, data={"person_id": migrant.pk, "checked_on": "2026-11-20", "items": ["iud"], "result": "normal"}, now=timezone.now())
+    if action == Action.PUBLISH_INSTITUTIONS:
+        from liudong.technical import services as technical
+
+        return technical.publish_institution(actor=staff, data={"name": "南山区妇幼保健院", "address": "南山大道", "phone": "0755-26491000"}, now=timezone.now())
     if action == Action.MANAGE_POLICY:
         from liudong.policy import services as policy
 

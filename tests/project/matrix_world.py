@@ -94,7 +94,12 @@ def build(world, migrant, husband, woman_2014) -> dict:
 
     certificate = certificates.issue_certificate(actor=hukou_clerk, data={"person_id": migrant.pk, "issued_on": "2020-01-02"}, now=at("2020-01-02"))
     proof = certificates.issue_status_proof(actor=hukou_clerk, data={"person_id": migrant.pk, "issued_on": str(today), "requested_by": "residence"}, now=timezone.now())
+    # S2: a check of 李娜 with its report slip (the slip PDF, her services page, the public slip check)
+    from liudong.technical import services as technical
+
+    check = technical.record_check(actor=clerk, data={"person_id": migrant.pk, "checked_on": "2026-01-05", "items": ["iud"], "result": "normal"}, now=timezone.now())
     return {
+        "check": check.pk, "slip_token": check.report_token,
         "certificate": certificate.pk, "token": certificate.token, "proof": proof.pk, "inquiry": inquiry.pk, "permit": permit.pk, "registration": registration.pk, "permit_token": permit.public_token,
         "person": migrant.pk, "residence": residence.pk, "housing": housing.pk, "employer": employer.pk, "grid": grid.pk,
         "message": message.pk, "attachment": message.attachments.get().pk, "draft": draft.pk,
@@ -108,8 +113,8 @@ PARAM_KINDS = {"person_id": "person", "residence_id": "residence", "housing_id":
                "message_id": "message", "attachment_id": "attachment", "aid": "attachment", "code": "division", "kind": "kind",
                "claim_id": "claim", "proposal_id": "proposal", "relative_id": "relative", "job_id": "export", "inquiry_id": "inquiry",
                "permit_id": "permit", "registration_id": "registration", "certificate_id": "certificate", "token": "token", "proof_id": "proof",
-               "permit_token": "permit_token"}
-PATH_KINDS = [("permits/registrations/", "registration"), ("permits/", "permit"), ("certificates/", "certificate"), ("desk/", "inquiry"), ("exports/", "export"), ("cases/messages/", "draft"), ("cases/second-birth", "second_birth"), ("cases/birth", "birth"), ("cases/fee", "fee"),
+               "permit_token": "permit_token", "slip_token": "slip_token"}
+PATH_KINDS = [("services/checks/", "check"), ("services/women/", "person"), ("permits/registrations/", "registration"), ("permits/", "permit"), ("certificates/", "certificate"), ("desk/", "inquiry"), ("exports/", "export"), ("cases/messages/", "draft"), ("cases/second-birth", "second_birth"), ("cases/birth", "birth"), ("cases/fee", "fee"),
               ("people/", "person"), ("housing/", "housing"), ("employers/", "employer"), ("grids/", "grid"), ("exchange/", "message")]
 
 

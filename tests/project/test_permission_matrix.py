@@ -154,6 +154,17 @@ PAGES = {
     "case_fee_detail": {"GET": (A.HANDLE_CASES,)},
     "case_fee_answer": {"POST": HUKOU_COUNTY_ANSWERS},
     "case_message_send": {"POST": (A.HANDLE_CASES,)},
+    # S1-S6: technical services; the institution list and a slip's QR check are public (S6, S2).
+    "services_index": {"GET": (A.VIEW_SERVICES,)},
+    "services_check_new": {"POST": (A.HANDLE_SERVICES,)},
+    "services_slip_pdf": {"GET": (A.VIEW_SERVICES,)},
+    "services_register_pdf": {"GET": (A.VIEW_SERVICES,)},
+    "services_person": {"GET": (A.VIEW_SERVICES,)},
+    "services_distributions": {"GET": (A.VIEW_SERVICES,), "POST": (A.HANDLE_SERVICES,)},
+    "services_book_pdf": {"GET": (A.VIEW_SERVICES,)},
+    "services_institutions": {"GET": PUBLIC},
+    "services_institutions_pdf": {"GET": PUBLIC},
+    "services_slip_check": {"GET": PUBLIC},
     # Background exports: any account may open the pages; what it may export is checked by the
     # export's kind (a register: EXPORT_REGISTERS, see api:create_export) and a job is shown to
     # whoever may make it in that scope (404 otherwise).
@@ -227,6 +238,12 @@ API = {
     "api:revoke_certificate": (A.ISSUE_CERTIFICATES,), "api:certificate_pdf": (A.VIEW_CERTIFICATES,),
     "api:create_status_proof": (A.ISSUE_CERTIFICATES,), "api:status_proof_pdf": (A.VIEW_CERTIFICATES,),
     "api:certificate_register_pdf": (A.VIEW_CERTIFICATES,), "api:certificate_card_pdf": (A.VIEW_CERTIFICATES,),
+    # S1-S6: technical services; police and the query desk never (invariant 2); the province publishes S6.
+    "api:create_check": (A.HANDLE_SERVICES,), "api:checks_due": (A.VIEW_SERVICES,), "api:list_checks": (A.VIEW_SERVICES,),
+    "api:create_mailed_report": (A.HANDLE_SERVICES,), "api:create_advice": (A.HANDLE_SERVICES,), "api:list_returnees": (A.VIEW_SERVICES,),
+    "api:create_returnee_visit": (A.HANDLE_SERVICES,), "api:create_distribution": (A.HANDLE_SERVICES,), "api:list_distributions": (A.VIEW_SERVICES,),
+    "api:distribution_totals": (A.VIEW_SERVICES,), "api:list_service_items": (A.VIEW_SERVICES,), "api:list_points": (A.VIEW_SERVICES,),
+    "api:create_point": (A.HANDLE_SERVICES,), "api:list_institutions": PUBLIC, "api:create_institution": (A.PUBLISH_INSTITUTIONS,),
     "api:create_fee": (A.HANDLE_CASES,), "api:list_fees": (A.HANDLE_CASES,), "api:get_fee": (A.HANDLE_CASES,), "api:answer_fee": HUKOU_COUNTY_ANSWERS,
 }
 

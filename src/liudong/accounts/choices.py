@@ -66,6 +66,9 @@ class Action(models.TextChoices):
     VIEW_CERTIFICATES = "view_certificates", "查看婚育证明 see certificates and their due lists"
     ISSUE_CERTIFICATES = "issue_certificates", "办理婚育证明 issue, renew, reissue, revoke certificates and status proofs"
     VERIFY_CERTIFICATES = "verify_certificates", "查验记载婚育证明 verify certificates and make entries"
+    VIEW_SERVICES = "view_services", "查看技术服务记录 see checks, report slips and distributions"
+    HANDLE_SERVICES = "handle_services", "登记技术服务 record checks, report slips and distributions"
+    PUBLISH_INSTITUTIONS = "publish_institutions", "公布技术服务机构 publish qualified service institutions"
 
 
 R, A = Role, Action
@@ -77,6 +80,9 @@ _WATCH = {A.VIEW_EXCHANGE, A.VIEW_TIMELINESS}
 # Issue 13: the police handle residence registration and permits; the family-planning roles that
 # see persons learn only whether a permit exists.
 _PERMIT_EXISTS = {A.VIEW_PERMIT_EXISTS}
+# S1-S6: technical services are sensitive (contraception, pregnancy): only the family-planning
+# roles that serve her see them (invariant 2); police and the query desk never do.
+_SERVICES = {A.VIEW_SERVICES, A.HANDLE_SERVICES}
 
 # C1-C6: villages help and verify with the township; the hukou township issues; the county watches
 # the due lists. Police and the query desk never see certificates.
@@ -88,13 +94,13 @@ _CERT_ALL = {A.VIEW_CERTIFICATES, A.VERIFY_CERTIFICATES, A.ISSUE_CERTIFICATES}
 # answers outside requests through its own procedure (Q1-Q9), not by browsing the registry;
 # auditors and administrators see no person data.
 PERMISSIONS: dict[str, set[str]] = {
-    R.VILLAGE_COLLECTOR: _READ | _REGISTRY_WRITE | _PERMIT_EXISTS | _CERT_VERIFY,
-    R.VILLAGE_CADRE: _READ | _PERMIT_EXISTS | _CERT_SEE,
-    R.TOWNSHIP_CLERK: _READ | _REGISTRY_WRITE | {A.MANAGE_GRIDS} | _EXCHANGE | _PERMIT_EXISTS | _CERT_ALL,
-    R.TOWNSHIP_HEAD: _READ | {A.MANAGE_GRIDS} | _EXCHANGE | _PERMIT_EXISTS | _CERT_ALL,
-    R.COUNTY_OFFICER: _READ | {A.MANAGE_GRIDS, A.APPROVE_QUERY_STATISTICS} | _EXCHANGE | _PERMIT_EXISTS | _CERT_SEE,
+    R.VILLAGE_COLLECTOR: _READ | _REGISTRY_WRITE | _PERMIT_EXISTS | _CERT_VERIFY | _SERVICES,
+    R.VILLAGE_CADRE: _READ | _PERMIT_EXISTS | _CERT_SEE | {A.VIEW_SERVICES},
+    R.TOWNSHIP_CLERK: _READ | _REGISTRY_WRITE | {A.MANAGE_GRIDS} | _EXCHANGE | _PERMIT_EXISTS | _CERT_ALL | _SERVICES,
+    R.TOWNSHIP_HEAD: _READ | {A.MANAGE_GRIDS} | _EXCHANGE | _PERMIT_EXISTS | _CERT_ALL | _SERVICES,
+    R.COUNTY_OFFICER: _READ | {A.MANAGE_GRIDS, A.APPROVE_QUERY_STATISTICS} | _EXCHANGE | _PERMIT_EXISTS | _CERT_SEE | {A.VIEW_SERVICES},
     R.CITY_OFFICER: {A.VIEW_DASHBOARD, A.VIEW_REGISTERS, A.EXPORT_REGISTERS, A.APPROVE_QUERY_STATISTICS} | _WATCH,
-    R.PROVINCE_OFFICER: {A.VIEW_DASHBOARD, A.VIEW_REGISTERS, A.EXPORT_REGISTERS, A.APPROVE_QUERY_STATISTICS} | _WATCH,
+    R.PROVINCE_OFFICER: {A.VIEW_DASHBOARD, A.VIEW_REGISTERS, A.EXPORT_REGISTERS, A.APPROVE_QUERY_STATISTICS, A.PUBLISH_INSTITUTIONS} | _WATCH,
     R.NATION_OFFICER: {A.VIEW_DASHBOARD, A.VIEW_REGISTERS} | _WATCH,
     R.POLICE_OFFICER: {A.VIEW_DASHBOARD, A.VIEW_PERSON, A.REGISTER_PERSON, A.RECORD_RESIDENCE, A.MANAGE_HOUSING, A.MANAGE_EMPLOYER, A.VIEW_REGISTERS,
                        A.ANSWER_CONSENT, A.HANDLE_RESIDENCE, A.VIEW_PERMIT_EXISTS},

@@ -19,6 +19,7 @@ from .certificates import build_demo_certificates
 from .claims import build_demo_claims
 from .dating import LONGEST_DEADLINE, OFFICE_DAYS_BACK, OfficeDays, world_date
 from .desk import build_demo_desk
+from .technical import build_demo_services
 from .messages import build_demo_messages
 from .permits import build_demo_permits
 from .models import DemoBuild
@@ -70,6 +71,7 @@ def build_demo(*, on: datetime.date, seed: int = 2026, people: int = 20000, log=
         counts.update(build_demo_claims(office, log=log))
         # Q1-Q9: requests at the query desk of 南山区
         counts.update(build_demo_desk(office, log=log))
+        counts.update(build_demo_services(day, log=log))  # S1-S6: checks with report slips, distributions, institutions
         build = DemoBuild.objects.create(
             built_on=on, world_date=day, calendar_end=cal.last_day, seed=seed, people=people,
             exchange_from=office.back(min(OFFICE_DAYS_BACK, len(office.days))),

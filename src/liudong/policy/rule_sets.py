@@ -33,6 +33,9 @@ class RuleSet:
     default_division: str | None          # where migration 0005 puts it in force
     source: str
     values: dict = field(default_factory=dict)   # name -> (value, source)
+    # The lowest level (J1) that may adopt the set: 1, a province (or the nation); 3, a county's
+    # own example set (S4: part 11's check frequencies are one county's rule, not the nation's).
+    adopted_down_to: int = 1
 
 
 RULE_SETS: dict[str, RuleSet] = {}
@@ -200,6 +203,18 @@ _add(RuleSet("query-desk-2010", "北京市公安局对外提供查询人口信�
     "query_desk.abuse_subjects": (20, f"同一查询人或单位短期内查询多人的提示：被查询人数 {QUERY_DESK_SYSTEM}"),
     "query_register_retention_days": (730, f"Q8 第十一条：《人口信息查询登记表》及资料保存期限2年 {SRC_QUERY_2010}"),
 }))
+# S4: part 11 (宁陕县人口和计划生育工作管理规范, 2011-06-07) is one county's rule: ordinary subjects
+# (couples over 40 with an IUD, 〈七〉) are checked twice a year, key subjects four times (三查登记册),
+# women's diseases screened twice a year (妇女病普查普治登记册). Shipped as that county's example, in
+# force nowhere until a county adopts it (`liudong policy adopt ningshan-2011 --division CODE`);
+# where no value is in force, the check schedule says so instead of guessing.
+SRC_NINGSHAN = "《宁陕县人口和计划生育工作管理规范》(2011-06-07) 〈三〉5-③④、〈七〉"
+_add(RuleSet("ningshan-2011", "县级示例：宁陕县三查频次（2011） county example: Ningshan check frequencies (2011)", None, None, SRC_NINGSHAN, {
+    "services.checks_per_year.ordinary": (2, "S4: 一般对象每年进行2次计划生育“三查” (〈三〉5-③)"),
+    "services.checks_per_year.key": (4, "S4: 重点对象每年进行4次计划生育“三查” (〈三〉5-③)"),
+    "services.screening_per_year": (2, "S4: 每年开展2次妇女病普查普治 (〈三〉5-④)"),
+    "services.ordinary_min_age": (41, "S4: 一般三查对象范围：40岁以上上环的夫妇 (〈七〉)"),
+}, adopted_down_to=3))
 
 
 # Values the sources name no number for, shipped by this system (set "system-default", in force

@@ -261,7 +261,8 @@ class Adoption:
 
 @transaction.atomic
 def adopt_rule_set(*, actor, code, division_code, valid_from) -> Adoption:
-    """P1: a province (or the nation) adopts a rule set from a date of its choosing.
+    """P1: a province (or the nation) adopts a rule set from a date of its choosing; a county adopts
+    a county's example set (RuleSet.adopted_down_to, S4).
 
     value() picks the most specific division with a row in force, then the latest start. For each
     name of the set, when the province has no row of its own in force on the day before but
@@ -278,9 +279,12 @@ def adopt_rule_set(*, actor, code, division_code, valid_from) -> Adoption:
     if rs is None and "rule_set" not in errors:
         errors["rule_set"] = [f"未知的规则集 {code[:60]}，可选：{', '.join(RULE_SETS)} / no rule set is called {code[:60]}; choose one of {', '.join(RULE_SETS)}"]
     division = parse_division(given, "division", errors, actor=actor)
-    if division is not None and division.level > 1:
-        errors["division"] = [f"规则集由省（或全国）采用，{division.name} 是第 {division.level} 级区划；个别值可单独调整 / "
-                              f"a rule set is adopted by a province (or the nation); {division.name} is a level-{division.level} division: override single values instead"]
+    lowest = rs.adopted_down_to if rs is not None else 1
+    if division is not None and division.level > lowest:
+        who = "省（或全国）" if lowest == 1 else "县及以上"
+        english = ("a rule set is adopted by a province (or the nation)" if lowest == 1 else "this county example is adopted by a county or above")
+        errors["division"] = [f"规则集由{who}采用，{division.name} 是第 {division.level} 级区划；个别值可单独调整 / "
+                              f"{english}; {division.name} is a level-{division.level} division: override single values instead"]
     start = fields.date(given, "valid_from", errors, required=True, between=POLICY_DATES)
     if errors:
         raise Invalid(errors)

@@ -65,7 +65,7 @@ class Command(Subcommands):
 
     def handle_sets(self, **_):
         for rs in RULE_SETS.values():
-            where = f"{rs.default_division} 自 {rs.default_from}" if rs.default_from else "由省自定日期 / from a province's own date"
+            where = f"{rs.default_division} 自 {rs.default_from}" if rs.default_from else ("由县自定日期采用（县级示例） / a county adopts it from its own date" if rs.adopted_down_to > 1 else "由省自定日期 / from a province's own date")
             self.stdout.write(f"{rs.code}: {rs.title}")
             self.stdout.write(f"  {where}; {len(rs.values)} 个值 / values; 依据 source: {rs.source}")
             for name, (value, source) in rs.values.items():

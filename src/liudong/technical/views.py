@@ -1,0 +1,189 @@
+"""The technical-service pages (S1-S6): the due list with the check form, a woman's checks and
+report slips, distributions with the recipient's confirmation and the totals, and the public
+pages (institutions per province; what a report slip's QR code opens). Bad input shows the form
+again with the service's errors and nothing saved (invariant 7); a success redirects."""
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from liudong.accounts.choices import Action
+from liudong.accounts.views_support import staff_view
+from liudong.clock import now, today
+from liudong.content_types import PDF_TYPE
+from liudong.divisions.queries import DivisionNames
+from liudong.errors import Invalid
+
+from . import documents, queries, services
+from .models import CheckItem, ConfirmationKind, Method, Product, Result
+
+ITEMS = [(i.value, i.label) for i in CheckItem]
+
+
+def _pdf(data: bytes, disposition: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=PDF_TYPE)
+    response["Content-Disposition"] = disposition
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@staff_view(Action.VIEW_SERVICES)
+@require_safe
+def index(request):
+    """S4: who is due or overdue this period, the county's schedule (or that none is in force),
+    and (S2) the form that records a check."""
+    actor = request.user
+    period, item = request.GET.get("period") or None, request.GET.get("item") or "checks"
+    division = request.GET.get("division") or None
+    errors, due, page = {}, None, []
+    try:
+        due = queries.due_list(actor=actor, division_code=division, period=period, item=item, today=today())
+        page = due.rows[:300]
+        queries.log_due(actor=actor, due=due, shown=page)
+    except Invalid as e:
+        errors = e.errors
+    for s in (due.schedules if due else []):
+        s.key_n, s.ordinary_n = s.values.get("services.checks_per_year.key"), s.values.get("services.checks_per_year.ordinary")
+    names = DivisionNames(sorted({r.village for r in page})) if page else None
+    for r in page:
+        r.village_name = names.name(r.village)
+    return render(request, "technical/index.html", {
+        "due": due, "rows": page, "errors": errors, "period": period or "", "item": item, "division": division or "",
+        "can_record": actor.can(Action.HANDLE_SERVICES) and actor.division.level == 4, "items": ITEMS,
+        "results": [(r.value, r.label) for r in Result], "methods": [(m.value, m.label) for m in Method],
+        "institutions": list(queries.institutions(actor.division_id[:2].ljust(12, "0"), today())),
+        "form": {}, "today": today(),
+    })
+
+
+@staff_view(Action.HANDLE_SERVICES)
+@require_POST
+def check_new(request):
+    """S2: record a check; the report slip is issued and sent to her hukou township."""
+    data = {k: request.POST.get(k, "") for k in ("person_id", "checked_on", "result", "method", "institution_id", "notes")}
+    data["items"] = request.POST.getlist("items")
+    try:
+        check = services.record_check(actor=request.user, data=data, now=now())
+    except Invalid as e:
+        actor = request.user
+        return render(request, "technical/index.html", {
+            "due": None, "rows": [], "errors": {}, "form_errors": e.errors, "form": data, "period": "", "item": "checks", "division": "",
+            "can_record": True, "items": ITEMS, "results": [(r.value, r.label) for r in Result], "methods": [(m.value, m.label) for m in Method],
+            "institutions": list(queries.institutions(actor.division_id[:2].ljust(12, "0"), today())), "today": today(),
+        }, status=422)
+    messages.success(request, _("The check is recorded; report slip %(number)s went to her hukou township.") % {"number": check.report_number})
+    return redirect(reverse("services_person", args=[check.person_id]))
+
+
+@staff_view(Action.VIEW_SERVICES)
+@require_safe
+def person(request, pk):
+    """S2, S3: a woman's checks and reports, with each report slip to print."""
+    try:
+        woman, rows = queries.checks_of(actor=request.user, person_id=pk)
+    except Exception as e:
+        from liudong.errors import NotFound
+
+        if isinstance(e, NotFound):
+            raise Http404(str(e)) from None
+        raise
+    names = DivisionNames(sorted({c.village for c in rows if c.village} | {c.hukou_place_id for c in rows if c.hukou_place_id}))
+    for c in rows:
+        c.village_name = names.full(c.village) if c.village else "—"
+        c.item_labels = "、".join(str(CheckItem(i).label) for i in c.items)
+    return render(request, "technical/person.html", {"woman": woman, "rows": rows})
+
+
+@staff_view(Action.VIEW_SERVICES)
+@require_safe
+def slip_pdf(request, pk):
+    """S2: the report slip with its stub, printed (logged)."""
+    return _pdf(*documents.report_slip(actor=request.user, check_id=pk))
+
+
+@staff_view(Action.VIEW_SERVICES)
+@require_safe
+def register_pdf(request):
+    """S4, part 11: the check register of a period, one booklet per village."""
+    try:
+        return _pdf(*documents.check_register(actor=request.user, division_code=request.GET.get("division") or None,
+                                              period=request.GET.get("period") or None, printed_on=today()))
+    except Invalid as e:
+        messages.error(request, "；".join(m for ms in e.errors.values() for m in ms))
+        return redirect(reverse("services_index"))
+
+
+@staff_view(Action.VIEW_SERVICES)
+@require_http_methods(["GET", "POST"])
+def distributions(request):
+    """S5: the distribution book of a month, the totals per village and month, and the form."""
+    actor = request.user
+    form_errors, form = {}, {}
+    if request.method == "POST":
+        if not actor.can(Action.HANDLE_SERVICES):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied(_("Your role may not do this."))
+        form = {k: request.POST.get(k, "") for k in ("person_id", "distributed_on", "product", "quantity", "point_id", "confirmation_kind", "confirmation_id", "notes")}
+        upload = request.FILES.get("confirmation")
+        try:
+            services.record_distribution(actor=actor, data=form, now=now(), confirmation_file=upload)
+            messages.success(request, _("The distribution is recorded with the recipient's confirmation."))
+            return redirect(reverse("services_distributions"))
+        except Invalid as e:
+            form_errors = e.errors
+    month = request.GET.get("month") or f"{today():%Y-%m}"
+    rows, totals, errors = [], [], {}
+    try:
+        _division, _bounds, qs = queries.distributions(actor=actor, month=month)
+        rows = list(qs[:300])
+        queries.log_distributions(actor=actor, rows=rows)
+        _division, totals = queries.distribution_totals(actor=actor, year=int(month[:4]))
+    except (Invalid, ValueError) as e:
+        errors = getattr(e, "errors", {"month": [str(e)]})
+    names = DivisionNames(sorted({t["village"] for t in totals} | {r.village_id for r in rows}))
+    for t in totals:
+        t["village_name"] = names.name(t["village"])
+        t["product_label"] = Product(t["product"]).label
+    return render(request, "technical/distributions.html", {
+        "rows": rows, "totals": totals, "month": month, "errors": errors, "form_errors": form_errors, "form": form,
+        "can_record": actor.can(Action.HANDLE_SERVICES), "products": [(p.value, p.label) for p in Product],
+        "kinds": [(k.value, k.label) for k in ConfirmationKind], "points": list(queries.points(actor=actor)),
+    }, status=422 if form_errors else 200)
+
+
+@staff_view(Action.VIEW_SERVICES)
+@require_safe
+def distribution_book_pdf(request):
+    try:
+        return _pdf(*documents.distribution_book(actor=request.user, month=request.GET.get("month") or f"{today():%Y-%m}", printed_on=today()))
+    except Invalid as e:
+        messages.error(request, "；".join(m for ms in e.errors.values() for m in ms))
+        return redirect(reverse("services_distributions"))
+
+
+@require_safe
+def institutions(request):
+    """S6 (1-六-(一)-6): the public list of qualified institutions of a province, without log-in."""
+    province = request.GET.get("province") or ""
+    code = province[:2].ljust(12, "0") if province[:2].isdigit() else None
+    rows = list(queries.institutions(code, today())) if code else []
+    return render(request, "technical/institutions.html", {"rows": rows, "province": code, "provinces": queries.provinces_with_institutions(),
+                                                            "public": True})
+
+
+@require_safe
+def institutions_pdf(request):
+    province = request.GET.get("province") or ""
+    code = province[:2].ljust(12, "0") if province[:2].isdigit() else None
+    return _pdf(*documents.institution_list(province_code=code, printed_on=today()))
+
+
+@require_safe
+def slip_check(request, slip_token):
+    """S2: what a report slip's QR code opens: whether it is authentic, its date, the issuing
+    township and a masked name; nothing else about her."""
+    found = queries.verify_slip(slip_token)
+    return render(request, "technical/slip_check.html", {"found": found, "public": True}, status=200 if found else 404)

@@ -1,0 +1,103 @@
+"""S2, S4, S5, S6 in the browser: Chinese pages by default, the check form, the public pages,
+and the PDFs rendered to images (pdftoppm) and read back as text (pdftotext)."""
+import re
+import subprocess
+
+import pytest
+from django.test import Client
+
+from .conftest import PNG, at
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user):
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def pdf_text(data: bytes, tmp_path) -> str:
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(data)
+    subprocess.run(["pdftoppm", "-r", "50", "-png", str(path), str(tmp_path / "page")], check=True)
+    assert list(tmp_path.glob("page*.png")), "the PDF rendered to no image"
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True).stdout
+
+
+def record(clerk, woman, institution=None, day="2026-11-20"):
+    from liudong.technical import services
+
+    return services.record_check(actor=clerk, data={"person_id": woman.pk, "checked_on": day, "items": ["pregnancy", "iud"], "result": "normal",
+                                                    "method": "iud", "institution_id": institution.pk if institution else None}, now=at("2026-11-28"))
+
+
+def test_S2_the_page_records_a_check_in_chinese_and_shows_the_slip(world, woman, institution):
+    c = client_for(world["township_clerk"])
+    page = c.get("/services/")
+    assert page.status_code == 200 and "登记孕情环情检查并出具报告单" in page.content.decode() and "Record a check" not in page.content.decode()
+    bad = c.post("/services/checks/new/", {"person_id": woman.pk, "checked_on": "2030-01-01", "result": "normal"})
+    assert bad.status_code == 422 and "日期不能晚于今天" in bad.content.decode()
+    r = c.post("/services/checks/new/", {"person_id": woman.pk, "checked_on": "2026-11-20", "items": ["iud", "pregnancy"], "result": "normal",
+                                         "institution_id": institution.pk})
+    assert r.status_code == 302
+    detail = c.get(r["Location"]).content.decode()
+    assert "440305001-2026-00001" in detail and "南山区妇幼保健院" in detail
+
+
+def test_S2_the_report_slip_has_its_stub_and_a_qr_code_to_a_public_check(world, woman, institution, tmp_path):
+    check = record(world["township_clerk"], woman, institution)
+    c = client_for(world["township_clerk"])
+    r = c.get(f"/services/checks/{check.pk}/slip.pdf")
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    text = pdf_text(r.content, tmp_path)
+    assert "流动人口避孕节育情况报告单" in text and "存根" in text and check.report_number in text and "王芳" in text and "南山区妇幼保健院" in text
+    # the QR code's page, without log-in: authentic, date, township, masked name, nothing else
+    public = Client().get(f"/services/slip/{check.report_token}/").content.decode()
+    assert "真实有效" in public and "王*" in public and "南头街道" in public and "2026-11-28" in public
+    assert "王芳" not in public and woman.id_number not in public
+    assert Client().get("/services/slip/" + "x" * 32 + "/").status_code == 404
+    # police never print it
+    assert client_for(world["police_officer"]).get(f"/services/checks/{check.pk}/slip.pdf").status_code == 403
+
+
+def test_S4_the_check_register_is_printed_in_booklets_per_village(world, woman, clerk, institution, tmp_path):
+    from liudong.technical.documents import check_register
+
+    from tests.conftest import NANTOU_V2, make_id
+
+    from .conftest import person
+
+    other = person(clerk, id_number=make_id("511921", "19920101", 48), name="赵敏", village=NANTOU_V2)
+    record(clerk, woman, institution)
+    record(clerk, other, institution, day="2026-11-21")
+    data, _ = check_register(actor=clerk, period="2026-Q4", printed_on=at("2026-11-28").date())
+    text = pdf_text(data, tmp_path)
+    pages = text.split("\f")
+    assert "红花园社区" in pages[0] and "王芳" in pages[0] and "赵敏" not in pages[0]
+    assert "大汪山社区" in pages[1] and "赵敏" in pages[1]
+    assert "孕情、环情检查登记簿" in text
+
+
+def test_S5_the_distribution_page_and_book(world, woman, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    c = client_for(world["village_collector"])
+    r = c.post("/services/distributions/", {"person_id": woman.pk, "distributed_on": "2026-11-02", "product": "condom", "quantity": "10", "confirmation_kind": "signature"})
+    assert r.status_code == 422 and "领取人确认" in r.content.decode()
+    r = c.post("/services/distributions/", {"person_id": woman.pk, "distributed_on": "2026-11-02", "product": "condom", "quantity": "10", "confirmation_kind": "signature",
+                                            "confirmation": SimpleUploadedFile("签名.png", PNG, content_type="image/png")})
+    assert r.status_code == 302
+    page = c.get("/services/distributions/?month=2026-11").content.decode()
+    assert "王芳" in page and "按村、按月合计" in page
+    book = c.get("/services/distributions/book.pdf?month=2026-11")
+    text = pdf_text(book.content, tmp_path)
+    assert "避孕药具发放登记册" in text and "王芳" in text and "手写签名" in text
+
+
+def test_S6_the_institution_list_is_public_on_a_page_and_in_print(institution, tmp_path):
+    page = Client().get("/services/institutions/?province=440000000000")
+    assert page.status_code == 200 and "南山区妇幼保健院" in page.content.decode() and "0755-26491000" in page.content.decode()
+    pdf = Client().get("/services/institutions.pdf?province=44")
+    text = pdf_text(pdf.content, tmp_path)
+    assert "南山区妇幼保健院" in text and "深圳市南山区南山大道1001号" in text

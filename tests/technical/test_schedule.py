@@ -1,0 +1,99 @@
+"""S4: check frequency is county data (part 11's county example, adopted by a county, never a
+national default); where no value is in force the schedule says so; due and overdue lists."""
+import pytest
+
+from tests.conftest import NANTOU_V2, make_id
+
+from .conftest import NANSHAN, at, person
+
+pytestmark = pytest.mark.django_db
+
+
+def record(clerk, woman, day, items=("iud",), method=""):
+    from liudong.technical import services
+
+    return services.record_check(actor=clerk, data={"person_id": woman.pk, "checked_on": day, "items": list(items), "result": "normal", "method": method}, now=at("2026-11-28"))
+
+
+def test_S4_without_a_county_value_in_force_nothing_is_scheduled_and_the_schedule_says_so(api, woman):
+    r = api("township_clerk").get("/api/v1/checks/due", period="2026-Q4")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["count"] == 0 and body["results"] == []
+    [schedule] = body["schedules"]
+    assert schedule["county"] == NANSHAN and schedule["in_force"] is False and schedule["key_per_year"] is None and schedule["women"] == 1
+    assert "没有生效的检查频次" in schedule["note"]
+
+
+def test_S4_the_county_example_is_not_a_national_default_and_only_counties_adopt_it():
+    from liudong.errors import Invalid
+    from liudong.policy.rule_sets import RULE_SETS
+    from liudong.policy.services import PolicyMissing, adopt_rule_set, value
+
+    rs = RULE_SETS["ningshan-2011"]
+    assert rs.default_from is None and rs.default_division is None and rs.adopted_down_to == 3
+    with pytest.raises(PolicyMissing):
+        value("services.checks_per_year.key", "000000000000", at("2026-11-28").date())
+    with pytest.raises(Invalid):
+        adopt_rule_set(actor=None, code="ningshan-2011", division_code="440305001000", valid_from="2026-07-01")  # a township may not
+
+
+def test_S4_a_schedule_across_a_county_policy_change(api, woman, clerk, county_policy):
+    from liudong.policy.services import set_value
+
+    # Before 2026-07-01 nothing is in force in 南山区: 2026-Q2 schedules nobody.
+    q2 = api("township_clerk").get("/api/v1/checks/due", period="2026-Q2").json()
+    assert q2["count"] == 0 and q2["schedules"][0]["in_force"] is False
+    # From 2026-07-01 the county example: key subjects four times a year (a quarter each).
+    record(clerk, woman, "2026-08-10")
+    q3 = api("township_clerk").get("/api/v1/checks/due", period="2026-Q3").json()
+    assert q3["schedules"][0]["key_per_year"] == 4 and q3["schedules"][0]["in_force"] is True and q3["count"] == 0
+    q4 = api("township_clerk").get("/api/v1/checks/due", period="2026-Q4").json()
+    assert q4["count"] == 1
+    [row] = q4["results"]
+    assert row["person_id"] == woman.pk and row["category"] == "key" and (row["window_start"], row["window_end"]) == ("2026-10-01", "2026-12-31")
+    assert row["state"] == "due" and row["last_checked_on"] == "2026-08-10"
+    # The county changes its rule from 2026-10-01: key subjects twice a year. Q4 now lies in the
+    # half year 2026-07..12, in which she was checked in August: not due.
+    set_value(actor=None, name="services.checks_per_year.key", raw_value="2", division_code=NANSHAN, valid_from="2026-10-01", source="南山区 2026 年调整")
+    q4 = api("township_clerk").get("/api/v1/checks/due", period="2026-Q4").json()
+    assert q4["schedules"][0]["key_per_year"] == 2 and q4["count"] == 0
+    # ...while Q3 is still judged by the rule of its own first day (four a year).
+    assert api("township_clerk").get("/api/v1/checks/due", period="2026-Q3").json()["schedules"][0]["key_per_year"] == 4
+
+
+def test_S4_a_past_window_without_a_check_is_overdue(api, woman, county_policy):
+    q3 = api("county_officer").get("/api/v1/checks/due", period="2026-Q3", division="440305").json()
+    assert [(r["person_id"], r["state"], r["window_end"]) for r in q3["results"]] == [(woman.pk, "overdue", "2026-09-30")]
+
+
+def test_S4_women_over_40_with_an_IUD_are_ordinary_subjects_checked_twice_a_year(api, clerk, county_policy):
+    older = person(clerk, id_number=make_id("511921", "19800505", 44), name="刘梅", village=NANTOU_V2)
+    record(clerk, older, "2026-07-15", method="iud")
+    q4 = api("township_clerk").get("/api/v1/checks/due", period="2026-Q4").json()
+    assert q4["count"] == 0  # ordinary: the half year 2026-07..12 is covered by July's check
+    q3 = api("township_clerk").get("/api/v1/checks/due", period="2027-Q1")
+    assert q3.status_code == 200  # a future period is listed by its first window
+    # without the IUD she is a key subject, checked each quarter
+    record(clerk, older, "2026-07-20", method="pill")
+    q4 = api("township_clerk").get("/api/v1/checks/due", period="2026-Q4").json()
+    assert [(r["category"], r["window_start"]) for r in q4["results"]] == [("key", "2026-10-01")]
+
+
+def test_S4_screening_twice_a_year(api, woman, clerk, county_policy):
+    due = api("township_clerk").get("/api/v1/checks/due", period="2026-H2", item="screening").json()
+    assert [(r["category"], r["window_start"], r["window_end"]) for r in due["results"]] == [("screening", "2026-07-01", "2026-12-31")]
+    record(clerk, woman, "2026-09-01", items=("screening",))
+    assert api("township_clerk").get("/api/v1/checks/due", period="2026-H2", item="screening").json()["count"] == 0
+
+
+def test_S4_the_due_list_is_scoped_logged_and_refuses_bad_input(api, woman, county_policy):
+    from liudong.accounts.models import AuditEvent
+
+    assert api("shekou_clerk").get("/api/v1/checks/due", period="2026-Q4").json()["count"] == 0
+    assert api("shekou_clerk").get("/api/v1/checks/due", division="440305001000").status_code == 422
+    bad = api("township_clerk").get("/api/v1/checks/due", period="2026-Q5", item="all")
+    assert bad.status_code == 422 and {"period", "item"} <= set(bad.json()["errors"])
+    api("township_clerk").get("/api/v1/checks/due", period="2026-Q4")
+    event = AuditEvent.objects.filter(action="check.due_list").latest("id")
+    assert event.fields["shown"] == [woman.pk]
