@@ -137,7 +137,7 @@ class Schedule:
     def note(self) -> str:
         if self.in_force:
             return ""
-        return (f"{self.county_name}没有生效的检查频次（县级政策参数 services.checks_per_year.*），本期不排定检查 / "
+        return (f"{self.county_name}没有生效的检查频次（县级政策参数未设定），本期不排定检查 / "
                 f"{self.county_name} has no check frequency in force (county policy services.checks_per_year.*): nothing is scheduled")
 
 
