@@ -28,7 +28,7 @@ class IssueForm(CertificateForm):
     """C1, C2: issue to her (services.issue_certificate); the person comes from the page's URL."""
 
     required = ("issued_on",)
-    issued_on = date_field(_("Issued on"))
+    issued_on = date_field(_("Date of issue"))
     applicant = forms.ChoiceField(label=_("Applicant"), choices=Applicant.choices, initial=Applicant.SELF, widget=forms.RadioSelect)
     applicant_name = text(_("Applicant's name"), 50, help_text=_("when a family member applies (C2)"))
     relationship = text(_("Relationship to her"), 20, help_text=_("when a family member applies (C2)"))
@@ -80,7 +80,7 @@ class StatusProofForm(CertificateForm):
     """3-八-1: the proof of marital and childbearing status (services.issue_status_proof)."""
 
     required = ("issued_on",)
-    issued_on = date_field(_("Issued on"))
+    issued_on = date_field(_("Date of issue"))
     requested_by = forms.ChoiceField(label=_("Requested by"), choices=[("self", _("herself")), ("residence", _("her residence township"))],
                                      initial="self", widget=forms.RadioSelect)
     contraception = text(_("Contraception"), 200, help_text=_("from her certificate when left blank"))
