@@ -178,6 +178,13 @@ PAGES = {
     "certificate_public": {"GET": PUBLIC},
     "certificate_due": {"GET": (A.VIEW_CERTIFICATES,)}, "certificate_detail": {"GET": (A.VIEW_CERTIFICATES,)},
     "certificate_pdf_page": {"GET": (A.VIEW_CERTIFICATES,)},
+    # issue 10's staff forms: C5, C6 for the verifying roles; C1-C4, 补办, revocation, 3-八-1 for the issuing ones.
+    "certificate_verify": {"POST": (A.VERIFY_CERTIFICATES,)}, "certificate_entry": {"POST": (A.VERIFY_CERTIFICATES,)},
+    "certificate_renew": {"POST": (A.ISSUE_CERTIFICATES,)}, "certificate_reissue": {"POST": (A.ISSUE_CERTIFICATES,)},
+    "certificate_revoke": {"POST": (A.ISSUE_CERTIFICATES,)},
+    "certificate_issue": {"GET": (A.ISSUE_CERTIFICATES,), "POST": (A.ISSUE_CERTIFICATES,)},
+    "certificate_status_proof": {"GET": (A.ISSUE_CERTIFICATES,), "POST": (A.ISSUE_CERTIFICATES,)},
+    "certificate_status_proof_pdf": {"GET": (A.VIEW_CERTIFICATES,)},
 }
 
 # API operation (its URL name under the `api` namespace) -> actions. The method is the operation's.

@@ -1,6 +1,7 @@
 """C6: her certificates on her record (the person page), with the next verification due date;
 registered with people.panels.add_panel (certificates/apps.py). Nothing for a role that may not see
-certificates (police, the query desk)."""
+certificates (police, the query desk). The issuing roles also see the buttons to issue one (C1, C2)
+and a status proof (3-八-1), and her status proofs."""
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
@@ -8,11 +9,15 @@ from . import queries, services
 
 
 def person_panel(*, actor, person, today) -> str:
+    if not actor.can("view_certificates"):
+        return ""
     certs = list(queries.certificates_of_person(actor=actor, person=person)[:20])
-    if not certs and (person.sex != "F" or not actor.can("view_certificates")):
+    if not certs and person.sex != "F":
         return ""
     for c in certs:
         c.state_label = c.get_state_display_on(today)
         c.shown_until = c.valid_until_on(today)
         c.next_due = services.next_verification_due_on(c, today)
-    return mark_safe(render_to_string("certificates/_person_panel.html", {"certificates": certs}))
+    proofs = list(queries.status_proofs(actor=actor, person=person)[:10])
+    return mark_safe(render_to_string("certificates/_person_panel.html", {
+        "certificates": certs, "person": person, "proofs": proofs, "may_issue": actor.can("issue_certificates") and person.sex == "F"}))

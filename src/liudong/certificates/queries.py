@@ -203,3 +203,13 @@ def get_status_proof(*, actor, proof_id) -> StatusProof:
     if proof is None or not (is_system(actor) or actor.in_scope(proof.township_id) or (proof.receiver_id and actor.in_scope(proof.receiver_id))):
         raise NotFound("婚育情况证明不存在或不在您的管辖范围内 / no such status proof in your scope")
     return proof
+
+
+def person_for_form(*, actor, person_id) -> Person:
+    """The woman a certificate form is about (the issue and status-proof pages), within the actor's
+    reach (people.scope, history included as the services read it); 404 otherwise."""
+    pk = row_id(person_id)
+    person = scope.persons(actor, history=True).filter(pk=pk).first() if pk else None
+    if person is None:
+        raise NotFound("人员不存在或不在您的管辖范围内 / no such person in your scope")
+    return person

@@ -9,3 +9,15 @@ urlpatterns = [
     path("certificates/<id:pk>/", views.detail_page, name="certificate_detail"),
     path("certificates/<id:pk>/certificate.pdf", views.pdf_page, name="certificate_pdf_page"),
 ]
+
+# The staff forms (issue 10): each runs one service of certificates.services.
+urlpatterns += [
+    path("certificates/<id:pk>/verify/", views.verify_page, name="certificate_verify"),
+    path("certificates/<id:pk>/entries/", views.entry_page, name="certificate_entry"),
+    path("certificates/<id:pk>/renew/", views.renew_page, name="certificate_renew"),
+    path("certificates/<id:pk>/reissue/", views.reissue_page, name="certificate_reissue"),
+    path("certificates/<id:pk>/revoke/", views.revoke_page, name="certificate_revoke"),
+    path("certificates/issue/<id:person_id>/", views.issue_page, name="certificate_issue"),
+    path("certificates/status-proof/<id:person_id>/", views.status_proof_page, name="certificate_status_proof"),
+    path("certificates/status-proofs/<id:proof_id>/proof.pdf", views.status_proof_pdf_page, name="certificate_status_proof_pdf"),
+]

@@ -108,6 +108,59 @@ def due_page(request):
 @staff_view(Action.VIEW_CERTIFICATES)
 @require_safe
 def detail_page(request, pk):
+    return _render_detail(request, pk)
+
+
+@staff_view(Action.VIEW_CERTIFICATES)
+@require_safe
+def pdf_page(request, pk):
+    data, disposition = documents.certificate_pdf(actor=request.user, certificate_id=pk, printed_on=today())
+    response = HttpResponse(data, content_type=PDF_TYPE)
+    response["Content-Disposition"] = disposition
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# ---------------------------------------------------------------- staff forms (issue 10)
+# Each form runs an existing service (C1-C6, 3-八-1 live there): field errors next to the fields,
+# nothing written; success goes to the certificate's page (or her record) with a message.
+
+from django.shortcuts import redirect  # noqa: E402
+from django.utils.translation import gettext as _  # noqa: E402
+from django.views.decorators.http import require_http_methods, require_POST  # noqa: E402
+
+from liudong.accounts.views_support import form_act  # noqa: E402
+from liudong.clock import now as clock_now  # noqa: E402
+
+from .forms import EntryForm, IssueForm, ReissueForm, RenewForm, RevokeForm, StatusProofForm, VerifyForm  # noqa: E402
+
+CERT_FORMS = {"verify": VerifyForm, "entry": EntryForm, "renew": RenewForm, "reissue": ReissueForm, "revoke": RevokeForm}
+
+
+def _forms_for(user, cert, day, bound: dict | None = None) -> list[dict]:
+    """The forms of the certificate page this role may use: verification and entries (C5, C6) for
+    the verifying roles, renewal, 补办 and revocation for the issuing ones."""
+    from django.urls import reverse
+
+    bound = bound or {}
+    initial = {"verify": {"verified_on": day.isoformat(), "result": "ok"}, "entry": {"entered_on": day.isoformat()},
+               "renew": {"issued_on": day.isoformat()}, "reissue": {}, "revoke": {}}
+    labels = {"verify": (_("Record a verification"), _("Record verification"), "certificate_verify"),
+              "entry": (_("Add an entry"), _("Add entry"), "certificate_entry"),
+              "renew": (_("Renew at expiry"), _("Renew"), "certificate_renew"),
+              "reissue": (_("Reissue (lost or damaged)"), _("Reissue"), "certificate_reissue"),
+              "revoke": (_("Revoke"), _("Revoke"), "certificate_revoke")}
+    out = []
+    for name, form_class in CERT_FORMS.items():
+        action = Action.VERIFY_CERTIFICATES if name in ("verify", "entry") else Action.ISSUE_CERTIFICATES
+        if user.can(action):
+            title, button, url = labels[name]
+            out.append({"name": name, "form": bound.get(name) or form_class(initial=initial[name], prefix=name), "title": title, "button": button,
+                        "action": reverse(url, args=[cert.pk]), "open": name in bound})
+    return out
+
+
+def _render_detail(request, pk, *, bound: dict | None = None):
     cert = queries.get_certificate(actor=request.user, certificate_id=pk)
     day = today()
     entries = list(queries.entries_of(cert))
@@ -121,13 +174,93 @@ def detail_page(request, pk):
     return render(request, "certificates/detail.html", {
         "cert": cert, "state": cert.get_state_display_on(day), "state_code": cert.state_on(day), "valid_until": cert.valid_until_on(day),
         "next_due": services.next_verification_due_on(cert, day), "entries": entries, "verifications": verifications,
+        "forms": _forms_for(request.user, cert, day, bound),
     })
+
+
+def _cert_act(request, pk, name, act, success):
+    form = CERT_FORMS[name](request.POST, prefix=name)
+    return (form_act(request, form, lambda: act(form.data_for_service()), success, lambda obj: redirect("certificate_detail", pk=_target(obj, pk)))
+            or _render_detail(request, pk, bound={name: form}))
+
+
+def _target(obj, pk):
+    """A renewal or a reissue makes a new certificate: its page is where to go."""
+    return obj.pk if obj.__class__.__name__ == "Certificate" else pk
+
+
+@staff_view(Action.VERIFY_CERTIFICATES)
+@require_POST
+def verify_page(request, pk):
+    """C6: record a verification (ok / changed, notes)."""
+    return _cert_act(request, pk, "verify", lambda data: services.verify_certificate(actor=request.user, certificate_id=pk, data=data, now=clock_now()),
+                     _("Verification recorded."))
+
+
+@staff_view(Action.VERIFY_CERTIFICATES)
+@require_POST
+def entry_page(request, pk):
+    """C5: an entry, stamped by the actor's unit."""
+    return _cert_act(request, pk, "entry", lambda data: services.add_entry(actor=request.user, certificate_id=pk, data=data, now=clock_now()),
+                     _("Entry recorded."))
+
+
+@staff_view(Action.ISSUE_CERTIFICATES)
+@require_POST
+def renew_page(request, pk):
+    """C3: a new certificate against this one at expiry."""
+    return _cert_act(request, pk, "renew", lambda data: services.renew_certificate(actor=request.user, certificate_id=pk, data=data, now=clock_now()),
+                     _("Certificate renewed; the old one is recorded as surrendered."))
+
+
+@staff_view(Action.ISSUE_CERTIFICATES)
+@require_POST
+def reissue_page(request, pk):
+    """补办 with the same term."""
+    return _cert_act(request, pk, "reissue", lambda data: services.reissue_certificate(actor=request.user, certificate_id=pk, data=data, now=clock_now()),
+                     _("Certificate reissued with the same term; the old one is recorded as replaced."))
+
+
+@staff_view(Action.ISSUE_CERTIFICATES)
+@require_POST
+def revoke_page(request, pk):
+    """Revocation with a reason (not a shortening, C3)."""
+    return _cert_act(request, pk, "revoke", lambda data: services.revoke_certificate(actor=request.user, certificate_id=pk, data=data, now=clock_now()),
+                     _("Certificate revoked."))
+
+
+def _person(request, person_id):
+    return queries.person_for_form(actor=request.user, person_id=person_id)
+
+
+@staff_view(Action.ISSUE_CERTIFICATES)
+@require_http_methods(["GET", "POST"])
+def issue_page(request, person_id):
+    """C1, C2: issue a certificate to her, on her own application or a family member's."""
+    person = _person(request, person_id)
+    form = IssueForm(request.POST or None, initial={"issued_on": today().isoformat(), "applicant": "self"})
+    done = request.method == "POST" and form_act(
+        request, form, lambda: services.issue_certificate(actor=request.user, data={**form.data_for_service(), "person_id": person.pk}, now=clock_now()),
+        _("Certificate issued (free of charge)."), lambda cert: redirect("certificate_detail", pk=cert.pk))
+    return done or render(request, "certificates/issue_form.html", {"form": form, "person": person})
+
+
+@staff_view(Action.ISSUE_CERTIFICATES)
+@require_http_methods(["GET", "POST"])
+def status_proof_page(request, person_id):
+    """3-八-1: a proof of her marital and childbearing status, printed and sent to her residence township."""
+    person = _person(request, person_id)
+    form = StatusProofForm(request.POST or None, initial={"issued_on": today().isoformat(), "requested_by": "self"})
+    done = request.method == "POST" and form_act(
+        request, form, lambda: services.issue_status_proof(actor=request.user, data={**form.data_for_service(), "person_id": person.pk}, now=clock_now()),
+        _("Status proof issued."), lambda proof: redirect("certificate_status_proof_pdf", proof_id=proof.pk))
+    return done or render(request, "certificates/status_proof_form.html", {"form": form, "person": person})
 
 
 @staff_view(Action.VIEW_CERTIFICATES)
 @require_safe
-def pdf_page(request, pk):
-    data, disposition = documents.certificate_pdf(actor=request.user, certificate_id=pk, printed_on=today())
+def status_proof_pdf_page(request, proof_id):
+    data, disposition = documents.status_proof_pdf(actor=request.user, proof_id=proof_id)
     response = HttpResponse(data, content_type=PDF_TYPE)
     response["Content-Disposition"] = disposition
     response["Cache-Control"] = "no-store"
