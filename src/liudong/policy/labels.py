@@ -65,6 +65,10 @@ NAMES = {
     "query_desk.max_matches": "同音同字查询最多显示人数 most people shown by a same-sound or same-character query",
     "query_desk.abuse_window_days": "频繁查询提示的统计天数 days counted for the frequent-query warning",
     "query_desk.abuse_subjects": "频繁查询提示的被查询人数 people queried before the frequent-query warning",
+    "services.checks_per_year.key": "重点对象每年“三查”次数 checks a year for key subjects",
+    "services.checks_per_year.ordinary": "一般对象每年“三查”次数 checks a year for ordinary subjects",
+    "services.screening_per_year": "每年妇女病普查次数 women's disease screenings a year",
+    "services.ordinary_min_age": "一般三查对象的最低年龄 lowest age of ordinary check subjects",
 }
 CATEGORY_PREFIX = "query_desk.category."
 
