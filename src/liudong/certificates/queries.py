@@ -140,10 +140,10 @@ def due(*, actor, division: str | None, kind: str, on: datetime.date) -> DueList
     if not required or bounds is None:
         r = None
         try:
-            from liudong.policy.services import value_row
+            from liudong.policy.services import PolicyMissing, value_row
 
             r = value_row("certificate.required", code, on)
-        except Exception:  # noqa: BLE001 - no rule at all: the note says so
+        except PolicyMissing:  # no rule at all: the note says so
             pass
         note = (f"自 {r.valid_from:%Y-%m-%d} 起不再要求婚育证明（{r.rule_set}） / the certificate duty was repealed from {r.valid_from:%Y-%m-%d} ({r.rule_set})"
                 if r is not None and not r.value else f"{on} 时没有适用的规定 / no rule in force on {on}")

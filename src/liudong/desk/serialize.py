@@ -2,6 +2,8 @@
 fields (Q3), and only the desk that took the request ever gets it (Q4, Q7)."""
 import datetime
 
+from liudong.policy.services import PolicyMissing
+
 from . import queries, rules
 from .choices import DOCUMENTS, SubjectState, State
 
@@ -45,7 +47,7 @@ def inquiry_out(inquiry, *, today: datetime.date) -> dict:
     state = inquiry_state(inquiry, [st for _, st in states])
     try:
         spec = rules.spec(inquiry.division_id, inquiry.received_on, inquiry.category)
-    except Exception:  # noqa: BLE001 - a purged or changed set: the request still shows
+    except (PolicyMissing, TypeError, ValueError):  # a purged or changed set: the request still shows
         spec = {}
     return {
         "id": inquiry.pk, "file_number": inquiry.file_number, "category": inquiry.category, "rule_set": inquiry.rule_set,

@@ -14,7 +14,7 @@ from liudong.accounts.views_support import staff_view
 from liudong.clock import now, today
 from liudong.content_types import PDF_TYPE
 from liudong.divisions.queries import DivisionNames
-from liudong.errors import Invalid
+from liudong.errors import Invalid, NotFound
 
 from . import documents, queries, services
 from .models import CheckItem, ConfirmationKind, Method, Product, Result
@@ -83,12 +83,8 @@ def person(request, pk):
     """S2, S3: a woman's checks and reports, with each report slip to print."""
     try:
         woman, rows = queries.checks_of(actor=request.user, person_id=pk)
-    except Exception as e:
-        from liudong.errors import NotFound
-
-        if isinstance(e, NotFound):
-            raise Http404(str(e)) from None
-        raise
+    except NotFound as e:
+        raise Http404(str(e)) from None
     names = DivisionNames(sorted({c.village for c in rows if c.village} | {c.hukou_place_id for c in rows if c.hukou_place_id}))
     for c in rows:
         c.village_name = names.full(c.village) if c.village else "—"
