@@ -107,3 +107,16 @@ def place_and_period(request, *, from_new_year: bool = True) -> dict:
         "start": (g.get("start") or "").strip() or first.isoformat(),
         "end": (g.get("end") or "").strip() or on.isoformat(),
     }
+
+
+def figures_or_errors(compute) -> tuple[object, dict]:
+    """Run the query behind a page of figures or a register (a place-and-period form): `(result,
+    {})`, or `(None, errors)` to show beside the form's fields. Bad fields come as they are
+    (Invalid); a division that does not exist and one outside the actor's area come as the
+    division field's error in the query's own words, the same for both (NotFound, invariant 2)."""
+    try:
+        return compute(), {}
+    except Invalid as e:
+        return None, e.errors
+    except NotFound as e:
+        return None, {"division": [str(e)]}

@@ -36,13 +36,15 @@ def in_range(field: str, code: str) -> Q:
 
 def divisions_below(*, actor, min_level: int, max_level: int) -> list[tuple[str, str]]:
     """The actor's division and those below it between two levels, as (code, name indented by
-    level), for a select (at most MAX_DIVISION_CHOICES)."""
+    level with its code beside it: issue 9 item 7, two places may share a name), for a select (at
+    most MAX_DIVISION_CHOICES)."""
     rows = (
         Division.objects.filter(in_range("code", actor.division_id), level__gte=min_level, level__lte=max_level)
         .order_by("code").values_list("code", "name", "level")[:MAX_DIVISION_CHOICES]
     )
     base = actor.division.level
-    return [(code, "\u3000" * max(level - base, 0) + name) for code, name, level in rows]
+    indent = "\u3000"  # an ideographic space a level
+    return [(code, f"{indent * max(level - base, 0)}{name} · {code}") for code, name, level in rows]
 
 
 class DivisionNames:

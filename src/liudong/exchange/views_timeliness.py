@@ -12,9 +12,8 @@ from django.views.decorators.http import require_GET
 
 from liudong.accounts.choices import Action
 from liudong.accounts.templatetags.liudong_ui import pick_label
-from liudong.accounts.views_support import other_errors, place_and_period, staff_view
+from liudong.accounts.views_support import figures_or_errors, other_errors, place_and_period, staff_view
 from liudong.clock import today
-from liudong.errors import Invalid, NotFound
 
 from . import timeliness
 
@@ -94,14 +93,10 @@ def chart(rows: list[dict], side: str = "as_receiver") -> dict:
 @staff_view(Action.VIEW_TIMELINESS)
 def timeliness_page(request):
     values = place_and_period(request)
-    ctx = {"values": values, "errors": {}, "result": None}
-    try:
-        result = timeliness.figures(actor=request.user, division_code=values["division"], start=values["start"], end=values["end"], today=today())
-    except Invalid as e:
-        ctx["errors"] = e.errors
-    except NotFound as e:
-        ctx["errors"] = {"division": [str(e)]}
-    else:
+    result, errors = figures_or_errors(lambda: timeliness.figures(
+        actor=request.user, division_code=values["division"], start=values["start"], end=values["end"], today=today()))
+    ctx = {"values": values, "errors": errors, "result": None}
+    if not errors:
         period = {"start": result["start"].isoformat(), "end": result["end"].isoformat()}
         ctx.update(
             result=result,

@@ -12,10 +12,9 @@ from django.views.decorators.http import require_GET
 
 from liudong.accounts.choices import Action
 from liudong.accounts.templatetags.liudong_ui import pick_label
-from liudong.accounts.views_support import other_errors, place_and_period, staff_view
+from liudong.accounts.views_support import figures_or_errors, other_errors, place_and_period, staff_view
 from liudong.clock import today
 from liudong.content_types import download
-from liudong.errors import Invalid, NotFound
 
 from . import documents, queries
 
@@ -73,17 +72,14 @@ def _page(request, values: dict, *, errors=None, status=200):
     }
     if request.GET.get("show") and not errors:
         number = _page_number(request.GET.get("page"))
-        try:
-            # A page past the end shows the last page (clamp), logged once.
-            req, count, rows = queries.view_register(actor=user, **values, limit=queries.PAGE_SIZE, offset=(number - 1) * queries.PAGE_SIZE, clamp=True)
-        except Invalid as e:
-            ctx["errors"] = e.errors
+        # A page past the end shows the last page (clamp), logged once. Issue 9 item 5: a division
+        # that does not exist or lies outside the user's area is a field error on the form in the
+        # same words for both, not a 404 page (invariant 2).
+        shown, ctx["errors"] = figures_or_errors(lambda: queries.view_register(
+            actor=user, **values, limit=queries.PAGE_SIZE, offset=(number - 1) * queries.PAGE_SIZE, clamp=True))
+        if ctx["errors"]:
             return _render(request, ctx, 422)
-        except NotFound:
-            # Issue 9 item 5: a field error on the form, not a 404 page; the same words whether
-            # the division does not exist or lies outside the user's area (invariant 2).
-            ctx["errors"] = {"division": [queries.missing_division(values["division"])]}
-            return _render(request, ctx, 422)
+        req, count, rows = shown
         pages = max(1, -(-count // queries.PAGE_SIZE))
         number = (rows[0]["seq"] - 1) // queries.PAGE_SIZE + 1 if rows else 1
         ctx.update(
@@ -109,10 +105,8 @@ def register_page(request):
 def register_file(request, kind: str, fmt: str):
     """R3: print (PDF, shown inline) or export (.xlsx, downloaded); logged (invariant 3)."""
     values = _form_values(request, kind=kind)
-    try:
-        _, data, content_type, disposition = documents.export(actor=request.user, **values, fmt=fmt, generated_on=today())
-    except Invalid as e:
-        return _page(request, values, errors=e.errors, status=422)
-    except NotFound:
-        return _page(request, values, errors={"division": [queries.missing_division(values["division"])]}, status=422)
+    made, errors = figures_or_errors(lambda: documents.export(actor=request.user, **values, fmt=fmt, generated_on=today()))
+    if errors:
+        return _page(request, values, errors=errors, status=422)
+    _, data, content_type, disposition = made
     return download(data, content_type, disposition)
