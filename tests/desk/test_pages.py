@@ -85,18 +85,96 @@ def test_Q7_the_station_sees_only_its_tasks_and_records_the_answer(people, desk,
     assert inquiry.state == "answered"
 
 
-def test_Q8_the_register_shows_and_prints_by_date(people, desk, desk_client):
+def _run_job(job_id):
+    """The worker's code path (jobs.runner.run) in this test's transaction: the queue only carries the id."""
+    from django.utils import timezone
+
+    from liudong.jobs import runner
+    from liudong.jobs.models import ExportJob
+
+    job = ExportJob.objects.get(pk=job_id)
+    assert runner.run(job.pk, job.ticket, now=timezone.now) == "done", ExportJob.objects.get(pk=job_id).message
+    return ExportJob.objects.get(pk=job_id)
+
+
+@pytest.fixture
+def exports_dir(settings, tmp_path):
+    settings.EXPORTS_DIR = (tmp_path / "exports").resolve()
+    return settings.EXPORTS_DIR
+
+
+def test_Q8_the_register_shows_and_prints_by_date_in_the_background(people, desk, desk_client, exports_dir):
+    from liudong.jobs.models import ExportJob
+
     services.create_inquiry(actor=desk, data=body("vetting", subjects=[{"name": "张伟", "sex": "M"}]), now=NOW)
     services.create_inquiry(actor=desk, data=body("media", documents=[]), now=NOW)
     page = desk_client.get("/desk/register/?start=2026-11-01&end=2026-11-28", **ZH).content.decode()
     assert "440305-2026-000001" in page and "外宣" in page and "张伟（男）" in page
-    r = desk_client.get("/desk/register.pdf?start=2026-11-01&end=2026-11-28")
+    assert 'name="kind" value="query_register"' in page and 'name="start" value="2026-11-01"' in page
+    # The print button asks for an export job (liudong.jobs) and lands on its page.
+    r = desk_client.post("/exports/new/", {"kind": "query_register", "format": "pdf", "division": desk.division_id, "start": "2026-11-01", "end": "2026-11-28"})
+    assert r.status_code == 302
+    job = _run_job(ExportJob.objects.get().pk)
+    assert (job.row_count, job.file_name) == (2, "人口信息查询登记表_2026-11-01_2026-11-28.pdf")
+    r = desk_client.get(f"/exports/{job.pk}/file")
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
-    text = pdf_text(r.content)
-    for expected in ("人口信息查询登记表", "查询日期", "查询人姓名", "所持证件或证明", "档案编号", "440305-2026-000002", "王明", "不予受理"):
+    data = b"".join(r.streaming_content) if r.streaming else r.content
+    text = pdf_text(data)
+    for expected in ("人口信息查询登记表", "查询日期", "查询人姓名", "所持证件或证明", "档案编号", "440305-2026-000002", "王明", "不予受理", "共2件，被查询人2名"):
         assert expected in text, expected
-    render_pages(r.content, "register")
+    render_pages(data, "register")
     assert AuditEvent.objects.filter(action="inquiry.print.register").exists()
+
+
+def test_Q8_Q7_another_desk_never_gets_the_register_job_of_this_desk(people, desk, api_as, exports_dir):
+    from django.utils import timezone
+
+    from liudong.accounts.choices import Role
+    from liudong.accounts.models import Staff
+    from liudong.errors import NotFound
+    from liudong.jobs import services as jobs
+
+    services.create_inquiry(actor=desk, data=body("vetting"), now=NOW)
+    job = jobs.request_export(actor=desk, kind="query_register", format="pdf", params={"start": "2026-11-01", "end": "2026-11-28"}, today=NOW.date(), now=timezone.now())
+    assert job.params == {"division": desk.division_id, "start": "2026-11-01", "end": "2026-11-28"}
+    _run_job(job.pk)
+    futian_desk = Staff.objects.create(username="futian_desk", role=Role.QUERY_DESK, division_id="440304000000")
+    with pytest.raises(NotFound):
+        jobs.open_file(actor=futian_desk, job_id=job.pk)
+    with pytest.raises(NotFound):  # asking for another desk's register is "no such job", not a different error
+        jobs.request_export(actor=futian_desk, kind="query_register", format="pdf", params={"division": desk.division_id, "start": "2026-11-01", "end": "2026-11-28"},
+                            today=NOW.date(), now=timezone.now())
+    assert api_as(futian_desk).get(f"/exports/{job.pk}").status_code == 404
+
+
+def test_Q8_a_bad_period_is_a_field_error_and_no_job(people, desk):
+    from django.utils import timezone
+
+    from liudong.errors import Invalid
+    from liudong.jobs import services as jobs
+    from liudong.jobs.models import ExportJob
+
+    with pytest.raises(Invalid) as e:
+        jobs.request_export(actor=desk, kind="query_register", format="pdf", params={"start": "2026-11-28", "end": "2026-11-01"}, today=NOW.date(), now=timezone.now())
+    assert "end" in e.value.errors and not ExportJob.objects.exists()
+
+
+def test_Q8_the_scans_of_a_request_open_for_its_desk_only_and_are_logged(people, desk, desk_client, client):
+    from liudong.accounts.choices import Role
+    from liudong.accounts.models import Staff
+
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    inquiry = services.create_inquiry(actor=desk, data=body("vetting"), now=NOW, scans=[("introduction_letter", "介绍信.pdf", "application/pdf", pdf)])
+    scan = inquiry.scans.get()
+    page = desk_client.get(f"/desk/{inquiry.pk}/", **ZH).content.decode()
+    assert f"/desk/{inquiry.pk}/scans/{scan.pk}" in page
+    register = desk_client.get("/desk/register/?start=2026-11-01&end=2026-11-28", **ZH).content.decode()
+    assert f"/desk/{inquiry.pk}/scans/{scan.pk}" in register
+    r = desk_client.get(f"/desk/{inquiry.pk}/scans/{scan.pk}")
+    assert r.status_code == 200 and r.content == pdf and r["Content-Type"] == "application/pdf" and r["Cache-Control"] == "no-store"
+    assert AuditEvent.objects.filter(action="inquiry.scan.read", object_id=str(inquiry.pk)).exists()
+    client.force_login(Staff.objects.create(username="futian_desk", role=Role.QUERY_DESK, division_id="440304000000"))
+    assert client.get(f"/desk/{inquiry.pk}/scans/{scan.pk}").status_code == 404
 
 
 def test_Q6_the_application_form_prints_for_signature_under_the_declaration(people, desk):

@@ -40,6 +40,7 @@ class InquiryCategoryList(Schema):
 class InquiryRequesterIn(Schema):
     name: str = Text("查询人姓名 / requester's name", 50, required=True, example="王明")
     unit: str | None = Text("单位 / unit", 200)
+    id_document: str | None = Text("证件名称 / the document's name (居民身份证, 工作证, 军官证, 律师证, 护照)", 40, example="居民身份证")
     id_number: str | None = Text("证件号码 / document number", 40)
     phone: str | None = Text("联系电话 / phone", 30)
     address: str | None = Text("联系地址 / address", 200)
@@ -80,6 +81,7 @@ class InquiryIn(Schema):
 class InquiryRequesterOut(Schema):
     name: str
     unit: str | None
+    id_document: str | None
     id_number: str | None
     phone: str | None
     address: str | None

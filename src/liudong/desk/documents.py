@@ -159,16 +159,22 @@ class RegisterSheet:
     def heading(self) -> str:
         return f"{self.division.name} 人口信息查询登记表 {self.start.isoformat()} 至 {self.end.isoformat()}"
 
+    def count_text(self, rows: list[dict]) -> str:
+        return f"共 {len(rows)} 件，被查询人 {sum(1 for r in rows for _ in r['subject_names'])} 名"
+
 
 SEX = {"M": "男", "F": "女"}
 
 
-def register_rows(*, actor, start, end, today) -> list[dict]:
+def register_rows(*, actor, start, end, today, progress=None) -> list[dict]:
     """Q8: date, requester's name and unit, reason, documents, subjects' names and sex, result,
-    file number, in date order."""
+    file number, in date order (the papers are bound by date: `papers` lists each request's scans).
+    `progress(done, total, stage="read")` is called as the rows are read (an export job's bar)."""
     rows = []
     labels = dict(_result_labels())
-    for n, inquiry in enumerate(queries.register_rows(actor=actor, start=start, end=end), start=1):
+    qs = queries.register_rows(actor=actor, start=start, end=end)
+    total = qs.count() if progress else 0
+    for n, inquiry in enumerate(qs.iterator(chunk_size=2000), start=1):
         subjects = list(inquiry.subjects.all())
         if inquiry.state == State.REFUSED:
             result = "不予受理：" + "；".join(line.split(" / ")[0] for line in inquiry.refusal_reason.splitlines())
@@ -177,18 +183,17 @@ def register_rows(*, actor, start, end, today) -> list[dict]:
         rows.append({"seq": str(n), "date": inquiry.received_on.isoformat(), "requester": inquiry.requester_name, "unit": inquiry.requester_unit,
                      "reason": inquiry.reason, "documents": "、".join(zh(DOCUMENTS.get(d.document, d.document)).split("（")[0] for d in inquiry.documents.all()),
                      "subjects": "、".join(f"{s.name}（{SEX.get(s.sex, '')}）" if s.sex else s.name for s in subjects if s.name),
-                     "result": result, "file_number": inquiry.file_number, "person_id": inquiry.pk,
-                     "person_ids": [s.person_id for s in subjects if s.person_id]})
+                     "result": result, "file_number": inquiry.file_number, "inquiry_id": inquiry.pk,
+                     "papers": [(p.pk, zh(DOCUMENTS.get(p.document, p.document)).split("（")[0], p.name) for p in inquiry.scans.all()],
+                     "person_ids": [s.person_id for s in subjects if s.person_id], "subject_names": [s.name for s in subjects if s.name]})
+        if progress and n % 1000 == 0:
+            progress(n, total, stage="read")
     return rows
 
 
-def register_pdf(*, actor, division, start, end, today) -> tuple[bytes, str]:
+def draw_register(sheet: RegisterSheet, rows: list[dict], *, generated_on: datetime.date, out, progress=None) -> int:
+    """Q8 on paper: the register drawn with ReportLab (registers.pdf: a long table at some 2,000
+    rows a second, measured.md); returns the number of pages."""
     from liudong.registers import pdf
 
-    rows = register_rows(actor=actor, start=start, end=end, today=today)
-    buf = io.BytesIO()
-    pdf.build_pdf(RegisterSheet(division, start, end), rows, generated_on=today, out=buf)
-    data = buf.getvalue()
-    record(actor, "inquiry.print.register", object_type="inquiry", fields={"start": start.isoformat(), "end": end.isoformat(), "count": len(rows),
-                                                                          "person_ids": sorted({p for r in rows for p in r["person_ids"]}), "bytes": len(data)})
-    return data, content_disposition(f"人口信息查询登记表_{start}_{end}.pdf", f"query-register-{start}-{end}.pdf", inline=True)
+    return pdf.build_pdf(sheet, rows, generated_on=generated_on, out=out, progress=progress)

@@ -193,6 +193,18 @@ def get_inquiry(*, actor, inquiry_id, log: bool = True) -> Inquiry:
     return inquiry
 
 
+def open_scan(*, actor, inquiry_id, scan_id) -> tuple[str, str, bytes]:
+    """Q8: one paper kept with a request of the actor's desk (name, type, bytes); logged."""
+    from .models import InquiryScan
+
+    inquiry = get_inquiry(actor=actor, inquiry_id=inquiry_id, log=False)
+    scan = InquiryScan.objects.filter(inquiry=inquiry, pk=scan_id).first()
+    if scan is None:
+        raise NotFound(NO_INQUIRY)
+    record(actor, "inquiry.scan.read", obj=inquiry, fields={"file_number": inquiry.file_number, "scan": scan.pk, "document": scan.document})
+    return scan.name, scan.content_type, bytes(scan.data)
+
+
 def log_answer_read(*, actor, inquiry: Inquiry, action: str):
     shown = [s for s in inquiry.subjects.all() if s.answer and s.person_id]
     for s in shown:
@@ -237,5 +249,12 @@ def flagged_inquiries(*, actor):
 
 
 def register_rows(*, actor, start: datetime.date, end: datetime.date):
-    """Q8: the register of the desk for a period, in date order (the papers are bound by date)."""
-    return desk_inquiries(actor=actor).filter(received_on__gte=start, received_on__lte=end).prefetch_related("documents", "subjects").order_by("received_on", "id")
+    """Q8: the register of the desk for a period, in date order (the papers are bound by date): the
+    documents ticked, the subjects and the scans kept (without their bytes)."""
+    from django.db.models import Prefetch
+
+    from .models import InquiryScan
+
+    scans = Prefetch("scans", queryset=InquiryScan.objects.defer("data").order_by("id"))
+    return (desk_inquiries(actor=actor).filter(received_on__gte=start, received_on__lte=end)
+            .prefetch_related("documents", "subjects", scans).order_by("received_on", "id"))

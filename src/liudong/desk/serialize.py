@@ -53,7 +53,7 @@ def inquiry_out(inquiry, *, today: datetime.date) -> dict:
         "id": inquiry.pk, "file_number": inquiry.file_number, "category": inquiry.category, "rule_set": inquiry.rule_set,
         "state": str(state), "reason": inquiry.refusal_reason or None, "routing": inquiry.routing or None,
         "stated_reason": inquiry.reason, "relationship": inquiry.relationship or None,
-        "requester": {"name": inquiry.requester_name, "unit": inquiry.requester_unit or None, "id_number": inquiry.requester_id_number or None,
+        "requester": {"name": inquiry.requester_name, "unit": inquiry.requester_unit or None, "id_document": inquiry.requester_id_document or None, "id_number": inquiry.requester_id_number or None,
                       "phone": inquiry.requester_phone or None, "address": inquiry.requester_address or None},
         "documents": [d.document for d in inquiry.documents.all()],
         "received_on": inquiry.received_on, "received_at": inquiry.received_at, "notice_acknowledged_at": inquiry.notice_acknowledged_at,

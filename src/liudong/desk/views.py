@@ -14,11 +14,11 @@ from liudong import fields
 from liudong.accounts.choices import Action
 from liudong.accounts.views_support import paginate, staff_view
 from liudong.clock import now, today
-from liudong.content_types import PDF_TYPE
+from liudong.content_types import PDF_TYPE, content_disposition
 from liudong.divisions.queries import in_range
 from liudong.errors import Invalid
 
-from . import documents, queries, rules, serialize, services
+from . import documents, exports, queries, rules, serialize, services
 from .choices import DOCUMENTS, FIELDS, MATCH_LABELS, MATCHES, POPULATION_LABELS, POPULATIONS, State, SubjectState, zh
 from .models import Inquiry
 
@@ -38,7 +38,9 @@ def _pdf(data: bytes, disposition: str) -> HttpResponse:
 def _categories(actor, day):
     if not rules.in_force(actor.division_id, day):
         return []
-    return [{"code": c, "label": s["label"].split(" ")[0], "spec": s,
+    # `criteria_only`: a count over criteria (Q3 (d)), where no person is named: the form asks for
+    # sex, ages and population only. Read from the category's rules, never from its code.
+    return [{"code": c, "label": s["label"].split(" ")[0], "spec": s, "criteria_only": s.get("count_of") == "statistics",
              "documents": [[(d, zh(DOCUMENTS[d])) for d in alt] for alt in s["documents"]],
              "fields": [zh(FIELDS[f]) for f in s["fields"]], "routing": zh(s["routing"]) if s.get("routing") else ""} for c, s in rules.categories(actor.division_id, day)]
 
@@ -52,7 +54,7 @@ def index(request):
     return render(request, "desk/index.html", {"page": page, "in_force": rules.in_force(request.user.division_id, today())})
 
 
-def _form_data(post) -> dict:
+def _form_data(post, criteria_only: bool) -> dict:
     subjects = []
     for n in range(SUBJECT_ROWS):
         row = {k: post.get(f"s{n}_{k}", "") for k in SUBJECT_KEYS}
@@ -62,10 +64,10 @@ def _form_data(post) -> dict:
             if len(row) > 1 or n == 0:
                 subjects.append(row)
     if subjects and set(subjects[0]) == {"named_in_letter"}:
-        subjects = [] if post.get("category") != "statistics" else [{}]
+        subjects = [{}] if criteria_only else []
     return {"category": post.get("category", ""), "documents": post.getlist("documents"), "reason": post.get("reason", ""),
             "relationship": post.get("relationship", ""), "notice_acknowledged": post.get("notice_acknowledged") == "on",
-            "requester": {k: post.get(f"requester_{k}", "") for k in ("name", "unit", "id_number", "phone", "address")}, "subjects": subjects}
+            "requester": {k: post.get(f"requester_{k}", "") for k in ("name", "unit", "id_document", "id_number", "phone", "address")}, "subjects": subjects}
 
 
 @staff_view(Action.TAKE_QUERIES)
@@ -83,7 +85,7 @@ def new(request):
             if f is not None:
                 scans.append((d, f.name, (f.content_type or "").split(";")[0].strip().lower(), f.read()))
         try:
-            inquiry = services.create_inquiry(actor=actor, data=_form_data(request.POST), now=now(), scans=scans)
+            inquiry = services.create_inquiry(actor=actor, data=_form_data(request.POST, bool(current and current["criteria_only"])), now=now(), scans=scans)
         except Invalid as e:
             errors = e.errors
         else:
@@ -114,7 +116,8 @@ def _detail_context(request, inquiry):
     return {"inquiry": inquiry, "out": out, "spec": spec, "category_label": spec["label"].split(" ")[0], "state_label": STATE_LABELS.get(out["state"], out["state"]),
             "documents": [zh(DOCUMENTS.get(d, d)) for d in out["documents"]], "covers": zh(queries.COVERS),
             "refusal": [line.split(" / ")[0] for line in inquiry.refusal_reason.splitlines()], "routing": zh(inquiry.routing) if inquiry.routing else "",
-            "notice": documents.NOTICE}
+            "notice": documents.NOTICE,
+            "scans": [(p.pk, zh(DOCUMENTS.get(p.document, p.document)).split("（")[0], p.name) for p in inquiry.scans.defer("data").order_by("id")]}
 
 
 @staff_view(Action.TAKE_QUERIES)
@@ -195,6 +198,8 @@ def _period(request):
 @staff_view(Action.TAKE_QUERIES)
 @require_safe
 def register(request):
+    """Q8: the register of a period on screen; printed (PDF) by the same period as an export job
+    (desk/exports.py), whatever its length."""
     start, end, errors = _period(request)
     rows = documents.register_rows(actor=request.user, start=start, end=end, today=today())
     if rows:
@@ -202,14 +207,21 @@ def register(request):
 
         record(request.user, "inquiry.register.view", object_type="inquiry", fields={"start": start.isoformat(), "end": end.isoformat(), "count": len(rows),
                                                                                      "person_ids": sorted({p for r in rows for p in r["person_ids"]})})
-    return render(request, "desk/register.html", {"rows": rows, "start": start, "end": end, "errors": errors}, status=422 if errors else 200)
+    return render(request, "desk/register.html", {"rows": rows, "start": start, "end": end, "errors": errors, "export_kind": exports.KIND,
+                                                  "division": request.user.division_id}, status=422 if errors else 200)
 
 
 @staff_view(Action.TAKE_QUERIES)
 @require_safe
-def register_pdf(request):
-    start, end, errors = _period(request)
-    return _pdf(*documents.register_pdf(actor=request.user, division=request.user.division, start=start, end=end, today=today()))
+def scan(request, pk, scan_pk):
+    """Q8: a paper kept with the register (letter, card copy, agreement), shown to the desk that took
+    the request and to no one else (404); each opening is logged (invariant 3)."""
+    name, content_type, data = queries.open_scan(actor=request.user, inquiry_id=pk, scan_id=scan_pk)
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition(name, f"scan-{scan_pk}", inline=True)
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @staff_view(Action.TAKE_QUERIES)
@@ -251,9 +263,12 @@ def consent_answer(request, pk):
 @staff_view(Action.APPROVE_QUERY_STATISTICS)
 @require_safe
 def approvals(request):
-    qs = Inquiry.objects.filter(state__in=[State.AWAITING_APPROVAL, State.RECORDED, State.CHECKED], approved__isnull=True, category__in=["statistics"])
+    """Q3 (d): the requests of the desks in the officer's area whose category needs the superior
+    office's approval (the `approval` of the set in force when each was received), not yet decided."""
+    qs = Inquiry.objects.filter(state__in=[State.AWAITING_APPROVAL, State.RECORDED, State.CHECKED], approved__isnull=True)
     qs = qs.filter(in_range("division_id", request.user.division_id)) if request.user.division.level <= 3 else qs.none()
-    return render(request, "desk/approvals.html", {"rows": list(qs.select_related("division").order_by("received_on", "id"))})
+    rows = [i for i in qs.select_related("division").order_by("received_on", "id") if rules.spec(i.division_id, i.received_on, i.category).get("approval")]
+    return render(request, "desk/approvals.html", {"rows": rows})
 
 
 @staff_view(Action.APPROVE_QUERY_STATISTICS)
