@@ -24,12 +24,12 @@ def pdf_text(data: bytes) -> str:
     return re.sub(r"\s+", "", "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages))
 
 
-def render_pages(data: bytes, name: str) -> list[Path]:
+def render_pages(data: bytes, name: str, dpi: int = 60) -> list[Path]:
     """pdftoppm renders the pages as images (kept under the temp folder to be looked at)."""
     out = Path(tempfile.gettempdir()) / "liudong-desk-pdfs"
     out.mkdir(exist_ok=True)
     (out / f"{name}.pdf").write_bytes(data)
-    subprocess.run(["pdftoppm", "-r", "60", "-png", str(out / f"{name}.pdf"), str(out / name)], check=True)
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(out / f"{name}.pdf"), str(out / name)], check=True)
     pages = sorted(out.glob(f"{name}*.png"))
     assert pages and all(p.stat().st_size > 2000 for p in pages)
     return pages
@@ -213,7 +213,24 @@ def test_Q4_the_result_sheet_has_the_seal_line_only_where_allowed(people, desk, 
     assert ("派出所户口专用章" in text) is sealed
     assert ("身份证号码" in text) is (category == "lawyer")
     render_pages(data, f"result-{category}")
+    # The QR code, read from the page at print resolution (zbarimg), opens the public check: genuine,
+    # with the masked name and which items were told, none of their values (Q4).
+    [image] = render_pages(data, f"result-{category}-300dpi", dpi=300)
+    decoded = subprocess.run(["zbarimg", "-q", "--raw", str(image)], capture_output=True, text=True, timeout=30).stdout.strip()
     code = documents.verify_code(Inquiry.objects.get(pk=inquiry.pk))
+    assert decoded.endswith(f"/check/query-sheet/{code}/"), decoded
+    from django.core.cache import cache
+    from django.test import Client
+
+    cache.clear()
+    r = Client().get(decoded[decoded.index("/check/"):], **ZH)
+    html = r.content.decode()
+    assert r.status_code == 200 and "真实有效" in html and "张*" in html and "常住户籍登记地址" in html and inquiry.file_number in html
+    assert "张伟" not in html and "大汪山" not in html and people["zhang"].id_number not in html
+    assert Client().get("/check/query-sheet/LD-x-y/").status_code == 404
+    tampered = code[:-1] + ("0" if code[-1] != "0" else "1")
+    assert Client().get(f"/check/query-sheet/{tampered}/").status_code == 404
+    cache.clear()
     assert documents.check_code(actor=desk, code=code)["file_number"] == inquiry.file_number
     assert documents.check_code(actor=desk, code=code[:-1] + ("0" if code[-1] != "0" else "1")) is None
     assert AuditEvent.objects.filter(action="inquiry.print.result", person_id=people["zhang"].pk).exists()
@@ -229,3 +246,57 @@ def test_Q4_no_result_sheet_before_an_answer(people, desk):
 
 def test_pdftoppm_is_there():
     assert shutil.which("pdftoppm")
+
+
+def test_abuse_flags_reach_the_police_of_the_desks_county_only(people, desk, police, client):
+    """Issue 12, part 6: many people asked about by one requester in a short window are flagged to
+    the police accounts of the desk's county (thresholds: policy); another county's police see nothing."""
+    from liudong.accounts.choices import Role
+    from liudong.accounts.models import Staff
+    from liudong.policy.services import set_value
+
+    set_value(actor=None, name="query_desk.abuse_subjects", raw_value="2", division_code="440000000000", valid_from="2020-01-02", source="测试")
+    first = services.create_inquiry(actor=desk, data=body("vetting"), now=NOW)
+    second = services.create_inquiry(actor=desk, data=body("vetting"), now=NOW)
+    assert (first.flagged, second.flagged) == (False, True)
+    client.force_login(police)
+    page = client.get("/desk/consent/", **ZH).content.decode()
+    assert second.file_number in page and first.file_number not in page and "深圳市某某公司" in page
+    client.force_login(Staff.objects.create(username="futian_police", role=Role.POLICE_OFFICER, division_id="440304001000"))
+    assert second.file_number not in client.get("/desk/consent/", **ZH).content.decode()
+
+
+def test_Q7_another_station_cannot_open_or_answer_the_request(people, desk, police, client):
+    from liudong.accounts.choices import Role
+    from liudong.accounts.models import Staff
+    from liudong.desk.models import ConsentTask
+
+    inquiry = services.create_inquiry(actor=desk, data=body("citizen_relative", subjects=[{"name": "李娜", "match": "exact"}], reason="寻亲"), now=NOW)
+    services.run(actor=desk, inquiry_id=inquiry.pk, now=NOW)
+    client.force_login(Staff.objects.create(username="shekou_police", role=Role.POLICE_OFFICER, division_id="440305002000"))
+    assert "李娜" not in client.get("/desk/consent/", **ZH).content.decode()
+    assert client.post(f"/desk/consent/{inquiry.pk}/", {"person_id": people["li"].pk, "granted": "yes"}, **ZH).status_code == 404
+    assert client.get(f"/desk/{inquiry.pk}/", **ZH).status_code == 403
+    assert ConsentTask.objects.get().answered_on is None
+
+
+def test_Q3_the_county_approves_the_categories_the_rules_send_it(people, desk, client, world):
+    """Q3 (d): the approvals page lists the requests whose category needs approval under the set in
+    force (`approval`), whatever the category is called."""
+    stats = services.create_inquiry(actor=desk, data=body("statistics", subjects=[{}], reason="辖区人口统计"), now=NOW)
+    services.run(actor=desk, inquiry_id=stats.pk, now=NOW)
+    services.create_inquiry(actor=desk, data=body("vetting"), now=NOW)
+    client.force_login(world["county_officer"])
+    page = client.get("/desk/approvals/", **ZH).content.decode()
+    assert stats.file_number in page and "440305-2026-000002" not in page
+    client.post(f"/desk/approvals/{stats.pk}/", {"approved": "yes"}, **ZH)
+    stats.refresh_from_db()
+    assert stats.state == "answered" and stats.subjects.get().count is not None
+
+
+def test_Q6_the_requesters_document_name_and_number_are_on_the_form(people, desk):
+    data = body("lawyer")
+    data["requester"]["id_document"] = "律师执业证"
+    inquiry = services.create_inquiry(actor=desk, data=data, now=NOW)
+    text = pdf_text(documents.application_form(actor=desk, inquiry_id=inquiry.pk, printed_on=NOW.date())[0])
+    assert "证件名称律师执业证" in text and "证件号码" in text

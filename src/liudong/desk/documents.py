@@ -24,6 +24,7 @@ from liudong.errors import NotFound
 
 from . import queries, rules, serialize
 from .choices import DOCUMENTS, FIELDS, MATCH_LABELS, POPULATION_LABELS, State, zh
+from .models import Inquiry
 
 NOTICE = [
     "查询人应如实填写《人口信息查询申请表》，出示真实有效的证件和证明材料，并对所填内容的真实性负责。",
@@ -67,6 +68,32 @@ def check_code(*, actor, code: str) -> dict | None:
     if inquiry is None or not hmac.compare_digest(verify_code(inquiry), code.strip()):
         return None
     return {"file_number": inquiry.file_number, "answered_on": inquiry.answered_on, "requester": inquiry.requester_name}
+
+
+def check_url(inquiry) -> str:
+    """The address the result sheet's QR code carries: the public check of the sheet (no log-in)."""
+    from django.urls import reverse
+
+    return settings.PUBLIC_BASE_URL + reverse("desk_public_check", args=[verify_code(inquiry)])
+
+
+def public_check(code: str) -> dict | None:
+    """Q4: what anyone holding a result sheet may learn by its QR code: that the desk printed it,
+    the file number and date, and per person asked about the masked name, the result and which
+    items were told, never their values (the answer itself is told or printed only)."""
+    code = (code or "").strip()
+    if not code.startswith("LD-") or code.count("-") < 2 or len(code) > 80:
+        return None
+    file_number = code[3:].rsplit("-", 1)[0]
+    inquiry = Inquiry.objects.select_related("division").filter(file_number=file_number, state=State.ANSWERED).first()
+    if inquiry is None or not hmac.compare_digest(verify_code(inquiry), code):
+        return None
+    labels = dict(_result_labels())
+    subjects = [{"masked": queries.mask(s.name) if s.name else "统计", "result": labels.get(s.state, s.state),
+                 "told": [zh(FIELDS[f]) for f in (s.answer or {}).get("fields", []) if f in FIELDS] + (["统计数字"] if s.count is not None else [])}
+                for s in inquiry.subjects.order_by("position")]
+    return {"desk": DivisionNames([inquiry.division_id]).full(inquiry.division_id), "file_number": inquiry.file_number,
+            "answered_on": inquiry.answered_on, "subjects": subjects, "inquiry": inquiry}
 
 
 def _qr_svg(text: str) -> str:
@@ -116,7 +143,7 @@ def result_sheet(*, actor, inquiry_id, printed_on: datetime.date, today: datetim
         raise NotFound("尚未答复，没有结果单 / not answered: there is no result sheet")
     ctx = _context(inquiry, printed_on=printed_on)
     code = verify_code(inquiry)
-    ctx.update({"answer": out["answer"], "fields": FIELDS, "labels": {k: zh(v) for k, v in FIELDS.items()}, "code": code, "qr": _qr_svg(code),
+    ctx.update({"answer": out["answer"], "fields": FIELDS, "labels": {k: zh(v) for k, v in FIELDS.items()}, "code": code, "qr": _qr_svg(check_url(inquiry)),
                 "covers": zh(queries.COVERS), "results": {s["position"]: s for s in out["subjects"]}})
     for item in ctx["answer"]["subjects"]:
         item["rows"] = [(zh(FIELDS[k]), v) for k, v in (item["person"] or {}).items()]

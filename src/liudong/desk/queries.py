@@ -79,11 +79,19 @@ def subject_matches(subject, *, area_code: str, today: datetime.date):
     if subject.native_place:
         qs = qs.filter(scope.from_places(native_places(subject.native_place)))
     if subject.area_or_occupation:
-        text = subject.area_or_occupation
-        here = Residence.objects.filter(person_id=OuterRef("pk"), left_on__isnull=True).filter(
-            Q(address__contains=text) | Q(employer__name__contains=text) | Q(division__name__contains=text))
-        qs = qs.filter(Q(hukou_address__contains=text) | Q(Exists(here)))
+        qs = qs.filter(area_or_employer(subject.area_or_occupation))
     return qs
+
+
+def area_or_employer(text: str) -> Q:
+    """Q6 (居住地址或单位职业, e.g. 潘家园附近, 原居住地为崇文区, 学校教师): the text in her registered
+    address, her current address or employer's name, or the name of a division (district, street,
+    community) where her hukou or her current residence lies."""
+    here = Residence.objects.filter(person_id=OuterRef("pk"), left_on__isnull=True).filter(Q(address__contains=text) | Q(employer__name__contains=text))
+    q = Q(hukou_address__contains=text) | Q(Exists(here))
+    for code in Division.objects.filter(name__contains=text).values_list("code", flat=True)[:20]:
+        q |= scope.registered_in(code) | scope.lives_in(code)
+    return q
 
 
 def statistics_count(subject, *, area_code: str, today: datetime.date) -> int:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("desk/new/", views.new, name="desk_new"),
     path("desk/register/", views.register, name="desk_register"),
     path("desk/verify/", views.verify, name="desk_verify"),
+    path("check/query-sheet/<str:code>/", views.public_check, name="desk_public_check"),
     path("desk/consent/", views.consent_tasks, name="desk_consent_tasks"),
     path("desk/consent/<id:pk>/", views.consent_answer, name="desk_consent_answer"),
     path("desk/approvals/", views.approvals, name="desk_approvals"),

@@ -283,3 +283,41 @@ def approve(request, pk):
     else:
         messages.success(request, _("The decision was recorded."))
     return redirect("desk_approvals")
+
+
+# ------------------------------------------------------------------ Q4: the result sheet's QR code
+
+PUBLIC_CHECKS_PER_MINUTE = 20
+
+
+def _throttled(request) -> bool:
+    from django.core.cache import cache
+
+    from liudong.accounts.login import client_address
+
+    key = f"desk.public:{client_address(request)}:{now():%Y%m%d%H%M}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        count = 1
+    return count > PUBLIC_CHECKS_PER_MINUTE
+
+
+@require_safe
+def public_check(request, code):
+    """No log-in (the QR code of a result sheet): whether the sheet is genuine, with the masked names
+    and which items were told, never their values (Q4); logged without an actor."""
+    if _throttled(request):
+        response = render(request, "desk/public_check.html", {"throttled": True}, status=429)
+        response["Retry-After"] = "60"
+        return response
+    found = documents.public_check(code)
+    if found is not None:
+        from liudong.accounts.audit import record
+
+        record(None, "inquiry.public_check", obj=found["inquiry"], fields={"file_number": found["file_number"]})
+    response = render(request, "desk/public_check.html", {"found": found}, status=200 if found else 404)
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
