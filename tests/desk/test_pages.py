@@ -48,10 +48,12 @@ def test_Q6_the_desk_screen_flow_in_chinese(people, desk_client):
     assert "注意事项" in page and "本人已认真阅读" in page
     r = desk_client.post("/desk/new/", {"category": "vetting", "documents": ["introduction_letter", "work_card", "id_card"], "requester_name": "王明",
                                         "requester_unit": "某单位", "reason": "政审", "s0_name": "张伟", "s0_match": "same_sound", "s0_named_in_letter": "on",
+                                        # the empty rows as a browser sends them: their selects and checkboxes preset
+                                        "s1_match": "same_sound", "s1_named_in_letter": "on", "s1_sex": "", "s2_match": "same_sound", "s2_named_in_letter": "on",
                                         "notice_acknowledged": "on"}, **ZH)
     assert r.status_code == 302
     inquiry = Inquiry.objects.get()
-    assert inquiry.state == "recorded"
+    assert inquiry.state == "recorded" and inquiry.subjects.count() == 1, inquiry.refusal_reason
     desk_client.post(f"/desk/{inquiry.pk}/run/", **ZH)
     page = desk_client.get(f"/desk/{inquiry.pk}/", **ZH).content.decode()
     assert "多人符合" in page and "张*" in page and "张维" not in page

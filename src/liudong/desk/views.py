@@ -55,16 +55,19 @@ def index(request):
 
 
 def _form_data(post, criteria_only: bool) -> dict:
+    """The form as the service's input. A row of persons counts only when something besides its
+    preset choices (同音/同字, "named in the letter") is filled in: the empty rows a browser sends
+    with their selects set are not persons without a name (found walking the desk in Chromium)."""
     subjects = []
     for n in range(SUBJECT_ROWS):
-        row = {k: post.get(f"s{n}_{k}", "") for k in SUBJECT_KEYS}
-        if any(v.strip() for v in row.values()) or n == 0:
-            row = {k: v for k, v in row.items() if v.strip()}
-            row["named_in_letter"] = post.get(f"s{n}_named_in_letter") == "on"
-            if len(row) > 1 or n == 0:
-                subjects.append(row)
-    if subjects and set(subjects[0]) == {"named_in_letter"}:
-        subjects = [{}] if criteria_only else []
+        row = {k: post.get(f"s{n}_{k}", "").strip() for k in SUBJECT_KEYS}
+        if not any(v for k, v in row.items() if k != "match"):
+            continue
+        row = {k: v for k, v in row.items() if v}
+        row["named_in_letter"] = post.get(f"s{n}_named_in_letter") == "on"
+        subjects.append(row)
+    if not subjects and criteria_only:
+        subjects = [{}]
     return {"category": post.get("category", ""), "documents": post.getlist("documents"), "reason": post.get("reason", ""),
             "relationship": post.get("relationship", ""), "notice_acknowledged": post.get("notice_acknowledged") == "on",
             "requester": {k: post.get(f"requester_{k}", "") for k in ("name", "unit", "id_document", "id_number", "phone", "address")}, "subjects": subjects}
