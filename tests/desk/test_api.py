@@ -51,6 +51,7 @@ def test_Q1_categories_list_the_rules_in_force_at_the_desk(people, desk_api):
     assert rows["judicial"]["printed_sheet"] and rows["lawyer"]["printed_sheet"] and not rows["vetting"]["printed_sheet"]
     assert rows["judicial"]["document_sets"] == [["unit_proof"], ["police_line"], ["police_card", "faxed_letter"]]
     assert not rows["embassy"]["handled_at_desk"]
+    assert rows["foreigner_private"]["treated_as"] == "citizen_relative" and rows["foreigner_private"]["consent"]
 
 
 def test_Q1_no_rules_in_force_no_categories_and_no_request(world, api_as):

@@ -27,6 +27,7 @@ class InquiryCategoryOut(Schema):
     agreement: bool
     printed_sheet: bool
     named_in_letter: bool
+    treated_as: str | None = Field(None, description="按哪一类办理（外籍人员因私查询按寻亲访友） / handled as that category (a foreigner asking privately as citizen_relative)")
     handled_at_desk: bool
     routing: str | None
     source: str

@@ -68,7 +68,7 @@ def category_out(code: str, spec: dict) -> dict:
     return {"category": code, "label": spec["label"], "required_documents": list(spec["documents"][0]) if spec["documents"] else [],
             "document_sets": [list(a) for a in spec["documents"]], "disclosed_fields": list(spec["fields"]), "consent": spec["consent"],
             "counts_only": spec["counts_only"], "approval": spec["approval"], "agreement": spec["agreement"], "printed_sheet": spec["printed_sheet"],
-            "named_in_letter": spec["named_in_letter"], "handled_at_desk": not spec.get("routing"), "routing": spec.get("routing"),
+            "named_in_letter": spec["named_in_letter"], "treated_as": spec.get("treated_as"), "handled_at_desk": not spec.get("routing"), "routing": spec.get("routing"),
             "source": spec["source"]}
 
 
