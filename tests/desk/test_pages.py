@@ -302,3 +302,13 @@ def test_Q6_the_requesters_document_name_and_number_are_on_the_form(people, desk
     inquiry = services.create_inquiry(actor=desk, data=data, now=NOW)
     text = pdf_text(documents.application_form(actor=desk, inquiry_id=inquiry.pk, printed_on=NOW.date())[0])
     assert "证件名称律师执业证" in text and "证件号码" in text
+
+
+def test_Q8_a_long_period_shows_its_first_lines_and_prints_them_all(people, desk, desk_client, monkeypatch):
+    from liudong.desk import views
+
+    monkeypatch.setattr(views, "REGISTER_SCREEN_ROWS", 1)
+    first = services.create_inquiry(actor=desk, data=body("vetting"), now=NOW)
+    second = services.create_inquiry(actor=desk, data=body("official"), now=NOW)
+    page = desk_client.get("/desk/register/?start=2026-11-01&end=2026-11-28", **ZH).content.decode()
+    assert first.file_number in page and second.file_number not in page and "仅显示前 1 件" in page

@@ -51,7 +51,7 @@ def test_Q5_excluded_categories_have_a_routing_and_nothing_else():
 
 
 @pytest.mark.django_db
-def test_Q1_P1_a_city_adopts_the_set_from_the_command_line_and_its_desk_then_answers(world, capsys):
+def test_Q1_P1_a_city_adopts_the_set_from_the_command_line_from_its_own_date(world, capsys):
     """`liudong policy adopt query-desk-2010 --division 深圳 --from DATE`: the desk of 南山区 takes
     requests from that day, under the set's own retention, and not the day before."""
     from django.core.management import call_command

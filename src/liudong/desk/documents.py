@@ -193,28 +193,38 @@ class RegisterSheet:
 SEX = {"M": "男", "F": "女"}
 
 
-def register_rows(*, actor, start, end, today, progress=None) -> list[dict]:
+def register_rows(*, actor, start, end, today, progress=None, limit: int | None = None) -> list[dict]:
     """Q8: date, requester's name and unit, reason, documents, subjects' names and sex, result,
     file number, in date order (the papers are bound by date: `papers` lists each request's scans).
     `progress(done, total, stage="read")` is called as the rows are read (an export job's bar)."""
-    rows = []
     labels = dict(_result_labels())
+    states = {c.value: c.label.split(" ")[0] for c in State}
+    doc_names = {code: zh(label).split("（")[0] for code, label in DOCUMENTS.items()}
     qs = queries.register_rows(actor=actor, start=start, end=end)
-    total = qs.count() if progress else 0
-    for n, inquiry in enumerate(qs.iterator(chunk_size=2000), start=1):
-        subjects = list(inquiry.subjects.all())
-        if inquiry.state == State.REFUSED:
-            result = "不予受理：" + "；".join(line.split(" / ")[0] for line in inquiry.refusal_reason.splitlines())
-        else:
-            result = "；".join(f"{s.name or '统计'}：{labels.get(queries.effective_state(s, today), s.state)}" + (f" {s.count}人" if s.count is not None else "") for s in subjects) or inquiry.get_state_display().split(" ")[0]
-        rows.append({"seq": str(n), "date": inquiry.received_on.isoformat(), "requester": inquiry.requester_name, "unit": inquiry.requester_unit,
-                     "reason": inquiry.reason, "documents": "、".join(zh(DOCUMENTS.get(d.document, d.document)).split("（")[0] for d in inquiry.documents.all()),
-                     "subjects": "、".join(f"{s.name}（{SEX.get(s.sex, '')}）" if s.sex else s.name for s in subjects if s.name),
-                     "result": result, "file_number": inquiry.file_number, "inquiry_id": inquiry.pk,
-                     "papers": [(p.pk, zh(DOCUMENTS.get(p.document, p.document)).split("（")[0], p.name) for p in inquiry.scans.all()],
-                     "person_ids": [s.person_id for s in subjects if s.person_id], "subject_names": [s.name for s in subjects if s.name]})
-        if progress and n % 1000 == 0:
-            progress(n, total, stage="read")
+    if limit is not None:
+        qs = qs[:limit]
+    heads = list(qs.values_list("id", "received_on", "requester_name", "requester_unit", "reason", "state", "refusal_reason", "file_number"))
+    total = len(heads)
+    rows = []
+    for first in range(0, total, 5000):
+        chunk = heads[first:first + 5000]
+        documents, subjects, scans = queries.register_parts([h[0] for h in chunk])
+        for n, (pk, received_on, requester, unit, reason, state, refusal, file_number) in enumerate(chunk, start=first + 1):
+            subs = subjects.get(pk, [])
+            if state == State.REFUSED:
+                result = "不予受理：" + "；".join(line.split(" / ")[0] for line in refusal.splitlines())
+            else:
+                result = "；".join(
+                    f"{s['name'] or '统计'}：{labels.get(queries.lapsed(s['state'], s['consent_task__due_on'], s['consent_task__answered_on'], today), s['state'])}"
+                    + (f" {s['count']}人" if s["count"] is not None else "") for s in subs) or states.get(state, state)
+            rows.append({"seq": str(n), "date": received_on.isoformat(), "requester": requester, "unit": unit, "reason": reason,
+                         "documents": "、".join(doc_names.get(d, d) for d in documents.get(pk, [])),
+                         "subjects": "、".join(f"{s['name']}（{SEX.get(s['sex'], '')}）" if s["sex"] else s["name"] for s in subs if s["name"]),
+                         "result": result, "file_number": file_number, "inquiry_id": pk,
+                         "papers": [(scan_pk, doc_names.get(d, d), name) for scan_pk, d, name in scans.get(pk, [])],
+                         "person_ids": [s["person_id"] for s in subs if s["person_id"]], "subject_names": [s["name"] for s in subs if s["name"]]})
+        if progress:
+            progress(len(rows), total, stage="read")
     return rows
 
 

@@ -23,6 +23,7 @@ from .choices import DOCUMENTS, FIELDS, MATCH_LABELS, MATCHES, POPULATION_LABELS
 from .models import Inquiry
 
 SUBJECT_ROWS = 3
+REGISTER_SCREEN_ROWS = 500
 SUBJECT_KEYS = ("name", "match", "sex", "birth_date", "age_min", "age_max", "id_number", "native_place", "area_or_occupation", "population")
 STATE_LABELS = {s.value: s.label.split(" ")[0] for s in State}
 RESULT_LABELS = {s.value: s.label.split(" ")[0] for s in SubjectState}
@@ -204,14 +205,17 @@ def register(request):
     """Q8: the register of a period on screen; printed (PDF) by the same period as an export job
     (desk/exports.py), whatever its length."""
     start, end, errors = _period(request)
-    rows = documents.register_rows(actor=request.user, start=start, end=end, today=today())
+    # The screen shows the first lines of a long period; the print job has them all.
+    rows = documents.register_rows(actor=request.user, start=start, end=end, today=today(), limit=REGISTER_SCREEN_ROWS + 1)
+    more = len(rows) > REGISTER_SCREEN_ROWS
+    rows = rows[:REGISTER_SCREEN_ROWS]
     if rows:
         from liudong.accounts.audit import record
 
         record(request.user, "inquiry.register.view", object_type="inquiry", fields={"start": start.isoformat(), "end": end.isoformat(), "count": len(rows),
                                                                                      "person_ids": sorted({p for r in rows for p in r["person_ids"]})})
     return render(request, "desk/register.html", {"rows": rows, "start": start, "end": end, "errors": errors, "export_kind": exports.KIND,
-                                                  "division": request.user.division_id}, status=422 if errors else 200)
+                                                  "division": request.user.division_id, "more": more, "shown": REGISTER_SCREEN_ROWS}, status=422 if errors else 200)
 
 
 @staff_view(Action.TAKE_QUERIES)
