@@ -232,6 +232,9 @@ def test_Q4_the_result_sheet_has_the_seal_line_only_where_allowed(people, desk, 
     assert Client().get("/check/query-sheet/LD-x-y/").status_code == 404
     tampered = code[:-1] + ("0" if code[-1] != "0" else "1")
     assert Client().get(f"/check/query-sheet/{tampered}/").status_code == 404
+    for _ in range(25):  # codes cannot be tried in bulk: 20 checks a minute from one address
+        last = Client().get(f"/check/query-sheet/{tampered}/")
+    assert last.status_code == 429
     cache.clear()
     assert documents.check_code(actor=desk, code=code)["file_number"] == inquiry.file_number
     assert documents.check_code(actor=desk, code=code[:-1] + ("0" if code[-1] != "0" else "1")) is None

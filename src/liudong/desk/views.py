@@ -297,25 +297,13 @@ def approve(request, pk):
 PUBLIC_CHECKS_PER_MINUTE = 20
 
 
-def _throttled(request) -> bool:
-    from django.core.cache import cache
-
-    from liudong.accounts.login import client_address
-
-    key = f"desk.public:{client_address(request)}:{now():%Y%m%d%H%M}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        count = 1
-    return count > PUBLIC_CHECKS_PER_MINUTE
-
-
 @require_safe
 def public_check(request, code):
     """No log-in (the QR code of a result sheet): whether the sheet is genuine, with the masked names
     and which items were told, never their values (Q4); logged without an actor."""
-    if _throttled(request):
+    from liudong.accounts.throttle import over_limit
+
+    if over_limit(request, "desk.public", PUBLIC_CHECKS_PER_MINUTE):
         response = render(request, "desk/public_check.html", {"throttled": True}, status=429)
         response["Retry-After"] = "60"
         return response
