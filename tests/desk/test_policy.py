@@ -48,3 +48,16 @@ def test_Q5_excluded_categories_have_a_routing_and_nothing_else():
         spec = rules.spec(BEIJING_DESK, D(2026, 1, 1), code)
         assert spec["routing"] and spec["fields"] == [] and spec["documents"] == []
     assert "外事" in QUERY_CATEGORIES["embassy"]["routing"] and "外宣" in QUERY_CATEGORIES["media"]["routing"] and "信访" in QUERY_CATEGORIES["letter"]["routing"]
+
+
+@pytest.mark.django_db
+def test_Q1_P1_a_city_adopts_the_set_from_the_command_line_from_its_own_date(world, capsys):
+    """`liudong policy adopt query-desk-2010 --division 深圳 --from DATE`: the desk of 南山区 takes
+    requests from that day, under the set's own retention, and not the day before."""
+    from django.core.management import call_command
+
+    call_command("policy", "adopt", "query-desk-2010", "--division", "440300000000", "--from", "2021-03-01")
+    assert rules.in_force("440305000000", D(2021, 3, 1)) and not rules.in_force("440305000000", D(2021, 2, 28))
+    assert not rules.in_force("440104000000", D(2026, 1, 1))  # 广州 did not adopt it
+    assert rules.rule_set("440305000000", D(2026, 1, 1)) == "query-desk-2010"
+    assert value("query_register_retention_days", "440305000000", D(2026, 1, 1)) == 730

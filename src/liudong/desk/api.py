@@ -27,6 +27,7 @@ class InquiryCategoryOut(Schema):
     agreement: bool
     printed_sheet: bool
     named_in_letter: bool
+    treated_as: str | None = Field(None, description="按哪一类办理（外籍人员因私查询按寻亲访友） / handled as that category (a foreigner asking privately as citizen_relative)")
     handled_at_desk: bool
     routing: str | None
     source: str
@@ -40,6 +41,7 @@ class InquiryCategoryList(Schema):
 class InquiryRequesterIn(Schema):
     name: str = Text("查询人姓名 / requester's name", 50, required=True, example="王明")
     unit: str | None = Text("单位 / unit", 200)
+    id_document: str | None = Text("证件名称 / the document's name (居民身份证, 工作证, 军官证, 律师证, 护照)", 40, example="居民身份证")
     id_number: str | None = Text("证件号码 / document number", 40)
     phone: str | None = Text("联系电话 / phone", 30)
     address: str | None = Text("联系地址 / address", 200)
@@ -80,6 +82,7 @@ class InquiryIn(Schema):
 class InquiryRequesterOut(Schema):
     name: str
     unit: str | None
+    id_document: str | None
     id_number: str | None
     phone: str | None
     address: str | None

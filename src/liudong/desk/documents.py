@@ -24,6 +24,7 @@ from liudong.errors import NotFound
 
 from . import queries, rules, serialize
 from .choices import DOCUMENTS, FIELDS, MATCH_LABELS, POPULATION_LABELS, State, zh
+from .models import Inquiry
 
 NOTICE = [
     "查询人应如实填写《人口信息查询申请表》，出示真实有效的证件和证明材料，并对所填内容的真实性负责。",
@@ -67,6 +68,32 @@ def check_code(*, actor, code: str) -> dict | None:
     if inquiry is None or not hmac.compare_digest(verify_code(inquiry), code.strip()):
         return None
     return {"file_number": inquiry.file_number, "answered_on": inquiry.answered_on, "requester": inquiry.requester_name}
+
+
+def check_url(inquiry) -> str:
+    """The address the result sheet's QR code carries: the public check of the sheet (no log-in)."""
+    from django.urls import reverse
+
+    return settings.PUBLIC_BASE_URL + reverse("desk_public_check", args=[verify_code(inquiry)])
+
+
+def public_check(code: str) -> dict | None:
+    """Q4: what anyone holding a result sheet may learn by its QR code: that the desk printed it,
+    the file number and date, and per person asked about the masked name, the result and which
+    items were told, never their values (the answer itself is told or printed only)."""
+    code = (code or "").strip()
+    if not code.startswith("LD-") or code.count("-") < 2 or len(code) > 80:
+        return None
+    file_number = code[3:].rsplit("-", 1)[0]
+    inquiry = Inquiry.objects.select_related("division").filter(file_number=file_number, state=State.ANSWERED).first()
+    if inquiry is None or not hmac.compare_digest(verify_code(inquiry), code):
+        return None
+    labels = dict(_result_labels())
+    subjects = [{"masked": queries.mask(s.name) if s.name else "统计", "result": labels.get(s.state, s.state),
+                 "told": [zh(FIELDS[f]) for f in (s.answer or {}).get("fields", []) if f in FIELDS] + (["统计数字"] if s.count is not None else [])}
+                for s in inquiry.subjects.order_by("position")]
+    return {"desk": DivisionNames([inquiry.division_id]).full(inquiry.division_id), "file_number": inquiry.file_number,
+            "answered_on": inquiry.answered_on, "subjects": subjects, "inquiry": inquiry}
 
 
 def _qr_svg(text: str) -> str:
@@ -116,7 +143,7 @@ def result_sheet(*, actor, inquiry_id, printed_on: datetime.date, today: datetim
         raise NotFound("尚未答复，没有结果单 / not answered: there is no result sheet")
     ctx = _context(inquiry, printed_on=printed_on)
     code = verify_code(inquiry)
-    ctx.update({"answer": out["answer"], "fields": FIELDS, "labels": {k: zh(v) for k, v in FIELDS.items()}, "code": code, "qr": _qr_svg(code),
+    ctx.update({"answer": out["answer"], "fields": FIELDS, "labels": {k: zh(v) for k, v in FIELDS.items()}, "code": code, "qr": _qr_svg(check_url(inquiry)),
                 "covers": zh(queries.COVERS), "results": {s["position"]: s for s in out["subjects"]}})
     for item in ctx["answer"]["subjects"]:
         item["rows"] = [(zh(FIELDS[k]), v) for k, v in (item["person"] or {}).items()]
@@ -159,36 +186,51 @@ class RegisterSheet:
     def heading(self) -> str:
         return f"{self.division.name} 人口信息查询登记表 {self.start.isoformat()} 至 {self.end.isoformat()}"
 
+    def count_text(self, rows: list[dict]) -> str:
+        return f"共 {len(rows)} 件，被查询人 {sum(1 for r in rows for _ in r['subject_names'])} 名"
+
 
 SEX = {"M": "男", "F": "女"}
 
 
-def register_rows(*, actor, start, end, today) -> list[dict]:
+def register_rows(*, actor, start, end, today, progress=None, limit: int | None = None) -> list[dict]:
     """Q8: date, requester's name and unit, reason, documents, subjects' names and sex, result,
-    file number, in date order."""
-    rows = []
+    file number, in date order (the papers are bound by date: `papers` lists each request's scans).
+    `progress(done, total, stage="read")` is called as the rows are read (an export job's bar)."""
     labels = dict(_result_labels())
-    for n, inquiry in enumerate(queries.register_rows(actor=actor, start=start, end=end), start=1):
-        subjects = list(inquiry.subjects.all())
-        if inquiry.state == State.REFUSED:
-            result = "不予受理：" + "；".join(line.split(" / ")[0] for line in inquiry.refusal_reason.splitlines())
-        else:
-            result = "；".join(f"{s.name or '统计'}：{labels.get(queries.effective_state(s, today), s.state)}" + (f" {s.count}人" if s.count is not None else "") for s in subjects) or inquiry.get_state_display().split(" ")[0]
-        rows.append({"seq": str(n), "date": inquiry.received_on.isoformat(), "requester": inquiry.requester_name, "unit": inquiry.requester_unit,
-                     "reason": inquiry.reason, "documents": "、".join(zh(DOCUMENTS.get(d.document, d.document)).split("（")[0] for d in inquiry.documents.all()),
-                     "subjects": "、".join(f"{s.name}（{SEX.get(s.sex, '')}）" if s.sex else s.name for s in subjects if s.name),
-                     "result": result, "file_number": inquiry.file_number, "person_id": inquiry.pk,
-                     "person_ids": [s.person_id for s in subjects if s.person_id]})
+    states = {c.value: c.label.split(" ")[0] for c in State}
+    doc_names = {code: zh(label).split("（")[0] for code, label in DOCUMENTS.items()}
+    qs = queries.register_rows(actor=actor, start=start, end=end)
+    if limit is not None:
+        qs = qs[:limit]
+    heads = list(qs.values_list("id", "received_on", "requester_name", "requester_unit", "reason", "state", "refusal_reason", "file_number"))
+    total = len(heads)
+    rows = []
+    for first in range(0, total, 5000):
+        chunk = heads[first:first + 5000]
+        documents, subjects, scans = queries.register_parts([h[0] for h in chunk])
+        for n, (pk, received_on, requester, unit, reason, state, refusal, file_number) in enumerate(chunk, start=first + 1):
+            subs = subjects.get(pk, [])
+            if state == State.REFUSED:
+                result = "不予受理：" + "；".join(line.split(" / ")[0] for line in refusal.splitlines())
+            else:
+                result = "；".join(
+                    f"{s['name'] or '统计'}：{labels.get(queries.lapsed(s['state'], s['consent_task__due_on'], s['consent_task__answered_on'], today), s['state'])}"
+                    + (f" {s['count']}人" if s["count"] is not None else "") for s in subs) or states.get(state, state)
+            rows.append({"seq": str(n), "date": received_on.isoformat(), "requester": requester, "unit": unit, "reason": reason,
+                         "documents": "、".join(doc_names.get(d, d) for d in documents.get(pk, [])),
+                         "subjects": "、".join(f"{s['name']}（{SEX.get(s['sex'], '')}）" if s["sex"] else s["name"] for s in subs if s["name"]),
+                         "result": result, "file_number": file_number, "inquiry_id": pk,
+                         "papers": [(scan_pk, doc_names.get(d, d), name) for scan_pk, d, name in scans.get(pk, [])],
+                         "person_ids": [s["person_id"] for s in subs if s["person_id"]], "subject_names": [s["name"] for s in subs if s["name"]]})
+        if progress:
+            progress(len(rows), total, stage="read")
     return rows
 
 
-def register_pdf(*, actor, division, start, end, today) -> tuple[bytes, str]:
+def draw_register(sheet: RegisterSheet, rows: list[dict], *, generated_on: datetime.date, out, progress=None) -> int:
+    """Q8 on paper: the register drawn with ReportLab (registers.pdf: a long table at some 2,000
+    rows a second, measured.md); returns the number of pages."""
     from liudong.registers import pdf
 
-    rows = register_rows(actor=actor, start=start, end=end, today=today)
-    buf = io.BytesIO()
-    pdf.build_pdf(RegisterSheet(division, start, end), rows, generated_on=today, out=buf)
-    data = buf.getvalue()
-    record(actor, "inquiry.print.register", object_type="inquiry", fields={"start": start.isoformat(), "end": end.isoformat(), "count": len(rows),
-                                                                          "person_ids": sorted({p for r in rows for p in r["person_ids"]}), "bytes": len(data)})
-    return data, content_disposition(f"人口信息查询登记表_{start}_{end}.pdf", f"query-register-{start}-{end}.pdf", inline=True)
+    return pdf.build_pdf(sheet, rows, generated_on=generated_on, out=out, progress=progress)

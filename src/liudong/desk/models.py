@@ -27,6 +27,7 @@ class Inquiry(models.Model):
     received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     requester_name = models.CharField("查询人姓名 requester", max_length=NAME_MAX)
     requester_unit = models.CharField("查询人单位 unit", max_length=200, blank=True)
+    requester_id_document = models.CharField("证件名称 document", max_length=40, blank=True)
     requester_id_number = models.CharField("证件号码 document number", max_length=40, blank=True)
     requester_phone = models.CharField("联系电话 phone", max_length=20, blank=True)
     requester_address = models.CharField("联系地址 address", max_length=200, blank=True)

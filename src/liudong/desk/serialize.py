@@ -53,7 +53,7 @@ def inquiry_out(inquiry, *, today: datetime.date) -> dict:
         "id": inquiry.pk, "file_number": inquiry.file_number, "category": inquiry.category, "rule_set": inquiry.rule_set,
         "state": str(state), "reason": inquiry.refusal_reason or None, "routing": inquiry.routing or None,
         "stated_reason": inquiry.reason, "relationship": inquiry.relationship or None,
-        "requester": {"name": inquiry.requester_name, "unit": inquiry.requester_unit or None, "id_number": inquiry.requester_id_number or None,
+        "requester": {"name": inquiry.requester_name, "unit": inquiry.requester_unit or None, "id_document": inquiry.requester_id_document or None, "id_number": inquiry.requester_id_number or None,
                       "phone": inquiry.requester_phone or None, "address": inquiry.requester_address or None},
         "documents": [d.document for d in inquiry.documents.all()],
         "received_on": inquiry.received_on, "received_at": inquiry.received_at, "notice_acknowledged_at": inquiry.notice_acknowledged_at,
@@ -68,7 +68,7 @@ def category_out(code: str, spec: dict) -> dict:
     return {"category": code, "label": spec["label"], "required_documents": list(spec["documents"][0]) if spec["documents"] else [],
             "document_sets": [list(a) for a in spec["documents"]], "disclosed_fields": list(spec["fields"]), "consent": spec["consent"],
             "counts_only": spec["counts_only"], "approval": spec["approval"], "agreement": spec["agreement"], "printed_sheet": spec["printed_sheet"],
-            "named_in_letter": spec["named_in_letter"], "handled_at_desk": not spec.get("routing"), "routing": spec.get("routing"),
+            "named_in_letter": spec["named_in_letter"], "treated_as": spec.get("treated_as"), "handled_at_desk": not spec.get("routing"), "routing": spec.get("routing"),
             "source": spec["source"]}
 
 

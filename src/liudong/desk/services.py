@@ -219,6 +219,8 @@ def create_inquiry(*, actor, data: dict, now: datetime.datetime, scans=None) -> 
     r_errors: dict = {}
     r_name = fields.text(requester, "name", r_errors, max_length=50, required=True)
     r_unit = fields.text(requester, "unit", r_errors, max_length=200)
+    # 附件2 填表说明 二(一): 证件名称 and 证件号码 (居民身份证, 工作证, 军官证, 律师证, 护照 …).
+    r_document = fields.text(requester, "id_document", r_errors, max_length=40)
     r_id = fields.document_number(requester, "id_number", r_errors, required=False)
     r_address = fields.text(requester, "address", r_errors, max_length=200)
     r_phone = fields.text(requester, "phone", r_errors, max_length=30)
@@ -260,7 +262,7 @@ def create_inquiry(*, actor, data: dict, now: datetime.datetime, scans=None) -> 
     inquiry = Inquiry.objects.create(
         division=desk, file_number=_file_number(desk, today), category=category, rule_set=rules.rule_set(desk.code, today), state=state,
         received_on=today, received_at=now, received_by=actor if not is_system(actor) else None,
-        requester_name=r_name, requester_unit=r_unit, requester_id_number=r_id, requester_phone=r_phone, requester_address=r_address,
+        requester_name=r_name, requester_unit=r_unit, requester_id_document=r_document, requester_id_number=r_id, requester_phone=r_phone, requester_address=r_address,
         reason=reason, relationship=relationship, refusal_reason="\n".join(refusals), routing=spec.get("routing") or "",
         notice_acknowledged_at=now if acknowledged and not refusals else None)
     InquiryDocument.objects.bulk_create([InquiryDocument(inquiry=inquiry, document=d) for d in sorted(shown)])
@@ -350,24 +352,14 @@ def _count(actor, inquiry: Inquiry, spec: dict, today: datetime.date):
     record(actor, "inquiry.count", obj=inquiry, fields={"file_number": inquiry.file_number, "area": area, "counts": [s.count for s in inquiry.subjects.all()]})
 
 
-@transaction.atomic
-def run(*, actor, inquiry_id, now: datetime.datetime) -> Inquiry:
-    """Q6, Q9: search each named person among the city's registered people; one match proceeds,
-    several are shown masked for the desk to choose, too many ask for more details. Counts for
-    a newborn's name (Q3 (g)) and, once approved, statistics (Q3 (d))."""
-    require(actor, Action.TAKE_QUERIES)
-    today = local_day(now)
-    inquiry = _locked(actor, inquiry_id)
-    if inquiry.state != State.RECORDED:
-        raise _conflict(inquiry, "只有已登记（已告知并签字）的申请可查询 / only a recorded request (notice acknowledged, form signed) is searched")
-    spec = rules.spec(inquiry.division_id, inquiry.received_on, inquiry.category)
+def _search(actor, inquiry: Inquiry, spec: dict, today: datetime.date):
+    """Each pending subject: a count over criteria (Q3 (d)), a count of a name (Q3 (g)), or the
+    search of a named person among the city's Q9 population (the category's `count_of` says which)."""
+    if spec.get("count_of") == "statistics":
+        _count(actor, inquiry, spec, today)
+        return
     city = rules.city_of(inquiry.division_id)
     ceiling = rules.number("max_matches", inquiry.division_id, inquiry.received_on)
-    if spec.get("count_of") == "statistics":
-        if inquiry.approved:
-            _count(actor, inquiry, spec, today)
-        else:
-            inquiry.subjects.update(state=SubjectState.AWAITING_APPROVAL)
     for subject in inquiry.subjects.filter(state=SubjectState.PENDING):
         if spec.get("count_of") == "name":
             subject.count = queries.name_count(subject.name, area_code=city, today=today)
@@ -393,6 +385,24 @@ def run(*, actor, inquiry_id, now: datetime.datetime) -> Inquiry:
             Candidate.objects.bulk_create([Candidate(subject=subject, person=p) for p in found])
             subject.state = SubjectState.CHOOSING
         subject.save()
+
+
+@transaction.atomic
+def run(*, actor, inquiry_id, now: datetime.datetime) -> Inquiry:
+    """Q6, Q9: search each named person among the city's registered people; one match proceeds,
+    several are shown masked for the desk to choose, too many ask for more details. Counts for
+    a newborn's name (Q3 (g)) and, once approved, statistics (Q3 (d))."""
+    require(actor, Action.TAKE_QUERIES)
+    today = local_day(now)
+    inquiry = _locked(actor, inquiry_id)
+    if inquiry.state != State.RECORDED:
+        raise _conflict(inquiry, "只有已登记（已告知并签字）的申请可查询 / only a recorded request (notice acknowledged, form signed) is searched")
+    spec = rules.spec(inquiry.division_id, inquiry.received_on, inquiry.category)
+    if spec.get("approval") and not inquiry.approved:
+        # Q3 (d): nothing is searched or counted before the superior office approves (approve()).
+        inquiry.subjects.filter(state=SubjectState.PENDING).update(state=SubjectState.AWAITING_APPROVAL)
+    else:
+        _search(actor, inquiry, spec, today)
     _settle(inquiry, today)
     return inquiry
 
@@ -502,7 +512,8 @@ def approve(*, actor, inquiry_id, data: dict, now: datetime.datetime) -> Inquiry
            fields={"file_number": inquiry.file_number, "approved": approved})
     if inquiry.state == State.AWAITING_APPROVAL:
         if approved:
-            _count(actor, inquiry, spec, today)
+            inquiry.subjects.filter(state=SubjectState.AWAITING_APPROVAL).update(state=SubjectState.PENDING)
+            _search(actor, inquiry, spec, today)
         else:
             inquiry.subjects.update(state=SubjectState.NOT_APPROVED)
         _settle(inquiry, today)

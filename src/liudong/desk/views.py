@@ -14,15 +14,16 @@ from liudong import fields
 from liudong.accounts.choices import Action
 from liudong.accounts.views_support import paginate, staff_view
 from liudong.clock import now, today
-from liudong.content_types import PDF_TYPE
+from liudong.content_types import PDF_TYPE, content_disposition
 from liudong.divisions.queries import in_range
 from liudong.errors import Invalid
 
-from . import documents, queries, rules, serialize, services
+from . import documents, exports, queries, rules, serialize, services
 from .choices import DOCUMENTS, FIELDS, MATCH_LABELS, MATCHES, POPULATION_LABELS, POPULATIONS, State, SubjectState, zh
 from .models import Inquiry
 
 SUBJECT_ROWS = 3
+REGISTER_SCREEN_ROWS = 500
 SUBJECT_KEYS = ("name", "match", "sex", "birth_date", "age_min", "age_max", "id_number", "native_place", "area_or_occupation", "population")
 STATE_LABELS = {s.value: s.label.split(" ")[0] for s in State}
 RESULT_LABELS = {s.value: s.label.split(" ")[0] for s in SubjectState}
@@ -38,7 +39,9 @@ def _pdf(data: bytes, disposition: str) -> HttpResponse:
 def _categories(actor, day):
     if not rules.in_force(actor.division_id, day):
         return []
-    return [{"code": c, "label": s["label"].split(" ")[0], "spec": s,
+    # `criteria_only`: a count over criteria (Q3 (d)), where no person is named: the form asks for
+    # sex, ages and population only. Read from the category's rules, never from its code.
+    return [{"code": c, "label": s["label"].split(" ")[0], "spec": s, "criteria_only": s.get("count_of") == "statistics",
              "documents": [[(d, zh(DOCUMENTS[d])) for d in alt] for alt in s["documents"]],
              "fields": [zh(FIELDS[f]) for f in s["fields"]], "routing": zh(s["routing"]) if s.get("routing") else ""} for c, s in rules.categories(actor.division_id, day)]
 
@@ -52,20 +55,23 @@ def index(request):
     return render(request, "desk/index.html", {"page": page, "in_force": rules.in_force(request.user.division_id, today())})
 
 
-def _form_data(post) -> dict:
+def _form_data(post, criteria_only: bool) -> dict:
+    """The form as the service's input. A row of persons counts only when something besides its
+    preset choices (同音/同字, "named in the letter") is filled in: the empty rows a browser sends
+    with their selects set are not persons without a name (found walking the desk in Chromium)."""
     subjects = []
     for n in range(SUBJECT_ROWS):
-        row = {k: post.get(f"s{n}_{k}", "") for k in SUBJECT_KEYS}
-        if any(v.strip() for v in row.values()) or n == 0:
-            row = {k: v for k, v in row.items() if v.strip()}
-            row["named_in_letter"] = post.get(f"s{n}_named_in_letter") == "on"
-            if len(row) > 1 or n == 0:
-                subjects.append(row)
-    if subjects and set(subjects[0]) == {"named_in_letter"}:
-        subjects = [] if post.get("category") != "statistics" else [{}]
+        row = {k: post.get(f"s{n}_{k}", "").strip() for k in SUBJECT_KEYS}
+        if not any(v for k, v in row.items() if k != "match"):
+            continue
+        row = {k: v for k, v in row.items() if v}
+        row["named_in_letter"] = post.get(f"s{n}_named_in_letter") == "on"
+        subjects.append(row)
+    if not subjects and criteria_only:
+        subjects = [{}]
     return {"category": post.get("category", ""), "documents": post.getlist("documents"), "reason": post.get("reason", ""),
             "relationship": post.get("relationship", ""), "notice_acknowledged": post.get("notice_acknowledged") == "on",
-            "requester": {k: post.get(f"requester_{k}", "") for k in ("name", "unit", "id_number", "phone", "address")}, "subjects": subjects}
+            "requester": {k: post.get(f"requester_{k}", "") for k in ("name", "unit", "id_document", "id_number", "phone", "address")}, "subjects": subjects}
 
 
 @staff_view(Action.TAKE_QUERIES)
@@ -83,7 +89,7 @@ def new(request):
             if f is not None:
                 scans.append((d, f.name, (f.content_type or "").split(";")[0].strip().lower(), f.read()))
         try:
-            inquiry = services.create_inquiry(actor=actor, data=_form_data(request.POST), now=now(), scans=scans)
+            inquiry = services.create_inquiry(actor=actor, data=_form_data(request.POST, bool(current and current["criteria_only"])), now=now(), scans=scans)
         except Invalid as e:
             errors = e.errors
         else:
@@ -114,7 +120,8 @@ def _detail_context(request, inquiry):
     return {"inquiry": inquiry, "out": out, "spec": spec, "category_label": spec["label"].split(" ")[0], "state_label": STATE_LABELS.get(out["state"], out["state"]),
             "documents": [zh(DOCUMENTS.get(d, d)) for d in out["documents"]], "covers": zh(queries.COVERS),
             "refusal": [line.split(" / ")[0] for line in inquiry.refusal_reason.splitlines()], "routing": zh(inquiry.routing) if inquiry.routing else "",
-            "notice": documents.NOTICE}
+            "notice": documents.NOTICE,
+            "scans": [(p.pk, zh(DOCUMENTS.get(p.document, p.document)).split("（")[0], p.name) for p in inquiry.scans.defer("data").order_by("id")]}
 
 
 @staff_view(Action.TAKE_QUERIES)
@@ -195,21 +202,33 @@ def _period(request):
 @staff_view(Action.TAKE_QUERIES)
 @require_safe
 def register(request):
+    """Q8: the register of a period on screen; printed (PDF) by the same period as an export job
+    (desk/exports.py), whatever its length."""
     start, end, errors = _period(request)
-    rows = documents.register_rows(actor=request.user, start=start, end=end, today=today())
+    # The screen shows the first lines of a long period; the print job has them all.
+    rows = documents.register_rows(actor=request.user, start=start, end=end, today=today(), limit=REGISTER_SCREEN_ROWS + 1)
+    more = len(rows) > REGISTER_SCREEN_ROWS
+    rows = rows[:REGISTER_SCREEN_ROWS]
     if rows:
         from liudong.accounts.audit import record
 
         record(request.user, "inquiry.register.view", object_type="inquiry", fields={"start": start.isoformat(), "end": end.isoformat(), "count": len(rows),
                                                                                      "person_ids": sorted({p for r in rows for p in r["person_ids"]})})
-    return render(request, "desk/register.html", {"rows": rows, "start": start, "end": end, "errors": errors}, status=422 if errors else 200)
+    return render(request, "desk/register.html", {"rows": rows, "start": start, "end": end, "errors": errors, "export_kind": exports.KIND,
+                                                  "division": request.user.division_id, "more": more, "shown": REGISTER_SCREEN_ROWS}, status=422 if errors else 200)
 
 
 @staff_view(Action.TAKE_QUERIES)
 @require_safe
-def register_pdf(request):
-    start, end, errors = _period(request)
-    return _pdf(*documents.register_pdf(actor=request.user, division=request.user.division, start=start, end=end, today=today()))
+def scan(request, pk, scan_pk):
+    """Q8: a paper kept with the register (letter, card copy, agreement), shown to the desk that took
+    the request and to no one else (404); each opening is logged (invariant 3)."""
+    name, content_type, data = queries.open_scan(actor=request.user, inquiry_id=pk, scan_id=scan_pk)
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition(name, f"scan-{scan_pk}", inline=True)
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @staff_view(Action.TAKE_QUERIES)
@@ -251,9 +270,12 @@ def consent_answer(request, pk):
 @staff_view(Action.APPROVE_QUERY_STATISTICS)
 @require_safe
 def approvals(request):
-    qs = Inquiry.objects.filter(state__in=[State.AWAITING_APPROVAL, State.RECORDED, State.CHECKED], approved__isnull=True, category__in=["statistics"])
+    """Q3 (d): the requests of the desks in the officer's area whose category needs the superior
+    office's approval (the `approval` of the set in force when each was received), not yet decided."""
+    qs = Inquiry.objects.filter(state__in=[State.AWAITING_APPROVAL, State.RECORDED, State.CHECKED], approved__isnull=True)
     qs = qs.filter(in_range("division_id", request.user.division_id)) if request.user.division.level <= 3 else qs.none()
-    return render(request, "desk/approvals.html", {"rows": list(qs.select_related("division").order_by("received_on", "id"))})
+    rows = [i for i in qs.select_related("division").order_by("received_on", "id") if rules.spec(i.division_id, i.received_on, i.category).get("approval")]
+    return render(request, "desk/approvals.html", {"rows": rows})
 
 
 @staff_view(Action.APPROVE_QUERY_STATISTICS)
@@ -268,3 +290,29 @@ def approve(request, pk):
     else:
         messages.success(request, _("The decision was recorded."))
     return redirect("desk_approvals")
+
+
+# ------------------------------------------------------------------ Q4: the result sheet's QR code
+
+PUBLIC_CHECKS_PER_MINUTE = 20
+
+
+@require_safe
+def public_check(request, code):
+    """No log-in (the QR code of a result sheet): whether the sheet is genuine, with the masked names
+    and which items were told, never their values (Q4); logged without an actor."""
+    from liudong.accounts.throttle import over_limit
+
+    if over_limit(request, "desk.public", PUBLIC_CHECKS_PER_MINUTE):
+        response = render(request, "desk/public_check.html", {"throttled": True}, status=429)
+        response["Retry-After"] = "60"
+        return response
+    found = documents.public_check(code)
+    if found is not None:
+        from liudong.accounts.audit import record
+
+        record(None, "inquiry.public_check", obj=found["inquiry"], fields={"file_number": found["file_number"]})
+    response = render(request, "desk/public_check.html", {"found": found}, status=200 if found else 404)
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -33,8 +33,9 @@ class RuleSet:
     default_division: str | None          # where migration 0005 puts it in force
     source: str
     values: dict = field(default_factory=dict)   # name -> (value, source)
-    # The lowest level (J1) that may adopt the set: 1, a province (or the nation); 3, a county's
-    # own example set (S4: part 11's check frequencies are one county's rule, not the nation's).
+    # The lowest level (J1) that may adopt the set: 1, a province (or the nation); 2, a city (Q1: the
+    # query desk's rules are a city police bureau's); 3, a county's own example set (S4: part 11's
+    # check frequencies are one county's rule, not the nation's).
     adopted_down_to: int = 1
 
 
@@ -202,7 +203,7 @@ _add(RuleSet("query-desk-2010", "北京市公安局对外提供查询人口信�
     "query_desk.abuse_window_days": (30, f"同一查询人或单位短期内查询多人的提示：统计天数 {QUERY_DESK_SYSTEM}"),
     "query_desk.abuse_subjects": (20, f"同一查询人或单位短期内查询多人的提示：被查询人数 {QUERY_DESK_SYSTEM}"),
     "query_register_retention_days": (730, f"Q8 第十一条：《人口信息查询登记表》及资料保存期限2年 {SRC_QUERY_2010}"),
-}))
+}, adopted_down_to=2))  # Q1: a city (its police bureau, as 北京市公安局 did) or a province adopts it
 # S4: part 11 (宁陕县人口和计划生育工作管理规范, 2011-06-07) is one county's rule: ordinary subjects
 # (couples over 40 with an IUD, 〈七〉) are checked twice a year, key subjects four times (三查登记册),
 # women's diseases screened twice a year (妇女病普查普治登记册). Shipped as that county's example, in

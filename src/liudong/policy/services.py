@@ -261,8 +261,8 @@ class Adoption:
 
 @transaction.atomic
 def adopt_rule_set(*, actor, code, division_code, valid_from) -> Adoption:
-    """P1: a province (or the nation) adopts a rule set from a date of its choosing; a county adopts
-    a county's example set (RuleSet.adopted_down_to, S4).
+    """P1: a province (or the nation) adopts a rule set from a date of its choosing; a city adopts the
+    query desk's set (Q1), a county a county's example set (RuleSet.adopted_down_to, S4).
 
     value() picks the most specific division with a row in force, then the latest start. For each
     name of the set, when the province has no row of its own in force on the day before but
@@ -281,8 +281,8 @@ def adopt_rule_set(*, actor, code, division_code, valid_from) -> Adoption:
     division = parse_division(given, "division", errors, actor=actor)
     lowest = rs.adopted_down_to if rs is not None else 1
     if division is not None and division.level > lowest:
-        who = "省（或全国）" if lowest == 1 else "县及以上"
-        english = ("a rule set is adopted by a province (or the nation)" if lowest == 1 else "this county example is adopted by a county or above")
+        who, english = {1: ("省（或全国）", "a rule set is adopted by a province (or the nation)"),
+                        2: ("市（或省）", "this rule set is adopted by a city or a province")}.get(lowest, ("县及以上", "this county example is adopted by a county or above"))
         errors["division"] = [f"规则集由{who}采用，{division.name} 是第 {division.level} 级区划；个别值可单独调整 / "
                               f"{english}; {division.name} is a level-{division.level} division: override single values instead"]
     start = fields.date(given, "valid_from", errors, required=True, between=POLICY_DATES)

@@ -138,8 +138,9 @@ def build_pdf(req: RegisterRequest, rows: list[dict], *, generated_on: datetime.
     headers = [head_wrap.lines(c.header, inner[i]) for i, c in enumerate(req.columns)]
     head_h = max(len(h) for h in headers) * LEAD + 2 * PAD_Y
     division_full = queries.DivisionNames([req.division.code]).full(req.division.code)
-    persons = len(queries.person_ids(rows))
     total = len(rows)
+    # A sheet may word its own count (the query desk's register counts requests and persons asked about).
+    count_text = req.count_text(rows) if hasattr(req, "count_text") else f"共 {total} 条，{len(queries.person_ids(rows))} 人"
 
     canvas = _NumberedCanvas(str(out) if isinstance(out, Path) else out, pagesize=(PAGE_W, PAGE_H), pageCompression=1,
                              footer_left=f"制表日期 {generated_on.isoformat()}",
@@ -155,7 +156,7 @@ def build_pdf(req: RegisterRequest, rows: list[dict], *, generated_on: datetime.
         canvas.drawCentredString(PAGE_W / 2, PAGE_H - 16.5 * mm, req.heading)
         canvas.setFont(FONT, 8)
         canvas.drawString(MARGIN_X, PAGE_H - 21.5 * mm, f"单位：{division_full}（{req.division.code}）")
-        canvas.drawRightString(PAGE_W - MARGIN_X, PAGE_H - 21.5 * mm, f"共 {total} 条，{persons} 人")
+        canvas.drawRightString(PAGE_W - MARGIN_X, PAGE_H - 21.5 * mm, count_text)
         if not with_header:
             return TOP
         canvas.setFillGray(0.92)
