@@ -213,3 +213,42 @@ def person_for_form(*, actor, person_id) -> Person:
     if person is None:
         raise NotFound("人员不存在或不在您的管辖范围内 / no such person in your scope")
     return person
+
+
+# ---------------------------------------------------------------- 上门: door-to-door applications
+
+APPLICATION_STATES = ("pending", "issued", "refused")
+
+
+def applications(*, actor, state: str | None = None):
+    """C1, part 8 四: the door-to-door applications the actor's subtree took (a village its own, the
+    township its queue, the county all of its townships'), oldest first; `state` narrows them."""
+    from .models import DoorApplication
+
+    require(actor, Action.VIEW_CERTIFICATES)
+    if state and state not in APPLICATION_STATES:
+        raise Invalid({"state": [f"应为 {'、'.join(APPLICATION_STATES)} 之一 / must be one of {', '.join(APPLICATION_STATES)}"]})
+    qs = DoorApplication.objects.all() if is_system(actor) else DoorApplication.objects.filter(in_range("village_id", actor.division_id))
+    if state:
+        qs = qs.filter(state=state)
+    return qs.select_related("person", "village", "township", "certificate", "taken_by", "decided_by").order_by("taken_on", "id")
+
+
+def get_application(*, actor, application_id, log: bool = True):
+    """One door-to-door application of the actor's subtree (404 otherwise), its read logged."""
+    pk = row_id(application_id)
+    app = applications(actor=actor).filter(pk=pk).first() if pk else None
+    if app is None:
+        raise NotFound("申请不存在或不在您的管辖范围内 / no such application in your scope")
+    if log:
+        record(actor, "certificate.door_application_view", obj=app, person_id=app.person_id)
+    return app
+
+
+def pending_application_of(*, actor, person: Person):
+    """The application waiting for her, as her record shows it (None for a role without certificates)."""
+    from .models import DoorApplication
+
+    if not is_system(actor) and not actor.can(Action.VIEW_CERTIFICATES):
+        return None
+    return DoorApplication.objects.filter(person=person, state="pending").select_related("village").first()
