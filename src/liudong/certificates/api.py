@@ -27,7 +27,7 @@ class CertificateIn(Schema):
     applicant: str | None = Text("self | family (C2)", enum=["self", "family"])
     applicant_name: str | None = Text("代办人姓名（家属代办） / the family member's name (C2)", 50)
     relationship: str | None = Text("代办人与本人关系 / the family member's relationship (C2)", 20)
-    verification: str | None = Text("婚育情况如何核实（家属代办） / how her status was verified (C2)", 200)
+    verification: str | None = Text("婚育情况如何核实（家属代办必填） / how her status was verified (C2, required for a family member)", 200)
     contraception: str | None = Text("避孕节育情况 / contraception (条例 第七条)", 200)
 
 
