@@ -128,4 +128,20 @@ def _door_and_proof(hukou, residence, he, attempt) -> int:
         if case:
             attempt("b1 register", lambda: cases.decide_birth_registration(actor=residence, case_id=case.pk, data={"decision": "register", "decided_on": "2015-10-12"},
                                                                            now=_at("2015-10-12")))
+            _answer_requests(case, hukou, attempt)
     return 0
+
+
+def _answer_requests(case, hukou, attempt) -> None:
+    """B3: 诺江镇 answers the 2015 case's verification request, so that it does not stand overdue in
+    its inbox. 中原区 (杨伟's hukou county) has no demo account: its request stays unanswered, as
+    the demo's other requests to it do."""
+    from liudong.exchange import services as exchange
+    from liudong.exchange.models import Kind, Message
+
+    for m in Message.objects.filter(case_type="birth_registration", case_id=case.pk, kind=Kind.VERIFICATION, receiver_id=hukou.division_id):
+        def answer(m=m):
+            exchange.acknowledge(actor=hukou, message_id=m, now=_at("2015-10-13"))
+            return exchange.reply(actor=hukou, message_id=m, data={"body": "经核实：何丽为初婚，婚后未生育，情况属实。"}, now=_at("2015-10-15"))
+
+        attempt("b1 answer", answer)
