@@ -20,6 +20,7 @@ from liudong.certificates import services, services_door
 from liudong.certificates.models import Certificate, DoorApplication
 from liudong.errors import Invalid
 from liudong.people.models import Person
+from liudong.people.scope import registered_in
 from liudong.policy.services import adopt_rule_set
 
 from .cases import COUPLES
@@ -105,7 +106,7 @@ def _door_and_proof(hukou, residence, he, attempt) -> int:
     village = Staff.objects.filter(username="xinhua_collector").first()
     if village is None:
         return 1
-    women = list(Person.objects.filter(sex="F", hukou_division_id=village.division_id, birth_date__range=(datetime.date(1972, 1, 1), datetime.date(2001, 6, 1)),
+    women = list(Person.objects.filter(registered_in(village.division_id), sex="F", birth_date__range=(datetime.date(1972, 1, 1), datetime.date(2001, 6, 1)),
                                        certificates__isnull=True).order_by("id")[:3])
     take = lambda w, day, **kw: services_door.take_application(actor=village, data={"person_id": w.pk, "taken_on": day, "place": f"新华村{w.pk % 9 + 1}组 {w.name}家", **kw}, now=_at(day))  # noqa: E731
     if len(women) == 3:
