@@ -10,7 +10,7 @@ the certificate linked to the application) or refuses it with a reason. Each is 
 """
 import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from liudong import fields
 from liudong.accounts.audit import record
@@ -77,11 +77,15 @@ def take_application(*, actor, data: dict, now: datetime.datetime) -> DoorApplic
     waiting = DoorApplication.objects.select_for_update().filter(person=person, state=ApplicationState.PENDING).first()
     if waiting is not None:
         raise Invalid({"person_id": [f"她的申请 {waiting.number} 正等待乡镇办理 / her application {waiting.number} is waiting for the township already"]})
-    app = DoorApplication.objects.create(
-        person=person, village_id=actor.division_id if not is_system(actor) else person.hukou_division_id, township=township, taken_on=taken_on,
-        place=place, taken_by=actor if getattr(actor, "pk", None) else None, applicant=applicant, applicant_name=applicant_name,
-        relationship=relationship, status_verification=verification, contraception=contraception, notes=notes,
-    )
+    try:
+        with transaction.atomic():  # two villages at once: the one-waiting constraint decides, as a field error
+            app = DoorApplication.objects.create(
+                person=person, village_id=actor.division_id if not is_system(actor) else person.hukou_division_id, township=township, taken_on=taken_on,
+                place=place, taken_by=actor if getattr(actor, "pk", None) else None, applicant=applicant, applicant_name=applicant_name,
+                relationship=relationship, status_verification=verification, contraception=contraception, notes=notes,
+            )
+    except IntegrityError:
+        raise Invalid({"person_id": ["她的申请正等待乡镇办理 / her application is waiting for the township already"]}) from None
     record(actor, "certificate.door_application", obj=app, person_id=person.pk,
            fields={"taken_on": taken_on.isoformat(), "place": place, "applicant": applicant, "township": township.code})
     return app
