@@ -241,10 +241,12 @@ def test_c1_pages_village_takes_township_issues(village, hukou_clerk, woman):
 def test_c1_pages_refuse_with_reason_and_scope(village, hukou_clerk, woman, world):
     app = take(village, woman)
     tc = _client(hukou_clerk)
+    assert "1 件待办" in tc.get("/certificates/").content.decode()  # the queue, from the certificates page
     r = tc.post(f"/certificates/applications/{app.pk}/refuse/", {"refuse-reason": ""})
     assert r.status_code == 200 and "has-error" in r.content.decode()
     r = tc.post(f"/certificates/applications/{app.pk}/refuse/", {"refuse-reason": "户籍已迁出"}, follow=True)
     assert "户籍已迁出" in r.content.decode() and DoorApplication.objects.get().state == "refused"
+    assert "件待办" not in tc.get("/certificates/").content.decode()
     assert _client(world["township_clerk"]).get(f"/certificates/applications/{app.pk}/").status_code == 404
     assert _client(world["police_officer"]).get("/certificates/applications/").status_code == 403
     assert _client(world["township_clerk"]).post(f"/certificates/applications/new/{woman.pk}/", {}).status_code == 403

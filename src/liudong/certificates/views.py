@@ -101,8 +101,10 @@ def due_page(request):
             w.cert_state = w.cert.get_state_display_on(day) if w.cert else ""
             w.next_due = services.next_verification_due_on(w.cert, day) if w.cert else None
         queries.log_list(actor=request.user, rows=list(page), what="certificate.due_list", criteria={"division": division, "kind": kind, "on": str(day)})
+    # 上门: the township's queue of door-to-door applications waiting, on the page it opens first.
+    waiting = queries.applications(actor=request.user, state="pending").count()
     return render(request, "certificates/due.html", {"kind": kind, "kinds": KIND_CHOICES, "division": division, "on": day, "errors": errors,
-                                                      "due": due, "page": page})
+                                                      "due": due, "page": page, "waiting": waiting})
 
 
 @staff_view(Action.VIEW_CERTIFICATES)
