@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install system-deps migrate demo serve e2e bench clean messages
+.PHONY: run test install system-deps migrate demo serve e2e bench clean messages pdf-samples
 
 $(BIN)/liudong: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ bench: install
 	$(BIN)/python bench/registers.py
 	$(BIN)/python bench/permits.py
 	$(BIN)/python bench/desk.py
+	$(BIN)/python bench/certificates.py
+
+# Page 1 of every printed document, from the demo county, as PNGs in docs/pdfs/ (README, certificates).
+pdf-samples: install
+	$(BIN)/python scripts/render_pdf_samples.py
 
 messages: install
 	cd src/liudong && ../../$(BIN)/liudong makemessages -l zh_Hans -l en && ../../$(BIN)/liudong compilemessages

@@ -170,6 +170,10 @@ def _call(action, staff, migrant, world, n):
         if action == Action.ISSUE_CERTIFICATES:
             return certificates.issue_certificate(actor=staff, data={"person_id": migrant.pk, "issued_on": "2020-01-02"}, now=timezone.now())
         return certificates.record_entry(actor=staff, person=migrant, entered_on=TODAY, kind="check", text="环情检查", now=timezone.now())
+    if action == Action.TAKE_CERTIFICATE_APPLICATIONS:
+        from liudong.certificates import services_door
+
+        return services_door.take_application(actor=staff, data={"person_id": migrant.pk, "taken_on": "2020-01-02", "place": "上门"}, now=timezone.now())
     raise AssertionError(f"no representative service for {action}")
 
 

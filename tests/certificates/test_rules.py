@@ -76,7 +76,10 @@ def test_c1_one_current_certificate_at_a_time(hukou_clerk, woman):
 def test_c2_a_family_member_applies_for_a_woman_already_gone_with_the_applicant_recorded(hukou_clerk, woman):
     with pytest.raises(Invalid) as e:
         issue(hukou_clerk, woman, "2019-01-01", applicant="family")
-    assert set(e.value.errors) == {"applicant_name", "relationship"}
+    assert set(e.value.errors) == {"applicant_name", "relationship", "verification"}
+    with pytest.raises(Invalid) as e:  # C2: her status verified, and how, recorded
+        issue(hukou_clerk, woman, "2019-01-01", applicant="family", applicant_name="王大山", relationship="父亲")
+    assert set(e.value.errors) == {"verification"}
     cert = issue(hukou_clerk, woman, "2019-01-01", applicant="family", applicant_name="王大山", relationship="父亲", verification="村委会电话核实婚育情况")
     assert (cert.applicant, cert.applicant_name, cert.relationship, cert.status_verification) == ("family", "王大山", "父亲", "村委会电话核实婚育情况")
 
@@ -87,7 +90,7 @@ def test_c2_no_family_application_for_a_woman_still_at_home(hukou_clerk):
     home, _ = people.register_person(actor=hukou_clerk, data={"id_number": make_id("511921", "19950101", 90), "name": "孙丽", "hukou_division": TONGJIANG_V},
                                      today=d("2026-11-28"))
     with pytest.raises(Invalid) as e:
-        issue(hukou_clerk, home, "2019-01-01", applicant="family", applicant_name="孙父", relationship="父亲")
+        issue(hukou_clerk, home, "2019-01-01", applicant="family", applicant_name="孙父", relationship="父亲", verification="电话核实")
     assert "applicant" in e.value.errors
 
 

@@ -17,4 +17,15 @@ def test_demo_certificates_in_every_state(db):
     assert counts.get("certificates skipped") == 0, (counts, lines)
     states = {c.state_on(TODAY) for c in Certificate.objects.all()}
     assert states == {"valid", "expired", "long_term", "revoked", "replaced", "surrendered"}
+    # 上门 (C1): 新华村's door-to-door applications, one in each state, when the world holds three
+    # women of its hukou without a certificate; B1: 何丽's 2015 registration cites her status proof.
+    from liudong.cases.models import BirthRegistration
+    from liudong.certificates.models import DoorApplication, StatusProof
+
+    apps = DoorApplication.objects.all()
+    assert sorted(a.state for a in apps) == (["issued", "pending", "refused"] if apps else [])
+    assert all(a.certificate_id for a in apps if a.state == "issued")
+    proof = StatusProof.objects.get()
+    case = BirthRegistration.objects.get(status_proof=proof)
+    assert case.state == "registered" and "proof" in case.documents and case.woman_id == proof.person_id
     assert build_demo_certificates(log=lines.append) == {}

@@ -92,7 +92,7 @@ def test_X4_a_demo_built_past_the_calendar_is_as_full_as_one_built_inside_it(cli
     assert DemoBuild.objects.count() == 0  # both undone
     counts = {k: v for k, v in inside.items() if isinstance(v, int)}
     # the figures are there, and the world built "on" 2027-01-15 is the same world, dated 2026-12-10
-    assert counts["nantou_clerk inbox"] > 0 and counts["nuojiang_clerk inbox"] > 0 and counts["nantou_clerk cases birth"] == 5
+    assert counts["nantou_clerk inbox"] > 0 and counts["nuojiang_clerk inbox"] > 0 and counts["nantou_clerk cases birth"] == 6
     assert counts["timeliness as_receiver received"] > 0 and counts["timeliness as_sender requests"] > 0
     assert counts["timeliness as_sender answered"] > 0 and counts["timeliness as_sender late"] > 0 and counts["nanshan_officer cases fee"] == 2
     assert {k: past[k] for k in counts} == counts

@@ -94,13 +94,17 @@ def build(world, migrant, husband, woman_2014) -> dict:
 
     certificate = certificates.issue_certificate(actor=hukou_clerk, data={"person_id": migrant.pk, "issued_on": "2020-01-02"}, now=at("2020-01-02"))
     proof = certificates.issue_status_proof(actor=hukou_clerk, data={"person_id": migrant.pk, "issued_on": str(today), "requested_by": "residence"}, now=timezone.now())
+    # 上门 (C1): an application for 陈静 taken at her hukou village, waiting for 诺江镇.
+    from liudong.certificates import services_door
+
+    application = services_door.take_application(actor=None, data={"person_id": newcomer.pk, "taken_on": "2021-01-05", "place": "诺江村"}, now=at("2021-01-05"))
     # S2: a check of 李娜 with its report slip (the slip PDF, her services page, the public slip check)
     from liudong.technical import services as technical
 
     check = technical.record_check(actor=clerk, data={"person_id": migrant.pk, "checked_on": "2026-01-05", "items": ["iud"], "result": "normal"}, now=timezone.now())
     return {
         "check": check.pk, "slip_token": check.report_token,
-        "certificate": certificate.pk, "token": certificate.token, "proof": proof.pk, "inquiry": inquiry.pk, "permit": permit.pk, "registration": registration.pk, "permit_token": permit.public_token,
+        "certificate": certificate.pk, "token": certificate.token, "proof": proof.pk, "application": application.pk, "inquiry": inquiry.pk, "permit": permit.pk, "registration": registration.pk, "permit_token": permit.public_token,
         "person": migrant.pk, "residence": residence.pk, "housing": housing.pk, "employer": employer.pk, "grid": grid.pk,
         "message": message.pk, "attachment": message.attachments.get().pk, "draft": draft.pk,
         "birth": refused.pk, "second_birth": second.pk, "fee": fee.pk, "division": NANTOU, "kind": "inflow",
@@ -113,8 +117,9 @@ PARAM_KINDS = {"person_id": "person", "residence_id": "residence", "housing_id":
                "message_id": "message", "attachment_id": "attachment", "aid": "attachment", "code": "division", "kind": "kind",
                "claim_id": "claim", "proposal_id": "proposal", "relative_id": "relative", "job_id": "export", "inquiry_id": "inquiry",
                "permit_id": "permit", "registration_id": "registration", "certificate_id": "certificate", "token": "token", "proof_id": "proof",
+               "application_id": "application",
                "permit_token": "permit_token", "slip_token": "slip_token"}
-PATH_KINDS = [("services/checks/", "check"), ("services/women/", "person"), ("permits/registrations/", "registration"), ("permits/", "permit"), ("certificates/", "certificate"), ("desk/", "inquiry"), ("exports/", "export"), ("cases/messages/", "draft"), ("cases/second-birth", "second_birth"), ("cases/birth", "birth"), ("cases/fee", "fee"),
+PATH_KINDS = [("services/checks/", "check"), ("services/women/", "person"), ("permits/registrations/", "registration"), ("permits/", "permit"), ("certificates/applications/", "application"), ("certificates/", "certificate"), ("desk/", "inquiry"), ("exports/", "export"), ("cases/messages/", "draft"), ("cases/second-birth", "second_birth"), ("cases/birth", "birth"), ("cases/fee", "fee"),
               ("people/", "person"), ("housing/", "housing"), ("employers/", "employer"), ("grids/", "grid"), ("exchange/", "message")]
 
 

@@ -185,6 +185,10 @@ PAGES = {
     "certificate_issue": {"GET": (A.ISSUE_CERTIFICATES,), "POST": (A.ISSUE_CERTIFICATES,)},
     "certificate_status_proof": {"GET": (A.ISSUE_CERTIFICATES,), "POST": (A.ISSUE_CERTIFICATES,)},
     "certificate_status_proof_pdf": {"GET": (A.VIEW_CERTIFICATES,)},
+    # 上门 (C1, part 8 四): villages take applications door to door, the township issues or refuses.
+    "certificate_applications": {"GET": (A.VIEW_CERTIFICATES,)}, "certificate_application": {"GET": (A.VIEW_CERTIFICATES,)},
+    "certificate_application_new": {"GET": (A.TAKE_CERTIFICATE_APPLICATIONS,), "POST": (A.TAKE_CERTIFICATE_APPLICATIONS,)},
+    "certificate_application_issue": {"POST": (A.ISSUE_CERTIFICATES,)}, "certificate_application_refuse": {"POST": (A.ISSUE_CERTIFICATES,)},
 }
 
 # API operation (its URL name under the `api` namespace) -> actions. The method is the operation's.
@@ -245,6 +249,9 @@ API = {
     "api:revoke_certificate": (A.ISSUE_CERTIFICATES,), "api:certificate_pdf": (A.VIEW_CERTIFICATES,),
     "api:create_status_proof": (A.ISSUE_CERTIFICATES,), "api:status_proof_pdf": (A.VIEW_CERTIFICATES,),
     "api:certificate_register_pdf": (A.VIEW_CERTIFICATES,), "api:certificate_card_pdf": (A.VIEW_CERTIFICATES,),
+    "api:create_door_application": (A.TAKE_CERTIFICATE_APPLICATIONS,), "api:list_door_applications": (A.VIEW_CERTIFICATES,),
+    "api:get_door_application": (A.VIEW_CERTIFICATES,), "api:issue_door_application": (A.ISSUE_CERTIFICATES,),
+    "api:refuse_door_application": (A.ISSUE_CERTIFICATES,),
     # S1-S6: technical services; police and the query desk never (invariant 2); the province publishes S6.
     "api:create_check": (A.HANDLE_SERVICES,), "api:checks_due": (A.VIEW_SERVICES,), "api:list_checks": (A.VIEW_SERVICES,),
     "api:create_mailed_report": (A.HANDLE_SERVICES,), "api:create_advice": (A.HANDLE_SERVICES,), "api:list_returnees": (A.VIEW_SERVICES,),

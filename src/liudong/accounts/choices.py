@@ -66,6 +66,7 @@ class Action(models.TextChoices):
     VIEW_CERTIFICATES = "view_certificates", "查看婚育证明 see certificates and their due lists"
     ISSUE_CERTIFICATES = "issue_certificates", "办理婚育证明 issue, renew, reissue, revoke certificates and status proofs"
     VERIFY_CERTIFICATES = "verify_certificates", "查验记载婚育证明 verify certificates and make entries"
+    TAKE_CERTIFICATE_APPLICATIONS = "take_certificate_applications", "上门代收婚育证明申请 take certificate applications door to door"
     VIEW_SERVICES = "view_services", "查看技术服务记录 see checks, report slips and distributions"
     HANDLE_SERVICES = "handle_services", "登记技术服务 record checks, report slips and distributions"
     PUBLISH_INSTITUTIONS = "publish_institutions", "公布技术服务机构 publish qualified service institutions"
@@ -89,13 +90,15 @@ _SERVICES = {A.VIEW_SERVICES, A.HANDLE_SERVICES}
 _CERT_SEE = {A.VIEW_CERTIFICATES}
 _CERT_VERIFY = {A.VIEW_CERTIFICATES, A.VERIFY_CERTIFICATES}
 _CERT_ALL = {A.VIEW_CERTIFICATES, A.VERIFY_CERTIFICATES, A.ISSUE_CERTIFICATES}
+# C1, part 8 四: villages take certificate applications door to door (上门); the township issues.
+_CERT_DOOR = {A.TAKE_CERTIFICATE_APPLICATIONS}
 
 # role -> actions. Police see persons but never sensitive fields (invariant 2); the query desk
 # answers outside requests through its own procedure (Q1-Q9), not by browsing the registry;
 # auditors and administrators see no person data.
 PERMISSIONS: dict[str, set[str]] = {
-    R.VILLAGE_COLLECTOR: _READ | _REGISTRY_WRITE | _PERMIT_EXISTS | _CERT_VERIFY | _SERVICES,
-    R.VILLAGE_CADRE: _READ | _PERMIT_EXISTS | _CERT_SEE | {A.VIEW_SERVICES},
+    R.VILLAGE_COLLECTOR: _READ | _REGISTRY_WRITE | _PERMIT_EXISTS | _CERT_VERIFY | _CERT_DOOR | _SERVICES,
+    R.VILLAGE_CADRE: _READ | _PERMIT_EXISTS | _CERT_SEE | _CERT_DOOR | {A.VIEW_SERVICES},
     R.TOWNSHIP_CLERK: _READ | _REGISTRY_WRITE | {A.MANAGE_GRIDS} | _EXCHANGE | _PERMIT_EXISTS | _CERT_ALL | _SERVICES,
     R.TOWNSHIP_HEAD: _READ | {A.MANAGE_GRIDS} | _EXCHANGE | _PERMIT_EXISTS | _CERT_ALL | _SERVICES,
     R.COUNTY_OFFICER: _READ | {A.MANAGE_GRIDS, A.APPROVE_QUERY_STATISTICS} | _EXCHANGE | _PERMIT_EXISTS | _CERT_SEE | {A.VIEW_SERVICES},

@@ -76,6 +76,22 @@ ACTIONS = {
     "residence_permit.move": "变更了居住证地址 moved a residence permit", "residence_permit.view": "查看了居住证 opened a residence permit",
     "residence_permit.exists": "查询了是否持有居住证 asked whether a permit exists",
     "residence_permit.suspend_missed": "暂停了未签注的居住证 suspended permits not endorsed",
+    # marriage and childbearing certificates (C1-C6, 3-八-1, 上门)
+    "certificate.issue": "发放了婚育证明 issued a certificate", "certificate.renew": "换发了婚育证明 renewed a certificate",
+    "certificate.reissue": "补办了婚育证明 reissued a certificate", "certificate.revoke": "撤销了婚育证明 revoked a certificate",
+    "certificate.shortening_refused": "试图缩短婚育证明有效期被拒绝 tried to shorten a certificate's term (refused)",
+    "certificate.entry": "在婚育证明上作了记载 made an entry on a certificate", "certificate.verify": "查验了婚育证明 verified a certificate",
+    "certificate.long_term": "婚育证明转为长期有效 made a certificate long-term valid", "certificate.long_term_end": "婚育证明长期有效终止 ended a long-term validity",
+    "certificate.view": "查看了婚育证明 opened a certificate", "certificate.list": "查看了婚育证明列表 listed certificates",
+    "certificate.due_list": "查看了婚育证明应办应验名单 listed women due", "certificate.print": "打印了婚育证明 printed a certificate",
+    "certificate.batch_print": "批量打印了婚育证明 printed certificates in a batch", "certificate.register_print": "打印了婚育证明登记表 printed the certificate register",
+    "certificate.card_print": "打印了管理卡 printed a card", "certificate.status_proof": "出具了婚育情况证明 issued a status proof",
+    "certificate.status_proof_print": "打印了婚育情况证明 printed a status proof",
+    "certificate.door_application": "上门代收了婚育证明申请 took a certificate application door to door",
+    "certificate.door_application_issue": "据上门申请发放了婚育证明 issued a certificate against a door-to-door application",
+    "certificate.door_application_refuse": "对上门申请不予办理 refused a door-to-door application",
+    "certificate.door_application_view": "查看了上门代收的申请 opened a door-to-door application",
+    "certificate.door_application_list": "查看了上门代收的申请列表 listed door-to-door applications",
 }
 
 # Names of fields (of a person, a residence, a message, a case, a register) and of an event's details.
@@ -136,6 +152,7 @@ VALUES = {
     "woman_id": "女方身份证 woman's ID card", "husband_id": "男方身份证 husband's ID card", "proof": "婚育证明 certificate",
     "checked": "已查验 checked", "corrected": "已更正 corrected", "child": "子女 child", "parent": "父母 parent", "spouse": "配偶 spouse",
     "calendar": "日历日 calendar days", "working": "工作日 working days",
+    "pending": "待办理 pending", "issued": "已发证 issued",
 }
 
 

@@ -67,6 +67,7 @@ class BirthIn(Schema):
     birth_on: str | None = DateText("出生日期 / actual birth date")
     documents: list[str] | None = Field(None, description="已收材料 / documents received: woman_id, husband_id, marriage, proof, commitment")
     notes: str | None = Text("备注 / notes", 2000)
+    status_proof: str | None = Text("所引婚育情况证明编号（3-八-1，系统中已有的；代替该项材料） / the number of the status proof the system holds, cited for the proof paper (B1)", 40)
     send_now: bool = Field(True, description="立即经系统发出核实函 / send the verification requests now by the system")
 
 
@@ -76,6 +77,20 @@ class DecisionOut(Schema):
     reasons: str
     documents: list[str]
     decided_by: str | None
+
+
+class CitedProofOut(Schema):
+    id: int
+    number: str
+    township: str = Field(description="出具乡镇 / the hukou township that issued it")
+    issued_on: datetime.date
+
+
+class CitedCertificateOut(Schema):
+    id: int
+    number: str
+    state: str = Field(description="valid | expired | long_term | revoked | replaced | surrendered, on the day of receipt")
+    valid_until: datetime.date | None = Field(description="有效期至；长期有效时为 null / null while long-term")
 
 
 class BirthOut(Schema):
@@ -104,6 +119,8 @@ class BirthOut(Schema):
     complete_on: datetime.date | None = Field(description="材料齐全日期 / the day the materials were complete for the basis (B4)")
     registered_at_once: bool | None = Field(description="是否在材料齐全的工作日登记（即时办理） / registered on the working day the materials were complete (B4); null unless registered")
     reasons: str
+    status_proof: CitedProofOut | None = Field(None, description="所引婚育情况证明 / the status proof the case cites (B1, 3-八-1)")
+    woman_certificate: CitedCertificateOut | None = Field(None, description="女方受理日所持婚育证明 / the certificate she held on the day of receipt (C1-C4)")
     next_due: datetime.date | None = None
     messages: list[CaseMessageOut] | None = None
     decisions: list[DecisionOut] | None = None
@@ -120,10 +137,11 @@ class DecideIn(Schema):
     reasons: str | None = Text("暂缓：所缺材料；不予登记：理由（打印在告知书上） / postpone: what is missing; refuse: the reasons", 4000)
     documents: list[str] | None = Field(None, description="材料清单的现状（省略则不变） / the checklist as it now stands (unchanged if omitted)")
     complete_on: str | None = DateText("登记时：所缺材料补齐的日期（早于决定日时填写，B4 即时办理） / register: the day the missing paper came in, if before the decision")
+    status_proof: str | None = Text("所引婚育情况证明编号（B1） / the number of the status proof that came in, cited (B1)", 40)
     send_now: bool = Field(True, description="立即经系统发出通报 / send the notifications now by the system")
 
 
-def birth_out(c: BirthRegistration, *, detail: bool = False) -> dict:
+def birth_out(c: BirthRegistration, *, detail: bool = False, actor=None) -> dict:
     out = {
         "id": c.id, "number": c.number, "division": c.division_id, "woman": c.woman_id, "woman_name": c.woman.name, "husband": c.husband_id,
         "husband_hukou": c.husband_hukou_id, "woman_hukou_place": c.woman_hukou_place_id, "husband_hukou_place": c.husband_hukou_place_id,
@@ -132,8 +150,13 @@ def birth_out(c: BirthRegistration, *, detail: bool = False) -> dict:
         "rule_set": c.rule_set, "basis": c.basis, "state": c.state, "decided_on": c.decided_on, "complete_on": c.complete_on,
         "registered_at_once": c.registered_at_once, "reasons": c.reasons,
         "next_due": getattr(c, "next_due", None),
+        "status_proof": ({"id": c.status_proof_id, "number": c.status_proof.number, "township": c.status_proof.township_id,
+                          "issued_on": c.status_proof.issued_on} if c.status_proof_id else None),
     }
     if detail:
+        held = queries.certificate_cited(case=c, actor=actor)
+        out["woman_certificate"] = ({"id": held.pk, "number": held.number, "state": held.state_on(c.received_on), "valid_until": held.valid_until_on(c.received_on)}
+                                    if held else None)
         out["messages"] = [message_out(m) for m in queries.case_messages(BIRTH, c.pk)]
         out["decisions"] = [{"decision": d.decision, "decided_on": d.decided_on, "reasons": d.reasons, "documents": d.documents,
                              "decided_by": d.decided_by.username if d.decided_by else None} for d in queries.decisions_of(c)]
@@ -162,7 +185,7 @@ def _page(qs, limit: int, offset: int):
 def create_birth(request, payload: BirthIn):
     case = services.create_birth_registration(actor=request.auth, data=payload.model_dump(), now=now())
     case = queries.get_birth_registration(actor=request.auth, pk=case.pk, log=False)
-    return Status(201, birth_out(case, detail=True))
+    return Status(201, birth_out(case, detail=True, actor=request.auth))
 
 
 @router.get("/cases/births", response={200: BirthPage, **ERRORS}, summary="生育服务登记列表 / birth registrations of your division")
@@ -175,7 +198,7 @@ def list_births(request, status: str = "open", limit: int = 50, offset: int = 0)
 
 @router.get("/cases/births/{case_id}", response={200: BirthOut, **ERRORS}, summary="生育服务登记 / one registration with its messages")
 def get_birth(request, case_id: int):
-    return birth_out(queries.get_birth_registration(actor=request.auth, pk=case_id), detail=True)
+    return birth_out(queries.get_birth_registration(actor=request.auth, pk=case_id), detail=True, actor=request.auth)
 
 
 @router.post("/cases/births/{case_id}/decision", response={200: BirthOut, **ERRORS}, summary="登记、暂缓或不予登记 / decide (B4, B5)")
@@ -184,7 +207,7 @@ def decide_birth(request, case_id: int, payload: DecideIn):
     if data.get("documents") is None:
         data.pop("documents")
     services.decide_birth_registration(actor=request.auth, case_id=case_id, data=data, now=now())
-    return birth_out(queries.get_birth_registration(actor=request.auth, pk=case_id, log=False), detail=True)
+    return birth_out(queries.get_birth_registration(actor=request.auth, pk=case_id, log=False), detail=True, actor=request.auth)
 
 
 @router.get("/cases/births/{case_id}/refusal-letter.pdf", response=ERRORS,

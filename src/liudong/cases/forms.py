@@ -64,6 +64,7 @@ class BirthRegistrationForm(CaseForm):
     expected_birth_on = date_field(_("Expected birth date"))
     birth_on = date_field(_("Actual birth date"))
     documents = documents_field()
+    status_proof = text(_("Status proof number (cited)"), 40, help_text=_("the hukou township's proof of marital and childbearing status held in the system: cited, the paper is not asked for (B1)"))
     notes = area(_("Notes"), 2000)
     send_now = send_now_field(_("Send the verification requests now (system)"))
 
@@ -76,6 +77,7 @@ class DecideForm(CaseForm):
     decided_on = date_field(_("Decision date"))
     reasons = area(_("Reasons or missing papers"), 4000, rows=4, help_text=_("postpone: what is missing or wrong; refuse: the reasons printed on the letter, one per line"))
     documents = documents_field()
+    status_proof = text(_("Status proof number (cited)"), 40, help_text=_("the hukou township's proof of marital and childbearing status held in the system: cited, the paper is not asked for (B1)"))
     complete_on = date_field(_("Materials complete on"), help_text=_("register: the day the missing paper came in, if before today's decision (B4, registered at once)"))
     send_now = send_now_field(_("Send the notifications now (system)"))
 

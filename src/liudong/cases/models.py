@@ -83,6 +83,10 @@ class BirthRegistration(models.Model):
     doc_marriage = models.BooleanField(Document.MARRIAGE.label, default=False)
     doc_proof = models.BooleanField(Document.PROOF.label, default=False)
     doc_commitment = models.BooleanField(Document.COMMITMENT.label, default=False)
+    # B1: the hukou township's proof of marital and childbearing status (3-八-1) the case cites,
+    # when the system holds it (certificates.StatusProof): the proof paper is then not asked again.
+    status_proof = models.ForeignKey("certificates.StatusProof", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name="所引婚育情况证明 cited status proof")
     notes = models.TextField("备注 notes", blank=True)
     # P1: judged by the rules of the day the materials were received.
     rules_on = models.DateField("适用规则日期 rules of")

@@ -10,6 +10,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from liudong.accounts.audit import record
 from liudong.accounts.choices import Action
 from liudong.accounts.permissions import require
+from liudong.certificates.queries import certificate_held, status_proofs
 from liudong.divisions.queries import in_range
 from liudong.errors import Invalid, NotFound
 from liudong.exchange.models import OPEN_STATES, Message, State
@@ -106,11 +107,17 @@ def get_birth_registration(*, actor, pk, log: bool = True) -> BirthRegistration:
     """One registration of the actor's subtree (404 otherwise); the persons shown are logged."""
     require(actor, Action.HANDLE_CASES)
     qs = BirthRegistration.objects.select_related("division", "woman__hukou_division", "woman__residence_division", "husband__hukou_division",
-                                                  "husband_hukou", "woman_hukou_place", "husband_hukou_place", "residence_place")
+                                                  "husband_hukou", "woman_hukou_place", "husband_hukou_place", "residence_place", "status_proof")
     case = _scoped(qs, pk, in_range("division_id", actor.division_id))
     if log:
         _log_persons(actor, BIRTH, case, [case.woman, case.husband])
     return case
+
+
+def certificate_cited(*, actor, case: BirthRegistration):
+    """B1: the marriage and childbearing certificate (C1-C4) the woman held on the day the materials
+    were received, cited on the case with its number and term (certificates.queries)."""
+    return certificate_held(actor=actor, person_id=case.woman_id, on=case.received_on)
 
 
 def get_second_birth(*, actor, pk, log: bool = True) -> SecondBirthResult:
@@ -175,3 +182,8 @@ def case_type_closed(*, actor, kind: str, on) -> str:
 
 def source_of(case) -> str:
     return rule_set_source(case.rule_set)
+
+
+def proofs_on_record(*, actor, case: BirthRegistration) -> list:
+    """B1: the status proofs (3-八-1) of the woman the system holds, that the case may cite."""
+    return list(status_proofs(actor=actor, person=case.woman).select_related("township")[:5])

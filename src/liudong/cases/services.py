@@ -14,6 +14,7 @@ from django.db import transaction
 
 from liudong import fields
 from liudong.accounts.audit import record
+from liudong.certificates.queries import proof_for_citation
 from liudong.codes import Level
 from liudong.dates import local_day
 from liudong.divisions.models import Division
@@ -123,6 +124,19 @@ def _hukou_township(data, field: str, place: Division, who: str, via_county: boo
     return place
 
 
+def _cited_proof(actor, data, woman, husband, on, errors: dict):
+    """B1: the status proof (3-八-1) the case cites, by its number, when given; it stands for the
+    proof paper (Document.PROOF). A field error under `status_proof` otherwise."""
+    if data.get("status_proof") in (None, "") or woman is None or on is None:
+        return None
+    try:
+        return proof_for_citation(actor=actor, proof=data["status_proof"], person_ids=[p.pk for p in (woman, husband) if p is not None], on=on)
+    except Invalid as e:
+        for field, messages in e.errors.items():
+            errors.setdefault(field, []).extend(messages)
+        return None
+
+
 def birth_rules(division, on: datetime.date, field: str = "received_on") -> dict:
     return rules_in_force(BIRTH_RULES, division, on, field)
 
@@ -176,7 +190,8 @@ def create_birth_registration(*, actor, data: dict, now: datetime.datetime) -> B
     working days of receipt. `data`: woman, husband or husband_hukou, received_on, child_order,
     expected_birth_on, birth_on, documents (list of Document codes), notes, send_now; and, where a
     spouse's hukou is known only at county level, woman_hukou_township / husband_hukou_township or
-    via_county (B2: the county forwards it)."""
+    via_county (B2: the county forwards it); status_proof: the number of the hukou township's proof
+    of marital and childbearing status (3-八-1) the system holds, cited for the proof paper (B1)."""
     township = acting_place(actor=actor, level=Level.TOWNSHIP, refusal="生育服务登记由乡镇（街道）办理 / a birth service registration is recorded by a township")
     today = local_day(now)
     errors: dict[str, list[str]] = {}
@@ -196,6 +211,9 @@ def create_birth_registration(*, actor, data: dict, now: datetime.datetime) -> B
     if expected is not None and received_on is not None and abs((expected - received_on).days) > EXPECTED_BIRTH_WINDOW_DAYS:
         errors.setdefault("expected_birth_on", []).append("预产期应在受理日前后一年内 / the expected birth date lies within a year of the application")
     documents = documents_of(data, errors) or set()
+    proof = _cited_proof(actor, data, woman, husband, received_on, errors)
+    if proof is not None:
+        documents.add(Document.PROOF.value)  # B1: cited, not asked for again
     notes = fields.text(data, "notes", errors, max_length=NOTES_MAX, multiline=True)
     rows = {}
     if received_on is not None and "received_on" not in errors:
@@ -238,14 +256,15 @@ def create_birth_registration(*, actor, data: dict, now: datetime.datetime) -> B
         woman_hukou_place=places["woman"], husband_hukou_place=places["husband"], residence_place=place_of(woman.residence_division_id),
         at_hukou_place=at_hukou,
         received_on=received_on, complete_on=complete_on, child_order=child_order, expected_birth_on=expected, birth_on=born, notes=notes,
-        rules_on=received_on, rule_set=rule_set_of(rows), basis=basis, created_at=now, created_by=actor, **flags,
+        rules_on=received_on, rule_set=rule_set_of(rows), basis=basis, created_at=now, created_by=actor, status_proof=proof, **flags,
     )
     messages = []
     if send_due is not None:
         for place, person, who in _verification_targets(case, husband):
             body = (f"{full_name(township)}于 {received_on} 受理 {woman.name}（{woman.id_number or woman.document_number}）"
                     f"与男方 {_husband_text(case)} 的第 {child_order} 孩生育服务登记申请（{case.number}）。\n"
-                    f"请核实{'、'.join(who)}的婚姻和生育情况，并按规定期限反馈。")
+                    + (f"已收到户籍地出具的婚育情况证明 {proof.number}（{proof.township.name}，{proof.issued_on}）。\n" if proof is not None else "")
+                    + f"请核实{'、'.join(who)}的婚姻和生育情况，并按规定期限反馈。")
             message = exchange.open_draft(actor=actor, kind=Kind.VERIFICATION, topic=Topic.BIRTHS, receiver=place, person=person, subject=f"生育服务登记核实：{woman.name}（{case.number}）",
                                           body=body, send_due_on=send_due, rules_on=received_on, rule_set=case.rule_set, case_type=BIRTH, case_id=case.pk, now=now)
             if fields.flag(data, "send_now", True):
@@ -253,7 +272,8 @@ def create_birth_registration(*, actor, data: dict, now: datetime.datetime) -> B
             messages.append(message.pk)
     record(actor, "birth.create", obj=case, person_id=woman.pk,
            fields={"kind": BIRTH, "child_order": child_order, "rule_set": case.rule_set, "basis": basis, "received_on": str(received_on),
-                   "documents": sorted(documents), "complete_on": str(complete_on or ""), "messages": messages, "send_due": str(send_due or "")})
+                   "documents": sorted(documents), "complete_on": str(complete_on or ""), "messages": messages, "send_due": str(send_due or ""),
+                   "status_proof": proof.number if proof else ""})
     return case
 
 
@@ -284,7 +304,7 @@ def decide_birth_registration(*, actor, case_id, data: dict, now: datetime.datet
     Registering needs the checklist complete for the basis in force and a child order within the
     limit of the case's rule set; it opens the notifications due within the policy's working days
     of the registration date. `data`: decision, decided_on, reasons, documents (optional: the
-    checklist as it now stands), send_now. Open verification requests stay open (their answers
+    checklist as it now stands), status_proof (B1: the proof that came in, cited), send_now. Open verification requests stay open (their answers
     still count, T3)."""
     case = case_for_change(actor=actor, case_id=case_id, visible=lambda c: actor.in_scope(c.division_id),
                            cases=BirthRegistration.objects.select_related("division", "woman", "husband", "woman_hukou_place", "husband_hukou_place", "residence_place"))
@@ -300,6 +320,14 @@ def decide_birth_registration(*, actor, case_id, data: dict, now: datetime.datet
     documents = documents_of(data, errors)
     if documents is None:
         documents = set(case.documents)
+    # B1: the proof that came in since receipt, cited from the system rather than asked for again.
+    proof = _cited_proof(actor, data, case.woman, case.husband, decided_on or case.received_on, errors)
+    if proof is not None:
+        if case.status_proof_id and case.status_proof_id != proof.pk:
+            errors.setdefault("status_proof", []).append(f"本案已引用婚育情况证明 {case.status_proof.number} / this case cites status proof {case.status_proof.number} already")
+        documents.add(Document.PROOF.value)
+    elif case.status_proof_id:
+        documents.add(Document.PROOF.value)  # a cited proof stays on the checklist
     if decision == Decision.POSTPONE and not reasons:
         errors.setdefault("reasons", []).append("暂缓登记须写明所缺或有误的材料 / a postponement names what is missing or wrong")
     if decision == Decision.REFUSE and not reasons:
@@ -325,6 +353,8 @@ def decide_birth_registration(*, actor, case_id, data: dict, now: datetime.datet
     for d in Document.values:
         setattr(case, f"doc_{d}", d in documents)
     case.state, case.decided_on, case.reasons, case.complete_on = DECISION_STATE[decision], decided_on, reasons, complete_on
+    if proof is not None:
+        case.status_proof = proof
     case.save()
     BirthDecision.objects.create(case=case, decision=decision, decided_on=decided_on, reasons=reasons, documents=sorted(documents), decided_at=now, decided_by=actor)
     messages = []
@@ -340,7 +370,8 @@ def decide_birth_registration(*, actor, case_id, data: dict, now: datetime.datet
             messages.append(message.pk)
     record(actor, "birth.decide", obj=case, person_id=case.woman_id,
            fields={"kind": BIRTH, "decision": decision, "decided_on": str(decided_on), "state": case.state, "complete_on": str(complete_on or ""),
-                   "at_once": case.registered_at_once, "messages": messages, "notify_due": str(due or "")})
+                   "at_once": case.registered_at_once, "messages": messages, "notify_due": str(due or ""),
+                   "status_proof": proof.number if proof else ""})
     return case
 
 

@@ -98,10 +98,15 @@ def _render_birth(request, pk, *, form=None, status=200):
             initial.update(decision="refuse", reasons=check["refusal_reason"])
         form = DecideForm(initial=initial)
     required = check["required"] if check else []
+    held = queries.certificate_cited(actor=actor, case=case)
     return render(request, "cases/birth_detail.html", {
         "case": case, "messages_list": _messages_for(BIRTH, case.pk), "decisions": queries.decisions_of(case), "form": form if may_decide else None,
         "check": check, "document_labels": [(d.label, getattr(case, f"doc_{d.value}"), d in required) for d in Document],
         "source": queries.source_of(case), "today": today(), "refused": case.state == BirthState.REFUSED, "at_once": case.registered_at_once,
+        # B1: the status proof the case cites (or those on record it may cite) and the certificate she held.
+        "held": held, "held_state": held.get_state_display_on(case.received_on) if held else "",
+        "held_until": held.valid_until_on(case.received_on) if held else None,
+        "proofs": queries.proofs_on_record(actor=actor, case=case) if case.is_open and not case.status_proof_id else [],
     }, status=status)
 
 

@@ -15,7 +15,7 @@ from liudong.api_schemas import ERRORS, Blank, DateText, QueryDate, Text, file_r
 from liudong.content_types import PDF_TYPE
 from liudong.clock import now, today  # the edge's one reading of the clock (invariant 4)
 
-from . import documents, queries, services
+from . import documents, queries, services, services_door
 from .models import Certificate
 
 router = Router(tags=["certificates"])
@@ -27,7 +27,7 @@ class CertificateIn(Schema):
     applicant: str | None = Text("self | family (C2)", enum=["self", "family"])
     applicant_name: str | None = Text("代办人姓名（家属代办） / the family member's name (C2)", 50)
     relationship: str | None = Text("代办人与本人关系 / the family member's relationship (C2)", 20)
-    verification: str | None = Text("婚育情况如何核实（家属代办） / how her status was verified (C2)", 200)
+    verification: str | None = Text("婚育情况如何核实（家属代办必填） / how her status was verified (C2, required for a family member)", 200)
     contraception: str | None = Text("避孕节育情况 / contraception (条例 第七条)", 200)
 
 
@@ -237,6 +237,98 @@ def certificate_pdf(request, certificate_id: int):
     response = HttpResponse(data, content_type=PDF_TYPE)
     response["Content-Disposition"] = disposition
     return response
+
+
+# ---------------------------------------------------------------- 上门: door-to-door applications (C1, C2, part 8 四)
+
+class DoorApplicationIn(Schema):
+    person_id: int = Field(..., description="人员编号 / the woman's person id")
+    taken_on: str = DateText("上门受理日期 / the day the village took it", required=True, example="2020-06-01")
+    place: str = Text("上门地点 / where it was taken (address)", 200, required=True)
+    applicant: str | None = Text("self | family (C2)", enum=["self", "family"])
+    applicant_name: str | None = Text("代办人姓名（家属代办） / the family member's name (C2)", 50)
+    relationship: str | None = Text("代办人与本人关系 / the family member's relationship (C2)", 20)
+    verification: str | None = Text("婚育情况如何核实（家属代办必填） / how her status was verified (C2, required for a family member)", 200)
+    contraception: str | None = Text("避孕节育情况 / contraception (条例 第七条)", 200)
+    notes: str | None = Text("备注 / notes", 500)
+
+
+class DoorApplicationOut(Schema):
+    id: int
+    number: str
+    person_id: int
+    name: str
+    village: str = Field(description="代收村（居） / the village that took it")
+    township: str = Field(description="发证乡镇 / the township that decides")
+    taken_on: datetime.date
+    place: str
+    taken_by: str | None = Field(description="受理人账号 / the account that took it")
+    applicant: str
+    applicant_name: str
+    relationship: str
+    verification: str
+    state: str = Field(description="pending | issued | refused")
+    decided_on: datetime.date | None
+    refusal_reason: str
+    certificate_id: int | None
+
+
+class DoorApplicationPage(Schema):
+    count: int
+    results: list[DoorApplicationOut]
+
+
+class DoorIssueIn(Schema):
+    issued_on: str = DateText("发证日期 / issue date (not before the application)", required=True, example="2020-06-03")
+    contraception: str | None = Text("避孕节育情况（空则取村里记录） / contraception (else the village's)", 200)
+
+
+class DoorRefuseIn(Schema):
+    reason: str = Text("不予办理理由 / why", 200, required=True)
+    refused_on: str | None = DateText("办理日期（默认今天） / date (default today)")
+
+
+def application_out(a) -> dict:
+    return {"id": a.pk, "number": a.number, "person_id": a.person_id, "name": a.person.name, "village": a.village_id, "township": a.township_id,
+            "taken_on": a.taken_on, "place": a.place, "taken_by": a.taken_by.username if a.taken_by_id else None, "applicant": a.applicant,
+            "applicant_name": a.applicant_name, "relationship": a.relationship, "verification": a.status_verification, "state": a.state,
+            "decided_on": a.decided_on, "refusal_reason": a.refusal_reason, "certificate_id": a.certificate_id}
+
+
+def _application(request, pk, log=False) -> dict:
+    return application_out(queries.get_application(actor=request.auth, application_id=pk, log=log))
+
+
+@router.post("/certificate-applications", response={201: DoorApplicationOut, **ERRORS}, summary="上门代收婚育证明申请 / a village takes an application door to door (C1, C2)")
+def create_door_application(request, payload: DoorApplicationIn):
+    app = services_door.take_application(actor=request.auth, data=payload.model_dump(), now=now())
+    return Status(201, _application(request, app.pk))
+
+
+@router.get("/certificate-applications", response={200: DoorApplicationPage, **ERRORS}, summary="上门代收的申请 / door-to-door applications of your area (the township's queue)")
+def list_door_applications(request, state: Blank(str) = None, limit: int = 50, offset: int = 0):
+    qs = queries.applications(actor=request.auth, state=state)
+    limit, offset = max(0, min(limit, queries.LIST_MAX)), max(0, min(offset, queries.OFFSET_MAX))
+    rows = list(qs[offset:offset + limit])
+    queries.log_list(actor=request.auth, rows=rows, what="certificate.door_application_list", criteria={"state": state or ""})
+    return {"count": qs.count(), "results": [application_out(a) for a in rows]}
+
+
+@router.get("/certificate-applications/{application_id}", response={200: DoorApplicationOut, **ERRORS}, summary="上门代收的申请 / one application")
+def get_door_application(request, application_id: int):
+    return _application(request, application_id, log=True)
+
+
+@router.post("/certificate-applications/{application_id}/issue", response={201: CertificateOut, **ERRORS}, summary="据上门申请发证 / the township issues against it")
+def issue_door_application(request, application_id: int, payload: DoorIssueIn):
+    cert = services_door.issue_from_application(actor=request.auth, application_id=application_id, data=payload.model_dump(), now=now())
+    return Status(201, _one(request, cert.pk))
+
+
+@router.post("/certificate-applications/{application_id}/refuse", response={200: DoorApplicationOut, **ERRORS}, summary="不予办理 / the township refuses it, with the reason")
+def refuse_door_application(request, application_id: int, payload: DoorRefuseIn):
+    app = services_door.refuse_application(actor=request.auth, application_id=application_id, data=payload.model_dump(), now=now())
+    return _application(request, app.pk)
 
 
 # ---------------------------------------------------------------- 3-八-1: the status proof

@@ -113,7 +113,7 @@ def card(*, actor, kind: str, division, on: datetime.date) -> Table:
         for w in women:
             c, r = certs.get(w.pk), opened.get(w.pk)
             values = {"name": w.name, "sex": _label(w.sex, Sex.choices), "birth": _day(w.birth_date), "id_number": w.id_number or w.document_number,
-                      "ethnicity": w.get_ethnicity_display(), "education": w.get_education_display() if w.education else "",
+                      "ethnicity": w.get_ethnicity_display(), "education": _label(w.education, Person._meta.get_field("education").choices),
                       "marital": _label(w.marital_status, Person._meta.get_field("marital_status").choices), "hukou": names.full(w.hukou_division_id),
                       "residence": r.address if r else "", "arrived_on": _day(r.arrived_on) if r else "",
                       "reason": _label(r.reason, MoveReason.choices) if r else "",

@@ -75,7 +75,7 @@ def status_proof_pdf(*, actor, proof_id) -> tuple[bytes, str]:
     html = render_to_string("certificates/status_proof_pdf.html", {
         "proof": proof, "person": proof.person, "issuer": names.full(proof.township_id),
         "receiver": names.full(proof.receiver_id) if proof.receiver_id else "",
-        "hukou": (names.full(proof.person.hukou_division_id) + (proof.person.hukou_address or "")),
+        "hukou": _hukou_address(names.full(proof.person.hukou_division_id), proof.person.hukou_address or ""),
     })
     data = render_pdf(html)
     record(actor, "certificate.status_proof_print", obj=proof, person_id=proof.person_id, fields={"number": proof.number, "bytes": len(data)})
@@ -87,3 +87,9 @@ def table_pdf(*, actor, table, action: str, object_id: str) -> bytes:
     data = render_pdf(render_to_string("certificates/table_pdf.html", {"table": table}))
     record(actor, action, object_type="certificate_register", object_id=object_id, fields={"title": table.title, "shown": table.person_ids, "bytes": len(data)})
     return data
+
+
+def _hukou_address(place: str, address: str) -> str:
+    """The hukou address as printed: the division's full name, then the address, unless the address
+    already begins with that name (the demo's and most imports' addresses do)."""
+    return address if place and address.startswith(place) else place + address

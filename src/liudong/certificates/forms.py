@@ -84,3 +84,33 @@ class StatusProofForm(CertificateForm):
     requested_by = forms.ChoiceField(label=_("Requested by"), choices=[("self", _("herself")), ("residence", _("her residence township"))],
                                      initial="self", widget=forms.RadioSelect)
     contraception = text(_("Contraception"), 200, help_text=_("from her certificate when left blank"))
+
+
+class DoorApplicationForm(CertificateForm):
+    """C1, C2, part 8 四: a village takes her application door to door (services_door.take_application)."""
+
+    required = ("taken_on", "place")
+    taken_on = date_field(_("Taken on"))
+    place = text(_("Where it was taken"), 200, help_text=_("the address visited"))
+    applicant = forms.ChoiceField(label=_("Applicant"), choices=Applicant.choices, initial=Applicant.SELF, widget=forms.RadioSelect)
+    applicant_name = text(_("Applicant's name"), 50, help_text=_("when a family member applies (C2)"))
+    relationship = text(_("Relationship to her"), 20, help_text=_("when a family member applies (C2)"))
+    verification = text(_("How her status was verified"), 200, help_text=_("when a family member applies for a woman already gone (C2)"))
+    contraception = text(_("Contraception"), 200)
+    notes = area(_("Notes"), 500)
+
+
+class DoorIssueForm(CertificateForm):
+    """The township issues against a door-to-door application (services_door.issue_from_application)."""
+
+    required = ("issued_on",)
+    issued_on = date_field(_("Date of issue"))
+    contraception = text(_("Contraception"), 200, help_text=_("as the village recorded it when left blank"))
+
+
+class DoorRefuseForm(CertificateForm):
+    """The township refuses a door-to-door application with the reason (services_door.refuse_application)."""
+
+    required = ("reason",)
+    refused_on = date_field(_("Refused on"), help_text=_("today when left blank"))
+    reason = text(_("Reason"), 200)

@@ -196,3 +196,53 @@ class PublicCheckThrottle(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["address", "window_start"], name="public_check_window")]
+
+
+class ApplicationState(models.TextChoices):
+    PENDING = "pending", "待乡镇办理 waiting for the township"
+    ISSUED = "issued", "已发证 issued"
+    REFUSED = "refused", "不予办理 refused"
+
+
+class DoorApplication(models.Model):
+    """C1, C2 (1-四-(二)), part 8 四: a certificate application a village took door to door (上门
+    免费办理). The village records who took it, where and when, and, when a family member applies
+    for a woman already gone, the applicant, the relationship and how her status was verified (C2);
+    it waits in her hukou township's queue until the township issues against it (the certificate
+    is linked) or refuses with a reason. Decided once: the state is never set back."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name="申请人员 the woman")
+    village = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+", verbose_name="代收村（居） village that took it")
+    township = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+", verbose_name="发证乡镇 issuing township")
+    taken_on = models.DateField("上门受理日期 taken on")
+    place = models.CharField("上门地点 where", max_length=200)
+    taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="受理人 taken by")
+    applicant = models.CharField("申请人 applicant", max_length=8, choices=Applicant.choices, default=Applicant.SELF)
+    applicant_name = models.CharField("代办人 applicant name", max_length=50, blank=True)
+    relationship = models.CharField("与本人关系 relationship", max_length=20, blank=True)
+    status_verification = models.CharField("婚育情况核实 how her status was verified", max_length=200, blank=True)
+    contraception = models.CharField("避孕节育 contraception", max_length=200, blank=True)
+    notes = models.CharField("备注 notes", max_length=500, blank=True)
+    state = models.CharField("状态 state", max_length=10, choices=ApplicationState.choices, default=ApplicationState.PENDING)
+    decided_on = models.DateField("办理日期 decided on", null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    refusal_reason = models.CharField("不予办理理由 reason", max_length=200, blank=True)
+    certificate = models.OneToOneField(Certificate, null=True, blank=True, on_delete=models.PROTECT, related_name="door_application", verbose_name="所发证明 certificate")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["taken_on", "id"]
+        verbose_name = "上门代收婚育证明申请 door-to-door application"
+        indexes = [models.Index(fields=["township", "state", "taken_on"], name="door_app_queue")]
+        constraints = [
+            # One application at a time: a woman has at most one waiting.
+            models.UniqueConstraint(fields=["person"], condition=models.Q(state="pending"), name="door_app_one_pending"),
+            models.CheckConstraint(condition=~models.Q(state="issued") | models.Q(certificate__isnull=False), name="door_app_issued_has_certificate"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"上门〔{self.taken_on.year}〕第{self.pk}号"

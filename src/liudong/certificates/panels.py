@@ -20,4 +20,7 @@ def person_panel(*, actor, person, today) -> str:
         c.next_due = services.next_verification_due_on(c, today)
     proofs = list(queries.status_proofs(actor=actor, person=person)[:10])
     return mark_safe(render_to_string("certificates/_person_panel.html", {
-        "certificates": certs, "person": person, "proofs": proofs, "may_issue": actor.can("issue_certificates") and person.sex == "F"}))
+        "certificates": certs, "person": person, "proofs": proofs, "may_issue": actor.can("issue_certificates") and person.sex == "F",
+        # 上门 (C1, part 8 四): the application waiting for her, and the village's button to take one.
+        "waiting": queries.pending_application_of(actor=actor, person=person),
+        "may_take": actor.can("take_certificate_applications") and person.sex == "F"}))

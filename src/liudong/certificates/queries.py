@@ -213,3 +213,70 @@ def person_for_form(*, actor, person_id) -> Person:
     if person is None:
         raise NotFound("人员不存在或不在您的管辖范围内 / no such person in your scope")
     return person
+
+
+# ---------------------------------------------------------------- 上门: door-to-door applications
+
+APPLICATION_STATES = ("pending", "issued", "refused")
+
+
+def applications(*, actor, state: str | None = None):
+    """C1, part 8 四: the door-to-door applications the actor's subtree took (a village its own, the
+    township its queue, the county all of its townships'), oldest first; `state` narrows them."""
+    from .models import DoorApplication
+
+    require(actor, Action.VIEW_CERTIFICATES)
+    if state and state not in APPLICATION_STATES:
+        raise Invalid({"state": [f"应为 {'、'.join(APPLICATION_STATES)} 之一 / must be one of {', '.join(APPLICATION_STATES)}"]})
+    qs = DoorApplication.objects.all() if is_system(actor) else DoorApplication.objects.filter(in_range("village_id", actor.division_id))
+    if state:
+        qs = qs.filter(state=state)
+    return qs.select_related("person", "village", "township", "certificate", "taken_by", "decided_by").order_by("taken_on", "id")
+
+
+def get_application(*, actor, application_id, log: bool = True):
+    """One door-to-door application of the actor's subtree (404 otherwise), its read logged."""
+    pk = row_id(application_id)
+    app = applications(actor=actor).filter(pk=pk).first() if pk else None
+    if app is None:
+        raise NotFound("申请不存在或不在您的管辖范围内 / no such application in your scope")
+    if log:
+        record(actor, "certificate.door_application_view", obj=app, person_id=app.person_id)
+    return app
+
+
+def pending_application_of(*, actor, person: Person):
+    """The application waiting for her, as her record shows it (None for a role without certificates)."""
+    from .models import DoorApplication
+
+    if not is_system(actor) and not actor.can(Action.VIEW_CERTIFICATES):
+        return None
+    return DoorApplication.objects.filter(person=person, state="pending").select_related("village").first()
+
+
+# ---------------------------------------------------------------- B1: a birth registration cites the status proof
+
+def proof_for_citation(*, actor, proof, person_ids, on: datetime.date, field: str = "status_proof") -> StatusProof:
+    """B1 (1-六-(二)-1): a birth service registration rests on, among its papers, the hukou
+    township's proof of marital and childbearing status (婚育情况证明, 3-八-1). The case cites the
+    proof the system already holds instead of asking for the paper again: given by its number (or
+    id), it must be a proof of one of `person_ids` (the couple, whom the case already found in the
+    actor's scope), issued on or before `on` (the day it is cited). A field error otherwise; a
+    number of someone else's proof reads as an unknown one (privacy)."""
+    require(actor, Action.VIEW_CERTIFICATES)
+    raw = str(getattr(proof, "number", proof) or "").strip()
+    qs = StatusProof.objects.select_related("township").filter(person_id__in=list(person_ids))
+    found = (qs.filter(number=raw).first() or (qs.filter(pk=row_id(raw)).first() if raw.isdigit() else None)) if raw else None
+    if found is None:
+        raise Invalid({field: ["本案夫妻没有此编号的婚育情况证明 / no status proof of this couple has that number"]})
+    if found.issued_on > on:
+        raise Invalid({field: [f"婚育情况证明 {found.number} 于 {found.issued_on} 出具，晚于 {on} / status proof {found.number} was issued on {found.issued_on}, after {on}"]})
+    return found
+
+
+def certificate_held(*, actor, person_id, on: datetime.date) -> Certificate | None:
+    """The certificate (C1-C4) a woman held on a day, for a page or record that cites it (number,
+    state and term): None when she held none or the actor may not see certificates."""
+    if not is_system(actor) and not actor.can(Action.VIEW_CERTIFICATES):
+        return None
+    return current_certificates([person_id], on).get(person_id)

@@ -185,7 +185,9 @@ def issue_certificate(*, actor, data: dict, now: datetime.datetime) -> Certifica
     verification = fields.text(data, "verification", errors, max_length=200)
     contraception = fields.text(data, "contraception", errors, max_length=200)
     if applicant == Applicant.FAMILY:
-        for f, v in (("applicant_name", applicant_name), ("relationship", relationship)):
+        # C2: "经核实婚育情况清楚的，可由家人为其代办": the applicant, the relationship and how her
+        # status was verified are all recorded.
+        for f, v in (("applicant_name", applicant_name), ("relationship", relationship), ("verification", verification)):
             if not v and f not in errors:
                 fields.add(errors, f, "家属代办须填写 / required when a family member applies (C2)")
     if errors:

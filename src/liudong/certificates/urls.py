@@ -21,3 +21,12 @@ urlpatterns += [
     path("certificates/status-proof/<id:person_id>/", views.status_proof_page, name="certificate_status_proof"),
     path("certificates/status-proofs/<id:proof_id>/proof.pdf", views.status_proof_pdf_page, name="certificate_status_proof_pdf"),
 ]
+
+# 上门: door-to-door applications (C1, C2, part 8 四): a village takes them, the township decides.
+urlpatterns += [
+    path("certificates/applications/", views.applications_page, name="certificate_applications"),
+    path("certificates/applications/new/<id:person_id>/", views.application_new_page, name="certificate_application_new"),
+    path("certificates/applications/<id:pk>/", views.application_page, name="certificate_application"),
+    path("certificates/applications/<id:pk>/issue/", views.application_issue_page, name="certificate_application_issue"),
+    path("certificates/applications/<id:pk>/refuse/", views.application_refuse_page, name="certificate_application_refuse"),
+]

@@ -101,8 +101,10 @@ def due_page(request):
             w.cert_state = w.cert.get_state_display_on(day) if w.cert else ""
             w.next_due = services.next_verification_due_on(w.cert, day) if w.cert else None
         queries.log_list(actor=request.user, rows=list(page), what="certificate.due_list", criteria={"division": division, "kind": kind, "on": str(day)})
+    # 上门: the township's queue of door-to-door applications waiting, on the page it opens first.
+    waiting = queries.applications(actor=request.user, state="pending").count()
     return render(request, "certificates/due.html", {"kind": kind, "kinds": KIND_CHOICES, "division": division, "on": day, "errors": errors,
-                                                      "due": due, "page": page})
+                                                      "due": due, "page": page, "waiting": waiting})
 
 
 @staff_view(Action.VIEW_CERTIFICATES)
@@ -174,7 +176,7 @@ def _render_detail(request, pk, *, bound: dict | None = None):
     return render(request, "certificates/detail.html", {
         "cert": cert, "state": cert.get_state_display_on(day), "state_code": cert.state_on(day), "valid_until": cert.valid_until_on(day),
         "next_due": services.next_verification_due_on(cert, day), "entries": entries, "verifications": verifications,
-        "forms": _forms_for(request.user, cert, day, bound),
+        "forms": _forms_for(request.user, cert, day, bound), "door": getattr(cert, "door_application", None),
     })
 
 
@@ -265,3 +267,79 @@ def status_proof_pdf_page(request, proof_id):
     response["Content-Disposition"] = disposition
     response["Cache-Control"] = "no-store"
     return response
+
+
+# ---------------------------------------------------------------- 上门: door-to-door applications (C1, C2, part 8 四)
+
+from . import services_door  # noqa: E402
+from .forms import DoorApplicationForm, DoorIssueForm, DoorRefuseForm  # noqa: E402
+from .models import ApplicationState  # noqa: E402
+
+
+@staff_view(Action.VIEW_CERTIFICATES)
+@require_safe
+def applications_page(request):
+    """The township's queue (a village: the applications it took), by state, oldest first."""
+    state = (request.GET.get("state") or "pending").strip()
+    errors, page = {}, None
+    try:
+        qs = queries.applications(actor=request.user, state=state if state != "all" else None)
+    except Invalid as e:
+        errors, qs = e.errors, None
+    if qs is not None:
+        page = paginate(request, qs)
+        labels = dict(ApplicationState.choices)
+        for a in page:
+            a.state_label = labels.get(a.state, a.state)
+        queries.log_list(actor=request.user, rows=list(page), what="certificate.door_application_list", criteria={"state": state})
+    return render(request, "certificates/applications.html", {"state": state, "states": ("pending", "issued", "refused", "all"), "page": page, "errors": errors})
+
+
+@staff_view(Action.TAKE_CERTIFICATE_APPLICATIONS)
+@require_http_methods(["GET", "POST"])
+def application_new_page(request, person_id):
+    """A village records her application taken door to door; it goes to the township's queue."""
+    person = _person(request, person_id)
+    form = DoorApplicationForm(request.POST or None, initial={"taken_on": today().isoformat(), "applicant": "self"})
+    done = request.method == "POST" and form_act(
+        request, form, lambda: services_door.take_application(actor=request.user, data={**form.data_for_service(), "person_id": person.pk}, now=clock_now()),
+        _("Application recorded; it waits for the township to issue."), lambda app: redirect("certificate_application", pk=app.pk))
+    return done or render(request, "certificates/application_form.html", {"form": form, "person": person})
+
+
+def _render_application(request, pk, *, issue_form=None, refuse_form=None):
+    app = queries.get_application(actor=request.user, application_id=pk)
+    decides = (app.state == ApplicationState.PENDING and request.user.can(Action.ISSUE_CERTIFICATES) and request.user.division_id == app.township_id)
+    app.state_label = dict(ApplicationState.choices).get(app.state, app.state)
+    return render(request, "certificates/application_detail.html", {
+        "app": app, "decides": decides,
+        "issue_form": issue_form or DoorIssueForm(initial={"issued_on": today().isoformat()}, prefix="issue"),
+        "refuse_form": refuse_form or DoorRefuseForm(prefix="refuse"),
+        "issue_open": issue_form is not None, "refuse_open": refuse_form is not None,
+        "bound": [f for f in (issue_form, refuse_form) if f is not None],  # decided meanwhile: its refusal still shows
+    })
+
+
+@staff_view(Action.VIEW_CERTIFICATES)
+@require_safe
+def application_page(request, pk):
+    return _render_application(request, pk)
+
+
+@staff_view(Action.ISSUE_CERTIFICATES)
+@require_POST
+def application_issue_page(request, pk):
+    """The township issues against the application; success goes to the new certificate."""
+    form = DoorIssueForm(request.POST, prefix="issue")
+    return (form_act(request, form, lambda: services_door.issue_from_application(actor=request.user, application_id=pk, data=form.data_for_service(), now=clock_now()),
+                     _("Certificate issued (free of charge)."), lambda cert: redirect("certificate_detail", pk=cert.pk))
+            or _render_application(request, pk, issue_form=form))
+
+
+@staff_view(Action.ISSUE_CERTIFICATES)
+@require_POST
+def application_refuse_page(request, pk):
+    form = DoorRefuseForm(request.POST, prefix="refuse")
+    return (form_act(request, form, lambda: services_door.refuse_application(actor=request.user, application_id=pk, data=form.data_for_service(), now=clock_now()),
+                     _("Application refused; the reason is recorded."), lambda app: redirect("certificate_application", pk=app.pk))
+            or _render_application(request, pk, refuse_form=form))

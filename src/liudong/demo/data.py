@@ -115,6 +115,8 @@ MAIN_ACCOUNTS = [
     ("nantou_police", Role.POLICE_OFFICER, "440305001000"), ("nanshan_desk", Role.QUERY_DESK, NANSHAN),
     ("nanshan_auditor", Role.AUDITOR, NANSHAN), ("nanshan_admin", Role.ADMIN, NANSHAN),
     ("nuojiang_clerk", Role.TOWNSHIP_CLERK, NUOJIANG),
+    # the hukou side's village: takes certificate applications door to door (上门, C1, part 8 四)
+    ("xinhua_collector", Role.VILLAGE_COLLECTOR, "511921100201"),
     # the hukou county (F1-F4 fee consultations are answered by a county) and the nation's
     # administrator, who loads the official working-day calendar and adopts rule sets (P1, X4)
     ("tongjiang_officer", Role.COUNTY_OFFICER, NUOJIANG[:6] + "000000"),
