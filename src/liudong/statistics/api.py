@@ -1,0 +1,90 @@
+"""Issue 14 API: the monthly reports (T1, T2) as the issue writes the contract.
+
+GET /reports/{division}/{period} gives the stored `figures` and today's `live` ones (for divisions
+above the township, `live` is as of the last scheduled run: `live_at` says when); POST submit,
+approve and return act on it. 422 with the reason for a step in the wrong state (a child not
+approved, already approved), a bad period (malformed, in the future, not ended) or a missing
+reason; 403 for a role or level that may not act; 404 for a division outside the actor's scope;
+nothing is written on an error."""
+import datetime
+
+from ninja import Field, Router, Schema
+
+from liudong.api_schemas import ERRORS, Text
+from liudong.clock import now  # the edge's one reading of the clock (invariant 4)
+
+from . import queries, services
+
+router = Router(tags=["statistics"])
+
+FIGURES_DOC = "名称→数字（statistics.figures.FIGURES 的定义；策略值缺失时为 null） / name -> number (definitions in statistics.figures.FIGURES; null where a policy value is missing)"
+
+
+class ReportChildOut(Schema):
+    division: str
+    name: str
+    state: str = Field(description="open | submitted | approved | returned")
+    submitted_at: datetime.datetime | None
+    first_submitted_on: datetime.date | None = Field(description="首次报送日期（按时率据此计算） / the first submission's day (the on-time rate reads it)")
+    due_on: datetime.date | None
+    on_time: bool
+    return_reason: str
+
+
+class ReportRatesOut(Schema):
+    children: int
+    submitted: int
+    on_time: int
+    approved: int
+    reporting_rate: float | None = Field(description="已报送（含已审核）的下级 / 下级数 / children submitted or approved / children")
+    on_time_rate: float | None = Field(description="按期首次报送的下级 / 下级数 / children first submitted by the due day / children")
+    approved_rate: float | None
+
+
+class ReportOut(Schema):
+    division: str
+    period: str = Field(description="YYYY-MM")
+    state: str = Field(description="open | submitted | approved | returned")
+    figures: dict[str, int | None] = Field(description="已存数字（月结时计算，报送时重算，审核后冻结） / the stored figures (computed when the month closed, "
+                                                       "again when submitted, frozen once approved); empty before the month closed. " + FIGURES_DOC)
+    live: dict[str, int | None] = Field(description="实时数字（截至期末，按今天的登记数据；乡镇以上为最近一次定时计算） / today's figures as of the period's end "
+                                                    "(above the township: as of the last scheduled run, live_at)")
+    live_at: datetime.datetime | None
+    difference: dict[str, int | None] = Field(description="live - figures")
+    children: list[ReportChildOut]
+    rates: ReportRatesOut
+    due_on: datetime.date | None = Field(description="应报送日期（策略 statistics.due_day.<level>） / the day it is due")
+    submitted_at: datetime.datetime | None
+    approved_at: datetime.datetime | None
+    return_reason: str = Field(description="退回原因（上级退回时） / the reason of the last return")
+
+
+class ReturnIn(Schema):
+    reason: str = Text("退回原因 / the reason for the return", services.REASON_MAX, required=True)
+
+
+def report_out(request, division, period):
+    return queries.report(actor=request.auth, division_code=division, period=period, now=now(), years=False)
+
+
+@router.get("/reports/{division}/{period}", response={200: ReportOut, **ERRORS}, summary="统计月报 / a division's monthly report (T1, T2)")
+def get_report(request, division: str, period: str):
+    return report_out(request, division, period)
+
+
+@router.post("/reports/{division}/{period}/submit", response={200: ReportOut, **ERRORS}, summary="报送 / submit the report (T1)")
+def submit_report(request, division: str, period: str):
+    services.submit(actor=request.auth, division_code=division, period=period, now=now())
+    return report_out(request, division, period)
+
+
+@router.post("/reports/{division}/{period}/approve", response={200: ReportOut, **ERRORS}, summary="审核通过 / approve a child's report (T1)")
+def approve_report(request, division: str, period: str):
+    services.approve(actor=request.auth, division_code=division, period=period, now=now())
+    return report_out(request, division, period)
+
+
+@router.post("/reports/{division}/{period}/return", response={200: ReportOut, **ERRORS}, summary="退回 / return a child's report with a reason (T1)")
+def return_report(request, division: str, period: str, payload: ReturnIn):
+    services.return_report(actor=request.auth, division_code=division, period=period, reason=payload.reason, now=now())
+    return report_out(request, division, period)

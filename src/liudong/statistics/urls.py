@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("statistics/", views.index, name="statistics_index"),
+    path("statistics/<str:code>/<str:period>/", views.report, name="statistics_report"),
+    path("statistics/<str:code>/<str:period>/report.xlsx", views.report_xlsx, name="statistics_report_xlsx"),
+    path("statistics/<str:code>/<str:period>/submit/", views.submit, name="statistics_submit"),
+    path("statistics/<str:code>/<str:period>/approve/", views.approve, name="statistics_approve"),
+    path("statistics/<str:code>/<str:period>/return/", views.return_report, name="statistics_return"),
+]
