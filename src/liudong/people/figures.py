@@ -24,7 +24,7 @@ once it is).
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Substr
 
 from liudong.divisions.queries import in_range
@@ -100,6 +100,13 @@ def away_on(end: datetime.date, ref) -> Exists:
     return Exists(Residence.objects.filter(living_on(end), person_id=ref, floating=True))
 
 
+def place_on(end: datetime.date, person_ref: str, hukou: str):
+    """Where a person lived on `end`: the division of her residence period open that day, else
+    her hukou division (R5: "lives elsewhere")."""
+    return Coalesce(Subquery(Residence.objects.filter(living_on(end), person_id=OuterRef(person_ref)).order_by("-arrived_on").values("division_id")[:1]), F(hukou),
+                    output_field=CharField())
+
+
 def marital_status_on(end: datetime.date, person_ref: str = "person_id", current: str = "person__marital_status"):
     """The marital status on `end` from the events (see the module's note)."""
     before = MaritalEvent.objects.filter(person_id=OuterRef(person_ref), changed_on__lte=end).order_by("-changed_on", "-id").values("new_status")[:1]
@@ -157,9 +164,9 @@ def by_code(root: str, start: datetime.date, end: datetime.date, *, policy_code:
         _, high = age_bounds(end, age_min=min_age)
         kids = FamilyLink.objects.filter(person_id=OuterRef("pk"), relation=Relation.CHILD)
         near = (kids.exclude(away_on(end, OuterRef("relative_id")))
-                .annotate(place=Coalesce("relative__residence_division_id", "relative__hukou_division_id")).filter(place=OuterRef("place")))
+                .annotate(place=place_on(end, "relative_id", "relative__hukou_division_id")).filter(place=OuterRef("place")))
         elders = (Person.objects.filter(scope.registered_in(root), birth_date__lte=high).exclude(away_on(end, OuterRef("pk")))
-                  .annotate(place=Coalesce("residence_division_id", "hukou_division_id")).filter(Exists(kids)).exclude(Exists(near)))
+                  .annotate(place=place_on(end, "pk", "hukou_division_id")).filter(Exists(kids)).exclude(Exists(near)))
         out["empty_nest_elderly"] = _grouped(elders, "hukou_division_id")
     return out
 

@@ -5,7 +5,7 @@ signed for, not answered). In force nation-wide from 2009-10-01 with the nationa
 sets its own with `liudong policy set statistics.due_day.township 6 --division CODE --from DATE`."""
 import datetime
 
-from django.db import migrations
+from django.db import migrations, models
 
 SYSTEM = "本系统默认值（依据未规定具体日期），可由省调整 / system default (the sources name no day), a province may change it"
 VALUES = {
@@ -23,7 +23,7 @@ def load(apps, schema_editor):
     PolicyValue = apps.get_model("policy", "PolicyValue")
     for name, (value, source) in VALUES.items():
         PolicyValue.objects.get_or_create(name=name, division_id="000000000000", valid_from=datetime.date(2009, 10, 1), rule_set="national-2009",
-                                          defaults={"value": value, "source": source})
+                                          defaults={"value": models.Value(None, models.JSONField()) if value is None else value, "source": source})
 
 
 def unload(apps, schema_editor):
