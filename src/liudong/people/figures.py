@@ -47,10 +47,10 @@ FIGURES = [
     ("employers", "用工单位 employers",
      "期末已登记、未注销的用工单位 / employers registered and not closed at the period's end", "T2, R4"),
     ("left_behind_children", "留守儿童 left-behind children",
-     "户籍在本辖区、期末在家、未满规定年龄，父母双方外出或一方外出另一方无监护能力（系统默认，2016）/ children with hukou here, at home at the "
+     "户籍在本辖区、期末在家、未满规定年龄，父母双方外出或一方外出另一方无监护能力（系统默认，2016） / children with hukou here, at home at the "
      "period's end, under the policy age, both parents away or one away and the other unable to care (system default, 2016)", "T2, R5"),
     ("empty_nest_elderly", "空巢老人 empty-nest elderly",
-     "户籍在本辖区、期末在家、达到规定年龄，登记的子女都在别处居住（系统默认）/ elderly with hukou here, at home, at least the policy age, "
+     "户籍在本辖区、期末在家、达到规定年龄，登记的子女都在别处居住（系统默认） / elderly with hukou here, at home, at least the policy age, "
      "every child recorded living elsewhere (system default)", "T2, R5"),
     ("women_childbearing_inflow_other_province", "流入已婚育龄妇女（外省） inflow married women of childbearing age from another province",
      "期末流入人口中已婚、处于育龄的妇女，户籍在外省 / inflow women married and of childbearing age at the period's end, hukou in another province", "T2"),
@@ -58,8 +58,8 @@ FIGURES = [
      "期末流入人口中已婚、处于育龄的妇女，户籍在本省外县 / inflow women married and of childbearing age at the period's end, hukou in another "
      "county of this province", "T2"),
     ("births", "当期生育 births",
-     "流入已婚育龄妇女中本期内生育的人数（当年生育，不是出生人数）/ inflow married women of childbearing age who gave birth in the period "
-     "(the seed's 当年生育, not people born)", "T2 (parts 6, 10)"),
+     "流入已婚育龄妇女中本期内生育的人数（当年生育，不是出生人数） / inflow married women of childbearing age who gave birth in the period "
+     "(the seed's 当年生育, not people born)", "T2（第六、十部分）"),
 ]
 NAMES = [name for name, *_ in FIGURES]
 

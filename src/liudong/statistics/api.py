@@ -59,7 +59,7 @@ class ReportOut(Schema):
     return_reason: str = Field(description="退回原因（上级退回时） / the reason of the last return")
 
 
-class ReturnIn(Schema):
+class ReportReturnIn(Schema):
     reason: str = Text("退回原因 / the reason for the return", services.REASON_MAX, required=True)
 
 
@@ -85,6 +85,6 @@ def approve_report(request, division: str, period: str):
 
 
 @router.post("/reports/{division}/{period}/return", response={200: ReportOut, **ERRORS}, summary="退回 / return a child's report with a reason (T1)")
-def return_report(request, division: str, period: str, payload: ReturnIn):
+def return_report(request, division: str, period: str, payload: ReportReturnIn):
     services.return_report(actor=request.auth, division_code=division, period=period, reason=payload.reason, now=now())
     return report_out(request, division, period)

@@ -62,7 +62,7 @@ def rates(rows: list[dict]) -> dict:
 
 def report(*, actor, division_code, period, now: datetime.datetime, years: bool = True) -> dict:
     require(actor, Action.VIEW_REPORTS)
-    division = services.division_in_scope(actor, division_code)
+    division = services.division_in_scope(actor=actor, code=division_code)
     today = timezone.localtime(now).date()
     first = periods.parse(period, today=today)
     end = min(periods.month_end(first), today)
@@ -107,6 +107,6 @@ def year_figures(code: str, first: datetime.date, today: datetime.date) -> list[
 def trend(*, actor, division_code, months: int = 12, now: datetime.datetime) -> list[dict]:
     """The stored figures of the division's last `months` reports, oldest first (charts)."""
     require(actor, Action.VIEW_REPORTS)
-    division = services.division_in_scope(actor, division_code)
+    division = services.division_in_scope(actor=actor, code=division_code)
     rows = Report.objects.filter(division=division).order_by("-period")[:months]
     return [{"period": periods.label(r.period), "state": r.state, "figures": r.figures or {}} for r in reversed(list(rows))]

@@ -53,7 +53,7 @@ def _local(now: datetime.datetime) -> datetime.date:
     return timezone.localtime(now).date()
 
 
-def division_in_scope(actor, code) -> Division:
+def division_in_scope(*, actor, code) -> Division:
     """The division of a report in the actor's subtree; NotFound for unknown and out-of-scope alike."""
     code = str(code or "").strip()
     division = Division.objects.filter(code=code).first() if len(code) == 12 and code.isdigit() else None
@@ -97,7 +97,7 @@ def children_not_approved(division: Division, period: datetime.date) -> list[Div
 def submit(*, actor, division_code, period, now: datetime.datetime) -> Report:
     """T1: submit the report of the month (its figures computed now, as of the month's end)."""
     require(actor, Action.SUBMIT_REPORTS)
-    division = division_in_scope(actor, division_code)
+    division = division_in_scope(actor=actor, code=division_code)
     today = _local(now)
     first = periods.parse(period, today=today, ended=True)
     own = is_system(actor) or actor.division_id == division.code
@@ -146,7 +146,7 @@ def _parent_acts(actor, division: Division):
 def approve(*, actor, division_code, period, now: datetime.datetime) -> Report:
     """T1: the level above approves a submitted report; its figures are frozen from now on."""
     require(actor, Action.APPROVE_REPORTS)
-    division = division_in_scope(actor, division_code)
+    division = division_in_scope(actor=actor, code=division_code)
     first = periods.parse(period, today=_local(now), ended=True)
     _parent_acts(actor, division)
     report = _locked_report(division, first)
@@ -163,7 +163,7 @@ def return_report(*, actor, division_code, period, reason, now: datetime.datetim
     """T1: the level above returns a submitted (or approved) report with a reason the lower level
     sees; the report is reopened for correction and a new submission."""
     require(actor, Action.APPROVE_REPORTS)
-    division = division_in_scope(actor, division_code)
+    division = division_in_scope(actor=actor, code=division_code)
     first = periods.parse(period, today=_local(now), ended=True)
     text = str(reason or "").strip() if isinstance(reason, str) or reason is None else None
     if not text:
