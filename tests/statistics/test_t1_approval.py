@@ -155,6 +155,12 @@ def test_t2_close_month_stores_every_division_and_keeps_approved_figures(clerk, 
     assert reports[NANTOU_V1].figures["inflow"] == 1 and reports[NANTOU_V1].live["inflow"] == 2      # frozen
     assert reports[NANTOU].figures["inflow"] == 2 and reports[NANSHAN].figures["inflow"] == 2
     assert reports["440300000000"].figures["inflow"] == 2 and reports["000000000000"].figures["inflow"] == 2
+    # T2, part 11: the year's figures are stored with them (statistical year 2027 began on 1 October 2026).
+    stat_year, calendar_year = reports[NANSHAN].years
+    assert (stat_year["kind"], stat_year["year"], stat_year["start"], stat_year["to"]) == ("statistical", 2027, "2026-10-01", "2026-10-31")
+    assert (calendar_year["kind"], calendar_year["year"], calendar_year["figures"]["inflow"]) == ("calendar", 2026, 2)
+    county_page = queries.report(actor=head.__class__.objects.get(username="county_officer"), division_code=NANSHAN, period=OCT, now=at("2026-11-02"))
+    assert county_page["years"][0]["figures"] == stat_year["figures"] and county_page["live"]["inflow"] == 2
     again = services.close_month(actor=None, period=OCT, now=at("2026-11-01", 2))
     assert again["created"] == 0 and Report.objects.filter(period=d("2026-10-01")).count() == len(reports)
     with pytest.raises(Invalid):

@@ -118,34 +118,33 @@ def _grouped(qs, field: str) -> dict[str, int]:
     return dict(qs.values(field).annotate(n=Count("pk")).values_list(field, "n"))
 
 
-def by_code(root: str, start: datetime.date, end: datetime.date, *, policy_code: str | None = None) -> dict[str, dict[str, int | None]]:
+FLOWS = ("births",)   # counted within [start, end]; every other figure is a stock as of `end`
+
+
+def by_code(root: str, start: datetime.date, end: datetime.date, *, policy_code: str | None = None, flows_only: bool = False) -> dict[str, dict[str, int | None]]:
     """{name: {12-digit code: count}} for the subtree of `root`. Stocks as of `end`, births in
     [start, end]. A figure whose policy value (ages) is missing where `policy_code` (default root)
-    lies is None."""
+    lies is None. `flows_only`: only the flows (a year's figures take the month's stocks)."""
     pcode = policy_code or root
     out: dict[str, dict | None] = {}
     inflow = Residence.objects.filter(in_range("division_id", root), living_on(end), floating=True)
+    if flows_only:
+        return {"births": _births(inflow, pcode, start, end)}
     out["inflow"] = _grouped(inflow, "division_id")
     out["outflow"] = _grouped(Residence.objects.filter(in_range("hukou_division_code", root), living_on(end), floating=True), "hukou_division_code")
     out["rental_homes"] = _grouped(RentalHousing.objects.filter(in_range("division_id", root), registered_on__lte=end).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=end)), "division_id")
     out["employers"] = _grouped(Employer.objects.filter(in_range("division_id", root), registered_on__lte=end).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=end)), "division_id")
 
     # T2: inflow married women of childbearing age by origin, and those who gave birth in the period.
-    age_min, age_max = policy_or_none("childbearing_age_min", pcode, end), policy_or_none("childbearing_age_max", pcode, end)
+    women = _women(inflow, pcode, end)
     for name in ("women_childbearing_inflow_other_province", "women_childbearing_inflow_same_province", "births"):
         out[name] = None
-    if age_min is not None and age_max is not None:
-        low, high = age_bounds(end, age_min, age_max)
-        women = (inflow.filter(person__sex=Sex.FEMALE, person__birth_date__gte=low, person__birth_date__lte=high)
-                 .annotate(status=marital_status_on(end)).filter(status__in=MARRIED)
-                 .annotate(home=Substr("hukou_division_code", 1, 2), here=Substr("division_id", 1, 2)))
+    if women is not None:
         rows = women.values("division_id").annotate(
             same=Count("pk", filter=Q(home=F("here"))), other=Count("pk", filter=~Q(home=F("here")))).values_list("division_id", "same", "other")
         out["women_childbearing_inflow_same_province"] = {c: s for c, s, _ in rows if s}
         out["women_childbearing_inflow_other_province"] = {c: o for c, _, o in rows if o}
-        born = FamilyLink.objects.filter(person_id=OuterRef("person_id"), relation=Relation.CHILD,
-                                         relative__birth_date__gte=start, relative__birth_date__lte=end)
-        out["births"] = _grouped(women.filter(Exists(born)), "division_id")
+        out["births"] = _births(inflow, pcode, start, end)
 
     # R5 (system default, 国发〔2016〕13号): see FIGURES; today's family links (no history).
     max_age = policy_or_none("left_behind_child_max_age", pcode, end)
@@ -176,6 +175,27 @@ def ancestors(code: str) -> set[str]:
     from liudong.codes import PREFIX_LENGTH
 
     return {code[:w].ljust(12, "0") for w in PREFIX_LENGTH.values()}
+
+
+def _women(inflow, pcode, end):
+    """T2: the inflow periods of women married and of childbearing age on `end`; None where the
+    ages are not set (policy childbearing_age_min/max)."""
+    age_min, age_max = policy_or_none("childbearing_age_min", pcode, end), policy_or_none("childbearing_age_max", pcode, end)
+    if age_min is None or age_max is None:
+        return None
+    low, high = age_bounds(end, age_min, age_max)
+    return (inflow.filter(person__sex=Sex.FEMALE, person__birth_date__gte=low, person__birth_date__lte=high)
+            .annotate(status=marital_status_on(end)).filter(status__in=MARRIED)
+            .annotate(home=Substr("hukou_division_code", 1, 2), here=Substr("division_id", 1, 2)))
+
+
+def _births(inflow, pcode, start, end):
+    """T2 (当年生育): of those women, the ones with a child born in [start, end]."""
+    women = _women(inflow, pcode, end)
+    if women is None:
+        return None
+    born = FamilyLink.objects.filter(person_id=OuterRef("person_id"), relation=Relation.CHILD, relative__birth_date__gte=start, relative__birth_date__lte=end)
+    return _grouped(women.filter(Exists(born)), "division_id")
 
 
 def rollup(per_code: dict[str, dict | None]) -> dict[str, dict[str, int | None]]:

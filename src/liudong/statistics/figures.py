@@ -35,32 +35,42 @@ def _grouped(qs, field) -> dict[str, int]:
     return dict(qs.values(field).annotate(n=Count("pk")).values_list(field, "n"))
 
 
-def by_code(root: str, start: datetime.date, end: datetime.date) -> dict[str, dict | None]:
-    """{name: {12-digit code: count}} for the subtree of `root`, every figure of FIGURES."""
-    out = people_figures.by_code(root, start, end)
+FLOWS = ("births", "certificates_issued", "certificates_verified", "checks_done")
+
+
+def by_code(root: str, start: datetime.date, end: datetime.date, *, flows_only: bool = False) -> dict[str, dict | None]:
+    """{name: {12-digit code: count}} for the subtree of `root`, every figure of FIGURES (with
+    `flows_only`, only those counted within the period: FLOWS)."""
+    out = people_figures.by_code(root, start, end, flows_only=flows_only)
     out["certificates_issued"] = _grouped(Certificate.objects.filter(in_range("township_id", root), issued_on__gte=start, issued_on__lte=end), "township_id")
     out["certificates_verified"] = _grouped(Verification.objects.filter(in_range("division_id", root), verified_on__gte=start, verified_on__lte=end), "division_id")
-    out["certificates_expired"] = _grouped(
-        Certificate.objects.filter(in_range("township_id", root), valid_until__lt=end, ended_on__isnull=True, issued_on__lte=end, long_term_from__isnull=True),
-        "township_id")
+    if not flows_only:
+        out["certificates_expired"] = _grouped(
+            Certificate.objects.filter(in_range("township_id", root), valid_until__lt=end, ended_on__isnull=True, issued_on__lte=end, long_term_from__isnull=True),
+            "township_id")
     out["checks_done"] = _grouped(Check.objects.filter(in_range("village", root), checked_on__gte=start, checked_on__lte=end), "village")
     return out
 
 
-def compute(code: str, start: datetime.date, end: datetime.date) -> dict[str, int | None]:
-    per_code = by_code(code, start, end)
-    return {name: (None if per_code[name] is None else sum(per_code[name].values())) for name in NAMES}
+def compute(code: str, start: datetime.date, end: datetime.date, *, flows_only: bool = False) -> dict[str, int | None]:
+    per_code = by_code(code, start, end, flows_only=flows_only)
+    return {name: (None if per_code[name] is None else sum(per_code[name].values())) for name in per_code}
 
 
-def compute_tree(root: str, start: datetime.date, end: datetime.date) -> tuple[dict, dict]:
+def compute_tree(root: str, start: datetime.date, end: datetime.date, *, flows_only: bool = False) -> tuple[dict, dict]:
     """(per_code, totals) for `people.figures.figures_of(code, totals, per_code)`."""
-    per_code = by_code(root, start, end)
+    per_code = by_code(root, start, end, flows_only=flows_only)
     return per_code, people_figures.rollup(per_code)
 
 
 def figures_of(code: str, tree: tuple[dict, dict]) -> dict[str, int | None]:
     per_code, totals = tree
     return people_figures.figures_of(code, totals, per_code)
+
+
+def year_figures(month_figures: dict, flows: dict) -> dict:
+    """A year's figures up to a month's end: the month's stocks and the year's flows."""
+    return {name: (flows[name] if name in FLOWS else month_figures.get(name)) for name in NAMES}
 
 
 def difference(stored: dict, live: dict) -> dict[str, int | None]:

@@ -21,6 +21,9 @@ class Report(models.Model):
     # the levels above the township read these instead of counting a province on each request.
     live = models.JSONField("实时数字 live figures", default=dict, blank=True)
     live_at = models.DateTimeField("实时数字计算时间 live at", null=True, blank=True)
+    # T2, part 11: the statistical year's and the calendar year's figures up to the month's end,
+    # stored with `live` by the scheduled runs (statistics.queries.year_figures).
+    years = models.JSONField("年度数字 yearly figures", default=list, blank=True)
     due_on = models.DateField("应报送日期 due on", null=True, blank=True)
     submitted_at = models.DateTimeField("报送时间 submitted at", null=True, blank=True)
     submitted_on = models.DateField("报送日期 submitted on", null=True, blank=True)

@@ -89,18 +89,28 @@ def report(*, actor, division_code, period, now: datetime.datetime, years: bool 
         "steps": list(row.steps.select_related("actor").order_by("at", "id")) if row is not None else [],
     }
     if years:
-        out["years"] = year_figures(division.code, first, today)
+        if division.level >= LIVE_ON_REQUEST_FROM_LEVEL or row is None or not row.years:
+            out["years"] = year_figures(division.code, first, today, month_live=live)
+        else:
+            out["years"] = [dict(y, start=datetime.date.fromisoformat(y["start"]), end=datetime.date.fromisoformat(y["end"]),
+                                 to=datetime.date.fromisoformat(y["to"])) for y in row.years]
     return out
 
 
-def year_figures(code: str, first: datetime.date, today: datetime.date) -> list[dict]:
+def year_kinds(first: datetime.date):
+    return (("statistical", periods.statistical_year(first)), ("calendar", periods.calendar_year(first)))
+
+
+def year_figures(code: str, first: datetime.date, today: datetime.date, month_live: dict | None = None) -> list[dict]:
     """T2, part 11: the statistical year (1 October - 30 September) and the calendar year holding
-    the month, up to the month's end: stocks as of then, flows (births, certificates, checks)
-    since the year's first day."""
+    the month, up to the month's end: stocks as of then (the month's live figures), flows
+    (births, certificates, checks) since the year's first day."""
     end = min(periods.month_end(first), today)
+    month_live = month_live if month_live is not None else figures.compute(code, first, end)
     out = []
-    for kind, (year, start, last) in (("statistical", periods.statistical_year(first)), ("calendar", periods.calendar_year(first))):
-        out.append({"kind": kind, "year": year, "start": start, "end": last, "to": end, "figures": figures.compute(code, start, end)})
+    for kind, (year, start, last) in year_kinds(first):
+        flows = figures.compute(code, start, end, flows_only=True)
+        out.append({"kind": kind, "year": year, "start": start, "end": last, "to": end, "figures": figures.year_figures(month_live, flows)})
     return out
 
 

@@ -199,27 +199,43 @@ def close_month(*, actor=None, period, now: datetime.datetime, root: str = "0000
     first = periods.parse(period, today=today, ended=True)
     end = periods.month_end(first)
     tree = figures.compute_tree(root, first, end)
+    year_trees = _year_trees(root, first, end)
     divisions = list(Division.objects.filter(in_range("code", root)).only("code", "level", "parent_id"))
     existing = {r.division_id: r for r in Report.objects.filter(period=first, division_id__in=[d.code for d in divisions])}
     new, changed = [], []
     for d in divisions:
         f = figures.figures_of(d.code, tree)
+        years = _years_of(d.code, f, year_trees)
         report = existing.get(d.code)
         if report is None:
-            new.append(Report(division_id=d.code, period=first, state=State.OPEN, figures=f, live=f, live_at=now, computed_at=now, due_on=due_on(d, first)))
+            new.append(Report(division_id=d.code, period=first, state=State.OPEN, figures=f, live=f, live_at=now, years=years, computed_at=now,
+                              due_on=due_on(d, first)))
         else:
-            report.live, report.live_at = f, now
+            report.live, report.live_at, report.years = f, now, years
             if report.state in (State.OPEN, State.RETURNED):
                 report.figures, report.computed_at = f, now
             changed.append(report)
     Report.objects.bulk_create(new, batch_size=2000)
-    Report.objects.bulk_update(changed, ["figures", "computed_at", "live", "live_at"], batch_size=2000)
+    Report.objects.bulk_update(changed, ["figures", "computed_at", "live", "live_at", "years"], batch_size=2000)
     ids = dict(Report.objects.filter(period=first, division_id__in=[r.division_id for r in new]).values_list("division_id", "pk"))
     steps = [ReportStep(report_id=ids[r.division_id], act=Act.CLOSE, at=now, on=today, state=r.state, figures={}) for r in new]
     ReportStep.objects.bulk_create(steps, batch_size=2000)
     record(actor, "report.close_month", object_type="report", fields={"period": periods.label(first), "root": root, "created": len(new), "updated": len(changed)})
     return {"period": periods.label(first), "created": len(new), "updated": len(changed)}
 
+
+
+def _year_trees(root: str, first: datetime.date, end: datetime.date) -> list:
+    """T2, part 11: the flows of the statistical year and of the calendar year up to `end`."""
+    out = []
+    for kind, (year, start, last) in (("statistical", periods.statistical_year(first)), ("calendar", periods.calendar_year(first))):
+        out.append((kind, year, start, last, end, figures.compute_tree(root, start, end, flows_only=True)))
+    return out
+
+
+def _years_of(code: str, month: dict, year_trees: list) -> list[dict]:
+    return [{"kind": kind, "year": year, "start": start.isoformat(), "end": last.isoformat(), "to": end.isoformat(),
+             "figures": figures.year_figures(month, figures.figures_of(code, tree))} for kind, year, start, last, end, tree in year_trees]
 
 
 def refresh_live(*, now: datetime.datetime, months: int = 3) -> int:
@@ -231,11 +247,14 @@ def refresh_live(*, now: datetime.datetime, months: int = 3) -> int:
     for _ in range(months):
         reports = list(Report.objects.filter(period=first).only("id", "division_id"))
         if reports:
-            tree = figures.compute_tree("000000000000", first, periods.month_end(first))
+            end = periods.month_end(first)
+            tree = figures.compute_tree("000000000000", first, end)
+            year_trees = _year_trees("000000000000", first, end)
             for r in reports:
                 r.live, r.live_at = figures.figures_of(r.division_id, tree), now
+                r.years = _years_of(r.division_id, r.live, year_trees)
             with transaction.atomic():
-                Report.objects.bulk_update(reports, ["live", "live_at"], batch_size=2000)
+                Report.objects.bulk_update(reports, ["live", "live_at", "years"], batch_size=2000)
             done += len(reports)
         first = periods.previous_month(first)
     return done
