@@ -59,3 +59,34 @@ def test_t1_pages_are_scoped(client, world):
     client.logout()
     login(client, world["police_officer"])
     assert client.get(f"/statistics/{NANTOU}/{OCT}/").status_code == 403
+
+
+def test_part5_charts_beside_their_tables_and_pivots_by_division_and_month(client, world, clerk, head):
+    import json
+    import re
+    from pathlib import Path
+
+
+    from liudong.statistics import services
+    from tests.conftest import NANSHAN
+
+    from .conftest import at
+
+    arrive(clerk, register(clerk, seq=120), "2026-09-05")
+    arrive(clerk, register(clerk, seq=122), "2026-10-05")
+    services.close_month(actor=None, period="2026-09", now=at("2026-10-01", 1), root=NANSHAN)
+    services.close_month(actor=None, period=OCT, now=at("2026-11-01", 1), root=NANSHAN)
+    login(client, head)
+    text = client.get(f"/statistics/{NANTOU}/{OCT}/").content.decode()
+    # ECharts is served from our static files (CSP: script-src 'self'), with our own script.
+    assert "vendor/echarts-6.1.0/echarts.min.js" in text and "liudong-charts.js" in text
+    assert (Path(__file__).resolve().parents[2] / "src/liudong/static/vendor/echarts-6.1.0/echarts.min.js").stat().st_size > 500_000
+    charts = [json.loads(m.replace("&quot;", '"')) for m in re.findall(r'data-chart-data="([^"]*)"', text)]
+    children, trend = charts
+    assert children["names"] == ["红花园社区", "大汪山社区"] and children["series"][0]["data"] == [2, 0]
+    assert trend["periods"] == ["2026-09", OCT] and trend["series"][0]["data"] == [1, 2]
+    assert 'id="pivot-children"' in text and 'id="pivot-months"' in text
+    wb = load_workbook(io.BytesIO(client.get(f"/statistics/{NANTOU}/{OCT}/report.xlsx").content))
+    assert wb.sheetnames == ["报表数字", "下级报表", "年度数字", "逐月数字"]
+    months = list(wb["逐月数字"].values)
+    assert months[0] == ("指标", "2026-09", OCT) and months[1] == ("流入人口", 1, 2)

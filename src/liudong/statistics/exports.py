@@ -30,7 +30,7 @@ def _sheet(wb, title, header, rows, first=False):
     return ws
 
 
-def report_workbook(data: dict) -> bytes:
+def report_workbook(data: dict, trend: list[dict] | None = None) -> bytes:
     wb = Workbook()
     _sheet(wb, "报表数字", ["指标", "名称", "已存数字", "实时数字", "差额", "定义", "依据"],
            [[label.split(" ")[0], name, data["figures"].get(name), data["live"].get(name), data["difference"].get(name), definition.split(" / ")[0], rule]
@@ -42,14 +42,17 @@ def report_workbook(data: dict) -> bytes:
         _sheet(wb, "年度数字", ["年度", "起", "止", "截至", *[figures.LABELS[n].split(" ")[0] for n in figures.NAMES]],
                [[("统计年度 " if y["kind"] == "statistical" else "日历年度 ") + str(y["year"]), y["start"], y["end"], y["to"],
                  *[y["figures"].get(n) for n in figures.NAMES]] for y in data["years"]])
+    if trend:
+        _sheet(wb, "逐月数字", ["指标", *[t["period"] for t in trend]],
+               [[figures.LABELS[n].split(" ")[0], *[t["figures"].get(n) for t in trend]] for n in figures.NAMES])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
-def report_response(data: dict):
+def report_response(data: dict, trend: list[dict] | None = None):
     name = f"{data['name']}{data['period']}统计月报.xlsx"
-    return download(report_workbook(data), XLSX_TYPE, content_disposition(name, f"report-{data['division']}-{data['period']}.xlsx"))
+    return download(report_workbook(data, trend), XLSX_TYPE, content_disposition(name, f"report-{data['division']}-{data['period']}.xlsx"))
 
 
 def chart_data(data: dict, trend: list[dict]) -> dict:

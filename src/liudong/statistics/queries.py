@@ -32,6 +32,9 @@ def _rate(part: int, whole: int) -> float | None:
 
 def children_rows(division: Division, first: datetime.date) -> list[dict]:
     reports = {r.division_id: r for r in Report.objects.filter(division__parent_id=division.code, period=first)}
+    # J3: the villages whose township submits for them (no account there that may submit).
+    unstaffed = {c.code for c in Division.objects.filter(parent_id=division.code, level=Level.VILLAGE) if services.village_without_staff(c)} \
+        if division.level == Level.TOWNSHIP else set()
     rows = []
     for child in Division.objects.filter(parent_id=division.code).order_by("code"):
         r = reports.get(child.code)
@@ -45,6 +48,7 @@ def children_rows(division: Division, first: datetime.date) -> list[dict]:
             "due_on": due, "return_reason": (r.return_reason if r is not None else "") or "",
             "on_time": submitted and (due is None or r.first_submitted_on <= due),
             "figures": (r.figures if r is not None else {}) or {},
+            "township_submits": child.code in unstaffed,
         })
     return rows
 

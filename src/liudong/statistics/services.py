@@ -83,7 +83,7 @@ def _move(report: Report, act: str):
     report.state = state
 
 
-def _village_without_staff(division: Division) -> bool:
+def village_without_staff(division: Division) -> bool:
     """J3: a village nobody can submit for but its township (no active account there that may)."""
     return not any(s.can(Action.SUBMIT_REPORTS) for s in Staff.objects.filter(division_id=division.code, is_active=True))
 
@@ -102,7 +102,7 @@ def submit(*, actor, division_code, period, now: datetime.datetime) -> Report:
     first = periods.parse(period, today=today, ended=True)
     own = is_system(actor) or actor.division_id == division.code
     for_village = (not is_system(actor) and division.level == Level.VILLAGE and actor.division_id == division.parent_id
-                   and _village_without_staff(division))
+                   and village_without_staff(division))
     if not (own or for_village):
         raise Denied("只能报送本级的报表（乡镇可为无账号的村代报） / you submit your own division's report (a township for a village without staff)")
     report = _locked_report(division, first)

@@ -57,7 +57,8 @@ def report(request, code, period):
     rows = [{"name": name, "label": label, "definition": definition, "rule": rule, "stored": data["figures"].get(name),
              "live": data["live"].get(name), "difference": data["difference"].get(name), "years": [y["figures"].get(name) for y in data.get("years", [])]}
             for name, label, definition, rule in figures.FIGURES]
-    chart = exports.chart_data(data, queries.trend(actor=actor, division_code=code, now=now()))
+    trend = queries.trend(actor=actor, division_code=code, now=now())
+    chart = exports.chart_data(data, trend)
     return render(request, "statistics/report.html", {
         "r": data, "rows": rows, "ended": ended,
         "previous": periods.label(periods.previous_month(first)),
@@ -65,7 +66,10 @@ def report(request, code, period):
         "can_submit": ended and _can_submit(actor, data),
         "can_act_on_children": ended and actor.can(Action.APPROVE_REPORTS) and actor.division_id == data["division"],
         "chart_children": json.dumps(chart["children"], ensure_ascii=False), "chart_trend": json.dumps(chart["trend"], ensure_ascii=False),
-        "names": figures.NAMES, "labels": figures.LABELS,
+        "trend": trend,
+        # Part 5: pivots by division (the level below) and by month.
+        "pivot_children": [{"name": c["name"], "values": [c["figures"].get(n) for n in figures.NAMES]} for c in data["children"]],
+        "pivot_months": [{"label": figures.LABELS[n], "values": [t["figures"].get(n) for t in trend]} for n in figures.NAMES] if trend else [],
     })
 
 
@@ -111,4 +115,4 @@ def report_xlsx(request, code, period):
         data = queries.report(actor=request.user, division_code=code, period=period, now=now())
     except Invalid as e:
         raise Http404(_errors(e)) from None
-    return exports.report_response(data)
+    return exports.report_response(data, queries.trend(actor=request.user, division_code=code, now=now()))
