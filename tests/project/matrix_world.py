@@ -103,7 +103,7 @@ def build(world, migrant, husband, woman_2014) -> dict:
         "certificate": certificate.pk, "token": certificate.token, "proof": proof.pk, "inquiry": inquiry.pk, "permit": permit.pk, "registration": registration.pk, "permit_token": permit.public_token,
         "person": migrant.pk, "residence": residence.pk, "housing": housing.pk, "employer": employer.pk, "grid": grid.pk,
         "message": message.pk, "attachment": message.attachments.get().pk, "draft": draft.pk,
-        "birth": refused.pk, "second_birth": second.pk, "fee": fee.pk, "division": NANTOU, "kind": "inflow", "period": "2026-10",
+        "birth": refused.pk, "second_birth": second.pk, "fee": fee.pk, "division": NANTOU, "kind": "inflow", "period": "2026-10", "year": "2026",
         "claim": claim.pk, "proposal": proposal.pk, "relative": husband.pk, "export": job.pk,
     }
 
@@ -111,7 +111,7 @@ def build(world, migrant, husband, woman_2014) -> dict:
 # Which object a URL parameter names: by the parameter, or for `pk` and `case_id` by the path.
 PARAM_KINDS = {"person_id": "person", "residence_id": "residence", "housing_id": "housing", "employer_id": "employer", "grid_id": "grid",
                "message_id": "message", "attachment_id": "attachment", "aid": "attachment", "code": "division", "kind": "kind",
-               "division": "division", "period": "period",
+               "division": "division", "period": "period", "year": "year",
                "claim_id": "claim", "proposal_id": "proposal", "relative_id": "relative", "job_id": "export", "inquiry_id": "inquiry",
                "permit_id": "permit", "registration_id": "registration", "certificate_id": "certificate", "token": "token", "proof_id": "proof",
                "permit_token": "permit_token", "slip_token": "slip_token"}

@@ -119,6 +119,7 @@ PAGES = {
     "statistics_index": {"GET": (A.VIEW_REPORTS,)}, "statistics_report": {"GET": (A.VIEW_REPORTS,)},
     "statistics_report_xlsx": {"GET": (A.VIEW_REPORTS,)}, "statistics_submit": {"POST": (A.SUBMIT_REPORTS,)},
     "statistics_approve": {"POST": (A.APPROVE_REPORTS,)}, "statistics_return": {"POST": (A.APPROVE_REPORTS,)},
+    "statistics_assessment": {"GET": (A.VIEW_REPORTS,)},
     "desk_approve": {"POST": (A.APPROVE_QUERY_STATISTICS,)},
     # The policy and calendar pages are the administrators' (the API's GET /policy/values also
     # serves the roles that apply the values).
@@ -243,7 +244,7 @@ API = {
     "api:propose_family": (A.MANAGE_FAMILY,), "api:get_proposal": (A.VIEW_PERSON,), "api:list_proposals": (A.VIEW_SENSITIVE,),
     "api:timeliness_figures": (A.VIEW_TIMELINESS,),
     "api:get_report": (A.VIEW_REPORTS,), "api:submit_report": OWN_LEVEL_SUBMITS,
-    "api:approve_report": LEVEL_ABOVE_APPROVES, "api:return_report": LEVEL_ABOVE_APPROVES,
+    "api:approve_report": LEVEL_ABOVE_APPROVES, "api:return_report": LEVEL_ABOVE_APPROVES, "api:get_assessment": (A.VIEW_REPORTS,),
     "api:create_birth": (A.HANDLE_CASES,), "api:list_births": (A.HANDLE_CASES,), "api:get_birth": (A.HANDLE_CASES,),
     "api:decide_birth": TOWNSHIP_DECIDES, "api:refusal_letter": (A.HANDLE_CASES,),
     "api:create_second_birth": (A.HANDLE_CASES,), "api:list_second_births": (A.HANDLE_CASES,), "api:get_second_birth": (A.HANDLE_CASES,),

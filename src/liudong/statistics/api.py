@@ -88,3 +88,37 @@ def approve_report(request, division: str, period: str):
 def return_report(request, division: str, period: str, payload: ReportReturnIn):
     services.return_report(actor=request.auth, division_code=division, period=period, reason=payload.reason, now=now())
     return report_out(request, division, period)
+
+
+class IndicatorOut(Schema):
+    name: str
+    label: str
+    value: float | None = Field(description="指标值（0-1；null 为未评估） / the value (0-1; null: not assessed)")
+    threshold: float | None
+    weight: int
+    veto: bool = Field(description="一票否决项 / failing it fails the whole assessment")
+    pass_: bool | None = Field(None, alias="pass", description="达标 / passed; null: not assessed")
+    basis: dict = Field(description="所依据的数字 / the figures it rests on")
+
+
+class AssessmentOut(Schema):
+    division: str
+    year: int = Field(description="计划生育统计年度（上年10月1日至当年9月30日） / the statistical year (1 October - 30 September)")
+    start: datetime.date
+    end: datetime.date
+    to: datetime.date = Field(description="数字截至 / figures up to")
+    indicators: list[IndicatorOut]
+    score: float | None = Field(description="得分（已评估指标的权重中达标的百分比） / the score: passed weight / assessed weight, in percent")
+    pass_score: float
+    vetoed: bool
+    passed: bool | None
+    total: float | None = Field(description="= score")
+
+
+@router.get("/assessments/{division}/{year}", response={200: AssessmentOut, **ERRORS}, by_alias=True,
+            summary="双向考核 / the yearly two-way assessment of a township or county (T3)")
+def get_assessment(request, division: str, year: str):
+    from . import assessment
+
+    data = assessment.assess(actor=request.auth, division_code=division, year=year, now=now())
+    return dict(data, total=data["score"], indicators=[dict(i, **{"pass": i["pass"]}) for i in data["indicators"]])

@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("statistics/", views.index, name="statistics_index"),
+    path("statistics/assessment/<str:code>/<str:year>/", views.assessment_sheet, name="statistics_assessment"),
     path("statistics/<str:code>/<str:period>/", views.report, name="statistics_report"),
     path("statistics/<str:code>/<str:period>/report.xlsx", views.report_xlsx, name="statistics_report_xlsx"),
     path("statistics/<str:code>/<str:period>/submit/", views.submit, name="statistics_submit"),

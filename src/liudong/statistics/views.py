@@ -116,3 +116,24 @@ def report_xlsx(request, code, period):
     except Invalid as e:
         raise Http404(_errors(e)) from None
     return exports.report_response(data, queries.trend(actor=request.user, division_code=code, now=now()))
+
+
+@staff_view(Action.VIEW_REPORTS)
+@require_safe
+def assessment_sheet(request, code, year):
+    """T3: the yearly assessment sheet of a township or county, printable; each figure links to
+    what it rests on (the timeliness page, the monthly reports)."""
+    from . import assessment
+
+    try:
+        data = assessment.assess(actor=request.user, division_code=code, year=year, now=now())
+    except Invalid as e:
+        messages.error(request, _errors(e))
+        return redirect("statistics_report", code=code, period=periods.label(periods.previous_month(today())))
+    basis_labels = {"expected": "应反馈 / owed", "answered": "已反馈 / answered", "on_time": "按期 / on time", "verified": "查验次数 / verifications",
+                    "women": "已婚育龄妇女 / women", "checks": "检查次数 / checks", "months": "已结束月数 / months ended"}
+    for i in data["indicators"]:
+        i["basis_text"] = "，".join(f"{pick_message(basis_labels.get(k, k))} {'—' if v is None else v}" for k, v in i["basis"].items())
+    calendar_rows = [(figures.LABELS[n], data["calendar_year"]["figures"].get(n)) for n in figures.NAMES]
+    return render(request, "statistics/assessment.html", {"a": data, "calendar_rows": calendar_rows, "last_month": periods.label(periods.previous_month(
+        min(data["to"], today()).replace(day=1) if data["to"] < today() else today()))})
