@@ -174,3 +174,14 @@ def test_t2_close_month_command(clerk):
     call_command("statistics", "close", "--period", OCT, "--division", NANSHAN)
     assert Report.objects.get(division_id=NANTOU, period=d("2026-10-01")).figures["inflow"] == 1
     assert not Report.objects.filter(division_id="440300000000").exists()
+
+
+def test_t2_the_nightly_refresh_updates_live_figures_not_stored_ones(clerk):
+    from django.core.management import call_command
+
+    arrive(clerk, register(clerk, seq=120), "2026-10-05")
+    services.close_month(actor=None, period=OCT, now=at("2026-11-01", 1), root=NANSHAN)
+    arrive(clerk, register(clerk, seq=122), "2026-10-06")          # a correction after the close
+    call_command("statistics", "refresh")                          # as the nightly task (clock: the suite's 2026-11-28)
+    county = Report.objects.get(division_id=NANSHAN, period=d("2026-10-01"))
+    assert county.figures["inflow"] == 1 and county.live["inflow"] == 2 and county.years[1]["figures"]["inflow"] == 2

@@ -26,6 +26,8 @@ class Kind(models.TextChoices):
     # Issue 14, T1: an approved statistical report passing up from the township to the county and
     # on; made by liudong.statistics, signed for, not answered.
     REPORT = "report", "统计报表 statistical report"
+    # Issue 14, T4: a monthly bulletin on how the system is used, sent to the level below.
+    BULLETIN = "bulletin", "工作通报 bulletin"
 
 
 class Channel(models.TextChoices):
@@ -69,7 +71,7 @@ class ClaimState(models.TextChoices):
 
 
 # Registry confirmations (exchange.claims), not part 3's exchange: no topic.
-UNTOPICAL_KINDS = ("arrival_claim", "family_link", "report")
+UNTOPICAL_KINDS = ("arrival_claim", "family_link", "report", "bulletin")
 OPEN_STATES = (State.DRAFT, State.SENT, State.RECEIVED, State.OVERDUE)
 # States whose deadline can still pass: the daily tick looks only at these.
 RUNNING_STATES = (State.DRAFT, State.SENT, State.RECEIVED)

@@ -144,7 +144,7 @@ def by_code(root: str, start: datetime.date, end: datetime.date, *, policy_code:
             same=Count("pk", filter=Q(home=F("here"))), other=Count("pk", filter=~Q(home=F("here")))).values_list("division_id", "same", "other")
         out["women_childbearing_inflow_same_province"] = {c: s for c, s, _ in rows if s}
         out["women_childbearing_inflow_other_province"] = {c: o for c, _, o in rows if o}
-        out["births"] = _births(inflow, pcode, start, end)
+        out["births"] = _births(inflow, pcode, start, end, women=women)
 
     # R5 (system default, 国发〔2016〕13号): see FIGURES; today's family links (no history).
     max_age = policy_or_none("left_behind_child_max_age", pcode, end)
@@ -189,9 +189,9 @@ def _women(inflow, pcode, end):
             .annotate(home=Substr("hukou_division_code", 1, 2), here=Substr("division_id", 1, 2)))
 
 
-def _births(inflow, pcode, start, end):
+def _births(inflow, pcode, start, end, women=None):
     """T2 (当年生育): of those women, the ones with a child born in [start, end]."""
-    women = _women(inflow, pcode, end)
+    women = women if women is not None else _women(inflow, pcode, end)
     if women is None:
         return None
     born = FamilyLink.objects.filter(person_id=OuterRef("person_id"), relation=Relation.CHILD, relative__birth_date__gte=start, relative__birth_date__lte=end)

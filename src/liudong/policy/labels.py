@@ -21,6 +21,7 @@ NAMES = {
     "statistics.due_day.province": "省级月报应报送日（次月） day of the next month a province's report is due",
     "statistics.due_day.nation": "国家级月报汇总日（次月） day of the next month the nation's report is due",
     "exchange.reply_days.report": "统计报表答复工作日数 working days to answer a statistical report",
+    "exchange.reply_days.bulletin": "工作通报答复工作日数 working days to answer a bulletin",
     "statistics.assessment": "双向考核指标（达标值、权重、一票否决） two-way assessment: thresholds, weights, veto items",
     "statistics.assessment_pass_score": "双向考核合格分数 two-way assessment: pass mark",
     "follow_up_months": "清理查验间隔（月） months between clean-up checks",

@@ -122,3 +122,50 @@ def get_assessment(request, division: str, year: str):
 
     data = assessment.assess(actor=request.auth, division_code=division, year=year, now=now())
     return dict(data, total=data["score"], indicators=[dict(i, **{"pass": i["pass"]}) for i in data["indicators"]])
+
+
+class BulletinOut(Schema):
+    id: int
+    division: str
+    period: str = Field(description="YYYY-MM")
+    figures: dict = Field(description="staff_active, records_entered, messages_sent, messages_answered, messages_overdue, reply_rate, on_time_rate, "
+                                      "reports_children, reports_on_time, reports_on_time_rate, best, worst")
+    created_at: datetime.datetime
+    messages_sent: int = Field(description="发给下级的通报函件数 / bulletin messages sent to the level below")
+
+
+class BulletinPage(Schema):
+    count: int
+    results: list[BulletinOut]
+
+
+def bulletin_out(b) -> dict:
+    from . import periods
+
+    return {"id": b.pk, "division": b.division_id, "period": periods.label(b.period), "figures": b.figures, "created_at": b.created_at, "messages_sent": b.messages_sent}
+
+
+@router.get("/bulletins", response={200: BulletinPage, **ERRORS}, summary="工作通报列表 / the bulletins (T4)")
+def list_bulletins(request, division: str | None = None, limit: int = 50, offset: int = 0):
+    from . import bulletins
+
+    limit, offset = max(1, min(limit, 200)), max(0, offset)
+    qs = bulletins.bulletins(actor=request.auth, division_code=division)
+    return {"count": qs.count(), "results": [bulletin_out(b) for b in qs[offset: offset + limit]]}
+
+
+@router.get("/bulletins/{bulletin_id}.pdf", response={200: None, **ERRORS}, summary="工作通报 PDF / one bulletin as PDF (T4)")
+def bulletin_pdf(request, bulletin_id: int):
+    from liudong.content_types import PDF_TYPE, content_disposition, download
+
+    from . import bulletins
+
+    b = bulletins.bulletin(actor=request.auth, bulletin_id=bulletin_id)
+    return download(bulletins.pdf(b), PDF_TYPE, content_disposition(f"bulletin-{b.pk}.pdf", f"bulletin-{b.pk}.pdf"))
+
+
+@router.get("/bulletins/{bulletin_id}", response={200: BulletinOut, **ERRORS}, summary="工作通报 / one bulletin (T4)")
+def get_bulletin(request, bulletin_id: int):
+    from . import bulletins
+
+    return bulletin_out(bulletins.bulletin(actor=request.auth, bulletin_id=bulletin_id))

@@ -57,3 +57,19 @@ class ReportStep(models.Model):
 
     class Meta:
         ordering = ["report_id", "at", "id"]
+
+
+class Bulletin(models.Model):
+    """T4 (1-六-(一)-2): the monthly bulletin of a province or the nation on how the system is
+    used, kept in a list by month; sent to the level below as exchange messages."""
+
+    division = models.ForeignKey("divisions.Division", on_delete=models.PROTECT, related_name="+", verbose_name="区划 division")
+    period = models.DateField("月份 period (first day)")
+    figures = models.JSONField("数字 figures", default=dict)
+    created_at = models.DateTimeField("生成时间 created at")
+    messages_sent = models.PositiveIntegerField("已发下级 sent to the level below", default=0)
+
+    class Meta:
+        ordering = ["-period", "division_id"]
+        verbose_name = "工作通报 bulletin"
+        constraints = [models.UniqueConstraint(fields=["division", "period"], name="bulletin_one_per_division_month")]

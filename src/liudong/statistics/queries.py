@@ -93,11 +93,14 @@ def report(*, actor, division_code, period, now: datetime.datetime, years: bool 
         "steps": list(row.steps.select_related("actor").order_by("at", "id")) if row is not None else [],
     }
     if years:
-        if division.level >= LIVE_ON_REQUEST_FROM_LEVEL or row is None or not row.years:
-            out["years"] = year_figures(division.code, first, today, month_live=live)
+        # The year's figures are those of the last scheduled run where there is one (each is a pass
+        # over a year of the subtree); a report not yet closed counts them now.
+        if row is None or not row.years:
+            out["years"], out["years_at"] = year_figures(division.code, first, today, month_live=live), None
         else:
             out["years"] = [dict(y, start=datetime.date.fromisoformat(y["start"]), end=datetime.date.fromisoformat(y["end"]),
                                  to=datetime.date.fromisoformat(y["to"])) for y in row.years]
+            out["years_at"] = row.live_at
     return out
 
 

@@ -20,3 +20,16 @@ def close_previous_month():
 @db_periodic_task(crontab(hour="2", minute="40"))
 def refresh_live_figures():
     services.refresh_live(now=clock.now())
+
+
+@db_periodic_task(crontab(day="16", hour="3", minute="20"))
+def monthly_bulletins():
+    """T4: the previous month's bulletins of every province and of the nation, after the nation's
+    reports are due (policy statistics.due_day.nation, 15 by default)."""
+    from liudong.divisions.models import Division
+
+    from . import bulletins
+
+    period = periods.label(periods.previous_month(clock.today()))
+    for code in Division.objects.filter(level__lte=1).values_list("code", flat=True):
+        bulletins.make_bulletin(actor=None, division_code=code, period=period, now=clock.now())

@@ -137,3 +137,36 @@ def assessment_sheet(request, code, year):
     calendar_rows = [(figures.LABELS[n], data["calendar_year"]["figures"].get(n)) for n in figures.NAMES]
     return render(request, "statistics/assessment.html", {"a": data, "calendar_rows": calendar_rows, "last_month": periods.label(periods.previous_month(
         min(data["to"], today()).replace(day=1) if data["to"] < today() else today()))})
+
+
+@staff_view(Action.VIEW_REPORTS)
+@require_safe
+def bulletin_list(request):
+    from liudong.accounts.views_support import paginate
+
+    from . import bulletins
+
+    return render(request, "statistics/bulletins.html", {"page": paginate(request, bulletins.bulletins(actor=request.user))})
+
+
+@staff_view(Action.VIEW_REPORTS)
+@require_safe
+def bulletin_page(request, pk):
+    from liudong.accounts.views_support import paginate
+
+    from . import bulletins
+
+    b = bulletins.bulletin(actor=request.user, bulletin_id=pk)
+    return render(request, "statistics/bulletins.html", {"bulletin": b, "period": periods.label(b.period),
+                                                          "page": paginate(request, bulletins.bulletins(actor=request.user))})
+
+
+@staff_view(Action.VIEW_REPORTS)
+@require_safe
+def bulletin_pdf(request, pk):
+    from liudong.content_types import PDF_TYPE, content_disposition, download
+
+    from . import bulletins
+
+    b = bulletins.bulletin(actor=request.user, bulletin_id=pk)
+    return download(bulletins.pdf(b), PDF_TYPE, content_disposition(f"{b.division.name}{periods.label(b.period)}工作通报.pdf", f"bulletin-{b.pk}.pdf"))
