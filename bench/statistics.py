@@ -80,8 +80,19 @@ def main():
     args = parse_args()
     workdir = None
     if args.db.startswith("postgres"):
-        os.environ["DATABASE_URL"] = args.db
-        where = args.db
+        from urllib.parse import urlparse, urlunparse
+
+        import psycopg
+
+        url = urlparse(args.db)
+        name = url.path.lstrip("/") or "liudong_bench_statistics"
+        if not args.reads_only:   # a fresh database of that name
+            with psycopg.connect(urlunparse(url._replace(path="/postgres")), autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                conn.execute(f'CREATE DATABASE "{name}"')
+        os.environ["DATABASE_URL"] = urlunparse(url._replace(path=f"/{name}"))
+        os.environ.setdefault("LIUDONG_DATA_DIR", tempfile.mkdtemp(prefix="liudong-bench-statistics-"))
+        where = f"PostgreSQL database {name}"
     else:
         if args.db:
             db_path = Path(args.db).resolve()

@@ -98,8 +98,12 @@ def build(world, migrant, husband, woman_2014) -> dict:
     from liudong.technical import services as technical
 
     check = technical.record_check(actor=clerk, data={"person_id": migrant.pk, "checked_on": "2026-01-05", "items": ["iud"], "result": "normal"}, now=timezone.now())
+    # T4: 广东's bulletin of October 2026
+    from liudong.statistics import bulletins
+
+    bulletin = bulletins.make_bulletin(actor=None, division_code="440000000000", period="2026-10", now=timezone.now())
     return {
-        "check": check.pk, "slip_token": check.report_token,
+        "check": check.pk, "slip_token": check.report_token, "bulletin": bulletin.pk,
         "certificate": certificate.pk, "token": certificate.token, "proof": proof.pk, "inquiry": inquiry.pk, "permit": permit.pk, "registration": registration.pk, "permit_token": permit.public_token,
         "person": migrant.pk, "residence": residence.pk, "housing": housing.pk, "employer": employer.pk, "grid": grid.pk,
         "message": message.pk, "attachment": message.attachments.get().pk, "draft": draft.pk,
@@ -114,8 +118,8 @@ PARAM_KINDS = {"person_id": "person", "residence_id": "residence", "housing_id":
                "division": "division", "period": "period", "year": "year",
                "claim_id": "claim", "proposal_id": "proposal", "relative_id": "relative", "job_id": "export", "inquiry_id": "inquiry",
                "permit_id": "permit", "registration_id": "registration", "certificate_id": "certificate", "token": "token", "proof_id": "proof",
-               "permit_token": "permit_token", "slip_token": "slip_token"}
-PATH_KINDS = [("services/checks/", "check"), ("services/women/", "person"), ("permits/registrations/", "registration"), ("permits/", "permit"), ("certificates/", "certificate"), ("desk/", "inquiry"), ("exports/", "export"), ("cases/messages/", "draft"), ("cases/second-birth", "second_birth"), ("cases/birth", "birth"), ("cases/fee", "fee"),
+               "permit_token": "permit_token", "slip_token": "slip_token", "bulletin_id": "bulletin"}
+PATH_KINDS = [("statistics/bulletins/", "bulletin"), ("services/checks/", "check"), ("services/women/", "person"), ("permits/registrations/", "registration"), ("permits/", "permit"), ("certificates/", "certificate"), ("desk/", "inquiry"), ("exports/", "export"), ("cases/messages/", "draft"), ("cases/second-birth", "second_birth"), ("cases/birth", "birth"), ("cases/fee", "fee"),
               ("people/", "person"), ("housing/", "housing"), ("employers/", "employer"), ("grids/", "grid"), ("exchange/", "message")]
 
 

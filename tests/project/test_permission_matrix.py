@@ -120,6 +120,8 @@ PAGES = {
     "statistics_report_xlsx": {"GET": (A.VIEW_REPORTS,)}, "statistics_submit": {"POST": (A.SUBMIT_REPORTS,)},
     "statistics_approve": {"POST": (A.APPROVE_REPORTS,)}, "statistics_return": {"POST": (A.APPROVE_REPORTS,)},
     "statistics_assessment": {"GET": (A.VIEW_REPORTS,)},
+    "statistics_bulletins": {"GET": (A.VIEW_REPORTS,)}, "statistics_bulletin": {"GET": (A.VIEW_REPORTS,)},
+    "statistics_bulletin_pdf": {"GET": (A.VIEW_REPORTS,)},
     "desk_approve": {"POST": (A.APPROVE_QUERY_STATISTICS,)},
     # The policy and calendar pages are the administrators' (the API's GET /policy/values also
     # serves the roles that apply the values).
@@ -245,6 +247,7 @@ API = {
     "api:timeliness_figures": (A.VIEW_TIMELINESS,),
     "api:get_report": (A.VIEW_REPORTS,), "api:submit_report": OWN_LEVEL_SUBMITS,
     "api:approve_report": LEVEL_ABOVE_APPROVES, "api:return_report": LEVEL_ABOVE_APPROVES, "api:get_assessment": (A.VIEW_REPORTS,),
+    "api:list_bulletins": (A.VIEW_REPORTS,), "api:get_bulletin": (A.VIEW_REPORTS,), "api:bulletin_pdf": (A.VIEW_REPORTS,),
     "api:create_birth": (A.HANDLE_CASES,), "api:list_births": (A.HANDLE_CASES,), "api:get_birth": (A.HANDLE_CASES,),
     "api:decide_birth": TOWNSHIP_DECIDES, "api:refusal_letter": (A.HANDLE_CASES,),
     "api:create_second_birth": (A.HANDLE_CASES,), "api:list_second_births": (A.HANDLE_CASES,), "api:get_second_birth": (A.HANDLE_CASES,),
