@@ -257,6 +257,7 @@ def _register_routers():
     from liudong.territory.api import router as grids_router
     from liudong.desk.api import router as desk_router
     from liudong.technical.api import router as technical_router
+    from liudong.statistics.api import router as statistics_router
 
     api.add_router("", accounts_router)
     api.add_router("", divisions_router)
@@ -274,6 +275,7 @@ def _register_routers():
     api.add_router("", desk_router)
     api.add_router("", permits_router)
     api.add_router("", technical_router)
+    api.add_router("", statistics_router)
 
 
 _register_routers()

@@ -174,6 +174,17 @@ def _call(action, staff, migrant, world, n):
         from liudong.certificates import services_door
 
         return services_door.take_application(actor=staff, data={"person_id": migrant.pk, "taken_on": "2020-01-02", "place": "上门"}, now=timezone.now())
+    if action in (Action.VIEW_REPORTS, Action.SUBMIT_REPORTS, Action.APPROVE_REPORTS):
+        from liudong.divisions.models import Division
+        from liudong.statistics import queries as statistics_q
+        from liudong.statistics import services as statistics
+
+        if action == Action.VIEW_REPORTS:
+            return statistics_q.report(actor=staff, division_code=staff.division_id, period="2026-10", now=timezone.now(), years=False)
+        if action == Action.SUBMIT_REPORTS:
+            return statistics.submit(actor=staff, division_code=staff.division_id, period="2026-10", now=timezone.now())
+        child = Division.objects.filter(parent_id=staff.division_id).order_by("code").values_list("code", flat=True).first() or NANTOU_V1
+        return statistics.approve(actor=staff, division_code=child, period="2026-10", now=timezone.now())
     raise AssertionError(f"no representative service for {action}")
 
 

@@ -102,12 +102,16 @@ def build(world, migrant, husband, woman_2014) -> dict:
     from liudong.technical import services as technical
 
     check = technical.record_check(actor=clerk, data={"person_id": migrant.pk, "checked_on": "2026-01-05", "items": ["iud"], "result": "normal"}, now=timezone.now())
+    # T4: 广东's bulletin of October 2026
+    from liudong.statistics import bulletins
+
+    bulletin = bulletins.make_bulletin(actor=None, division_code="440000000000", period="2026-10", now=timezone.now())
     return {
-        "check": check.pk, "slip_token": check.report_token,
+        "check": check.pk, "slip_token": check.report_token, "bulletin": bulletin.pk,
         "certificate": certificate.pk, "token": certificate.token, "proof": proof.pk, "application": application.pk, "inquiry": inquiry.pk, "permit": permit.pk, "registration": registration.pk, "permit_token": permit.public_token,
         "person": migrant.pk, "residence": residence.pk, "housing": housing.pk, "employer": employer.pk, "grid": grid.pk,
         "message": message.pk, "attachment": message.attachments.get().pk, "draft": draft.pk,
-        "birth": refused.pk, "second_birth": second.pk, "fee": fee.pk, "division": NANTOU, "kind": "inflow",
+        "birth": refused.pk, "second_birth": second.pk, "fee": fee.pk, "division": NANTOU, "kind": "inflow", "period": "2026-10", "year": "2026",
         "claim": claim.pk, "proposal": proposal.pk, "relative": husband.pk, "export": job.pk,
     }
 
@@ -115,11 +119,12 @@ def build(world, migrant, husband, woman_2014) -> dict:
 # Which object a URL parameter names: by the parameter, or for `pk` and `case_id` by the path.
 PARAM_KINDS = {"person_id": "person", "residence_id": "residence", "housing_id": "housing", "employer_id": "employer", "grid_id": "grid",
                "message_id": "message", "attachment_id": "attachment", "aid": "attachment", "code": "division", "kind": "kind",
+               "division": "division", "period": "period", "year": "year",
                "claim_id": "claim", "proposal_id": "proposal", "relative_id": "relative", "job_id": "export", "inquiry_id": "inquiry",
                "permit_id": "permit", "registration_id": "registration", "certificate_id": "certificate", "token": "token", "proof_id": "proof",
                "application_id": "application",
-               "permit_token": "permit_token", "slip_token": "slip_token"}
-PATH_KINDS = [("services/checks/", "check"), ("services/women/", "person"), ("permits/registrations/", "registration"), ("permits/", "permit"), ("certificates/applications/", "application"), ("certificates/", "certificate"), ("desk/", "inquiry"), ("exports/", "export"), ("cases/messages/", "draft"), ("cases/second-birth", "second_birth"), ("cases/birth", "birth"), ("cases/fee", "fee"),
+               "permit_token": "permit_token", "slip_token": "slip_token", "bulletin_id": "bulletin"}
+PATH_KINDS = [("statistics/bulletins/", "bulletin"), ("services/checks/", "check"), ("services/women/", "person"), ("permits/registrations/", "registration"), ("permits/", "permit"), ("certificates/applications/", "application"), ("certificates/", "certificate"), ("desk/", "inquiry"), ("exports/", "export"), ("cases/messages/", "draft"), ("cases/second-birth", "second_birth"), ("cases/birth", "birth"), ("cases/fee", "fee"),
               ("people/", "person"), ("housing/", "housing"), ("employers/", "employer"), ("grids/", "grid"), ("exchange/", "message")]
 
 

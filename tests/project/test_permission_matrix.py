@@ -52,6 +52,11 @@ class Placed(tuple):
 # calendar (X4), and the world's administrator acts for a county.
 TOWNSHIP_DECIDES = Placed((A.HANDLE_CASES,), {"county_officer"}, "B4: the residence township decides")
 HUKOU_COUNTY_ANSWERS = Placed((A.HANDLE_CASES,), {"county_officer"}, "F2: the hukou county answers")
+# T1: a division's own staff submit its report (the world's township report: its township's staff;
+# the levels above are refused), and only the level directly above approves or returns it.
+OWN_LEVEL_SUBMITS = Placed((A.SUBMIT_REPORTS,), {"county_officer", "city_officer", "province_officer", "nation_officer"}, "T1: a division submits its own report")
+LEVEL_ABOVE_APPROVES = Placed((A.APPROVE_REPORTS,), {"township_clerk", "township_head", "city_officer", "province_officer", "nation_officer"},
+                              "T1: only the level directly above approves or returns")
 NATION_OR_PROVINCE_ADMIN = Placed((A.MANAGE_CALENDAR,), {"admin"}, "X4: the nation's or a province's administrator loads the calendar")
 
 # url name -> {method: actions, one of which suffices}. Pages: GET and the write methods they take.
@@ -97,7 +102,6 @@ PAGES = {
     "desk_index": {"GET": (A.TAKE_QUERIES,)},
     "desk_new": {"GET": (A.TAKE_QUERIES,), "POST": (A.TAKE_QUERIES,)},
     "desk_register": {"GET": (A.TAKE_QUERIES,)},
-    "desk_register_pdf": {"GET": (A.TAKE_QUERIES,)},
     "desk_verify": {"GET": (A.TAKE_QUERIES,)},
     "desk_detail": {"GET": (A.TAKE_QUERIES,)},
     "desk_print": {"GET": (A.TAKE_QUERIES,)},
@@ -107,9 +111,19 @@ PAGES = {
     "desk_application_pdf": {"GET": (A.TAKE_QUERIES,)},
     "desk_agreement_pdf": {"GET": (A.TAKE_QUERIES,)},
     "desk_result_pdf": {"GET": (A.TAKE_QUERIES,)},
+    "desk_scan": {"GET": (A.TAKE_QUERIES,)},
+    # Q4: the result sheet's QR code opens a public check (genuine or not, masked name, no values).
+    "desk_public_check": {"GET": PUBLIC},
     "desk_consent_tasks": {"GET": (A.ANSWER_CONSENT,)},
     "desk_consent_answer": {"POST": (A.ANSWER_CONSENT,)},
     "desk_approvals": {"GET": (A.APPROVE_QUERY_STATISTICS,)},
+    # Issue 14 (T1): the report pages; a step the actor's level may not take is refused on the page.
+    "statistics_index": {"GET": (A.VIEW_REPORTS,)}, "statistics_report": {"GET": (A.VIEW_REPORTS,)},
+    "statistics_report_xlsx": {"GET": (A.VIEW_REPORTS,)}, "statistics_submit": {"POST": (A.SUBMIT_REPORTS,)},
+    "statistics_approve": {"POST": (A.APPROVE_REPORTS,)}, "statistics_return": {"POST": (A.APPROVE_REPORTS,)},
+    "statistics_assessment": {"GET": (A.VIEW_REPORTS,)},
+    "statistics_bulletins": {"GET": (A.VIEW_REPORTS,)}, "statistics_bulletin": {"GET": (A.VIEW_REPORTS,)},
+    "statistics_bulletin_pdf": {"GET": (A.VIEW_REPORTS,)},
     "desk_approve": {"POST": (A.APPROVE_QUERY_STATISTICS,)},
     # The policy and calendar pages are the administrators' (the API's GET /policy/values also
     # serves the roles that apply the values).
@@ -237,6 +251,9 @@ API = {
     "api:submit_claim": (A.RECORD_RESIDENCE,), "api:list_claims": (A.VIEW_PERSON,), "api:get_claim": (A.VIEW_PERSON,),
     "api:propose_family": (A.MANAGE_FAMILY,), "api:get_proposal": (A.VIEW_PERSON,), "api:list_proposals": (A.VIEW_SENSITIVE,),
     "api:timeliness_figures": (A.VIEW_TIMELINESS,),
+    "api:get_report": (A.VIEW_REPORTS,), "api:submit_report": OWN_LEVEL_SUBMITS,
+    "api:approve_report": LEVEL_ABOVE_APPROVES, "api:return_report": LEVEL_ABOVE_APPROVES, "api:get_assessment": (A.VIEW_REPORTS,),
+    "api:list_bulletins": (A.VIEW_REPORTS,), "api:get_bulletin": (A.VIEW_REPORTS,), "api:bulletin_pdf": (A.VIEW_REPORTS,),
     "api:create_birth": (A.HANDLE_CASES,), "api:list_births": (A.HANDLE_CASES,), "api:get_birth": (A.HANDLE_CASES,),
     "api:decide_birth": TOWNSHIP_DECIDES, "api:refusal_letter": (A.HANDLE_CASES,),
     "api:create_second_birth": (A.HANDLE_CASES,), "api:list_second_births": (A.HANDLE_CASES,), "api:get_second_birth": (A.HANDLE_CASES,),

@@ -70,6 +70,9 @@ class Action(models.TextChoices):
     VIEW_SERVICES = "view_services", "查看技术服务记录 see checks, report slips and distributions"
     HANDLE_SERVICES = "handle_services", "登记技术服务 record checks, report slips and distributions"
     PUBLISH_INSTITUTIONS = "publish_institutions", "公布技术服务机构 publish qualified service institutions"
+    VIEW_REPORTS = "view_reports", "查看统计报表 see the monthly statistical reports"
+    SUBMIT_REPORTS = "submit_reports", "报送统计报表 submit a monthly statistical report"
+    APPROVE_REPORTS = "approve_reports", "审核统计报表 approve or return a child's report"
 
 
 R, A = Role, Action
@@ -93,18 +96,25 @@ _CERT_ALL = {A.VIEW_CERTIFICATES, A.VERIFY_CERTIFICATES, A.ISSUE_CERTIFICATES}
 # C1, part 8 四: villages take certificate applications door to door (上门); the township issues.
 _CERT_DOOR = {A.TAKE_CERTIFICATE_APPLICATIONS}
 
+# T1: statistics are reported level by level: a village submits (its collector; the township for a
+# village without staff, J3), its township approves or returns and submits its own, and so on up;
+# the village cadre only views. Which report an actor may act on is the service's check (level).
+_REPORT_VIEW = {A.VIEW_REPORTS}
+_REPORT_SUBMIT = {A.VIEW_REPORTS, A.SUBMIT_REPORTS}
+_REPORT_ALL = {A.VIEW_REPORTS, A.SUBMIT_REPORTS, A.APPROVE_REPORTS}
+
 # role -> actions. Police see persons but never sensitive fields (invariant 2); the query desk
 # answers outside requests through its own procedure (Q1-Q9), not by browsing the registry;
 # auditors and administrators see no person data.
 PERMISSIONS: dict[str, set[str]] = {
-    R.VILLAGE_COLLECTOR: _READ | _REGISTRY_WRITE | _PERMIT_EXISTS | _CERT_VERIFY | _CERT_DOOR | _SERVICES,
-    R.VILLAGE_CADRE: _READ | _PERMIT_EXISTS | _CERT_SEE | _CERT_DOOR | {A.VIEW_SERVICES},
-    R.TOWNSHIP_CLERK: _READ | _REGISTRY_WRITE | {A.MANAGE_GRIDS} | _EXCHANGE | _PERMIT_EXISTS | _CERT_ALL | _SERVICES,
-    R.TOWNSHIP_HEAD: _READ | {A.MANAGE_GRIDS} | _EXCHANGE | _PERMIT_EXISTS | _CERT_ALL | _SERVICES,
-    R.COUNTY_OFFICER: _READ | {A.MANAGE_GRIDS, A.APPROVE_QUERY_STATISTICS} | _EXCHANGE | _PERMIT_EXISTS | _CERT_SEE | {A.VIEW_SERVICES},
-    R.CITY_OFFICER: {A.VIEW_DASHBOARD, A.VIEW_REGISTERS, A.EXPORT_REGISTERS, A.APPROVE_QUERY_STATISTICS} | _WATCH,
-    R.PROVINCE_OFFICER: {A.VIEW_DASHBOARD, A.VIEW_REGISTERS, A.EXPORT_REGISTERS, A.APPROVE_QUERY_STATISTICS, A.PUBLISH_INSTITUTIONS} | _WATCH,
-    R.NATION_OFFICER: {A.VIEW_DASHBOARD, A.VIEW_REGISTERS} | _WATCH,
+    R.VILLAGE_COLLECTOR: _READ | _REGISTRY_WRITE | _PERMIT_EXISTS | _CERT_VERIFY | _CERT_DOOR | _SERVICES | _REPORT_SUBMIT,
+    R.VILLAGE_CADRE: _READ | _PERMIT_EXISTS | _CERT_SEE | _CERT_DOOR | {A.VIEW_SERVICES} | _REPORT_VIEW,
+    R.TOWNSHIP_CLERK: _READ | _REGISTRY_WRITE | {A.MANAGE_GRIDS} | _EXCHANGE | _PERMIT_EXISTS | _CERT_ALL | _SERVICES | _REPORT_ALL,
+    R.TOWNSHIP_HEAD: _READ | {A.MANAGE_GRIDS} | _EXCHANGE | _PERMIT_EXISTS | _CERT_ALL | _SERVICES | _REPORT_ALL,
+    R.COUNTY_OFFICER: _READ | {A.MANAGE_GRIDS, A.APPROVE_QUERY_STATISTICS} | _EXCHANGE | _PERMIT_EXISTS | _CERT_SEE | {A.VIEW_SERVICES} | _REPORT_ALL,
+    R.CITY_OFFICER: {A.VIEW_DASHBOARD, A.VIEW_REGISTERS, A.EXPORT_REGISTERS, A.APPROVE_QUERY_STATISTICS} | _WATCH | _REPORT_ALL,
+    R.PROVINCE_OFFICER: {A.VIEW_DASHBOARD, A.VIEW_REGISTERS, A.EXPORT_REGISTERS, A.APPROVE_QUERY_STATISTICS, A.PUBLISH_INSTITUTIONS} | _WATCH | _REPORT_ALL,
+    R.NATION_OFFICER: {A.VIEW_DASHBOARD, A.VIEW_REGISTERS} | _WATCH | _REPORT_ALL,
     R.POLICE_OFFICER: {A.VIEW_DASHBOARD, A.VIEW_PERSON, A.REGISTER_PERSON, A.RECORD_RESIDENCE, A.MANAGE_HOUSING, A.MANAGE_EMPLOYER, A.VIEW_REGISTERS,
                        A.ANSWER_CONSENT, A.HANDLE_RESIDENCE, A.VIEW_PERMIT_EXISTS},
     R.QUERY_DESK: {A.TAKE_QUERIES},

@@ -116,8 +116,10 @@ def parse_scoped_period(*, actor, given: Mapping, longer: Callable[[datetime.dat
     a code outside the subtree is NotFound whether or not it exists (a scope never leaks what lies
     outside it), or, when other fields are wrong too, the same words among their errors."""
     errors: dict[str, list[str]] = {}
-    code = fields.division_code(given, "division", errors, required=False) or ("" if "division" in errors else actor.division_id)
-    place, outside = None, bool(code) and not actor.in_scope(code)
+    # actor None is the system (a scheduled job, a command: issue 14's bulletins), whose subtree is the nation.
+    own = actor.division_id if actor is not None else "000000000000"
+    code = fields.division_code(given, "division", errors, required=False) or ("" if "division" in errors else own)
+    place, outside = None, bool(code) and actor is not None and not actor.in_scope(code)
     if code and not outside:
         place = Division.objects.filter(code=code).first()
         if place is None:

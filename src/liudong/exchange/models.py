@@ -23,6 +23,11 @@ class Kind(models.TextChoices):
     # Made by exchange.claims, never written freely: the receiver accepts or disputes them.
     ARRIVAL_CLAIM = "arrival_claim", "到达申报 arrival claim"
     FAMILY_LINK = "family_link", "亲属关系确认 family link to confirm"
+    # Issue 14, T1: an approved statistical report passing up from the township to the county and
+    # on; made by liudong.statistics, signed for, not answered.
+    REPORT = "report", "统计报表 statistical report"
+    # Issue 14, T4: a monthly bulletin on how the system is used, sent to the level below.
+    BULLETIN = "bulletin", "工作通报 bulletin"
 
 
 class Channel(models.TextChoices):
@@ -66,7 +71,7 @@ class ClaimState(models.TextChoices):
 
 
 # Registry confirmations (exchange.claims), not part 3's exchange: no topic.
-UNTOPICAL_KINDS = ("arrival_claim", "family_link")
+UNTOPICAL_KINDS = ("arrival_claim", "family_link", "report", "bulletin")
 OPEN_STATES = (State.DRAFT, State.SENT, State.RECEIVED, State.OVERDUE)
 # States whose deadline can still pass: the daily tick looks only at these.
 RUNNING_STATES = (State.DRAFT, State.SENT, State.RECEIVED)

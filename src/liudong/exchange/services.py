@@ -220,15 +220,16 @@ def _new(actor, sender: Division, receiver: Division, *, kind, person, subject, 
                    rules_on=rules_on or _local(now), case_type=case_type, case_id=case_id, created_at=now, created_by=actor)
 
 
-def send_system(*, actor, sender: Division, receiver: Division, kind: str, person: Person, subject: str, body: str, now: datetime.datetime) -> Message:
+def send_system(*, actor, sender: Division, receiver: Division, kind: str, person: Person | None, subject: str, body: str, now: datetime.datetime) -> Message:
     """A message the system writes for a place (exchange.claims: an arrival claim, a family link to
-    confirm): routed (X2), sent and arrived at once (X5, system), the receiver's clock from its own
-    policy on the rules of today (X4, P1). Call inside the caller's transaction."""
+    confirm; liudong.statistics: a report passing up, which names no person): routed (X2), sent and
+    arrived at once (X5, system), the receiver's clock from its own policy on the rules of today
+    (X4, P1). Call inside the caller's transaction."""
     message = _new(actor, sender, receiver, kind=kind, person=person, subject=subject[:SUBJECT_MAX], body=body, rules_on=None, case_type="", case_id=None, now=now)
     message.channel, message.sent_at, message.sent_on = Channel.SYSTEM, now, _local(now)
     _deliver(message, now, Act.SEND)
     message.save()
-    record(actor, "message.send", obj=message, person_id=person.pk,
+    record(actor, "message.send", obj=message, person_id=person.pk if person is not None else None,
            fields={"kind": kind, "receiver": receiver.code, "route": message.route, "channel": Channel.SYSTEM, "due": str(message.due_on or "")})
     return message
 

@@ -204,3 +204,20 @@ class Visit(models.Model):
         ordering = ["person_id", "visited_on", "id"]
         indexes = [models.Index(fields=["person", "visited_on"], name="visit_person_day")]
         constraints = [models.UniqueConstraint(fields=["residence", "visited_on"], name="visit_one_a_day")]
+
+
+class MaritalEvent(models.Model):
+    """Issue 14, R2, T2: a change of marital status, recorded from issue 14 on (before it the
+    registry kept only the current status): the status on a past day is the `new_status` of the
+    latest event on or before it, else the `old_status` of the first event after it, else the
+    person's status. Written by people.services in the transaction that changes the person."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="marital_events")
+    changed_on = models.DateField("变更日期 changed on")
+    old_status = models.CharField("原婚姻状况 old status", max_length=2, blank=True)
+    new_status = models.CharField("新婚姻状况 new status", max_length=2, blank=True)
+    recorded_by_division = models.CharField(max_length=12, blank=True)
+
+    class Meta:
+        ordering = ["person_id", "changed_on", "id"]
+        indexes = [models.Index(fields=["person", "changed_on"], name="marital_event_person_day")]

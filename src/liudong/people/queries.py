@@ -17,6 +17,7 @@ from liudong.identifiers import normalise_document_number
 
 from . import scope
 from .choices import DocumentType
+from .figures import MARRIED, age_bounds  # noqa: F401  (T2: one definition; age_bounds is read from here too)
 from .models import NAME_RE, Employer, FamilyLink, Person, PersonNameKey, RentalHousing, Residence
 from .pinyin import name_keys
 
@@ -87,23 +88,6 @@ def family_of(*, actor, person: Person):
     if not sees_sensitive(actor=actor):
         return []
     return list(FamilyLink.objects.filter(person=person).select_related("relative"))
-
-
-def age_bounds(on: datetime.date, age_min=None, age_max=None):
-    """Birth-date bounds for an age range on a date (age = completed years)."""
-    low = high = None
-    if age_max is not None:
-        # older than age_max+1 excluded: born after on - (age_max+1) years
-        try:
-            low = on.replace(year=on.year - age_max - 1) + datetime.timedelta(days=1)
-        except ValueError:  # 29 Feb
-            low = datetime.date(on.year - age_max - 1, 3, 1)
-    if age_min is not None:
-        try:
-            high = on.replace(year=on.year - age_min)
-        except ValueError:
-            high = datetime.date(on.year - age_min, 2, 28)
-    return low, high
 
 
 def same_char_pattern(name: str) -> str:
@@ -394,9 +378,6 @@ def get_employer(*, actor, employer_id, today: datetime.date):
     return employer, employees
 
 
-MARRIED = ("20", "21", "22", "23")  # GB/T 2261.2: married, first marriage, remarried, restored
-
-
 def policy_value_or_none(name, code, today):
     from liudong.policy.services import PolicyMissing, value
 
@@ -460,14 +441,14 @@ def home_counts(*, actor, today: datetime.date, division: str | None = None) -> 
     counts = {
         "inflow": sum(r["n"] for r in inflow_rows),
         "outflow": sum(outflow_rows.values()),
-        "housing": RentalHousing.objects.filter(in_range("division_id", code), closed_on__isnull=True).count(),
+        "rental_homes": RentalHousing.objects.filter(in_range("division_id", code), closed_on__isnull=True).count(),
         "employers": Employer.objects.filter(in_range("division_id", code), closed_on__isnull=True).count(),
-        "births_this_year": sum(r["births"] for r in inflow_rows) if "births" in aggregates else None,
-        "women_same_province": None, "women_other_province": None,
+        "births": sum(r["births"] for r in inflow_rows) if "births" in aggregates else None,
+        "women_childbearing_inflow_same_province": None, "women_childbearing_inflow_other_province": None,
     }
     if "women" in aggregates:
         same = sum(r["women_same"] for r in inflow_rows)
-        counts["women_same_province"], counts["women_other_province"] = same, sum(r["women"] for r in inflow_rows) - same
+        counts["women_childbearing_inflow_same_province"], counts["women_childbearing_inflow_other_province"] = same, sum(r["women"] for r in inflow_rows) - same
     # R5 (system default after 国发〔2016〕13号): a left-behind child is under the policy age, lives
     # at home (not floating), has a parent away (floating) and no parent at home able to care for
     # her: both parents away, or one away and the other recorded as unable to care on the family

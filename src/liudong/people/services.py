@@ -22,7 +22,7 @@ from liudong.identifiers import IdentifierError, check_phone, parse_resident_id,
 from . import scope
 from .choices import ETHNICITIES, INVERSE_RELATION, SHORT_STAY_REASONS, DocumentType, Education, IntendedStay, MaritalStatus, MoveReason, Relation, ResidenceEnd, ResidenceStart, Sex
 from .floating import floating_for
-from .models import ADDRESS_MAX, NAME_RE, Employer, FamilyLink, Person, PersonNameKey, RentalHousing, Residence
+from .models import ADDRESS_MAX, NAME_RE, Employer, FamilyLink, MaritalEvent, Person, PersonNameKey, RentalHousing, Residence
 from .pinyin import name_key, name_keys
 from .residence_rules import Place, Span, check_dates, check_overlaps, check_places, check_scope
 
@@ -166,6 +166,11 @@ def _update_person(actor, person_id, data, today) -> Person:
             person.name_key = name_key(person.name)
             _store_name_keys(person)
         person.save()
+        if "marital_status" in changed:
+            # Issue 14, T2: a marital status change is an event on her history (invariant 6), so a
+            # month's figures can be computed as of its end (people.figures).
+            MaritalEvent.objects.create(person=person, changed_on=today, old_status=changed["marital_status"][0] or "",
+                                        new_status=changed["marital_status"][1] or "", recorded_by_division=getattr(actor, "division_id", "") or "")
         record(actor, "person.update", obj=person, person_id=person.pk, fields=changed)
     return person
 

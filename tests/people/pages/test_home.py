@@ -30,7 +30,7 @@ def test_counts_on_both_sides(client, world):
     client.force_login(nantou)
     counts = client.get("/").context["counts"]
     assert counts["inflow"] == 2 and counts["outflow"] == 0
-    assert counts["women_other_province"] == 1 and counts["women_same_province"] == 1
+    assert counts["women_childbearing_inflow_other_province"] == 1 and counts["women_childbearing_inflow_same_province"] == 1
 
     client.force_login(tongjiang)
     response = client.get("/")

@@ -1,0 +1,78 @@
+"""T2 (issue 14): the figures of a monthly report, defined in one place: the registry's figures of
+people.figures (the names the home page uses too) and the certificate and service figures of the
+period. `compute(code, start, end)` gives one division's figures; `compute_tree(root, start, end)`
+every division's of a subtree at once (one aggregate query per figure, summed level by level).
+
+Definitions, with the rules they come from, are in FIGURES (shown on the report page and in the
+README)."""
+import datetime
+
+from django.db.models import Count
+
+from liudong.certificates.models import Certificate, Verification
+from liudong.divisions.queries import in_range
+from liudong.people import figures as people_figures
+from liudong.technical.models import Check
+
+FIGURES = people_figures.FIGURES + [
+    ("certificates_issued", "发放婚育证明 certificates issued",
+     "本期内本辖区乡镇发放的婚育证明（含换发、补办） / marriage and childbearing certificates the townships here issued in the period "
+     "(renewals and reissues included)", "C1-C3"),
+    ("certificates_verified", "查验婚育证明 certificates verified",
+     "本期内本辖区查验婚育证明的次数 / verifications of certificates made here in the period", "C6"),
+    ("certificates_expired", "到期未换发 certificates expired, not renewed",
+     "期末已过有效期、未终止、未长期有效的本辖区发放的婚育证明 / certificates issued here past their term at the period's end, not ended and "
+     "not long-term", "C3"),
+    ("checks_done", "技术服务检查 checks done",
+     "本期内在本辖区居住的妇女做的孕情、环情检查和妇女病普查次数 / pregnancy, IUD and screening checks of women living here, in the period",
+     "S2, S4"),
+]
+NAMES = [name for name, *_ in FIGURES]
+LABELS = {name: label for name, label, *_ in FIGURES}
+
+
+def _grouped(qs, field) -> dict[str, int]:
+    return dict(qs.values(field).annotate(n=Count("pk")).values_list(field, "n"))
+
+
+FLOWS = ("births", "certificates_issued", "certificates_verified", "checks_done")
+
+
+def by_code(root: str, start: datetime.date, end: datetime.date, *, flows_only: bool = False) -> dict[str, dict | None]:
+    """{name: {12-digit code: count}} for the subtree of `root`, every figure of FIGURES (with
+    `flows_only`, only those counted within the period: FLOWS)."""
+    out = people_figures.by_code(root, start, end, flows_only=flows_only)
+    out["certificates_issued"] = _grouped(Certificate.objects.filter(in_range("township_id", root), issued_on__gte=start, issued_on__lte=end), "township_id")
+    out["certificates_verified"] = _grouped(Verification.objects.filter(in_range("division_id", root), verified_on__gte=start, verified_on__lte=end), "division_id")
+    if not flows_only:
+        out["certificates_expired"] = _grouped(
+            Certificate.objects.filter(in_range("township_id", root), valid_until__lt=end, ended_on__isnull=True, issued_on__lte=end, long_term_from__isnull=True),
+            "township_id")
+    out["checks_done"] = _grouped(Check.objects.filter(in_range("village", root), checked_on__gte=start, checked_on__lte=end), "village")
+    return out
+
+
+def compute(code: str, start: datetime.date, end: datetime.date, *, flows_only: bool = False) -> dict[str, int | None]:
+    per_code = by_code(code, start, end, flows_only=flows_only)
+    return {name: (None if per_code[name] is None else sum(per_code[name].values())) for name in per_code}
+
+
+def compute_tree(root: str, start: datetime.date, end: datetime.date, *, flows_only: bool = False) -> tuple[dict, dict]:
+    """(per_code, totals) for `people.figures.figures_of(code, totals, per_code)`."""
+    per_code = by_code(root, start, end, flows_only=flows_only)
+    return per_code, people_figures.rollup(per_code)
+
+
+def figures_of(code: str, tree: tuple[dict, dict]) -> dict[str, int | None]:
+    per_code, totals = tree
+    return people_figures.figures_of(code, totals, per_code)
+
+
+def year_figures(month_figures: dict, flows: dict) -> dict:
+    """A year's figures up to a month's end: the month's stocks and the year's flows."""
+    return {name: (flows[name] if name in FLOWS else month_figures.get(name)) for name in NAMES}
+
+
+def difference(stored: dict, live: dict) -> dict[str, int | None]:
+    """Live minus stored for each figure (None where either is missing)."""
+    return {name: (live[name] - stored[name] if isinstance(live.get(name), int) and isinstance(stored.get(name), int) else None) for name in NAMES}
