@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from liudong.accounts.choices import Action
-from liudong.accounts.views_support import staff_view
+from liudong.accounts.views_support import paginate, staff_view
 from liudong.clock import now, today
 from liudong.content_types import PDF_TYPE
 from liudong.divisions.queries import DivisionNames
@@ -20,6 +20,7 @@ from . import documents, queries, services
 from .models import CheckItem, ConfirmationKind, Method, Product, Result
 
 ITEMS = [(i.value, i.label) for i in CheckItem]
+DUE_PER_PAGE = 100
 
 
 def _pdf(data: bytes, disposition: str) -> HttpResponse:
@@ -37,20 +38,21 @@ def index(request):
     actor = request.user
     period, item = request.GET.get("period") or None, request.GET.get("item") or "checks"
     division = request.GET.get("division") or None
-    errors, due, page = {}, None, []
+    errors, due, page = {}, None, None
     try:
         due = queries.due_list(actor=actor, division_code=division, period=period, item=item, today=today())
-        page = due.rows[:300]
-        queries.log_due(actor=actor, due=due, shown=page)
+        page = paginate(request, due.rows, per_page=DUE_PER_PAGE)  # the database computes this page only
+        queries.log_due(actor=actor, due=due, shown=list(page))
     except Invalid as e:
         errors = e.errors
     for s in (due.schedules if due else []):
         s.key_n, s.ordinary_n = s.values.get("services.checks_per_year.key"), s.values.get("services.checks_per_year.ordinary")
-    names = DivisionNames(sorted({r.village for r in page})) if page else None
-    for r in page:
+    rows = list(page) if page is not None else []
+    names = DivisionNames(sorted({r.village for r in rows}))
+    for r in rows:
         r.village_name = names.name(r.village)
     return render(request, "technical/index.html", {
-        "due": due, "rows": page, "errors": errors, "period": period or "", "item": item, "division": division or "",
+        "due": due, "rows": rows, "page": page, "errors": errors, "period": period or "", "item": item, "division": division or "",
         "can_record": actor.can(Action.HANDLE_SERVICES) and actor.division.level == 4, "items": ITEMS,
         "results": [(r.value, r.label) for r in Result], "methods": [(m.value, m.label) for m in Method],
         "institutions": list(queries.institutions(actor.division_id[:2].ljust(12, "0"), today())),
