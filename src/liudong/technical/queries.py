@@ -9,6 +9,7 @@ and the schedule says so (`Schedule.in_force` False) instead of guessing a frequ
 import datetime
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Substr
 
@@ -220,16 +221,15 @@ class DueRow:
 
 
 class DueRows:
-    """The rows of a due list, computed by the database a page at a time: `count()` (one query,
-    kept) and `rows[a:b]` (one query for that page, whatever its length). A Paginator takes it
-    as it takes a queryset."""
+    """The rows of a due list, computed by the database a page at a time: `count()` (counted with
+    the schedules' women, no query of its own) and `rows[a:b]` (two queries for that page,
+    whatever its length: its ids, then what is shown of them). A Paginator takes it as it takes
+    a queryset."""
 
-    def __init__(self, queryset, make_row, count: int | None = None):
-        self._qs, self._make, self._count = queryset, make_row, count
+    def __init__(self, page, make_row, count: int):
+        self._page, self._make, self._count = page, make_row, count
 
     def count(self) -> int:
-        if self._count is None:
-            self._count = self._qs.count()
         return self._count
 
     def __len__(self) -> int:
@@ -237,7 +237,7 @@ class DueRows:
 
     def __getitem__(self, key):
         if isinstance(key, slice):
-            return [self._make(r) for r in self._qs[key]]
+            return [self._make(r) for r in self._page(key)]
         return self[key:key + 1][0]
 
 
@@ -292,11 +292,11 @@ def due_list(*, actor, division_code=None, period: str | None = None, item: str 
     method) or key subjects (everyone else, an unknown method included). Women of a county with no
     value in force are not listed: the schedule says so.
 
-    Every test is made by the database (invariant: no per-row work in Python): childbearing age
-    and the ordinary subjects' age as birth-date ranges from her county's policy, her latest method
-    and whether a check of hers (wherever it was recorded: before a move, or mailed back) falls in
-    her window as correlated subqueries on the check_person_day index. The list is a DueRows: its
-    count is one query, each page shown another; nothing is computed for rows not shown."""
+    Every test is made by the database, none in Python and no query per woman: childbearing age
+    and the ordinary subjects' age as birth-date ranges from her county's policy, her latest
+    method and whether a check of hers falls in her window as subqueries (see below). Queries,
+    whatever the number of women: the counties, their policy, one grouped count (women and due
+    per county), and two per page shown (its ids, then its rows): a DueRows."""
     require(actor, Action.VIEW_SERVICES)
     errors: dict[str, list[str]] = {}
     bounds = fields.months_period({"period": period}, "period", errors)
@@ -318,8 +318,12 @@ def due_list(*, actor, division_code=None, period: str | None = None, item: str 
     schedules = schedules_for(counties, start, DivisionNames(counties)) if counties else {}
     women = (persons_living_in(actor, code).filter(floating=True, sex="F", marital_status__in=MARRIED)
              .annotate(county=Substr("residence_division_id", 1, 6)))
-    # The due test, per group of counties with the same policy (usually one). The women who
-    # are not shown are counted, never fetched.
+    # Women of childbearing age: her county's policy as a birth-date range, per group of counties
+    # with the same range (usually one).
+    aged = Q(pk__in=[])
+    for births, group in _group_by(schedules, lambda s: s.births).items():
+        aged |= _in_counties(group, counties) & _births(births)
+    listed = women.filter(aged).values("pk")
     flag = Q(screening=True) if item == "screening" else (Q(pregnancy=True) | Q(iud=True))
 
     def policy(s: Schedule):
@@ -333,28 +337,49 @@ def due_list(*, actor, division_code=None, period: str | None = None, item: str 
     groups = _group_by(schedules, policy)
     groups.pop(None, None)
     windows = {n: _window(reference, n) for key in groups for n in key[1:3] if n is not None}
-    aliases = {f"done_{n}": Exists(Check.objects.filter(flag, person_id=OuterRef("pk"), checked_on__gte=w[0], checked_on__lte=w[1])) for n, w in windows.items()}
+    # The due test, per group of counties with the same policy (usually one), never a query per
+    # woman: whether a check of hers (wherever recorded: before a move, or mailed back) falls in
+    # her window, and whether her latest recorded method on the reference day is the IUD.
+    # PostgreSQL runs a correlated subquery as a subplan per row, so there these are sets computed
+    # once (uncorrelated IN subqueries, hashed); SQLite materialises such a set by probing the
+    # index once per woman anyway, so there they are correlated EXISTS probes of
+    # check_person_day_items inside one CASE, which looks her method up only when she is old
+    # enough to be an ordinary subject.
+    hashed = connection.vendor == "postgresql"
+    aliases, done, with_iud = {}, {}, None
+    for n, (w0, w1) in windows.items():
+        if hashed:
+            done[n] = Q(pk__in=Check.objects.filter(flag, person__in=listed, checked_on__gte=w0, checked_on__lte=w1).values("person_id"))
+        else:
+            done[n] = Exists(Check.objects.filter(flag, person_id=OuterRef("pk"), checked_on__gte=w0, checked_on__lte=w1))
     if item == "checks" and groups:
-        aliases["method_now"] = Coalesce(Subquery(Check.objects.filter(person_id=OuterRef("pk"), checked_on__lte=reference).exclude(method="")
-                                                  .order_by("-checked_on", "-id").values("method")[:1]), Value(""))
+        if hashed:
+            later = (Check.objects.filter(person_id=OuterRef("person_id"), checked_on__lte=reference).exclude(method="").exclude(method=Method.IUD)
+                     .filter(Q(checked_on__gt=OuterRef("checked_on")) | Q(checked_on=OuterRef("checked_on"), id__gt=OuterRef("id"))))
+            with_iud = Q(pk__in=Check.objects.filter(person__in=listed, method=Method.IUD, checked_on__lte=reference).exclude(Exists(later)).values("person_id"))
+        else:
+            aliases["method_now"] = Coalesce(Subquery(Check.objects.filter(person_id=OuterRef("pk"), checked_on__lte=reference).exclude(method="")
+                                                      .order_by("-checked_on", "-id").values("method")[:1]), Value(""))
+            with_iud = Q(method_now=Method.IUD)
     due, ordinary = Q(pk__in=[]), Q(pk__in=[])
     for (births, n_key, n_ordinary, min_age), group in groups.items():
         place = _in_counties(group, counties) & _births(births)
         if item == "screening":
-            due |= place & Q(**{f"done_{n_key}": False})
+            due |= place & ~Q(done[n_key])
             continue
-        older = Q(birth_date__lte=_years_before(start, int(min_age)), method_now=Method.IUD)
+        older = Q(birth_date__lte=_years_before(start, int(min_age))) & with_iud
         ordinary |= place & older
-        # One CASE: her latest method is looked up once, and only for women old enough to be ordinary.
-        due |= place & Q(Case(When(older, then=~aliases[f"done_{n_ordinary}"]), default=~aliases[f"done_{n_key}"], output_field=BooleanField()))
-    # One grouped pass over her county's women of childbearing age gives, per county, how many
-    # there are (the counties shown are those with women) and how many are due: the list's count.
-    aged = Q(pk__in=[])
-    for births, group in _group_by(schedules, lambda s: s.births).items():
-        aged |= _in_counties(group, counties) & _births(births)
+        if hashed:
+            due |= place & ((older & ~done[n_ordinary]) | (~older & ~done[n_key]))
+        else:
+            due |= place & Q(Case(When(older, then=~done[n_ordinary]), default=~done[n_key], output_field=BooleanField()))
+    women = women.alias(**aliases)
+    # One grouped pass over the women of childbearing age gives, per county, how many there are
+    # (the counties shown are those with women) and how many are due: the list's count. The
+    # women who are not shown are counted, never fetched.
     counts = {}
     if schedules:
-        tally = women.alias(**aliases).filter(aged).order_by().values("county").annotate(n=Count("id"))
+        tally = women.filter(aged).order_by().values("county").annotate(n=Count("id"))
         if groups:
             tally = tally.annotate(due=Count("id", filter=due))
         counts = {r["county"]: (r["n"], r.get("due", 0)) for r in tally}
@@ -367,8 +392,16 @@ def due_list(*, actor, division_code=None, period: str | None = None, item: str 
     year_end = datetime.date(reference.year, 12, 31)
     last = Subquery(Check.objects.filter(flag, person_id=OuterRef("pk"), checked_on__lte=year_end).order_by("-checked_on", "-id").values("checked_on")[:1])
     category = Value("screening") if item == "screening" else Case(When(ordinary, then=Value("ordinary")), default=Value("key"))
-    page = (women.alias(**aliases).filter(due).annotate(category=category, last_checked_on=last)
-            .order_by("residence_division_id", "id").values_list("id", "name", "birth_date", "residence_division_id", "category", "last_checked_on"))
+    order = ("residence_division_id", "id")
+    # A page is two queries: the ids of the page (the due test, ordered and cut), then what is
+    # shown of those women only (her category, her last check).
+    page_ids = women.filter(due).order_by(*order).values_list("id", flat=True)
+    shown_of = women.annotate(category=category, last_checked_on=last).order_by(*order).values_list(
+        "id", "name", "birth_date", "residence_division_id", "category", "last_checked_on")
+
+    def page(key: slice):
+        ids = list(page_ids[key])
+        return list(shown_of.filter(pk__in=ids)) if ids else []
 
     def make_row(r) -> DueRow:
         pid, name, birth, village, category, last_checked_on = r
@@ -476,7 +509,9 @@ def returnees_due(*, actor, today: datetime.date):
 def advice_of(*, actor, person_id):
     require(actor, Action.VIEW_SERVICES)
     person = _person(actor, person_id)
-    return list(DepartureAdvice.objects.filter(person=person).order_by("-advised_on", "-id"))
+    rows = list(DepartureAdvice.objects.filter(person=person).order_by("-advised_on", "-id"))
+    record(actor, "services.advice_list", object_type="person", object_id=person.pk, person_id=person.pk, fields={"shown": [a.pk for a in rows]})
+    return rows
 
 
 ITEM_LABELS = {i.value: str(i.label).split(" ")[0] for i in CheckItem}
