@@ -90,7 +90,7 @@ def person(request, pk):
     names = DivisionNames(sorted({c.village for c in rows if c.village} | {c.hukou_place_id for c in rows if c.hukou_place_id}))
     for c in rows:
         c.village_name = names.full(c.village) if c.village else "—"
-        c.item_labels = "、".join(str(CheckItem(i).label) for i in c.items)
+        c.item_labels = "、".join(queries.ITEM_LABELS[i] for i in c.items)  # each label's Chinese half: "孕情检查、环情检查"
     advice = queries.advice_of(actor=request.user, person_id=woman.pk)
     return render(request, "technical/person.html", {"woman": woman, "rows": rows, "advice": advice,
                                                      "hukou_side": request.user.in_scope(woman.hukou_division_id) and _may_record(request.user)})
