@@ -59,8 +59,11 @@ def test_S2_S3_S4_S5_a_check_a_signed_distribution_and_the_hukou_side_in_the_bro
             assert "重点对象" in row.inner_text() and "2026-10-01" in row.inner_text()
             assert "南山区" in page.inner_text("ul.schedules")
             page.screenshot(path=SHOTS.format(name="due"), full_page=True)
-            # S2: a check dated in the future is refused next to the form, nothing written
-            page.fill("#person_id", str(woman.pk))
+            # S2: her row's link fills the form with her; a check dated in the future is refused
+            # next to the form, nothing written
+            row.locator("a:has-text('登记检查')").click()
+            page.wait_for_url(f"{base}/services/?person={woman.pk}#person_id")
+            assert page.input_value("#person_id") == str(woman.pk)
             page.fill("#checked_on", "2030-01-01")
             page.check("input[name=items][value=iud]")
             page.click("button:has-text('登记并出具报告单')")

@@ -56,7 +56,7 @@ def index(request):
         "can_record": actor.can(Action.HANDLE_SERVICES) and actor.division.level == 4, "items": ITEMS,
         "results": [(r.value, r.label) for r in Result], "methods": [(m.value, m.label) for m in Method],
         "institutions": list(queries.institutions(actor.division_id[:2].ljust(12, "0"), today())),
-        "form": {}, "today": today(),
+        "form": {"person_id": request.GET.get("person", "")[:20]}, "today": today(),
     })
 
 
