@@ -392,7 +392,10 @@ def due_list(*, actor, division_code=None, period: str | None = None, item: str 
     year_end = datetime.date(reference.year, 12, 31)
     last = Subquery(Check.objects.filter(flag, person_id=OuterRef("pk"), checked_on__lte=year_end).order_by("-checked_on", "-id").values("checked_on")[:1])
     category = Value("screening") if item == "screening" else Case(When(ordinary, then=Value("ordinary")), default=Value("key"))
-    order = ("residence_division_id", "id")
+    # By village, then age (oldest first): the order of the women's covering index
+    # person_residence_women, which SQLite then reads in order, without a sort or the table, to
+    # the page asked for (floating and sex are fixed by the filter; married statuses 20 to 23).
+    order = ("residence_division_id", "floating", "sex", "marital_status", "birth_date", "hukou_division_id", "id")
     # A page is two queries: the ids of the page (the due test, ordered and cut), then what is
     # shown of those women only (her category, her last check).
     page_ids = women.filter(due).order_by(*order).values_list("id", flat=True)
