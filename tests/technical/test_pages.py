@@ -150,3 +150,22 @@ def test_S1_the_catalogue_page_lists_the_free_items_and_sets_up_a_point(world):
     assert ok.status_code == 302
     assert "南头城地铁站售货机" in client_for(world["county_officer"]).get("/services/catalogue/").content.decode()
     assert client_for(world["query_desk"]).get("/services/catalogue/").status_code == 403
+
+
+def test_S6_a_province_publishes_an_institution_from_its_public_page(world):
+    from django.test import Client
+
+    from liudong.technical.models import Institution
+
+    officer = client_for(world["province_officer"])
+    page = officer.get("/services/institutions/")
+    assert page.status_code == 200 and "公布技术服务机构" in page.content.decode() and "/services/institutions/" in page.content.decode()
+    bad = officer.post("/services/institutions/", {"name": "深圳市计划生育服务中心", "address": "深圳市福田区", "phone": "12"})
+    assert bad.status_code == 422 and not Institution.objects.exists()
+    ok = officer.post("/services/institutions/", {"name": "深圳市计划生育服务中心", "address": "深圳市福田区", "phone": "0755-88888888", "published_on": "2026-11-01"})
+    assert ok.status_code == 302 and ok["Location"] == "/services/institutions/?province=440000000000"
+    public = Client().get(ok["Location"]).content.decode()
+    assert "深圳市计划生育服务中心" in public and "公布技术服务机构" not in public  # the public sees the list, not the form
+    assert Client().post("/services/institutions/", {"name": "x"}).status_code == 302  # to the log-in
+    assert client_for(world["township_clerk"]).post("/services/institutions/", {"name": "x"}).status_code == 403
+    assert Institution.objects.count() == 1

@@ -164,14 +164,35 @@ def distribution_book_pdf(request):
         return redirect(reverse("services_distributions"))
 
 
-@require_safe
+@require_http_methods(["GET", "POST"])
 def institutions(request):
-    """S6 (1-六-(一)-6): the public list of qualified institutions of a province, without log-in."""
-    province = request.GET.get("province") or ""
+    """S6 (1-六-(一)-6): the public list of qualified institutions of a province, without log-in;
+    a province's officer, logged in, publishes one from the form under it."""
+    user = request.user
+    may_publish = user.is_authenticated and user.can(Action.PUBLISH_INSTITUTIONS)
+    form, form_errors = {}, {}
+    if request.method == "POST":
+        if not user.is_authenticated:
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        if not may_publish:
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied(_("Your role may not do this."))
+        form = {k: request.POST.get(k, "") for k in ("name", "address", "phone", "division", "published_on")}
+        try:
+            found = services.publish_institution(actor=user, data=form, now=now())
+            messages.success(request, _("The institution is published on the province's list."))
+            return redirect(f"{reverse('services_institutions')}?province={found.province_id}")
+        except Invalid as e:
+            form_errors = e.errors
+    province = request.GET.get("province") or (user.division_id if may_publish else "")
     code = province[:2].ljust(12, "0") if province[:2].isdigit() else None
     rows = list(queries.institutions(code, today())) if code else []
     return render(request, "technical/institutions.html", {"rows": rows, "province": code, "provinces": queries.provinces_with_institutions(),
-                                                            "public": True})
+                                                            "public": True, "may_publish": may_publish, "form": form, "form_errors": form_errors},
+                  status=422 if form_errors else 200)
 
 
 @require_safe
