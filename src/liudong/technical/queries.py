@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, ExpressionWrapper, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Substr
 
 from liudong import fields
@@ -276,6 +276,11 @@ def _births(bounds) -> Q:
     return Q() if bounds is None else Q(birth_date__gte=bounds[0], birth_date__lte=bounds[1])
 
 
+def _negated(test):
+    """NOT of a Q (a set membership) or of an Exists, as an expression a CASE can return."""
+    return ExpressionWrapper(~test, output_field=BooleanField()) if isinstance(test, Q) else ~test
+
+
 def _group_by(schedules: dict, key) -> dict:
     out: dict = {}
     for county, s in schedules.items():
@@ -343,8 +348,7 @@ def due_list(*, actor, division_code=None, period: str | None = None, item: str 
     # PostgreSQL runs a correlated subquery as a subplan per row, so there these are sets computed
     # once (uncorrelated IN subqueries, hashed); SQLite materialises such a set by probing the
     # index once per woman anyway, so there they are correlated EXISTS probes of
-    # check_person_day_items inside one CASE, which looks her method up only when she is old
-    # enough to be an ordinary subject.
+    # check_person_day_items.
     hashed = connection.vendor == "postgresql"
     aliases, done, with_iud = {}, {}, None
     for n, (w0, w1) in windows.items():
@@ -369,10 +373,9 @@ def due_list(*, actor, division_code=None, period: str | None = None, item: str 
             continue
         older = Q(birth_date__lte=_years_before(start, int(min_age))) & with_iud
         ordinary |= place & older
-        if hashed:
-            due |= place & ((older & ~done[n_ordinary]) | (~older & ~done[n_key]))
-        else:
-            due |= place & Q(Case(When(older, then=~done[n_ordinary]), default=~done[n_key], output_field=BooleanField()))
+        # One CASE: her method is looked up (or her set probed) once, and only when she is old
+        # enough to be an ordinary subject.
+        due |= place & Q(Case(When(older, then=_negated(done[n_ordinary])), default=_negated(done[n_key]), output_field=BooleanField()))
     women = women.alias(**aliases)
     # One grouped pass over the women of childbearing age gives, per county, how many there are
     # (the counties shown are those with women) and how many are due: the list's count. The
