@@ -41,6 +41,7 @@ bench: install
 	$(BIN)/python bench/statistics.py
 	$(BIN)/python bench/desk.py
 	$(BIN)/python bench/certificates.py
+	$(BIN)/python bench/technical.py
 
 # Page 1 of every printed document, from the demo county, as PNGs in docs/pdfs/ (README, certificates).
 pdf-samples: install

@@ -63,7 +63,7 @@ def test_S2_a_pregnancy_check_for_a_man_is_a_field_error_and_nothing_is_written(
     assert counts() == (0, 0)
 
 
-def test_S2_a_person_outside_the_scope_or_not_living_in_the_township_is_a_field_error(api, woman, world):
+def test_S2_J4_a_person_outside_the_scope_or_not_living_in_the_township_is_a_field_error(api, woman, world):
     # 南山街道's clerk: 王芳 lives in 南头街道, outside his scope
     r = api("shekou_clerk").post("/api/v1/checks", {"person_id": woman.pk, "checked_on": "2026-11-20", "items": ["iud"], "result": "normal"})
     assert r.status_code == 422 and r.json()["errors"]["person_id"][0].startswith("人员不存在或不在您的管辖范围内")

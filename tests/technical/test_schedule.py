@@ -7,6 +7,7 @@ from tests.conftest import NANTOU_V2, make_id
 from .conftest import NANSHAN, at, person
 
 pytestmark = pytest.mark.django_db
+NUMBERS = "零一二三四五六七八九"
 
 
 def record(clerk, woman, day, items=("iud",), method=""):
@@ -97,3 +98,80 @@ def test_S4_the_due_list_is_scoped_logged_and_refuses_bad_input(api, woman, coun
     api("township_clerk").get("/api/v1/checks/due", period="2026-Q4")
     event = AuditEvent.objects.filter(action="check.due_list").latest("id")
     assert event.fields["shown"] == [woman.pk]
+
+
+def test_S4_a_city_list_judges_each_county_by_its_own_rule(world, clerk, woman, county_policy):
+    # Only county officers and those below see the lists (privacy); a city's list is the system's
+    # (a command, actor None): two counties, two rules, one pass over the women.
+    from liudong.policy.services import adopt_rule_set, set_value
+    from liudong.technical import queries
+
+    from tests.conftest import FUTIAN, FUTIAN_V
+
+    from .conftest import d
+
+    def city(period):
+        due = queries.due_list(actor=None, division_code="440300000000", period=period, today=d("2026-11-28"))
+        return due, due.rows[0:50]
+
+    other = person(world["futian_clerk"], id_number=make_id("511921", "19920202", 46), name="陈静", village=FUTIAN_V)
+    record(clerk, woman, "2026-08-10")
+    record(world["futian_clerk"], other, "2026-08-12")
+    # 福田区 has no rule yet: its woman is counted under a schedule that says so, and never listed
+    due, rows = city("2026-Q4")
+    assert [(s.county, s.in_force, s.women) for s in due.schedules] == [(FUTIAN, False, 1), (NANSHAN, True, 1)]
+    assert [r.person_id for r in rows] == [woman.pk] and due.count == 1
+    # 福田区 adopts the example but checks its key subjects twice a year: August covers her half year
+    adopt_rule_set(actor=None, code="ningshan-2011", division_code=FUTIAN, valid_from="2026-07-01")
+    set_value(actor=None, name="services.checks_per_year.key", raw_value="2", division_code=FUTIAN, valid_from="2026-07-02", source="福田区")
+    due, rows = city("2026-Q4")
+    assert [(s.county, s.values["services.checks_per_year.key"]) for s in due.schedules] == [(FUTIAN, 2), (NANSHAN, 4)]
+    assert [(r.person_id, str(r.window_start)) for r in rows] == [(woman.pk, "2026-10-01")] and due.count == 1
+    # ...and in 2027-Q1 both are due, each in her own county's window
+    due, rows = city("2027-Q1")
+    assert sorted((r.person_id, str(r.window_end)) for r in rows) == sorted([(woman.pk, "2027-03-31"), (other.pk, "2027-06-30")]) and due.count == 2
+
+
+def test_S4_a_check_recorded_before_a_move_counts_at_her_new_residence(api, woman, clerk, county_policy):
+    from liudong.accounts.models import Staff
+    from liudong.people import services as people
+
+    from tests.conftest import SHEKOU_V1
+
+    from .conftest import d
+
+    record(clerk, woman, "2026-10-05")
+    police = Staff.objects.create(username="nanshan_police", role="police_officer", division_id=NANSHAN)
+    people.record_move(actor=police, person=woman, data={"division": SHEKOU_V1, "address": "南山社区3栋", "arrived_on": "2026-10-20", "reason": "work"}, today=d("2026-11-28"))
+    # 南山街道 now serves her: her October check in 南头街道 covers the quarter, 2027-Q1 is due
+    assert api("shekou_clerk").get("/api/v1/checks/due", period="2026-Q4").json()["count"] == 0
+    assert api("township_clerk").get("/api/v1/checks/due", period="2026-Q4").json()["count"] == 0
+    q1 = api("shekou_clerk").get("/api/v1/checks/due", period="2027-Q1").json()
+    assert [(r["person_id"], r["village"], r["last_checked_on"]) for r in q1["results"]] == [(woman.pk, SHEKOU_V1, "2026-10-05")]
+
+
+def test_S4_the_due_list_is_computed_a_page_at_a_time_with_no_query_per_woman(clerk, county_policy, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from liudong.technical import queries
+
+    from .conftest import d
+
+    def run(offset, limit):
+        with CaptureQueriesContext(connection) as ctx:
+            due = queries.due_list(actor=world["county_officer"], period="2026-Q4", today=d("2026-11-28"))
+            rows = due.rows[offset:offset + limit]
+            count = due.count
+        return count, rows, len(ctx.captured_queries)
+
+    women = [person(clerk, id_number=make_id("511921", f"1990{m:02d}15", 60 + m), name="李" + NUMBERS[m]) for m in range(1, 4)]
+    run(0, 2)  # the officer's division is loaded once, then kept on her
+    count, rows, few = run(0, 2)
+    assert count == 3 and [r.person_id for r in rows] == [w.pk for w in women[:2]]
+    assert [r.person_id for r in run(2, 2)[1]] == [women[2].pk]
+    women += [person(clerk, id_number=make_id("511921", f"1991{m:02d}15", 70 + m), name="赵" + NUMBERS[m]) for m in range(1, 10)]
+    for w in women[:4]:
+        record(clerk, w, "2026-11-02", method="iud")
+    count, rows, many = run(0, 100)
+    assert count == 8 and len(rows) == 8 and many == few  # the same queries for 3 women or 12, 2 rows or 8

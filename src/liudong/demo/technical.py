@@ -6,7 +6,9 @@
   in 南头街道;
 - S2: 南头街道's clerk records checks of 60 inflow married women living there over the last quarter,
   each with its report slip sent to her hukou place (诺江镇's inbox has some to sign for);
-- S5: 40 distributions by the communities' collectors, confirmed by a drawn signature.
+- S5: 40 distributions by the communities' collectors, confirmed by a drawn signature;
+- S3: 诺江镇's clerk (the hukou side) has recorded the advice given to 15 of its outflow married
+  women before they left and 5 check reports mailed back; its returnees await their visits.
 """
 import datetime
 
@@ -15,13 +17,14 @@ from django.utils import timezone
 from liudong.accounts.models import Staff
 from liudong.errors import Invalid
 from liudong.people.models import Person
-from liudong.people.scope import lives_in
+from liudong.people.models import Residence
+from liudong.people.scope import lives_in, registered_in
 from liudong.policy.services import adopt_rule_set
 from liudong.technical import services
 
 NANSHAN = "440305000000"
 NANTOU = "440305001000"
-CHECKS, DISTRIBUTIONS = 60, 40
+CHECKS, DISTRIBUTIONS, ADVICE, MAILED = 60, 40, 15, 5
 MARRIED = ("20", "21", "22", "23")
 # A drawn signature as the tablet sends it: a small PNG (1x1 pixel, enough for the demo).
 SIGNATURE_PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -82,5 +85,36 @@ def build_demo_services(day: datetime.date, *, log=print) -> dict:
             counts["service distributions"] += 1
         except Invalid:
             counts["service skipped"] += 1
-    log(f"  technical services: {counts['service checks']} checks with report slips, {counts['service distributions']} distributions")
+    counts.update(_hukou_side(day))
+    log(f"  technical services: {counts['service checks']} checks with report slips, {counts['service distributions']} distributions, "
+        f"{counts['service advice']} pieces of advice before leaving, {counts['service mailed reports']} reports mailed back")
+    return counts
+
+
+def _hukou_side(day: datetime.date) -> dict:
+    """S3: 诺江镇 advised its outflow women before they left, and some mailed their reports back."""
+    counts = {"service advice": 0, "service mailed reports": 0}
+    hukou = Staff.objects.select_related("division").filter(username="nuojiang_clerk").first()
+    if hukou is None:
+        return counts
+    women = list(Person.objects.filter(registered_in(hukou.division_id), floating=True, sex="F", marital_status__in=MARRIED).order_by("id")[:ADVICE])
+    first_away = {r.person_id: r.arrived_on for r in Residence.objects.filter(person__in=women).order_by("-arrived_on")}
+    for n, woman in enumerate(women):
+        left = first_away.get(woman.pk, day - datetime.timedelta(days=400))
+        advised_on = left - datetime.timedelta(days=7)
+        try:
+            services.record_departure_advice(actor=hukou, data={"person_id": woman.pk, "advised_on": str(advised_on), "method": "iud" if n % 2 else "condom",
+                                                                "told_to_attend_checks": True}, now=_at(advised_on))
+            counts["service advice"] += 1
+        except Invalid:
+            pass
+        if n < MAILED:
+            checked = day - datetime.timedelta(days=40 + 9 * n)
+            try:
+                services.record_mailed_report(actor=hukou, data={"person_id": woman.pk, "checked_on": str(checked), "received_on": str(checked + datetime.timedelta(days=8)),
+                                                                 "items": ["iud"], "result": "normal", "method": "iud" if n % 2 else "condom",
+                                                                 "institution_text": "现居住地乡镇计划生育服务站"}, now=_at(checked + datetime.timedelta(days=8)))
+                counts["service mailed reports"] += 1
+            except Invalid:
+                pass
     return counts

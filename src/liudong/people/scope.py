@@ -62,6 +62,16 @@ def persons(actor, *, history: bool = False):
     return Person.objects.filter(scope_q(actor, history=history))
 
 
+def persons_living_in(actor, code: str):
+    """persons(actor) narrowed to those living in the subtree of `code` (a division's residents:
+    the technical services' due list). Where the actor's division holds `code`, living there is
+    itself one of the scope's terms, so that term alone gives the same rows and the database reads
+    one index range instead of the scope's OR (issue 11: a county's due list under 500 ms)."""
+    if is_system(actor) or actor.in_scope(code):
+        return Person.objects.filter(lives_in(code))
+    return persons(actor).filter(lives_in(code))
+
+
 def reaches(actor, person_id, *, history: bool = True) -> bool:
     return persons(actor, history=history).filter(pk=person_id).exists()
 

@@ -128,9 +128,9 @@ def schedule_out(s) -> dict:
 def checks_due(request, division: str | None = None, period: str | None = None, item: str = "checks", limit: int = 100, offset: int = 0):
     """period: YYYY | YYYY-H1 | YYYY-Q4 | YYYY-MM (default: this quarter); item: checks | screening."""
     due = queries.due_list(actor=request.auth, division_code=division, period=period, item=item, today=today())
-    shown = _page(due.rows, limit, offset)
+    shown = _page(due.rows, limit, offset)  # one query for this page; the count is another (DueRows)
     queries.log_due(actor=request.auth, due=due, shown=shown)
-    return {"count": len(due.rows), "period_start": due.start, "period_end": due.end, "schedules": [schedule_out(s) for s in due.schedules],
+    return {"count": due.count, "period_start": due.start, "period_end": due.end, "schedules": [schedule_out(s) for s in due.schedules],
             "results": [r.__dict__ for r in shown]}
 
 

@@ -140,6 +140,9 @@ class Check(models.Model):
             models.Index(fields=["division", "checked_on"], name="check_division_day"),
             models.Index(fields=["village", "checked_on"], name="check_village_day"),
             models.Index(fields=["person", "checked_on"], name="check_person_day"),
+            # S4: the due list asks, for each woman, whether a check of hers falls in her window;
+            # with the items in the index that is answered from the index alone (issue 11 bench).
+            models.Index(fields=["person", "checked_on", "pregnancy", "iud", "screening"], name="check_person_day_items"),
         ]
         constraints = [models.UniqueConstraint(fields=["report_number"], condition=~models.Q(report_number=""), name="check_report_number_unique")]
 

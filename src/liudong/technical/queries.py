@@ -9,20 +9,22 @@ and the schedule says so (`Schedule.in_force` False) instead of guessing a frequ
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Sum
+from django.db import connection
+from django.db.models import BooleanField, Case, Count, Exists, ExpressionWrapper, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, Substr
 
 from liudong import fields
 from liudong.accounts.audit import record
 from liudong.accounts.choices import Action
 from liudong.accounts.permissions import require
-from liudong.codes import Level
+from liudong.codes import Level, level_of_code
 from liudong.divisions.models import Division
 from liudong.divisions.queries import DivisionNames, in_range, parse_division
 from liudong.errors import Invalid, NotFound
 from liudong.identifiers import row_id
 from liudong.people.models import Person, Residence
-from liudong.people.scope import lives_in, persons, registered_in
-from liudong.policy.services import PolicyMissing, value_row
+from liudong.people.scope import persons, persons_living_in, registered_in
+from liudong.policy.services import value_rows
 
 from .models import Check, CheckItem, DepartureAdvice, Distribution, DistributionPoint, Institution, Method, ReturneeVisit, ServiceItem
 
@@ -124,6 +126,9 @@ def mask_name(name: str) -> str:
 
 # ---------------------------------------------------------------- the schedule (S4)
 
+CHILDBEARING_NAMES = ("childbearing_age_min", "childbearing_age_max")
+
+
 @dataclass
 class Schedule:
     county: str
@@ -132,6 +137,9 @@ class Schedule:
     values: dict = field(default_factory=dict)     # name -> value
     sources: dict = field(default_factory=dict)    # name -> "set: source"
     women: int = 0
+    # The birth dates of her county's women of childbearing age on the period's first day (policy
+    # childbearing_age_min/max), None where no such value is in force (every married woman).
+    births: tuple | None = None
 
     @property
     def note(self) -> str:
@@ -141,22 +149,50 @@ class Schedule:
                 f"{self.county_name} has no check frequency in force (county policy services.checks_per_year.*): nothing is scheduled")
 
 
+def schedules_for(counties, on: datetime.date, names: DivisionNames | None = None) -> dict[str, Schedule]:
+    """S4: the frequencies in force for counties on a day (P1, county data), read in one query."""
+    counties = list(counties)
+    names = names or DivisionNames(counties)
+    rows = value_rows(FREQUENCY_NAMES + CHILDBEARING_NAMES, counties, on)
+    out = {}
+    for county in counties:
+        schedule = Schedule(county, names.full(county), True)
+        for name in FREQUENCY_NAMES:
+            row = rows.get((name, county))
+            if row is None or row.value is None:
+                if name != "services.screening_per_year":
+                    schedule.in_force = False
+                continue
+            schedule.values[name] = row.value
+            schedule.sources[name] = f"{row.rule_set}: {row.source}"
+        for name in ("services.checks_per_year.ordinary", "services.checks_per_year.key", "services.screening_per_year"):
+            n = schedule.values.get(name)
+            if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n <= 0 or 12 % n):
+                schedule.in_force = False  # a frequency that does not divide the year into whole months is not guessed at
+        age = schedule.values.get("services.ordinary_min_age")
+        if age is not None and (isinstance(age, bool) or not isinstance(age, int) or not 0 < age < 100):
+            schedule.in_force = False
+        low, high = rows.get(("childbearing_age_min", county)), rows.get(("childbearing_age_max", county))
+        if low is not None and high is not None and isinstance(low.value, int) and isinstance(high.value, int):
+            schedule.births = _birth_bounds(low.value, high.value, on)
+        out[county] = schedule
+    return out
+
+
 def schedule_for(county_code: str, on: datetime.date, names: DivisionNames | None = None) -> Schedule:
-    """S4: the frequencies in force for a county on a day (P1, county data)."""
-    names = names or DivisionNames([county_code])
-    schedule = Schedule(county_code, names.full(county_code), True)
-    for name in FREQUENCY_NAMES:
-        try:
-            row = value_row(name, county_code, on)
-        except PolicyMissing:
-            row = None
-        if row is None or row.value is None:
-            if name != "services.screening_per_year":
-                schedule.in_force = False
-            continue
-        schedule.values[name] = row.value
-        schedule.sources[name] = f"{row.rule_set}: {row.source}"
-    return schedule
+    return schedules_for([county_code], on, names)[county_code]
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return datetime.date(day.year - years, 2, 28)
+
+
+def _birth_bounds(age_min: int, age_max: int, on: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """Born between these days (both included): aged age_min to age_max on `on`."""
+    return _years_before(on, age_max + 1) + datetime.timedelta(days=1), _years_before(on, age_min)
 
 
 def _window(day: datetime.date, per_year: int) -> tuple[datetime.date, datetime.date]:
@@ -177,11 +213,32 @@ class DueRow:
     name: str
     village: str
     age: int
-    category: str          # key | ordinary
+    category: str          # key | ordinary | screening
     window_start: datetime.date
     window_end: datetime.date
     last_checked_on: datetime.date | None
     state: str             # due | overdue
+
+
+class DueRows:
+    """The rows of a due list, computed by the database a page at a time: `count()` (counted with
+    the schedules' women, no query of its own) and `rows[a:b]` (two queries for that page,
+    whatever its length: its ids, then what is shown of them). A Paginator takes it as it takes
+    a queryset."""
+
+    def __init__(self, page, make_row, count: int):
+        self._page, self._make, self._count = page, make_row, count
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return [self._make(r) for r in self._page(key)]
+        return self[key:key + 1][0]
 
 
 @dataclass
@@ -191,10 +248,44 @@ class DueList:
     end: datetime.date
     item: str
     schedules: list
-    rows: list
+    rows: DueRows
+
+    @property
+    def count(self) -> int:
+        return self.rows.count()
 
 
 ITEMS = ("checks", "screening")
+
+
+def _counties(code: str) -> list[str]:
+    """The counties whose women a division's list may hold: its own county, or those below it."""
+    if level_of_code(code) >= Level.COUNTY:
+        return [code[:6].ljust(12, "0")]
+    return list(Division.objects.filter(in_range("code", code), level=Level.COUNTY).order_by("code").values_list("code", flat=True))
+
+
+def _in_counties(counties: list[str], all_counties: list[str]) -> Q:
+    """Women living in these counties (all of the list's counties: no condition)."""
+    if len(counties) == len(all_counties):
+        return Q()
+    return Q(county__in=[c[:6] for c in counties])
+
+
+def _births(bounds) -> Q:
+    return Q() if bounds is None else Q(birth_date__gte=bounds[0], birth_date__lte=bounds[1])
+
+
+def _negated(test):
+    """NOT of a Q (a set membership) or of an Exists, as an expression a CASE can return."""
+    return ExpressionWrapper(~test, output_field=BooleanField()) if isinstance(test, Q) else ~test
+
+
+def _group_by(schedules: dict, key) -> dict:
+    out: dict = {}
+    for county, s in schedules.items():
+        out.setdefault(key(s), []).append(county)
+    return out
 
 
 def due_list(*, actor, division_code=None, period: str | None = None, item: str = "checks", today: datetime.date) -> DueList:
@@ -202,9 +293,15 @@ def due_list(*, actor, division_code=None, period: str | None = None, item: str 
     pregnancy/IUD check (item "checks") or their screening ("screening") in the window of the
     period: due while the window runs, overdue once it has passed. Her window has 12 / n months,
     n her county's frequency for her category on the period's first day: ordinary subjects
-    (S4, part 11: over 40 with an IUD, from her latest recorded method) or key subjects (everyone
-    else, an unknown method included). Women of a county with no value in force are not listed:
-    the schedule says so."""
+    (S4, part 11: aged services.ordinary_min_age or over with an IUD, from her latest recorded
+    method) or key subjects (everyone else, an unknown method included). Women of a county with no
+    value in force are not listed: the schedule says so.
+
+    Every test is made by the database, none in Python and no query per woman: childbearing age
+    and the ordinary subjects' age as birth-date ranges from her county's policy, her latest
+    method and whether a check of hers falls in her window as subqueries (see below). Queries,
+    whatever the number of women: the counties, their policy, one grouped count (women and due
+    per county), and two per page shown (its ids, then its rows): a DueRows."""
     require(actor, Action.VIEW_SERVICES)
     errors: dict[str, list[str]] = {}
     bounds = fields.months_period({"period": period}, "period", errors)
@@ -222,87 +319,109 @@ def due_list(*, actor, division_code=None, period: str | None = None, item: str 
     start, end = bounds
     reference = min(end, max(start, today))
     code = division.code
-    low_high = _childbearing_bounds(code, start)
-    women = persons(actor).filter(lives_in(code), floating=True, sex="F", marital_status__in=MARRIED)
-    if low_high is not None:
-        women = women.filter(birth_date__gte=low_high[0], birth_date__lte=low_high[1])
-    rows = list(women.values_list("id", "name", "birth_date", "residence_division_id").order_by("residence_division_id", "id"))
-    names = DivisionNames(sorted({r[3][:6].ljust(12, "0") for r in rows}) or [code])
-    schedules: dict[str, Schedule] = {}
-    for r in rows:
-        county = r[3][:6].ljust(12, "0")
-        if county not in schedules:
-            schedules[county] = schedule_for(county, start, names)
-        schedules[county].women += 1
-    for s in schedules.values():
-        for name in ("services.checks_per_year.ordinary", "services.checks_per_year.key", "services.screening_per_year"):
-            n = s.values.get(name)
-            if n is not None and (not isinstance(n, int) or n <= 0 or 12 % n):
-                s.in_force = False  # a frequency that does not divide the year into whole months is not guessed at
-    if not schedules and level_of(code) >= Level.COUNTY:
-        county = code[:6].ljust(12, "0")
-        schedules[county] = schedule_for(county, start, DivisionNames([county]))
-    # The widest window any woman may have: the whole year of the reference day.
-    year_start, year_end = datetime.date(reference.year, 1, 1), datetime.date(reference.year, 12, 31)
+    counties = _counties(code)
+    schedules = schedules_for(counties, start, DivisionNames(counties)) if counties else {}
+    women = (persons_living_in(actor, code).filter(floating=True, sex="F", marital_status__in=MARRIED)
+             .annotate(county=Substr("residence_division_id", 1, 6)))
+    # Women of childbearing age: her county's policy as a birth-date range, per group of counties
+    # with the same range (usually one).
+    aged = Q(pk__in=[])
+    for births, group in _group_by(schedules, lambda s: s.births).items():
+        aged |= _in_counties(group, counties) & _births(births)
+    listed = women.filter(aged).values("pk")
     flag = Q(screening=True) if item == "screening" else (Q(pregnancy=True) | Q(iud=True))
-    done: dict[int, list[datetime.date]] = {}
-    for pid, day in Check.objects.filter(in_range("village", code), checked_on__gte=year_start, checked_on__lte=year_end).filter(flag).values_list("person_id", "checked_on"):
-        done.setdefault(pid, []).append(day)
-    last: dict[int, datetime.date] = {}
-    for pid, day in Check.objects.filter(in_range("village", code), checked_on__lte=year_end).filter(flag).values_list("person_id", "checked_on"):
-        if day > last.get(pid, datetime.date.min):
-            last[pid] = day
-    methods: dict[int, tuple] = {}
-    if item == "checks":
-        for pid, day, method in Check.objects.filter(in_range("village", code), checked_on__lte=reference).exclude(method="").values_list("person_id", "checked_on", "method"):
-            if pid not in methods or day >= methods[pid][0]:
-                methods[pid] = (day, method)
-    out = []
-    for pid, name, birth, village in rows:
-        schedule = schedules[village[:6].ljust(12, "0")]
-        if not schedule.in_force:
-            continue
-        age = _age(birth, start)
+
+    def policy(s: Schedule):
+        v = s.values
+        if not s.in_force or (item == "screening" and v.get("services.screening_per_year") is None):
+            return None
         if item == "screening":
-            per_year, category = schedule.values.get("services.screening_per_year"), "screening"
-            if per_year is None:
-                continue
+            return (s.births, v["services.screening_per_year"], None, None)
+        return (s.births, v["services.checks_per_year.key"], v["services.checks_per_year.ordinary"], v["services.ordinary_min_age"])
+
+    groups = _group_by(schedules, policy)
+    groups.pop(None, None)
+    windows = {n: _window(reference, n) for key in groups for n in key[1:3] if n is not None}
+    # The due test, per group of counties with the same policy (usually one), never a query per
+    # woman: whether a check of hers (wherever recorded: before a move, or mailed back) falls in
+    # her window, and whether her latest recorded method on the reference day is the IUD.
+    # PostgreSQL runs a correlated subquery as a subplan per row, so there these are sets computed
+    # once (uncorrelated IN subqueries, hashed); SQLite materialises such a set by probing the
+    # index once per woman anyway, so there they are correlated EXISTS probes of
+    # check_person_day_items.
+    hashed = connection.vendor == "postgresql"
+    aliases, done, with_iud = {}, {}, None
+    for n, (w0, w1) in windows.items():
+        if hashed:
+            done[n] = Q(pk__in=Check.objects.filter(flag, person__in=listed, checked_on__gte=w0, checked_on__lte=w1).values("person_id"))
         else:
-            ordinary = age >= int(schedule.values["services.ordinary_min_age"]) and methods.get(pid, (None, ""))[1] == Method.IUD
-            category = "ordinary" if ordinary else "key"
-            per_year = schedule.values[f"services.checks_per_year.{category}"]
-        w_start, w_end = _window(reference, int(per_year))
-        if any(w_start <= d <= w_end for d in done.get(pid, ())):
+            done[n] = Exists(Check.objects.filter(flag, person_id=OuterRef("pk"), checked_on__gte=w0, checked_on__lte=w1))
+    if item == "checks" and groups:
+        if hashed:
+            later = (Check.objects.filter(person_id=OuterRef("person_id"), checked_on__lte=reference).exclude(method="").exclude(method=Method.IUD)
+                     .filter(Q(checked_on__gt=OuterRef("checked_on")) | Q(checked_on=OuterRef("checked_on"), id__gt=OuterRef("id"))))
+            with_iud = Q(pk__in=Check.objects.filter(person__in=listed, method=Method.IUD, checked_on__lte=reference).exclude(Exists(later)).values("person_id"))
+        else:
+            aliases["method_now"] = Coalesce(Subquery(Check.objects.filter(person_id=OuterRef("pk"), checked_on__lte=reference).exclude(method="")
+                                                      .order_by("-checked_on", "-id").values("method")[:1]), Value(""))
+            with_iud = Q(method_now=Method.IUD)
+    due, ordinary = Q(pk__in=[]), Q(pk__in=[])
+    for (births, n_key, n_ordinary, min_age), group in groups.items():
+        place = _in_counties(group, counties) & _births(births)
+        if item == "screening":
+            due |= place & ~Q(done[n_key])
             continue
-        out.append(DueRow(pid, name, village, age, category, w_start, w_end, last.get(pid), "overdue" if w_end < today else "due"))
-    return DueList(division, start, end, item, sorted(schedules.values(), key=lambda s: s.county), out)
+        older = Q(birth_date__lte=_years_before(start, int(min_age))) & with_iud
+        ordinary |= place & older
+        # One CASE: her method is looked up (or her set probed) once, and only when she is old
+        # enough to be an ordinary subject.
+        due |= place & Q(Case(When(older, then=_negated(done[n_ordinary])), default=_negated(done[n_key]), output_field=BooleanField()))
+    women = women.alias(**aliases)
+    # One grouped pass over the women of childbearing age gives, per county, how many there are
+    # (the counties shown are those with women) and how many are due: the list's count. The
+    # women who are not shown are counted, never fetched.
+    counts = {}
+    if schedules:
+        tally = women.filter(aged).order_by().values("county").annotate(n=Count("id"))
+        if groups:
+            tally = tally.annotate(due=Count("id", filter=due))
+        counts = {r["county"]: (r["n"], r.get("due", 0)) for r in tally}
+    shown = [s for c, s in schedules.items() if c[:6] in counts]
+    for s in shown:
+        s.women = counts[s.county[:6]][0]
+    if not shown and level_of_code(code) >= Level.COUNTY and schedules:
+        shown = list(schedules.values())
 
+    year_end = datetime.date(reference.year, 12, 31)
+    last = Subquery(Check.objects.filter(flag, person_id=OuterRef("pk"), checked_on__lte=year_end).order_by("-checked_on", "-id").values("checked_on")[:1])
+    category = Value("screening") if item == "screening" else Case(When(ordinary, then=Value("ordinary")), default=Value("key"))
+    # By village, then age (oldest first): the order of the women's covering index
+    # person_residence_women, which SQLite then reads in order, without a sort or the table, to
+    # the page asked for (floating and sex are fixed by the filter; married statuses 20 to 23).
+    order = ("residence_division_id", "floating", "sex", "marital_status", "birth_date", "hukou_division_id", "id")
+    # A page is two queries: the ids of the page (the due test, ordered and cut), then what is
+    # shown of those women only (her category, her last check).
+    page_ids = women.filter(due).order_by(*order).values_list("id", flat=True)
+    shown_of = women.annotate(category=category, last_checked_on=last).order_by(*order).values_list(
+        "id", "name", "birth_date", "residence_division_id", "category", "last_checked_on")
 
-def level_of(code: str) -> int:
-    from liudong.codes import level_of_code
+    def page(key: slice):
+        ids = list(page_ids[key])
+        return list(shown_of.filter(pk__in=ids)) if ids else []
 
-    return level_of_code(code)
+    def make_row(r) -> DueRow:
+        pid, name, birth, village, category, last_checked_on = r
+        v = schedules[village[:6].ljust(12, "0")].values
+        per_year = v["services.screening_per_year"] if category == "screening" else v[f"services.checks_per_year.{category}"]
+        w_start, w_end = windows[per_year]
+        return DueRow(pid, name, village, _age(birth, start), category, w_start, w_end, last_checked_on, "overdue" if w_end < today else "due")
 
-
-def _childbearing_bounds(code: str, on: datetime.date):
-    try:
-        age_min, age_max = value_row("childbearing_age_min", code, on).value, value_row("childbearing_age_max", code, on).value
-    except PolicyMissing:
-        return None
-    if age_min is None or age_max is None:
-        return None
-    try:
-        low = on.replace(year=on.year - age_max - 1) + datetime.timedelta(days=1)
-        high = on.replace(year=on.year - age_min)
-    except ValueError:  # 29 February
-        low = datetime.date(on.year - age_max - 1, 3, 1)
-        high = datetime.date(on.year - age_min, 2, 28)
-    return low, high
+    return DueList(division, start, end, item, sorted(shown, key=lambda s: s.county), DueRows(page, make_row, sum(due for _, due in counts.values())))
 
 
 def log_due(*, actor, due: DueList, shown: list) -> None:
     record(actor, "check.due_list", object_type="division", object_id=due.division.code,
-           fields={"period": [str(due.start), str(due.end)], "item": due.item, "count": len(due.rows), "shown": [r.person_id for r in shown]})
+           fields={"period": [str(due.start), str(due.end)], "item": due.item, "count": due.count, "shown": [r.person_id for r in shown]})
 
 
 # ---------------------------------------------------------------- the check register (S4, part 11)
@@ -396,7 +515,9 @@ def returnees_due(*, actor, today: datetime.date):
 def advice_of(*, actor, person_id):
     require(actor, Action.VIEW_SERVICES)
     person = _person(actor, person_id)
-    return list(DepartureAdvice.objects.filter(person=person).order_by("-advised_on", "-id"))
+    rows = list(DepartureAdvice.objects.filter(person=person).order_by("-advised_on", "-id"))
+    record(actor, "services.advice_list", object_type="person", object_id=person.pk, person_id=person.pk, fields={"shown": [a.pk for a in rows]})
+    return rows
 
 
 ITEM_LABELS = {i.value: str(i.label).split(" ")[0] for i in CheckItem}
