@@ -185,14 +185,3 @@ class StatusProof(models.Model):
 
     class Meta:
         ordering = ["-issued_on", "-id"]
-
-
-class PublicCheckThrottle(models.Model):
-    """The public verification page's counter per client address and window (rate limit)."""
-
-    address = models.CharField(max_length=64)
-    window_start = models.DateTimeField()
-    hits = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["address", "window_start"], name="public_check_window")]

@@ -115,24 +115,95 @@ def registration_due_on(division_code: str, arrived_on: datetime.date) -> dateti
         return None
 
 
-def open_registration(*, actor, residence: Residence, now: datetime.datetime | None = None) -> ResidenceRegistration | None:
-    """RR1: called inside the transaction that records an arrival or a move (people's residence
-    listener), and by the daily job for arrivals recorded by a bulk import. Nothing when the set
-    is not in force there and then, the period is not floating (J2) or exempt, or one exists."""
-    code = residence.division_id
+def _new_registration(residence: Residence, code: str, *, now=None) -> ResidenceRegistration | None:
+    """RR1's rule for one period (unsaved): nothing when it is not floating (J2), the set is not in
+    force there on the day she arrived, or her stay is exempt."""
     if not residence.floating or not _required(code, residence.arrived_on) or _exempt(residence, code, residence.arrived_on):
         return None
-    if ResidenceRegistration.objects.filter(residence=residence).exists():
-        return None
-    reg = ResidenceRegistration.objects.create(
-        person_id=residence.person_id, residence=residence, division_id=code, station_code=code_at(code, Level.TOWNSHIP),
+    return ResidenceRegistration(
+        person_id=residence.person_id, residence_id=residence.pk, division_id=code, station_code=code_at(code, Level.TOWNSHIP),
         arrived_on=residence.arrived_on, due_on=registration_due_on(code, residence.arrived_on), rules_on=residence.arrived_on,
         rule_set=_rule_set("residence_registration.required", code, residence.arrived_on), **({"created_at": now} if now is not None else {}),
     )
+
+
+def open_registration(*, actor, residence: Residence, now: datetime.datetime | None = None) -> ResidenceRegistration | None:
+    """RR1: called inside the transaction that records an arrival or a move (people's residence
+    listener). Nothing when the set is not in force there and then, the period is not floating
+    (J2) or exempt, or one exists."""
+    code = residence.division_id
+    if ResidenceRegistration.objects.filter(residence=residence).exists():
+        return None
+    reg = _new_registration(residence, code, now=now)
+    if reg is None:
+        return None
+    reg.save()
     record(actor, "residence_registration.open", obj=reg, person_id=residence.person_id,
            fields={"division": code, "arrived_on": str(reg.arrived_on), "due_on": str(reg.due_on) if reg.due_on else None})
     return reg
 
+
+REGISTRATION_FIELDS = ("id", "person_id", "division_id", "arrived_on", "floating", "reason", "intended_stay")
+BULK_CHUNK = 2000
+
+
+def open_registrations(*, actor, residences) -> int:
+    """RR1 for the periods a bulk import wrote (people's import listener, inside the import's
+    transaction): each gets the registration the same rule (`_new_registration`) gives an arrival
+    recorded by hand. Only periods in a division under a place that has a
+    `residence_registration.required` value at all are looked at (one small query; an import
+    elsewhere costs nothing more); the registrations are written in chunks, with one audit event
+    for the import (as the import itself has one) naming the persons."""
+    from liudong.policy.models import PolicyValue
+    from liudong.policy.services import ancestor_codes
+
+    places = set(PolicyValue.objects.filter(name="residence_registration.required").values_list("division_id", flat=True))
+    if not places:
+        return 0
+    covered: dict[str, bool] = {}
+
+    def under_a_place(code: str) -> bool:
+        if code not in covered:
+            covered[code] = any(a in places for a in ancestor_codes(code))
+        return covered[code]
+
+    rules: dict[tuple, ResidenceRegistration | None] = {}
+    opened, persons = 0, []
+    rows = residences.filter(floating=True).order_by("id").values_list(*REGISTRATION_FIELDS)
+    chunk: list[ResidenceRegistration] = []
+
+    def flush():
+        nonlocal opened
+        if not chunk:
+            return
+        done = set(ResidenceRegistration.objects.filter(residence_id__in=[r.residence_id for r in chunk]).values_list("residence_id", flat=True))
+        fresh = [r for r in chunk if r.residence_id not in done]
+        ResidenceRegistration.objects.bulk_create(fresh)
+        opened += len(fresh)
+        persons.extend(r.person_id for r in fresh)
+        chunk.clear()
+
+    for pk, person_id, code, arrived_on, floating, reason, intended_stay in rows.iterator(chunk_size=BULK_CHUNK):
+        if not under_a_place(code):
+            continue
+        # The rule depends on the place, the day and the kind of stay only: worked out once for each.
+        key = (code, arrived_on, reason in EXEMPT_REASONS and intended_stay == IntendedStay.UNDER_1M)
+        if key not in rules:
+            rules[key] = _new_registration(Residence(person_id=person_id, division_id=code, arrived_on=arrived_on, floating=floating,
+                                                     reason=reason, intended_stay=intended_stay), code)
+        template = rules[key]
+        if template is None:
+            continue
+        chunk.append(ResidenceRegistration(
+            person_id=person_id, residence_id=pk, division_id=code, station_code=template.station_code, arrived_on=arrived_on,
+            due_on=template.due_on, rules_on=arrived_on, rule_set=template.rule_set))
+        if len(chunk) >= BULK_CHUNK:
+            flush()
+    flush()
+    if opened:
+        record(actor, "residence_registration.open", object_type="residenceregistration",
+               fields={"via": "import", "count": opened, "persons": sorted(set(persons))[:10000]})
+    return opened
 
 def _station_actor(actor) -> None:
     """RR2: only a police account acting for a township-level division (the station) completes."""
@@ -438,6 +509,12 @@ def daily(on: datetime.date) -> str:
 
 
 # ====================================================================== RP5: moves
+
+def on_import(*, actor, residences) -> None:
+    """people's import listener: RR1 for the imported arrivals (an import never closes a period
+    it did not write, so RP5 has nothing to do)."""
+    open_registrations(actor=actor, residences=residences)
+
 
 def on_residence_change(*, actor, person, closed, opened) -> None:
     """people's residence listener (inside the writing transaction): RR1 opens a registration for

@@ -1,9 +1,8 @@
 """Issue 13 pages: the station's and county's lists (overdue registrations, endorsements due this
 month, permits), a permit's page with its decision and endorsement, the printed documents, and the
 public check page a permit's QR code opens (no log-in, unguessable token, rate-limited per client
-address). Writes go through permits.services (invariant 1); reads through permits.queries, logged."""
+address in the cache every process shares, liudong.limits.hit). Writes go through permits.services (invariant 1); reads through permits.queries, logged."""
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from liudong.accounts.views_support import paginate, staff_view
 from liudong.clock import now, today
 from liudong.content_types import PDF_TYPE
 from liudong.errors import Invalid
+from liudong.limits import hit
 
 from . import documents, queries, services
 from .models import PermitState
@@ -133,20 +133,10 @@ def voucher_pdf(request, pk):
     return _pdf(*documents.registration_voucher(actor=request.user, registration_id=pk, printed_on=today()))
 
 
-def _throttled(request) -> bool:
-    key = f"permits.public:{client_address(request)}:{now():%Y%m%d%H%M}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        count = 1
-    return count > PUBLIC_CHECKS_PER_MINUTE
-
-
 @require_safe
 def public(request, permit_token):
     """No log-in: shows only whether the permit is valid and the holder's masked name (刘*)."""
-    if _throttled(request):
+    if not hit("permit", client_address(request), limit=PUBLIC_CHECKS_PER_MINUTE, moment=now()):
         response = render(request, "permits/public.html", {"throttled": True}, status=429)
         response["Retry-After"] = "60"
         return response

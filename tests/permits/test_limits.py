@@ -1,0 +1,67 @@
+"""Issue 13 item 4: the public check pages (a residence permit's, a certificate's) count the looks
+of a client address in Django's cache on a backend every process shares (liudong.limits.hit): a
+database table on the embedded default, created by `migrate`, Redis when configured. Separate
+processes on one database share one allowance."""
+import datetime
+import os
+import subprocess
+import sys
+
+import pytest
+
+from liudong.limits import hit
+
+LOOK = """
+import datetime, django, os, sys
+os.environ["DJANGO_SETTINGS_MODULE"] = "liudong.settings"
+django.setup()
+from django.core.management import call_command
+from liudong.limits import hit
+call_command("createcachetable", verbosity=0)
+moment = datetime.datetime(2026, 11, 28, 9, 30, 5, tzinfo=datetime.timezone.utc)
+print(",".join("1" if hit("permit", "203.0.113.9", limit=5, moment=moment) else "0" for _ in range(int(sys.argv[1]))))
+"""
+
+
+def _env(tmp_path, **extra):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LIUDONG_CACHE", "LIUDONG_TASK_QUEUE")}
+    env.update({"DATABASE_URL": f"sqlite:///{tmp_path / 'shared.sqlite3'}", "LIUDONG_DATA_DIR": str(tmp_path), "LIUDONG_ENV": "development", **extra})
+    return env
+
+
+def test_two_processes_share_one_allowance(tmp_path):
+    """Process one looks 3 times, process two 3 times, within the same minute: the sixth look is
+    refused (a per-process memory cache would have allowed all six)."""
+    env = _env(tmp_path)
+    first = subprocess.run([sys.executable, "-c", LOOK, "3"], env=env, capture_output=True, text=True, timeout=120, check=True)
+    second = subprocess.run([sys.executable, "-c", LOOK, "3"], env=env, capture_output=True, text=True, timeout=120, check=True)
+    assert (first.stdout.strip(), second.stdout.strip()) == ("1,1,1", "1,1,0")
+
+
+def test_the_cache_backend_is_chosen_by_the_environment_and_fails_loudly(tmp_path):
+    show = "import os; os.environ['DJANGO_SETTINGS_MODULE']='liudong.settings'; from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    default = subprocess.run([sys.executable, "-c", show], env=_env(tmp_path), capture_output=True, text=True, timeout=60, check=True)
+    assert default.stdout.strip() == "django.core.cache.backends.db.DatabaseCache"
+    redis = subprocess.run([sys.executable, "-c", show], env=_env(tmp_path, LIUDONG_TASK_QUEUE="redis"), capture_output=True, text=True, timeout=60, check=True)
+    assert redis.stdout.strip() == "django.core.cache.backends.redis.RedisCache"   # follows the queue unless LIUDONG_CACHE says
+    bad = subprocess.run([sys.executable, "-c", show], env=_env(tmp_path, LIUDONG_CACHE="memory"), capture_output=True, text=True, timeout=60)
+    assert bad.returncode != 0 and "LIUDONG_CACHE must be database or redis" in bad.stderr
+
+
+@pytest.mark.django_db
+def test_windows_and_addresses_count_apart():
+    at = datetime.datetime(2026, 11, 28, 9, 30, 59, tzinfo=datetime.timezone.utc)
+    assert [hit("certificate", "198.51.100.1", limit=2, moment=at) for _ in range(3)] == [True, True, False]
+    assert hit("certificate", "198.51.100.2", limit=2, moment=at)                                 # another address
+    assert hit("permit", "198.51.100.1", limit=2, moment=at)                                      # another page
+    assert hit("certificate", "198.51.100.1", limit=2, moment=at + datetime.timedelta(seconds=1))  # the next minute
+
+
+def test_migrate_creates_the_cache_table(tmp_path):
+    env = _env(tmp_path)
+    subprocess.run([os.path.join(os.path.dirname(sys.executable), "liudong"), "migrate", "-v0"],
+                   env=env, check=True, timeout=600, capture_output=True)
+    import sqlite3
+
+    tables = {r[0] for r in sqlite3.connect(tmp_path / "shared.sqlite3").execute("select name from sqlite_master where type='table'")}
+    assert "liudong_cache" in tables
