@@ -113,7 +113,7 @@ PARAM_KINDS = {"person_id": "person", "residence_id": "residence", "housing_id":
                "message_id": "message", "attachment_id": "attachment", "aid": "attachment", "code": "division", "kind": "kind",
                "claim_id": "claim", "proposal_id": "proposal", "relative_id": "relative", "job_id": "export", "inquiry_id": "inquiry",
                "permit_id": "permit", "registration_id": "registration", "certificate_id": "certificate", "token": "token", "proof_id": "proof",
-               "permit_token": "permit_token", "slip_token": "slip_token"}
+               "permit_token": "permit_token", "slip_token": "slip_token", "scan_id": "attachment"}
 PATH_KINDS = [("services/checks/", "check"), ("services/women/", "person"), ("permits/registrations/", "registration"), ("permits/", "permit"), ("certificates/", "certificate"), ("desk/", "inquiry"), ("exports/", "export"), ("cases/messages/", "draft"), ("cases/second-birth", "second_birth"), ("cases/birth", "birth"), ("cases/fee", "fee"),
               ("people/", "person"), ("housing/", "housing"), ("employers/", "employer"), ("grids/", "grid"), ("exchange/", "message")]
 

@@ -142,6 +142,7 @@ PAGES = {
     "permit_decide": {"POST": (A.HANDLE_RESIDENCE,)}, "permit_endorse": {"POST": (A.HANDLE_RESIDENCE,)},
     "permit_application_pdf": {"GET": (A.HANDLE_RESIDENCE,)}, "permit_decision_pdf": {"GET": (A.HANDLE_RESIDENCE,)},
     "permit_card_pdf": {"GET": (A.HANDLE_RESIDENCE,)},
+    "permit_apply": {"GET": (A.HANDLE_RESIDENCE,), "POST": (A.HANDLE_RESIDENCE,)}, "permit_scan": {"GET": (A.HANDLE_RESIDENCE,)},
     "registration_complete": {"POST": (A.HANDLE_RESIDENCE,)}, "registration_voucher_pdf": {"GET": (A.HANDLE_RESIDENCE,)},
     "permit_public": {"GET": PUBLIC},
     "case_birth_new": {"GET": (A.HANDLE_CASES,), "POST": (A.HANDLE_CASES,)},

@@ -13,9 +13,11 @@ class PermitsConfig(AppConfig):
         # a bulk import wrote in the import's; the daily job joins the
         # exchange tick through jobs.daily.
         from liudong.jobs.daily import add_daily_job
+        from liudong.people.panels import add_panel
         from liudong.people.services import add_residence_listener
 
-        from . import services
+        from . import panels, services
 
         add_residence_listener(services.on_residence_change, bulk=services.on_import)
         add_daily_job("permits", services.daily)
+        add_panel(panels.person_panel)

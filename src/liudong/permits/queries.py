@@ -133,3 +133,49 @@ def public_permit(token: str) -> ResidencePermit | None:
         return None
     return ResidencePermit.objects.select_related("person", "city").filter(public_token=token).first()
 
+
+
+@transaction.atomic
+def application_check(*, actor, person_id, applied_on, basis=None, proof=None, scans: int = 0, today: datetime.date):
+    """RP1 on the application page: the person (scoped) and her eligibility as checked from the
+    registry on `applied_on` (a bad date: checked without it). Reading her residence history is
+    logged (invariant 3)."""
+    from .services import applicant, eligibility
+
+    person = applicant(actor=actor, person_id=person_id)
+    day = None
+    if applied_on:
+        errors: dict[str, list[str]] = {}
+        day = fields.date({"applied_on": applied_on}, "applied_on", errors, today=today)
+    found = eligibility(actor=actor, person=person, applied_on=day, basis=basis, proof=proof, scans=scans)
+    record(actor, "residence_permit.eligibility", object_type="person", object_id=person.pk, person_id=person.pk,
+           fields={"applied_on": str(day) if day else None, "ok": found.ok})
+    return person, found
+
+
+@transaction.atomic
+def scan(*, actor, permit_id, scan_id):
+    """A proof scan of a permit in scope, downloaded; logged (invariant 3)."""
+    require(actor, Action.HANDLE_RESIDENCE)
+    found = permit_in_scope(actor=actor, permit_id=permit_id)
+    pk = row_id(scan_id)
+    att = found.attachments.filter(pk=pk).first() if pk else None
+    if att is None:
+        raise NotFound("扫描件不存在 / no such scan")
+    record(actor, "residence_permit.scan", obj=found, person_id=found.person_id, fields={"scan": att.pk, "name": att.name})
+    return att
+
+
+def of_person(*, actor, person) -> dict:
+    """Her permits and registrations for the police's panel on her record (the person page already
+    logs the read of her record); whether she holds a permit for the family-planning roles (logged)."""
+    if actor.can(Action.HANDLE_RESIDENCE):
+        code = None if is_system(actor) else actor.division_id
+        permits_qs = ResidencePermit.objects.filter(person_id=person.pk).order_by("-id")
+        regs = ResidenceRegistration.objects.filter(person_id=person.pk).select_related("division").order_by("-arrived_on")
+        if code:
+            permits_qs, regs = permits_qs.filter(in_range("division_id", code)), regs.filter(in_range("division_id", code))
+        return {"police": True, "permits": list(permits_qs[:10]), "registrations": list(regs[:10])}
+    if actor.can(Action.VIEW_PERMIT_EXISTS):
+        return {"police": False, "exists": permit_exists(actor=actor, person_id=person.pk, via="person_page")}
+    return {}

@@ -27,6 +27,8 @@ The rules carried out (《居住证暂行条例》, 国务院令第663号; 《�
 import datetime
 import hashlib
 import secrets
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 
 from django.db import transaction
 
@@ -286,6 +288,116 @@ def decision_due_on(division_code: str, applied_on: datetime.date) -> datetime.d
     return applied_on + datetime.timedelta(days=days)
 
 
+@dataclass
+class Check:
+    """One condition of RP1 as the application page shows it and the service enforces it: `ok` is
+    True, False, or None while it cannot be checked yet (no date, no basis given)."""
+
+    key: str
+    field: str
+    ok: bool | None
+    label: str
+    detail: str = ""
+
+
+@dataclass
+class Eligibility:
+    checks: list = dc_field(default_factory=list)
+    current: Residence | None = None
+    city: Division | None = None
+    since: datetime.date | None = None
+    eligible_on: datetime.date | None = None
+    months: int | None = None
+    decision_due_on: datetime.date | None = None
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok for c in self.checks)
+
+    def errors(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for c in self.checks:
+            if c.ok is False:
+                fields.add(out, c.field, c.detail)
+        return out
+
+
+def eligibility(*, actor, person, applied_on: datetime.date | None, basis: str | None = None, proof: str | None = None,
+                scans: int = 0) -> Eligibility:
+    """RP1, read only: each condition checked from the registry for an application on
+    `applied_on` (the application page shows them as they are checked; apply_permit refuses on
+    the first that fails, with these very messages)."""
+    out = Eligibility()
+    add = out.checks.append
+    current = Residence.objects.filter(person_id=person.pk, left_on__isnull=True).order_by("-arrived_on").first()
+    lives = "居住在本市 / lives in the city"
+    if current is None or not (is_system(actor) or actor.in_scope(current.division_id)):
+        add(Check("lives", "person_id", False, lives, "她不在本市（本辖区）居住，应向居住地公安派出所申领 / she does not live in your city (your area): "
+                                                      "she applies at the police station where she lives"))
+        return out
+    city = city_of(current.division_id)
+    out.current, out.city = current, city
+    actor_city = city_of(actor.division_id).code if not is_system(actor) and actor.division.level >= Level.CITY else None
+    if actor_city is not None and city.code != actor_city:
+        add(Check("lives", "person_id", False, lives, "她不在本市居住 / she does not live in your city"))
+    else:
+        add(Check("lives", "person_id", True, lives, f"{current.division.name} {current.address}".strip()))
+    hukou = "户籍不在本市 / hukou elsewhere"
+    if city.contains(person.hukou_division_id):
+        add(Check("hukou", "person_id", False, hukou, f"她的户籍在{city.name}，无需申领居住证 / her hukou is in {city.name}: no residence permit is needed"))
+    else:
+        add(Check("hukou", "person_id", True, hukou, person.hukou_division.name))
+    live = "无待审核或有效的居住证 / no pending or valid permit"
+    if ResidencePermit.objects.filter(person_id=person.pk, state__in=LIVE_STATES).exists():
+        add(Check("permit", "person_id", False, live, "她已有待审核或有效的居住证 / she already has a pending or valid residence permit"))
+    else:
+        add(Check("permit", "person_id", True, live))
+    since, _ = continuous_since(person.pk, city.code)
+    out.since = since
+    stay = "在本市连续居住满半年（居住登记） / half a year of residence in the city (the registry)"
+    if applied_on is None:
+        add(Check("months", "applied_on", None, stay, f"自 {since} 起连续居住 / resident since {since}"))
+    else:
+        try:
+            months = int(value("residence_permit.min_residence_months", current.division_id, applied_on))
+        except PolicyMissing:
+            add(Check("months", "applied_on", False, stay, "该日期居住证制度尚未施行（《居住证暂行条例》2016-01-01 起施行） / no residence permit scheme "
+                                                           "was in force on that day (the 条例 took effect on 2016-01-01)"))
+            months = None
+        if months is not None:
+            out.months = months
+            eligible_on = months_after(since, months) if since else None
+            out.eligible_on = eligible_on
+            if eligible_on is None or applied_on < eligible_on:
+                add(Check("months", "applied_on", False, stay,
+                          f"在本市连续居住不满{months}个月（自 {since} 起，{eligible_on} 起可申领；《居住证暂行条例》第二条） / "
+                          f"under {months} months of continuous residence in the city (since {since}; eligible from {eligible_on})"))
+            else:
+                add(Check("months", "applied_on", True, stay, f"自 {since} 起连续居住，{eligible_on} 满{months}个月 / resident since {since}, "
+                                                              f"{months} months full on {eligible_on}"))
+                out.decision_due_on = decision_due_on(current.division_id, applied_on)
+    condition = "合法稳定就业、合法稳定住所或连续就读，并有证明 / a stable job, a stable home or continuous study, with its proof"
+    if not basis:
+        add(Check("basis", "basis", None, condition, "请选择申领条件并说明证明材料 / choose the basis and describe its proof"))
+    elif not proof:
+        add(Check("basis", "proof", None, condition, "请说明证明材料 / describe the proof"))
+    else:
+        label = dict(Basis.choices).get(basis, basis)
+        add(Check("basis", "basis", True, condition, f"{label.split(' ')[0]}：{proof[:60]}（扫描件 {scans} 份） / {label.split(' ', 1)[-1]}: {scans} scans"))
+    return out
+
+
+def applicant(*, actor, person_id):
+    """The person an application is for, as the actor's scope allows (a place she once lived may
+    open her history: she is then told she does not live here); NotFound otherwise."""
+    require(actor, Action.HANDLE_RESIDENCE)
+    pk = row_id(person_id)
+    person = persons(actor, history=True).filter(pk=pk).first() if pk else None
+    if person is None:
+        raise NotFound(NOT_FOUND_PERSON)
+    return person
+
+
 @transaction.atomic
 def apply_permit(*, actor, data: dict, attachments=(), today: datetime.date, now: datetime.datetime) -> ResidencePermit:
     """RP1: an application at the station where she lives; 422 with the reason when she is not
@@ -295,11 +407,7 @@ def apply_permit(*, actor, data: dict, attachments=(), today: datetime.date, now
     raw = data.get("person_id")
     if raw in (None, ""):
         raise Invalid({"person_id": [fields.REQUIRED]})
-    pk = row_id(raw)
-    # A place she once lived may open her history (invariant 2): she is told she does not live here.
-    person = persons(actor, history=True).filter(pk=pk).first() if pk else None
-    if person is None:
-        raise NotFound(NOT_FOUND_PERSON)
+    person = applicant(actor=actor, person_id=raw)
     applied_on = fields.date(data, "applied_on", errors, required=True, today=today)
     basis = fields.choice(data, "basis", errors, choices=Basis.values, required=True,
                           missing="请选择申领条件：employment、housing 或 study / choose the basis: employment, housing or study")
@@ -312,40 +420,18 @@ def apply_permit(*, actor, data: dict, attachments=(), today: datetime.date, now
         except Invalid as e:
             for k, v in e.errors.items():
                 errors.setdefault(k, []).extend(v)
-    current = Residence.objects.filter(person_id=person.pk, left_on__isnull=True).order_by("-arrived_on").first()
-    actor_city = city_of(actor.division_id).code if not is_system(actor) and actor.division.level >= Level.CITY else None
-    if current is None or not (is_system(actor) or actor.in_scope(current.division_id)):
-        fields.add(errors, "person_id", "她不在本市（本辖区）居住，应向居住地公安派出所申领 / she does not live in your city (your area): "
-                                        "she applies at the police station where she lives")
-        if errors:
-            raise Invalid(errors)
-    city = city_of(current.division_id)
-    if actor_city is not None and city.code != actor_city:
-        fields.add(errors, "person_id", "她不在本市居住 / she does not live in your city")
-    if city.contains(person.hukou_division_id):
-        fields.add(errors, "person_id", f"她的户籍在{city.name}，无需申领居住证 / her hukou is in {city.name}: no residence permit is needed")
-    if ResidencePermit.objects.filter(person_id=person.pk, state__in=LIVE_STATES).exists():
-        fields.add(errors, "person_id", "她已有待审核或有效的居住证 / she already has a pending or valid residence permit")
-    if applied_on is not None and "applied_on" not in errors:
-        try:
-            months = int(value("residence_permit.min_residence_months", current.division_id, applied_on))
-        except PolicyMissing:
-            fields.add(errors, "applied_on", "该日期居住证制度尚未施行（《居住证暂行条例》2016-01-01 起施行） / no residence permit scheme was in force "
-                                             "on that day (the 条例 took effect on 2016-01-01)")
-            months = None
-        if months is not None:
-            since, _ = continuous_since(person.pk, city.code)
-            eligible_on = months_after(since, months) if since else None
-            if eligible_on is None or applied_on < eligible_on:
-                fields.add(errors, "applied_on",
-                           f"在本市连续居住不满{months}个月（自 {since} 起，{eligible_on} 起可申领；《居住证暂行条例》第二条） / "
-                           f"under {months} months of continuous residence in the city (since {since}; eligible from {eligible_on})")
+    found = eligibility(actor=actor, person=person, applied_on=applied_on if "applied_on" not in errors else None,
+                        basis=basis, proof=proof, scans=len(scans))
+    for k, v in found.errors().items():
+        for m in v:
+            fields.add(errors, k, m)
     if errors:
         raise Invalid(errors)
+    current, city = found.current, found.city
     station_code = actor.division_id if not is_system(actor) and actor.division.level >= Level.TOWNSHIP else code_at(current.division_id, Level.TOWNSHIP)
     permit = ResidencePermit.objects.create(
         person=person, city=city, division_id=current.division_id, residence_address=current.address, station_id=station_code,
-        basis=basis, proof=proof, resided_since=continuous_since(person.pk, city.code)[0], applied_on=applied_on,
+        basis=basis, proof=proof, resided_since=found.since, applied_on=applied_on,
         decision_due_on=decision_due_on(current.division_id, applied_on), state=PermitState.PENDING,
         fee=int(value("residence_permit.fee", current.division_id, applied_on)), public_token=secrets.token_urlsafe(24),
         rules_on=applied_on, rule_set=_rule_set("residence_permit.issue_days", current.division_id, applied_on), created_at=now,
@@ -485,6 +571,22 @@ def state_on(permit: ResidencePermit, on: datetime.date) -> str:
     if permit.state == PermitState.GRANTED and permit.next_anniversary_on and permit.next_anniversary_on <= on:
         return PermitState.SUSPENDED
     return permit.state
+
+
+def endorsement_status(permit: ResidencePermit, on: datetime.date) -> tuple[str, str]:
+    """RP3, RP4 as the permit's page says it on `on`: (key, zh / en text). Keys: "none" (not
+    granted), "not_yet" (the window has not opened), "open" (in the window), "missed" (the
+    anniversary passed without one: suspended, a late endorsement restores it)."""
+    if permit.state not in (PermitState.GRANTED, PermitState.SUSPENDED) or permit.next_anniversary_on is None:
+        return "none", ""
+    opens, due = window_opens_on(permit), permit.next_endorsement_due_on
+    if state_on(permit, on) == PermitState.SUSPENDED:
+        since = permit.suspended_on or permit.next_anniversary_on
+        return "missed", (f"逾期未签注，自 {since} 起中止使用；补办签注即恢复，连续居住年限自补办之日起重新计算 / not endorsed in time: suspended "
+                          f"since {since}; a late endorsement restores it and the residence years count again from its day")
+    if on < opens:
+        return "not_yet", f"未到签注期：{opens} 至 {due} 办理 / the window runs from {opens} to {due}"
+    return "open", f"签注期内，请于 {due} 前办理 / in the window: endorse by {due}"
 
 
 def suspend_missed(*, on: datetime.date, actor=None) -> int:
