@@ -383,7 +383,8 @@ def eligibility(*, actor, person, applied_on: datetime.date | None, basis: str |
         add(Check("basis", "proof", None, condition, "请说明证明材料 / describe the proof"))
     else:
         label = dict(Basis.choices).get(basis, basis)
-        add(Check("basis", "basis", True, condition, f"{label.split(' ')[0]}：{proof[:60]}（扫描件 {scans} 份） / {label.split(' ', 1)[-1]}: {scans} scans"))
+        count = f"（扫描件 {scans} 份）" if scans else ""
+        add(Check("basis", "basis", True, condition, f"{label.split(' ')[0]}：{proof[:60]}{count} / {label.split(' ', 1)[-1]}: {scans} scans"))
     return out
 
 
