@@ -30,7 +30,7 @@ import secrets
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from liudong import fields
 from liudong.accounts.audit import record
@@ -43,9 +43,10 @@ from liudong.errors import Denied, Invalid, NotFound
 from liudong.exchange.services import read_scan
 from liudong.identifiers import row_id
 from liudong.people.choices import IntendedStay, MoveReason
+from liudong.people.imports.rows import insert_sql
 from liudong.people.models import Residence
 from liudong.people.scope import persons
-from liudong.policy.calendar import CalendarNotLoaded, add_working_days
+from liudong.policy.calendar import CalendarNotLoaded, add_working_days, working_calendar
 from liudong.policy.services import PolicyMissing, value, value_row
 
 from .models import (
@@ -108,24 +109,49 @@ def _exempt(residence: Residence, division_code: str, on: datetime.date) -> bool
     return days is not None and residence.reason in EXEMPT_REASONS and residence.intended_stay == IntendedStay.UNDER_1M and int(days) >= 30
 
 
+def _report_days(division_code: str, on: datetime.date) -> int | None:
+    try:
+        return int(value("residence_registration.report_working_days", division_code, on))
+    except PolicyMissing:
+        return None
+
+
+def _due(arrived_on: datetime.date, days: int | None, calendar=None) -> datetime.date | None:
+    """X4 on the official calendar (`calendar`: one snapshot for a whole import)."""
+    if days is None:
+        return None
+    try:
+        if calendar is not None:
+            return calendar.add_working_days(arrived_on, days, "arrived_on")
+        return add_working_days(arrived_on, days, field="arrived_on")
+    except CalendarNotLoaded:
+        return None
+
+
 def registration_due_on(division_code: str, arrived_on: datetime.date) -> datetime.date | None:
     """RR1: the day the registration is due, or None while the calendar cannot count it (X4)."""
-    try:
-        days = value("residence_registration.report_working_days", division_code, arrived_on)
-        return add_working_days(arrived_on, int(days), field="arrived_on")
-    except (CalendarNotLoaded, PolicyMissing):
+    return _due(arrived_on, _report_days(division_code, arrived_on))
+
+
+def _rule(residence: Residence, code: str) -> tuple[int | None, str] | None:
+    """RR1's rule for one period: None when it is not floating (J2), the set is not in force there
+    on the day she arrived, or her stay is exempt; else (the working days to register, the set)."""
+    on = residence.arrived_on
+    if not residence.floating or not _required(code, on) or _exempt(residence, code, on):
         return None
+    return _report_days(code, on), _rule_set("residence_registration.required", code, on)
 
 
 def _new_registration(residence: Residence, code: str, *, now=None) -> ResidenceRegistration | None:
-    """RR1's rule for one period (unsaved): nothing when it is not floating (J2), the set is not in
-    force there on the day she arrived, or her stay is exempt."""
-    if not residence.floating or not _required(code, residence.arrived_on) or _exempt(residence, code, residence.arrived_on):
+    """The registration an arrival opens (unsaved), or None (`_rule`)."""
+    rule = _rule(residence, code)
+    if rule is None:
         return None
+    days, rule_set = rule
     return ResidenceRegistration(
         person_id=residence.person_id, residence_id=residence.pk, division_id=code, station_code=code_at(code, Level.TOWNSHIP),
-        arrived_on=residence.arrived_on, due_on=registration_due_on(code, residence.arrived_on), rules_on=residence.arrived_on,
-        rule_set=_rule_set("residence_registration.required", code, residence.arrived_on), **({"created_at": now} if now is not None else {}),
+        arrived_on=residence.arrived_on, due_on=_due(residence.arrived_on, days), rules_on=residence.arrived_on, rule_set=rule_set,
+        **({"created_at": now} if now is not None else {}),
     )
 
 
@@ -149,29 +175,46 @@ REGISTRATION_FIELDS = ("id", "person_id", "division_id", "arrived_on", "floating
 BULK_CHUNK = 2000
 
 
+BULK_COLUMNS = ("person", "residence", "division", "station_code", "arrived_on", "due_on", "state", "rules_on", "rule_set")
+BULK_ATTRS = ("person_id", "residence_id", "division_id", "station_code", "arrived_on", "due_on", "state", "rules_on", "rule_set")
+REGISTRATION_NAMES = ("residence_registration.required", "residence_registration.report_working_days", "residence_registration.exempt_stay_days")
+
+
 def open_registrations(*, actor, residences) -> int:
     """RR1 for the periods a bulk import wrote (people's import listener, inside the import's
-    transaction): each gets the registration the same rule (`_new_registration`) gives an arrival
-    recorded by hand. Only periods in a division under a place that has a
-    `residence_registration.required` value at all are looked at (one small query; an import
-    elsewhere costs nothing more); the registrations are written in chunks, with one audit event
-    for the import (as the import itself has one) naming the persons."""
+    transaction): each gets the registration an arrival recorded by hand gets, by the same rule
+    (`_rule`, `_due`). Only periods in a division under a place that has a
+    `residence_registration.required` value at all are looked at (one small query: an import
+    elsewhere costs nothing more). The rule's policy values change only on the dates their rows
+    start or end, so it is worked out once for each division, stretch between those dates and kind
+    of stay (policy.value itself, on the first arrival of each), and the due date per arrival on the
+    working-day calendar. The registrations are written in chunks, with one audit event for the
+    import (as the import itself has one) naming the persons."""
+    from bisect import bisect_right
+
     from liudong.policy.models import PolicyValue
     from liudong.policy.services import ancestor_codes
 
-    places = set(PolicyValue.objects.filter(name="residence_registration.required").values_list("division_id", flat=True))
+    rows = list(PolicyValue.objects.filter(name__in=REGISTRATION_NAMES).values_list("name", "division_id", "valid_from", "valid_to"))
+    places = {d for name, d, _, _ in rows if name == "residence_registration.required"}
     if not places:
         return 0
-    covered: dict[str, bool] = {}
+    edges: dict[str, list | None] = {}
 
-    def under_a_place(code: str) -> bool:
-        if code not in covered:
-            covered[code] = any(a in places for a in ancestor_codes(code))
-        return covered[code]
+    def edges_of(code: str) -> list | None:
+        """The dates where a value in force at `code` starts or ends; None when no place above it
+        has the set at all."""
+        if code not in edges:
+            above = set(ancestor_codes(code))
+            if not above & places:
+                edges[code] = None
+            else:
+                edges[code] = sorted({day for _, d, start, end in rows if d in above for day in (start, end) if day is not None})
+        return edges[code]
 
-    rules: dict[tuple, ResidenceRegistration | None] = {}
+    rules: dict[tuple, tuple | None] = {}
+    calendar = working_calendar()
     opened, persons = 0, []
-    rows = residences.filter(floating=True).order_by("id").values_list(*REGISTRATION_FIELDS)
     chunk: list[ResidenceRegistration] = []
 
     def flush():
@@ -180,25 +223,30 @@ def open_registrations(*, actor, residences) -> int:
             return
         done = set(ResidenceRegistration.objects.filter(residence_id__in=[r.residence_id for r in chunk]).values_list("residence_id", flat=True))
         fresh = [r for r in chunk if r.residence_id not in done]
-        ResidenceRegistration.objects.bulk_create(fresh)
+        # Raw executemany, as the import writes its own rows (bulk_create spends most of its time
+        # preparing each value); created_at takes the column's database default.
+        with connection.cursor() as cur:
+            cur.executemany(insert_sql(ResidenceRegistration, BULK_COLUMNS), [tuple(getattr(r, c) for c in BULK_ATTRS) for r in fresh])
         opened += len(fresh)
         persons.extend(r.person_id for r in fresh)
         chunk.clear()
 
-    for pk, person_id, code, arrived_on, floating, reason, intended_stay in rows.iterator(chunk_size=BULK_CHUNK):
-        if not under_a_place(code):
+    periods = residences.filter(floating=True).order_by("id").values_list(*REGISTRATION_FIELDS)
+    for pk, person_id, code, arrived_on, floating, reason, intended_stay in periods.iterator(chunk_size=BULK_CHUNK):
+        dates = edges_of(code)
+        if dates is None:
             continue
-        # The rule depends on the place, the day and the kind of stay only: worked out once for each.
-        key = (code, arrived_on, reason in EXEMPT_REASONS and intended_stay == IntendedStay.UNDER_1M)
+        key = (code, bisect_right(dates, arrived_on), reason in EXEMPT_REASONS and intended_stay == IntendedStay.UNDER_1M)
         if key not in rules:
-            rules[key] = _new_registration(Residence(person_id=person_id, division_id=code, arrived_on=arrived_on, floating=floating,
-                                                     reason=reason, intended_stay=intended_stay), code)
-        template = rules[key]
-        if template is None:
+            rules[key] = _rule(Residence(person_id=person_id, division_id=code, arrived_on=arrived_on, floating=floating, reason=reason,
+                                         intended_stay=intended_stay), code)
+        rule = rules[key]
+        if rule is None:
             continue
+        days, rule_set = rule
         chunk.append(ResidenceRegistration(
-            person_id=person_id, residence_id=pk, division_id=code, station_code=template.station_code, arrived_on=arrived_on,
-            due_on=template.due_on, rules_on=arrived_on, rule_set=template.rule_set))
+            person_id=person_id, residence_id=pk, division_id=code, station_code=code_at(code, Level.TOWNSHIP), arrived_on=arrived_on,
+            due_on=_due(arrived_on, days, calendar), rules_on=arrived_on, rule_set=rule_set))
         if len(chunk) >= BULK_CHUNK:
             flush()
     flush()
@@ -206,6 +254,7 @@ def open_registrations(*, actor, residences) -> int:
         record(actor, "residence_registration.open", object_type="residenceregistration",
                fields={"via": "import", "count": opened, "persons": sorted(set(persons))[:10000]})
     return opened
+
 
 def _station_actor(actor) -> None:
     """RR2: only a police account acting for a township-level division (the station) completes."""
