@@ -76,6 +76,8 @@ def test_lists_overdue_registrations_for_station_and_county_and_endorsements_due
         c.force_login(zhejiang[who])
         html = c.get("/permits/?tab=overdue").content.decode()
         assert "吴静" in html and "2026-11-05" in html and "逾期未办居住登记" in html
+        # RR2: the station completes, the county only lists (no button it could not use)
+        assert ("/complete/" in html) == (who == "station")
     # 刘洋's permit, issued 2025-12-15: its window closes on 2026-12-14, so not this month (November) ...
     grant(police, settled, applied_on="2025-12-08", decided_on="2025-12-15")
     assert "刘洋" not in as_police.get("/permits/?tab=endorsements").content.decode()
@@ -129,6 +131,9 @@ def test_card_qr_opens_the_public_page_with_only_validity_and_a_masked_name(poli
     r = anonymous.get(url)
     html = r.content.decode()
     assert r.status_code == 200 and "李*" in html and "有效" in html and "李娜" not in html and migrant.id_number not in html
+    # every read of a permit is logged, this one too: with the client address, in the permit's place
+    look = AuditEvent.objects.filter(action="residence_permit.public_check", person_id=migrant.pk).get()
+    assert look.fields["address"] == "127.0.0.1" and look.division_code == permit.division_id and look.actor is None
     assert anonymous.get("/check/permit/not-a-token/").status_code == 404
     for _ in range(25):
         last = anonymous.get(url)
@@ -227,6 +232,7 @@ def test_the_person_page_shows_her_permit_to_the_police_and_only_whether_one_exi
     permit = grant(police, migrant, applied_on="2026-11-20", decided_on="2026-11-27")
     html = as_police.get(f"/people/{migrant.pk}/").content.decode()
     assert f'href="/permits/{permit.pk}/"' in html and "申领居住证" in html
+    assert AuditEvent.objects.filter(action="residence_permit.list", fields__via="person_page", fields__permits=[permit.pk]).exists()
     clerk = Client()
     clerk.force_login(world["township_clerk"])
     html = clerk.get(f"/people/{migrant.pk}/").content.decode()

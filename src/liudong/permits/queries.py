@@ -127,11 +127,18 @@ def permit_exists(*, actor, person_id, via: str = "api") -> bool:
     return exists
 
 
-def public_permit(token: str) -> ResidencePermit | None:
-    """The public page's permit by its unguessable token (no log-in); None when unknown."""
+@transaction.atomic
+def public_permit(token: str, *, address: str = "") -> ResidencePermit | None:
+    """The public page's permit by its unguessable token (no log-in); None when unknown. The look
+    is logged like every read of a permit (invariant 3), with the client address, in the audit of
+    the permit's place (the page is rate-limited per address, liudong.limits.hit)."""
     if not token or len(token) > 64:
         return None
-    return ResidencePermit.objects.select_related("person", "city").filter(public_token=token).first()
+    found = ResidencePermit.objects.select_related("person", "city").filter(public_token=token).first()
+    if found is not None:
+        record(None, "residence_permit.public_check", obj=found, person_id=found.person_id, fields={"address": address},
+               division_code=found.division_id)
+    return found
 
 
 
@@ -175,7 +182,11 @@ def of_person(*, actor, person) -> dict:
         regs = ResidenceRegistration.objects.filter(person_id=person.pk).select_related("division").order_by("-arrived_on")
         if code:
             permits_qs, regs = permits_qs.filter(in_range("division_id", code)), regs.filter(in_range("division_id", code))
-        return {"police": True, "permits": list(permits_qs[:10]), "registrations": list(regs[:10])}
+        found = {"police": True, "permits": list(permits_qs[:10]), "registrations": list(regs[:10])}
+        if found["permits"]:  # every read of a permit is logged (invariant 3)
+            record(actor, "residence_permit.list", object_type="residence_permit",
+                   fields={"persons": [person.pk], "permits": [p.pk for p in found["permits"]], "via": "person_page"})
+        return found
     if actor.can(Action.VIEW_PERMIT_EXISTS):
         return {"police": False, "exists": permit_exists(actor=actor, person_id=person.pk, via="person_page")}
     return {}

@@ -40,7 +40,8 @@ def index(request):
     actor, on = request.user, today()
     tab = request.GET.get("tab") if request.GET.get("tab") in ("overdue", "registrations", "endorsements", "permits") else "overdue"
     division = request.GET.get("division") or ""
-    ctx = {"tab": tab, "today": on, "division": division}
+    # RR2: only the station (a police account acting for a township) completes; the county lists.
+    ctx = {"tab": tab, "today": on, "division": division, "can_complete": services.may_complete(actor)}
     if tab == "overdue":
         try:
             qs = queries.registrations(actor=actor, data={"state": "overdue", "division": division}, today=on)[0]
@@ -196,7 +197,7 @@ def public(request, permit_token):
         response = render(request, "permits/public.html", {"throttled": True}, status=429)
         response["Retry-After"] = "60"
         return response
-    permit = queries.public_permit(permit_token)
+    permit = queries.public_permit(permit_token, address=client_address(request))
     on = today()
     ctx = {"found": permit is not None}
     if permit is not None:
