@@ -184,6 +184,8 @@ def test_rp1_a_refused_application_keeps_the_input_with_errors_next_to_the_field
     assert re.search(r'<div class="field has-error[^"]*">\s*<label for="id_proof">', html)
     assert 'value="2026-11-27"' in html and 'value="employment"' in html and "checked" in html
     assert not ResidencePermit.objects.exists()
+    r = as_police.get("/permits/apply/?person_id=999999")   # the number typed on the page: said next to it, the same for out of scope
+    assert r.status_code == 200 and "人员不存在或不在您的管辖范围内" in re.search(r'<label for="id_person_id">.*?</div>', r.content.decode(), re.S).group(0)
     r = as_police.post("/permits/apply/", {"person_id": "999999", "applied_on": "2026-11-28", "basis": "study", "proof": "学籍证明"})
     assert r.status_code == 200 and "人员不存在或不在您的管辖范围内" in re.search(r'<label for="id_person_id">.*?</div>', r.content.decode(), re.S).group(0)
 

@@ -324,7 +324,7 @@ def _tell_listeners(actor, person, *, closed, opened) -> None:
         fn(actor=actor, person=person, closed=closed, opened=opened)
 
 
-def tell_import_listeners(actor, residences) -> None:
+def tell_import_listeners(*, actor, residences) -> None:
     """The periods a bulk import wrote (a queryset), inside the import's transaction."""
     for fn in IMPORT_LISTENERS:
         fn(actor=actor, residences=residences)

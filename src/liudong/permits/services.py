@@ -256,14 +256,14 @@ def open_registrations(*, actor, residences) -> int:
     return opened
 
 
-def may_complete(actor) -> bool:
+def may_complete(*, actor) -> bool:
     """RR2: whether the actor is a station (a police account acting for a township-level division)."""
     return is_system(actor) or (actor.role == Role.POLICE_OFFICER and actor.division.level == Level.TOWNSHIP)
 
 
 def _station_actor(actor) -> None:
     """RR2: only a police account acting for a township-level division (the station) completes."""
-    if not may_complete(actor):
+    if not may_complete(actor=actor):
         raise Denied(STATION_ONLY)
 
 

@@ -41,7 +41,7 @@ def index(request):
     tab = request.GET.get("tab") if request.GET.get("tab") in ("overdue", "registrations", "endorsements", "permits") else "overdue"
     division = request.GET.get("division") or ""
     # RR2: only the station (a police account acting for a township) completes; the county lists.
-    ctx = {"tab": tab, "today": on, "division": division, "can_complete": services.may_complete(actor)}
+    ctx = {"tab": tab, "today": on, "division": division, "can_complete": services.may_complete(actor=actor)}
     if tab == "overdue":
         try:
             qs = queries.registrations(actor=actor, data={"state": "overdue", "division": division}, today=on)[0]
@@ -105,7 +105,9 @@ def apply(request):
                                                       scans=len(request.FILES.getlist("attachments")))
         except NotFound as e:
             if not form.is_bound:  # a submitted form has the service's refusal next to the number already
-                form.add_error("person_id", pick_message(str(e)))
+                form = ApplicationForm({k: v for k, v in form.initial.items() if v is not None})
+                if form.is_valid():
+                    form.add_error("person_id", pick_message(str(e)))
     return render(request, "permits/apply.html", {"form": form, "person": person, "found": found, "today": on})
 
 

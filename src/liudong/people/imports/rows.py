@@ -483,7 +483,7 @@ def import_people(*, actor, rows, today: datetime.date, good_rows_only: bool = F
             raise Invalid({"rows": messages})
         summary = imp.summary()
         if imp.residences:
-            tell_import_listeners(actor, Residence.objects.filter(id__gt=before))
+            tell_import_listeners(actor=actor, residences=Residence.objects.filter(id__gt=before))
         record(actor, "person.import", object_type="person", fields=summary)
     summary["errors"] = imp.errors
     summary["bad_rows"] = imp.bad_rows
