@@ -65,3 +65,24 @@ def test_migrate_creates_the_cache_table(tmp_path):
 
     tables = {r[0] for r in sqlite3.connect(tmp_path / "shared.sqlite3").execute("select name from sqlite_master where type='table'")}
     assert "liudong_cache" in tables
+
+
+@pytest.mark.django_db
+def test_the_three_public_check_pages_share_the_helper_and_answer_429(monkeypatch):
+    """A permit's, a certificate's and a report slip's check pages (issues 10, 11, 13) all count in
+    liudong.limits.hit: past the limit a page answers 429 with Retry-After, whatever the token."""
+    from django.test import Client
+
+    from liudong.certificates import views as certificates
+    from liudong.permits import views as permits
+    from liudong.technical import views as technical
+
+    moment = datetime.datetime(2026, 11, 28, 9, 30, 1, tzinfo=datetime.timezone.utc)   # one window, whatever the clock does meanwhile
+    for module in (certificates, permits, technical):
+        monkeypatch.setattr(module, "now", lambda: moment)
+    for path, limit in (("/check/permit/{}/", permits.PUBLIC_CHECKS_PER_MINUTE), ("/v/{}/", certificates.PUBLIC_CHECKS_PER_MINUTE),
+                        ("/services/slip/{}/", technical.PUBLIC_CHECKS_PER_MINUTE)):
+        client = Client(REMOTE_ADDR="192.0.2.44")
+        answers = [client.get(path.format("A" * 43)).status_code for _ in range(limit + 1)]
+        assert answers[:limit] == [404] * limit and answers[-1] == 429, (path, answers)
+        assert client.get(path.format("A" * 43))["Retry-After"] == "60"

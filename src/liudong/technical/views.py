@@ -10,11 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from liudong.accounts.choices import Action
+from liudong.accounts.login import client_address
 from liudong.accounts.views_support import staff_view
 from liudong.clock import now, today
 from liudong.content_types import PDF_TYPE
 from liudong.divisions.queries import DivisionNames
 from liudong.errors import Invalid, NotFound
+from liudong.limits import hit
 
 from . import documents, queries, services
 from .models import CheckItem, ConfirmationKind, Method, Product, Result
@@ -177,9 +179,18 @@ def institutions_pdf(request):
     return _pdf(*documents.institution_list(province_code=code, printed_on=today()))
 
 
+# The slip check page: at most this many looks a minute from one client address, counted in the
+# cache every server process shares (liudong.limits.hit, as the certificates' and permits' pages).
+PUBLIC_CHECKS_PER_MINUTE = 30
+
+
 @require_safe
 def slip_check(request, slip_token):
     """S2: what a report slip's QR code opens: whether it is authentic, its date, the issuing
     township and a masked name; nothing else about her."""
+    if not hit("slip", client_address(request), limit=PUBLIC_CHECKS_PER_MINUTE, moment=now()):
+        response = render(request, "technical/slip_check.html", {"limited": True, "public": True}, status=429)
+        response["Retry-After"] = "60"
+        return response
     found = queries.verify_slip(slip_token)
     return render(request, "technical/slip_check.html", {"found": found, "public": True}, status=200 if found else 404)
