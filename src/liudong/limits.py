@@ -79,7 +79,7 @@ def hit(scope: str, address: str, *, limit: int, moment) -> bool:
         connection = connections[alias]
         if connection.vendor == "postgresql":
             with connection.cursor() as cur:
-                cur.execute("SELECT pg_advisory_xact_lock(%s)", [_lock_key(key)])
+                cur.execute("SELECT pg_advisory_xact_lock(%s::bigint)", [_lock_key(key)])
         count = (cache.get(key) or 0) + 1
         cache.set(key, count, timeout=timeout)
     return count <= limit
