@@ -242,8 +242,9 @@ def import_with_registrations(args, on, rng):
     def rows(village):
         for _ in range(args.import_rows):
             n = next(seq)
-            area, birth = hukou[n % len(hukou)][:6], datetime.date(1970, 1, 1) + datetime.timedelta(days=n % 12000)
-            body = f"{area}{birth:%Y%m%d}{n % 1000:03d}"
+            # area, birth date and sequence number drawn so that no two rows share an ID number
+            area, birth = hukou[n % len(hukou)][:6], datetime.date(1970, 1, 1) + datetime.timedelta(days=(n // len(hukou)) % 12000)
+            body = f"{area}{birth:%Y%m%d}{(n // (len(hukou) * 12000)) % 1000:03d}"
             yield {"id_number": body + id_check_char(body), "name": surnames[n % len(surnames)] + given[(n // 20) % len(given)] + given[(n // 600) % len(given)], "hukou_division": area + "000000", "division": village,
                    "address": f"{n % 300}号", "arrived_on": on - datetime.timedelta(days=1 + n % 700), "reason": "work", "intended_stay": "gt1y"}
 
