@@ -22,7 +22,11 @@ and measures, on DATE (default 2026-11-01: the whole month ahead):
     client, force_login), median of R requests; target < 500 ms;
 (b) the daily job `permits.services.daily(DATE)` (one UPDATE over the (state,
     next_anniversary_on) index); target < 60 s; then the next day's run, and a year's backlog
-    (the job run a year later: every granted permit suspended at once).
+    (the job run a year later: every granted permit suspended at once);
+(c) people's bulk import of K arrivals (default 50,000, `--import-rows`) where
+    `residence-registration` is in force (杭州市西湖区, Zhejiang's values), each opening its
+    registration through the import's listener (issue 13 item 2), against the same import where the
+    set is not in force (广东): the cost of the registrations in the import.
 
 Each figure is printed as a machine-readable line `BENCH permits.<name> <value>` plus human text.
 """
@@ -55,6 +59,7 @@ def parse_args():
     p.add_argument("--seed", type=int, default=2026)
     p.add_argument("--on", default="2026-11-01", help="the day of the lists and of the daily job")
     p.add_argument("--requests", type=int, default=20)
+    p.add_argument("--import-rows", type=int, default=50_000, help="arrivals imported for (c)")
     return p.parse_args()
 
 
@@ -207,8 +212,54 @@ def main():
     line = services.daily(later)
     bench("daily_job_year_backlog_seconds", round(time.perf_counter() - t, 2), f"a year's backlog, the job on {later}: {line}", " s")
 
+    import_with_registrations(args, on, rng)
+
     if workdir and not args.keep:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def import_with_registrations(args, on, rng):
+    """(c): the same bulk import into 广东 (no registration) and into 浙江 (one registration each)."""
+    from django.db import transaction
+
+    from liudong.divisions.models import Division
+    from liudong.identifiers import id_check_char
+    from liudong.people.imports import import_people
+    from liudong.permits.models import ResidenceRegistration
+
+    places = {}
+    with transaction.atomic():
+        for county_code in ("330106000000", Division.objects.filter(level=3, code__startswith="44").order_by("code").values_list("code", flat=True)[1]):
+            county = Division.objects.get(code=county_code)
+            tcode = f"{county_code[:6]}901000"
+            Division.objects.get_or_create(code=tcode, defaults={"name": f"{county.name}导入街道", "level": 4, "parent": county})
+            village, _ = Division.objects.get_or_create(code=f"{tcode[:9]}001", defaults={"name": "导入社区", "level": 5, "parent_id": tcode})
+            places[county_code[:2]] = village.code
+    hukou = list(Division.objects.filter(level=3, code__startswith="51").values_list("code", flat=True)[:40])
+    seq = iter(range(10**9))
+    surnames, given = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗", "芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰"
+
+    def rows(village):
+        for _ in range(args.import_rows):
+            n = next(seq)
+            # area, birth date and sequence number drawn so that no two rows share an ID number
+            area, birth = hukou[n % len(hukou)][:6], datetime.date(1970, 1, 1) + datetime.timedelta(days=(n // len(hukou)) % 12000)
+            body = f"{area}{birth:%Y%m%d}{(n // (len(hukou) * 12000)) % 1000:03d}"
+            yield {"id_number": body + id_check_char(body), "name": surnames[n % len(surnames)] + given[(n // 20) % len(given)] + given[(n // 600) % len(given)], "hukou_division": area + "000000", "division": village,
+                   "address": f"{n % 300}号", "arrived_on": on - datetime.timedelta(days=1 + n % 700), "reason": "work", "intended_stay": "gt1y"}
+
+    timings = {}
+    for province in ("44", "33"):
+        before = ResidenceRegistration.objects.count()
+        t = time.perf_counter()
+        result = import_people(actor=None, rows=rows(places[province]), today=on, good_rows_only=False)
+        timings[province] = time.perf_counter() - t
+        opened = ResidenceRegistration.objects.count() - before
+        name = "import_without_registrations_seconds" if province == "44" else "import_with_registrations_seconds"
+        bench(name, round(timings[province], 1), f"people's bulk import of {result['created']:,} arrivals into {places[province][:6]} "
+                                                 f"({opened:,} residence registrations opened)", " s")
+    bench("registrations_in_import_seconds", round(timings["33"] - timings["44"], 1),
+          f"the registrations' share of the import ({args.import_rows:,} rows)", " s")
 
 
 if __name__ == "__main__":

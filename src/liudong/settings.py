@@ -239,6 +239,23 @@ elif TASK_QUEUE == "redis":
 else:
     raise ImproperlyConfigured(f"LIUDONG_TASK_QUEUE must be sqlite or redis, got {TASK_QUEUE!r}")
 
+# Shared counters (the public check pages' rate limits, liudong.limits.hit) live in Django's cache
+# on a backend every process shares: a table of the database on the embedded default (created by
+# `migrate`: liudong.limits.create_cache_table), Redis in production (LIUDONG_CACHE=redis, at the
+# queue's LIUDONG_REDIS_URL). It follows the queue unless set: a site that runs Redis for the
+# queue keeps its counters there too. A per-process memory cache would give each server process
+# an allowance of its own, so it is not offered.
+CACHE_BACKEND = os.environ.get("LIUDONG_CACHE") or ("redis" if TASK_QUEUE == "redis" else "database")
+if CACHE_BACKEND == "database":
+    # MAX_ENTRIES: Django culls a third of the table past it; a minute's counters of many
+    # addresses must not be culled while they count.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "liudong_cache",
+                          "OPTIONS": {"MAX_ENTRIES": 200_000, "CULL_FREQUENCY": 4}}}
+elif CACHE_BACKEND == "redis":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    raise ImproperlyConfigured(f"LIUDONG_CACHE must be database or redis, got {CACHE_BACKEND!r}")
+
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

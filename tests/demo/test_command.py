@@ -30,8 +30,11 @@ def test_demo_world(db):
 def check_consistent():
     from liudong.demo.cases import COUPLES
 
-    # the population, plus the couples of the demo's birth registrations (B1)
-    assert Person.objects.count() == 500 + 2 * len(COUPLES)
+    from liudong.demo.permits import ZJ_PEOPLE
+
+    # the population, plus the couples of the demo's birth registrations (B1) and the arrivals in
+    # 杭州市西湖区 whose residence registrations the demo shows (issue 13)
+    assert Person.objects.count() == 500 + 2 * len(COUPLES) + ZJ_PEOPLE
     open_ = {pid: rest for pid, *rest in Residence.objects.filter(left_on__isnull=True).values_list("person_id", "division_id", "floating", "reason", "expects_return")}
     for pid, where, floating, hukou, number in Person.objects.values_list("id", "residence_division_id", "floating", "hukou_division_id", "id_number"):
         assert where == (open_[pid][0] if pid in open_ else None)

@@ -110,3 +110,43 @@ def test_rr1_hukou_place_in_the_same_county_is_not_floating_and_not_registered(z
     p = arrive(zhejiang["station"], name="韩梅", seq=30, division=BEISHAN_V, arrived_on="2026-11-02", hukou=XIXI_V)
     assert not ResidenceRegistration.objects.filter(person=p).exists()
     assert TONGJIANG_V  # the others' hukou place
+
+
+@pytest.mark.django_db
+def test_rr1_arrivals_recorded_by_a_bulk_import_open_the_same_registrations_as_by_hand(zhejiang, police):
+    """Issue 13 item 2: people's import writes its periods without the ORM; its listener opens each
+    arrival's registration by the rule an arrival recorded by hand gets (the same due date across
+    National Day, station and rule set), nothing where the set is not in force or for an exempt
+    stay, and the import's audit names the persons."""
+    from liudong.accounts.models import AuditEvent
+    from liudong.people.imports import import_people
+    from liudong.people.models import Person
+    from tests.conftest import make_id
+
+    by_hand = arrive(zhejiang["station"], name="陈静", seq=10, division=BEISHAN_V, arrived_on="2026-09-30")
+
+    def row(name, seq, division, arrived_on, **extra):
+        return {"id_number": make_id(TONGJIANG_V[:6], "19960101", seq), "name": name, "hukou_division": TONGJIANG_V, "division": division,
+                "address": "2栋202", "arrived_on": arrived_on, "reason": "work", **extra}
+
+    result = import_people(actor=zhejiang["station"], rows=[
+        row("许丽", 50, BEISHAN_V, "2026-09-30"),                                        # as by hand: due 2026-10-10
+        row("何静", 52, BEISHAN_V, "2026-11-02", left_on="2026-11-20"),                 # left since: opened all the same, as by hand
+        row("吕红", 54, BEISHAN_V, "2026-11-20", reason="visit", intended_stay="lt1m"),  # with relatives under a month: exempt
+    ], today=TODAY)
+    assert result["residences"] == 3
+    imported = {p.name: p for p in Person.objects.filter(name__in=["许丽", "何静", "吕红"])}
+    mine, hand = reg_of(imported["许丽"]), reg_of(by_hand)
+    fields = ("arrived_on", "due_on", "state", "station_code", "division_id", "rule_set", "rules_on")
+    assert [getattr(mine, f) for f in fields] == [getattr(hand, f) for f in fields]
+    assert mine.residence.person_id == imported["许丽"].pk and mine.due_on == d("2026-10-10")
+    assert reg_of(imported["何静"]).due_on == d("2026-11-05")
+    assert not ResidenceRegistration.objects.filter(person=imported["吕红"]).exists()
+    event = AuditEvent.objects.filter(action="residence_registration.open", fields__via="import").get()
+    assert event.fields["count"] == 2 and sorted(event.fields["persons"]) == sorted([imported["许丽"].pk, imported["何静"].pk])
+    # The station's overdue list shows the imported arrivals like the one recorded by hand.
+    names = sorted(r.person.name for r in queries.registrations(actor=zhejiang["station"], data={"state": "overdue"}, today=TODAY)[0])
+    assert names == ["何静", "许丽", "陈静"]
+    # An import where the set is not in force (深圳) opens none.
+    import_people(actor=police, rows=[row("钱芳", 56, NANTOU_V1, "2026-11-02")], today=TODAY)
+    assert not ResidenceRegistration.objects.filter(person__name="钱芳").exists()

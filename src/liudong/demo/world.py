@@ -34,7 +34,7 @@ from . import registry
 from .data import (
     BRANDS, COMMUNITIES, COMMUNITY_NAME, DEMO_PASSWORD, EDITION, ETHNIC_MIX, FEMALE_CHARS, HOMOPHONE_SEX, HOMOPHONES, MAIN_ACCOUNTS,
     MALE_CHARS, NANTOU_COMMUNITY, NUOJIANG, NUOJIANG_VILLAGES, OUTFLOW_PROVINCE_WEIGHTS, PROVINCE_WEIGHTS, ROADS, STREETS, SURNAME_LIST,
-    TRADES, credit_code, street_clerk, years_before,
+    TRADES, ZJ_COMMUNITIES, ZJ_STREETS, credit_code, street_clerk, years_before,
 )
 
 
@@ -73,6 +73,7 @@ class DemoWorld:
         rows = [(0, code + "000", name) for code, name in STREETS.items()]
         rows += [(0, code, name) for code, name, _ in COMMUNITIES]
         rows += [(0, NUOJIANG, "诺江镇")] + [(0, code, name) for code, name in NUOJIANG_VILLAGES]
+        rows += [(0, code, name) for code, name in ZJ_STREETS.items()] + [(0, code, name) for code, name, _ in ZJ_COMMUNITIES]  # issue 13
         csv = "code,name\n" + "".join(f"{code},{name}\n" for _, code, name in rows)
         load_divisions_csv(actor=None, text=csv, edition=EDITION)
         counties = list(Division.objects.filter(level=3).exclude(code__startswith="4403").order_by("code").values_list("code", "name"))

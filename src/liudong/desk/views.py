@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from liudong import fields
 from liudong.accounts.choices import Action
+from liudong.accounts.throttle import over_limit
 from liudong.accounts.views_support import paginate, staff_view
 from liudong.clock import now, today
 from liudong.content_types import PDF_TYPE, content_disposition
@@ -301,8 +302,6 @@ PUBLIC_CHECKS_PER_MINUTE = 20
 def public_check(request, code):
     """No log-in (the QR code of a result sheet): whether the sheet is genuine, with the masked names
     and which items were told, never their values (Q4); logged without an actor."""
-    from liudong.accounts.throttle import over_limit
-
     if over_limit(request, "desk.public", PUBLIC_CHECKS_PER_MINUTE):
         response = render(request, "desk/public_check.html", {"throttled": True}, status=429)
         response["Retry-After"] = "60"

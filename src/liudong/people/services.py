@@ -309,17 +309,30 @@ def _record_arrival(actor, person_id, data, today, kind) -> Residence:
 # opened (or None, a departure); it runs inside the writing transaction, so what it writes commits
 # or rolls back with the residence (issue 13: an arrival opens a residence registration, a move to
 # another city ends a residence permit).
+# A bulk import writes its periods without the ORM (imports/rows.py): a listener that cares gives a
+# `bulk` function too, told once per import, in its transaction, of the periods it wrote (a
+# queryset of Residence), so that an imported arrival has what one recorded by hand has (issue 13:
+# its residence registration).
 RESIDENCE_LISTENERS: list = []
+IMPORT_LISTENERS: list = []
 
 
-def add_residence_listener(fn) -> None:
+def add_residence_listener(fn, *, bulk=None) -> None:
     if fn not in RESIDENCE_LISTENERS:
         RESIDENCE_LISTENERS.append(fn)
+    if bulk is not None and bulk not in IMPORT_LISTENERS:
+        IMPORT_LISTENERS.append(bulk)
 
 
 def _tell_listeners(actor, person, *, closed, opened) -> None:
     for fn in RESIDENCE_LISTENERS:
         fn(actor=actor, person=person, closed=closed, opened=opened)
+
+
+def tell_import_listeners(*, actor, residences) -> None:
+    """The periods a bulk import wrote (a queryset), inside the import's transaction."""
+    for fn in IMPORT_LISTENERS:
+        fn(actor=actor, residences=residences)
 
 
 def _open_period(actor, person, current, *, kind, arrived_on, recorded_by, division, address, housing, employer, reason, intended_stay, expects_return=False,

@@ -9,12 +9,15 @@ class PermitsConfig(AppConfig):
 
     def ready(self):
         # people never imports permits: it tells its residence listeners (people.services) of an
-        # arrival, move or departure in the writing transaction; the daily job joins the
+        # arrival, move or departure in the writing transaction, and of the periods
+        # a bulk import wrote in the import's; the daily job joins the
         # exchange tick through jobs.daily.
         from liudong.jobs.daily import add_daily_job
+        from liudong.people.panels import add_panel
         from liudong.people.services import add_residence_listener
 
-        from . import services
+        from . import panels, services
 
-        add_residence_listener(services.on_residence_change)
+        add_residence_listener(services.on_residence_change, bulk=services.on_import)
         add_daily_job("permits", services.daily)
+        add_panel(panels.person_panel)

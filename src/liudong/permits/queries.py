@@ -127,9 +127,66 @@ def permit_exists(*, actor, person_id, via: str = "api") -> bool:
     return exists
 
 
-def public_permit(token: str) -> ResidencePermit | None:
-    """The public page's permit by its unguessable token (no log-in); None when unknown."""
+@transaction.atomic
+def public_permit(token: str, *, address: str = "") -> ResidencePermit | None:
+    """The public page's permit by its unguessable token (no log-in); None when unknown. The look
+    is logged like every read of a permit (invariant 3), with the client address, in the audit of
+    the permit's place (the page is rate-limited per address, liudong.limits.hit)."""
     if not token or len(token) > 64:
         return None
-    return ResidencePermit.objects.select_related("person", "city").filter(public_token=token).first()
+    found = ResidencePermit.objects.select_related("person", "city").filter(public_token=token).first()
+    if found is not None:
+        record(None, "residence_permit.public_check", obj=found, person_id=found.person_id, fields={"address": address},
+               division_code=found.division_id)
+    return found
 
+
+
+@transaction.atomic
+def application_check(*, actor, person_id, applied_on, basis=None, proof=None, scans: int = 0, today: datetime.date):
+    """RP1 on the application page: the person (scoped) and her eligibility as checked from the
+    registry on `applied_on` (a bad date: checked without it). Reading her residence history is
+    logged (invariant 3)."""
+    from .services import applicant, eligibility
+
+    person = applicant(actor=actor, person_id=person_id)
+    day = None
+    if applied_on:
+        errors: dict[str, list[str]] = {}
+        day = fields.date({"applied_on": applied_on}, "applied_on", errors, today=today)
+    found = eligibility(actor=actor, person=person, applied_on=day, basis=basis, proof=proof, scans=scans)
+    record(actor, "residence_permit.eligibility", object_type="person", object_id=person.pk, person_id=person.pk,
+           fields={"applied_on": str(day) if day else None, "ok": found.ok})
+    return person, found
+
+
+@transaction.atomic
+def scan(*, actor, permit_id, scan_id):
+    """A proof scan of a permit in scope, downloaded; logged (invariant 3)."""
+    require(actor, Action.HANDLE_RESIDENCE)
+    found = permit_in_scope(actor=actor, permit_id=permit_id)
+    pk = row_id(scan_id)
+    att = found.attachments.filter(pk=pk).first() if pk else None
+    if att is None:
+        raise NotFound("扫描件不存在 / no such scan")
+    record(actor, "residence_permit.scan", obj=found, person_id=found.person_id, fields={"scan": att.pk, "name": att.name})
+    return att
+
+
+def of_person(*, actor, person) -> dict:
+    """Her permits and registrations for the police's panel on her record (the person page already
+    logs the read of her record); whether she holds a permit for the family-planning roles (logged)."""
+    if actor.can(Action.HANDLE_RESIDENCE):
+        code = None if is_system(actor) else actor.division_id
+        permits_qs = ResidencePermit.objects.filter(person_id=person.pk).order_by("-id")
+        regs = ResidenceRegistration.objects.filter(person_id=person.pk).select_related("division").order_by("-arrived_on")
+        if code:
+            permits_qs, regs = permits_qs.filter(in_range("division_id", code)), regs.filter(in_range("division_id", code))
+        found = {"police": True, "permits": list(permits_qs[:10]), "registrations": list(regs[:10])}
+        if found["permits"]:  # every read of a permit is logged (invariant 3)
+            record(actor, "residence_permit.list", object_type="residence_permit",
+                   fields={"persons": [person.pk], "permits": [p.pk for p in found["permits"]], "via": "person_page"})
+        return found
+    if actor.can(Action.VIEW_PERMIT_EXISTS):
+        return {"police": False, "exists": permit_exists(actor=actor, person_id=person.pk, via="person_page")}
+    return {}

@@ -27,8 +27,10 @@ The rules carried out (《居住证暂行条例》, 国务院令第663号; 《�
 import datetime
 import hashlib
 import secrets
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from liudong import fields
 from liudong.accounts.audit import record
@@ -41,9 +43,10 @@ from liudong.errors import Denied, Invalid, NotFound
 from liudong.exchange.services import read_scan
 from liudong.identifiers import row_id
 from liudong.people.choices import IntendedStay, MoveReason
+from liudong.people.imports.rows import insert_sql
 from liudong.people.models import Residence
 from liudong.people.scope import persons
-from liudong.policy.calendar import CalendarNotLoaded, add_working_days
+from liudong.policy.calendar import CalendarNotLoaded, add_working_days, working_calendar
 from liudong.policy.services import PolicyMissing, value, value_row
 
 from .models import (
@@ -106,39 +109,161 @@ def _exempt(residence: Residence, division_code: str, on: datetime.date) -> bool
     return days is not None and residence.reason in EXEMPT_REASONS and residence.intended_stay == IntendedStay.UNDER_1M and int(days) >= 30
 
 
+def _report_days(division_code: str, on: datetime.date) -> int | None:
+    try:
+        return int(value("residence_registration.report_working_days", division_code, on))
+    except PolicyMissing:
+        return None
+
+
+def _due(arrived_on: datetime.date, days: int | None, calendar=None) -> datetime.date | None:
+    """X4 on the official calendar (`calendar`: one snapshot for a whole import)."""
+    if days is None:
+        return None
+    try:
+        if calendar is not None:
+            return calendar.add_working_days(arrived_on, days, "arrived_on")
+        return add_working_days(arrived_on, days, field="arrived_on")
+    except CalendarNotLoaded:
+        return None
+
+
 def registration_due_on(division_code: str, arrived_on: datetime.date) -> datetime.date | None:
     """RR1: the day the registration is due, or None while the calendar cannot count it (X4)."""
-    try:
-        days = value("residence_registration.report_working_days", division_code, arrived_on)
-        return add_working_days(arrived_on, int(days), field="arrived_on")
-    except (CalendarNotLoaded, PolicyMissing):
+    return _due(arrived_on, _report_days(division_code, arrived_on))
+
+
+def _rule(residence: Residence, code: str) -> tuple[int | None, str] | None:
+    """RR1's rule for one period: None when it is not floating (J2), the set is not in force there
+    on the day she arrived, or her stay is exempt; else (the working days to register, the set)."""
+    on = residence.arrived_on
+    if not residence.floating or not _required(code, on) or _exempt(residence, code, on):
         return None
+    return _report_days(code, on), _rule_set("residence_registration.required", code, on)
+
+
+def _new_registration(residence: Residence, code: str, *, now=None) -> ResidenceRegistration | None:
+    """The registration an arrival opens (unsaved), or None (`_rule`)."""
+    rule = _rule(residence, code)
+    if rule is None:
+        return None
+    days, rule_set = rule
+    return ResidenceRegistration(
+        person_id=residence.person_id, residence_id=residence.pk, division_id=code, station_code=code_at(code, Level.TOWNSHIP),
+        arrived_on=residence.arrived_on, due_on=_due(residence.arrived_on, days), rules_on=residence.arrived_on, rule_set=rule_set,
+        **({"created_at": now} if now is not None else {}),
+    )
 
 
 def open_registration(*, actor, residence: Residence, now: datetime.datetime | None = None) -> ResidenceRegistration | None:
     """RR1: called inside the transaction that records an arrival or a move (people's residence
-    listener), and by the daily job for arrivals recorded by a bulk import. Nothing when the set
-    is not in force there and then, the period is not floating (J2) or exempt, or one exists."""
+    listener). Nothing when the set is not in force there and then, the period is not floating
+    (J2) or exempt, or one exists."""
     code = residence.division_id
-    if not residence.floating or not _required(code, residence.arrived_on) or _exempt(residence, code, residence.arrived_on):
-        return None
     if ResidenceRegistration.objects.filter(residence=residence).exists():
         return None
-    reg = ResidenceRegistration.objects.create(
-        person_id=residence.person_id, residence=residence, division_id=code, station_code=code_at(code, Level.TOWNSHIP),
-        arrived_on=residence.arrived_on, due_on=registration_due_on(code, residence.arrived_on), rules_on=residence.arrived_on,
-        rule_set=_rule_set("residence_registration.required", code, residence.arrived_on), **({"created_at": now} if now is not None else {}),
-    )
+    reg = _new_registration(residence, code, now=now)
+    if reg is None:
+        return None
+    reg.save()
     record(actor, "residence_registration.open", obj=reg, person_id=residence.person_id,
            fields={"division": code, "arrived_on": str(reg.arrived_on), "due_on": str(reg.due_on) if reg.due_on else None})
     return reg
 
 
+REGISTRATION_FIELDS = ("id", "person_id", "division_id", "arrived_on", "floating", "reason", "intended_stay")
+BULK_CHUNK = 2000
+
+
+BULK_COLUMNS = ("person", "residence", "division", "station_code", "arrived_on", "due_on", "state", "rules_on", "rule_set")
+BULK_ATTRS = ("person_id", "residence_id", "division_id", "station_code", "arrived_on", "due_on", "state", "rules_on", "rule_set")
+REGISTRATION_NAMES = ("residence_registration.required", "residence_registration.report_working_days", "residence_registration.exempt_stay_days")
+
+
+def open_registrations(*, actor, residences) -> int:
+    """RR1 for the periods a bulk import wrote (people's import listener, inside the import's
+    transaction): each gets the registration an arrival recorded by hand gets, by the same rule
+    (`_rule`, `_due`). Only periods in a division under a place that has a
+    `residence_registration.required` value at all are looked at (one small query: an import
+    elsewhere costs nothing more). The rule's policy values change only on the dates their rows
+    start or end, so it is worked out once for each division, stretch between those dates and kind
+    of stay (policy.value itself, on the first arrival of each), and the due date per arrival on the
+    working-day calendar. The registrations are written in chunks, with one audit event for the
+    import (as the import itself has one) naming the persons."""
+    from bisect import bisect_right
+
+    from liudong.policy.models import PolicyValue
+    from liudong.policy.services import ancestor_codes
+
+    rows = list(PolicyValue.objects.filter(name__in=REGISTRATION_NAMES).values_list("name", "division_id", "valid_from", "valid_to"))
+    places = {d for name, d, _, _ in rows if name == "residence_registration.required"}
+    if not places:
+        return 0
+    edges: dict[str, list | None] = {}
+
+    def edges_of(code: str) -> list | None:
+        """The dates where a value in force at `code` starts or ends; None when no place above it
+        has the set at all."""
+        if code not in edges:
+            above = set(ancestor_codes(code))
+            if not above & places:
+                edges[code] = None
+            else:
+                edges[code] = sorted({day for _, d, start, end in rows if d in above for day in (start, end) if day is not None})
+        return edges[code]
+
+    rules: dict[tuple, tuple | None] = {}
+    calendar = working_calendar()
+    opened, persons = 0, []
+    chunk: list[ResidenceRegistration] = []
+
+    def flush():
+        nonlocal opened
+        if not chunk:
+            return
+        done = set(ResidenceRegistration.objects.filter(residence_id__in=[r.residence_id for r in chunk]).values_list("residence_id", flat=True))
+        fresh = [r for r in chunk if r.residence_id not in done]
+        # Raw executemany, as the import writes its own rows (bulk_create spends most of its time
+        # preparing each value); created_at takes the column's database default.
+        with connection.cursor() as cur:
+            cur.executemany(insert_sql(ResidenceRegistration, BULK_COLUMNS), [tuple(getattr(r, c) for c in BULK_ATTRS) for r in fresh])
+        opened += len(fresh)
+        persons.extend(r.person_id for r in fresh)
+        chunk.clear()
+
+    periods = residences.filter(floating=True).order_by("id").values_list(*REGISTRATION_FIELDS)
+    for pk, person_id, code, arrived_on, floating, reason, intended_stay in periods.iterator(chunk_size=BULK_CHUNK):
+        dates = edges_of(code)
+        if dates is None:
+            continue
+        key = (code, bisect_right(dates, arrived_on), reason in EXEMPT_REASONS and intended_stay == IntendedStay.UNDER_1M)
+        if key not in rules:
+            rules[key] = _rule(Residence(person_id=person_id, division_id=code, arrived_on=arrived_on, floating=floating, reason=reason,
+                                         intended_stay=intended_stay), code)
+        rule = rules[key]
+        if rule is None:
+            continue
+        days, rule_set = rule
+        chunk.append(ResidenceRegistration(
+            person_id=person_id, residence_id=pk, division_id=code, station_code=code_at(code, Level.TOWNSHIP), arrived_on=arrived_on,
+            due_on=_due(arrived_on, days, calendar), rules_on=arrived_on, rule_set=rule_set))
+        if len(chunk) >= BULK_CHUNK:
+            flush()
+    flush()
+    if opened:
+        record(actor, "residence_registration.open", object_type="residenceregistration",
+               fields={"via": "import", "count": opened, "persons": sorted(set(persons))[:10000]})
+    return opened
+
+
+def may_complete(*, actor) -> bool:
+    """RR2: whether the actor is a station (a police account acting for a township-level division)."""
+    return is_system(actor) or (actor.role == Role.POLICE_OFFICER and actor.division.level == Level.TOWNSHIP)
+
+
 def _station_actor(actor) -> None:
     """RR2: only a police account acting for a township-level division (the station) completes."""
-    if is_system(actor):
-        return
-    if actor.role != Role.POLICE_OFFICER or actor.division.level != Level.TOWNSHIP:
+    if not may_complete(actor=actor):
         raise Denied(STATION_ONLY)
 
 
@@ -215,6 +340,117 @@ def decision_due_on(division_code: str, applied_on: datetime.date) -> datetime.d
     return applied_on + datetime.timedelta(days=days)
 
 
+@dataclass
+class Check:
+    """One condition of RP1 as the application page shows it and the service enforces it: `ok` is
+    True, False, or None while it cannot be checked yet (no date, no basis given)."""
+
+    key: str
+    field: str
+    ok: bool | None
+    label: str
+    detail: str = ""
+
+
+@dataclass
+class Eligibility:
+    checks: list = dc_field(default_factory=list)
+    current: Residence | None = None
+    city: Division | None = None
+    since: datetime.date | None = None
+    eligible_on: datetime.date | None = None
+    months: int | None = None
+    decision_due_on: datetime.date | None = None
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok for c in self.checks)
+
+    def errors(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for c in self.checks:
+            if c.ok is False:
+                fields.add(out, c.field, c.detail)
+        return out
+
+
+def eligibility(*, actor, person, applied_on: datetime.date | None, basis: str | None = None, proof: str | None = None,
+                scans: int = 0) -> Eligibility:
+    """RP1, read only: each condition checked from the registry for an application on
+    `applied_on` (the application page shows them as they are checked; apply_permit refuses on
+    the first that fails, with these very messages)."""
+    out = Eligibility()
+    add = out.checks.append
+    current = Residence.objects.filter(person_id=person.pk, left_on__isnull=True).order_by("-arrived_on").first()
+    lives = "居住在本市 / lives in the city"
+    if current is None or not (is_system(actor) or actor.in_scope(current.division_id)):
+        add(Check("lives", "person_id", False, lives, "她不在本市（本辖区）居住，应向居住地公安派出所申领 / she does not live in your city (your area): "
+                                                      "she applies at the police station where she lives"))
+        return out
+    city = city_of(current.division_id)
+    out.current, out.city = current, city
+    actor_city = city_of(actor.division_id).code if not is_system(actor) and actor.division.level >= Level.CITY else None
+    if actor_city is not None and city.code != actor_city:
+        add(Check("lives", "person_id", False, lives, "她不在本市居住 / she does not live in your city"))
+    else:
+        add(Check("lives", "person_id", True, lives, f"{current.division.name} {current.address}".strip()))
+    hukou = "户籍不在本市 / hukou elsewhere"
+    if city.contains(person.hukou_division_id):
+        add(Check("hukou", "person_id", False, hukou, f"她的户籍在{city.name}，无需申领居住证 / her hukou is in {city.name}: no residence permit is needed"))
+    else:
+        add(Check("hukou", "person_id", True, hukou, person.hukou_division.name))
+    live = "无待审核或有效的居住证 / no pending or valid permit"
+    if ResidencePermit.objects.filter(person_id=person.pk, state__in=LIVE_STATES).exists():
+        add(Check("permit", "person_id", False, live, "她已有待审核或有效的居住证 / she already has a pending or valid residence permit"))
+    else:
+        add(Check("permit", "person_id", True, live))
+    since, _ = continuous_since(person.pk, city.code)
+    out.since = since
+    stay = "在本市连续居住满半年（居住登记） / half a year of residence in the city (the registry)"
+    if applied_on is None:
+        add(Check("months", "applied_on", None, stay, f"自 {since} 起连续居住 / resident since {since}"))
+    else:
+        try:
+            months = int(value("residence_permit.min_residence_months", current.division_id, applied_on))
+        except PolicyMissing:
+            add(Check("months", "applied_on", False, stay, "该日期居住证制度尚未施行（《居住证暂行条例》2016-01-01 起施行） / no residence permit scheme "
+                                                           "was in force on that day (the 条例 took effect on 2016-01-01)"))
+            months = None
+        if months is not None:
+            out.months = months
+            eligible_on = months_after(since, months) if since else None
+            out.eligible_on = eligible_on
+            if eligible_on is None or applied_on < eligible_on:
+                add(Check("months", "applied_on", False, stay,
+                          f"在本市连续居住不满{months}个月（自 {since} 起，{eligible_on} 起可申领；《居住证暂行条例》第二条） / "
+                          f"under {months} months of continuous residence in the city (since {since}; eligible from {eligible_on})"))
+            else:
+                add(Check("months", "applied_on", True, stay, f"自 {since} 起连续居住，{eligible_on} 满{months}个月 / resident since {since}, "
+                                                              f"{months} months full on {eligible_on}"))
+                out.decision_due_on = decision_due_on(current.division_id, applied_on)
+    condition = "合法稳定就业、合法稳定住所或连续就读，并有证明 / a stable job, a stable home or continuous study, with its proof"
+    if not basis:
+        add(Check("basis", "basis", None, condition, "请选择申领条件并说明证明材料 / choose the basis and describe its proof"))
+    elif not proof:
+        add(Check("basis", "proof", None, condition, "请说明证明材料 / describe the proof"))
+    else:
+        label = dict(Basis.choices).get(basis, basis)
+        count = f"（扫描件 {scans} 份）" if scans else ""
+        add(Check("basis", "basis", True, condition, f"{label.split(' ')[0]}：{proof[:60]}{count} / {label.split(' ', 1)[-1]}: {scans} scans"))
+    return out
+
+
+def applicant(*, actor, person_id):
+    """The person an application is for, as the actor's scope allows (a place she once lived may
+    open her history: she is then told she does not live here); NotFound otherwise."""
+    require(actor, Action.HANDLE_RESIDENCE)
+    pk = row_id(person_id)
+    person = persons(actor, history=True).filter(pk=pk).first() if pk else None
+    if person is None:
+        raise NotFound(NOT_FOUND_PERSON)
+    return person
+
+
 @transaction.atomic
 def apply_permit(*, actor, data: dict, attachments=(), today: datetime.date, now: datetime.datetime) -> ResidencePermit:
     """RP1: an application at the station where she lives; 422 with the reason when she is not
@@ -224,11 +460,7 @@ def apply_permit(*, actor, data: dict, attachments=(), today: datetime.date, now
     raw = data.get("person_id")
     if raw in (None, ""):
         raise Invalid({"person_id": [fields.REQUIRED]})
-    pk = row_id(raw)
-    # A place she once lived may open her history (invariant 2): she is told she does not live here.
-    person = persons(actor, history=True).filter(pk=pk).first() if pk else None
-    if person is None:
-        raise NotFound(NOT_FOUND_PERSON)
+    person = applicant(actor=actor, person_id=raw)
     applied_on = fields.date(data, "applied_on", errors, required=True, today=today)
     basis = fields.choice(data, "basis", errors, choices=Basis.values, required=True,
                           missing="请选择申领条件：employment、housing 或 study / choose the basis: employment, housing or study")
@@ -241,40 +473,18 @@ def apply_permit(*, actor, data: dict, attachments=(), today: datetime.date, now
         except Invalid as e:
             for k, v in e.errors.items():
                 errors.setdefault(k, []).extend(v)
-    current = Residence.objects.filter(person_id=person.pk, left_on__isnull=True).order_by("-arrived_on").first()
-    actor_city = city_of(actor.division_id).code if not is_system(actor) and actor.division.level >= Level.CITY else None
-    if current is None or not (is_system(actor) or actor.in_scope(current.division_id)):
-        fields.add(errors, "person_id", "她不在本市（本辖区）居住，应向居住地公安派出所申领 / she does not live in your city (your area): "
-                                        "she applies at the police station where she lives")
-        if errors:
-            raise Invalid(errors)
-    city = city_of(current.division_id)
-    if actor_city is not None and city.code != actor_city:
-        fields.add(errors, "person_id", "她不在本市居住 / she does not live in your city")
-    if city.contains(person.hukou_division_id):
-        fields.add(errors, "person_id", f"她的户籍在{city.name}，无需申领居住证 / her hukou is in {city.name}: no residence permit is needed")
-    if ResidencePermit.objects.filter(person_id=person.pk, state__in=LIVE_STATES).exists():
-        fields.add(errors, "person_id", "她已有待审核或有效的居住证 / she already has a pending or valid residence permit")
-    if applied_on is not None and "applied_on" not in errors:
-        try:
-            months = int(value("residence_permit.min_residence_months", current.division_id, applied_on))
-        except PolicyMissing:
-            fields.add(errors, "applied_on", "该日期居住证制度尚未施行（《居住证暂行条例》2016-01-01 起施行） / no residence permit scheme was in force "
-                                             "on that day (the 条例 took effect on 2016-01-01)")
-            months = None
-        if months is not None:
-            since, _ = continuous_since(person.pk, city.code)
-            eligible_on = months_after(since, months) if since else None
-            if eligible_on is None or applied_on < eligible_on:
-                fields.add(errors, "applied_on",
-                           f"在本市连续居住不满{months}个月（自 {since} 起，{eligible_on} 起可申领；《居住证暂行条例》第二条） / "
-                           f"under {months} months of continuous residence in the city (since {since}; eligible from {eligible_on})")
+    found = eligibility(actor=actor, person=person, applied_on=applied_on if "applied_on" not in errors else None,
+                        basis=basis, proof=proof, scans=len(scans))
+    for k, v in found.errors().items():
+        for m in v:
+            fields.add(errors, k, m)
     if errors:
         raise Invalid(errors)
+    current, city = found.current, found.city
     station_code = actor.division_id if not is_system(actor) and actor.division.level >= Level.TOWNSHIP else code_at(current.division_id, Level.TOWNSHIP)
     permit = ResidencePermit.objects.create(
         person=person, city=city, division_id=current.division_id, residence_address=current.address, station_id=station_code,
-        basis=basis, proof=proof, resided_since=continuous_since(person.pk, city.code)[0], applied_on=applied_on,
+        basis=basis, proof=proof, resided_since=found.since, applied_on=applied_on,
         decision_due_on=decision_due_on(current.division_id, applied_on), state=PermitState.PENDING,
         fee=int(value("residence_permit.fee", current.division_id, applied_on)), public_token=secrets.token_urlsafe(24),
         rules_on=applied_on, rule_set=_rule_set("residence_permit.issue_days", current.division_id, applied_on), created_at=now,
@@ -416,6 +626,22 @@ def state_on(permit: ResidencePermit, on: datetime.date) -> str:
     return permit.state
 
 
+def endorsement_status(permit: ResidencePermit, on: datetime.date) -> tuple[str, str]:
+    """RP3, RP4 as the permit's page says it on `on`: (key, zh / en text). Keys: "none" (not
+    granted), "not_yet" (the window has not opened), "open" (in the window), "missed" (the
+    anniversary passed without one: suspended, a late endorsement restores it)."""
+    if permit.state not in (PermitState.GRANTED, PermitState.SUSPENDED) or permit.next_anniversary_on is None:
+        return "none", ""
+    opens, due = window_opens_on(permit), permit.next_endorsement_due_on
+    if state_on(permit, on) == PermitState.SUSPENDED:
+        since = permit.suspended_on or permit.next_anniversary_on
+        return "missed", (f"逾期未签注，自 {since} 起中止使用；补办签注即恢复，连续居住年限自补办之日起重新计算 / not endorsed in time: suspended "
+                          f"since {since}; a late endorsement restores it and the residence years count again from its day")
+    if on < opens:
+        return "not_yet", f"未到签注期：{opens} 至 {due} 办理 / the window runs from {opens} to {due}"
+    return "open", f"签注期内，请于 {due} 前办理 / in the window: endorse by {due}"
+
+
 def suspend_missed(*, on: datetime.date, actor=None) -> int:
     """RP4 (the daily job): every granted permit whose anniversary came (on or before `on`)
     without an endorsement is suspended from that anniversary. One UPDATE over the
@@ -438,6 +664,12 @@ def daily(on: datetime.date) -> str:
 
 
 # ====================================================================== RP5: moves
+
+def on_import(*, actor, residences) -> None:
+    """people's import listener: RR1 for the imported arrivals (an import never closes a period
+    it did not write, so RP5 has nothing to do)."""
+    open_registrations(actor=actor, residences=residences)
+
 
 def on_residence_change(*, actor, person, closed, opened) -> None:
     """people's residence listener (inside the writing transaction): RR1 opens a registration for

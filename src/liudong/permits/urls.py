@@ -4,7 +4,9 @@ from . import views
 
 urlpatterns = [
     path("permits/", views.index, name="permits_index"),
+    path("permits/apply/", views.apply, name="permit_apply"),
     path("permits/<id:pk>/", views.detail, name="permit_detail"),
+    path("permits/<id:pk>/scans/<id:scan_id>/", views.scan, name="permit_scan"),
     path("permits/<id:pk>/decide/", views.decide, name="permit_decide"),
     path("permits/<id:pk>/endorse/", views.endorse, name="permit_endorse"),
     path("permits/<id:pk>/application.pdf", views.permit_pdf, {"kind": "application"}, name="permit_application_pdf"),

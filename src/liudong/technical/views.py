@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from liudong.accounts.choices import Action
+from liudong.accounts.throttle import over_limit
 from liudong.accounts.views_support import paginate, staff_view
 from liudong.clock import now, today
 from liudong.content_types import PDF_TYPE
@@ -202,10 +203,19 @@ def institutions_pdf(request):
     return _pdf(*documents.institution_list(province_code=code, printed_on=today()))
 
 
+# The slip check page: at most this many looks a minute from one client address, counted in the
+# cache every server process shares (liudong.limits.hit, as the certificates' and permits' pages).
+PUBLIC_CHECKS_PER_MINUTE = 30
+
+
 @require_safe
 def slip_check(request, slip_token):
     """S2: what a report slip's QR code opens: whether it is authentic, its date, the issuing
     township and a masked name; nothing else about her."""
+    if over_limit(request, "slip", PUBLIC_CHECKS_PER_MINUTE):
+        response = render(request, "technical/slip_check.html", {"limited": True, "public": True}, status=429)
+        response["Retry-After"] = "60"
+        return response
     found = queries.verify_slip(slip_token)
     return render(request, "technical/slip_check.html", {"found": found, "public": True}, status=200 if found else 404)
 
@@ -233,13 +243,13 @@ def outflow(request):
     forms = {name: {} for name in OUTFLOW_FORMS}
     form_errors = {name: {} for name in OUTFLOW_FORMS}
     if request.method == "POST":
-        which = request.POST.get("form", "")
-        if which not in OUTFLOW_FORMS:
-            raise Http404("unknown form")
         if not actor.can(Action.HANDLE_SERVICES):
             from django.core.exceptions import PermissionDenied
 
             raise PermissionDenied(_("Your role may not do this."))
+        which = request.POST.get("form", "")
+        if which not in OUTFLOW_FORMS:
+            raise Http404("unknown form")
         act, names, success = OUTFLOW_FORMS[which]
         data = {k: request.POST.get(k, "") for k in names}
         data["items"] = request.POST.getlist("items")

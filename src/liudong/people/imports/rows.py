@@ -40,7 +40,7 @@ from ..models import ADDRESS_MAX, Employer, Person, PersonNameKey, RentalHousing
 from ..pinyin import name_keys
 from ..residence_rules import Place, check_period
 from ..scope import writable
-from ..services import is_floating, validate_person
+from ..services import is_floating, tell_import_listeners, validate_person
 
 PERSON_FIELDS = ("id_number", "document_type", "document_number", "name", "sex", "birth_date", "ethnicity", "education",
                  "marital_status", "phone", "hukou_division", "hukou_address")
@@ -465,6 +465,10 @@ def import_people(*, actor, rows, today: datetime.date, good_rows_only: bool = F
     require(actor, Action.REGISTER_PERSON)
     require(actor, Action.RECORD_RESIDENCE)
     with transaction.atomic(), _bulk_cache():
+        # The periods this import writes are those above the highest id before it (on SQLite the
+        # import holds the write lock from its start; on PostgreSQL a period another transaction
+        # commits meanwhile was told to the listeners by its own writer, and they skip it).
+        before = Residence.objects.order_by("-id").values_list("id", flat=True).first() or 0
         imp = _Importer(actor=actor, today=today, good_rows_only=good_rows_only, recorded_by=recorded_by)
         try:
             for batch in _batches(enumerate(rows, start=first_row), batch_size):
@@ -478,6 +482,8 @@ def import_people(*, actor, rows, today: datetime.date, good_rows_only: bool = F
             messages.append(f"未导入任何行（共 {imp.rows} 行，{len(imp.bad_rows)} 行有错） / nothing was imported ({imp.rows} rows, {len(imp.bad_rows)} bad)")
             raise Invalid({"rows": messages})
         summary = imp.summary()
+        if imp.residences:
+            tell_import_listeners(actor=actor, residences=Residence.objects.filter(id__gt=before))
         record(actor, "person.import", object_type="person", fields=summary)
     summary["errors"] = imp.errors
     summary["bad_rows"] = imp.bad_rows
