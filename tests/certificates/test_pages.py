@@ -44,3 +44,16 @@ def test_c6_her_record_shows_the_certificate_and_next_due_date_but_not_to_the_po
     assert cert.number in html and "下次查验期限" in html
     html = _client(world["police_officer"]).get(f"/people/{woman.pk}/").content.decode()
     assert cert.number not in html and "婚育证明" not in html
+
+
+
+def test_invariant3_opening_a_certificate_form_about_her_is_logged(hukou_clerk, woman):
+    """The issue and status-proof forms show her name: each opening is a person.view of her."""
+    from liudong.accounts.models import AuditEvent
+
+    views = AuditEvent.objects.filter(action="person.view", person_id=woman.pk, actor=hukou_clerk)
+    before = views.count()
+    for path in (f"/certificates/issue/{woman.pk}/", f"/certificates/status-proof/{woman.pk}/"):
+        r = _client(hukou_clerk).get(path)
+        assert r.status_code == 200 and woman.name in r.content.decode(), path
+    assert views.count() == before + 2

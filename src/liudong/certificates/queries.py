@@ -206,12 +206,15 @@ def get_status_proof(*, actor, proof_id) -> StatusProof:
 
 
 def person_for_form(*, actor, person_id) -> Person:
-    """The woman a certificate form is about (the issue and status-proof pages), within the actor's
-    reach (people.scope, history included as the services read it); 404 otherwise."""
+    """The woman a certificate form is about (the issue, status-proof and door-to-door pages), within
+    the actor's reach (people.scope, history included as the services read it), the read logged;
+    404 otherwise."""
     pk = row_id(person_id)
     person = scope.persons(actor, history=True).filter(pk=pk).first() if pk else None
     if person is None:
         raise NotFound("人员不存在或不在您的管辖范围内 / no such person in your scope")
+    # Invariant 3: the form shows her name, so opening it is a read of her.
+    record(actor, "person.view", obj=person, person_id=person.pk, fields={"shown": ["name"], "kind": "certificate_form"})
     return person
 
 
