@@ -212,7 +212,7 @@ def on_denied(request, exc):
 
 @api.exception_handler(NotFound)
 def on_not_found(request, exc):
-    return api.create_response(request, {"detail": str(exc)}, status=404)
+    return api.create_response(request, {"detail": str(exc), **exc.extra}, status=404)
 
 
 @api.exception_handler(Http404)
@@ -257,6 +257,7 @@ def _register_routers():
     from liudong.territory.api import router as grids_router
     from liudong.desk.api import router as desk_router
     from liudong.technical.api import router as technical_router
+    from liudong.quality.api import router as quality_router
 
     api.add_router("", accounts_router)
     api.add_router("", divisions_router)
@@ -274,6 +275,7 @@ def _register_routers():
     api.add_router("", desk_router)
     api.add_router("", permits_router)
     api.add_router("", technical_router)
+    api.add_router("", quality_router)
 
 
 _register_routers()

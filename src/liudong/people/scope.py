@@ -37,17 +37,26 @@ def registered_by(code: str) -> Q:
             & ~Q(Exists(Residence.objects.filter(person_id=OuterRef("pk")))))
 
 
-def scope_q(actor, *, history: bool = False) -> Q:
-    """The persons the actor may see: living or registered in its subtree, or registered by it and
-    living nowhere yet; with history, also those who once lived there. The system (actor None, a
-    command) sees everyone."""
-    if is_system(actor):
-        return Q()
-    code = actor.division_id
+# R8 (issue 15): a record merged into its twin is no one's any more; its id answers 404 (with
+# `merged_into` where the survivor is in scope: people.queries.get_person).
+NOT_MERGED = Q(merged_into__isnull=True)
+
+
+def division_q(code: str, *, history: bool = False) -> Q:
+    """The persons of a division: living or registered in its subtree, or registered by it and
+    living nowhere yet; with history, also those who once lived there. Never a merged-away record."""
     q = lives_in(code) | registered_in(code) | registered_by(code)
     if history:
         q |= lived_in(code)
-    return q
+    return q & NOT_MERGED
+
+
+def scope_q(actor, *, history: bool = False) -> Q:
+    """The persons the actor may see: those of its division (division_q). The system (actor None,
+    a command) sees everyone but merged-away records."""
+    if is_system(actor):
+        return NOT_MERGED
+    return division_q(actor.division_id, history=history)
 
 
 def write_q(actor) -> Q:

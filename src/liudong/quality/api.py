@@ -1,0 +1,124 @@
+"""Duplicates API (R8, issue 15):
+
+    POST /duplicates/scan {"division"}              → 201 the scan's background job (liudong.jobs)
+    GET  /duplicates?division=&status=&limit=&offset= → {"count","results":[{"id","a","b","score","state"}]}
+    POST /duplicates/{id}/merge {"keep", "open_residence"?, "take"?} → 201 {"merge_id","person_id"}
+    POST /duplicates/{id}/dismiss                    → the candidate, "state": "dismissed"
+    GET  /merges/{id}                                 → the merge, with what it moved and kept
+    POST /merges/{id}/undo                            → the merge, "state": "undone", and its report
+
+Every check is in quality.services / queries: 403 without the right, 404 for "absent or not
+yours", 422 with bilingual field errors, nothing written on an error.
+"""
+import datetime
+
+from ninja import Field, Router, Schema, Status
+
+from liudong import fields
+from liudong.api_schemas import ERRORS, Blank, Text
+from liudong.clock import now, today  # the edge's one reading of the clock (invariant 4)
+from liudong.divisions.queries import parse_division
+from liudong.errors import Invalid
+from liudong.jobs import services as jobs
+from liudong.jobs.api import ExportJobOut, job_out
+
+from . import exports, queries, services
+from .choices import CandidateState
+
+router = Router(tags=["quality"])
+
+
+class ScanIn(Schema):
+    division: str | None = Text("查重区划代码，默认本人所属区划 / the division to scan (default: yours)", 12, example="440305001000")
+
+
+class CandidateOut(Schema):
+    id: int
+    a: int = Field(description="人员编号 / person id")
+    b: int = Field(description="人员编号 / person id")
+    score: float = Field(description="0-1")
+    state: str = Field(description="open | merged | dismissed")
+    found_on: datetime.date
+
+
+class CandidatePage(Schema):
+    count: int
+    results: list[CandidateOut]
+
+
+class MergeIn(Schema):
+    keep: int = Field(..., description="保留的人员编号（a 或 b） / the person id that stays (a or b)")
+    open_residence: int | None = Field(None, description="两条记录都有未结束居住登记时，保留哪一条 / when both have an open residence, the one that stays open")
+    take: list[str] | None = Field(None, description=f"从被合并记录取用的字段 / fields to take from the merged-away record: {', '.join(services.TAKEABLE)}")
+
+
+class MergedOut(Schema):
+    merge_id: int
+    person_id: int = Field(description="保留的人员编号 / the surviving record")
+
+
+class MergeOut(Schema):
+    id: int
+    state: str = Field(description="done | undone")
+    person_id: int = Field(description="保留的人员编号 / the surviving record")
+    merged_id: int = Field(description="被合并的人员编号 / the merged-away record")
+    candidate_id: int | None
+    merged_on: datetime.date
+    moved: int = Field(description="移到保留记录的关联记录数 / rows pointed at the survivor")
+    kept: list[list] = Field(description="留在被合并记录上的关联记录 [表, 编号, 字段] / rows left on the merged-away record")
+    fields: dict = Field(description="字段来源 / provenance of each field taken: {field: {from, value, was}}")
+    undone_on: datetime.date | None
+    undo_report: dict
+
+
+def candidate_out(c) -> dict:
+    return {"id": c.pk, "a": c.a_id, "b": c.b_id, "score": c.score, "state": c.state, "found_on": c.found_on}
+
+
+def merge_out(m) -> dict:
+    return {"id": m.pk, "state": m.state, "person_id": m.survivor_id, "merged_id": m.merged_id, "candidate_id": m.candidate_id,
+            "merged_on": m.merged_on, "moved": len(m.moved), "kept": m.kept, "fields": m.fields, "undone_on": m.undone_on,
+            "undo_report": m.undo_report}
+
+
+@router.post("/duplicates/scan", response={201: ExportJobOut, **ERRORS}, summary="查找疑似重复人员（后台任务） / scan a division for duplicates (a background job)")
+def scan(request, payload: ScanIn):
+    job = jobs.request_export(actor=request.auth, kind=exports.KIND, format="xlsx", params={"division": payload.division}, today=today(), now=now())
+    return Status(201, job_out(job))
+
+
+@router.get("/duplicates", response={200: CandidatePage, **ERRORS}, summary="疑似重复人员 / duplicate candidates")
+def list_candidates(request, division: Blank(str) = None, status: Blank(str) = None, limit: int = 50, offset: int = 0):
+    actor = request.auth
+    errors: dict = {}
+    fields.window(limit, offset, errors)
+    place = parse_division({"division": division or actor.division_id}, "division", errors, actor=actor)
+    state = status or CandidateState.OPEN
+    if state not in CandidateState.values:
+        fields.add(errors, "status", f"应为 {' | '.join(CandidateState.values)} 之一 / must be one of {', '.join(CandidateState.values)}")
+    if errors:
+        raise Invalid(errors)
+    qs = queries.candidates(actor=actor, division=place, state=state)
+    return {"count": qs.count(), "results": [candidate_out(c) for c in qs[offset: offset + limit]]}
+
+
+@router.post("/duplicates/{candidate_id}/merge", response={201: MergedOut, **ERRORS}, summary="合并两条记录 / merge the two records")
+def merge(request, candidate_id: int, payload: MergeIn):
+    m = services.merge_candidate(actor=request.auth, candidate_id=candidate_id if 0 < candidate_id < 2**63 else None, keep=payload.keep,
+                                 open_residence=payload.open_residence, take=payload.take, today=today())
+    return Status(201, {"merge_id": m.pk, "person_id": m.survivor_id})
+
+
+@router.post("/duplicates/{candidate_id}/dismiss", response={200: CandidateOut, **ERRORS}, summary="不是同一人 / not the same person")
+def dismiss(request, candidate_id: int):
+    return candidate_out(services.dismiss_candidate(actor=request.auth, candidate_id=candidate_id if 0 < candidate_id < 2**63 else None, today=today()))
+
+
+@router.get("/merges/{merge_id}", response={200: MergeOut, **ERRORS}, summary="合并记录 / a merge")
+def get_merge(request, merge_id: int):
+    return merge_out(queries.merge_of(actor=request.auth, merge_id=merge_id if 0 < merge_id < 2**63 else None))
+
+
+@router.post("/merges/{merge_id}/undo", response={200: MergeOut, **ERRORS}, summary="撤销合并 / undo a merge")
+def undo(request, merge_id: int):
+    return merge_out(services.undo_merge(actor=request.auth, merge_id=merge_id if 0 < merge_id < 2**63 else None, today=today()))

@@ -1,0 +1,55 @@
+"""R8: probable twins found by a scan, and merges (with what each moved, so it can be undone)."""
+from django.db import models
+
+from liudong.people.models import Person
+
+from .choices import CandidateState, MergeState
+
+
+class Candidate(models.Model):
+    """A probable duplicate pair found by a scan of a division (dedup.py); a < b."""
+
+    a = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name="人员甲 person a")
+    b = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name="人员乙 person b")
+    score = models.FloatField("相似度 score")
+    division = models.CharField("查重区划 division", max_length=12, help_text="the division whose scan found it")
+    state = models.CharField("状态 state", max_length=10, choices=CandidateState.choices, default=CandidateState.OPEN)
+    found_on = models.DateField("发现日期 found on")
+    decided_on = models.DateField("处理日期 decided on", null=True, blank=True)
+    decided_by = models.ForeignKey("accounts.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-score", "id"]
+        indexes = [models.Index(fields=["division", "state", "score"], name="candidate_division_state")]
+        constraints = [
+            models.UniqueConstraint(fields=["a", "b"], name="candidate_unique_pair"),
+            models.CheckConstraint(condition=models.Q(a__lt=models.F("b")), name="candidate_a_before_b"),
+        ]
+        verbose_name = "疑似重复 duplicate candidate"
+
+
+class Merge(models.Model):
+    """One merge of `merged` into `survivor` (history, not an overwrite: invariant 6). `moved`
+    lists every row pointed at the survivor ([model, id, field]) and `kept` those left on the
+    merged-away record; `fields` the provenance of each field the survivor took from her
+    ({field: {"from": person id, "value": ..., "was": ...}}); `closed` the open residence the
+    reviewer ended. An undo puts all of it back, except what changed on the survivor since."""
+
+    candidate = models.ForeignKey(Candidate, null=True, blank=True, on_delete=models.PROTECT, related_name="merges")
+    survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name="保留记录 survivor")
+    merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name="被合并记录 merged away")
+    state = models.CharField("状态 state", max_length=10, choices=MergeState.choices, default=MergeState.DONE)
+    merged_on = models.DateField("合并日期 merged on")
+    merged_by = models.ForeignKey("accounts.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    moved = models.JSONField(default=list)
+    kept = models.JSONField(default=list)
+    fields = models.JSONField(default=dict)
+    closed = models.JSONField(default=list)
+    undone_on = models.DateField("撤销日期 undone on", null=True, blank=True)
+    undone_by = models.ForeignKey("accounts.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    undo_report = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-merged_on", "-id"]
+        indexes = [models.Index(fields=["merged", "state"], name="merge_merged_state")]
+        verbose_name = "合并 merge"
