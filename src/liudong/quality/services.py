@@ -217,3 +217,37 @@ def dismiss_candidate(*, actor, candidate_id, today: datetime.date) -> Candidate
     cand.save(update_fields=["state", "decided_on", "decided_by"])
     record(actor, "duplicates.dismiss", obj=cand, person_id=cand.a_id, fields={"a": cand.a_id, "b": cand.b_id, "score": cand.score})
     return cand
+
+
+@transaction.atomic
+def add_synthetic_people(*, actor, labelled, registered_by: str, today: datetime.date, batch: int = 5000) -> dict[int, int]:
+    """Issue 15 part 6: write a labelled synthetic set (quality.synthetic) as registered people,
+    for measuring the scan where it runs. The system only (a command; never a page or the API):
+    the set is made up. They are registered by `registered_by` and live nowhere yet, so they are
+    that division's (people.scope.registered_by) whatever their hukou county. Returns {index in
+    the set: person id}."""
+    from liudong.errors import Denied
+    from liudong.people.models import PersonNameKey
+    from liudong.people.pinyin import name_key, name_keys
+
+    if actor is not None:
+        raise Denied("仅限命令行 / the command line only")
+    ids: dict[int, int] = {}
+    people = labelled.people
+    for start in range(0, len(people), batch):
+        chunk = people[start:start + batch]
+        made = Person.objects.bulk_create([
+            Person(id_number=p.id_number or None, document_type="resident_id" if p.id_number else "passport", document_number=p.document_number,
+                   name=p.name, name_key=name_key(p.name), sex=p.sex, birth_date=p.birth, hukou_division_id=p.hukou, created_on=today,
+                   created_by_division=registered_by)
+            for p in chunk
+        ])
+        if any(m.pk is None for m in made):  # a database that does not return ids on bulk inserts
+            by_doc = dict(Person.objects.filter(document_number__in=[p.document_number for p in chunk]).values_list("document_number", "pk"))
+            pks = [by_doc[p.document_number] for p in chunk]
+        else:
+            pks = [m.pk for m in made]
+        ids.update({p.index: pk for p, pk in zip(chunk, pks)})
+        PersonNameKey.objects.bulk_create([PersonNameKey(person_id=pk, key=k) for p, pk in zip(chunk, pks) for k in name_keys(p.name)], ignore_conflicts=True)
+    record(actor, "quality.synthetic", object_type="synthetic", object_id=str(len(people)), fields={"people": len(people), "kinds": labelled.kinds})
+    return ids
