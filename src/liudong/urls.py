@@ -35,4 +35,5 @@ urlpatterns = [
     path("", include("liudong.jobs.urls")),
     path("", include("liudong.technical.urls")),
     path("", include("liudong.desk.urls")),
+    path("", include("liudong.quality.urls")),
 ]

@@ -170,6 +170,10 @@ def _call(action, staff, migrant, world, n):
         if action == Action.ISSUE_CERTIFICATES:
             return certificates.issue_certificate(actor=staff, data={"person_id": migrant.pk, "issued_on": "2020-01-02"}, now=timezone.now())
         return certificates.record_entry(actor=staff, person=migrant, entered_on=TODAY, kind="check", text="环情检查", now=timezone.now())
+    if action == Action.MERGE_PEOPLE:
+        from liudong.quality import queries as quality_q
+
+        return list(quality_q.candidates(actor=staff, division=staff.division))
     raise AssertionError(f"no representative service for {action}")
 
 

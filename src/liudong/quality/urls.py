@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+# R8 (issue 15): duplicate candidates, the side-by-side review with the merge, a merge and its undo.
+urlpatterns = [
+    path("quality/duplicates/", views.duplicates_page, name="quality_duplicates"),
+    path("quality/duplicates/<id:pk>/", views.candidate_page, name="quality_candidate"),
+    path("quality/merges/<id:pk>/", views.merge_page, name="quality_merge"),
+]
