@@ -20,3 +20,37 @@ CANDIDATE_NEXT = {
     (CandidateState.MERGED, "undo"): CandidateState.OPEN,
 }
 MERGE_NEXT = {(MergeState.DONE, "undo"): MergeState.UNDONE}
+
+
+class ReviewState(models.TextChoices):
+    PENDING = "pending", "待审核 pending"
+    RETURNED = "returned", "已退回 returned"
+    APPROVED = "approved", "已审核 approved"
+
+
+class ReviewStep(models.TextChoices):
+    """R6 (part 6 四-4): 小组组长 → 管区民警 → 乡流管办 (two experienced reviewers)."""
+    GROUP_LEADER = "group_leader", "组长审核 group leader"
+    POLICE = "police", "管区民警审核 area police officer"
+    TOWNSHIP = "township", "乡镇审查 township office"
+
+
+class ReviewObject(models.TextChoices):
+    PERSON = "person", "人员登记 new person"
+    ARRIVAL = "arrival", "到达登记 arrival"
+    MOVE = "move", "迁移登记 move"
+    RETURN = "return", "返回登记 return"
+
+
+class Decision(models.TextChoices):
+    APPROVE = "approve", "审核通过 approve"
+    RETURN = "return", "退回 return"
+
+
+# (state, act) -> next state of a review (style 13). "sign" moves a step on or ends approved; the
+# last step's sign is the same act (services decides whether steps remain).
+REVIEW_NEXT = {
+    (ReviewState.PENDING, "approve"): ReviewState.PENDING,
+    (ReviewState.PENDING, "return"): ReviewState.RETURNED,
+    (ReviewState.RETURNED, "resubmit"): ReviewState.PENDING,
+}

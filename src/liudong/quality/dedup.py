@@ -60,11 +60,11 @@ def _pairs(keys: np.ndarray, valid: np.ndarray) -> np.ndarray:
     return np.concatenate(out) if out else np.empty(0, dtype=np.int64)
 
 
-def _hashes(values: list) -> np.ndarray:
+def _hashes(values: Sequence) -> np.ndarray:
     return np.fromiter((hash(v) if v else 0 for v in values), dtype=np.int64, count=len(values))
 
 
-def _digits(values: list[str], width: int) -> np.ndarray:
+def _digits(values: Sequence[str], width: int) -> np.ndarray:
     """Rows of digits (uint8), zeros where a value is missing."""
     blank = "0" * width
     raw = "".join(v if v else blank for v in values).encode("ascii")
@@ -86,18 +86,18 @@ class Columns:
 
     def __init__(self, rows: Sequence[Row]):
         self.n = len(rows)
-        keys = [r[2] for r in rows]
-        self.has_key = np.fromiter((bool(k) for k in keys), dtype=bool, count=self.n)
+        _, _, keys, sexes, births, id17s, _ = zip(*rows)  # columns, transposed in C
+        self.has_key = np.fromiter(map(bool, keys), dtype=bool, count=self.n)
         self.name = _hashes(keys)
-        self.first = _hashes([k.split(" ", 1)[0] if k else "" for k in keys])
-        self.last = _hashes([k.rsplit(" ", 1)[-1] if " " in k else "" for k in keys])
-        self.sex = np.fromiter((1 if r[3] == "M" else 2 for r in rows), dtype=np.int64, count=self.n)
-        birth = _digits([r[4] for r in rows], 8)
+        self.first = _hashes([k.partition(" ")[0] for k in keys])
+        self.last = _hashes([k.rpartition(" ")[2] if " " in k else "" for k in keys])
+        self.sex = np.where(np.array(sexes, dtype="U1") == "M", 1, 2).astype(np.int64)
+        birth = _digits(births, 8)
         self.birth = _number(birth)
         self.year = self.birth // 10000
         self.birth_sorted = _number(np.sort(birth, axis=1))
-        ids = [r[5] if r[5] and len(r[5]) == 17 and r[5].isdigit() else "" for r in rows]
-        self.has_id = np.fromiter((bool(d) for d in ids), dtype=bool, count=self.n)
+        ids = [d if len(d) == 17 and d.isdigit() else "" for d in id17s]
+        self.has_id = np.fromiter(map(bool, ids), dtype=bool, count=self.n)
         self.id = _digits(ids, 17)
         area, year, mmdd, seq = (_number(self.id[:, a:b]) for a, b in ((0, 6), (6, 10), (10, 14), (14, 17)))
         self.id_no_area = (year * 10000 + mmdd) * 1000 + seq

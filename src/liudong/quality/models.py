@@ -3,7 +3,7 @@ from django.db import models
 
 from liudong.people.models import Person
 
-from .choices import CandidateState, MergeState
+from .choices import CandidateState, Decision, MergeState, ReviewObject, ReviewState, ReviewStep
 
 
 class Candidate(models.Model):
@@ -53,3 +53,48 @@ class Merge(models.Model):
         ordering = ["-merged_on", "-id"]
         indexes = [models.Index(fields=["merged", "state"], name="merge_merged_state")]
         verbose_name = "合并 merge"
+
+
+class Review(models.Model):
+    """R6: one collected form going through the review chain. `steps` is the chain in force for
+    its village on the day it was submitted (policy value review.chain); `step_index` the step
+    whose signature is awaited. The record itself is usable at once and shows this state."""
+
+    object_type = models.CharField("表单 form", max_length=10, choices=ReviewObject.choices)
+    object_id = models.PositiveBigIntegerField()
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="人员 person")
+    division = models.CharField("采集村居 village", max_length=12)
+    collector = models.ForeignKey("accounts.Staff", on_delete=models.PROTECT, related_name="+", verbose_name="信息员 collector")
+    steps = models.JSONField(default=list)
+    township_signatures = models.PositiveSmallIntegerField(default=2)
+    step_index = models.PositiveSmallIntegerField(default=0)
+    state = models.CharField("状态 state", max_length=10, choices=ReviewState.choices, default=ReviewState.PENDING)
+    reason = models.CharField("退回原因 reason", max_length=200, blank=True)
+    submitted_on = models.DateField("提交日期 submitted on")
+    waiting_since = models.DateField("本步开始 waiting since")
+    submissions = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        ordering = ["waiting_since", "id"]
+        indexes = [models.Index(fields=["division", "state", "step_index"], name="review_queue")]
+        verbose_name = "审核 review"
+
+    @property
+    def step(self) -> str:
+        return self.steps[self.step_index] if self.state == ReviewState.PENDING and self.step_index < len(self.steps) else ""
+
+
+class Signature(models.Model):
+    """R6: who signed (or returned) which step, and when; never changed."""
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="signatures")
+    submission = models.PositiveSmallIntegerField(default=1)
+    step = models.CharField(max_length=20, choices=ReviewStep.choices)
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    reason = models.CharField(max_length=200, blank=True)
+    signed_by = models.ForeignKey("accounts.Staff", on_delete=models.PROTECT, related_name="+")
+    signed_on = models.DateField()
+    signed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["review_id", "signed_at", "id"]
