@@ -14,6 +14,8 @@ NAMES = {
     "audit_retention_days": "审计日志保存天数 days the audit log is kept",
     "query_register_retention_days": "查询登记表保存天数 days the query register is kept",
     "export_retention_days": "导出文件保存天数 days an export file is kept",
+    "review.chain": "采集表审核环节 steps of the review chain",
+    "review.township_signatures": "乡镇审查签字人数 township reviewers who sign",
     "follow_up_months": "清理查验间隔（月） months between clean-up checks",
     "follow_up_days": "跟踪更新间隔（天） days between follow-ups",
     "childbearing_age_min": "育龄妇女最低年龄 youngest age of childbearing",

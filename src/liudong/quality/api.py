@@ -122,3 +122,64 @@ def get_merge(request, merge_id: int):
 @router.post("/merges/{merge_id}/undo", response={200: MergeOut, **ERRORS}, summary="撤销合并 / undo a merge")
 def undo(request, merge_id: int):
     return merge_out(services.undo_merge(actor=request.auth, merge_id=merge_id if 0 < merge_id < 2**63 else None, today=today()))
+
+
+# ---------------------------------------------------------------- R6: the review chain
+
+class ReviewOut(Schema):
+    id: int
+    object: str = Field(description="person | arrival | move | return")
+    person_id: int | None
+    step: str = Field(description="等待的环节 / the step awaited: group_leader | police | township (empty when returned or approved)")
+    status: str = Field(description="pending | returned | approved")
+    reason: str | None = Field(None, description="退回原因 / why it was returned")
+
+
+class ReviewPage(Schema):
+    count: int
+    results: list[ReviewOut]
+
+
+class SignIn(Schema):
+    decision: str = Text("approve | return", enum=["approve", "return"], required=True)
+    reason: str | None = Text("退回原因（退回时必填） / why it is returned (required for a return)", 200)
+
+
+def review_out(r) -> dict:
+    out = {"id": r.pk, "object": r.object_type, "person_id": r.person_id, "step": r.step, "status": r.state}
+    if r.reason and r.state == "returned":
+        out["reason"] = r.reason
+    return out
+
+
+@router.get("/reviews", response={200: ReviewPage, **ERRORS}, exclude_unset=True, summary="待审核表单 / forms in the review chain (R6)")
+def list_reviews(request, status: Blank(str) = None, division: Blank(str) = None, limit: int = 50, offset: int = 0):
+    from . import queries_reviews
+    from .choices import ReviewState
+
+    actor = request.auth
+    errors: dict = {}
+    fields.window(limit, offset, errors)
+    place = parse_division({"division": division or actor.division_id}, "division", errors, actor=actor)
+    if status and status not in ReviewState.values:
+        fields.add(errors, "status", f"应为 {' | '.join(ReviewState.values)} 之一 / must be one of {', '.join(ReviewState.values)}")
+    if errors:
+        raise Invalid(errors)
+    qs = queries_reviews.reviews(actor=actor, division=place, state=status or "")
+    return {"count": qs.count(), "results": [review_out(r) for r in qs[offset: offset + limit]]}
+
+
+@router.post("/reviews/{review_id}/sign", response={200: ReviewOut, **ERRORS}, exclude_unset=True, summary="签字或退回 / sign or return a form (R6)")
+def sign_review(request, review_id: int, payload: SignIn):
+    from . import services_reviews
+
+    r = services_reviews.sign(actor=request.auth, review_id=review_id if 0 < review_id < 2**63 else None, decision=payload.decision,
+                              reason=payload.reason or "", today=today(), now=now())
+    return review_out(r)
+
+
+@router.post("/reviews/{review_id}/resubmit", response={200: ReviewOut, **ERRORS}, exclude_unset=True, summary="更正后重新提交 / resubmit a returned form (R6)")
+def resubmit_review(request, review_id: int):
+    from . import services_reviews
+
+    return review_out(services_reviews.resubmit(actor=request.auth, review_id=review_id if 0 < review_id < 2**63 else None, today=today()))
