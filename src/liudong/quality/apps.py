@@ -9,9 +9,11 @@ class QualityConfig(AppConfig):
     verbose_name = "数据质量 Data quality"
 
     def ready(self):
+        from liudong.people.panels import add_panel
         from liudong.people.services import add_registration_listener, add_residence_listener
 
-        from . import services_reviews
+        from . import panels, services_reviews
 
+        add_panel(panels.review_panel)
         add_registration_listener(services_reviews.on_person_registered)
         add_residence_listener(services_reviews.on_residence_opened)
