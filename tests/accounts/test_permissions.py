@@ -170,6 +170,10 @@ def _call(action, staff, migrant, world, n):
         if action == Action.ISSUE_CERTIFICATES:
             return certificates.issue_certificate(actor=staff, data={"person_id": migrant.pk, "issued_on": "2020-01-02"}, now=timezone.now())
         return certificates.record_entry(actor=staff, person=migrant, entered_on=TODAY, kind="check", text="环情检查", now=timezone.now())
+    if action == Action.RUN_BACKCHECKS:
+        from liudong.quality import services_backchecks
+
+        return services_backchecks.error_rates(actor=staff, division=staff.division)
     if action == Action.MERGE_PEOPLE:
         from liudong.quality import queries as quality_q
 

@@ -16,6 +16,7 @@ NAMES = {
     "export_retention_days": "导出文件保存天数 days an export file is kept",
     "review.chain": "采集表审核环节 steps of the review chain",
     "review.township_signatures": "乡镇审查签字人数 township reviewers who sign",
+    "backcheck.sample_percent": "每月抽样复核比例（%） share of each collector's records re-visited a month (%)",
     "follow_up_months": "清理查验间隔（月） months between clean-up checks",
     "follow_up_days": "跟踪更新间隔（天） days between follow-ups",
     "childbearing_age_min": "育龄妇女最低年龄 youngest age of childbearing",

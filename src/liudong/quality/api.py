@@ -183,3 +183,98 @@ def resubmit_review(request, review_id: int):
     from . import services_reviews
 
     return review_out(services_reviews.resubmit(actor=request.auth, review_id=review_id if 0 < review_id < 2**63 else None, today=today()))
+
+
+# ---------------------------------------------------------------- R7: back-checks
+
+class DrawIn(Schema):
+    division: str | None = Text("区划代码，默认本人所属区划 / division (default: yours)", 12)
+    period: str = Text("月份 YYYY-MM / the month", 7, required=True, example="2026-10")
+    seed: int | None = Field(None, description="随机种子；同一种子抽出同样的记录 / the seed: the same seed draws the same items")
+
+
+class BackcheckItemOut(Schema):
+    id: int
+    person_id: int
+    kind: str = Field(description="sample | rental_group | spot")
+    collector_id: int | None
+    village: str
+    housing_id: int | None
+    period: str
+    result: str | None = Field(None, description="correct | corrected")
+    fields: list[str] | None = None
+    checked_on: datetime.date | None = None
+
+
+class DrawOut(Schema):
+    id: int
+    division: str
+    period: str
+    seed: int
+    sample_percent: int
+    items: list[BackcheckItemOut]
+
+
+class ResultIn(Schema):
+    result: str = Text("correct | corrected", enum=["correct", "corrected"], required=True)
+    fields: list[str] | None = Field(None, description="有误并已更正的字段 / the fields found wrong and corrected")
+    checked_on: str = Field(..., description="复核日期 YYYY-MM-DD / the day of the re-visit")
+    note: str | None = Text("说明 / note", 200)
+
+
+class SpotIn(ResultIn):
+    person_id: int = Field(..., description="人员编号 / person id")
+
+
+class RateOut(Schema):
+    who: str = Field(description="信息员账号或村居代码 / the collector's account or the village code")
+    period: str
+    checked: int
+    corrected: int
+    rate: float
+
+
+def item_out(i) -> dict:
+    out = {"id": i.pk, "person_id": i.person_id, "kind": i.kind, "collector_id": i.collector_id, "village": i.village, "housing_id": i.housing_id, "period": i.period}
+    if i.result:
+        out.update(result=i.result, fields=i.corrected_fields, checked_on=i.checked_on)
+    return out
+
+
+@router.post("/backchecks/draw", response={201: DrawOut, **ERRORS}, exclude_unset=True, summary="抽取本月复核记录 / draw a month's back-checks (R7)")
+def draw_backchecks(request, payload: DrawIn):
+    from . import services_backchecks
+
+    data = payload.model_dump()
+    data["division"] = data.get("division") or request.auth.division_id
+    d = services_backchecks.draw(actor=request.auth, data=data, today=today())
+    return Status(201, {"id": d.pk, "division": d.division, "period": d.period, "seed": d.seed, "sample_percent": d.sample_percent,
+                        "items": [item_out(i) for i in d.items.order_by("id")]})
+
+
+@router.post("/backchecks/spot", response={201: BackcheckItemOut, **ERRORS}, exclude_unset=True, summary="突击抽查 / an unannounced spot check (R7)")
+def spot(request, payload: SpotIn):
+    from . import services_backchecks
+
+    return Status(201, item_out(services_backchecks.spot_check(actor=request.auth, data=payload.model_dump(), today=today())))
+
+
+@router.post("/backchecks/{item_id}/result", response={200: BackcheckItemOut, **ERRORS}, exclude_unset=True, summary="复核结果 / the result of a back-check (R7)")
+def backcheck_result(request, item_id: int, payload: ResultIn):
+    from . import services_backchecks
+
+    item = services_backchecks.record_result(actor=request.auth, item_id=item_id if 0 < item_id < 2**63 else None, data=payload.model_dump(), today=today())
+    return item_out(item)
+
+
+@router.get("/backchecks/rates", response={200: list[RateOut], **ERRORS}, summary="差错率 / error rate per collector or village by month (R7)")
+def backcheck_rates(request, division: Blank(str) = None, by: Blank(str) = None):
+    from . import services_backchecks
+
+    errors: dict = {}
+    place = parse_division({"division": division or request.auth.division_id}, "division", errors, actor=request.auth)
+    if by not in (None, "collector", "village"):
+        fields.add(errors, "by", "应为 collector 或 village / must be collector or village")
+    if errors:
+        raise Invalid(errors)
+    return services_backchecks.error_rates(actor=request.auth, division=place, by=by or "collector")

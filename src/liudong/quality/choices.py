@@ -54,3 +54,14 @@ REVIEW_NEXT = {
     (ReviewState.PENDING, "return"): ReviewState.RETURNED,
     (ReviewState.RETURNED, "resubmit"): ReviewState.PENDING,
 }
+
+
+class BackcheckKind(models.TextChoices):
+    SAMPLE = "sample", "抽样复核 sampled"
+    RENTAL_GROUP = "rental_group", "出租房屋整组复核 every tenant of a sampled home"
+    SPOT = "spot", "突击抽查 unannounced spot check"
+
+
+class BackcheckResult(models.TextChoices):
+    CORRECT = "correct", "准确 correct"
+    CORRECTED = "corrected", "有误已更正 corrected"

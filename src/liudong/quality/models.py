@@ -3,7 +3,7 @@ from django.db import models
 
 from liudong.people.models import Person
 
-from .choices import CandidateState, Decision, MergeState, ReviewObject, ReviewState, ReviewStep
+from .choices import BackcheckKind, BackcheckResult, CandidateState, Decision, MergeState, ReviewObject, ReviewState, ReviewStep
 
 
 class Candidate(models.Model):
@@ -98,3 +98,40 @@ class Signature(models.Model):
 
     class Meta:
         ordering = ["review_id", "signed_at", "id"]
+
+
+class BackcheckDraw(models.Model):
+    """R7: one month's draw for a division; `seed` drawn again gives the same items (shown to an
+    inspector)."""
+
+    division = models.CharField("区划 division", max_length=12)
+    period = models.CharField("月份 period", max_length=7, help_text="YYYY-MM")
+    seed = models.BigIntegerField("随机种子 seed")
+    sample_percent = models.PositiveSmallIntegerField("抽样比例 % sample")
+    drawn_on = models.DateField()
+    drawn_by = models.ForeignKey("accounts.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-period", "-id"]
+        constraints = [models.UniqueConstraint(fields=["division", "period", "seed"], name="backcheck_draw_unique")]
+
+
+class BackcheckItem(models.Model):
+    """R7: one record to re-visit, with its result field by field."""
+
+    draw = models.ForeignKey(BackcheckDraw, null=True, blank=True, on_delete=models.PROTECT, related_name="items")
+    kind = models.CharField(max_length=14, choices=BackcheckKind.choices)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    collector = models.ForeignKey("accounts.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    village = models.CharField(max_length=12)
+    housing = models.ForeignKey("people.RentalHousing", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(max_length=7)
+    result = models.CharField(max_length=10, choices=BackcheckResult.choices, blank=True)
+    corrected_fields = models.JSONField(default=list, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+    checked_on = models.DateField(null=True, blank=True)
+    checked_by = models.ForeignKey("accounts.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["village", "period"], name="backcheck_village_period")]
