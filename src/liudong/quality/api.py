@@ -278,3 +278,69 @@ def backcheck_rates(request, division: Blank(str) = None, by: Blank(str) = None)
     if errors:
         raise Invalid(errors)
     return services_backchecks.error_rates(actor=request.auth, division=place, by=by or "collector")
+
+
+# ---------------------------------------------------------------- R9: reconciliation of births
+
+class ReconIn(Schema):
+    division: str = Text("乡镇区划代码 / the township", 12, required=True)
+    period: str = Text("月份 YYYY-MM / the month", 7, required=True)
+    source: str = Text("immunisation | police", enum=["immunisation", "police"], required=True)
+    file_name: str | None = Text("文件名 / file name", 200)
+    data: str = Field(..., description="文件内容（.xlsx 或 .csv），Base64 / the file (.xlsx or .csv), base64")
+    mapping: dict | None = Field(None, description='列映射，保存后同一来源沿用 / column mapping, saved for the source: {"name","sex","birth_date","mother_name","id_number"} → header')
+
+
+class ReconItemOut(Schema):
+    id: int
+    side: str = Field(description="source_only（名单有、系统无）| registry_only（系统有、名单无）")
+    person_id: int | None
+    row: int | None
+    name: str
+    sex: str
+    birth_date: datetime.date | None
+    resolved_on: datetime.date | None
+    todo: str = Field(description="待办 / what the clerk does")
+    href: str = Field(description="处理的页面 / where it is resolved")
+
+
+class ReconOut(Schema):
+    id: int
+    division: str
+    period: str
+    source: str
+    rows: int
+    items: list[ReconItemOut]
+
+
+def recon_item_out(i) -> dict:
+    if i.side == "source_only":
+        todo, href = "核实后登记该新生儿 / verify and register the child", "/people/new/"
+    else:
+        todo, href = "向卫生院或派出所核实该出生 / verify this birth with the clinic or the police", f"/people/{i.person_id}/"
+    return {"id": i.pk, "side": i.side, "person_id": i.person_id, "row": i.row_number, "name": i.name, "sex": i.sex, "birth_date": i.birth_date,
+            "resolved_on": i.resolved_on, "todo": todo, "href": href}
+
+
+@router.post("/reconciliations", response={201: ReconOut, **ERRORS}, summary="出生信息核对 / reconcile a source's births with the registry (R9)")
+def reconcile(request, payload: ReconIn):
+    import base64
+    import binascii
+
+    from . import services_recon
+
+    try:
+        raw = base64.b64decode("".join(payload.data.split()), validate=True)
+    except (binascii.Error, ValueError):
+        raise Invalid({"data": ["不是有效的 Base64 / not valid base64"]}) from None
+    run = services_recon.reconcile(actor=request.auth, data=payload.model_dump(exclude={"data"}), fileobj=services_recon.file_from_bytes(raw, payload.file_name or ""),
+                                   file_name=payload.file_name or "", today=today())
+    return Status(201, {"id": run.pk, "division": run.division, "period": run.period, "source": run.source, "rows": run.rows,
+                        "items": [recon_item_out(i) for i in run.items.all()]})
+
+
+@router.post("/reconciliations/items/{item_id}/resolve", response={200: ReconItemOut, **ERRORS}, summary="核对事项已处理 / mark a to-do done (R9)")
+def resolve(request, item_id: int):
+    from . import services_recon
+
+    return recon_item_out(services_recon.resolve_item(actor=request.auth, item_id=item_id if 0 < item_id < 2**63 else None, today=today()))

@@ -65,3 +65,13 @@ class BackcheckKind(models.TextChoices):
 class BackcheckResult(models.TextChoices):
     CORRECT = "correct", "准确 correct"
     CORRECTED = "corrected", "有误已更正 corrected"
+
+
+class ReconSource(models.TextChoices):
+    IMMUNISATION = "immunisation", "乡镇卫生院预防接种登记 clinics' immunisation list"
+    POLICE = "police", "公安新生儿户口登记 police newborn registrations"
+
+
+class ReconSide(models.TextChoices):
+    SOURCE_ONLY = "source_only", "名单有、系统无 in the list, not in the registry"
+    REGISTRY_ONLY = "registry_only", "系统有、名单无 in the registry, not in the list"

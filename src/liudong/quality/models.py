@@ -3,7 +3,7 @@ from django.db import models
 
 from liudong.people.models import Person
 
-from .choices import BackcheckKind, BackcheckResult, CandidateState, Decision, MergeState, ReviewObject, ReviewState, ReviewStep
+from .choices import BackcheckKind, BackcheckResult, CandidateState, Decision, MergeState, ReconSide, ReconSource, ReviewObject, ReviewState, ReviewStep
 
 
 class Candidate(models.Model):
@@ -135,3 +135,48 @@ class BackcheckItem(models.Model):
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["village", "period"], name="backcheck_village_period")]
+
+
+class ColumnMapping(models.Model):
+    """Issue 15 parts 4-5: the column mapping saved for a source's files in a division."""
+
+    division = models.CharField(max_length=12)
+    source = models.CharField(max_length=20)
+    mapping = models.JSONField(default=dict)
+    saved_on = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["division", "source"], name="column_mapping_unique")]
+
+
+class Reconciliation(models.Model):
+    """R9: one source's births of a township and month checked against the registry."""
+
+    division = models.CharField("乡镇 township", max_length=12)
+    period = models.CharField("月份 period", max_length=7)
+    source = models.CharField("来源 source", max_length=20, choices=ReconSource.choices)
+    file_name = models.CharField(max_length=200, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    uploaded_on = models.DateField()
+    uploaded_by = models.ForeignKey("accounts.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-period", "-id"]
+
+
+class ReconItem(models.Model):
+    """R9: a birth one side has and the other lacks: a to-do for the clerk."""
+
+    reconciliation = models.ForeignKey(Reconciliation, on_delete=models.PROTECT, related_name="items")
+    side = models.CharField(max_length=14, choices=ReconSide.choices)
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    row_number = models.PositiveIntegerField(null=True, blank=True)
+    name = models.CharField(max_length=50, blank=True)
+    sex = models.CharField(max_length=1, blank=True)
+    birth_date = models.DateField(null=True, blank=True)
+    mother_name = models.CharField(max_length=50, blank=True)
+    resolved_on = models.DateField(null=True, blank=True)
+    resolved_by = models.ForeignKey("accounts.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["reconciliation_id", "side", "id"]
