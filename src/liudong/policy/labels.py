@@ -77,6 +77,10 @@ CATEGORY_PREFIX = "query_desk.category."
 
 # Text values of TEXT_CHOICES in words.
 TEXT_VALUES = {
+    # R6 (issue 15): the steps of the review chain (review.chain).
+    "group_leader": "组长 group leader",
+    "police": "管区民警 area police officer",
+    "township": "乡镇审查 township office",
     "documents": "凭证件材料 on documents",
     "commitment": "凭本人承诺 on the applicant's commitment",
     "calendar": "日历日 calendar days",

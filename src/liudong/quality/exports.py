@@ -21,7 +21,7 @@ KIND = "duplicate_scan"
 TITLE = "疑似重复人员"
 
 
-def prepare(actor, params: dict) -> kinds.Prepared:
+def _prepare(actor, params: dict) -> kinds.Prepared:
     require(actor, Action.MERGE_PEOPLE)
     data = {"division": params.get("division") or getattr(actor, "division_id", "")}
     errors: dict = {}
@@ -31,7 +31,7 @@ def prepare(actor, params: dict) -> kinds.Prepared:
     return kinds.Prepared(params={"division": division.code}, title=f"{division.name} {TITLE}查找")
 
 
-def build(actor, params: dict, fmt: str, path, progress, generated_on: datetime.date) -> kinds.Built:
+def _build(actor, params: dict, fmt: str, path, progress, generated_on: datetime.date) -> kinds.Built:
     code = params["division"]
     rows = queries.rows_of(code, progress=progress)
     found = dedup.find_duplicates(rows, progress=lambda done, total: progress(done, total))
@@ -55,4 +55,4 @@ def file_name(params: dict, fmt: str) -> tuple[str, str]:
     return f"duplicates-{params['division']}.{fmt}", f"{params['division']}_{TITLE}.{fmt}"
 
 
-kinds.register(kinds.ExportKind(code=KIND, label=f"{TITLE}查找", formats=("xlsx",), prepare=prepare, build=build, file_name=file_name))
+kinds.register(kinds.ExportKind(code=KIND, label=f"{TITLE}查找", formats=("xlsx",), prepare=_prepare, build=_build, file_name=file_name))

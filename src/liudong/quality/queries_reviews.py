@@ -38,7 +38,7 @@ def queues(*, actor, division: Division, today: datetime.date) -> list[dict]:
 
 def review(*, actor, review_id) -> Review:
     found = Review.objects.select_related("person", "collector").filter(pk=review_id).first() if review_id else None
-    if found is None or not may_see(actor, found):
+    if found is None or not may_see(actor=actor, review=found):
         raise NotFound(NO_REVIEW)
     return found
 

@@ -30,7 +30,7 @@ NO_REVIEW = "审核记录不存在或不在您的管辖范围内 / no such revie
 REASON_MAX = 200
 
 
-def may_see(actor, review: Review) -> bool:
+def may_see(*, actor, review: Review) -> bool:
     """Reviewers of the village's chain and the collector see a review; the township and county
     above see it too (queues and counts)."""
     return actor is not None and (actor.pk == review.collector_id or actor.in_scope(review.division))
@@ -62,7 +62,7 @@ def on_residence_opened(*, actor, person, closed, opened):
 
 def _locked(actor, review_id) -> Review:
     review = Review.objects.select_for_update().filter(pk=review_id).first() if review_id else None
-    if review is None or not may_see(actor, review):
+    if review is None or not may_see(actor=actor, review=review):
         raise NotFound(NO_REVIEW)
     return review
 
