@@ -16,6 +16,7 @@ from django.db import transaction
 from liudong.accounts.audit import record
 from liudong.accounts.choices import Role
 from liudong.errors import Invalid, NotFound
+from liudong.policy.services import PolicyMissing
 from liudong.policy.services import value as policy_value
 
 from .choices import REVIEW_NEXT, Decision, ReviewObject, ReviewState, ReviewStep
@@ -40,8 +41,12 @@ def submit(*, actor, object_type: str, object_id: int, person, today: datetime.d
     """Put a collector's form into the chain (called in the transaction that wrote the record)."""
     if getattr(actor, "role", None) != Role.VILLAGE_COLLECTOR:
         return None
-    steps = [s for s in policy_value("review.chain", actor.division_id, on=today) if s in ReviewStep.values]
-    signatures = int(policy_value("review.township_signatures", actor.division_id, on=today))
+    try:
+        chain = policy_value("review.chain", actor.division_id, on=today)
+        signatures = int(policy_value("review.township_signatures", actor.division_id, on=today))
+    except PolicyMissing:
+        return None  # no chain in force there and then (a date before the rule sets): nothing to review
+    steps = [s for s in chain if s in ReviewStep.values]
     review = Review.objects.create(object_type=object_type, object_id=object_id, person=person, division=actor.division_id, collector=actor,
                                    steps=steps, township_signatures=max(1, signatures), submitted_on=today, waiting_since=today,
                                    state=ReviewState.PENDING if steps else ReviewState.APPROVED)
