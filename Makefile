@@ -39,6 +39,7 @@ bench: install
 	$(BIN)/python bench/registers.py
 	$(BIN)/python bench/permits.py
 	$(BIN)/python bench/desk.py
+	$(BIN)/python bench/quality.py
 
 messages: install
 	cd src/liudong && ../../$(BIN)/liudong makemessages -l zh_Hans -l en && ../../$(BIN)/liudong compilemessages
