@@ -98,7 +98,30 @@ def build(world, migrant, husband, woman_2014) -> dict:
     from liudong.technical import services as technical
 
     check = technical.record_check(actor=clerk, data={"person_id": migrant.pk, "checked_on": "2026-01-05", "items": ["iud"], "result": "normal"}, now=timezone.now())
+    # Issue 15: a collector's form in the review chain, an open duplicate pair, a merge, a back-check
+    # of this month and a births reconciliation to-do (R6-R9).
+    import io
+
+    from liudong.quality import services as quality
+    from liudong.quality import services_backchecks, services_recon
+    from liudong.quality.models import Candidate, Review
+
+    collected, _ = people.register_person(actor=world["village_collector"], data={"id_number": make_id("511921", "19970707", 56), "name": "周敏", "hukou_division": TONGJIANG_V},
+                                          today=today)
+    review = Review.objects.get(person=collected, object_type="person")
+    twins = []
+    for name, number in (("吴芳", "E55555551"), ("吴芳", "E55555552"), ("郑洁", "E55555553"), ("郑洁", "E55555554")):
+        twin, _ = people.register_person(actor=clerk, data={"document_type": "passport", "document_number": number, "name": name, "sex": "F", "birth_date": "1988-08-08",
+                                                            "hukou_division": TONGJIANG_V}, today=today)
+        twins.append(twin)
+    candidate = Candidate.objects.create(a=twins[0], b=twins[1], score=1.0, division=NANTOU, found_on=today)
+    merge = quality.merge_people(actor=clerk, survivor_id=twins[2].pk, merged_id=twins[3].pk, today=today)
+    backcheck = services_backchecks.draw(actor=clerk, data={"division": NANTOU, "period": today.strftime("%Y-%m"), "seed": 1}, today=today).items.first()
+    listed = f"姓名,性别,出生日期\n赵新,女,{today.replace(day=1).isoformat()}\n".encode()
+    todo = services_recon.reconcile(actor=clerk, data={"division": NANTOU, "period": today.strftime("%Y-%m"), "source": "immunisation"}, fileobj=io.BytesIO(listed),
+                                    today=today).items.first()
     return {
+        "review": review.pk, "candidate": candidate.pk, "merge": merge.pk, "backcheck": backcheck.pk, "todo": todo.pk,
         "check": check.pk, "slip_token": check.report_token,
         "certificate": certificate.pk, "token": certificate.token, "proof": proof.pk, "inquiry": inquiry.pk, "permit": permit.pk, "registration": registration.pk, "permit_token": permit.public_token,
         "person": migrant.pk, "residence": residence.pk, "housing": housing.pk, "employer": employer.pk, "grid": grid.pk,
@@ -113,8 +136,9 @@ PARAM_KINDS = {"person_id": "person", "residence_id": "residence", "housing_id":
                "message_id": "message", "attachment_id": "attachment", "aid": "attachment", "code": "division", "kind": "kind",
                "claim_id": "claim", "proposal_id": "proposal", "relative_id": "relative", "job_id": "export", "inquiry_id": "inquiry",
                "permit_id": "permit", "registration_id": "registration", "certificate_id": "certificate", "token": "token", "proof_id": "proof",
-               "permit_token": "permit_token", "slip_token": "slip_token"}
-PATH_KINDS = [("services/checks/", "check"), ("services/women/", "person"), ("permits/registrations/", "registration"), ("permits/", "permit"), ("certificates/", "certificate"), ("desk/", "inquiry"), ("exports/", "export"), ("cases/messages/", "draft"), ("cases/second-birth", "second_birth"), ("cases/birth", "birth"), ("cases/fee", "fee"),
+               "permit_token": "permit_token", "slip_token": "slip_token",
+               "candidate_id": "candidate", "merge_id": "merge", "review_id": "review", "backcheck_id": "backcheck", "todo_id": "todo"}
+PATH_KINDS = [("quality/duplicates/", "candidate"), ("quality/merges/", "merge"), ("quality/reviews/", "review"), ("services/checks/", "check"), ("services/women/", "person"), ("permits/registrations/", "registration"), ("permits/", "permit"), ("certificates/", "certificate"), ("desk/", "inquiry"), ("exports/", "export"), ("cases/messages/", "draft"), ("cases/second-birth", "second_birth"), ("cases/birth", "birth"), ("cases/fee", "fee"),
               ("people/", "person"), ("housing/", "housing"), ("employers/", "employer"), ("grids/", "grid"), ("exchange/", "message")]
 
 

@@ -15,6 +15,8 @@ import datetime
 from ninja import Field, Router, Schema, Status
 
 from liudong import fields
+from liudong.accounts.choices import Action
+from liudong.accounts.permissions import require
 from liudong.api_schemas import ERRORS, Blank, Text
 from liudong.clock import now, today  # the edge's one reading of the clock (invariant 4)
 from liudong.divisions.queries import parse_division
@@ -90,6 +92,7 @@ def scan(request, payload: ScanIn):
 @router.get("/duplicates", response={200: CandidatePage, **ERRORS}, summary="疑似重复人员 / duplicate candidates")
 def list_candidates(request, division: Blank(str) = None, status: Blank(str) = None, limit: int = 50, offset: int = 0):
     actor = request.auth
+    require(actor, Action.MERGE_PEOPLE)
     errors: dict = {}
     fields.window(limit, offset, errors)
     place = parse_division({"division": division or actor.division_id}, "division", errors, actor=actor)
@@ -158,6 +161,7 @@ def list_reviews(request, status: Blank(str) = None, division: Blank(str) = None
     from .choices import ReviewState
 
     actor = request.auth
+    require(actor, Action.VIEW_PERSON)
     errors: dict = {}
     fields.window(limit, offset, errors)
     place = parse_division({"division": division or actor.division_id}, "division", errors, actor=actor)
@@ -259,11 +263,11 @@ def spot(request, payload: SpotIn):
     return Status(201, item_out(services_backchecks.spot_check(actor=request.auth, data=payload.model_dump(), today=today())))
 
 
-@router.post("/backchecks/{item_id}/result", response={200: BackcheckItemOut, **ERRORS}, exclude_unset=True, summary="复核结果 / the result of a back-check (R7)")
-def backcheck_result(request, item_id: int, payload: ResultIn):
+@router.post("/backchecks/{backcheck_id}/result", response={200: BackcheckItemOut, **ERRORS}, exclude_unset=True, summary="复核结果 / the result of a back-check (R7)")
+def backcheck_result(request, backcheck_id: int, payload: ResultIn):
     from . import services_backchecks
 
-    item = services_backchecks.record_result(actor=request.auth, item_id=item_id if 0 < item_id < 2**63 else None, data=payload.model_dump(), today=today())
+    item = services_backchecks.record_result(actor=request.auth, item_id=backcheck_id if 0 < backcheck_id < 2**63 else None, data=payload.model_dump(), today=today())
     return item_out(item)
 
 
@@ -271,6 +275,7 @@ def backcheck_result(request, item_id: int, payload: ResultIn):
 def backcheck_rates(request, division: Blank(str) = None, by: Blank(str) = None):
     from . import services_backchecks
 
+    require(request.auth, Action.RUN_BACKCHECKS)
     errors: dict = {}
     place = parse_division({"division": division or request.auth.division_id}, "division", errors, actor=request.auth)
     if by not in (None, "collector", "village"):
@@ -329,6 +334,7 @@ def reconcile(request, payload: ReconIn):
 
     from . import services_recon
 
+    require(request.auth, Action.HANDLE_CASES)  # the role first: a refused role learns nothing of the body
     try:
         raw = base64.b64decode("".join(payload.data.split()), validate=True)
     except (binascii.Error, ValueError):
@@ -339,8 +345,8 @@ def reconcile(request, payload: ReconIn):
                         "items": [recon_item_out(i) for i in run.items.all()]})
 
 
-@router.post("/reconciliations/items/{item_id}/resolve", response={200: ReconItemOut, **ERRORS}, summary="核对事项已处理 / mark a to-do done (R9)")
-def resolve(request, item_id: int):
+@router.post("/reconciliations/items/{todo_id}/resolve", response={200: ReconItemOut, **ERRORS}, summary="核对事项已处理 / mark a to-do done (R9)")
+def resolve(request, todo_id: int):
     from . import services_recon
 
-    return recon_item_out(services_recon.resolve_item(actor=request.auth, item_id=item_id if 0 < item_id < 2**63 else None, today=today()))
+    return recon_item_out(services_recon.resolve_item(actor=request.auth, item_id=todo_id if 0 < todo_id < 2**63 else None, today=today()))

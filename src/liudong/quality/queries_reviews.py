@@ -4,7 +4,8 @@ import datetime
 
 from django.db.models import Count, Min
 
-from liudong.accounts.choices import Role
+from liudong.accounts.choices import Action, Role
+from liudong.accounts.permissions import require
 from liudong.divisions.models import Division
 from liudong.errors import NotFound
 from liudong.people.models import Residence
@@ -16,6 +17,7 @@ from .services_reviews import NO_REVIEW, may_see
 
 def reviews(*, actor, division: Division, state: str = ""):
     """Reviews of forms collected in the division's subtree, oldest waiting first."""
+    require(actor, Action.VIEW_PERSON)
     qs = Review.objects.filter(division__startswith=division.prefix) if hasattr(division, "prefix") else Review.objects.none()
     if actor.role == Role.VILLAGE_COLLECTOR:
         qs = qs.filter(collector=actor)
@@ -37,6 +39,7 @@ def queues(*, actor, division: Division, today: datetime.date) -> list[dict]:
 
 
 def review(*, actor, review_id) -> Review:
+    require(actor, Action.VIEW_PERSON)
     found = Review.objects.select_related("person", "collector").filter(pk=review_id).first() if review_id else None
     if found is None or not may_see(actor=actor, review=found):
         raise NotFound(NO_REVIEW)

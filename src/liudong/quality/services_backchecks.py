@@ -167,9 +167,9 @@ def spot_check(*, actor, data: dict, today: datetime.date) -> BackcheckItem:
     require(actor, Action.RUN_BACKCHECKS)
     errors: dict[str, list[str]] = {}
     pid = data.get("person_id")
-    review = Review.objects.filter(person_id=pid).order_by("-submitted_on", "-id").first() if isinstance(pid, int) else None
-    if not isinstance(pid, int) or not scope.reaches(actor, pid):
+    if not isinstance(pid, int) or isinstance(pid, bool) or not 0 < pid < 2**63 or not scope.reaches(actor, pid):
         raise NotFound("人员不存在或不在您的管辖范围内 / no such person in your scope")
+    review = Review.objects.filter(person_id=pid).order_by("-submitted_on", "-id").first()
     result, wrong, checked_on, note = _result_fields(data, errors)
     if checked_on and checked_on > today:
         fields.add(errors, "checked_on", "抽查日期不能晚于今天 / the check cannot be after today")

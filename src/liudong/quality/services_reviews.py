@@ -14,7 +14,8 @@ import datetime
 from django.db import transaction
 
 from liudong.accounts.audit import record
-from liudong.accounts.choices import Role
+from liudong.accounts.choices import Action, Role
+from liudong.accounts.permissions import require
 from liudong.errors import Invalid, NotFound
 from liudong.policy.services import PolicyMissing
 from liudong.policy.services import value as policy_value
@@ -74,9 +75,10 @@ def _locked(actor, review_id) -> Review:
 
 @transaction.atomic
 def sign(*, actor, review_id, decision, reason: str = "", today: datetime.date, now: datetime.datetime) -> Review:
-    """Approve or return the form at its current step. 422 (Invalid, field `step`) when the form
+    """Approve or return the form at its current step (the reviewing roles all hold VIEW_PERSON). 422 (Invalid, field `step`) when the form
     does not wait for the actor's step - out of order, another role, or a village outside the
     actor's area - or when the actor has signed this step already; a return needs its reason."""
+    require(actor, Action.VIEW_PERSON)
     review = _locked(actor, review_id)
     errors: dict[str, list[str]] = {}
     if decision not in Decision.values:
@@ -116,6 +118,7 @@ def sign(*, actor, review_id, decision, reason: str = "", today: datetime.date, 
 @transaction.atomic
 def resubmit(*, actor, review_id, today: datetime.date) -> Review:
     """The collector sends a returned form, corrected, through the chain again."""
+    require(actor, Action.REGISTER_PERSON)
     review = _locked(actor, review_id)
     if actor.pk != review.collector_id:
         raise NotFound(NO_REVIEW)
