@@ -136,3 +136,22 @@ def test_R8_only_a_role_that_may_merge_merges(world, twins, candidate):
     for role in ("village_collector", "police_officer", "village_cadre"):
         with pytest.raises(Denied):
             services.merge_candidate(actor=world[role], candidate_id=candidate.pk, keep=first.pk, today=TODAY)
+
+
+def test_R8_a_merge_moves_the_collectors_history_but_not_the_merges_bookkeeping(clerk, world, twins, candidate):
+    """Reviews and back-checks are her history and follow her; candidates and merges stay as found."""
+    from liudong.quality.models import Review
+
+    first, second, _, lookalike = twins
+    review = Review.objects.create(object_type="person", object_id=second.pk, person=second, division="440305001001", collector=world["village_collector"],
+                                   steps=["group_leader"], submitted_on=TODAY, waiting_since=TODAY)
+    other = Candidate.objects.create(a_id=min(second.pk, lookalike.pk), b_id=max(second.pk, lookalike.pk), score=0.95, division="440305001000", found_on=TODAY)
+    merge = services.merge_candidate(actor=clerk, candidate_id=candidate.pk, keep=first.pk, open_residence=open_residence_of(second).pk, today=TODAY)
+    review.refresh_from_db()
+    other.refresh_from_db()
+    assert review.person_id == first.pk
+    assert {other.a_id, other.b_id} == {second.pk, lookalike.pk}
+    assert not any(label.startswith("quality.Candidate") or label.startswith("quality.Merge") for label, _, _ in merge.moved + merge.kept)
+    services.undo_merge(actor=clerk, merge_id=merge.pk, today=TODAY)
+    review.refresh_from_db()
+    assert review.person_id == second.pk

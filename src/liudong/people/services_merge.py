@@ -50,11 +50,14 @@ def reopen_residence(was: dict) -> None:
     Residence.objects.filter(pk=was["id"]).update(left_on=was["left_on"], end_kind=was["end_kind"])
 
 
-def move_links(*, merged: Person, survivor: Person) -> tuple[list, list]:
-    """Point every row of `merged` at `survivor`. Returns (moved, kept): [model label, row id,
-    field] of each row moved, and of each left where it was."""
+def move_links(*, merged: Person, survivor: Person, skip: frozenset = frozenset()) -> tuple[list, list]:
+    """Point every row of `merged` at `survivor`, but those of the models in `skip` (labels: the
+    caller's own bookkeeping of merges). Returns (moved, kept): [model label, row id, field] of each
+    row moved, and of each left where it was."""
     moved, kept = [], []
     for model, field in _links():
+        if model._meta.label in skip:
+            continue
         for pk in list(model.objects.filter(**{field: merged.pk}).values_list("pk", flat=True)):
             entry = [model._meta.label, pk, field]
             try:

@@ -39,6 +39,7 @@ from . import queries
 from .choices import CANDIDATE_NEXT, MERGE_NEXT, CandidateState, MergeState
 from .models import Candidate, Merge
 
+BOOKKEEPING = frozenset({"quality.Candidate", "quality.Merge"})
 # The descriptive fields a merge may take from the merged-away record (identity stays the
 # survivor's: her document, name, sex, birth date, hukou place).
 TAKEABLE = ("ethnicity", "education", "marital_status", "phone", "hukou_address")
@@ -147,7 +148,8 @@ def merge_people(*, actor, survivor_id, merged_id, today: datetime.date, open_re
             values[f] = theirs
             provenance[f] = {"from": merged.pk, "value": theirs, "was": mine}
     people_merge.set_fields(survivor, values)
-    moved, kept = people_merge.move_links(merged=merged, survivor=survivor)
+    # The pairs and merges themselves stay as they were found and done (history of the merging).
+    moved, kept = people_merge.move_links(merged=merged, survivor=survivor, skip=BOOKKEEPING)
     people_merge.mark_merged(merged=merged, survivor=survivor)
     merge = Merge.objects.create(
         candidate=candidate, survivor=survivor, merged=merged, merged_on=today, merged_by=actor if getattr(actor, "pk", None) else None,
