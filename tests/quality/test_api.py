@@ -102,3 +102,19 @@ def test_R8_a_dismissed_pair_is_not_proposed_again(clerk, twins, candidate):
     assert list(Candidate.objects.values_list("state", flat=True)) == ["dismissed"]
     assert api.get("/api/v1/duplicates").json()["count"] == 0
     assert api.get("/api/v1/duplicates?status=dismissed").json()["count"] == 1
+
+
+def test_R8_a_merged_away_record_is_found_and_counted_nowhere(clerk, world, twins, candidate):
+    from liudong.people import scope
+    from liudong.people.models import Person, Residence
+
+    first, second, _, lookalike = twins
+    api = api_client(clerk)
+    hukou = api_client(world["tongjiang_clerk"])  # her hukou township sees both by the hukou side
+    before = {p["id"] for p in hukou.get("/api/v1/persons?name=王芳").json()["results"]}
+    assert {first.pk, second.pk} <= before
+    post(api, f"/api/v1/duplicates/{candidate.pk}/merge", {"keep": first.pk, "open_residence": Residence.objects.get(person=second, left_on__isnull=True).pk})
+    after = {p["id"] for p in hukou.get("/api/v1/persons?name=王芳").json()["results"]}
+    assert second.pk not in after and first.pk in after
+    assert not Person.objects.filter(scope.registered_in("511921000000"), pk=second.pk).exists()
+    assert not Person.objects.filter(scope.scope_q(None), pk=second.pk).exists()

@@ -14,14 +14,21 @@ from liudong.divisions.queries import in_range
 from .models import Person, Residence
 
 
+# R8 (issue 15): a record merged into its twin is no one's any more; its id answers 404 (with
+# `merged_into` where the survivor is in scope: people.queries.get_person). It lives nowhere (its
+# residences went to the survivor), so only the hukou and registration sides need the condition.
+NOT_MERGED = Q(merged_into__isnull=True)
+
+
 def lives_in(code: str) -> Q:
     """Persons whose current residence lies in the subtree of `code` (J2: the residence side)."""
     return in_range("residence_division_id", code)
 
 
 def registered_in(code: str) -> Q:
-    """Persons whose hukou (household registration) lies in the subtree of `code` (J2: the hukou side)."""
-    return in_range("hukou_division_id", code)
+    """Persons whose hukou (household registration) lies in the subtree of `code` (J2: the hukou side);
+    never a merged-away record (R8)."""
+    return in_range("hukou_division_id", code) & NOT_MERGED
 
 
 def lived_in(code: str) -> Q:
@@ -33,13 +40,8 @@ def registered_by(code: str) -> Q:
     """Persons registered by a division in the subtree of `code` who live nowhere yet: no residence
     period at all (issue 9 item 2: a registration left half-way, her arrival not recorded yet).
     The one who registered her and her division see her at once and finish the arrival."""
-    return (in_range("created_by_division", code) & Q(residence_division__isnull=True)
+    return (in_range("created_by_division", code) & Q(residence_division__isnull=True) & NOT_MERGED
             & ~Q(Exists(Residence.objects.filter(person_id=OuterRef("pk")))))
-
-
-# R8 (issue 15): a record merged into its twin is no one's any more; its id answers 404 (with
-# `merged_into` where the survivor is in scope: people.queries.get_person).
-NOT_MERGED = Q(merged_into__isnull=True)
 
 
 def division_q(code: str, *, history: bool = False) -> Q:
