@@ -116,5 +116,5 @@ def test_R8_a_merged_away_record_is_found_and_counted_nowhere(clerk, world, twin
     post(api, f"/api/v1/duplicates/{candidate.pk}/merge", {"keep": first.pk, "open_residence": Residence.objects.get(person=second, left_on__isnull=True).pk})
     after = {p["id"] for p in hukou.get("/api/v1/persons?name=王芳").json()["results"]}
     assert second.pk not in after and first.pk in after
-    assert not Person.objects.filter(scope.registered_in("511921000000"), pk=second.pk).exists()
+    assert not Person.objects.filter(scope.division_q("511921000000"), pk=second.pk).exists()
     assert not Person.objects.filter(scope.scope_q(None), pk=second.pk).exists()

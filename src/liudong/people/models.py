@@ -61,13 +61,12 @@ class Person(models.Model):
         verbose_name = "人员 person"
         indexes = [
             models.Index(fields=["residence_division", "floating"], name="person_residence_floating"),
-            # merged_into last: the hukou side leaves merged-away records out (R8) from the index alone.
-            models.Index(fields=["hukou_division", "floating", "merged_into"], name="person_hukou_floating_merged"),
+            models.Index(fields=["hukou_division", "floating"], name="person_hukou_floating"),
             models.Index(fields=["name_key"], name="person_name_key"),
             # Home page counts (T2, R5) read only these indexes, not the rows: inflow married women
             # of childbearing age by origin, and children / elderly at home by hukou place.
             models.Index(fields=["residence_division", "floating", "sex", "marital_status", "birth_date", "hukou_division"], name="person_residence_women"),
-            models.Index(fields=["hukou_division", "floating", "birth_date", "merged_into"], name="person_hukou_floating_birth_m"),
+            models.Index(fields=["hukou_division", "floating", "birth_date"], name="person_hukou_floating_birth"),
             # Issue 9 item 2: a registration whose arrival is not recorded yet is its registering
             # division's (people.scope.registered_by): a range of this index, not a scan.
             models.Index(fields=["created_by_division"], name="person_created_by_division"),

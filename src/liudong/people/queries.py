@@ -191,7 +191,7 @@ def search_persons(*, actor, name="", match="same_sound", id_number="", sex="", 
     if errors:
         raise Invalid(errors)
 
-    qs = Person.objects.all()
+    qs = Person.objects.filter(scope.NOT_MERGED)  # R8: a merged-away record is found under its survivor only
     if on is None:
         live = scope.lives_in(scope_code)
         home = scope.registered_in(scope_code)
