@@ -46,6 +46,7 @@ bench: install
 # Page 1 of every printed document, from the demo county, as PNGs in docs/pdfs/ (README, certificates).
 pdf-samples: install
 	$(BIN)/python scripts/render_pdf_samples.py
+	$(BIN)/python bench/quality.py
 
 messages: install
 	cd src/liudong && ../../$(BIN)/liudong makemessages -l zh_Hans -l en && ../../$(BIN)/liudong compilemessages

@@ -212,7 +212,7 @@ def on_denied(request, exc):
 
 @api.exception_handler(NotFound)
 def on_not_found(request, exc):
-    return api.create_response(request, {"detail": str(exc)}, status=404)
+    return api.create_response(request, {"detail": str(exc), **exc.extra}, status=404)
 
 
 @api.exception_handler(Http404)
@@ -258,6 +258,7 @@ def _register_routers():
     from liudong.desk.api import router as desk_router
     from liudong.technical.api import router as technical_router
     from liudong.statistics.api import router as statistics_router
+    from liudong.quality.api import router as quality_router
 
     api.add_router("", accounts_router)
     api.add_router("", divisions_router)
@@ -276,6 +277,7 @@ def _register_routers():
     api.add_router("", permits_router)
     api.add_router("", technical_router)
     api.add_router("", statistics_router)
+    api.add_router("", quality_router)
 
 
 _register_routers()

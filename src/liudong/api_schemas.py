@@ -16,6 +16,11 @@ class DetailOut(Schema):
     detail: str
 
 
+class MergedDetailOut(Schema):
+    detail: str
+    merged_into: int | None = Field(None, description="R8：已合并到的人员编号（仅当其在您的范围内） / the record this id was merged into, only when it is in your scope")
+
+
 # The error answers every authenticated operation may give, for the OpenAPI document. (413, for a
 # body over the request limit, is added to every operation that takes a body: liudong.api.)
 ERRORS = {401: DetailOut, 403: DetailOut, 404: DetailOut, 422: ErrorsOut}

@@ -21,7 +21,12 @@ class Denied(PermissionDenied):
 
 
 class NotFound(LookupError):
-    pass
+    """`extra` holds what the 404 may add for a caller entitled to it (R8: `merged_into`, the
+    record a merged-away id lives on in, only when it is in the caller's scope)."""
+
+    def __init__(self, *args, extra: dict | None = None):
+        super().__init__(*args)
+        self.extra = extra or {}
 
 
 def invalid(field: str, message: str):

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "liudong.jobs",
     "liudong.technical",
     "liudong.statistics",
+    "liudong.quality",
     "huey.contrib.djhuey",  # the task queue's Django integration (HUEY below)
     "liudong.demo",  # the top of the layers: imports the apps above, none imports it
 ]

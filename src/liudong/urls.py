@@ -36,4 +36,5 @@ urlpatterns = [
     path("", include("liudong.technical.urls")),
     path("", include("liudong.desk.urls")),
     path("", include("liudong.statistics.urls")),
+    path("", include("liudong.quality.urls")),
 ]

@@ -185,6 +185,14 @@ def _call(action, staff, migrant, world, n):
             return statistics.submit(actor=staff, division_code=staff.division_id, period="2026-10", now=timezone.now())
         child = Division.objects.filter(parent_id=staff.division_id).order_by("code").values_list("code", flat=True).first() or NANTOU_V1
         return statistics.approve(actor=staff, division_code=child, period="2026-10", now=timezone.now())
+    if action == Action.RUN_BACKCHECKS:
+        from liudong.quality import services_backchecks
+
+        return services_backchecks.error_rates(actor=staff, division=staff.division)
+    if action == Action.MERGE_PEOPLE:
+        from liudong.quality import queries as quality_q
+
+        return list(quality_q.candidates(actor=staff, division=staff.division))
     raise AssertionError(f"no representative service for {action}")
 
 

@@ -70,18 +70,18 @@ def test_migrate_creates_the_cache_table(tmp_path):
 @pytest.mark.django_db
 def test_the_four_public_check_pages_share_the_helper_and_answer_429(monkeypatch):
     """A permit's, a certificate's, a report slip's and a desk result sheet's check pages (issues 10,
-    11, 12, 13) all count through accounts.throttle.over_limit in liudong.limits.hit: past the limit
+    11, 12, 13) all count through accounts.views_support.over_limit in liudong.limits.hit: past the limit
     a page answers 429 with Retry-After, whatever the token."""
     from django.test import Client
 
-    from liudong.accounts import throttle
+    from liudong.accounts import views_support
     from liudong.certificates import views as certificates
     from liudong.desk import views as desk
     from liudong.permits import views as permits
     from liudong.technical import views as technical
 
     moment = datetime.datetime(2026, 11, 28, 9, 30, 1, tzinfo=datetime.timezone.utc)   # one window, whatever the clock does meanwhile
-    monkeypatch.setattr(throttle, "now", lambda: moment)
+    monkeypatch.setattr(views_support, "now", lambda: moment)
     for path, limit in (("/check/permit/{}/", permits.PUBLIC_CHECKS_PER_MINUTE), ("/v/{}/", certificates.PUBLIC_CHECKS_PER_MINUTE),
                         ("/services/slip/{}/", technical.PUBLIC_CHECKS_PER_MINUTE), ("/check/query-sheet/{}/", desk.PUBLIC_CHECKS_PER_MINUTE)):
         client = Client(REMOTE_ADDR="192.0.2.44")

@@ -106,7 +106,30 @@ def build(world, migrant, husband, woman_2014) -> dict:
     from liudong.statistics import bulletins
 
     bulletin = bulletins.make_bulletin(actor=None, division_code="440000000000", period="2026-10", now=timezone.now())
+    # Issue 15: a collector's form in the review chain, an open duplicate pair, a merge, a back-check
+    # of this month and a births reconciliation to-do (R6-R9).
+    import io
+
+    from liudong.quality import services as quality
+    from liudong.quality import services_backchecks, services_recon
+    from liudong.quality.models import Candidate, Review
+
+    collected, _ = people.register_person(actor=world["village_collector"], data={"id_number": make_id("511921", "19970707", 56), "name": "周敏", "hukou_division": TONGJIANG_V},
+                                          today=today)
+    review = Review.objects.get(person=collected, object_type="person")
+    twins = []
+    for name, number in (("吴芳", "E55555551"), ("吴芳", "E55555552"), ("郑洁", "E55555553"), ("郑洁", "E55555554")):
+        twin, _ = people.register_person(actor=clerk, data={"document_type": "passport", "document_number": number, "name": name, "sex": "F", "birth_date": "1988-08-08",
+                                                            "hukou_division": TONGJIANG_V}, today=today)
+        twins.append(twin)
+    candidate = Candidate.objects.create(a=twins[0], b=twins[1], score=1.0, division=NANTOU, found_on=today)
+    merge = quality.merge_people(actor=clerk, survivor_id=twins[2].pk, merged_id=twins[3].pk, today=today)
+    backcheck = services_backchecks.draw(actor=clerk, data={"division": NANTOU, "period": today.strftime("%Y-%m"), "seed": 1}, today=today).items.first()
+    listed = f"姓名,性别,出生日期\n赵新,女,{today.replace(day=1).isoformat()}\n".encode()
+    todo = services_recon.reconcile(actor=clerk, data={"division": NANTOU, "period": today.strftime("%Y-%m"), "source": "immunisation"}, fileobj=io.BytesIO(listed),
+                                    today=today).items.first()
     return {
+        "review": review.pk, "candidate": candidate.pk, "merge": merge.pk, "backcheck": backcheck.pk, "todo": todo.pk,
         "check": check.pk, "slip_token": check.report_token, "bulletin": bulletin.pk,
         "certificate": certificate.pk, "token": certificate.token, "proof": proof.pk, "application": application.pk, "inquiry": inquiry.pk, "permit": permit.pk, "registration": registration.pk, "permit_token": permit.public_token,
         "person": migrant.pk, "residence": residence.pk, "housing": housing.pk, "employer": employer.pk, "grid": grid.pk,
@@ -123,8 +146,9 @@ PARAM_KINDS = {"person_id": "person", "residence_id": "residence", "housing_id":
                "claim_id": "claim", "proposal_id": "proposal", "relative_id": "relative", "job_id": "export", "inquiry_id": "inquiry",
                "permit_id": "permit", "registration_id": "registration", "certificate_id": "certificate", "token": "token", "proof_id": "proof",
                "application_id": "application",
-               "permit_token": "permit_token", "slip_token": "slip_token", "bulletin_id": "bulletin", "scan_id": "attachment"}
-PATH_KINDS = [("statistics/bulletins/", "bulletin"), ("services/checks/", "check"), ("services/women/", "person"), ("permits/registrations/", "registration"), ("permits/", "permit"), ("certificates/applications/", "application"), ("certificates/", "certificate"), ("desk/", "inquiry"), ("exports/", "export"), ("cases/messages/", "draft"), ("cases/second-birth", "second_birth"), ("cases/birth", "birth"), ("cases/fee", "fee"),
+               "permit_token": "permit_token", "slip_token": "slip_token", "bulletin_id": "bulletin", "scan_id": "attachment",
+               "candidate_id": "candidate", "merge_id": "merge", "review_id": "review", "backcheck_id": "backcheck", "todo_id": "todo"}
+PATH_KINDS = [("quality/duplicates/", "candidate"), ("quality/merges/", "merge"), ("quality/reviews/", "review"), ("statistics/bulletins/", "bulletin"), ("services/checks/", "check"), ("services/women/", "person"), ("permits/registrations/", "registration"), ("permits/", "permit"), ("certificates/applications/", "application"), ("certificates/", "certificate"), ("desk/", "inquiry"), ("exports/", "export"), ("cases/messages/", "draft"), ("cases/second-birth", "second_birth"), ("cases/birth", "birth"), ("cases/fee", "fee"),
               ("people/", "person"), ("housing/", "housing"), ("employers/", "employer"), ("grids/", "grid"), ("exchange/", "message")]
 
 

@@ -207,6 +207,13 @@ PAGES = {
     "certificate_applications": {"GET": (A.VIEW_CERTIFICATES,)}, "certificate_application": {"GET": (A.VIEW_CERTIFICATES,)},
     "certificate_application_new": {"GET": (A.TAKE_CERTIFICATE_APPLICATIONS,), "POST": (A.TAKE_CERTIFICATE_APPLICATIONS,)},
     "certificate_application_issue": {"POST": (A.ISSUE_CERTIFICATES,)}, "certificate_application_refuse": {"POST": (A.ISSUE_CERTIFICATES,)},
+    # Issue 15: duplicates (R8) for the roles that merge; the review chain (R6) for every role that
+    # sees persons (the service then asks for the form's step).
+    "quality_duplicates": {"GET": (A.MERGE_PEOPLE,)},
+    "quality_candidate": {"GET": (A.MERGE_PEOPLE,), "POST": (A.MERGE_PEOPLE,)},
+    "quality_merge": {"GET": (A.MERGE_PEOPLE,), "POST": (A.MERGE_PEOPLE,)},
+    "quality_reviews": {"GET": (A.VIEW_PERSON,)},
+    "quality_review": {"GET": (A.VIEW_PERSON,), "POST": (A.VIEW_PERSON,)},
 }
 
 # API operation (its URL name under the `api` namespace) -> actions. The method is the operation's.
@@ -279,6 +286,12 @@ API = {
     "api:create_returnee_visit": (A.HANDLE_SERVICES,), "api:create_distribution": (A.HANDLE_SERVICES,), "api:list_distributions": (A.VIEW_SERVICES,),
     "api:distribution_totals": (A.VIEW_SERVICES,), "api:list_service_items": (A.VIEW_SERVICES,), "api:list_points": (A.VIEW_SERVICES,),
     "api:create_point": (A.HANDLE_SERVICES,), "api:list_institutions": PUBLIC, "api:create_institution": (A.PUBLISH_INSTITUTIONS,),
+    # Issue 15: duplicates and merges (R8), the review chain (R6), back-checks (R7), births reconciled (R9).
+    "api:scan": (A.MERGE_PEOPLE,), "api:list_candidates": (A.MERGE_PEOPLE,), "api:merge": (A.MERGE_PEOPLE,), "api:dismiss": (A.MERGE_PEOPLE,),
+    "api:get_merge": (A.MERGE_PEOPLE,), "api:undo": (A.MERGE_PEOPLE,),
+    "api:list_reviews": (A.VIEW_PERSON,), "api:sign_review": (A.VIEW_PERSON,), "api:resubmit_review": (A.REGISTER_PERSON,),
+    "api:draw_backchecks": (A.RUN_BACKCHECKS,), "api:spot": (A.RUN_BACKCHECKS,), "api:backcheck_result": (A.RUN_BACKCHECKS,), "api:backcheck_rates": (A.RUN_BACKCHECKS,),
+    "api:reconcile": (A.HANDLE_CASES,), "api:resolve": (A.HANDLE_CASES,),
     "api:create_fee": (A.HANDLE_CASES,), "api:list_fees": (A.HANDLE_CASES,), "api:get_fee": (A.HANDLE_CASES,), "api:answer_fee": HUKOU_COUNTY_ANSWERS,
 }
 

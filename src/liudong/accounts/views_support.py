@@ -12,8 +12,11 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from liudong.clock import today
+from liudong.clock import now, today
 from liudong.errors import Invalid, NotFound
+from liudong.limits import hit
+
+from .login import client_address
 
 PER_PAGE = 20
 
@@ -120,3 +123,13 @@ def figures_or_errors(compute) -> tuple[object, dict]:
         return None, e.errors
     except NotFound as e:
         return None, {"division": [str(e)]}
+
+
+def over_limit(request, scope: str, per_minute: int) -> bool:
+    """Pages anyone may open without a log-in (the check of a printed document by its QR code: the
+    certificate, the residence permit, the report slip, the desk's result sheet) are limited per
+    client address and minute, so that codes cannot be tried in bulk: count this request for (scope,
+    address, minute) in the store every server process shares (liudong.limits.hit: the database
+    cache on the embedded default, Redis in production); True once the minute's count passes
+    `per_minute`."""
+    return not hit(scope, client_address(request), limit=per_minute, moment=now())

@@ -10,7 +10,6 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from liudong.accounts.throttle import over_limit
 from liudong.clock import today  # the edge's one reading of the clock (invariant 4)
 
 from .models import Certificate, State
@@ -51,7 +50,7 @@ def public_check(request, token):
 from django.http import HttpResponse  # noqa: E402
 
 from liudong.accounts.choices import Action  # noqa: E402
-from liudong.accounts.views_support import paginate, staff_view  # noqa: E402
+from liudong.accounts.views_support import over_limit, paginate, staff_view  # noqa: E402
 from liudong.content_types import PDF_TYPE  # noqa: E402
 from liudong.errors import Invalid  # noqa: E402
 

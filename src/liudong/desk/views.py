@@ -12,8 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from liudong import fields
 from liudong.accounts.choices import Action
-from liudong.accounts.throttle import over_limit
-from liudong.accounts.views_support import paginate, staff_view
+from liudong.accounts.views_support import over_limit, paginate, staff_view
 from liudong.clock import now, today
 from liudong.content_types import PDF_TYPE, content_disposition
 from liudong.divisions.queries import in_range

@@ -11,7 +11,7 @@ from typing import Literal
 from ninja import Field, Query, Router, Schema, Status
 
 from liudong.clock import today  # the edge's one reading of the calendar (invariant 4)
-from liudong.api_schemas import ERRORS, Blank, DateText, QueryDate, QueryInt, Text
+from liudong.api_schemas import ERRORS, Blank, DateText, MergedDetailOut, QueryDate, QueryInt, Text
 
 from . import queries, services, services_visits
 from .choices import IntendedStay, MoveReason, VisitResult
@@ -178,7 +178,7 @@ def create_person(request, payload: PersonIn):
                         "claim": {"href": "/api/v1/arrival-claims", "document_type": person.document_type, "document_number": person.document_number}})
 
 
-@router.get("/persons/{person_id}", response={200: PersonDetailOut, **ERRORS}, exclude_unset=True)
+@router.get("/persons/{person_id}", response={200: PersonDetailOut, **ERRORS, 404: MergedDetailOut}, exclude_unset=True)
 def get_person(request, person_id: int):
     """Open a person's record with her residence history; the opening is logged (invariant 3)."""
     actor = request.auth

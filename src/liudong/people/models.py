@@ -51,6 +51,10 @@ class Person(models.Model):
     floating = models.BooleanField("流动人口 floating", default=False, help_text="J2: lives outside the hukou county now")
     created_on = models.DateField("登记日期 registered on")
     created_by_division = models.CharField(max_length=12, blank=True)
+    # R8 (issue 15): a record merged into another one (a twin); it drops out of every scope
+    # (people.scope) and its id answers 404 with `merged_into` where the survivor is in scope.
+    # Set and cleared only by people.services_merge (liudong.quality merges and undoes).
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="已合并到 merged into")
 
     class Meta:
         ordering = ["id"]

@@ -63,6 +63,20 @@ def may_record(*, actor, person: Person) -> bool:
     return scope.writable(actor).filter(pk=person.pk).exists()
 
 
+def merged_into(*, actor, person_id: int) -> int | None:
+    """R8: the record a merged-away id now lives on (following merges in a row), when the actor
+    may see it; None otherwise, so that a 404 tells nothing outside the caller's scope."""
+    seen: set[int] = set()
+    target = Person.objects.filter(pk=person_id).values_list("merged_into_id", flat=True).first()
+    while target is not None and target not in seen:
+        seen.add(target)
+        onward = Person.objects.filter(pk=target).values_list("merged_into_id", flat=True).first()
+        if onward is None:
+            break
+        target = onward
+    return target if target is not None and scope.reaches(actor, target) else None
+
+
 def get_person(*, actor, person_id, purpose: str = "view") -> Person:
     """Open one person's record: scoped (404 outside), and logged with the fields shown."""
     require(actor, Action.VIEW_PERSON)
@@ -72,7 +86,11 @@ def get_person(*, actor, person_id, purpose: str = "view") -> Person:
         raise person_not_found(actor=actor, asked=person_id, via=f"person.{purpose}") from None
     person = scope.persons(actor, history=True).select_related("hukou_division", "residence_division").filter(pk=pid).first() if 0 < pid < 2**63 else None
     if person is None:
-        raise person_not_found(actor=actor, asked=person_id, via=f"person.{purpose}")
+        missing = person_not_found(actor=actor, asked=person_id, via=f"person.{purpose}")
+        survivor = merged_into(actor=actor, person_id=pid) if 0 < pid < 2**63 else None
+        if survivor is not None:
+            missing.extra["merged_into"] = survivor
+        raise missing
     shown = ["id_number", "name", "sex", "birth_date", "ethnicity", "education", "marital_status", "hukou", "residences"]
     if sees_sensitive(actor=actor):
         shown += ["phone", "family"]
@@ -157,7 +175,7 @@ def search_persons(*, actor, name="", match="same_sound", id_number="", sex="", 
     if errors:
         raise Invalid(errors)
 
-    qs = Person.objects.all()
+    qs = Person.objects.filter(scope.NOT_MERGED)  # R8: a merged-away record is found under its survivor only
     if on is None:
         live = scope.lives_in(scope_code)
         home = scope.registered_in(scope_code)

@@ -14,6 +14,15 @@ from liudong.divisions.queries import in_range
 from .models import Person, Residence
 
 
+# R8 (issue 15): a record merged into its twin is no one's any more; its id answers 404 (with
+# `merged_into` where the survivor is in scope: people.queries.get_person). It lives nowhere (its
+# residences went to the survivor, so lives_in never finds it) and is not floating; every scoped
+# read (division_q, scope_q) and the search leave it out. The hukou-side counts of the home page
+# (registered_in alone, answered from its indexes) do not: they count it as they did before the
+# merge (a heap check there made the township home page three times slower).
+NOT_MERGED = Q(merged_into__isnull=True)
+
+
 def lives_in(code: str) -> Q:
     """Persons whose current residence lies in the subtree of `code` (J2: the residence side)."""
     return in_range("residence_division_id", code)
@@ -33,21 +42,25 @@ def registered_by(code: str) -> Q:
     """Persons registered by a division in the subtree of `code` who live nowhere yet: no residence
     period at all (issue 9 item 2: a registration left half-way, her arrival not recorded yet).
     The one who registered her and her division see her at once and finish the arrival."""
-    return (in_range("created_by_division", code) & Q(residence_division__isnull=True)
+    return (in_range("created_by_division", code) & Q(residence_division__isnull=True) & NOT_MERGED
             & ~Q(Exists(Residence.objects.filter(person_id=OuterRef("pk")))))
 
 
-def scope_q(actor, *, history: bool = False) -> Q:
-    """The persons the actor may see: living or registered in its subtree, or registered by it and
-    living nowhere yet; with history, also those who once lived there. The system (actor None, a
-    command) sees everyone."""
-    if is_system(actor):
-        return Q()
-    code = actor.division_id
+def division_q(code: str, *, history: bool = False) -> Q:
+    """The persons of a division: living or registered in its subtree, or registered by it and
+    living nowhere yet; with history, also those who once lived there. Never a merged-away record."""
     q = lives_in(code) | registered_in(code) | registered_by(code)
     if history:
         q |= lived_in(code)
-    return q
+    return q & NOT_MERGED
+
+
+def scope_q(actor, *, history: bool = False) -> Q:
+    """The persons the actor may see: those of its division (division_q). The system (actor None,
+    a command) sees everyone but merged-away records."""
+    if is_system(actor):
+        return NOT_MERGED
+    return division_q(actor.division_id, history=history)
 
 
 def write_q(actor) -> Q:

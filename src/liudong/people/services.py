@@ -132,7 +132,19 @@ def register_person(*, actor, data: dict, today: datetime.date) -> tuple[Person,
     person = Person.objects.create(**clean, name_key=name_key(clean["name"]), created_on=today, created_by_division=actor.division_id)
     _store_name_keys(person)
     record(actor, "person.create", obj=person, person_id=person.pk, fields={k: str(v) for k, v in clean.items() if v not in (None, "")})
+    for fn in REGISTRATION_LISTENERS:
+        fn(actor=actor, person=person, today=today)
     return person, True
+
+
+# R6 (issue 15): apps above people learn of a new registration in its transaction (liudong.quality
+# puts a village collector's form into the review chain).
+REGISTRATION_LISTENERS: list = []
+
+
+def add_registration_listener(fn) -> None:
+    if fn not in REGISTRATION_LISTENERS:
+        REGISTRATION_LISTENERS.append(fn)
 
 
 EDITABLE_PERSON_FIELDS = ("name", "ethnicity", "education", "marital_status", "phone", "hukou_address")

@@ -12,9 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from liudong.accounts.audit import record
 from liudong.accounts.choices import Action
 from liudong.accounts.login import client_address
-from liudong.accounts.throttle import over_limit
 from liudong.accounts.templatetags.liudong_ui import pick_message
-from liudong.accounts.views_support import form_act, paginate, staff_view
+from liudong.accounts.views_support import form_act, over_limit, paginate, staff_view
 from liudong.clock import now, today
 from liudong.content_types import PDF_TYPE, content_disposition, download
 from liudong.errors import Invalid, NotFound

@@ -24,6 +24,9 @@ NAMES = {
     "exchange.reply_days.bulletin": "工作通报答复工作日数 working days to answer a bulletin",
     "statistics.assessment": "双向考核指标（达标值、权重、一票否决） two-way assessment: thresholds, weights, veto items",
     "statistics.assessment_pass_score": "双向考核合格分数 two-way assessment: pass mark",
+    "review.chain": "采集表审核环节 steps of the review chain",
+    "review.township_signatures": "乡镇审查签字人数 township reviewers who sign",
+    "backcheck.sample_percent": "每月抽样复核比例（%） share of each collector's records re-visited a month (%)",
     "follow_up_months": "清理查验间隔（月） months between clean-up checks",
     "follow_up_days": "跟踪更新间隔（天） days between follow-ups",
     "childbearing_age_min": "育龄妇女最低年龄 youngest age of childbearing",
@@ -84,6 +87,10 @@ CATEGORY_PREFIX = "query_desk.category."
 
 # Text values of TEXT_CHOICES in words.
 TEXT_VALUES = {
+    # R6 (issue 15): the steps of the review chain (review.chain).
+    "group_leader": "组长 group leader",
+    "police": "管区民警 area police officer",
+    "township": "乡镇审查 township office",
     "documents": "凭证件材料 on documents",
     "commitment": "凭本人承诺 on the applicant's commitment",
     "calendar": "日历日 calendar days",

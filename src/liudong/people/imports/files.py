@@ -138,6 +138,20 @@ def _size(fileobj) -> int:
     return size
 
 
+def sheet_rows(fileobj):
+    """The cells of a .csv or .xlsx file, row by row with its header, under the same checks of size,
+    encoding and kind as an import (issue 15: liudong.quality reads clinics' and police lists)."""
+    if _size(fileobj) > MAX_FILE_BYTES:
+        raise _file_error(too_big_message())
+    head = fileobj.read(8)
+    fileobj.seek(0)
+    if not head:
+        raise _file_error("文件是空的 / the file is empty")
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise _file_error("不支持旧的 .xls 格式，请在 Excel 中另存为 .xlsx / .xls files are not supported: save the sheet as .xlsx in Excel")
+    return _xlsx_cells(fileobj) if head.startswith(b"PK\x03\x04") else _csv_cells(fileobj.read())
+
+
 def too_big_message() -> str:
     mb = MAX_FILE_BYTES // 2**20
     return f"文件超过 {mb} MB，请拆分成几个较小的文件 / the file is larger than {mb} MB: split it into smaller files"

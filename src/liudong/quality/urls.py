@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views, views_reviews
+
+# R8 (issue 15): duplicate candidates, the side-by-side review with the merge, a merge and its undo.
+urlpatterns = [
+    path("quality/duplicates/", views.duplicates_page, name="quality_duplicates"),
+    path("quality/duplicates/<id:pk>/", views.candidate_page, name="quality_candidate"),
+    path("quality/merges/<id:pk>/", views.merge_page, name="quality_merge"),
+    # R6: the review chain of collected forms.
+    path("quality/reviews/", views_reviews.reviews_page, name="quality_reviews"),
+    path("quality/reviews/<id:pk>/", views_reviews.review_page, name="quality_review"),
+]

@@ -1,0 +1,77 @@
+"""Duplicates on the web (R8, issue 15): the candidates of one's division with a button that starts
+a scan (a background job: liudong.jobs' page shows its progress), the two records side by side
+with the merge form, and a merge's page with its undo. Every change goes through
+quality.services; reads through quality.queries (scoped, logged)."""
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from liudong.accounts.choices import Action
+from liudong.accounts.views_support import paginate, staff_view
+from liudong.clock import today  # the edge's one reading of the calendar (invariant 4)
+from liudong.errors import Invalid
+from liudong.people.models import Person
+
+from . import exports, queries, services
+from .choices import CandidateState
+
+
+def _field_labels() -> list[tuple[str, str]]:
+    return [(f, str(Person._meta.get_field(f).verbose_name)) for f in services.TAKEABLE]
+
+
+@require_GET
+@staff_view(Action.MERGE_PEOPLE)
+def duplicates_page(request):
+    actor = request.user
+    state = request.GET.get("status") or CandidateState.OPEN
+    if state not in CandidateState.values:
+        state = CandidateState.OPEN
+    page = paginate(request, queries.candidates(actor=actor, division=actor.division, state=state).select_related("a", "b"))
+    return render(request, "quality/duplicates.html", {
+        "page": page, "state": state, "states": CandidateState.choices, "scan_kind": exports.KIND, "division": actor.division,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view(Action.MERGE_PEOPLE)
+def candidate_page(request, pk: int):
+    actor = request.user
+    cand = queries.candidate(actor=actor, candidate_id=pk)
+    errors: dict = {}
+    if request.method == "POST":
+        try:
+            if request.POST.get("act") == "dismiss":
+                services.dismiss_candidate(actor=actor, candidate_id=cand.pk, today=today())
+                messages.success(request, "已标记为不是同一人")
+                return redirect("quality_duplicates")
+            merge = services.merge_candidate(actor=actor, candidate_id=cand.pk, keep=request.POST.get("keep"), today=today(),
+                                             open_residence=request.POST.get("open_residence") or None, take=request.POST.getlist("take") or None)
+            messages.success(request, "已合并；如有误可撤销")
+            return redirect("quality_merge", pk=merge.pk)
+        except Invalid as e:
+            errors = e.errors
+    both = queries.side_by_side(actor=actor, cand=cand) if cand.state == CandidateState.OPEN or not cand.a.merged_into_id and not cand.b.merged_into_id else []
+    opens = [r for side in both for r in side["residences"] if r.left_on is None]
+    return render(request, "quality/candidate.html", {
+        "cand": cand, "sides": both, "opens": opens if len(opens) > 1 else [], "fields": _field_labels(), "errors": errors,
+        "merges": cand.merges.order_by("-id"),
+    }, status=422 if errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view(Action.MERGE_PEOPLE)
+def merge_page(request, pk: int):
+    actor = request.user
+    merge = queries.merge_of(actor=actor, merge_id=pk)
+    errors: dict = {}
+    if request.method == "POST":
+        try:
+            services.undo_merge(actor=actor, merge_id=merge.pk, today=today())
+            messages.success(request, "已撤销合并，两条记录各自恢复")
+            return redirect("quality_merge", pk=merge.pk)
+        except Invalid as e:
+            errors = e.errors
+    labels = dict(_field_labels())
+    provenance = [(labels.get(f, f), p) for f, p in merge.fields.items()]
+    return render(request, "quality/merge.html", {"merge": merge, "provenance": provenance, "errors": errors}, status=422 if errors else 200)

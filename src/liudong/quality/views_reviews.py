@@ -1,0 +1,75 @@
+"""R6 on the web: the review queues of one's area (counts and age per step, the reviewed share
+beside all registered forms), the forms awaiting one's own step (or, for a collector, her returned
+and pending forms), and one form beside the record's history with the sign / return buttons or the
+resubmit button. Every change goes through quality.services_reviews."""
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from liudong.accounts.choices import Action, Role
+from liudong.accounts.views_support import staff_view
+from liudong.clock import now, today  # the edge's one reading of the clock (invariant 4)
+from liudong.errors import Invalid
+from liudong.people.models import Residence
+
+from . import queries_reviews, services_reviews
+from .choices import ReviewState, ReviewStep
+
+
+def _mine(actor, review) -> bool:
+    """Whether the form waits for the actor's step."""
+    return review.state == ReviewState.PENDING and actor.role in services_reviews.STEP_ROLES.get(review.step, set()) and actor.in_scope(review.division)
+
+
+@require_GET
+@staff_view(Action.VIEW_PERSON)
+def reviews_page(request):
+    actor = request.user
+    division = actor.division
+    all_forms = queries_reviews.reviews(actor=actor, division=division)
+    total = all_forms.count()
+    approved = all_forms.filter(state=ReviewState.APPROVED).count()
+    if actor.role == Role.VILLAGE_COLLECTOR:
+        rows = list(all_forms.exclude(state=ReviewState.APPROVED).select_related("person").order_by("-state", "waiting_since", "id")[:200])
+    else:
+        rows = [r for r in all_forms.filter(state=ReviewState.PENDING).select_related("person")[:2000] if _mine(actor, r)][:200]
+    for r in rows:
+        r.step_label = ReviewStep(r.step).label if r.step else ""
+    queues = queries_reviews.queues(actor=actor, division=division, today=today())
+    for q in queues:
+        q["label"] = ReviewStep(q["step"]).label if q["step"] in ReviewStep.values else q["step"]
+    return render(request, "quality/reviews.html", {
+        "rows": rows, "queues": queues, "total": total, "approved": approved, "share": round(100 * approved / total) if total else None,
+        "collector": actor.role == Role.VILLAGE_COLLECTOR, "division": division,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view(Action.VIEW_PERSON)
+def review_page(request, pk: int):
+    actor = request.user
+    review = queries_reviews.review(actor=actor, review_id=pk)
+    errors: dict = {}
+    if request.method == "POST":
+        try:
+            if request.POST.get("act") == "resubmit":
+                services_reviews.resubmit(actor=actor, review_id=review.pk, today=today())
+                messages.success(request, "已重新提交审核")
+            else:
+                services_reviews.sign(actor=actor, review_id=review.pk, decision=request.POST.get("decision", ""), reason=request.POST.get("reason", ""),
+                                      today=today(), now=now())
+                messages.success(request, "已退回信息员" if request.POST.get("decision") == "return" else "已签字")
+            return redirect("quality_reviews")
+        except Invalid as e:
+            errors = e.errors
+    form = queries_reviews.form_of(actor=actor, review=review)
+    history = list(Residence.objects.filter(person_id=review.person_id).select_related("division").order_by("arrived_on", "id")) if review.person_id else []
+    signatures = list(review.signatures.select_related("signed_by"))
+    for s in signatures:
+        s.step_label = ReviewStep(s.step).label
+    return render(request, "quality/review.html", {
+        "review": review, "form": form, "history": history, "signatures": signatures, "errors": errors,
+        "step_label": ReviewStep(review.step).label if review.step else "", "mine": _mine(actor, review),
+        "may_resubmit": review.state == ReviewState.RETURNED and actor.pk == review.collector_id,
+        "object_label": review.get_object_type_display(), "state_label": review.get_state_display(),
+    }, status=422 if errors else 200)
