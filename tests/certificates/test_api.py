@@ -70,17 +70,17 @@ def test_c6_c5_verifications_and_entries(hukou_api, residence_api, woman):
 
 def test_c3_renew_reissue_revoke(hukou_api, woman):
     cid = create(hukou_api, woman, "2017-05-01").json()["id"]
-    r = post(hukou_api, f"/api/v1/certificates/{cid}/renew", {"issued_on": "2020-04-30"})
+    r = post(hukou_api, f"/api/v1/certificates/{cid}/renew", {"issued_on": "2020-04-30", "id_number": woman.id_number})
     assert r.status_code == 201 and r.json()["renewed_from_id"] == cid and r.json()["valid_until"] == "2023-04-29"
     new = r.json()["id"]
-    r = post(hukou_api, f"/api/v1/certificates/{cid}/renew", {"issued_on": "2020-05-30"})
+    r = post(hukou_api, f"/api/v1/certificates/{cid}/renew", {"issued_on": "2020-05-30", "id_number": woman.id_number})
     assert r.status_code == 422 and "certificate" in r.json()["errors"]  # surrendered
     r = post(hukou_api, f"/api/v1/certificates/{new}/reissue", {"issued_on": "2020-08-01", "reason": "遗失"})
     assert r.status_code == 201 and r.json()["reissued_from_id"] == new and r.json()["valid_until"] == "2023-04-29"
     third = r.json()["id"]
     r = post(hukou_api, f"/api/v1/certificates/{third}/revoke", {"reason": "错发"})
     assert r.status_code == 200 and r.json()["state"] == "revoked"
-    r = post(hukou_api, f"/api/v1/certificates/{third}/renew", {"issued_on": "2021-01-01"})
+    r = post(hukou_api, f"/api/v1/certificates/{third}/renew", {"issued_on": "2021-01-01", "id_number": woman.id_number})
     assert r.status_code == 422
 
 

@@ -101,7 +101,7 @@ def test_c5_entry_without_text_is_refused_next_to_the_field(hukou_clerk, clerk, 
 
 def test_c3_renew_form_makes_a_new_certificate_and_goes_to_it(hukou_clerk, woman):
     cert = issue(hukou_clerk, woman, "2019-01-01")
-    r = _client(hukou_clerk).post(f"/certificates/{cert.pk}/renew/", {"renew-issued_on": "2021-06-01"})
+    r = _client(hukou_clerk).post(f"/certificates/{cert.pk}/renew/", {"renew-issued_on": "2021-06-01", "renew-id_number": woman.id_number})
     new = Certificate.objects.get(renewed_from=cert)
     assert r.status_code == 302 and r["Location"] == f"/certificates/{new.pk}/"
     cert.refresh_from_db()
@@ -111,7 +111,7 @@ def test_c3_renew_form_makes_a_new_certificate_and_goes_to_it(hukou_clerk, woman
 def test_c3_renewal_dated_before_the_old_issue_is_refused_and_nothing_written(hukou_clerk, woman):
     cert = issue(hukou_clerk, woman, "2019-01-01")
     before = counts()
-    r = _client(hukou_clerk).post(f"/certificates/{cert.pk}/renew/", {"renew-issued_on": "2018-06-01"})
+    r = _client(hukou_clerk).post(f"/certificates/{cert.pk}/renew/", {"renew-issued_on": "2018-06-01", "renew-id_number": woman.id_number})
     assert r.status_code == 200 and _field_error(r.content.decode(), "renew-issued_on")
     assert counts() == before
 

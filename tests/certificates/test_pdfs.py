@@ -67,7 +67,7 @@ def test_r3_the_certificate_register_lists_a_townships_certificates_of_a_year(hu
     from liudong.certificates import cards
 
     old = issue(hukou_clerk, woman, "2017-05-01")
-    services.renew_certificate(actor=hukou_clerk, certificate_id=old.pk, data={"issued_on": "2020-04-30"}, now=at("2020-04-30"))
+    services.renew_certificate(actor=hukou_clerk, certificate_id=old.pk, data={"issued_on": "2020-04-30", "id_number": old.person.id_number}, now=at("2020-04-30"))
     table = cards.certificate_register(actor=hukou_clerk, division=hukou_clerk.division, year=2020, on=d("2020-05-01"))
     assert len(table.rows) == 1 and table.rows[0][0] == "511921100-2020-00001" and table.rows[0][9] == old.number
     r = api_client(hukou_clerk).get("/api/v1/certificates-register.pdf?year=2017")

@@ -98,11 +98,26 @@ def test_c2_no_family_application_for_a_woman_still_at_home(hukou_clerk):
 
 def test_c3_renewal_at_expiry_surrenders_the_old_one_and_links_the_new(hukou_clerk, woman):
     old = issue(hukou_clerk, woman, "2017-05-01")
-    new = services.renew_certificate(actor=hukou_clerk, certificate_id=old.pk, data={"issued_on": "2020-04-30"}, now=at("2020-04-30"))
+    new = services.renew_certificate(actor=hukou_clerk, certificate_id=old.pk, data={"issued_on": "2020-04-30", "id_number": old.person.id_number}, now=at("2020-04-30"))
     old.refresh_from_db()
     assert old.status == Status.SURRENDERED and old.ended_on == d("2020-04-30") and new.renewed_from_id == old.pk
     assert new.valid_until == d("2023-04-29") and new.state_on(d("2020-05-01")) == State.VALID
     assert old.state_on(d("2020-05-01")) == State.SURRENDERED and old.state_on(d("2020-04-29")) == State.VALID
+
+
+def test_c3_renewal_needs_her_resident_id_card_and_records_it(hukou_clerk, woman):
+    """C3 "凭原婚育证明和本人居民身份证": no number read off her card, or another person's number,
+    is a field error and nothing is written; her own number is recorded as checked on the new one."""
+    old = issue(hukou_clerk, woman, "2017-05-01")
+    before = counts()
+    for typed, words in (("", "身份证"), (make_id("511921", "19900101", 77), "不符")):
+        with pytest.raises(Invalid) as e:
+            services.renew_certificate(actor=hukou_clerk, certificate_id=old.pk, data={"issued_on": "2020-04-30", "id_number": typed}, now=at("2020-04-30"))
+        assert words in e.value.errors["id_number"][0]
+    assert counts() == before
+    new = services.renew_certificate(actor=hukou_clerk, certificate_id=old.pk, data={"issued_on": "2020-04-30", "id_number": " " + woman.id_number.lower() + " "},
+                                     now=at("2020-04-30"))
+    assert new.renewed_with_id_card and not old.renewed_with_id_card
 
 
 def test_c3_renewal_of_a_revoked_or_replaced_certificate_is_refused(hukou_clerk, woman):
@@ -110,13 +125,13 @@ def test_c3_renewal_of_a_revoked_or_replaced_certificate_is_refused(hukou_clerk,
     services.reissue_certificate(actor=hukou_clerk, certificate_id=old.pk, data={"issued_on": "2018-01-01"}, now=at("2018-01-01"))
     before = counts()
     with pytest.raises(Invalid) as e:
-        services.renew_certificate(actor=hukou_clerk, certificate_id=old.pk, data={"issued_on": "2020-04-30"}, now=at("2020-04-30"))
+        services.renew_certificate(actor=hukou_clerk, certificate_id=old.pk, data={"issued_on": "2020-04-30", "id_number": old.person.id_number}, now=at("2020-04-30"))
     assert "certificate" in e.value.errors
     assert counts() == before
     current = Certificate.objects.get(person=woman, status=Status.ACTIVE)
     services.revoke_certificate(actor=hukou_clerk, certificate_id=current.pk, data={"reason": "错发"}, now=at("2018-02-01"))
     with pytest.raises(Invalid) as e:
-        services.renew_certificate(actor=hukou_clerk, certificate_id=current.pk, data={"issued_on": "2020-04-30"}, now=at("2020-04-30"))
+        services.renew_certificate(actor=hukou_clerk, certificate_id=current.pk, data={"issued_on": "2020-04-30", "id_number": current.person.id_number}, now=at("2020-04-30"))
     assert "certificate" in e.value.errors
 
 
@@ -129,7 +144,7 @@ def test_c3_a_shortening_is_refused_and_audited_with_nothing_else_written(hukou_
         services.reissue_certificate(actor=hukou_clerk, certificate_id=cert.pk, data={"issued_on": "2019-06-01", "valid_until": "2020-12-31"}, now=at("2019-06-01"))
     assert "valid_until" in e.value.errors and "C3" in e.value.errors["valid_until"][0]
     with pytest.raises(Invalid) as e:
-        services.renew_certificate(actor=hukou_clerk, certificate_id=cert.pk, data={"issued_on": "2019-06-01", "valid_until": "2021-01-01"}, now=at("2019-06-01"))
+        services.renew_certificate(actor=hukou_clerk, certificate_id=cert.pk, data={"issued_on": "2019-06-01", "id_number": cert.person.id_number, "valid_until": "2021-01-01"}, now=at("2019-06-01"))
     assert "valid_until" in e.value.errors
     assert counts_without_audit() == before
     assert AuditEvent.objects.filter(action="certificate.shortening_refused", object_id=str(cert.pk)).count() == 2
@@ -144,7 +159,7 @@ def test_c3_renewal_across_a_rule_set_change_takes_the_new_set_e_certificate(huk
 
     old = issue(hukou_clerk, woman, "2017-05-01")
     adopt_rule_set(actor=None, code="e-certificate", division_code="510000000000", valid_from="2019-01-01")
-    new = services.renew_certificate(actor=hukou_clerk, certificate_id=old.pk, data={"issued_on": "2020-04-30"}, now=at("2020-04-30"))
+    new = services.renew_certificate(actor=hukou_clerk, certificate_id=old.pk, data={"issued_on": "2020-04-30", "id_number": old.person.id_number}, now=at("2020-04-30"))
     assert (old.rule_set, old.electronic, old.valid_until) == ("national-2009", False, d("2020-04-30"))
     assert new.rule_set == "e-certificate" and new.electronic and new.term_years is None and new.valid_until == d("2040-05-09")
     assert new.state_on(d("2026-11-28")) == State.VALID
@@ -154,7 +169,7 @@ def test_c3_p1_renewal_into_national_2021_is_refused_with_the_date_and_reason(hu
     old = issue(hukou_clerk, woman, "2018-09-01")
     before = counts()
     with pytest.raises(Invalid) as e:
-        services.renew_certificate(actor=hukou_clerk, certificate_id=old.pk, data={"issued_on": "2021-08-31"}, now=at("2021-08-31"))
+        services.renew_certificate(actor=hukou_clerk, certificate_id=old.pk, data={"issued_on": "2021-08-31", "id_number": old.person.id_number}, now=at("2021-08-31"))
     message = e.value.errors["issued_on"][0]
     assert "2021-08-20" in message and "national-2021" in message and "555" in message
     with pytest.raises(Invalid) as e:
@@ -185,7 +200,7 @@ def test_c4_long_term_is_not_renewed(hukou_clerk, woman):
     cert = issue(hukou_clerk, woman, "2018-01-10")
     services.add_entry(actor=hukou_clerk, certificate_id=cert.pk, data={"entered_on": "2019-03-01", "kind": "sterilisation", "text": "结扎"}, now=at("2019-03-01"))
     with pytest.raises(Invalid) as e:
-        services.renew_certificate(actor=hukou_clerk, certificate_id=cert.pk, data={"issued_on": "2021-01-09"}, now=at("2021-01-09"))
+        services.renew_certificate(actor=hukou_clerk, certificate_id=cert.pk, data={"issued_on": "2021-01-09", "id_number": cert.person.id_number}, now=at("2021-01-09"))
     assert "C4" in e.value.errors["certificate"][0]
 
 

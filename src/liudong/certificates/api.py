@@ -64,6 +64,7 @@ class CertificateOut(Schema):
     next_verification_due_on: datetime.date | None = Field(description="下次查验应在此日前 / next verification due (C6)")
     verify_url: str = Field(description="公开核验页面的路径 / the public verification page's path")
     renewed_from_id: int | None
+    renewed_with_id_card: bool
     reissued_from_id: int | None
     ended_on: datetime.date | None
     end_reason: str
@@ -91,6 +92,8 @@ class EntryIn(Schema):
 
 class RenewIn(Schema):
     issued_on: str = DateText("新证发证日期 / issue date of the new certificate", required=True, example="2020-06-01")
+    id_number: str = Field(..., description="所查验的本人居民身份证号码（C3：凭原证和本人居民身份证换发） / the number on her resident ID card, checked (C3)",
+                           examples=["511921199003150026"])
     valid_until: str | None = DateText("不可缩短；如填写须与规定一致 / cannot be shortened; if given it must be the rules' term (C3)")
 
 
@@ -142,7 +145,7 @@ def certificate_out(cert: Certificate, on: datetime.date) -> dict:
         "issued_on": cert.issued_on, "valid_until": cert.valid_until_on(on), "state": cert.state_on(on), "rule_set": cert.rule_set,
         "electronic": cert.electronic, "applicant": cert.applicant,
         "next_verification_due_on": services.next_verification_due_on(cert, on), "verify_url": verify_url(cert),
-        "renewed_from_id": cert.renewed_from_id, "reissued_from_id": cert.reissued_from_id, "ended_on": cert.ended_on, "end_reason": cert.end_reason,
+        "renewed_from_id": cert.renewed_from_id, "renewed_with_id_card": cert.renewed_with_id_card, "reissued_from_id": cert.reissued_from_id, "ended_on": cert.ended_on, "end_reason": cert.end_reason,
         "entries": [{"entered_on": e.entered_on, "by": e.division.name, "by_code": e.division_id, "kind": e.kind, "text": e.text} for e in queries.entries_of(cert)],
         "verifications": [verification_out(v) for v in queries.verifications_of(cert)],
     }

@@ -55,10 +55,12 @@ class EntryForm(CertificateForm):
 
 
 class RenewForm(CertificateForm):
-    """C3: renewal at expiry (services.renew_certificate); the term comes from the rules."""
+    """C3: renewal at expiry (services.renew_certificate) against the old certificate and her resident
+    ID card, whose number is read off the card; the term comes from the rules."""
 
-    required = ("issued_on",)
+    required = ("issued_on", "id_number")
     issued_on = date_field(_("New issue date"))
+    id_number = text(_("Resident ID number"), 18)
 
 
 class ReissueForm(CertificateForm):

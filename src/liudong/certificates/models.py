@@ -77,6 +77,9 @@ class Certificate(models.Model):
     end_reason = models.CharField("终止原因 reason", max_length=200, blank=True)
     renewed_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="renewals", verbose_name="换发自 renewed from")
     reissued_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reissues", verbose_name="补办自 reissued from")
+    # C3 (凭原婚育证明和本人居民身份证): a renewal is made against the surrendered certificate and her
+    # resident ID card, whose number the clerk reads off the card and the service checks against hers.
+    renewed_with_id_card = models.BooleanField("换发时已查验本人居民身份证 ID card checked at renewal", default=False)
     # C2: who applied.
     applicant = models.CharField("申请人 applicant", max_length=8, choices=Applicant.choices, default=Applicant.SELF)
     applicant_name = models.CharField("代办人 applicant name", max_length=50, blank=True)

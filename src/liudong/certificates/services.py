@@ -21,7 +21,7 @@ from liudong.codes import Level, level_of_code
 from liudong.dates import local_day
 from liudong.divisions.models import Division
 from liudong.errors import Invalid, NotFound
-from liudong.identifiers import row_id
+from liudong.identifiers import normalise_document_number, row_id
 from liudong.people.choices import Relation, Sex
 from liudong.people.models import Person, Residence
 from liudong.people.scope import persons as persons_in_scope
@@ -276,6 +276,16 @@ def renew_certificate(*, actor, certificate_id, data: dict, now: datetime.dateti
     return _renew(actor, certificate_id, data, now)
 
 
+def _id_card_errors(data, person, errors) -> None:
+    """C3: a renewal is made "凭原婚育证明和本人居民身份证": the number read off her resident ID card
+    must be hers (the clerk already sees her record, so a mismatch tells nothing new)."""
+    typed = normalise_document_number(data.get("id_number"))
+    if not typed:
+        errors["id_number"] = ["换发须凭本人居民身份证：请填写所查验的身份证号码 / a renewal needs her resident ID card: enter the number on the card shown"]
+    elif typed != normalise_document_number(person.id_number):
+        errors["id_number"] = ["与本人居民身份证号码不符 / does not match her resident ID number"]
+
+
 @transaction.atomic
 def _renew(actor, certificate_id, data, now) -> Certificate:
     cert = _certificate(actor, certificate_id)
@@ -292,6 +302,7 @@ def _renew(actor, certificate_id, data, now) -> Certificate:
         raise Invalid({"certificate": [f"证明 {cert.number} 长期有效，无需换发（C4） / certificate {cert.number} is valid long-term: no renewal (C4)"]})
     person = cert.person
     _age_errors(person, issued_on, cert.township_id, errors, "issued_on")
+    _id_card_errors(data, person, errors)
     if errors:
         raise Invalid(errors)
     term = _term(cert.township, person, issued_on, "issued_on")
@@ -300,7 +311,7 @@ def _renew(actor, certificate_id, data, now) -> Certificate:
     cert.status, cert.ended_on, cert.end_reason = Status.SURRENDERED, issued_on, "到期换发，原证交回 / surrendered at renewal"
     cert.save(update_fields=["status", "ended_on", "end_reason"])
     new = _new_certificate(actor, person, cert.township, issued_on, term, renewed_from=cert, contraception=cert.contraception,
-                           last_verified_on=cert.last_verified_on, applicant=Applicant.SELF)
+                           last_verified_on=cert.last_verified_on, applicant=Applicant.SELF, renewed_with_id_card=True)
     record(actor, "certificate.renew", obj=new, person_id=person.pk, fields={**_audit_fields(new), "renewed_from": cert.number})
     return new
 

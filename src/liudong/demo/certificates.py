@@ -67,10 +67,10 @@ def build_demo_certificates(*, log=print) -> dict:
     first = attempt("li", lambda: issue(li, "2015-03-01", contraception="避孕药具"))
     if first:
         services.verify_certificate(actor=residence, certificate_id=first.pk, data={"verified_on": "2015-03-20", "result": "ok"}, now=_at("2015-03-20"))
-        second = attempt("li renew", lambda: services.renew_certificate(actor=hukou, certificate_id=first.pk, data={"issued_on": "2018-02-28"}, now=_at("2018-02-28")))
+        second = attempt("li renew", lambda: services.renew_certificate(actor=hukou, certificate_id=first.pk, data={"issued_on": "2018-02-28", "id_number": first.person.id_number}, now=_at("2018-02-28")))
         if second:
             services.add_entry(actor=hukou, certificate_id=second.pk, data={"entered_on": "2018-03-01", "kind": "service", "text": "免费发放避孕药具"}, now=_at("2018-03-01"))
-            third = attempt("li e-renew", lambda: services.renew_certificate(actor=hukou, certificate_id=second.pk, data={"issued_on": "2021-02-26"}, now=_at("2021-02-26")))
+            third = attempt("li e-renew", lambda: services.renew_certificate(actor=hukou, certificate_id=second.pk, data={"issued_on": "2021-02-26", "id_number": second.person.id_number}, now=_at("2021-02-26")))
             if third:
                 services.verify_certificate(actor=residence, certificate_id=third.pk, data={"verified_on": "2021-03-10", "result": "ok"}, now=_at("2021-03-10"))
     # 陈小燕: replaced, and the reissue expired
