@@ -38,7 +38,7 @@ bench: install
 	$(BIN)/python bench/exchange.py
 	$(BIN)/python bench/registers.py
 	$(BIN)/python bench/permits.py
-	$(BIN)/python bench/statistics.py
+	$(BIN)/python bench/reports.py
 	$(BIN)/python bench/desk.py
 	$(BIN)/python bench/certificates.py
 	$(BIN)/python bench/technical.py

@@ -1,7 +1,7 @@
 """Statistical reports benchmark (issue 14): a generated province, the month close of every
 division's report, and the report pages.
 
-    python bench/statistics.py [--people N] [--counties C] [--db PATH|URL] [--keep] [--seed S] [--requests R]
+    python bench/reports.py [--people N] [--counties C] [--db PATH|URL] [--keep] [--seed S] [--requests R]
 
 A fresh database (SQLite file by default; `--db postgresql://...` for PostgreSQL), migrated (the
 shipped division list holds 广东's counties), then, written with executemany in one transaction
