@@ -1,0 +1,171 @@
+"""A cluster on this machine for the federation tests and the benchmark: `nats-server` processes
+(the Debian package) on free ports with their own store folders, the hub with JetStream domain
+`hub` and a leaf node port, each province a leaf node with its own domain `n<code>`; and Liudong
+nodes as subprocesses, each with its own SQLite file, key file and settings."""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PYTHON = sys.executable
+NATS = shutil.which("nats-server") or "/usr/sbin/nats-server"
+START = "2026-11-28T10:00:00+08:00"  # tests/conftest.py: TODAY at 10:00 in Beijing
+ANCHOR = str(time.time())  # ...at this real moment, for every process of the run
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port: int, timeout: float = 10) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise TimeoutError(f"nothing listens on {port}")
+
+
+class NatsServer:
+    def __init__(self, folder: Path, name: str, domain: str, *, hub_leaf_port: int | None = None, leaf_port: int | None = None):
+        self.folder, self.name, self.domain = folder / name, name, domain
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.port, self.leaf_port, self.hub_leaf_port = free_port(), leaf_port, hub_leaf_port
+        self.proc = None
+
+    @property
+    def url(self) -> str:
+        return f"nats://127.0.0.1:{self.port}"
+
+    def config(self, *, linked: bool = True) -> Path:
+        lines = [f"server_name: {self.name}", "listen: 127.0.0.1:%d" % self.port,
+                 f'jetstream {{ store_dir: "{self.folder / "js"}", domain: {self.domain} }}']
+        if self.leaf_port:
+            lines.append(f"leafnodes {{ listen: 127.0.0.1:{self.leaf_port} }}")
+        if self.hub_leaf_port and linked:
+            lines.append(f'leafnodes {{ remotes = [ {{ url: "nats-leaf://127.0.0.1:{self.hub_leaf_port}" }} ] }}')
+        path = self.folder / "server.conf"
+        path.write_text("\n".join(lines) + "\n")
+        return path
+
+    def start(self, *, linked: bool = True):
+        """Start (again, on the same store folder); `linked=False` starts a province cut off from the hub."""
+        log = open(self.folder / "server.log", "ab")
+        self.proc = subprocess.Popen([NATS, "-c", str(self.config(linked=linked))], stdout=log, stderr=subprocess.STDOUT)
+        wait_port(self.port)
+        return self
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+
+class Node:
+    """A Liudong node: its own database file (copied from a migrated template), key file and
+    settings; its actions run as subprocesses (node_script.py)."""
+
+    def __init__(self, folder: Path, code: str, server: NatsServer, template: Path):
+        self.code, self.server = code, server
+        self.folder = folder / f"node-{code}"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.db = self.folder / "db.sqlite3"
+        shutil.copy(template, self.db)
+        self.runner = None
+        self.env = {**os.environ, "LIUDONG_ENV": "test", "DATABASE_URL": f"sqlite:///{self.db}", "LIUDONG_NODE": code, "LIUDONG_NATS_URL": server.url,
+                    "LIUDONG_NODE_KEY_FILE": str(self.folder / "node-key.json"), "LIUDONG_DATA_DIR": str(self.folder), "LIUDONG_TEST_START": START, "LIUDONG_TEST_ANCHOR": ANCHOR,
+                    "PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": "liudong.settings"}
+
+    def liudong(self, *args) -> str:
+        done = subprocess.run([PYTHON, "-m", "liudong.cli", *args], env=self.env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    def do(self, action: str, args: dict | None = None) -> dict:
+        done = subprocess.run([PYTHON, "-m", "tests.federation.node_script", action, json.dumps(args or {})], env=self.env, cwd=ROOT,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout.strip().splitlines()[-1]) if done.stdout.strip() else {}
+
+    def start(self):
+        log = open(self.folder / "run.log", "ab")
+        self.runner = subprocess.Popen([PYTHON, "-m", "tests.federation.node_script", "run"], env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        return self
+
+    def stop(self, sig=signal.SIGTERM) -> int | None:
+        if self.runner is None:
+            return None
+        if self.runner.poll() is None:
+            self.runner.send_signal(sig)
+        code = self.runner.wait(30)
+        self.runner = None
+        return code
+
+    def log(self) -> str:
+        path = self.folder / "run.log"
+        return path.read_text() if path.exists() else ""
+
+
+def migrated_template(folder: Path) -> Path:
+    """One migrated database for all the nodes of a run (copied for each)."""
+    path = folder / "template.sqlite3"
+    env = {**os.environ, "LIUDONG_ENV": "test", "DATABASE_URL": f"sqlite:///{path}", "LIUDONG_DATA_DIR": str(folder), "PYTHONPATH": str(ROOT)}
+    env.pop("LIUDONG_NODE", None)
+    done = subprocess.run([PYTHON, "-m", "liudong.cli", "migrate", "--no-input", "-v0"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    return path
+
+
+class Cluster:
+    """The hub (a JetStream server and the nation's node) and provinces, each a leaf node with
+    its own JetStream domain and its own Liudong node; every node trusts every other."""
+
+    def __init__(self, folder: Path, template: Path, provinces: tuple[str, ...]):
+        leaf = free_port()
+        self.hub_server = NatsServer(folder, "hub", "hub", leaf_port=leaf).start()
+        self.servers = {code: NatsServer(folder, f"n{code}", f"n{code}", hub_leaf_port=leaf).start() for code in provinces}
+        self.hub = Node(folder, "000000000000", self.hub_server, template)
+        self.nodes = {code: Node(folder, code, self.servers[code], template) for code in provinces}
+        everyone = [self.hub, *self.nodes.values()]
+        lines = {n.code: n.do("init")["line"] for n in everyone}
+        for n in everyone:
+            n.do("setup_node", {"lines": [line for code, line in lines.items() if code != n.code]})
+
+    def start(self):
+        self.hub.start()
+        for n in self.nodes.values():
+            n.start()
+        return self
+
+    def close(self):
+        for n in [*self.nodes.values(), self.hub]:
+            try:
+                n.stop(signal.SIGKILL)
+            except Exception:
+                pass
+        for s in [*self.servers.values(), self.hub_server]:
+            s.stop()
+
+
+def wait_for(check, timeout: float = 60, every: float = 0.5):
+    """Poll `check()` until it returns something true; its last value otherwise (the test's assert fails on it)."""
+    end = time.monotonic() + timeout
+    value = check()
+    while not value and time.monotonic() < end:
+        time.sleep(every)
+        value = check()
+    return value
