@@ -7,6 +7,7 @@ import os
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -115,6 +116,11 @@ class Node:
         self.runner = None
         return code
 
+    def query(self, sql: str, *params) -> list[tuple]:
+        """Read this node's database directly (a quick look from the test, not through the app)."""
+        with sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=20) as con:
+            return con.execute(sql, params).fetchall()
+
     def log(self) -> str:
         path = self.folder / "run.log"
         return path.read_text() if path.exists() else ""
@@ -141,7 +147,7 @@ class Cluster:
         self.hub = Node(folder, "000000000000", self.hub_server, template)
         self.nodes = {code: Node(folder, code, self.servers[code], template) for code in provinces}
         everyone = [self.hub, *self.nodes.values()]
-        lines = {n.code: n.do("init")["line"] for n in everyone}
+        lines = self.lines = {n.code: n.do("init")["line"] for n in everyone}
         for n in everyone:
             n.do("setup_node", {"lines": [line for code, line in lines.items() if code != n.code]})
 

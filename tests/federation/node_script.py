@@ -85,7 +85,7 @@ def send(args):
     ids = []
     for i in range(args.get("count", 1)):
         ids.append(services.send_message(actor=clerk, data={"kind": "verification", "topic": "births", "receiver": TONGJIANG_T, "person": person.pk,
-                                                            "subject": f"核实李娜婚育情况 {i}", "body": "请核实其生育情况。"}, now=clock.now()).pk)
+                                                            "subject": f"{args.get('tag', '核实李娜婚育情况')} {i}", "body": "请核实其生育情况。"}, now=clock.now()).pk)
     return {"ids": ids}
 
 

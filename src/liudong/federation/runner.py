@@ -12,7 +12,7 @@ envelope after its own commit.
 The relay publishes outbox rows with the global id as Nats-Msg-Id (the stream drops a second copy
 within its duplicate window) and marks them published after the server's acknowledgement. Both
 loops wait on the server or on a timer, never spin; SIGTERM (or SIGINT) lets the batch in hand
-finish, then the process drains its connection and exits 0. The client reconnects on its own."""
+finish, then the process flushes its acknowledgements, closes its connection and exits 0. The client reconnects on its own."""
 import asyncio
 import logging
 import signal
@@ -102,9 +102,12 @@ class Runner:
                     await asyncio.gather(self.relay(js), self.receiver(js))
         finally:
             try:
-                await nc.drain()
+                # The acknowledgements of the last batch leave before the connection closes (a
+                # drain would wait for the pull subscription's pending requests to time out).
+                await nc.flush(timeout=2)
             except (ConnectionClosedError, NatsTimeout, OSError):
                 pass
+            await nc.close()
             self.db_thread.shutdown(wait=True)
         return 0
 
