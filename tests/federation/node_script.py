@@ -89,6 +89,33 @@ def send(args):
     return {"ids": ids}
 
 
+def send_many(args):
+    """The benchmark's sender: `count` requests written by the services, `per_tx` to a
+    transaction (a batch of the clerks' acts committed together), at most `rate` a second (0: as
+    fast as it goes)."""
+    from django.db import transaction
+
+    from liudong import clock
+    from liudong.accounts.models import Staff
+    from liudong.exchange import services
+    from liudong.people.models import Person
+    from tests.conftest import TONGJIANG_T
+
+    clerk, person = Staff.objects.get(username="clerk"), Person.objects.get(name="李娜")
+    count, per_tx, rate = args["count"], args.get("per_tx", 50), args.get("rate", 0)
+    began = time.monotonic()
+    for start in range(0, count, per_tx):
+        if rate:
+            ahead = start / rate - (time.monotonic() - began)
+            if ahead > 0:
+                time.sleep(ahead)
+        with transaction.atomic():
+            for i in range(start, min(count, start + per_tx)):
+                services.send_message(actor=clerk, data={"kind": "verification", "topic": "births", "receiver": TONGJIANG_T, "person": person.pk,
+                                                         "subject": f"{args.get('tag', 'bench')} {i}", "body": "请核实其生育情况。"}, now=clock.now())
+    return {"sent": count, "seconds": round(time.monotonic() - began, 2)}
+
+
 def reply(args):
     """The Sichuan township signs for and answers every request in its inbox."""
     from liudong import clock
@@ -137,7 +164,7 @@ def run(_):
     call_command("node", "run")
 
 
-ACTIONS = {f.__name__: f for f in (init, setup_node, world, send, reply, show, unpublish, run)}
+ACTIONS = {f.__name__: f for f in (init, setup_node, world, send, send_many, reply, show, unpublish, run)}
 
 if __name__ == "__main__":
     setup()

@@ -176,3 +176,9 @@ def test_x3_the_answer_answers_the_request_even_before_its_receipt(guangdong):
 def test_an_answer_to_an_unknown_request_is_refused(guangdong):
     me, sc, request, gid = guangdong
     refused(answer_from(sc, me, uuid.uuid4().hex, arrived=at("2026-12-01")), "unknown_message")
+
+
+def test_a_signed_body_missing_its_fields_is_quarantined_not_redelivered_forever(sichuan):
+    me, gd = sichuan
+    refused(sealed(gd, me, body={"subject": "无类型"}), "malformed")
+    assert not Message.objects.exists() and not Received.objects.exists()

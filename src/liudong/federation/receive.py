@@ -46,6 +46,8 @@ def receive(raw: bytes, *, subject: str = "", now: datetime.datetime, keys=None)
             return _accept(env, keys=keys, now=now)
     except envelope.Refused as refused:
         return _quarantine(raw, env, refused.reason, refused.detail, subject=subject, now=now)
+    except (KeyError, TypeError, ValueError, AttributeError) as e:  # a signed body missing a field: never redelivered forever
+        return _quarantine(raw, env, Refusal.MALFORMED, f"{type(e).__name__}: {e}", subject=subject, now=now)
 
 
 def _quarantine(raw: bytes, env: dict | None, reason: str, detail: str, *, subject: str, now: datetime.datetime) -> str:

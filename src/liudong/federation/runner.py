@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import nats
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
 from nats.errors import ConnectionClosedError, NoServersError, TimeoutError as NatsTimeout
 from nats.js.api import AckPolicy, ConsumerConfig, ExternalStream, StorageType, StreamConfig, StreamSource
 from nats.js.errors import BadRequestError, NotFoundError
@@ -152,7 +152,7 @@ class Runner:
         while not self.stop.is_set():
             try:
                 ready, waiting = await self.db(publishing.pending, self.batch, now=clock.now())
-            except Exception as e:  # the database is away: say so once, try again
+            except DatabaseError as e:  # the database is busy or away: say so once, try again
                 self.problem("outbox", f"{type(e).__name__}: {e}")
                 await self.pause(1)
                 continue
@@ -166,7 +166,12 @@ class Runner:
             done = [row[0] for row, ack in zip(ready, acks) if not isinstance(ack, BaseException)]
             failed = [ack for ack in acks if isinstance(ack, BaseException)]
             if done:
-                await self.db(publishing.mark_published, done, now=clock.now())
+                try:
+                    await self.db(publishing.mark_published, done, now=clock.now())
+                except DatabaseError as e:  # published but not marked: published again later, dropped as a duplicate
+                    self.problem("outbox", f"cannot mark {len(done)} published: {type(e).__name__}: {e}")
+                    await self.pause(1)
+                    continue
             if failed:
                 self.problem("publish", f"{len(failed)} not acknowledged ({type(failed[0]).__name__}); kept in the outbox")
                 await self.pause(1)
@@ -190,7 +195,7 @@ class Runner:
                 continue
             try:
                 outcomes = await self.db(receive.receive_batch, [(m.subject, m.data) for m in msgs], now=clock.now())
-            except Exception as e:  # not committed: not acknowledged, JetStream redelivers
+            except DatabaseError as e:  # not committed: not acknowledged, JetStream redelivers
                 self.problem("receive", f"not committed, will be redelivered: {type(e).__name__}: {e}")
                 await self.pause(1)
                 continue
