@@ -26,12 +26,21 @@ def in_transit(message: Message) -> None:
     message.arrived_at = message.arrived_on = message.reply_due_on = message.due_on = None
 
 
-def _answer_by(message: Message) -> datetime.date | None:
+def _answer_by(message: Message, cache: dict | None = None) -> datetime.date | None:
     """X4: the answer-by date of a message that arrived on `arrived_on`, by the receiver's policy
-    on the message's rules date (P1)."""
-    days, rule_set = reply_days(message.kind, message.receiver_id, message.rules_on)
+    on the message's rules date (P1). `cache`: kept by the caller for one batch of envelopes (the
+    same kind, receiver, rules date and arrival day give the same date)."""
+    key = ("due", message.kind, message.receiver_id, message.rules_on, message.arrived_on)
+    if cache is None or key not in cache:
+        days, rule_set = reply_days(message.kind, message.receiver_id, message.rules_on)
+        due = add_working_days(message.arrived_on, int(days), field="arrived_at") if days is not None else None
+        if cache is None:
+            message.rule_set = message.rule_set or rule_set
+            return due
+        cache[key] = (due, rule_set)
+    due, rule_set = cache[key]
     message.rule_set = message.rule_set or rule_set
-    return add_working_days(message.arrived_on, int(days), field="arrived_at") if days is not None else None
+    return due
 
 
 def arrived(message: Message, at: datetime.datetime) -> bool:
@@ -52,13 +61,19 @@ def arrived(message: Message, at: datetime.datetime) -> bool:
 
 def deliver(*, sender: str, receiver: str, kind: str, topic: str, subject: str, body: str, rules_on: datetime.date, rule_set: str,
             sent_at: datetime.datetime, person, in_reply_to: Message | None, request_arrived_at: datetime.datetime | None,
-            now: datetime.datetime) -> Message:
+            now: datetime.datetime, cache: dict | None = None) -> Message:
     """A message from a place on another node arrives here now (X5: system delivery at the
     receiving node's commit): it is written in the receiver's inbox with its clock from `now`. An
     answer to a request this node sent (`in_reply_to`) answers it: the request is answered on the
     day the answer was sent (X3, as in one database), and if the answer overtook the request's
-    receipt, the request's arrival is taken from the answer (`request_arrived_at`)."""
-    places = {d.code: d for d in Division.objects.filter(code__in=(sender, receiver))}
+    receipt, the request's arrival is taken from the answer (`request_arrived_at`). `cache`: the
+    divisions and answer-by dates of one batch of envelopes, kept by the caller."""
+    cache = {} if cache is None else cache
+    wanted = [c for c in (sender, receiver) if ("place", c) not in cache]
+    if wanted:
+        for d in Division.objects.filter(code__in=wanted):
+            cache[("place", d.code)] = d
+    places = {c: cache[("place", c)] for c in (sender, receiver) if ("place", c) in cache}
     if sender not in places or receiver not in places:
         raise Invalid({"receiver": ["收发单位不在本节点的区划表中 / the sender or receiver is not in this node's division table"]})
     message = _new(None, places[sender], places[receiver], kind=kind, person=person, subject=subject[:SUBJECT_MAX], body=body,
@@ -67,7 +82,7 @@ def deliver(*, sender: str, receiver: str, kind: str, topic: str, subject: str, 
     message.sent_at, message.sent_on = min(sent_at, now), _local(min(sent_at, now))
     message.arrived_at, message.arrived_on = now, _local(now)
     message.state = next_state(None, Act.SEND)
-    message.reply_due_on = _answer_by(message) if in_reply_to is None else None
+    message.reply_due_on = _answer_by(message, cache) if in_reply_to is None else None
     message.due_on = message.reply_due_on
     if in_reply_to is not None:
         message.in_reply_to = in_reply_to

@@ -32,20 +32,24 @@ ACCEPTED, DUPLICATE, REFUSED = "accepted", "duplicate", "refused"
 def receive_batch(items: list[tuple[str, bytes]], *, now: datetime.datetime) -> list[str]:
     """Write a batch of (subject, envelope) in one transaction (each in its own savepoint) and
     return the outcome of each: accepted, duplicate or refused (quarantined)."""
-    keys = load()
+    keys, cache = load(), {}
     with transaction.atomic():
-        return [receive(raw, subject=subject, now=now, keys=keys) for subject, raw in items]
+        return [receive(raw, subject=subject, now=now, keys=keys, cache=cache) for subject, raw in items]
 
 
-def receive(raw: bytes, *, subject: str = "", now: datetime.datetime, keys=None) -> str:
+def receive(raw: bytes, *, subject: str = "", now: datetime.datetime, keys=None, cache: dict | None = None) -> str:
+    """One envelope, in its own savepoint. `cache`: what stays true for a batch (the peers' keys
+    on the day, divisions, answer-by dates)."""
     keys = keys or load()
     env = None
     try:
         with transaction.atomic():
             env = envelope.parse(raw)
-            return _accept(env, keys=keys, now=now)
+            return _accept(env, keys=keys, now=now, cache={} if cache is None else cache)
     except envelope.Refused as refused:
         return _quarantine(raw, env, refused.reason, refused.detail, subject=subject, now=now)
+    except _Duplicate:
+        return DUPLICATE
     except (KeyError, TypeError, ValueError, AttributeError) as e:  # a signed body missing a field: never redelivered forever
         return _quarantine(raw, env, Refusal.MALFORMED, f"{type(e).__name__}: {e}", subject=subject, now=now)
 
@@ -58,11 +62,14 @@ def _quarantine(raw: bytes, env: dict | None, reason: str, detail: str, *, subje
     return REFUSED
 
 
-def _accept(env: dict, *, keys, now: datetime.datetime) -> str:
+def _accept(env: dict, *, keys, now: datetime.datetime, cache: dict) -> str:
     routing, node = env["routing"], settings.LIUDONG_NODE
     if routing["to_node"] != node or not holds(node, routing["receiver"]):
         raise envelope.Refused(Refusal.MISADDRESSED, f"to {routing['to_node']}/{routing['receiver']}, this node is {node}")
-    peer = keys_of(routing["from_node"], local_day(now))
+    key = ("peer", routing["from_node"], local_day(now))
+    if key not in cache:
+        cache[key] = keys_of(routing["from_node"], local_day(now))
+    peer = cache[key]
     if peer is None:
         raise envelope.Refused(Refusal.UNKNOWN_NODE, f"node {routing['from_node']} is not trusted on {local_day(now)}")
     envelope.verify(env, peer.sign_key)
@@ -79,25 +86,31 @@ def _accept(env: dict, *, keys, now: datetime.datetime) -> str:
         payload = json.loads(plaintext)
     except ValueError:
         raise envelope.Refused(Refusal.MALFORMED, "body") from None
-    try:
-        received = Received.objects.create(global_id=routing["id"], type=routing["type"], from_node=routing["from_node"], sender=routing["sender"],
-                                           receiver=routing["receiver"], digest=digest, received_at=now)
-    except IntegrityError:  # a second receiver committed it meanwhile (PostgreSQL): a duplicate
-        return DUPLICATE
+    received = Received(global_id=routing["id"], type=routing["type"], from_node=routing["from_node"], sender=routing["sender"],
+                        receiver=routing["receiver"], digest=digest, received_at=now)
     if routing["type"] == EnvelopeType.MESSAGE:
-        _message(received, routing, payload, now=now)
+        _message(received, routing, payload, now=now, cache=cache)
     elif routing["type"] == EnvelopeType.ARRIVAL:
         _arrival(payload)
     else:
         raise envelope.Refused(Refusal.MALFORMED, f"type {routing['type'][:20]}")
+    try:
+        with transaction.atomic():
+            received.save()
+    except IntegrityError:  # a second receiver committed it meanwhile: a duplicate (its savepoint undoes this one's writes)
+        raise _Duplicate() from None
     return ACCEPTED
+
+
+class _Duplicate(Exception):
+    pass
 
 
 def _moment(raw) -> datetime.datetime | None:
     return parse_datetime(raw) if isinstance(raw, str) else None
 
 
-def _message(received: Received, routing: dict, payload: dict, *, now: datetime.datetime):
+def _message(received: Received, routing: dict, payload: dict, *, now: datetime.datetime, cache: dict):
     ident = payload.get("person") or {}
     # R8: the person the message names is matched here by her ID number first.
     person = Person.objects.filter(id_number=ident["id_number"]).first() if ident.get("id_number") else None
@@ -111,11 +124,10 @@ def _message(received: Received, routing: dict, payload: dict, *, now: datetime.
         message = remote.deliver(sender=routing["sender"], receiver=routing["receiver"], kind=payload["kind"], topic=payload.get("topic", ""),
                                  subject=payload.get("subject", ""), body=payload.get("body", ""), rules_on=parse_date(payload["rules_on"]),
                                  rule_set=payload.get("rule_set", ""), sent_at=_moment(payload.get("sent_at")) or now, person=person,
-                                 in_reply_to=request, request_arrived_at=_moment(payload.get("request_arrived_at")), now=now)
+                                 in_reply_to=request, request_arrived_at=_moment(payload.get("request_arrived_at")), now=now, cache=cache)
     except Invalid as e:
         raise envelope.Refused(Refusal.UNKNOWN_DIVISION, "; ".join(m for ms in e.errors.values() for m in ms)) from None
     received.message, received.person = message, ident
-    received.save(update_fields=["message", "person"])
     # X5: the sender sees the arrival time when this receipt comes back.
     enqueue(EnvelopeType.ARRIVAL, sender=routing["receiver"], receiver=routing["sender"], kind=payload["kind"],
             payload={"of": routing["id"], "arrived_at": now.isoformat()}, now=now, to_node=routing["from_node"])

@@ -37,6 +37,7 @@ EXCHANGE = "EXCHANGE"
 CONSUMER = "receiver"
 DUPLICATE_WINDOW = 24 * 3600  # seconds: a row republished within a day is dropped by the stream
 IDLE = 0.25  # seconds between looks at an empty outbox
+RECEIVE_BATCH = 64
 
 
 def domain(code: str) -> str:
@@ -185,7 +186,9 @@ class Runner:
                 if sub is None:
                     sub = await js.pull_subscribe(publishing.subject("*", self.node), durable=CONSUMER, stream=in_stream(self.node),
                                                   config=ConsumerConfig(ack_policy=AckPolicy.EXPLICIT, ack_wait=30, max_ack_pending=20000))
-                msgs = await sub.fetch(self.batch, timeout=1)
+                # A smaller batch than the relay's: on SQLite the receiving transaction holds the
+                # write lock the node's clerks also need.
+                msgs = await sub.fetch(RECEIVE_BATCH, timeout=1)
             except NatsTimeout:
                 continue
             except (ConnectionClosedError, BadRequestError, NotFoundError, OSError) as e:
