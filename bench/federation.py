@@ -70,7 +70,7 @@ def main():
         if a.burst:
             gd.stop()
         t1 = time.monotonic()
-        sent = gd.do("send_many", {"count": a.messages, "per_tx": a.per_tx, "rate": a.rate})
+        sent = gd.do("send_many", {"count": a.messages, "per_tx": a.per_tx, "rate": a.rate}, timeout=24 * 3600)
         print(f"  sent {a.messages:,} in {sent['seconds']} s ({a.messages / sent['seconds']:.0f}/s at the sender)", flush=True)
         relay_started = None
         if a.burst:

@@ -76,18 +76,44 @@ class NatsServer:
         self.proc = None
 
 
+def postgres_url() -> str | None:
+    """The PostgreSQL server of this run (DATABASE_URL, as `.ci/run` sets it), or None: SQLite."""
+    url = os.environ.get("DATABASE_URL", "")
+    return url if url.startswith(("postgres://", "postgresql://")) else None
+
+
+def _pg(url: str, sql: str, *params, fetch: bool = False):
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as con:
+        cur = con.execute(sql, params or None)
+        return cur.fetchall() if fetch else None
+
+
+def _with_db(url: str, name: str) -> str:
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
 class Node:
-    """A Liudong node: its own database file (copied from a migrated template), key file and
+    """A Liudong node: its own database (a SQLite file copied from a migrated template; on the
+    PostgreSQL run a database of its own made from a migrated template database), key file and
     settings; its actions run as subprocesses (node_script.py)."""
 
-    def __init__(self, folder: Path, code: str, server: NatsServer, template: Path):
+    def __init__(self, folder: Path, code: str, server: NatsServer, template):
         self.code, self.server = code, server
         self.folder = folder / f"node-{code}"
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.db = self.folder / "db.sqlite3"
-        shutil.copy(template, self.db)
+        if isinstance(template, str):  # PostgreSQL: CREATE DATABASE … TEMPLATE
+            self.pg_name = f"{template.rsplit('/', 1)[1]}_n{code}"
+            _pg(postgres_url(), f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)')
+            _pg(postgres_url(), f'CREATE DATABASE "{self.pg_name}" TEMPLATE "{template.rsplit("/", 1)[1]}"')
+            self.db_url, self.db = _with_db(template, self.pg_name), None
+        else:
+            self.db = self.folder / "db.sqlite3"
+            shutil.copy(template, self.db)
+            self.db_url = f"sqlite:///{self.db}"
         self.runner = None
-        self.env = {**os.environ, "LIUDONG_ENV": "test", "DATABASE_URL": f"sqlite:///{self.db}", "LIUDONG_NODE": code, "LIUDONG_NATS_URL": server.url,
+        self.env = {**os.environ, "LIUDONG_ENV": "test", "DATABASE_URL": self.db_url, "LIUDONG_NODE": code, "LIUDONG_NATS_URL": server.url,
                     "LIUDONG_NODE_KEY_FILE": str(self.folder / "node-key.json"), "LIUDONG_DATA_DIR": str(self.folder), "LIUDONG_TEST_START": START, "LIUDONG_TEST_ANCHOR": ANCHOR,
                     "PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": "liudong.settings"}
 
@@ -96,9 +122,9 @@ class Node:
         assert done.returncode == 0, done.stderr
         return done.stdout
 
-    def do(self, action: str, args: dict | None = None) -> dict:
+    def do(self, action: str, args: dict | None = None, *, timeout: float = 300) -> dict:
         done = subprocess.run([PYTHON, "-m", "tests.federation.node_script", action, json.dumps(args or {})], env=self.env, cwd=ROOT,
-                              capture_output=True, text=True, timeout=300)
+                              capture_output=True, text=True, timeout=timeout)
         assert done.returncode == 0, done.stderr
         return json.loads(done.stdout.strip().splitlines()[-1]) if done.stdout.strip() else {}
 
@@ -118,18 +144,33 @@ class Node:
 
     def query(self, sql: str, *params) -> list[tuple]:
         """Read this node's database directly (a quick look from the test, not through the app)."""
+        if self.db is None:
+            return [tuple(r) for r in _pg(self.db_url, sql.replace("?", "%s"), *params, fetch=True)]
         with sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=20) as con:
             return con.execute(sql, params).fetchall()
+
+    def drop(self):
+        if self.db is None:
+            _pg(postgres_url(), f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)')
 
     def log(self) -> str:
         path = self.folder / "run.log"
         return path.read_text() if path.exists() else ""
 
 
-def migrated_template(folder: Path) -> Path:
-    """One migrated database for all the nodes of a run (copied for each)."""
-    path = folder / "template.sqlite3"
-    env = {**os.environ, "LIUDONG_ENV": "test", "DATABASE_URL": f"sqlite:///{path}", "LIUDONG_DATA_DIR": str(folder), "PYTHONPATH": str(ROOT)}
+def migrated_template(folder: Path):
+    """One migrated database for all the nodes of a run (copied for each): a SQLite file, or on
+    the PostgreSQL run the URL of a template database."""
+    pg = postgres_url()
+    if pg:
+        name = f"liudong_fed_{os.getpid()}"
+        _pg(pg, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _pg(pg, f'CREATE DATABASE "{name}"')
+        path = url = _with_db(pg, name)
+    else:
+        path = folder / "template.sqlite3"
+        url = f"sqlite:///{path}"
+    env = {**os.environ, "LIUDONG_ENV": "test", "DATABASE_URL": url, "LIUDONG_DATA_DIR": str(folder), "PYTHONPATH": str(ROOT)}
     env.pop("LIUDONG_NODE", None)
     done = subprocess.run([PYTHON, "-m", "liudong.cli", "migrate", "--no-input", "-v0"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
@@ -140,7 +181,8 @@ class Cluster:
     """The hub (a JetStream server and the nation's node) and provinces, each a leaf node with
     its own JetStream domain and its own Liudong node; every node trusts every other."""
 
-    def __init__(self, folder: Path, template: Path, provinces: tuple[str, ...]):
+    def __init__(self, folder: Path, template, provinces: tuple[str, ...]):
+        self.template = template
         leaf = free_port()
         self.hub_server = NatsServer(folder, "hub", "hub", leaf_port=leaf).start()
         self.servers = {code: NatsServer(folder, f"n{code}", f"n{code}", hub_leaf_port=leaf).start() for code in provinces}
@@ -165,6 +207,10 @@ class Cluster:
                 pass
         for s in [*self.servers.values(), self.hub_server]:
             s.stop()
+        for n in [*self.nodes.values(), self.hub]:
+            n.drop()
+        if isinstance(self.template, str):
+            _pg(postgres_url(), f'DROP DATABASE IF EXISTS "{self.template.rsplit("/", 1)[1]}" WITH (FORCE)')
 
 
 def wait_for(check, timeout: float = 60, every: float = 0.5):
