@@ -25,7 +25,6 @@ from nats.errors import ConnectionClosedError, NoServersError, TimeoutError as N
 from nats.js.api import AckPolicy, ConsumerConfig, ExternalStream, StorageType, StreamConfig, StreamSource
 from nats.js.errors import BadRequestError, NotFoundError
 
-from liudong import clock
 from liudong.codes import NATION_CODE
 
 from . import publishing, receive
@@ -53,7 +52,10 @@ def in_stream(code: str) -> str:
 
 
 class Runner:
-    def __init__(self, *, node: str | None = None, url: str | None = None, batch: int = 256):
+    def __init__(self, *, now, node: str | None = None, url: str | None = None, batch: int = 256):
+        """`now`: the clock the command reads (invariant 4: liudong.clock at the edge), called
+        for the moment of each publication and each receiving commit."""
+        self.now = now
         self.node = node or settings.LIUDONG_NODE
         self.url = url or settings.LIUDONG_NATS_URL
         self.batch = batch
@@ -152,7 +154,7 @@ class Runner:
     async def relay(self, js):
         while not self.stop.is_set():
             try:
-                ready, waiting = await self.db(publishing.pending, self.batch, now=clock.now())
+                ready, waiting = await self.db(publishing.pending, self.batch, now=self.now())
             except DatabaseError as e:  # the database is busy or away: say so once, try again
                 self.problem("outbox", f"{type(e).__name__}: {e}")
                 await self.pause(1)
@@ -168,7 +170,7 @@ class Runner:
             failed = [ack for ack in acks if isinstance(ack, BaseException)]
             if done:
                 try:
-                    await self.db(publishing.mark_published, done, now=clock.now())
+                    await self.db(publishing.mark_published, done, now=self.now())
                 except DatabaseError as e:  # published but not marked: published again later, dropped as a duplicate
                     self.problem("outbox", f"cannot mark {len(done)} published: {type(e).__name__}: {e}")
                     await self.pause(1)
@@ -197,7 +199,7 @@ class Runner:
                 await self.pause(1)
                 continue
             try:
-                outcomes = await self.db(receive.receive_batch, [(m.subject, m.data) for m in msgs], now=clock.now())
+                outcomes = await self.db(receive.receive_batch, [(m.subject, m.data) for m in msgs], now=self.now())
             except DatabaseError as e:  # not committed: not acknowledged, JetStream redelivers
                 self.problem("receive", f"not committed, will be redelivered: {type(e).__name__}: {e}")
                 await self.pause(1)

@@ -74,7 +74,7 @@ class Command(Subcommands):
         keys.load()  # no key file: say so now, not at the first envelope
         logging.getLogger("liudong.federation").setLevel(logging.INFO if settings.DEBUG else logging.WARNING)
         self.stderr.write(f"node {node} on {settings.LIUDONG_NATS_URL}")
-        code = asyncio.run(Runner(node=node, batch=batch).run())
+        code = asyncio.run(Runner(now=clock.now, node=node, batch=batch).run())
         self.stderr.write(f"node {node} stopped")
         raise SystemExit(code)
 
