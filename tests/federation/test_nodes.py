@@ -115,3 +115,18 @@ def test_which_node_holds_a_division(as_node, peer, db):
     assert directory.node_for("511921100000", at("2026-11-28").date()) == SC  # no peer: its province
     peer("511921000000")  # a small install: a county as its own node
     assert directory.node_for("511921100000", at("2026-11-28").date()) == "511921000000"
+
+
+def test_status_shows_the_backlog_its_oldest_the_consumer_and_the_quarantine(as_node, settings, clerk, migrant):
+    import json
+
+    from liudong.exchange import services
+    from tests.conftest import TONGJIANG_T
+
+    as_node(GD)
+    settings.LIUDONG_NATS_URL = "nats://127.0.0.1:9"  # no server there: the consumer's count is unknown, the rest is shown
+    services.send_message(actor=clerk, data={"kind": "verification", "topic": "births", "receiver": TONGJIANG_T, "person": migrant.pk,
+                                             "subject": "核实", "body": "请核实。"}, now=at("2026-11-30"))
+    data = json.loads(run("status", "--json"))
+    assert data["node"] == GD and data["outbox_backlog"] == 1 and data["quarantined"] == 0 and data["consumer_pending"] is None
+    assert data["oldest_unpublished"].startswith("2026-11-30")

@@ -126,9 +126,10 @@ class Runner:
 
         while not self.stop.is_set():
             try:
-                return await nats.connect(self.url.split(","), name=f"liudong-{self.node}", max_reconnect_attempts=-1, reconnect_time_wait=1,
-                                          connect_timeout=2, disconnected_cb=disconnected, reconnected_cb=reconnected, error_cb=error)
-            except (NoServersError, OSError, NatsTimeout) as e:
+                return await asyncio.wait_for(nats.connect(self.url.split(","), name=f"liudong-{self.node}", max_reconnect_attempts=-1,
+                                                           reconnect_time_wait=1, connect_timeout=2, disconnected_cb=disconnected,
+                                                           reconnected_cb=reconnected, error_cb=error), timeout=10)
+            except (NoServersError, OSError, NatsTimeout, asyncio.TimeoutError) as e:
                 self.problem("nats", f"cannot connect to {self.url}: {type(e).__name__}")
                 await self.pause(1)
         return None
@@ -230,8 +231,10 @@ async def status(node: str | None = None, url: str | None = None) -> dict:
     """The consumer's pending count, from the server (None if it cannot be asked)."""
     node = node or settings.LIUDONG_NODE
     try:
-        nc = await nats.connect((url or settings.LIUDONG_NATS_URL).split(","), connect_timeout=2, max_reconnect_attempts=0, allow_reconnect=False)
-    except (NoServersError, OSError, NatsTimeout):
+        # Bounded: the client may otherwise keep trying a server that refuses.
+        nc = await asyncio.wait_for(nats.connect((url or settings.LIUDONG_NATS_URL).split(","), connect_timeout=2, max_reconnect_attempts=0,
+                                                 allow_reconnect=False), timeout=5)
+    except (NoServersError, OSError, NatsTimeout, asyncio.TimeoutError):
         return {"consumer_pending": None}
     try:
         info = await nc.jetstream(domain=domain(node)).consumer_info(in_stream(node), CONSUMER, timeout=2)
