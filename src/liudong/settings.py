@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "liudong.technical",
     "liudong.statistics",
     "liudong.quality",
+    "liudong.federation",
     "huey.contrib.djhuey",  # the task queue's Django integration (HUEY below)
     "liudong.demo",  # the top of the layers: imports the apps above, none imports it
 ]
@@ -256,6 +257,23 @@ elif CACHE_BACKEND == "redis":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     raise ImproperlyConfigured(f"LIUDONG_CACHE must be database or redis, got {CACHE_BACKEND!r}")
+# Issue 16: one node per province. Without LIUDONG_NODE the whole country lives in this one
+# database and nothing else is started (the embedded default). With it (a 12-digit division code:
+# a province, the nation's hub 000000000000, or for tests and small installs any division) messages
+# to places outside the node leave through the outbox to the NATS server LIUDONG_NATS_URL names,
+# sealed with the keys of LIUDONG_NODE_KEY_FILE (never in the database). `liudong node run`
+# relays and receives.
+LIUDONG_NODE = os.environ.get("LIUDONG_NODE", "").strip()
+if LIUDONG_NODE and not re.fullmatch(r"\d{12}", LIUDONG_NODE):
+    raise ImproperlyConfigured(f"LIUDONG_NODE must be a 12-digit division code, got {LIUDONG_NODE!r}")
+LIUDONG_NATS_URL = os.environ.get("LIUDONG_NATS_URL") or "nats://127.0.0.1:4222"
+if not all(re.fullmatch(r"(nats|tls)://[^\s,]+", u.strip()) for u in LIUDONG_NATS_URL.split(",")):
+    raise ImproperlyConfigured(f"LIUDONG_NATS_URL must be nats://host:port (comma-separated for several), got {LIUDONG_NATS_URL!r}")
+LIUDONG_NODE_KEY_FILE = Path(os.environ.get("LIUDONG_NODE_KEY_FILE") or WORK_DIR / "var" / "node-key.json").resolve()
+# How long the streams keep an envelope (JetStream max_age), in hours.
+LIUDONG_STREAM_MAX_AGE_HOURS = env_int("LIUDONG_STREAM_MAX_AGE_HOURS", 24 * 14)
+if LIUDONG_STREAM_MAX_AGE_HOURS < 1:
+    raise ImproperlyConfigured("LIUDONG_STREAM_MAX_AGE_HOURS must be at least 1")
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

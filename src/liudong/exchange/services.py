@@ -23,6 +23,7 @@ from liudong.people.scope import persons as persons_in_scope
 from liudong.policy.calendar import add_working_days
 from liudong.policy.services import PolicyMissing, value_row
 
+from . import hooks
 from .models import UNTOPICAL_KINDS, ArrivalClaim, Attachment, Channel, ClaimState, FamilyProposal, Kind, Message, State, Topic
 from .transitions import Act, ClaimAct, next_claim_state, next_state, sources
 
@@ -229,6 +230,7 @@ def send_system(*, actor, sender: Division, receiver: Division, kind: str, perso
     message.channel, message.sent_at, message.sent_on = Channel.SYSTEM, now, _local(now)
     _deliver(message, now, Act.SEND)
     message.save()
+    hooks.sent(message)  # issue 16: the node's outbox, in this transaction
     record(actor, "message.send", obj=message, person_id=person.pk if person is not None else None,
            fields={"kind": kind, "receiver": receiver.code, "route": message.route, "channel": Channel.SYSTEM, "due": str(message.due_on or "")})
     return message
@@ -260,6 +262,7 @@ def send_message(*, actor, data: dict, now: datetime.datetime, attachments=(), c
     _deliver(message, arrived, Act.SEND)
     message.save()
     _attach(actor, message, attachments, now=now)
+    hooks.sent(message)  # issue 16: the node's outbox, in this transaction
     record(actor, "message.send", obj=message, person_id=message.person_id,
            fields={"kind": kind, "topic": topic, "receiver": receiver.code, "route": message.route, "channel": channel, "due": str(message.due_on or "")})
     return message
@@ -325,6 +328,7 @@ def dispatch(*, actor, message_id, data: dict, now: datetime.datetime, attachmen
     _deliver(message, arrived, Act.DISPATCH)
     message.save()
     _attach(actor, message, attachments, now=now)
+    hooks.sent(message)
     record(actor, "message.send", obj=message, person_id=message.person_id,
            fields={"kind": message.kind, "receiver": message.receiver_id, "channel": channel, "late": bool(message.send_due_on and message.sent_on > message.send_due_on)})
     return message
@@ -430,6 +434,7 @@ def answer_with(*, actor, request: Message, act: str, subject: str, body: str, s
     answer.channel, answer.sent_at, answer.sent_on, answer.evidence = channel, sent_at, _local(sent_at), evidence
     _deliver(answer, arrived, Act.SEND)
     answer.save()
+    hooks.sent(answer)
     request.state, request.answered_at, request.answered_on, request.due_on = next_state(request.state, act), sent_at, _local(sent_at), None
     request.received_at = request.received_at or now
     request.save()
@@ -490,6 +495,7 @@ def forward(*, actor, message_id, data: dict, now: datetime.datetime) -> Message
     copy.channel, copy.sent_at, copy.sent_on = Channel.SYSTEM, now, _local(now)
     _deliver(copy, now, Act.SEND)
     copy.save()
+    hooks.sent(copy)
     for scan in Attachment.objects.filter(message=message).order_by("id"):
         # The township reads the papers of the request it answers.
         Attachment.objects.create(message=copy, name=scan.name, content_type=scan.content_type, size=scan.size, sha256=scan.sha256, data=scan.data,

@@ -1,0 +1,19 @@
+"""Issue 16: what the layers above learn of a message, inside the transaction of the act.
+
+exchange imports none of them: an app above (liudong.federation: the node's outbox) registers a
+handler here when it starts (its AppConfig.ready), and exchange's services call `sent(message)`
+once a message has left its sender (saved, sent_at set) and in the same transaction, so that
+what the handler writes commits or rolls back with the act itself (the transactional outbox).
+A handler raising aborts the act: nothing is written."""
+SENT: list = []
+
+
+def on_sent(fn) -> None:
+    """Register fn(message), called inside the sending transaction for every message sent."""
+    if fn not in SENT:
+        SENT.append(fn)
+
+
+def sent(message) -> None:
+    for fn in SENT:
+        fn(message)

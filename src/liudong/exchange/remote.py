@@ -1,0 +1,106 @@
+"""Issue 16: the exchange's side of a message that crosses nodes (X2, X5). The node's federation
+app carries the envelopes; what they change in the exchange is written here, by the same rules as
+a message that stays in one database (one door for writes, invariant 1). Each function runs inside
+the caller's transaction (the receiving node's commit of an envelope), records its audit event
+there, and is idempotent: a redelivered envelope changes nothing."""
+import datetime
+
+from liudong.accounts.audit import record
+from liudong.dates import local_day as _local
+from liudong.divisions.models import Division
+from liudong.errors import Invalid
+from liudong.policy.calendar import add_working_days
+
+from .models import Channel, Message, State
+from .services import SUBJECT_MAX, _new, reply_days
+from .transitions import Act, next_state
+
+
+def in_transit(message: Message) -> None:
+    """X5: a message sent by the system to a place on another node has not arrived when it
+    leaves; the receiver's clock starts at the receiving node's commit, which its receipt brings
+    back (`arrived`). Until then nothing is due and the daily tick passes it by."""
+    if message.channel != Channel.SYSTEM or message.arrived_at is None:
+        return
+    Message.objects.filter(pk=message.pk).update(arrived_at=None, arrived_on=None, reply_due_on=None, due_on=None)
+    message.arrived_at = message.arrived_on = message.reply_due_on = message.due_on = None
+
+
+def _answer_by(message: Message, cache: dict | None = None) -> datetime.date | None:
+    """X4: the answer-by date of a message that arrived on `arrived_on`, by the receiver's policy
+    on the message's rules date (P1). `cache`: kept by the caller for one batch of envelopes (the
+    same kind, receiver, rules date and arrival day give the same date)."""
+    key = ("due", message.kind, message.receiver_id, message.rules_on, message.arrived_on)
+    if cache is None or key not in cache:
+        days, rule_set = reply_days(message.kind, message.receiver_id, message.rules_on)
+        due = add_working_days(message.arrived_on, int(days), field="arrived_at") if days is not None else None
+        if cache is None:
+            message.rule_set = message.rule_set or rule_set
+            return due
+        cache[key] = (due, rule_set)
+    due, rule_set = cache[key]
+    message.rule_set = message.rule_set or rule_set
+    return due
+
+
+def arrived(message: Message, at: datetime.datetime) -> bool:
+    """The receipt of a message sent to another node: it arrived there at `at` (X5), so its
+    answer-by date (X4) is counted from then, here as there. False if the arrival is known."""
+    message = Message.objects.select_for_update().get(pk=message.pk)
+    if message.arrived_at is not None:
+        return False
+    message.arrived_at, message.arrived_on = at, _local(at)
+    message.reply_due_on = _answer_by(message)
+    if message.state == State.SENT:
+        message.due_on = message.reply_due_on  # still waiting: the deadline now runs
+    message.save(update_fields=["arrived_at", "arrived_on", "reply_due_on", "due_on", "rule_set"])
+    record(None, "message.arrival", obj=message, person_id=message.person_id, division_code=message.sender_id,
+           fields={"arrived_on": str(message.arrived_on), "due": str(message.reply_due_on or ""), "remote": True})
+    return True
+
+
+def deliver(*, sender: str, receiver: str, kind: str, topic: str, subject: str, body: str, rules_on: datetime.date, rule_set: str,
+            sent_at: datetime.datetime, person, in_reply_to: Message | None, request_arrived_at: datetime.datetime | None,
+            now: datetime.datetime, cache: dict | None = None) -> Message:
+    """A message from a place on another node arrives here now (X5: system delivery at the
+    receiving node's commit): it is written in the receiver's inbox with its clock from `now`. An
+    answer to a request this node sent (`in_reply_to`) answers it: the request is answered on the
+    day the answer was sent (X3, as in one database), and if the answer overtook the request's
+    receipt, the request's arrival is taken from the answer (`request_arrived_at`). `cache`: the
+    divisions and answer-by dates of one batch of envelopes, kept by the caller."""
+    cache = {} if cache is None else cache
+    wanted = [c for c in (sender, receiver) if ("place", c) not in cache]
+    if wanted:
+        for d in Division.objects.filter(code__in=wanted):
+            cache[("place", d.code)] = d
+    places = {c: cache[("place", c)] for c in (sender, receiver) if ("place", c) in cache}
+    if sender not in places or receiver not in places:
+        raise Invalid({"receiver": ["收发单位不在本节点的区划表中 / the sender or receiver is not in this node's division table"]})
+    message = _new(None, places[sender], places[receiver], kind=kind, person=person, subject=subject[:SUBJECT_MAX], body=body,
+                   rules_on=rules_on, case_type="", case_id=None, now=now)
+    message.topic, message.rule_set, message.channel = topic, rule_set, Channel.SYSTEM
+    message.sent_at, message.sent_on = min(sent_at, now), _local(min(sent_at, now))
+    message.arrived_at, message.arrived_on = now, _local(now)
+    message.state = next_state(None, Act.SEND)
+    message.reply_due_on = _answer_by(message, cache) if in_reply_to is None else None
+    message.due_on = message.reply_due_on
+    if in_reply_to is not None:
+        message.in_reply_to = in_reply_to
+        _answered(in_reply_to, sent_at=message.sent_at, request_arrived_at=request_arrived_at)
+    message.save()
+    record(None, "message.deliver", obj=message, person_id=message.person_id, division_code=receiver,
+           fields={"kind": kind, "sender": sender, "due": str(message.due_on or ""), "remote": True})
+    return message
+
+
+def _answered(request: Message, *, sent_at: datetime.datetime, request_arrived_at: datetime.datetime | None):
+    request = Message.objects.select_for_update().get(pk=request.pk)
+    if request.arrived_at is None and request_arrived_at is not None:
+        request.arrived_at, request.arrived_on = request_arrived_at, _local(request_arrived_at)
+        request.reply_due_on = _answer_by(request)
+    if request.state in (State.ANSWERED, State.CLOSED, State.FORWARDED):
+        request.save()
+        return
+    request.state = next_state(request.state, Act.REPLY)
+    request.answered_at, request.answered_on, request.due_on = sent_at, _local(sent_at), None
+    request.save()

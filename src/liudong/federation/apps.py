@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class FederationConfig(AppConfig):
+    """Issue 16: one node per province. Messages to places on other nodes leave through a
+    transactional outbox and NATS JetStream, sealed to the receiving node and signed."""
+
+    name = "liudong.federation"
+    verbose_name = "节点 Nodes"
+
+    def ready(self):
+        from liudong.exchange import hooks
+
+        from . import outbox
+
+        # Inside every sending transaction of the exchange (exchange.hooks): a message to a place
+        # outside this node gets its outbox row in the same commit. Without LIUDONG_NODE it does nothing.
+        hooks.on_sent(outbox.message_sent)

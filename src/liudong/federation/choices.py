@@ -1,0 +1,22 @@
+"""The closed lists of the node's exchange (style 6)."""
+from django.db import models
+
+
+class EnvelopeType(models.TextChoices):
+    MESSAGE = "message", "函件 message"
+    ARRIVAL = "arrival", "送达回执 receipt of arrival"
+
+
+class Refusal(models.TextChoices):
+    """Why an envelope was refused and kept in quarantine (issue 16)."""
+
+    MALFORMED = "malformed", "格式错误 malformed"
+    UNSIGNED = "unsigned", "未签名 unsigned"
+    FORGED = "forged", "签名不符 forged signature"
+    UNKNOWN_NODE = "unknown_node", "未知节点 unknown sending node"
+    NOT_ITS_DIVISION = "not_its_division", "发件节点无权代表该单位 sender outside the sending node"
+    MISADDRESSED = "misaddressed", "收件人不属本节点 misaddressed"
+    UNDECRYPTABLE = "undecryptable", "无法解密 cannot be decrypted"
+    REPLAYED = "replayed", "重复编号内容不同 replayed id with other content"
+    UNKNOWN_DIVISION = "unknown_division", "本节点无此区划 division not in this node's table"
+    UNKNOWN_MESSAGE = "unknown_message", "所指函件不存在 refers to an unknown message"

@@ -1,0 +1,245 @@
+"""Issue 16: `liudong node run`, the relay and the receiver of one node in one process, on NATS
+JetStream (nats-py).
+
+Layout (README, "Nodes"): each province's own `nats-server` is a leaf node of the hub with its own
+JetStream domain `n<code>`; the hub's domain is `hub`. A province publishes to its stream
+OUT_<code> (subjects liudong.<code>.*), on its own server: it keeps queuing while its link to the
+hub is down. The hub's stream EXCHANGE sources every province's OUT stream across the domains;
+each province's stream IN_<code> sources from EXCHANGE what is addressed to it
+(liudong.*.<code>), and the node reads IN_<code> with a durable pull consumer, acknowledging each
+envelope after its own commit.
+
+The relay publishes outbox rows with the global id as Nats-Msg-Id (the stream drops a second copy
+within its duplicate window) and marks them published after the server's acknowledgement. Both
+loops wait on the server or on a timer, never spin; SIGTERM (or SIGINT) lets the batch in hand
+finish, then the process flushes its acknowledgements, closes its connection and exits 0. The client reconnects on its own."""
+import asyncio
+import logging
+import signal
+from concurrent.futures import ThreadPoolExecutor
+
+import nats
+from django.conf import settings
+from django.db import DatabaseError, close_old_connections
+from nats.errors import ConnectionClosedError, NoServersError, TimeoutError as NatsTimeout
+from nats.js.api import AckPolicy, ConsumerConfig, ExternalStream, StorageType, StreamConfig, StreamSource
+from nats.js.errors import BadRequestError, NotFoundError
+
+from liudong.codes import NATION_CODE
+
+from . import publishing, receive
+from .directory import peers
+
+log = logging.getLogger("liudong.federation")
+HUB_DOMAIN = "hub"
+EXCHANGE = "EXCHANGE"
+CONSUMER = "receiver"
+DUPLICATE_WINDOW = 24 * 3600  # seconds: a row republished within a day is dropped by the stream
+IDLE = 0.25  # seconds between looks at an empty outbox
+RECEIVE_BATCH = 64
+
+
+def domain(code: str) -> str:
+    return HUB_DOMAIN if code == NATION_CODE else f"n{code}"
+
+
+def out_stream(code: str) -> str:
+    return f"OUT_{code}"
+
+
+def in_stream(code: str) -> str:
+    return f"IN_{code}"
+
+
+class Runner:
+    def __init__(self, *, now, node: str | None = None, url: str | None = None, batch: int = 256):
+        """`now`: the clock the command reads (invariant 4: liudong.clock at the edge), called
+        for the moment of each publication and each receiving commit."""
+        self.now = now
+        self.node = node or settings.LIUDONG_NODE
+        self.url = url or settings.LIUDONG_NATS_URL
+        self.batch = batch
+        self.max_age = settings.LIUDONG_STREAM_MAX_AGE_HOURS * 3600
+        self.db_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="node-db")
+        self.stop = None
+        self.problems: dict[str, str] = {}
+
+    async def db(self, fn, *args, **kwargs):
+        def call():
+            close_old_connections()
+            return fn(*args, **kwargs)
+        return await asyncio.get_running_loop().run_in_executor(self.db_thread, call)
+
+    def problem(self, where: str, what: str):
+        """One log line per delivery problem (not one per retry of the same problem)."""
+        if self.problems.get(where) != what:
+            self.problems[where] = what
+            log.warning("%s: %s", where, what)
+
+    def solved(self, where: str):
+        if self.problems.pop(where, None) is not None:
+            log.warning("%s: recovered", where)
+
+    async def pause(self, seconds: float) -> None:
+        try:
+            await asyncio.wait_for(self.stop.wait(), timeout=seconds)
+        except asyncio.TimeoutError:
+            pass
+
+    async def run(self) -> int:
+        self.stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self.stop.set)
+        nc = await self.connect()
+        if nc is None:
+            return 0
+        try:
+            js = nc.jetstream(domain=domain(self.node))
+            if self.node == NATION_CODE:
+                await self.hub(js)
+            else:
+                while not self.stop.is_set() and not await self.ensure_streams(js):
+                    await self.pause(1)
+                if not self.stop.is_set():
+                    await asyncio.gather(self.relay(js), self.receiver(js))
+        finally:
+            try:
+                # The acknowledgements of the last batch leave before the connection closes (a
+                # drain would wait for the pull subscription's pending requests to time out).
+                await nc.flush(timeout=2)
+            except (ConnectionClosedError, NatsTimeout, OSError):
+                pass
+            await nc.close()
+            self.db_thread.shutdown(wait=True)
+        return 0
+
+    async def connect(self):
+        async def disconnected():
+            self.problem("nats", "disconnected")
+
+        async def reconnected():
+            self.solved("nats")
+
+        async def error(e):
+            self.problem("nats", f"{type(e).__name__}: {e}")
+
+        while not self.stop.is_set():
+            try:
+                return await asyncio.wait_for(nats.connect(self.url.split(","), name=f"liudong-{self.node}", max_reconnect_attempts=-1,
+                                                           reconnect_time_wait=1, connect_timeout=2, disconnected_cb=disconnected,
+                                                           reconnected_cb=reconnected, error_cb=error), timeout=10)
+            except (NoServersError, OSError, NatsTimeout, asyncio.TimeoutError) as e:
+                self.problem("nats", f"cannot connect to {self.url}: {type(e).__name__}")
+                await self.pause(1)
+        return None
+
+    async def _ensure(self, js, config: StreamConfig):
+        try:
+            await js.add_stream(config)
+        except BadRequestError:
+            await js.update_stream(config)
+
+    async def ensure_streams(self, js) -> bool:
+        try:
+            await self._ensure(js, StreamConfig(name=out_stream(self.node), subjects=[publishing.subject(self.node, "*")], storage=StorageType.FILE,
+                                                max_age=self.max_age, duplicate_window=DUPLICATE_WINDOW))
+            await self._ensure(js, StreamConfig(name=in_stream(self.node), storage=StorageType.FILE, max_age=self.max_age, sources=[
+                StreamSource(name=EXCHANGE, filter_subject=publishing.subject("*", self.node), external=ExternalStream(api=f"$JS.{HUB_DOMAIN}.API"))]))
+            self.solved("streams")
+            return True
+        except (NatsTimeout, ConnectionClosedError, BadRequestError, NotFoundError) as e:
+            self.problem("streams", f"cannot set up the streams: {type(e).__name__}: {e}")
+            return False
+
+    async def relay(self, js):
+        while not self.stop.is_set():
+            try:
+                ready, waiting = await self.db(publishing.pending, self.batch, now=self.now())
+            except DatabaseError as e:  # the database is busy or away: say so once, try again
+                self.problem("outbox", f"{type(e).__name__}: {e}")
+                await self.pause(1)
+                continue
+            if waiting:
+                self.problem("outbox", waiting[0][1])
+            if not ready:
+                await self.pause(IDLE)
+                continue
+            acks = await asyncio.gather(*(js.publish(subject, raw, timeout=5, headers={"Nats-Msg-Id": gid}) for _, gid, subject, raw in ready),
+                                        return_exceptions=True)
+            done = [row[0] for row, ack in zip(ready, acks) if not isinstance(ack, BaseException)]
+            failed = [ack for ack in acks if isinstance(ack, BaseException)]
+            if done:
+                try:
+                    await self.db(publishing.mark_published, done, now=self.now())
+                except DatabaseError as e:  # published but not marked: published again later, dropped as a duplicate
+                    self.problem("outbox", f"cannot mark {len(done)} published: {type(e).__name__}: {e}")
+                    await self.pause(1)
+                    continue
+            if failed:
+                self.problem("publish", f"{len(failed)} not acknowledged ({type(failed[0]).__name__}); kept in the outbox")
+                await self.pause(1)
+            else:
+                self.solved("publish")
+
+    async def receiver(self, js):
+        sub = None
+        while not self.stop.is_set():
+            try:
+                if sub is None:
+                    sub = await js.pull_subscribe(publishing.subject("*", self.node), durable=CONSUMER, stream=in_stream(self.node),
+                                                  config=ConsumerConfig(ack_policy=AckPolicy.EXPLICIT, ack_wait=30, max_ack_pending=20000))
+                # A smaller batch than the relay's: on SQLite the receiving transaction holds the
+                # write lock the node's clerks also need.
+                msgs = await sub.fetch(RECEIVE_BATCH, timeout=1)
+            except NatsTimeout:
+                continue
+            except (ConnectionClosedError, BadRequestError, NotFoundError, OSError) as e:
+                self.problem("receive", f"{type(e).__name__}: {e}")
+                sub = None
+                await self.pause(1)
+                continue
+            try:
+                outcomes = await self.db(receive.receive_batch, [(m.subject, m.data) for m in msgs], now=self.now())
+            except DatabaseError as e:  # not committed: not acknowledged, JetStream redelivers
+                self.problem("receive", f"not committed, will be redelivered: {type(e).__name__}: {e}")
+                await self.pause(1)
+                continue
+            for m in msgs:
+                await m.ack()
+            self.solved("receive")
+            log.info("received %d: %s", len(outcomes), {o: outcomes.count(o) for o in set(outcomes)})
+
+    async def hub(self, js):
+        """The hub's stream sources the OUT stream of every node of its directory; kept in step
+        with the directory every few seconds."""
+        known = None
+        while not self.stop.is_set():
+            codes = await self.db(lambda: sorted({p.code for p in peers() if p.revoked_on is None and p.code != NATION_CODE}))
+            if codes != known:
+                try:
+                    await self._ensure(js, StreamConfig(name=EXCHANGE, storage=StorageType.FILE, max_age=self.max_age, sources=[
+                        StreamSource(name=out_stream(c), external=ExternalStream(api=f"$JS.{domain(c)}.API")) for c in codes]))
+                    known = codes
+                    self.solved("hub")
+                except (NatsTimeout, ConnectionClosedError, BadRequestError, NotFoundError) as e:
+                    self.problem("hub", f"{type(e).__name__}: {e}")
+            await self.pause(2)
+
+
+async def status(node: str | None = None, url: str | None = None) -> dict:
+    """The consumer's pending count, from the server (None if it cannot be asked)."""
+    node = node or settings.LIUDONG_NODE
+    try:
+        # Bounded: the client may otherwise keep trying a server that refuses.
+        nc = await asyncio.wait_for(nats.connect((url or settings.LIUDONG_NATS_URL).split(","), connect_timeout=2, max_reconnect_attempts=0,
+                                                 allow_reconnect=False), timeout=5)
+    except (NoServersError, OSError, NatsTimeout, asyncio.TimeoutError):
+        return {"consumer_pending": None}
+    try:
+        info = await nc.jetstream(domain=domain(node)).consumer_info(in_stream(node), CONSUMER, timeout=2)
+        return {"consumer_pending": info.num_pending + info.num_ack_pending}
+    except (NotFoundError, NatsTimeout, BadRequestError):
+        return {"consumer_pending": None}
+    finally:
+        await nc.close()

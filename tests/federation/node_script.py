@@ -1,0 +1,173 @@
+"""One node of a test cluster, driven from the tests as a subprocess with its own DATABASE_URL,
+LIUDONG_NODE, LIUDONG_NODE_KEY_FILE and LIUDONG_NATS_URL (tests/federation/cluster.py):
+
+    python -m tests.federation.node_script ACTION [JSON]
+
+The clock is pinned like the suite's (tests/conftest.py: TODAY at 10:00 Beijing time plus the time
+elapsed since the cluster began, the same in all its processes) through LIUDONG_TEST_START and LIUDONG_TEST_ANCHOR, so that deadlines never depend on the real
+date. `run` is `liudong node run` itself under that clock; the other actions are what the clerks
+of the journey do, through the services (one door), and what the tests read back."""
+import datetime
+import json
+import os
+import sys
+import time
+
+
+def pin_clock():
+    from django.utils import timezone
+
+    start = datetime.datetime.fromisoformat(os.environ["LIUDONG_TEST_START"])
+    anchor = float(os.environ["LIUDONG_TEST_ANCHOR"])  # the real moment the cluster began: one clock for all its processes
+    timezone.now = lambda: (start + datetime.timedelta(seconds=time.time() - anchor)).astimezone(datetime.timezone.utc)
+
+
+def setup():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liudong.settings")
+    import django
+
+    django.setup()
+    if os.environ.get("LIUDONG_TEST_START"):
+        pin_clock()
+
+
+def init(_):
+    """`liudong node init`: the node's keys; returns the line it printed."""
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("node", "init", stdout=out)
+    return {"line": out.getvalue().strip()}
+
+
+def setup_node(args):
+    """`liudong node trust` for each other node's line, then the journey's world."""
+    from django.core.management import call_command
+
+    for line in args["lines"]:
+        call_command("node", "trust", *line.split(), "--on", "2026-01-01")
+    return world(args)
+
+
+def world(_):
+    """The divisions and clerks of the journey (tests/conftest.py's world), and 李娜 registered
+    where this node keeps her (Shenzhen: she lives there; Sichuan: her hukou)."""
+    from liudong.accounts.choices import Role
+    from liudong.accounts.models import Staff
+    from liudong.divisions.models import Division
+    from liudong.people import services as people
+    from tests.conftest import NANSHAN, NANTOU, NANTOU_V1, TODAY, TONGJIANG, TONGJIANG_T, TONGJIANG_V, make_id
+
+    for code, name, level, parent in [(NANTOU, "南头街道", 4, NANSHAN), (NANTOU_V1, "红花园社区", 5, NANTOU),
+                                      (TONGJIANG_T, "诺江镇", 4, TONGJIANG), (TONGJIANG_V, "诺江村", 5, TONGJIANG_T)]:
+        Division.objects.get_or_create(code=code, defaults={"name": name, "level": level, "parent_id": parent})
+    node = os.environ["LIUDONG_NODE"]
+    clerk_at = NANTOU if node.startswith("44") else TONGJIANG_T
+    staff, _ = Staff.objects.get_or_create(username="clerk", defaults={"role": Role.TOWNSHIP_CLERK, "division_id": clerk_at})
+    person, _ = people.register_person(actor=staff, data={"id_number": make_id("511921", "19990315"), "name": "李娜", "hukou_division": TONGJIANG_V}, today=TODAY)
+    if node.startswith("44"):
+        people.record_arrival(actor=staff, person=person, data={"division": NANTOU_V1, "address": "南头街道红花园1栋101", "arrived_on": "2025-03-01", "reason": "work"}, today=TODAY)
+    return {"person": person.pk}
+
+
+def send(args):
+    """The Shenzhen township's verification requests about 李娜 to the Sichuan township (B2),
+    `count` of them, each in its own transaction (as clerks send them)."""
+    from liudong import clock
+    from liudong.accounts.models import Staff
+    from liudong.exchange import services
+    from liudong.people.models import Person
+    from tests.conftest import TONGJIANG_T
+
+    clerk, person = Staff.objects.get(username="clerk"), Person.objects.get(name="李娜")
+    ids = []
+    for i in range(args.get("count", 1)):
+        ids.append(services.send_message(actor=clerk, data={"kind": "verification", "topic": "births", "receiver": TONGJIANG_T, "person": person.pk,
+                                                            "subject": f"{args.get('tag', '核实李娜婚育情况')} {i}", "body": "请核实其生育情况。"}, now=clock.now()).pk)
+    return {"ids": ids}
+
+
+def send_many(args):
+    """The benchmark's sender: `count` requests written by the services, `per_tx` to a
+    transaction (a batch of the clerks' acts committed together), at most `rate` a second (0: as
+    fast as it goes)."""
+    from django.db import transaction
+
+    from liudong import clock
+    from liudong.accounts.models import Staff
+    from liudong.exchange import services
+    from liudong.people.models import Person
+    from tests.conftest import TONGJIANG_T
+
+    clerk, person = Staff.objects.get(username="clerk"), Person.objects.get(name="李娜")
+    count, per_tx, rate = args["count"], args.get("per_tx", 50), args.get("rate", 0)
+    began = time.monotonic()
+    for start in range(0, count, per_tx):
+        if rate:
+            ahead = start / rate - (time.monotonic() - began)
+            if ahead > 0:
+                time.sleep(ahead)
+        with transaction.atomic():
+            for i in range(start, min(count, start + per_tx)):
+                services.send_message(actor=clerk, data={"kind": "verification", "topic": "births", "receiver": TONGJIANG_T, "person": person.pk,
+                                                         "subject": f"{args.get('tag', 'bench')} {i}", "body": "请核实其生育情况。"}, now=clock.now())
+    return {"sent": count, "seconds": round(time.monotonic() - began, 2)}
+
+
+def reply(args):
+    """The Sichuan township signs for and answers every request in its inbox."""
+    from liudong import clock
+    from liudong.accounts.models import Staff
+    from liudong.exchange import services
+    from liudong.exchange.models import Message
+
+    clerk = Staff.objects.get(username="clerk")
+    done = []
+    for m in Message.objects.filter(receiver_id=clerk.division_id, kind="verification", state__in=("sent", "received")).order_by("id"):
+        services.acknowledge(actor=clerk, message_id=m.pk, now=clock.now())
+        services.reply(actor=clerk, message_id=m.pk, data={"body": args.get("body", "已核实：户籍地无违规生育记录。")}, now=clock.now())
+        done.append(m.pk)
+    return {"answered": done}
+
+
+def show(_):
+    from liudong.exchange.models import Message
+    from liudong.federation.models import Outbox, Quarantined, Received
+
+    def iso(v):
+        return v.isoformat() if v else None
+
+    return {
+        "messages": [{"id": m.id, "kind": m.kind, "sender": m.sender_id, "receiver": m.receiver_id, "subject": m.subject, "body": m.body, "state": m.state,
+                      "person": m.person_id, "sent_at": iso(m.sent_at), "arrived_at": iso(m.arrived_at), "due_on": iso(m.due_on),
+                      "reply_due_on": iso(m.reply_due_on), "answered_on": iso(m.answered_on), "in_reply_to": m.in_reply_to_id}
+                     for m in Message.objects.order_by("id")],
+        "outbox": {"total": Outbox.objects.count(), "unpublished": Outbox.objects.filter(published_at__isnull=True).count()},
+        "received": [{"global_id": r.global_id, "type": r.type, "person": r.person} for r in Received.objects.order_by("id")],
+        "quarantined": [{"reason": q.reason, "global_id": q.global_id} for q in Quarantined.objects.order_by("id")],
+    }
+
+
+def unpublish(_):
+    """The relay died after the server's acknowledgement and before it marked the rows: all of
+    them are published again (the stream and the receiver must drop the second copies)."""
+    from liudong.federation.models import Outbox
+
+    return {"rows": Outbox.objects.update(published_at=None)}
+
+
+def run(_):
+    from django.core.management import call_command
+
+    call_command("node", "run")
+
+
+ACTIONS = {f.__name__: f for f in (init, setup_node, world, send, send_many, reply, show, unpublish, run)}
+
+if __name__ == "__main__":
+    setup()
+    result = ACTIONS[sys.argv[1]](json.loads(sys.argv[2]) if len(sys.argv) > 2 else {})
+    if result is not None:
+        print(json.dumps(result, ensure_ascii=False))
