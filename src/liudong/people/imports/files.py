@@ -138,9 +138,9 @@ def _size(fileobj) -> int:
     return size
 
 
-def sheet_rows(fileobj):
-    """The cells of a .csv or .xlsx file, row by row with its header, under the same checks of size,
-    encoding and kind as an import (issue 15: liudong.quality reads clinics' and police lists)."""
+def _kind(fileobj) -> str:
+    """"xlsx" or "csv", after the checks every file read as a sheet passes: its size, not empty, not
+    the old .xls format."""
     if _size(fileobj) > MAX_FILE_BYTES:
         raise _file_error(too_big_message())
     head = fileobj.read(8)
@@ -149,7 +149,13 @@ def sheet_rows(fileobj):
         raise _file_error("文件是空的 / the file is empty")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise _file_error("不支持旧的 .xls 格式，请在 Excel 中另存为 .xlsx / .xls files are not supported: save the sheet as .xlsx in Excel")
-    return _xlsx_cells(fileobj) if head.startswith(b"PK\x03\x04") else _csv_cells(fileobj.read())
+    return "xlsx" if head.startswith(b"PK\x03\x04") else "csv"
+
+
+def sheet_rows(fileobj):
+    """The cells of a .csv or .xlsx file, row by row with its header, under the same checks of size,
+    encoding and kind as an import (issue 15: liudong.quality reads clinics' and police lists)."""
+    return _xlsx_cells(fileobj) if _kind(fileobj) == "xlsx" else _csv_cells(fileobj.read())
 
 
 def too_big_message() -> str:
@@ -162,15 +168,7 @@ class ImportFile:
     spreadsheet row from row 2 to the last filled row (a packed row, or None for an empty row)."""
 
     def __init__(self, fileobj, *, name: str = ""):
-        if _size(fileobj) > MAX_FILE_BYTES:
-            raise _file_error(too_big_message())
-        head = fileobj.read(8)
-        fileobj.seek(0)
-        if not head:
-            raise _file_error("文件是空的 / the file is empty")
-        if head.startswith(b"\xd0\xcf\x11\xe0"):
-            raise _file_error("不支持旧的 .xls 格式，请在 Excel 中另存为 .xlsx / .xls files are not supported: save the sheet as .xlsx in Excel")
-        self.kind = "xlsx" if head.startswith(b"PK\x03\x04") else "csv"
+        self.kind = _kind(fileobj)
         self.name = name
         self._cells = _xlsx_cells(fileobj) if self.kind == "xlsx" else _csv_cells(fileobj.read())
         self.cell_errors: dict[int, dict[str, list[str]]] = {}  # row -> field -> messages (until the cap)
