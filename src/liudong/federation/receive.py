@@ -50,7 +50,9 @@ def receive(raw: bytes, *, subject: str = "", now: datetime.datetime, keys=None,
         return _quarantine(raw, env, refused.reason, refused.detail, subject=subject, now=now)
     except _Duplicate:
         return DUPLICATE
-    except (KeyError, TypeError, ValueError, AttributeError) as e:  # a signed body missing a field: never redelivered forever
+    except (KeyError, TypeError, ValueError) as e:  # a signed body missing a field or of the wrong type: never redelivered forever
+        # Quarantined and logged with its traceback, so that a fault of ours is seen, not taken for the sender's.
+        log.warning("envelope %s quarantined as malformed: %s: %s", subject, type(e).__name__, e, exc_info=True)
         return _quarantine(raw, env, Refusal.MALFORMED, f"{type(e).__name__}: {e}", subject=subject, now=now)
 
 

@@ -108,8 +108,9 @@ class Runner:
                 # The acknowledgements of the last batch leave before the connection closes (a
                 # drain would wait for the pull subscription's pending requests to time out).
                 await nc.flush(timeout=2)
-            except (ConnectionClosedError, NatsTimeout, OSError):
-                pass
+            except (ConnectionClosedError, NatsTimeout, OSError) as e:
+                # Acknowledgements that did not leave are redelivered and received as duplicates (idempotent).
+                log.warning("stop: the last acknowledgements may not have left (%s: %s); they will be redelivered", type(e).__name__, e)
             await nc.close()
             self.db_thread.shutdown(wait=True)
         return 0
