@@ -43,3 +43,10 @@ def test_R8_pages_refuse_other_roles_and_hide_other_places(world, twins, candida
     assert login(world["police_officer"]).get(f"/quality/duplicates/{candidate.pk}/").status_code == 403
     assert login(world["futian_clerk"]).get(f"/quality/duplicates/{candidate.pk}/").status_code == 404
     assert login(world["futian_clerk"]).get("/quality/duplicates/").status_code == 200
+
+
+def test_invariant3_the_candidates_list_logs_the_people_it_shows(clerk, twins, candidate):
+    seen = AuditEvent.objects.filter(action="person.duplicate_list", actor=clerk)
+    assert login(clerk).get("/quality/duplicates/").status_code == 200
+    event = seen.get()
+    assert sorted(event.fields["shown"]) == sorted([candidate.a_id, candidate.b_id])

@@ -117,3 +117,15 @@ def test_R6_api_queue_sign_and_police_view(world, collector, form):
     review = queries_reviews.review(actor=world["police_officer"], review_id=form.pk)
     assert "phone" not in queries_reviews.form_of(actor=world["police_officer"], review=review)
     assert queries_reviews.form_of(actor=world["township_clerk"], review=review)["phone"] == "13700137000"
+
+
+def test_R6_invariant3_the_review_queue_logs_the_people_it_shows(world, collector, form):
+    from django.test import Client
+
+    from liudong.accounts.models import AuditEvent
+
+    web = Client()
+    web.force_login(collector)
+    assert web.get("/quality/reviews/").status_code == 200
+    event = AuditEvent.objects.get(action="person.review_list", actor=collector)
+    assert form.person_id in event.fields["shown"]

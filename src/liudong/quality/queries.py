@@ -75,3 +75,9 @@ def side_by_side(*, actor, cand: Candidate) -> list[dict]:
         record(actor, "person.view", obj=person, person_id=person.pk, fields={"shown": ["id_number", "name", "sex", "birth_date", "hukou", "residences", "phone"], "via": "duplicate_review"})
         out.append({"person": person, "residences": residences, "family": family})
     return out
+
+
+def log_list(*, actor, what: str, person_ids, criteria: dict) -> None:
+    """Invariant 3: a list that shows people's names (the candidate pairs, the review queue) is a
+    read of each of them, logged with the ids shown."""
+    record(actor, what, object_type="person", fields={"criteria": criteria, "shown": sorted(set(person_ids))})

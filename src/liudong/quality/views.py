@@ -28,6 +28,7 @@ def duplicates_page(request):
     if state not in CandidateState.values:
         state = CandidateState.OPEN
     page = paginate(request, queries.candidates(actor=actor, division=actor.division, state=state).select_related("a", "b"))
+    queries.log_list(actor=actor, what="person.duplicate_list", person_ids=[i for c in page for i in (c.a_id, c.b_id)], criteria={"status": state})
     return render(request, "quality/duplicates.html", {
         "page": page, "state": state, "states": CandidateState.choices, "scan_kind": exports.KIND, "division": actor.division,
     })

@@ -12,7 +12,7 @@ from liudong.clock import now, today  # the edge's one reading of the clock (inv
 from liudong.errors import Invalid
 from liudong.people.models import Residence
 
-from . import queries_reviews, services_reviews
+from . import queries, queries_reviews, services_reviews
 from .choices import ReviewState, ReviewStep
 
 
@@ -33,6 +33,7 @@ def reviews_page(request):
         rows = list(all_forms.exclude(state=ReviewState.APPROVED).select_related("person").order_by("-state", "waiting_since", "id")[:200])
     else:
         rows = [r for r in all_forms.filter(state=ReviewState.PENDING).select_related("person")[:2000] if _mine(actor, r)][:200]
+    queries.log_list(actor=actor, what="person.review_list", person_ids=[r.person_id for r in rows if r.person_id], criteria={"division": division.code})
     for r in rows:
         r.step_label = ReviewStep(r.step).label if r.step else ""
     queues = queries_reviews.queues(actor=actor, division=division, today=today())
