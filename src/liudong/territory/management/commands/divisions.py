@@ -17,7 +17,7 @@ from liudong.territory import services
 
 
 class Command(Subcommands):
-    help = "行政区划 / division codes: load a code list, show a division"
+    help = "行政区划 / division codes: load a code list or the shipped village list, show a division"
     subcommands = {
         "load": ("load a code,name CSV (all or nothing)",
                  arg("file"), arg("--edition", default=None, help="label of the code list (default: the file name)")),
