@@ -54,7 +54,8 @@ ACTIONS = {
     "fee.create": "发起了社会抚养费协商 opened a fee consultation", "fee.answer": "答复了社会抚养费协商 answered a fee consultation",
     "policy.adopt": "采用了规则集 adopted a rule set", "policy.set": "调整了政策参数 changed a policy value",
     "calendar.load": "载入了工作日历 loaded a working-day calendar", "calendar.replace": "替换了工作日历 replaced a working-day calendar",
-    "divisions.load": "载入了区划代码 loaded division codes", "audit.purge": "清理了过期审计记录 purged old audit events",
+    "divisions.load": "载入了区划代码 loaded division codes",
+    "divisions.load_villages": "载入了乡镇和村居区划 loaded the township and village list", "audit.purge": "清理了过期审计记录 purged old audit events",
     "demo.build": "生成了演示数据 built the demo",
     # Q1-Q9: the query desk
     "inquiry.create": "登记了查询申请 recorded an inquiry", "inquiry.read": "查看了查询申请 opened an inquiry",
