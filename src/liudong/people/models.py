@@ -67,6 +67,9 @@ class Person(models.Model):
             # of childbearing age by origin, and children / elderly at home by hukou place.
             models.Index(fields=["residence_division", "floating", "sex", "marital_status", "birth_date", "hukou_division"], name="person_residence_women"),
             models.Index(fields=["hukou_division", "floating", "birth_date"], name="person_hukou_floating_birth"),
+            # R5 at home without the merged-away records (issue 15): the same range, only live records,
+            # so that leaving a merged-away twin out costs no row reads.
+            models.Index(fields=["hukou_division", "floating", "birth_date"], condition=models.Q(merged_into__isnull=True), name="person_hukou_home_live"),
             # Issue 9 item 2: a registration whose arrival is not recorded yet is its registering
             # division's (people.scope.registered_by): a range of this index, not a scan.
             models.Index(fields=["created_by_division"], name="person_created_by_division"),

@@ -59,7 +59,7 @@ def backchecks_page(request):
     rows, chart = queries_backchecks.rate_chart(rows, names)
     return render(request, "quality/backchecks.html", {
         "draws": queries_backchecks.draws(actor=actor)[:50], "form": form, "spot": spot, "errors": errors, "by": by, "rates": rows,
-        "chart": json.dumps(chart, ensure_ascii=False), "results": RESULTS, "fields": _fields(), "today": today(),
+        "chart": json.dumps(chart, ensure_ascii=False), "results": RESULTS, "fields": _fields(), "today": today().isoformat(),
     }, status=422 if errors else 200)
 
 
@@ -90,7 +90,7 @@ def item_page(request, backcheck_id: int):
             errors = e.errors
     queries.log_list(actor=actor, what="person.backcheck_list", person_ids=[item.person_id], criteria={"backcheck": item.pk})
     return render(request, "quality/backcheck_item.html", {
-        "item": item, "errors": errors, "posted": posted, "results": RESULTS, "fields": _fields(), "today": today(),
+        "item": item, "errors": errors, "posted": posted, "results": RESULTS, "fields": _fields(), "today": today().isoformat(),
         "corrected": [queries_backchecks.FIELD_LABELS.get(f, f) for f in item.corrected_fields],
     }, status=422 if errors else 200)
 
