@@ -5,7 +5,9 @@ merged-away records (issue 15), measured on a database kept by bench/registry.py
     python bench/home_counts.py --db /tmp/reg200k.sqlite3 [--rounds 15]
 
 The counts leave out a record merged into another (Person.merged_into). A partial index over the
-hukou range of live records (people 0011, `person_hukou_home_live`) keeps that free of row reads.
+hukou range of live records (people 0011, `person_hukou_home_live`) keeps that free of row reads;
+the same migration drops the plain index on merged_into (nearly all NULL), through which SQLite,
+without statistics, read the whole table for "merged_into_id IS NULL".
 Prints, interleaved round by round so that the machine's load falls on each alike, the median of
 people.queries.home_counts for nantou_clerk (the township home page's counts):
 

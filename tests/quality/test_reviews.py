@@ -239,6 +239,14 @@ def test_R6_marks_only_on_the_roles_they_fit_and_only_by_account_managers(world)
     with pytest.raises(Denied):
         set_review_marks(actor=world["township_clerk"], username="village_collector", group_leader=True)
     assert not type(world["village_collector"]).objects.filter(group_leader=True).exists()
+    # The command line (the system, as for the other account commands).
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("staff", "mark", "village_collector", "--group-leader", "yes", stdout=out)
+    assert "group leader yes" in out.getvalue() and type(world["village_collector"]).objects.get(username="village_collector").group_leader
 
 
 def test_R6_the_township_step_needs_experienced_reviewers(world, form):
