@@ -56,6 +56,8 @@ def test_R7_a_result_field_by_field_a_spot_check_and_the_error_rates(web, collec
     assert ok.status_code == 302
     item.refresh_from_db()
     assert (item.result, item.corrected_fields) == ("corrected", ["address", "phone"])
+    wrong = web.post("/quality/backchecks/", {"act": "spot", "person_id": "99999999", "result": "correct", "checked_on": "2026-11-21"})
+    assert wrong.status_code == 422 and 'data-field="person_id"' in wrong.content.decode() and not BackcheckItem.objects.filter(kind="spot").exists()
     spot = web.post("/quality/backchecks/", {"act": "spot", "person_id": str(people[5].pk), "result": "correct", "checked_on": "2026-11-21"})
     assert spot.status_code == 302
     assert BackcheckItem.objects.get(kind="spot").person_id == people[5].pk

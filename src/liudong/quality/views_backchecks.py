@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from liudong.accounts.choices import Action
 from liudong.accounts.views_support import staff_view
 from liudong.clock import today  # the edge's one reading of the calendar (invariant 4)
-from liudong.errors import Invalid
+from liudong.errors import Invalid, NotFound
 
 from . import queries, queries_backchecks, services_backchecks, services_recon
 from .choices import BackcheckResult, ReconSide, ReconSource
@@ -45,7 +45,10 @@ def backchecks_page(request):
             if request.POST.get("act") == "spot":
                 spot = _result_data(request.POST) | {"person_id": request.POST.get("person_id", "")}
                 data = dict(spot, person_id=int(spot["person_id"]) if spot["person_id"].strip().isdigit() else None)
-                services_backchecks.spot_check(actor=actor, data=data, today=today())
+                try:
+                    services_backchecks.spot_check(actor=actor, data=data, today=today())
+                except NotFound as e:  # on the page a wrong number is a field error, not a 404 page
+                    raise Invalid({"person_id": [str(e)]}) from None
                 messages.success(request, _("Spot check recorded as unannounced."))
                 return redirect("quality_backchecks")
             form = {k: request.POST.get(k, "").strip() for k in ("division", "period", "seed")}
