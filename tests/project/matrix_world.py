@@ -124,12 +124,13 @@ def build(world, migrant, husband, woman_2014) -> dict:
         twins.append(twin)
     candidate = Candidate.objects.create(a=twins[0], b=twins[1], score=1.0, division=NANTOU, found_on=today)
     merge = quality.merge_people(actor=clerk, survivor_id=twins[2].pk, merged_id=twins[3].pk, today=today)
-    backcheck = services_backchecks.draw(actor=clerk, data={"division": NANTOU, "period": today.strftime("%Y-%m"), "seed": 1}, today=today).items.first()
+    drawn = services_backchecks.draw(actor=clerk, data={"division": NANTOU, "period": today.strftime("%Y-%m"), "seed": 1}, today=today)
+    backcheck = drawn.items.first()
     listed = f"姓名,性别,出生日期\n赵新,女,{today.replace(day=1).isoformat()}\n".encode()
     todo = services_recon.reconcile(actor=clerk, data={"division": NANTOU, "period": today.strftime("%Y-%m"), "source": "immunisation"}, fileobj=io.BytesIO(listed),
                                     today=today).items.first()
     return {
-        "review": review.pk, "candidate": candidate.pk, "merge": merge.pk, "backcheck": backcheck.pk, "todo": todo.pk,
+        "review": review.pk, "candidate": candidate.pk, "merge": merge.pk, "backcheck": backcheck.pk, "todo": todo.pk, "draw": drawn.pk, "reconciliation": todo.reconciliation_id,
         "check": check.pk, "slip_token": check.report_token, "bulletin": bulletin.pk,
         "certificate": certificate.pk, "token": certificate.token, "proof": proof.pk, "application": application.pk, "inquiry": inquiry.pk, "permit": permit.pk, "registration": registration.pk, "permit_token": permit.public_token,
         "person": migrant.pk, "residence": residence.pk, "housing": housing.pk, "employer": employer.pk, "grid": grid.pk,
@@ -147,7 +148,8 @@ PARAM_KINDS = {"person_id": "person", "residence_id": "residence", "housing_id":
                "permit_id": "permit", "registration_id": "registration", "certificate_id": "certificate", "token": "token", "proof_id": "proof",
                "application_id": "application",
                "permit_token": "permit_token", "slip_token": "slip_token", "bulletin_id": "bulletin", "scan_id": "attachment",
-               "candidate_id": "candidate", "merge_id": "merge", "review_id": "review", "backcheck_id": "backcheck", "todo_id": "todo"}
+               "candidate_id": "candidate", "merge_id": "merge", "review_id": "review", "backcheck_id": "backcheck", "todo_id": "todo",
+               "draw_id": "draw", "reconciliation_id": "reconciliation"}
 PATH_KINDS = [("quality/duplicates/", "candidate"), ("quality/merges/", "merge"), ("quality/reviews/", "review"), ("statistics/bulletins/", "bulletin"), ("services/checks/", "check"), ("services/women/", "person"), ("permits/registrations/", "registration"), ("permits/", "permit"), ("certificates/applications/", "application"), ("certificates/", "certificate"), ("desk/", "inquiry"), ("exports/", "export"), ("cases/messages/", "draft"), ("cases/second-birth", "second_birth"), ("cases/birth", "birth"), ("cases/fee", "fee"),
               ("people/", "person"), ("housing/", "housing"), ("employers/", "employer"), ("grids/", "grid"), ("exchange/", "message")]
 

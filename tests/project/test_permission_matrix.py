@@ -214,6 +214,11 @@ PAGES = {
     "quality_merge": {"GET": (A.MERGE_PEOPLE,), "POST": (A.MERGE_PEOPLE,)},
     "quality_reviews": {"GET": (A.VIEW_PERSON,)},
     "quality_review": {"GET": (A.VIEW_PERSON,), "POST": (A.VIEW_PERSON,)},
+    "quality_backchecks": {"GET": (A.RUN_BACKCHECKS,), "POST": (A.RUN_BACKCHECKS,)},
+    "quality_backcheck_draw": {"GET": (A.RUN_BACKCHECKS,)},
+    "quality_backcheck_item": {"GET": (A.RUN_BACKCHECKS,), "POST": (A.RUN_BACKCHECKS,)},
+    "quality_reconciliations": {"GET": (A.HANDLE_CASES,), "POST": (A.HANDLE_CASES,)},
+    "quality_reconciliation": {"GET": (A.HANDLE_CASES,), "POST": (A.HANDLE_CASES,)},
 }
 
 # API operation (its URL name under the `api` namespace) -> actions. The method is the operation's.

@@ -14,7 +14,7 @@ ACTIONS = {
     "staff.unlock": "解除了账号锁定 unlocked an account",
     "person.create": "登记了 registered", "person.update": "修改了 changed", "person.view": "查看了 opened",
     "person.edit": "打开了修改页 opened for editing", "person.form": "打开了表单 opened a form about", "person.print": "打印了 printed",
-    "person.search": "查询了人员 searched for people", "person.duplicate_list": "查看了疑似重复人员列表 listed probable duplicates", "person.review_list": "查看了采集表审核列表 listed forms in review", "person.lookup": "按证件查到了 looked up by document",
+    "person.search": "查询了人员 searched for people", "person.duplicate_list": "查看了疑似重复人员列表 listed probable duplicates", "person.review_list": "查看了采集表审核列表 listed forms in review", "person.backcheck_list": "查看了复核抽样名单 listed people to back-check", "person.reconciliation_list": "查看了出生核对事项 listed births to reconcile", "person.lookup": "按证件查到了 looked up by document",
     "person.duplicate": "重复登记被拒 was refused as a duplicate", "person.not_found": "查找了不存在或不在辖区的人员 asked for a person not found",
     "person.import": "批量导入了人员 imported people", "person.visit": "清理查验了 checked on a visit",
     "person.follow_up_list": "查看了待查验名单 opened the follow-up list",

@@ -40,6 +40,8 @@ class ReviewObject(models.TextChoices):
     ARRIVAL = "arrival", "到达登记 arrival"
     MOVE = "move", "迁移登记 move"
     RETURN = "return", "返回登记 return"
+    HOUSING = "housing", "出租房屋登记 rental home"
+    EMPLOYER = "employer", "用工单位登记 employer"
 
 
 class Decision(models.TextChoices):
