@@ -5,6 +5,9 @@ from django.db import models
 class EnvelopeType(models.TextChoices):
     MESSAGE = "message", "函件 message"
     ARRIVAL = "arrival", "送达回执 receipt of arrival"
+    # Issue 16: an arrival, move, departure or return of a person whose hukou is on another node,
+    # for her hukou node's outflow record (federation.handlers_person).
+    PERSON = "person", "人员流动事件 person's residence event"
 
 
 class Refusal(models.TextChoices):

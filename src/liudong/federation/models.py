@@ -92,3 +92,16 @@ class Quarantined(models.Model):
         ordering = ["-id"]
         verbose_name = "隔离信封 quarantined envelope"
         indexes = [models.Index(fields=["received_at"], name="quarantine_received")]
+
+
+class MirroredPeriod(models.Model):
+    """A residence period another node recorded of a person whose hukou is here, and the period
+    this node keeps for it (people.services_remote.mirror_period): `ref` is the other node's code
+    and its own id of the period, so that a later event about the same period (its end) finds it."""
+
+    ref = models.CharField("来源 from node:period", max_length=40, unique=True)
+    residence = models.ForeignKey("people.Residence", on_delete=models.PROTECT, related_name="+")
+    from_node = models.CharField("来源节点 from node", max_length=12)
+
+    class Meta:
+        verbose_name = "异地居住记录 period kept from another node"

@@ -11,7 +11,7 @@ from liudong.dates import local_day
 from liudong.exchange import remote
 
 from .choices import EnvelopeType
-from .directory import holds, node_for
+from .directory import node_for, route
 from .models import Outbox, Received
 
 
@@ -30,7 +30,7 @@ def _iso(moment: datetime.datetime | None) -> str | None:
 
 def message_sent(message) -> None:
     node = settings.LIUDONG_NODE
-    if not node or holds(node, message.receiver_id):
+    if not node or route(message.receiver_id, local_day(message.sent_at or message.created_at)) == node:
         return  # the embedded default, or a place on this node: nothing leaves
     request = message.in_reply_to if message.in_reply_to_id else None
     answers = None

@@ -20,6 +20,7 @@ from liudong.people.models import Person
 from . import envelope
 from .choices import EnvelopeType, Refusal
 from .directory import holds, keys_of
+from .handlers import HANDLERS
 from .keys import load
 from .models import Outbox, Quarantined, Received
 from .outbox import enqueue
@@ -94,6 +95,8 @@ def _accept(env: dict, *, keys, now: datetime.datetime, cache: dict) -> str:
         _message(received, routing, payload, now=now, cache=cache)
     elif routing["type"] == EnvelopeType.ARRIVAL:
         _arrival(payload)
+    elif routing["type"] in HANDLERS:
+        HANDLERS[routing["type"]](received, routing, payload, now=now, cache=cache)
     else:
         raise envelope.Refused(Refusal.MALFORMED, f"type {routing['type'][:20]}")
     try:
