@@ -144,6 +144,8 @@ PAGES = {
     "exchange_log": {"GET": (A.VIEW_EXCHANGE,)},
     "exchange_accept": {"POST": (A.HANDLE_EXCHANGE,)},   # holes 1, 3: her place answers a claim
     "exchange_dispute": {"POST": (A.HANDLE_EXCHANGE,)},
+    # Issue 16: registering the person a message carried needs the right to register people too.
+    "exchange_register_carried": {"POST": Placed((A.HANDLE_EXCHANGE,), {"township_head", "county_officer"}, "issue 16: registering needs REGISTER_PERSON")},
     "arrival_claims": {"GET": (A.VIEW_PERSON,)},
     "arrival_claim_new": {"POST": (A.RECORD_RESIDENCE,)},
     "family_propose": {"POST": (A.MANAGE_FAMILY,)},
