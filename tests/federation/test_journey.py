@@ -51,6 +51,12 @@ def test_t1_x2_step6_shenzhens_approved_month_passes_up_to_guangdong(cluster):
     back = wait_for(lambda: [m for m in sz.do("show")["messages"] if m["id"] == sent["message"] and m["arrived_at"]], timeout=60)
     assert back and back[0]["arrived_at"] == report["arrived_at"], sz.log()[-2000:]
     assert not gd.do("show")["quarantined"] and not sz.do("show")["quarantined"]
+    # The hub records its states (routing only) for the national watch list, and holds no message.
+    hub = cluster.hub
+    sql = "SELECT sender, receiver, kind, sent_at IS NOT NULL, arrived_at IS NOT NULL FROM federation_watched WHERE sender = ?"
+    watched = wait_for(lambda: [r for r in hub.query(sql, SZ) if r[3] and r[4]], timeout=60)
+    assert watched and watched[0][:3] == (SZ, GD, "report"), hub.log()[-2000:]
+    assert hub.query("SELECT count(*) FROM exchange_message")[0][0] == 0
 
 
 def test_r2_j2_step7_her_move_reaches_both_nodes_and_her_return_ends_her_outflow(cluster):

@@ -7,11 +7,12 @@ import uuid
 
 from django.conf import settings
 
+from liudong.codes import NATION_CODE
 from liudong.dates import local_day
 from liudong.exchange import remote
 
 from .choices import EnvelopeType
-from .directory import node_for, route
+from .directory import keys_of, node_for, route
 from .models import Outbox, Received
 
 
@@ -44,9 +45,24 @@ def message_sent(message) -> None:
         "person": person_fields(message.person),
         "in_reply_to": answers, "request_arrived_at": _iso(request.arrived_at) if request is not None else None,
     }
-    enqueue(EnvelopeType.MESSAGE, sender=message.sender_id, receiver=message.receiver_id, kind=message.kind, payload=payload,
-            message=message, now=message.sent_at or message.created_at)
+    row = enqueue(EnvelopeType.MESSAGE, sender=message.sender_id, receiver=message.receiver_id, kind=message.kind, payload=payload,
+                  message=message, now=message.sent_at or message.created_at)
     remote.in_transit(message)
+    if answers:
+        report_state("answered", of=answers, message=request, place=message.sender_id, at=message.sent_at)
+    elif message.kind != "reply":
+        report_state("sent", of=row.global_id, message=message, place=message.sender_id, at=message.sent_at or message.created_at)
+
+
+def report_state(state: str, *, of: str, message, place: str, at: datetime.datetime, due_on=None) -> None:
+    """Issue 16: tell the hub (when this node trusts one) that the message `of` (its global id)
+    was sent, arrived or was answered: routing only (kind, sender, receiver, times, answer-by
+    date), in the transaction of the act; `place`: the division of this node that speaks."""
+    if keys_of(NATION_CODE, local_day(at)) is None:
+        return
+    enqueue(EnvelopeType.STATE, sender=place, receiver=NATION_CODE, kind=state, to_node=NATION_CODE, now=at,
+            payload={"of": of, "state": state, "at": _iso(at), "kind": message.kind, "sender": message.sender_id, "receiver": message.receiver_id,
+                     "due_on": str(due_on) if due_on else None})
 
 
 def enqueue(type_: str, *, sender: str, receiver: str, kind: str, payload: dict, message=None, now: datetime.datetime, to_node: str | None = None) -> Outbox:

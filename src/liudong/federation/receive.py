@@ -23,7 +23,7 @@ from .directory import holds, keys_of
 from .handlers import HANDLERS
 from .keys import load
 from .models import Outbox, Quarantined, Received
-from .outbox import enqueue
+from .outbox import enqueue, report_state
 
 log = logging.getLogger("liudong.federation")
 
@@ -137,6 +137,8 @@ def _message(received: Received, routing: dict, payload: dict, *, now: datetime.
     # X5: the sender sees the arrival time when this receipt comes back.
     enqueue(EnvelopeType.ARRIVAL, sender=routing["receiver"], receiver=routing["sender"], kind=payload["kind"],
             payload={"of": routing["id"], "arrived_at": now.isoformat()}, now=now, to_node=routing["from_node"])
+    if request is None:
+        report_state("arrived", of=routing["id"], message=message, place=routing["receiver"], at=now, due_on=message.reply_due_on)
 
 
 def _arrival(payload: dict):
