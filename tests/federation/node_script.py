@@ -76,6 +76,8 @@ def world(_):
 def send(args):
     """The Shenzhen township's verification requests about 李娜 to the Sichuan township (B2),
     `count` of them, each in its own transaction (as clerks send them)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from liudong import clock
     from liudong.accounts.models import Staff
     from liudong.exchange import services
@@ -85,9 +87,28 @@ def send(args):
     clerk, person = Staff.objects.get(username="clerk"), Person.objects.get(name="李娜")
     ids = []
     for i in range(args.get("count", 1)):
+        # `scan_kb`: a PDF scan of that size goes with each (its bytes from the tag: the test knows them).
+        files = [SimpleUploadedFile("核实材料.pdf", scan_bytes(args["tag"], args["scan_kb"]), content_type="application/pdf")] if args.get("scan_kb") else ()
         ids.append(services.send_message(actor=clerk, data={"kind": "verification", "topic": "births", "receiver": TONGJIANG_T, "person": person.pk,
-                                                            "subject": f"{args.get('tag', '核实李娜婚育情况')} {i}", "body": "请核实其生育情况。"}, now=clock.now()).pk)
+                                                            "subject": f"{args.get('tag', '核实李娜婚育情况')} {i}", "body": "请核实其生育情况。"}, now=clock.now(),
+                                         attachments=files).pk)
     return {"ids": ids}
+
+
+def scan_bytes(tag: str, kb: int) -> bytes:
+    import hashlib
+
+    block = hashlib.sha256(tag.encode()).digest()
+    return (b"%PDF-1.4\n" + block * (kb * 1024 // len(block) + 1))[:kb * 1024]
+
+
+def scans(_):
+    """The scans this node keeps, by the subject of their message."""
+    import hashlib
+
+    from liudong.exchange.models import Attachment
+
+    return {"scans": [[a.message.subject, a.name, a.size, hashlib.sha256(bytes(a.data)).hexdigest()] for a in Attachment.objects.select_related("message").order_by("id")]}
 
 
 def send_many(args):
@@ -233,7 +254,7 @@ def run(_):
     call_command("node", "run")
 
 
-ACTIONS = {f.__name__: f for f in (init, setup_node, world, send, send_many, reply, show, unpublish, move, return_home, her, report_up, run)}
+ACTIONS = {f.__name__: f for f in (init, setup_node, world, send, send_many, reply, show, unpublish, move, return_home, her, report_up, scans, run)}
 
 if __name__ == "__main__":
     setup()

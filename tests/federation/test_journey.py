@@ -76,3 +76,15 @@ def test_r2_j2_step7_her_move_reaches_both_nodes_and_her_return_ends_her_outflow
     home = sc.do("her")
     assert home["people"][0]["floating"] is False and home["periods"][-1][3] == "return"
     assert not sc.do("show")["quarantined"]
+
+
+def test_x1_x2_a_scan_travels_with_its_message_through_the_hub(cluster):
+    import hashlib
+
+    from .node_script import scan_bytes
+
+    sz, sc = cluster.nodes[SZ], cluster.nodes[SC]
+    sz.do("send", {"tag": "带附件", "scan_kb": 1500})  # 1.5 MB: more than NATS's default max_payload of 1 MB
+    got = wait_for(lambda: sc.do("scans")["scans"], timeout=90)
+    assert got and got[0][:3] == ["带附件 0", "核实材料.pdf", 1500 * 1024], sc.log()[-2000:]
+    assert got[0][3] == hashlib.sha256(scan_bytes("带附件", 1500)).hexdigest()

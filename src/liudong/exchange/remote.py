@@ -3,7 +3,9 @@ app carries the envelopes; what they change in the exchange is written here, by 
 a message that stays in one database (one door for writes, invariant 1). Each function runs inside
 the caller's transaction (the receiving node's commit of an envelope), records its audit event
 there, and is idempotent: a redelivered envelope changes nothing."""
+import base64
 import datetime
+import hashlib
 
 from django.db import transaction
 
@@ -14,7 +16,7 @@ from liudong.errors import Invalid
 from liudong.people import services_remote
 from liudong.policy.calendar import add_working_days
 
-from .models import Channel, Message, State
+from .models import Attachment, Channel, Message, State
 from .services import SUBJECT_MAX, _new, own_message, reply_days
 from .transitions import Act, next_state
 
@@ -64,7 +66,7 @@ def arrived(message: Message, at: datetime.datetime) -> bool:
 
 def deliver(*, sender: str, receiver: str, kind: str, topic: str, subject: str, body: str, rules_on: datetime.date, rule_set: str,
             sent_at: datetime.datetime, person, in_reply_to: Message | None, request_arrived_at: datetime.datetime | None,
-            now: datetime.datetime, cache: dict | None = None, carried: dict | None = None) -> Message:
+            now: datetime.datetime, cache: dict | None = None, carried: dict | None = None, attachments=()) -> Message:
     """A message from a place on another node arrives here now (X5: system delivery at the
     receiving node's commit): it is written in the receiver's inbox with its clock from `now`. An
     answer to a request this node sent (`in_reply_to`) answers it: the request is answered on the
@@ -92,9 +94,21 @@ def deliver(*, sender: str, receiver: str, kind: str, topic: str, subject: str, 
         message.in_reply_to = in_reply_to
         _answered(in_reply_to, sent_at=message.sent_at, request_arrived_at=request_arrived_at)
     message.save()
+    for scan in attachments or ():
+        _attach_sent(message, scan, now=now)
     record(None, "message.deliver", obj=message, person_id=message.person_id, division_code=receiver,
            fields={"kind": kind, "sender": sender, "due": str(message.due_on or ""), "remote": True})
     return message
+
+
+def _attach_sent(message: Message, scan: dict, *, now: datetime.datetime) -> Attachment:
+    """A scan that came sealed with the message (issue 16), kept and linked here as if uploaded
+    with it; its SHA-256 must be the one the sender computed."""
+    data = base64.b64decode(scan["data"], validate=True)
+    if hashlib.sha256(data).hexdigest() != scan["sha256"] or not data:
+        raise ValueError("attachment digest")
+    return Attachment.objects.create(message=message, name=str(scan["name"])[:200], content_type=str(scan["content_type"])[:100], size=len(data),
+                                     sha256=scan["sha256"], data=data, uploaded_at=now, uploaded_by=None)
 
 
 def _answered(request: Message, *, sent_at: datetime.datetime, request_arrived_at: datetime.datetime | None):

@@ -1,6 +1,7 @@
 """Issue 16: the transactional outbox. `message_sent` runs inside the exchange's sending
 transaction (exchange.hooks): a message to a place outside this node gets its outbox row in the
 same commit, or neither is written. The relay (federation.relay) publishes the rows."""
+import base64
 import datetime
 import json
 import uuid
@@ -9,7 +10,9 @@ from django.conf import settings
 
 from liudong.codes import NATION_CODE
 from liudong.dates import local_day
+from liudong.errors import Invalid
 from liudong.exchange import remote
+from liudong.exchange.models import Attachment
 
 from .choices import EnvelopeType
 from .directory import keys_of, node_for, route
@@ -23,6 +26,24 @@ def person_fields(person) -> dict | None:
         return None
     return {"name": person.name, "id_number": person.id_number or "", "document_type": person.document_type, "document_number": person.document_number,
             "sex": person.sex, "birth_date": str(person.birth_date), "hukou_division": person.hukou_division_id}
+
+
+# Issue 16: a message's scans travel sealed in its envelope (README, "Nodes": why not the object
+# store). The servers' max_payload is 8 MB; the scans of one message, base64 inside the sealed
+# body and that body base64 again inside the envelope, stay under it at 4 MB decoded.
+ENVELOPE_SCANS_MAX_BYTES = 4 * 1024 * 1024
+
+
+def scans(message) -> list[dict]:
+    """The message's scans (not the evidence of a paper arrival, which stays with its place), or
+    a clear error at the sender when together they are too big to travel to another node."""
+    rows = list(Attachment.objects.filter(message=message, is_evidence=False).order_by("id"))
+    total = sum(a.size for a in rows)
+    if total > ENVELOPE_SCANS_MAX_BYTES:
+        mb = ENVELOPE_SCANS_MAX_BYTES // (1024 * 1024)
+        raise Invalid({"attachments": [f"发往其他节点的函件，附件合计不能超过 {mb} MB（现为 {total / 1024 / 1024:.1f} MB）：请分几次发送 / "
+                                       f"the scans of a message to another node may total {mb} MB at most (these are {total / 1024 / 1024:.1f} MB): send them in several messages"]})
+    return [{"name": a.name, "content_type": a.content_type, "sha256": a.sha256, "data": base64.b64encode(bytes(a.data)).decode()} for a in rows]
 
 
 def _iso(moment: datetime.datetime | None) -> str | None:
@@ -44,6 +65,7 @@ def message_sent(message) -> None:
         "rules_on": str(message.rules_on), "rule_set": message.rule_set, "sent_at": _iso(message.sent_at), "route": message.route,
         "person": person_fields(message.person),
         "in_reply_to": answers, "request_arrived_at": _iso(request.arrived_at) if request is not None else None,
+        "attachments": scans(message),
     }
     row = enqueue(EnvelopeType.MESSAGE, sender=message.sender_id, receiver=message.receiver_id, kind=message.kind, payload=payload,
                   message=message, now=message.sent_at or message.created_at)

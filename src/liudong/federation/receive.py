@@ -130,7 +130,7 @@ def _message(received: Received, routing: dict, payload: dict, *, now: datetime.
                                  subject=payload.get("subject", ""), body=payload.get("body", ""), rules_on=parse_date(payload["rules_on"]),
                                  rule_set=payload.get("rule_set", ""), sent_at=_moment(payload.get("sent_at")) or now, person=person,
                                  in_reply_to=request, request_arrived_at=_moment(payload.get("request_arrived_at")), now=now, cache=cache,
-                                 carried=ident if person is None else None)
+                                 carried=ident if person is None else None, attachments=payload.get("attachments") or ())
     except Invalid as e:
         raise envelope.Refused(Refusal.UNKNOWN_DIVISION, "; ".join(m for ms in e.errors.values() for m in ms)) from None
     received.message, received.person = message, ident
