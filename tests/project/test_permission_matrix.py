@@ -144,6 +144,9 @@ PAGES = {
     "exchange_log": {"GET": (A.VIEW_EXCHANGE,)},
     "exchange_accept": {"POST": (A.HANDLE_EXCHANGE,)},   # holes 1, 3: her place answers a claim
     "exchange_dispute": {"POST": (A.HANDLE_EXCHANGE,)},
+    # Issue 16: registering the person a message carried needs the right to register people too.
+    "node_watch": {"GET": (A.VIEW_TIMELINESS,)},   # issue 16: the hub's national watch list
+    "exchange_register_carried": {"POST": Placed((A.HANDLE_EXCHANGE,), {"township_head", "county_officer"}, "issue 16: registering needs REGISTER_PERSON")},
     "arrival_claims": {"GET": (A.VIEW_PERSON,)},
     "arrival_claim_new": {"POST": (A.RECORD_RESIDENCE,)},
     "family_propose": {"POST": (A.MANAGE_FAMILY,)},
@@ -267,6 +270,7 @@ API = {
     "api:submit_claim": (A.RECORD_RESIDENCE,), "api:list_claims": (A.VIEW_PERSON,), "api:get_claim": (A.VIEW_PERSON,),
     "api:propose_family": (A.MANAGE_FAMILY,), "api:get_proposal": (A.VIEW_PERSON,), "api:list_proposals": (A.VIEW_SENSITIVE,),
     "api:timeliness_figures": (A.VIEW_TIMELINESS,),
+    "api:national_watch": (A.VIEW_TIMELINESS,),
     "api:get_report": (A.VIEW_REPORTS,), "api:submit_report": OWN_LEVEL_SUBMITS,
     "api:approve_report": LEVEL_ABOVE_APPROVES, "api:return_report": LEVEL_ABOVE_APPROVES, "api:get_assessment": (A.VIEW_REPORTS,),
     "api:list_bulletins": (A.VIEW_REPORTS,), "api:get_bulletin": (A.VIEW_REPORTS,), "api:bulletin_pdf": (A.VIEW_REPORTS,),

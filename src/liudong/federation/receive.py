@@ -20,9 +20,10 @@ from liudong.people.models import Person
 from . import envelope
 from .choices import EnvelopeType, Refusal
 from .directory import holds, keys_of
+from .handlers import HANDLERS
 from .keys import load
 from .models import Outbox, Quarantined, Received
-from .outbox import enqueue
+from .outbox import enqueue, report_state
 
 log = logging.getLogger("liudong.federation")
 
@@ -94,6 +95,8 @@ def _accept(env: dict, *, keys, now: datetime.datetime, cache: dict) -> str:
         _message(received, routing, payload, now=now, cache=cache)
     elif routing["type"] == EnvelopeType.ARRIVAL:
         _arrival(payload)
+    elif routing["type"] in HANDLERS:
+        HANDLERS[routing["type"]](received, routing, payload, now=now, cache=cache)
     else:
         raise envelope.Refused(Refusal.MALFORMED, f"type {routing['type'][:20]}")
     try:
@@ -126,13 +129,16 @@ def _message(received: Received, routing: dict, payload: dict, *, now: datetime.
         message = remote.deliver(sender=routing["sender"], receiver=routing["receiver"], kind=payload["kind"], topic=payload.get("topic", ""),
                                  subject=payload.get("subject", ""), body=payload.get("body", ""), rules_on=parse_date(payload["rules_on"]),
                                  rule_set=payload.get("rule_set", ""), sent_at=_moment(payload.get("sent_at")) or now, person=person,
-                                 in_reply_to=request, request_arrived_at=_moment(payload.get("request_arrived_at")), now=now, cache=cache)
+                                 in_reply_to=request, request_arrived_at=_moment(payload.get("request_arrived_at")), now=now, cache=cache,
+                                 carried=ident if person is None else None, attachments=payload.get("attachments") or ())
     except Invalid as e:
         raise envelope.Refused(Refusal.UNKNOWN_DIVISION, "; ".join(m for ms in e.errors.values() for m in ms)) from None
     received.message, received.person = message, ident
     # X5: the sender sees the arrival time when this receipt comes back.
     enqueue(EnvelopeType.ARRIVAL, sender=routing["receiver"], receiver=routing["sender"], kind=payload["kind"],
             payload={"of": routing["id"], "arrived_at": now.isoformat()}, now=now, to_node=routing["from_node"])
+    if request is None:
+        report_state("arrived", of=routing["id"], message=message, place=routing["receiver"], at=now, due_on=message.reply_due_on)
 
 
 def _arrival(payload: dict):

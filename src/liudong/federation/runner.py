@@ -97,7 +97,12 @@ class Runner:
         try:
             js = nc.jetstream(domain=domain(self.node))
             if self.node == NATION_CODE:
-                await self.hub(js)
+                # The hub keeps EXCHANGE in step with its directory, and receives the state
+                # events the nodes address to it (routing only: federation.handlers_state).
+                while not self.stop.is_set() and not await self.ensure_streams(js):
+                    await self.pause(1)
+                if not self.stop.is_set():
+                    await asyncio.gather(self.hub(js), self.relay(js), self.receiver(js))
             else:
                 while not self.stop.is_set() and not await self.ensure_streams(js):
                     await self.pause(1)
