@@ -32,7 +32,7 @@ STEP_ROLES = {
 }
 
 
-def step_refusal(actor, review: Review, step: str) -> str:
+def step_refusal(*, actor, review: Review, step: str) -> str:
     """Why the actor may not sign `step` of the review ("" when she may): the step's role and
     place, a collector only when marked group leader and not for her own form, a township
     reviewer only when marked experienced."""
@@ -49,9 +49,9 @@ def step_refusal(actor, review: Review, step: str) -> str:
     return ""
 
 
-def waits_for(actor, review: Review) -> bool:
+def waits_for(*, actor, review: Review) -> bool:
     """Whether the form waits for the actor's signature now."""
-    return review.state == ReviewState.PENDING and not step_refusal(actor, review, review.step)
+    return review.state == ReviewState.PENDING and not step_refusal(actor=actor, review=review, step=review.step)
 NO_REVIEW = "审核记录不存在或不在您的管辖范围内 / no such review in your area"
 REASON_MAX = 200
 
@@ -121,8 +121,8 @@ def sign(*, actor, review_id, decision, reason: str = "", today: datetime.date, 
     step = review.step
     if review.state != ReviewState.PENDING:
         errors["step"] = [f"该表单{ReviewState(review.state).label.split(' ')[0]}，无需审核 / the form is {review.state}: nothing to sign"]
-    elif step_refusal(actor, review, step):
-        errors["step"] = [step_refusal(actor, review, step)]
+    elif step_refusal(actor=actor, review=review, step=step):
+        errors["step"] = [step_refusal(actor=actor, review=review, step=step)]
     elif review.signatures.filter(submission=review.submissions, step=step, signed_by=actor).exists():
         errors["step"] = ["您已在此环节签字，需由另一名审核人签字 / you signed this step already: another reviewer signs next"]
     if errors:

@@ -39,7 +39,7 @@ def reviews_page(request):
     own = list(all_forms.filter(collector=actor).exclude(state=ReviewState.APPROVED).select_related("person").order_by("-state", "waiting_since", "id")[:200]) \
         if actor.role == Role.VILLAGE_COLLECTOR else []
     rows = [] if plain_collector else [r for r in all_forms.filter(state=ReviewState.PENDING).select_related("person")[:2000]
-                                       if services_reviews.waits_for(actor, r)][:200]
+                                       if services_reviews.waits_for(actor=actor, review=r)][:200]
     queries.log_list(actor=actor, what="person.review_list", person_ids=[r.person_id for r in rows + own if r.person_id], criteria={"division": division.code})
     _subjects(rows + own)
     queues = queries_reviews.queues(actor=actor, division=division, today=today())
@@ -78,7 +78,7 @@ def review_page(request, pk: int):
         s.step_label = ReviewStep(s.step).label
     return render(request, "quality/review.html", {
         "review": review, "form": form, "history": history, "changes": changes, "signatures": signatures, "errors": errors,
-        "step_label": ReviewStep(review.step).label if review.step else "", "mine": services_reviews.waits_for(actor, review),
+        "step_label": ReviewStep(review.step).label if review.step else "", "mine": services_reviews.waits_for(actor=actor, review=review),
         "may_resubmit": review.state == ReviewState.RETURNED and actor.pk == review.collector_id,
         "object_label": review.get_object_type_display(), "state_label": review.get_state_display(),
     }, status=422 if errors else 200)
