@@ -227,15 +227,6 @@ class SubmissionTaskPage(Schema):
     results: list[SubmissionTaskOut]
 
 
-class TaskReplyOut(Schema):
-    expected: int
-    answered: int
-    on_time: int
-    overdue: int
-    reply_rate: float | None
-    on_time_rate: float | None
-
-
 class TaskProgressRowOut(Schema):
     division: str
     name: str
@@ -247,7 +238,7 @@ class TaskProgressRowOut(Schema):
     messages_task: int | None
     task_rate: float | None = Field(description="messages_sent / messages_task")
     task_met: bool | None
-    reply: TaskReplyOut
+    reply: AssessmentSideOut = Field(description="本期收到的应反馈来函 / the requests received in the window (exchange.timeliness, as receiver)")
     reply_target: float | None
     reply_met: bool | None
 
