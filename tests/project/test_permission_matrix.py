@@ -57,6 +57,9 @@ HUKOU_COUNTY_ANSWERS = Placed((A.HANDLE_CASES,), {"county_officer"}, "F2: the hu
 OWN_LEVEL_SUBMITS = Placed((A.SUBMIT_REPORTS,), {"county_officer", "city_officer", "province_officer", "nation_officer"}, "T1: a division submits its own report")
 LEVEL_ABOVE_APPROVES = Placed((A.APPROVE_REPORTS,), {"township_clerk", "township_head", "city_officer", "province_officer", "nation_officer"},
                               "T1: only the level directly above approves or returns")
+# Part 11: a county sets its townships' submission tasks (the other levels that approve reports are refused).
+COUNTY_SETS_TASKS = Placed((A.APPROVE_REPORTS,), {"township_clerk", "township_head", "city_officer", "province_officer", "nation_officer"},
+                           "part 11: the county sets its townships' submission tasks")
 NATION_OR_PROVINCE_ADMIN = Placed((A.MANAGE_CALENDAR,), {"admin"}, "X4: the nation's or a province's administrator loads the calendar")
 
 # url name -> {method: actions, one of which suffices}. Pages: GET and the write methods they take.
@@ -124,6 +127,10 @@ PAGES = {
     "statistics_assessment": {"GET": (A.VIEW_REPORTS,)},
     "statistics_bulletins": {"GET": (A.VIEW_REPORTS,)}, "statistics_bulletin": {"GET": (A.VIEW_REPORTS,)},
     "statistics_bulletin_pdf": {"GET": (A.VIEW_REPORTS,)},
+    # T3: the assessment sheet's exports; part 11: the townships' submission tasks (a county sets them).
+    "statistics_assessment_xlsx": {"GET": (A.VIEW_REPORTS,)}, "statistics_assessment_pdf": {"GET": (A.VIEW_REPORTS,)},
+    "statistics_tasks_index": {"GET": (A.VIEW_REPORTS,)}, "statistics_tasks": {"GET": (A.VIEW_REPORTS,)},
+    "statistics_tasks_xlsx": {"GET": (A.VIEW_REPORTS,)}, "statistics_task_set": {"POST": COUNTY_SETS_TASKS},
     "desk_approve": {"POST": (A.APPROVE_QUERY_STATISTICS,)},
     # The policy and calendar pages are the administrators' (the API's GET /policy/values also
     # serves the roles that apply the values).
@@ -274,6 +281,7 @@ API = {
     "api:get_report": (A.VIEW_REPORTS,), "api:submit_report": OWN_LEVEL_SUBMITS,
     "api:approve_report": LEVEL_ABOVE_APPROVES, "api:return_report": LEVEL_ABOVE_APPROVES, "api:get_assessment": (A.VIEW_REPORTS,),
     "api:list_bulletins": (A.VIEW_REPORTS,), "api:get_bulletin": (A.VIEW_REPORTS,), "api:bulletin_pdf": (A.VIEW_REPORTS,),
+    "api:list_submission_tasks": (A.VIEW_REPORTS,), "api:create_submission_task": COUNTY_SETS_TASKS, "api:get_submission_progress": (A.VIEW_REPORTS,),
     "api:create_birth": (A.HANDLE_CASES,), "api:list_births": (A.HANDLE_CASES,), "api:get_birth": (A.HANDLE_CASES,),
     "api:decide_birth": TOWNSHIP_DECIDES, "api:refusal_letter": (A.HANDLE_CASES,),
     "api:create_second_birth": (A.HANDLE_CASES,), "api:list_second_births": (A.HANDLE_CASES,), "api:get_second_birth": (A.HANDLE_CASES,),

@@ -24,6 +24,7 @@ NAMES = {
     "exchange.reply_days.bulletin": "工作通报答复工作日数 working days to answer a bulletin",
     "statistics.assessment": "双向考核指标（达标值、权重、一票否决） two-way assessment: thresholds, weights, veto items",
     "statistics.assessment_pass_score": "双向考核合格分数 two-way assessment: pass mark",
+    "statistics.bulletin_rank": "通报排名综合得分权重 bulletin ranking: weights of the composite",
     "review.chain": "采集表审核环节 steps of the review chain",
     "review.township_signatures": "乡镇审查签字人数 township reviewers who sign",
     "backcheck.sample_percent": "每月抽样复核比例（%） share of each collector's records re-visited a month (%)",
