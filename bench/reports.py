@@ -1,27 +1,34 @@
 """Statistical reports benchmark (issue 14): a generated province, the month close of every
-division's report, and the report pages.
+division's report, the report pages, the nation's bulletin and the registry's look-ups.
 
-    python bench/reports.py [--people N] [--counties C] [--db PATH|URL] [--keep] [--seed S] [--requests R]
+    python bench/reports.py [--people N] [--counties C] [--db PATH|URL] [--keep] [--seed S] [--requests R] [--reads-only]
 
-A fresh database (SQLite file by default; `--db postgresql://...` for PostgreSQL), migrated (the
-shipped division list holds 广东's counties), then, written with executemany in one transaction
-each:
+A fresh database (SQLite file by default; `--db postgresql://user@host/name` for PostgreSQL: that
+database is dropped and created), migrated (the shipped division list holds 广东's counties), then
+written in bulk (COPY through psycopg 3 on PostgreSQL, the raw sqlite3 executemany on SQLite; the
+big tables' secondary indexes dropped first and built after; the rows made in chunks of 200,000):
 
-- 10 townships with 10 villages each under each of the first C counties of 广东 (default all);
-- N floating people (default 200,000) living in those villages, each with an open residence period
-  (arrived 2015-2026; one in ten left during 2026), hukou in 四川 (7 in 10) or in another county of
-  广东; half women, of whom about 60% married; one person in 50 a mother with a child born in
-  2025-2026 (a family link); rental homes (N/20) and employers (N/50) in the villages;
+- 10 townships with 10 villages each under each of the first C counties of 广东 (default all 122);
+- N floating people (default 50,000 for a quick run; `--people 10000000` is the issue's province)
+  living in those villages, each with a valid 18-digit ID number, a name from a pool of ~35,000
+  with its same-sound keys, an open residence period (arrived 2015-2026; one in ten left during
+  2026), hukou in 四川 (7 in 10) or in another county of 广东; half women, ~60% married; one person
+  in 100 a mother with a child born 2025-2026 (a family link); rental homes (N/20), employers (N/50);
 
 and measures:
 
 (a) the month close of 2026-10 for the whole province (`statistics.services.close_month`, every
-    division's figures computed and stored): target < 5 minutes at 10,000,000 people;
-(b) the report page of a village, a township (live figures counted on request), a county and the
-    province (live figures of the last scheduled run), median of R requests each: target < 300 ms;
-(c) a village's submission (figures recomputed, step, audit), median of R villages.
+    division's figures computed set-based and stored): target < 5 minutes at 10,000,000 people;
+(b) the report page and `GET /api/v1/reports/{division}/2026-10` of a village, a township (live
+    figures counted on request), a county and the province (live figures of the last scheduled
+    run), open and then approved, median of R requests each: target < 300 ms;
+(c) the nation's bulletin of 2026-10 from the provinces' approved reports: target < 10 s;
+(d) the ID-number look-up and the same-sound name search through the API (a county officer's
+    token), median of max(R, 20): goal < 10 ms;
+(e) a village's submission (figures recomputed, step, audit), median of R villages.
 
-Each figure is printed as `BENCH statistics.<name> <value>` plus human text.
+Each figure is printed as `BENCH statistics.<name> <value>` plus human text, with the load average:
+the machine is shared, so the figures are noisy.
 """
 import sys
 from pathlib import Path
