@@ -48,15 +48,20 @@ def dated_world(clerk, world):
 
 def test_t2_the_set_based_close_gives_the_per_division_figures(clerk, world):
     dated_world(clerk, world)
-    codes = list(Division.objects.values_list("code", flat=True))
+    codes = set(Division.objects.values_list("code", flat=True))
+    # Every division of the world's three counties and their ancestors is compared one by one (the
+    # per-division computation costs a dozen queries each: the ~3,000 shipped counties elsewhere
+    # hold no rows, and their stored figures must be all zero).
+    compared = {c for c in codes if c[:6] in ("440305", "440203", "511921")} | {"440300000000", "440200000000", "440000000000", "510000000000", "511900000000", "000000000000"}
+    compared &= codes
     seen = set()
     for label, hour_day in (("2025-09", "2025-10-01"), ("2025-10", "2025-11-01"), ("2025-12", "2026-01-01")):
         services.close_month(actor=None, period=label, now=at(hour_day, 1))
         first = periods.parse(label, today=TODAY)
         end = periods.month_end(first)
         stored = {r.division_id: r for r in Report.objects.filter(period=first)}
-        assert set(stored) == set(codes)
-        for code in codes:
+        assert set(stored) == codes
+        for code in compared:
             one = figures.compute(code, first, end)
             assert stored[code].figures == one, (label, code)
             assert stored[code].live == one
@@ -64,6 +69,9 @@ def test_t2_the_set_based_close_gives_the_per_division_figures(clerk, world):
                 flows = figures.compute(code, d(year["start"]), end, flows_only=True)
                 assert year["figures"] == figures.year_figures(one, flows), (label, code, year["kind"])
             seen.update(name for name, n in one.items() if n)
+        for code in codes - compared:
+            assert not any(stored[code].figures.values()), (label, code)
+            assert not any(any(y["figures"].values()) for y in stored[code].years), (label, code)
     # The data did reach every figure the world can show (so the comparison is not of zeros).
     assert {"inflow", "outflow", "rental_homes", "women_childbearing_inflow_other_province", "women_childbearing_inflow_same_province", "births",
             "left_behind_children", "empty_nest_elderly", "certificates_expired"} <= seen
