@@ -77,6 +77,9 @@ class Person(models.Model):
             # Issue 9 item 2: a registration whose arrival is not recorded yet is its registering
             # division's (people.scope.registered_by): a range of this index, not a scan.
             models.Index(fields=["created_by_division"], name="person_created_by_division"),
+            # T4 (issue 14): a bulletin's "records entered" in a month of a province or the nation
+            # reads the month's range of this index (not every record of the province).
+            models.Index(fields=["created_on", "created_by_division"], name="person_created_on_division"),
         ]
         constraints = [
             # Every person has a document number (a resident ID number is its own): one record per document (R8).
