@@ -100,7 +100,7 @@ class BatchPage(Schema):
     results: list[BatchOut]
 
 
-class DecideIn(Schema):
+class HoldDecisionIn(Schema):
     decision: str = Text("existing（即该已登记人员） | new（新人员） / existing (that registered person) | new (a new person)", 10, enum=["existing", "new"], required=True)
     person_id: int | None = Field(None, description="decision=existing 时：哪一位 / with existing: which of person_ids")
 
@@ -129,7 +129,7 @@ def _id(raw: int):
 @router.get("/import-mappings", response={200: MappingPage, **ERRORS}, summary="导入列映射 / saved column mappings of people imports")
 def list_mappings(request):
     imports._require(request.auth)
-    qs = imports.usable_mappings(request.auth)
+    qs = imports.usable_mappings(actor=request.auth)
     return {"count": qs.count(), "results": [mapping_out(m) for m in qs]}
 
 
@@ -183,5 +183,5 @@ def rollback(request, batch_id: int):
 
 
 @router.post("/import-holds/{hold_id}/decide", response={200: HoldOut, **ERRORS}, summary="处理待定行 / take a held row as the registered person or as a new one")
-def decide(request, hold_id: int, payload: DecideIn):
+def decide(request, hold_id: int, payload: HoldDecisionIn):
     return hold_out(imports.decide_hold(actor=request.auth, hold_id=_id(hold_id), decision=payload.decision, person_id=payload.person_id, today=today()))

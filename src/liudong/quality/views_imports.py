@@ -37,7 +37,7 @@ class BatchImportForm(ImportForm):
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mapping"].choices = [("", _("None (the template's column names)"))] + [
-            (m.pk, m.source) for m in imports.usable_mappings(actor)]
+            (m.pk, m.source) for m in imports.usable_mappings(actor=actor)]
         self.order_fields(["file", "mapping", "good_rows_only"])
 
 
@@ -91,7 +91,7 @@ def import_result(request):
 def batches_page(request):
     actor = request.user
     page = paginate(request, imports.batches(actor=actor))
-    return render(request, "quality/imports.html", {"page": page, "mappings": imports.usable_mappings(actor)})
+    return render(request, "quality/imports.html", {"page": page, "mappings": imports.usable_mappings(actor=actor)})
 
 
 @import_view
