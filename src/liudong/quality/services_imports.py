@@ -159,10 +159,13 @@ def same_sound_twins(new_people: dict) -> dict:
     for start in range(0, len(items), CHUNK):
         chunk = items[start:start + CHUNK]
         found: dict[tuple, list] = {}
-        for pid, name, key, sex, birth, id_number, hukou in Person.objects.filter(
-            name_key__in={c["name_key"] for _, c in chunk}, birth_date__in={c["birth_date"] for _, c in chunk}, merged_into__isnull=True,
-        ).values_list("id", "name", "name_key", "sex", "birth_date", "id_number", "hukou_division_id"):
-            found.setdefault((key, sex, birth, hukou[:6]), []).append(_row(pid, name, key, sex, birth, id_number, hukou))
+        # merged_into is read, not filtered on: "IS NULL" matches nearly every row, and SQLite would
+        # then walk that index instead of the name key's.
+        for pid, name, key, sex, birth, id_number, hukou, merged in Person.objects.filter(
+            name_key__in={c["name_key"] for _, c in chunk}, birth_date__in={c["birth_date"] for _, c in chunk},
+        ).values_list("id", "name", "name_key", "sex", "birth_date", "id_number", "hukou_division_id", "merged_into_id"):
+            if merged is None:
+                found.setdefault((key, sex, birth, hukou[:6]), []).append(_row(pid, name, key, sex, birth, id_number, hukou))
         for key, c in chunk:
             hukou = c.get("hukou_division_id") or ""
             others = found.get((c["name_key"], c["sex"], c["birth_date"], hukou[:6]))
