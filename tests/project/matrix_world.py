@@ -131,9 +131,10 @@ def build(world, migrant, husband, woman_2014) -> dict:
     # Issue 15 part 4: a saved column mapping and an import batch with one row held (it sounds as 吴芳).
     from liudong.quality import services_imports
 
-    mapping = services_imports.save_mapping(actor=clerk, data={"source": "外系统", "mapping": {"id_number": "公民身份号码", "name": "姓名", "hukou_division": "户籍地"}},
+    mapping = services_imports.save_mapping(actor=clerk, data={"source": "外系统", "mapping": {"id_number": "公民身份号码", "name": "姓名", "hukou_division": "户籍地",
+                                                                                          "division": "现住地", "arrived_on": "来本地日期"}},
                                             today=today)
-    held_row = f"公民身份号码,姓名,户籍地\n{make_id('511921', '19880808', 64)},吴芳,{TONGJIANG_V}\n".encode()
+    held_row = f"公民身份号码,姓名,户籍地,现住地,来本地日期\n{make_id('511921', '19880808', 64)},吴芳,{TONGJIANG_V},{NANTOU_V1},2026-01-05\n".encode()
     batch = services_imports.import_file(actor=clerk, fileobj=io.BytesIO(held_row), name="外系统导出.csv", today=today, mapping_id=mapping.pk).batch_id
     hold = services_imports.ImportHold.objects.get(batch_id=batch).pk
     return {
