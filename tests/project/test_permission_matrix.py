@@ -222,6 +222,11 @@ PAGES = {
     "quality_duplicates": {"GET": (A.MERGE_PEOPLE,)},
     "quality_candidate": {"GET": (A.MERGE_PEOPLE,), "POST": (A.MERGE_PEOPLE,)},
     "quality_merge": {"GET": (A.MERGE_PEOPLE,), "POST": (A.MERGE_PEOPLE,)},
+    # Issue 15 part 4: the import's batches and column mappings, for whoever imports.
+    "quality_imports": {"GET": (A.REGISTER_PERSON,)},
+    "quality_import": {"GET": (A.REGISTER_PERSON,), "POST": (A.REGISTER_PERSON,)},
+    "quality_import_mapping_new": {"GET": (A.REGISTER_PERSON,), "POST": (A.REGISTER_PERSON,)},
+    "quality_import_mapping": {"GET": (A.REGISTER_PERSON,), "POST": (A.REGISTER_PERSON,)},
     "quality_reviews": {"GET": (A.VIEW_PERSON,)},
     "quality_review": {"GET": (A.VIEW_PERSON,), "POST": (A.VIEW_PERSON,)},
     "quality_backchecks": {"GET": (A.RUN_BACKCHECKS,), "POST": (A.RUN_BACKCHECKS,)},
@@ -309,6 +314,10 @@ API = {
     "api:list_reviews": (A.VIEW_PERSON,), "api:sign_review": (A.VIEW_PERSON,), "api:resubmit_review": (A.REGISTER_PERSON,),
     "api:draw_backchecks": (A.RUN_BACKCHECKS,), "api:spot": (A.RUN_BACKCHECKS,), "api:backcheck_result": (A.RUN_BACKCHECKS,), "api:backcheck_rates": (A.RUN_BACKCHECKS,),
     "api:reconcile": (A.HANDLE_CASES,), "api:resolve": (A.HANDLE_CASES,),
+    # Issue 15 part 4: imports from other systems.
+    "api:list_mappings": (A.REGISTER_PERSON,), "api:create_mapping": (A.REGISTER_PERSON,), "api:edit_mapping": (A.REGISTER_PERSON,),
+    "api:start_import": (A.REGISTER_PERSON,), "api:list_batches": (A.REGISTER_PERSON,), "api:get_batch": (A.REGISTER_PERSON,),
+    "api:rollback": (A.REGISTER_PERSON,), "api:decide": (A.REGISTER_PERSON,),
     "api:create_fee": (A.HANDLE_CASES,), "api:list_fees": (A.HANDLE_CASES,), "api:get_fee": (A.HANDLE_CASES,), "api:answer_fee": HUKOU_COUNTY_ANSWERS,
 }
 

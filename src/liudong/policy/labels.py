@@ -28,6 +28,7 @@ NAMES = {
     "review.chain": "采集表审核环节 steps of the review chain",
     "review.township_signatures": "乡镇审查签字人数 township reviewers who sign",
     "backcheck.sample_percent": "每月抽样复核比例（%） share of each collector's records re-visited a month (%)",
+    "import.rollback_days": "导入批次可整体撤销的天数 days an import batch can be rolled back whole",
     "follow_up_months": "清理查验间隔（月） months between clean-up checks",
     "follow_up_days": "跟踪更新间隔（天） days between follow-ups",
     "childbearing_age_min": "育龄妇女最低年龄 youngest age of childbearing",
