@@ -71,7 +71,7 @@ def register_from_node(*, ident: dict, today: datetime.date, from_node: str) -> 
     clean, errors = validate_person(carried(ident), today=today)
     if errors:
         raise Invalid(errors)
-    return create_person(None, clean, today=today, created_by=clean["hukou_division_id"], audit={"from_node": from_node}), True
+    return create_person(clean, actor=None, today=today, created_by=clean["hukou_division_id"], audit={"from_node": from_node}), True
 
 
 def known_division(code: str) -> Division | None:
