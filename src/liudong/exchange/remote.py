@@ -4,8 +4,9 @@ a message that stays in one database (one door for writes, invariant 1). Each fu
 the caller's transaction (the receiving node's commit of an envelope), records its audit event
 there, and is idempotent: a redelivered envelope changes nothing."""
 import datetime
+from collections import defaultdict
 
-from liudong.accounts.audit import record
+from liudong.accounts.audit import event, record_all
 from liudong.dates import local_day as _local
 from liudong.divisions.models import Division
 from liudong.errors import Invalid
@@ -46,17 +47,31 @@ def _answer_by(message: Message, cache: dict | None = None) -> datetime.date | N
 def arrived(message: Message, at: datetime.datetime) -> bool:
     """The receipt of a message sent to another node: it arrived there at `at` (X5), so its
     answer-by date (X4) is counted from then, here as there. False if the arrival is known."""
-    message = Message.objects.select_for_update().get(pk=message.pk)
-    if message.arrived_at is not None:
-        return False
-    message.arrived_at, message.arrived_on = at, _local(at)
-    message.reply_due_on = _answer_by(message)
-    if message.state == State.SENT:
-        message.due_on = message.reply_due_on  # still waiting: the deadline now runs
-    message.save(update_fields=["arrived_at", "arrived_on", "reply_due_on", "due_on", "rule_set"])
-    record(None, "message.arrival", obj=message, person_id=message.person_id, division_code=message.sender_id,
-           fields={"arrived_on": str(message.arrived_on), "due": str(message.reply_due_on or ""), "remote": True})
-    return True
+    return bool(arrivals([(message.pk, at)]))
+
+
+def arrivals(receipts: list[tuple[int, datetime.datetime]], cache: dict | None = None) -> int:
+    """`arrived` for many messages at once (a node's receiving batch): one read, one update per
+    field set, one insert of the audit events. A receipt of a message whose arrival is known (or
+    a second receipt in the list) changes nothing. Returns how many arrivals were new."""
+    first: dict[int, datetime.datetime] = {}
+    for pk, at in receipts:
+        first.setdefault(pk, at)
+    alike, events = defaultdict(list), []
+    for message in Message.objects.select_for_update().filter(pk__in=list(first), arrived_at__isnull=True).order_by("pk"):
+        at = first[message.pk]
+        message.arrived_at, message.arrived_on = at, _local(at)
+        message.reply_due_on = _answer_by(message, cache)
+        if message.state == State.SENT:
+            message.due_on = message.reply_due_on  # still waiting: the deadline now runs
+        # Messages receipted together mostly get the same values: one UPDATE for each set of them.
+        alike[(message.arrived_at, message.arrived_on, message.reply_due_on, message.due_on, message.rule_set)].append(message.pk)
+        events.append(event(None, "message.arrival", obj=message, person_id=message.person_id, division_code=message.sender_id,
+                            fields={"arrived_on": str(message.arrived_on), "due": str(message.reply_due_on or ""), "remote": True}))
+    for (arrived_at, arrived_on, reply_due_on, due_on, rule_set), pks in alike.items():
+        Message.objects.filter(pk__in=pks).update(arrived_at=arrived_at, arrived_on=arrived_on, reply_due_on=reply_due_on, due_on=due_on, rule_set=rule_set)
+    record_all(events)
+    return len(events)
 
 
 def deliver(*, sender: str, receiver: str, kind: str, topic: str, subject: str, body: str, rules_on: datetime.date, rule_set: str,
@@ -68,6 +83,17 @@ def deliver(*, sender: str, receiver: str, kind: str, topic: str, subject: str, 
     day the answer was sent (X3, as in one database), and if the answer overtook the request's
     receipt, the request's arrival is taken from the answer (`request_arrived_at`). `cache`: the
     divisions and answer-by dates of one batch of envelopes, kept by the caller."""
+    message = delivery(sender=sender, receiver=receiver, kind=kind, topic=topic, subject=subject, body=body, rules_on=rules_on, rule_set=rule_set,
+                       sent_at=sent_at, person=person, in_reply_to=in_reply_to, request_arrived_at=request_arrived_at, now=now, cache=cache)
+    delivered([message])
+    return message
+
+
+def delivery(*, sender: str, receiver: str, kind: str, topic: str, subject: str, body: str, rules_on: datetime.date, rule_set: str,
+             sent_at: datetime.datetime, person, in_reply_to: Message | None, request_arrived_at: datetime.datetime | None,
+             now: datetime.datetime, cache: dict | None = None) -> Message:
+    """`deliver`'s message, checked and not yet written (a node's receiving batch writes many at
+    once with `delivered`); the request it answers, if any, is answered now."""
     cache = {} if cache is None else cache
     wanted = [c for c in (sender, receiver) if ("place", c) not in cache]
     if wanted:
@@ -87,10 +113,14 @@ def deliver(*, sender: str, receiver: str, kind: str, topic: str, subject: str, 
     if in_reply_to is not None:
         message.in_reply_to = in_reply_to
         _answered(in_reply_to, sent_at=message.sent_at, request_arrived_at=request_arrived_at)
-    message.save()
-    record(None, "message.deliver", obj=message, person_id=message.person_id, division_code=receiver,
-           fields={"kind": kind, "sender": sender, "due": str(message.due_on or ""), "remote": True})
     return message
+
+
+def delivered(messages: list[Message]) -> None:
+    """Write the messages `delivery` made, and their audit events, in one insert each."""
+    Message.objects.bulk_create(messages, batch_size=500)
+    record_all([event(None, "message.deliver", obj=m, person_id=m.person_id, division_code=m.receiver_id,
+                      fields={"kind": m.kind, "sender": m.sender_id, "due": str(m.due_on or ""), "remote": True}) for m in messages])
 
 
 def _answered(request: Message, *, sent_at: datetime.datetime, request_arrived_at: datetime.datetime | None):

@@ -51,7 +51,14 @@ def message_sent(message) -> None:
 
 def enqueue(type_: str, *, sender: str, receiver: str, kind: str, payload: dict, message=None, now: datetime.datetime, to_node: str | None = None) -> Outbox:
     """One envelope to send, in the caller's transaction."""
-    return Outbox.objects.create(
+    row = outbox_row(type_, sender=sender, receiver=receiver, kind=kind, payload=payload, message=message, now=now, to_node=to_node)
+    row.save(force_insert=True)
+    return row
+
+
+def outbox_row(type_: str, *, sender: str, receiver: str, kind: str, payload: dict, message=None, now: datetime.datetime, to_node: str | None = None) -> Outbox:
+    """The row `enqueue` writes, not yet written (a receiving batch writes its receipts at once)."""
+    return Outbox(
         global_id=uuid.uuid4().hex,
         type=type_, message=message, sender=sender, receiver=receiver, kind=kind,
         to_node=to_node or node_for(receiver, local_day(now)), payload=json.dumps(payload, ensure_ascii=False, sort_keys=True), created_at=now)
