@@ -10,9 +10,13 @@ class FederationConfig(AppConfig):
 
     def ready(self):
         from liudong.exchange import hooks
+        from liudong.people.views import HOME_PANELS
 
-        from . import outbox
+        from . import outbox, views
 
         # Inside every sending transaction of the exchange (exchange.hooks): a message to a place
         # outside this node gets its outbox row in the same commit. Without LIUDONG_NODE it does nothing.
         hooks.on_sent(outbox.message_sent)
+        # The node's state on the administrators' home page.
+        if views.node_panel not in HOME_PANELS:
+            HOME_PANELS.append(views.node_panel)

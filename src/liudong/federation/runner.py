@@ -239,19 +239,23 @@ class Runner:
             await self.pause(2)
 
 
-async def status(node: str | None = None, url: str | None = None) -> dict:
-    """The consumer's pending count, from the server (None if it cannot be asked)."""
+async def status(node: str | None = None, url: str | None = None, *, timeout: float = 2) -> dict:
+    """The consumer's pending count, from the server: {"nats": "ok", "consumer_pending": n}, or
+    "nats": "unreachable" (no answer within `timeout` seconds) or "no_consumer" (the node has
+    not run yet), with the count None."""
     node = node or settings.LIUDONG_NODE
     try:
         # Bounded: the client may otherwise keep trying a server that refuses.
-        nc = await asyncio.wait_for(nats.connect((url or settings.LIUDONG_NATS_URL).split(","), connect_timeout=2, max_reconnect_attempts=0,
-                                                 allow_reconnect=False), timeout=5)
+        nc = await asyncio.wait_for(nats.connect((url or settings.LIUDONG_NATS_URL).split(","), connect_timeout=timeout, max_reconnect_attempts=0,
+                                                 allow_reconnect=False), timeout=timeout + 1)
     except (NoServersError, OSError, NatsTimeout, asyncio.TimeoutError):
-        return {"consumer_pending": None}
+        return {"nats": "unreachable", "consumer_pending": None}
     try:
-        info = await nc.jetstream(domain=domain(node)).consumer_info(in_stream(node), CONSUMER, timeout=2)
-        return {"consumer_pending": info.num_pending + info.num_ack_pending}
-    except (NotFoundError, NatsTimeout, BadRequestError):
-        return {"consumer_pending": None}
+        info = await nc.jetstream(domain=domain(node)).consumer_info(in_stream(node), CONSUMER, timeout=timeout)
+        return {"nats": "ok", "consumer_pending": info.num_pending + info.num_ack_pending}
+    except NotFoundError:
+        return {"nats": "no_consumer", "consumer_pending": None}
+    except (NatsTimeout, BadRequestError, asyncio.TimeoutError):
+        return {"nats": "unreachable", "consumer_pending": None}
     finally:
         await nc.close()

@@ -18,9 +18,8 @@ from django.core.management.base import CommandError
 
 from liudong import clock
 from liudong.cli import Subcommands, arg, day_of_act
-from liudong.federation import directory, keys, publishing
-from liudong.federation.models import Quarantined
-from liudong.federation.runner import Runner, status
+from liudong.federation import directory, keys, queries
+from liudong.federation.runner import Runner
 
 
 def _node() -> str:
@@ -62,8 +61,8 @@ class Command(Subcommands):
             self.stdout.write(f"{p.code} ed25519:{p.sign_key} x25519:{p.box_key} from {p.trusted_from} revoked {p.revoked_on or '-'}")
 
     def handle_status(self, *, json: bool = False, **_):
-        node = _node()
-        data = {"node": node, **publishing.backlog(), **asyncio.run(status(node)), "quarantined": Quarantined.objects.count()}
+        _node()
+        data = queries.node_status()
         if json:
             self.stdout.write(_json(data))
         else:
