@@ -126,7 +126,7 @@ def receive_batch(items: list[tuple[str, bytes]], *, now: datetime.datetime) -> 
                     continue
                 log.warning("envelope %s quarantined: it conflicts with what this node holds: %s", one.subject, e, exc_info=True)
                 with transaction.atomic():
-                    outcomes.extend(_apply_all([Refused(one.raw, None, Refusal.MALFORMED, f"IntegrityError: {e}", one.subject)], alone))
+                    outcomes.extend(_apply_all([Refused(one.raw, None, Refusal.MALFORMED, f"IntegrityError: {e}", one.subject)], Batch(now=now, keys=batch.keys)))
         return outcomes
 
 

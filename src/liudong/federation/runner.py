@@ -23,13 +23,15 @@ import nats
 from django.conf import settings
 from django.db import DatabaseError, connection
 from nats.errors import ConnectionClosedError, NoServersError, TimeoutError as NatsTimeout
-from nats.js.api import AckPolicy, ConsumerConfig, ExternalStream, StorageType, StreamConfig, StreamSource
-from nats.js.errors import BadRequestError, NotFoundError
+from nats.js.api import AckPolicy, ConsumerConfig, ExternalStream, KeyValueConfig, StorageType, StreamConfig, StreamSource
+from nats.js.errors import BadRequestError, BucketNotFoundError, NotFoundError
 
 from liudong.codes import NATION_CODE
+from liudong.errors import Invalid
 
-from . import publishing, receive
+from . import hub_directory, publishing, receive
 from .directory import peers
+from .keys import load
 
 log = logging.getLogger("liudong.federation")
 HUB_DOMAIN = "hub"
@@ -109,7 +111,7 @@ class Runner:
                 while not self.stop.is_set() and not await self.ensure_streams(js):
                     await self.pause(1)
                 if not self.stop.is_set():
-                    await asyncio.gather(self.relay(js), self.receiver(js))
+                    await asyncio.gather(self.relay(js), self.receiver(js), self.directory(nc.jetstream(domain=HUB_DOMAIN)))
         finally:
             try:
                 # The acknowledgements of the last batch leave before the connection closes (a
@@ -222,12 +224,62 @@ class Runner:
             self.solved("receive")
             log.info("received %d in %.2f s: %s", len(outcomes), time.monotonic() - began, {o: outcomes.count(o) for o in set(outcomes)})
 
+    async def directory(self, hub_js):
+        """Watch the hub's directory bucket and adopt its entries (hub_directory.adopt). While the
+        hub cannot be reached the directory stays as it is; the watch starts again when it can."""
+        while not self.stop.is_set():
+            watcher = None
+            try:
+                watcher = await (await hub_js.key_value(hub_directory.BUCKET)).watchall()
+                self.solved("directory")
+                while not self.stop.is_set():
+                    try:
+                        entry = await watcher.updates(timeout=1)
+                    except (NatsTimeout, asyncio.TimeoutError):
+                        continue
+                    if entry is None or not entry.value:  # the marker after the entries there were
+                        continue
+                    try:
+                        outcome = await self.db(hub_directory.adopt, entry.value, now=self.now())
+                    except Invalid as e:
+                        self.problem(f"directory {entry.key}", "; ".join(m for ms in e.errors.values() for m in ms))
+                        continue
+                    except DatabaseError as e:
+                        self.problem("directory", f"{type(e).__name__}: {e}")
+                        break
+                    if outcome in ("trusted", "revoked"):
+                        log.warning("directory: %s %s from the hub's directory", entry.key, outcome)
+            except (BucketNotFoundError, NatsTimeout, ConnectionClosedError, BadRequestError, NotFoundError, OSError) as e:
+                self.problem("directory", f"the hub's directory cannot be read: {type(e).__name__}")
+            finally:
+                if watcher is not None:
+                    try:
+                        await watcher.stop()
+                    except (NatsTimeout, ConnectionClosedError, BadRequestError, NotFoundError, OSError):
+                        pass
+            await self.pause(5)
+
     async def hub(self, js):
         """The hub's stream sources the OUT stream of every node of its directory; kept in step
-        with the directory every few seconds."""
-        known = None
+        with the directory every few seconds, as is the directory's bucket (hub_directory)."""
+        known, written, kv = None, {}, None
+        keys = load()
         while not self.stop.is_set():
             codes = await self.db(lambda: sorted({p.code for p in peers() if p.revoked_on is None and p.code != NATION_CODE}))
+            try:
+                if kv is None:
+                    try:
+                        kv = await js.key_value(hub_directory.BUCKET)
+                    except BucketNotFoundError:
+                        kv = await js.create_key_value(KeyValueConfig(bucket=hub_directory.BUCKET, history=10, storage=StorageType.FILE))
+                for code, value in (await self.db(hub_directory.entries, keys)).items():
+                    if written.get(code) != value:
+                        await kv.put(code, value)
+                        written[code] = value
+                self.solved("directory")
+            except (NatsTimeout, ConnectionClosedError, BadRequestError, NotFoundError) as e:
+                kv = None
+                self.problem("directory", f"cannot write the directory's bucket: {type(e).__name__}: {e}")
             if codes != known:
                 try:
                     await self._ensure(js, StreamConfig(name=EXCHANGE, storage=StorageType.FILE, max_age=self.max_age, sources=[
