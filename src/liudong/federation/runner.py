@@ -291,6 +291,10 @@ class Runner:
             await self.pause(2)
 
 
+async def _quiet(e):
+    """The status only reports whether the server answered (the client would print a traceback)."""
+
+
 async def status(node: str | None = None, url: str | None = None, *, timeout: float = 2) -> dict:
     """The consumer's pending count, from the server: {"nats": "ok", "consumer_pending": n}, or
     "nats": "unreachable" (no answer within `timeout` seconds) or "no_consumer" (the node has
@@ -299,7 +303,7 @@ async def status(node: str | None = None, url: str | None = None, *, timeout: fl
     try:
         # Bounded: the client may otherwise keep trying a server that refuses.
         nc = await asyncio.wait_for(nats.connect((url or settings.LIUDONG_NATS_URL).split(","), connect_timeout=timeout, max_reconnect_attempts=0,
-                                                 allow_reconnect=False), timeout=timeout + 1)
+                                                 allow_reconnect=False, error_cb=_quiet), timeout=timeout + 1)
     except (NoServersError, OSError, NatsTimeout, asyncio.TimeoutError):
         return {"nats": "unreachable", "consumer_pending": None}
     try:
