@@ -212,6 +212,9 @@ def test_a_node_learns_a_new_peer_its_new_keys_and_its_revocation_from_the_hubs_
     from liudong.federation import keys
 
     gd, hub, code = cluster.nodes[GD], cluster.hub, "450000000000"
+    gd.stop()
+    gd.env["LIUDONG_HUB_DIRECTORY"] = "1"
+    gd.start()
     first = keys.create(code, tmp_path / "gx.json")
     hub.liudong("node", "trust", *first.public_line().split(), "--on", "2026-11-01")
 
@@ -228,3 +231,6 @@ def test_a_node_learns_a_new_peer_its_new_keys_and_its_revocation_from_the_hubs_
     hub.liudong("node", "revoke", code, "--on", "2026-11-25")
     assert wait_for(lambda: [r[2] for r in rows()] == ["2026-11-20", "2026-11-25"], timeout=90), rows()
     assert gd.query("SELECT count(*) FROM accounts_auditevent WHERE action = 'node.revoke'")[0][0] == 1
+    gd.stop()
+    del gd.env["LIUDONG_HUB_DIRECTORY"]
+    gd.start()

@@ -111,7 +111,10 @@ class Runner:
                 while not self.stop.is_set() and not await self.ensure_streams(js):
                     await self.pause(1)
                 if not self.stop.is_set():
-                    await asyncio.gather(self.relay(js), self.receiver(js), self.directory(nc.jetstream(domain=HUB_DOMAIN)))
+                    loops = [self.relay(js), self.receiver(js)]
+                    if settings.LIUDONG_HUB_DIRECTORY:
+                        loops.append(self.directory(nc.jetstream(domain=HUB_DOMAIN)))
+                    await asyncio.gather(*loops)
         finally:
             try:
                 # The acknowledgements of the last batch leave before the connection closes (a
