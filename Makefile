@@ -42,11 +42,11 @@ bench: install
 	$(BIN)/python bench/desk.py
 	$(BIN)/python bench/certificates.py
 	$(BIN)/python bench/technical.py
+	$(BIN)/python bench/quality.py
 
 # Page 1 of every printed document, from the demo county, as PNGs in docs/pdfs/ (README, certificates).
 pdf-samples: install
 	$(BIN)/python scripts/render_pdf_samples.py
-	$(BIN)/python bench/quality.py
 
 messages: install
 	cd src/liudong && ../../$(BIN)/liudong makemessages -l zh_Hans -l en && ../../$(BIN)/liudong compilemessages

@@ -259,6 +259,8 @@ def _register_routers():
     from liudong.technical.api import router as technical_router
     from liudong.statistics.api import router as statistics_router
     from liudong.quality.api import router as quality_router
+    from liudong.federation.api import router as nodes_router
+    from liudong.quality.api_imports import router as quality_imports_router
 
     api.add_router("", accounts_router)
     api.add_router("", divisions_router)
@@ -278,6 +280,8 @@ def _register_routers():
     api.add_router("", technical_router)
     api.add_router("", statistics_router)
     api.add_router("", quality_router)
+    api.add_router("", nodes_router)
+    api.add_router("", quality_imports_router)
 
 
 _register_routers()

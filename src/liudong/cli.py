@@ -57,7 +57,7 @@ def arg(*flags: str, **options):
 
 class Subcommands(BaseCommand):
     """A command made of subcommands (`liudong staff add …`). `subcommands` maps each name to its
-    help and its arguments (`arg(...)`); `handle_<name>` runs it with the parsed options as
+    help and its arguments (`arg(...)`); `handle_<name>` (a hyphen as `_`) runs it with the parsed options as
     keywords; a domain error it raises (Invalid, Denied, NotFound) becomes a CommandError."""
 
     subcommands: dict[str, tuple] = {}
@@ -71,7 +71,7 @@ class Subcommands(BaseCommand):
 
     def handle(self, *args, subcommand, **options):
         try:
-            return getattr(self, f"handle_{subcommand}")(**options)
+            return getattr(self, f"handle_{subcommand.replace('-', '_')}")(**options)
         except (Invalid, Denied, NotFound) as e:
             raise command_error(e) from None
 

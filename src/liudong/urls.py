@@ -37,4 +37,5 @@ urlpatterns = [
     path("", include("liudong.desk.urls")),
     path("", include("liudong.statistics.urls")),
     path("", include("liudong.quality.urls")),
+    path("", include("liudong.federation.urls")),
 ]

@@ -58,16 +58,17 @@ def world(_):
     from liudong.accounts.models import Staff
     from liudong.divisions.models import Division
     from liudong.people import services as people
-    from tests.conftest import NANSHAN, NANTOU, NANTOU_V1, TODAY, TONGJIANG, TONGJIANG_T, TONGJIANG_V, make_id
+    from liudong.federation.directory import route
+    from tests.conftest import NANSHAN, NANTOU, NANTOU_V1, NANTOU_V2, TODAY, TONGJIANG, TONGJIANG_T, TONGJIANG_V, make_id
 
-    for code, name, level, parent in [(NANTOU, "南头街道", 4, NANSHAN), (NANTOU_V1, "红花园社区", 5, NANTOU),
+    for code, name, level, parent in [(NANTOU, "南头街道", 4, NANSHAN), (NANTOU_V1, "红花园社区", 5, NANTOU), (NANTOU_V2, "大汪山社区", 5, NANTOU),
                                       (TONGJIANG_T, "诺江镇", 4, TONGJIANG), (TONGJIANG_V, "诺江村", 5, TONGJIANG_T)]:
         Division.objects.get_or_create(code=code, defaults={"name": name, "level": level, "parent_id": parent})
     node = os.environ["LIUDONG_NODE"]
     clerk_at = NANTOU if node.startswith("44") else TONGJIANG_T
     staff, _ = Staff.objects.get_or_create(username="clerk", defaults={"role": Role.TOWNSHIP_CLERK, "division_id": clerk_at})
     person, _ = people.register_person(actor=staff, data={"id_number": make_id("511921", "19990315"), "name": "李娜", "hukou_division": TONGJIANG_V}, today=TODAY)
-    if node.startswith("44"):
+    if route(NANTOU_V1, TODAY) == node:  # the node that holds Shenzhen (a province, or a city node of its own)
         people.record_arrival(actor=staff, person=person, data={"division": NANTOU_V1, "address": "南头街道红花园1栋101", "arrived_on": "2025-03-01", "reason": "work"}, today=TODAY)
     return {"person": person.pk}
 
@@ -75,6 +76,8 @@ def world(_):
 def send(args):
     """The Shenzhen township's verification requests about 李娜 to the Sichuan township (B2),
     `count` of them, each in its own transaction (as clerks send them)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from liudong import clock
     from liudong.accounts.models import Staff
     from liudong.exchange import services
@@ -84,9 +87,28 @@ def send(args):
     clerk, person = Staff.objects.get(username="clerk"), Person.objects.get(name="李娜")
     ids = []
     for i in range(args.get("count", 1)):
+        # `scan_kb`: a PDF scan of that size goes with each (its bytes from the tag: the test knows them).
+        files = [SimpleUploadedFile("核实材料.pdf", scan_bytes(args["tag"], args["scan_kb"]), content_type="application/pdf")] if args.get("scan_kb") else ()
         ids.append(services.send_message(actor=clerk, data={"kind": "verification", "topic": "births", "receiver": TONGJIANG_T, "person": person.pk,
-                                                            "subject": f"{args.get('tag', '核实李娜婚育情况')} {i}", "body": "请核实其生育情况。"}, now=clock.now()).pk)
+                                                            "subject": f"{args.get('tag', '核实李娜婚育情况')} {i}", "body": "请核实其生育情况。"}, now=clock.now(),
+                                         attachments=files).pk)
     return {"ids": ids}
+
+
+def scan_bytes(tag: str, kb: int) -> bytes:
+    import hashlib
+
+    block = hashlib.sha256(tag.encode()).digest()
+    return (b"%PDF-1.4\n" + block * (kb * 1024 // len(block) + 1))[:kb * 1024]
+
+
+def scans(_):
+    """The scans this node keeps, by the subject of their message."""
+    import hashlib
+
+    from liudong.exchange.models import Attachment
+
+    return {"scans": [[a.message.subject, a.name, a.size, hashlib.sha256(bytes(a.data)).hexdigest()] for a in Attachment.objects.select_related("message").order_by("id")]}
 
 
 def send_many(args):
@@ -197,13 +219,82 @@ def unpublish(_):
     return {"rows": Outbox.objects.update(published_at=None)}
 
 
+def move(args):
+    """Journey step 7: the Shenzhen township records her move, then (`depart`) her departure."""
+    from liudong.accounts.models import Staff
+    from liudong.people import services as people
+    from liudong.people.models import Person, Residence
+    from tests.conftest import NANTOU_V2, TODAY
+
+    clerk, person = Staff.objects.get(username="clerk"), Person.objects.get(name="李娜")
+    if args.get("on"):
+        people.record_move(actor=clerk, person=person, data={"division": NANTOU_V2, "address": "大汪山社区2号", "arrived_on": args["on"], "reason": "work"}, today=TODAY)
+    if args.get("left_on"):
+        open_ = Residence.objects.get(person=person, left_on__isnull=True)
+        people.record_departure(actor=clerk, residence_id=open_.pk, left_on=args["left_on"], today=TODAY)
+    return {}
+
+
+def return_home(args):
+    """The hukou township records her return home (J2: no longer floating)."""
+    from liudong.accounts.models import Staff
+    from liudong.people import services as people
+    from liudong.people.models import Person
+    from tests.conftest import TODAY
+
+    people.record_return(actor=Staff.objects.get(username="clerk"), person=Person.objects.get(name="李娜"), data={"arrived_on": args["on"]}, today=TODAY)
+    return {}
+
+
+def her(_):
+    """李娜's record on this node: her periods, and her hukou township's outflow register for November."""
+    from liudong.accounts.models import Staff
+    from liudong.people.models import Person, Residence
+    from liudong.registers.queries import view_register
+    from tests.conftest import TONGJIANG_T
+
+    people_ = list(Person.objects.filter(name="李娜").values("id", "floating", "residence_division_id"))
+    periods = [[r.division_id, str(r.arrived_on), str(r.left_on) if r.left_on else None, r.start_kind, r.floating]
+               for r in Residence.objects.filter(person__name="李娜").order_by("arrived_on", "id")]
+    out = {"people": people_, "periods": periods}
+    if Staff.objects.get(username="clerk").division_id == TONGJIANG_T:
+        _, count, rows = view_register(actor=Staff.objects.get(username="clerk"), kind="outflow", division=TONGJIANG_T, start="2026-11-01", end="2026-11-30")
+        out["outflow"] = [[r["name"], r["residence_place"], str(r["left_home_on"])] for r in rows]
+    return out
+
+
+def report_up(args):
+    """Journey step 6 (T1): every report of this node's subtree for the month is submitted and
+    approved level by level (the system acting, as a month's close does for villages without
+    staff), up to the node's own division, whose report then passes up to the level above."""
+    from liudong import clock
+    from liudong.divisions.models import Division
+    from liudong.statistics import services as stats
+
+    root = Division.objects.get(code=os.environ["LIUDONG_NODE"])
+
+    def up(division, top=False):
+        for child in Division.objects.filter(parent_id=division.code).order_by("code"):
+            up(child)
+        stats.submit(actor=None, division_code=division.code, period=args["period"], now=clock.now())
+        if not top:
+            stats.approve(actor=None, division_code=division.code, period=args["period"], now=clock.now())
+
+    up(root, top=True)
+    from liudong.statistics.models import Report
+
+    report = Report.objects.filter(division=root).order_by("-period").first()
+    return {"figures": report.figures, "message": report.message_id}
+
+
 def run(_):
     from django.core.management import call_command
 
     call_command("node", "run", *(["--verbose"] if os.environ.get("LIUDONG_NODE_VERBOSE") else []))
 
 
-ACTIONS = {f.__name__: f for f in (init, setup_node, world, send, send_many, write_many, reply, show, unpublish, run)}
+ACTIONS = {f.__name__: f for f in (init, setup_node, world, send, send_many, write_many, reply, show, unpublish, move, return_home, her, report_up,
+                                    scans, run)}
 
 if __name__ == "__main__":
     setup()

@@ -16,6 +16,7 @@ ALLOWED = {
     ("accounts/login.py", "log_in"): "the log-in lock-out counts failures of the last minutes",
     ("accounts/tokens.py", "issue_token"): "a token's expiry",
     ("accounts/tokens.py", "staff_for_token"): "a token's expiry",
+    ("federation/handlers_person.py", "residence_changed"): "the moment an outbox row is written (a residence act gives a date only)",
 }
 # Every reading: called or passed on (a model default), except localdate()/localtime() of a given moment.
 READS = {"django.utils.timezone.now", "datetime.date.today", "datetime.datetime.now", "datetime.datetime.today",

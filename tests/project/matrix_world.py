@@ -124,12 +124,23 @@ def build(world, migrant, husband, woman_2014) -> dict:
         twins.append(twin)
     candidate = Candidate.objects.create(a=twins[0], b=twins[1], score=1.0, division=NANTOU, found_on=today)
     merge = quality.merge_people(actor=clerk, survivor_id=twins[2].pk, merged_id=twins[3].pk, today=today)
-    backcheck = services_backchecks.draw(actor=clerk, data={"division": NANTOU, "period": today.strftime("%Y-%m"), "seed": 1}, today=today).items.first()
+    drawn = services_backchecks.draw(actor=clerk, data={"division": NANTOU, "period": today.strftime("%Y-%m"), "seed": 1}, today=today)
+    backcheck = drawn.items.first()
     listed = f"姓名,性别,出生日期\n赵新,女,{today.replace(day=1).isoformat()}\n".encode()
     todo = services_recon.reconcile(actor=clerk, data={"division": NANTOU, "period": today.strftime("%Y-%m"), "source": "immunisation"}, fileobj=io.BytesIO(listed),
                                     today=today).items.first()
+    # Issue 15 part 4: a saved column mapping and an import batch with one row held (it sounds as 吴芳).
+    from liudong.quality import services_imports
+
+    mapping = services_imports.save_mapping(actor=clerk, data={"source": "外系统", "mapping": {"id_number": "公民身份号码", "name": "姓名", "hukou_division": "户籍地",
+                                                                                          "division": "现住地", "arrived_on": "来本地日期"}},
+                                            today=today)
+    held_row = f"公民身份号码,姓名,户籍地,现住地,来本地日期\n{make_id('511921', '19880808', 64)},吴芳,{TONGJIANG_V},{NANTOU_V1},2026-01-05\n".encode()
+    batch = services_imports.import_file(actor=clerk, fileobj=io.BytesIO(held_row), name="外系统导出.csv", today=today, mapping_id=mapping.pk).batch_id
+    hold = services_imports.ImportHold.objects.get(batch_id=batch).pk
     return {
-        "review": review.pk, "candidate": candidate.pk, "merge": merge.pk, "backcheck": backcheck.pk, "todo": todo.pk,
+        "batch": batch, "hold": hold, "mapping": mapping.pk,
+        "review": review.pk, "candidate": candidate.pk, "merge": merge.pk, "backcheck": backcheck.pk, "todo": todo.pk, "draw": drawn.pk, "reconciliation": todo.reconciliation_id,
         "check": check.pk, "slip_token": check.report_token, "bulletin": bulletin.pk,
         "certificate": certificate.pk, "token": certificate.token, "proof": proof.pk, "application": application.pk, "inquiry": inquiry.pk, "permit": permit.pk, "registration": registration.pk, "permit_token": permit.public_token,
         "person": migrant.pk, "residence": residence.pk, "housing": housing.pk, "employer": employer.pk, "grid": grid.pk,
@@ -147,8 +158,10 @@ PARAM_KINDS = {"person_id": "person", "residence_id": "residence", "housing_id":
                "permit_id": "permit", "registration_id": "registration", "certificate_id": "certificate", "token": "token", "proof_id": "proof",
                "application_id": "application",
                "permit_token": "permit_token", "slip_token": "slip_token", "bulletin_id": "bulletin", "scan_id": "attachment",
-               "candidate_id": "candidate", "merge_id": "merge", "review_id": "review", "backcheck_id": "backcheck", "todo_id": "todo"}
-PATH_KINDS = [("quality/duplicates/", "candidate"), ("quality/merges/", "merge"), ("quality/reviews/", "review"), ("statistics/bulletins/", "bulletin"), ("services/checks/", "check"), ("services/women/", "person"), ("permits/registrations/", "registration"), ("permits/", "permit"), ("certificates/applications/", "application"), ("certificates/", "certificate"), ("desk/", "inquiry"), ("exports/", "export"), ("cases/messages/", "draft"), ("cases/second-birth", "second_birth"), ("cases/birth", "birth"), ("cases/fee", "fee"),
+               "candidate_id": "candidate", "merge_id": "merge", "review_id": "review", "backcheck_id": "backcheck", "todo_id": "todo",
+               "draw_id": "draw", "reconciliation_id": "reconciliation",
+               "batch_id": "batch", "hold_id": "hold", "mapping_id": "mapping"}
+PATH_KINDS = [("quality/imports/", "batch"), ("quality/import-mappings/", "mapping"), ("quality/duplicates/", "candidate"), ("quality/merges/", "merge"), ("quality/reviews/", "review"), ("statistics/bulletins/", "bulletin"), ("services/checks/", "check"), ("services/women/", "person"), ("permits/registrations/", "registration"), ("permits/", "permit"), ("certificates/applications/", "application"), ("certificates/", "certificate"), ("desk/", "inquiry"), ("exports/", "export"), ("cases/messages/", "draft"), ("cases/second-birth", "second_birth"), ("cases/birth", "birth"), ("cases/fee", "fee"),
               ("people/", "person"), ("housing/", "housing"), ("employers/", "employer"), ("grids/", "grid"), ("exchange/", "message")]
 
 

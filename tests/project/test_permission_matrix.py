@@ -57,6 +57,9 @@ HUKOU_COUNTY_ANSWERS = Placed((A.HANDLE_CASES,), {"county_officer"}, "F2: the hu
 OWN_LEVEL_SUBMITS = Placed((A.SUBMIT_REPORTS,), {"county_officer", "city_officer", "province_officer", "nation_officer"}, "T1: a division submits its own report")
 LEVEL_ABOVE_APPROVES = Placed((A.APPROVE_REPORTS,), {"township_clerk", "township_head", "city_officer", "province_officer", "nation_officer"},
                               "T1: only the level directly above approves or returns")
+# Part 11: a county sets its townships' submission tasks (the other levels that approve reports are refused).
+COUNTY_SETS_TASKS = Placed((A.APPROVE_REPORTS,), {"township_clerk", "township_head", "city_officer", "province_officer", "nation_officer"},
+                           "part 11: the county sets its townships' submission tasks")
 NATION_OR_PROVINCE_ADMIN = Placed((A.MANAGE_CALENDAR,), {"admin"}, "X4: the nation's or a province's administrator loads the calendar")
 
 # url name -> {method: actions, one of which suffices}. Pages: GET and the write methods they take.
@@ -124,6 +127,10 @@ PAGES = {
     "statistics_assessment": {"GET": (A.VIEW_REPORTS,)},
     "statistics_bulletins": {"GET": (A.VIEW_REPORTS,)}, "statistics_bulletin": {"GET": (A.VIEW_REPORTS,)},
     "statistics_bulletin_pdf": {"GET": (A.VIEW_REPORTS,)},
+    # T3: the assessment sheet's exports; part 11: the townships' submission tasks (a county sets them).
+    "statistics_assessment_xlsx": {"GET": (A.VIEW_REPORTS,)}, "statistics_assessment_pdf": {"GET": (A.VIEW_REPORTS,)},
+    "statistics_tasks_index": {"GET": (A.VIEW_REPORTS,)}, "statistics_tasks": {"GET": (A.VIEW_REPORTS,)},
+    "statistics_tasks_xlsx": {"GET": (A.VIEW_REPORTS,)}, "statistics_task_set": {"POST": COUNTY_SETS_TASKS},
     "desk_approve": {"POST": (A.APPROVE_QUERY_STATISTICS,)},
     # The policy and calendar pages are the administrators' (the API's GET /policy/values also
     # serves the roles that apply the values).
@@ -144,6 +151,9 @@ PAGES = {
     "exchange_log": {"GET": (A.VIEW_EXCHANGE,)},
     "exchange_accept": {"POST": (A.HANDLE_EXCHANGE,)},   # holes 1, 3: her place answers a claim
     "exchange_dispute": {"POST": (A.HANDLE_EXCHANGE,)},
+    # Issue 16: registering the person a message carried needs the right to register people too.
+    "node_watch": {"GET": (A.VIEW_TIMELINESS,)},   # issue 16: the hub's national watch list
+    "exchange_register_carried": {"POST": Placed((A.HANDLE_EXCHANGE,), {"township_head", "county_officer"}, "issue 16: registering needs REGISTER_PERSON")},
     "arrival_claims": {"GET": (A.VIEW_PERSON,)},
     "arrival_claim_new": {"POST": (A.RECORD_RESIDENCE,)},
     "family_propose": {"POST": (A.MANAGE_FAMILY,)},
@@ -212,8 +222,18 @@ PAGES = {
     "quality_duplicates": {"GET": (A.MERGE_PEOPLE,)},
     "quality_candidate": {"GET": (A.MERGE_PEOPLE,), "POST": (A.MERGE_PEOPLE,)},
     "quality_merge": {"GET": (A.MERGE_PEOPLE,), "POST": (A.MERGE_PEOPLE,)},
+    # Issue 15 part 4: the import's batches and column mappings, for whoever imports.
+    "quality_imports": {"GET": (A.REGISTER_PERSON,)},
+    "quality_import": {"GET": (A.REGISTER_PERSON,), "POST": (A.REGISTER_PERSON,)},
+    "quality_import_mapping_new": {"GET": (A.REGISTER_PERSON,), "POST": (A.REGISTER_PERSON,)},
+    "quality_import_mapping": {"GET": (A.REGISTER_PERSON,), "POST": (A.REGISTER_PERSON,)},
     "quality_reviews": {"GET": (A.VIEW_PERSON,)},
     "quality_review": {"GET": (A.VIEW_PERSON,), "POST": (A.VIEW_PERSON,)},
+    "quality_backchecks": {"GET": (A.RUN_BACKCHECKS,), "POST": (A.RUN_BACKCHECKS,)},
+    "quality_backcheck_draw": {"GET": (A.RUN_BACKCHECKS,)},
+    "quality_backcheck_item": {"GET": (A.RUN_BACKCHECKS,), "POST": (A.RUN_BACKCHECKS,)},
+    "quality_reconciliations": {"GET": (A.HANDLE_CASES,), "POST": (A.HANDLE_CASES,)},
+    "quality_reconciliation": {"GET": (A.HANDLE_CASES,), "POST": (A.HANDLE_CASES,)},
 }
 
 # API operation (its URL name under the `api` namespace) -> actions. The method is the operation's.
@@ -262,9 +282,11 @@ API = {
     "api:submit_claim": (A.RECORD_RESIDENCE,), "api:list_claims": (A.VIEW_PERSON,), "api:get_claim": (A.VIEW_PERSON,),
     "api:propose_family": (A.MANAGE_FAMILY,), "api:get_proposal": (A.VIEW_PERSON,), "api:list_proposals": (A.VIEW_SENSITIVE,),
     "api:timeliness_figures": (A.VIEW_TIMELINESS,),
+    "api:national_watch": (A.VIEW_TIMELINESS,),
     "api:get_report": (A.VIEW_REPORTS,), "api:submit_report": OWN_LEVEL_SUBMITS,
     "api:approve_report": LEVEL_ABOVE_APPROVES, "api:return_report": LEVEL_ABOVE_APPROVES, "api:get_assessment": (A.VIEW_REPORTS,),
     "api:list_bulletins": (A.VIEW_REPORTS,), "api:get_bulletin": (A.VIEW_REPORTS,), "api:bulletin_pdf": (A.VIEW_REPORTS,),
+    "api:list_submission_tasks": (A.VIEW_REPORTS,), "api:create_submission_task": COUNTY_SETS_TASKS, "api:get_submission_progress": (A.VIEW_REPORTS,),
     "api:create_birth": (A.HANDLE_CASES,), "api:list_births": (A.HANDLE_CASES,), "api:get_birth": (A.HANDLE_CASES,),
     "api:decide_birth": TOWNSHIP_DECIDES, "api:refusal_letter": (A.HANDLE_CASES,),
     "api:create_second_birth": (A.HANDLE_CASES,), "api:list_second_births": (A.HANDLE_CASES,), "api:get_second_birth": (A.HANDLE_CASES,),
@@ -292,6 +314,10 @@ API = {
     "api:list_reviews": (A.VIEW_PERSON,), "api:sign_review": (A.VIEW_PERSON,), "api:resubmit_review": (A.REGISTER_PERSON,),
     "api:draw_backchecks": (A.RUN_BACKCHECKS,), "api:spot": (A.RUN_BACKCHECKS,), "api:backcheck_result": (A.RUN_BACKCHECKS,), "api:backcheck_rates": (A.RUN_BACKCHECKS,),
     "api:reconcile": (A.HANDLE_CASES,), "api:resolve": (A.HANDLE_CASES,),
+    # Issue 15 part 4: imports from other systems.
+    "api:list_mappings": (A.REGISTER_PERSON,), "api:create_mapping": (A.REGISTER_PERSON,), "api:edit_mapping": (A.REGISTER_PERSON,),
+    "api:start_import": (A.REGISTER_PERSON,), "api:list_batches": (A.REGISTER_PERSON,), "api:get_batch": (A.REGISTER_PERSON,),
+    "api:rollback": (A.REGISTER_PERSON,), "api:decide": (A.REGISTER_PERSON,),
     "api:create_fee": (A.HANDLE_CASES,), "api:list_fees": (A.HANDLE_CASES,), "api:get_fee": (A.HANDLE_CASES,), "api:answer_fee": HUKOU_COUNTY_ANSWERS,
 }
 

@@ -26,14 +26,14 @@ def _world():
         Division.objects.get_or_create(code=code, defaults={"name": name, "level": level, "parent_id": parent})
     for username, role, code in [("collector", Role.VILLAGE_COLLECTOR, NANTOU_V1), ("cadre", Role.VILLAGE_CADRE, NANTOU_V1), ("police", Role.POLICE_OFFICER, NANTOU),
                                  ("clerk", Role.TOWNSHIP_CLERK, NANTOU), ("head", Role.TOWNSHIP_HEAD, NANTOU)]:
-        s = Staff(username=username, role=role, division_id=code)
+        s = Staff(username=username, role=role, division_id=code, experienced_reviewer=role in (Role.TOWNSHIP_CLERK, Role.TOWNSHIP_HEAD))
         s.set_password(password())
         s.save()
 
 
-def _open_my_form(page, base, person_name):
+def _open_my_form(page, base, person_name, table="#my-reviews"):
     page.goto(base + "/quality/reviews/")
-    page.locator("#my-reviews tr", has_text=person_name).locator("a", has_text="打开").click()
+    page.locator(f"{table} tr", has_text=person_name).locator("a", has_text="打开").click()
     page.wait_for_selector("#form-fields")
 
 
@@ -84,15 +84,15 @@ def test_R6_a_collectors_form_through_the_chain_with_a_return_and_a_resubmission
 
             # The collector sees the reason, corrects the record and resubmits.
             collector.click("nav.mainnav >> text=采集表审核")
-            assert "户籍地址未填" in collector.inner_text("#my-reviews")
-            _open_my_form(collector, base, "赵敏")
+            assert "户籍地址未填" in collector.inner_text("#own-reviews")
+            _open_my_form(collector, base, "赵敏", "#own-reviews")
             assert "户籍地址未填" in collector.inner_text("#return-reason")
             collector.goto(f"{base}/people/{person.pk}/edit/")
             collector.fill("#id_hukou_address", "诺江村3组")
             collector.click("form.panel button[type=submit].primary")
             collector.wait_for_url(f"{base}/people/{person.pk}/")
             assert Person.objects.get(pk=person.pk).hukou_address == "诺江村3组"
-            _open_my_form(collector, base, "赵敏")
+            _open_my_form(collector, base, "赵敏", "#own-reviews")
             collector.click("#resubmit-button")
             collector.wait_for_url(base + "/quality/reviews/")
             assert Review.objects.get(pk=review.pk).state == "pending"

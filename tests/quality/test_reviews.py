@@ -17,6 +17,15 @@ def collector(world):
     return world["village_collector"]
 
 
+@pytest.fixture(autouse=True)
+def experienced(world):
+    """R6: the township step is signed by reviewers marked experienced (by the account manager)."""
+    from liudong.accounts.staff import set_review_marks
+
+    for name in ("township_clerk", "township_head"):
+        world[name] = set_review_marks(actor=world["admin"], username=name, experienced_reviewer=True)
+
+
 @pytest.fixture
 def form(collector):
     from liudong.people import services
@@ -129,3 +138,125 @@ def test_R6_invariant3_the_review_queue_logs_the_people_it_shows(world, collecto
     assert web.get("/quality/reviews/").status_code == 200
     event = AuditEvent.objects.get(action="person.review_list", actor=collector)
     assert form.person_id in event.fields["shown"]
+
+
+# ---------------------------------------------------------------- rental homes, employers, group leader, experienced reviewers
+
+@pytest.fixture
+def owner(clerk):
+    from liudong.people import services
+
+    person, _ = services.register_person(actor=clerk, data={"id_number": make_id("440305", "19600101", 20), "name": "房东", "hukou_division": NANTOU_V1,
+                                                           "phone": "13900139000"}, today=TODAY)
+    return person
+
+
+def test_R6_a_rental_home_and_an_employer_entered_by_a_collector_go_through_the_chain(world, collector, owner):
+    from liudong.people import services_places
+    from liudong.quality import queries_reviews
+
+    home = services_places.register_housing(actor=collector, data={"division": NANTOU_V1, "address": "红花园9栋", "owner_id": owner.pk}, today=TODAY)
+    firm = services_places.register_employer(actor=collector, data={"division": NANTOU_V1, "name": "红花园电子厂", "contact_name": "陈工", "contact_phone": "13600136000"},
+                                             today=TODAY)
+    h = Review.objects.get(object_type="housing", object_id=home.pk)
+    e = Review.objects.get(object_type="employer", object_id=firm.pk)
+    assert (h.state, h.step, h.person_id, e.step) == ("pending", "group_leader", None, "group_leader")
+    # The police step sees the forms without phones (the owner's, the employer's contact's).
+    police_view = queries_reviews.form_of(actor=world["police_officer"], review=h)
+    assert police_view["owner"] == "房东" and "phone" not in police_view
+    assert "phone" not in queries_reviews.form_of(actor=world["police_officer"], review=e)
+    assert queries_reviews.form_of(actor=world["township_clerk"], review=e)["phone"] == "13600136000"
+    sign(world["village_cadre"], h)
+    returned = sign(world["police_officer"], h, decision="return", reason="间数与实地不符")
+    assert (returned.state, returned.reason) == ("returned", "间数与实地不符")
+    services_places.update_housing(actor=collector, housing_id=home.pk, data={"rooms": 3}, today=TODAY)
+    reviews.resubmit(actor=collector, review_id=h.pk, today=TODAY)
+    for actor in ("village_cadre", "police_officer", "township_clerk", "township_head"):
+        h = sign(world[actor], h)
+    assert h.state == "approved"
+    assert Signature.objects.filter(review=h).count() == 6  # 1 + the return, then 4 of the second submission
+    history = queries_reviews.history_of(h)
+    assert history[0][1] is True and history[1][2][0][1:] == (1, 3)  # registered, then rooms 1 -> 3
+
+
+def test_R6_homes_and_employers_entered_by_clerks_are_not_reviewed(world, clerk, owner):
+    from liudong.people import services_places
+
+    home = services_places.register_housing(actor=clerk, data={"division": NANTOU_V1, "address": "红花园8栋", "owner_id": owner.pk}, today=TODAY)
+    assert not Review.objects.filter(object_type="housing", object_id=home.pk).exists()
+
+
+@pytest.fixture
+def leader(world):
+    """A second collector of 红花园社区, marked group leader by the administrator."""
+    from liudong.accounts.choices import Role
+    from liudong.accounts.staff import add_staff, set_review_marks
+
+    add_staff(actor=world["admin"], username="hhy_leader", role=Role.VILLAGE_COLLECTOR, division_code=NANTOU_V1, password="Liudong-test-pw-2026")
+    return set_review_marks(actor=world["admin"], username="hhy_leader", group_leader=True)
+
+
+def test_R6_a_collector_marked_group_leader_signs_the_first_step_of_others_forms_not_her_own(world, collector, form, leader):
+    from liudong.accounts.models import AuditEvent
+    from liudong.people import services
+
+    with pytest.raises(Invalid) as e:
+        sign(collector, form)  # an unmarked collector is no group leader
+    assert "step" in e.value.errors
+    assert sign(leader, form).step == "police"
+    mark = AuditEvent.objects.get(action="staff.mark", object_id=str(leader.pk))
+    assert mark.fields["group_leader"] == [False, True] and mark.actor_name == "admin"
+    own, _ = services.register_person(actor=leader, data={"id_number": make_id("511921", "19980101", 50), "name": "周晴", "hukou_division": TONGJIANG_V}, today=TODAY)
+    review = Review.objects.get(object_type="person", object_id=own.pk)
+    with pytest.raises(Invalid) as e:
+        sign(leader, review)
+    assert "自己" in e.value.errors["step"][0]
+    assert sign(world["village_cadre"], review).step == "police"  # the village cadre still can
+
+
+def test_R6_group_leader_sees_the_village_queue_on_the_page(world, collector, form, leader):
+    from django.test import Client
+
+    web = Client()
+    web.force_login(leader)
+    page = web.get("/quality/reviews/").content.decode()
+    assert "赵敏" in page and f"/quality/reviews/{form.pk}/" in page
+    web.force_login(collector)
+    page = web.get("/quality/reviews/").content.decode()
+    assert 'id="my-reviews"' not in page and 'id="own-reviews"' in page
+
+
+def test_R6_marks_only_on_the_roles_they_fit_and_only_by_account_managers(world):
+    from liudong.accounts.staff import set_review_marks
+    from liudong.errors import Denied
+
+    with pytest.raises(Invalid) as e:
+        set_review_marks(actor=world["admin"], username="village_cadre", group_leader=True)
+    assert "group_leader" in e.value.errors
+    with pytest.raises(Invalid) as e:
+        set_review_marks(actor=world["admin"], username="police_officer", experienced_reviewer=True)
+    assert "experienced_reviewer" in e.value.errors
+    with pytest.raises(Denied):
+        set_review_marks(actor=world["township_clerk"], username="village_collector", group_leader=True)
+    assert not type(world["village_collector"]).objects.filter(group_leader=True).exists()
+    # The command line (the system, as for the other account commands).
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("staff", "mark", "village_collector", "--group-leader", "yes", stdout=out)
+    assert "group leader yes" in out.getvalue() and type(world["village_collector"]).objects.get(username="village_collector").group_leader
+
+
+def test_R6_the_township_step_needs_experienced_reviewers(world, form):
+    from liudong.accounts.staff import set_review_marks
+
+    sign(world["village_cadre"], form)
+    sign(world["police_officer"], form)
+    set_review_marks(actor=world["admin"], username="township_head", experienced_reviewer=False)
+    world["township_head"].refresh_from_db()
+    with pytest.raises(Invalid) as e:
+        sign(world["township_head"], form)
+    assert "审核人" in e.value.errors["step"][0]
+    assert sign(world["township_clerk"], form).step == "township"

@@ -70,3 +70,51 @@ def test_t3_api_and_sheet(client, world, clerk):
     assert client.login(username=clerk.username, password=password())
     text = client.get(f"/statistics/assessment/{NANTOU}/2026/").content.decode()
     assert "一票否决，不合格" in text and "2025-10-01" in text and "日历年度" in text
+
+
+def test_t3_by_the_other_sides_province_both_ways(world, clerk):
+    m = _request_from_tongjiang(world, "2026-03-02")
+    exchange.reply(actor=clerk, message_id=m.pk, data={"subject": "复函", "body": "已核实", "channel": "system"}, now=at("2026-03-20"))
+    _request_from_tongjiang(world, "2026-04-02")                        # never answered
+    ours = exchange.send_message(actor=clerk, data={"kind": "correspondence", "topic": "births", "receiver": TONGJIANG_T, "subject": "核实函",
+                                                    "channel": "system"}, now=at("2026-05-06"))
+    exchange.reply(actor=world["tongjiang_clerk"], message_id=ours.pk, data={"subject": "复函", "body": "已核实", "channel": "system"}, now=at("2026-05-07"))
+    _request_from_tongjiang(world, "2026-10-02")                        # the next statistical year
+    sheet = assessment.assess(actor=clerk, division_code=NANTOU, year=2026, now=at("2026-11-28"))
+    [sichuan] = sheet["by_province"]
+    assert sichuan["province"] == "510000000000" and sichuan["name"] == "四川省"
+    assert (sichuan["as_receiver"]["expected"], sichuan["as_receiver"]["answered"], sichuan["as_receiver"]["reply_rate"]) == (2, 1, 0.5)
+    assert (sichuan["as_sender"]["expected"], sichuan["as_sender"]["answered"], sichuan["as_sender"]["on_time_rate"]) == (1, 1, 1.0)
+
+
+def test_t3_sheet_exports_xlsx_and_pdf_state_the_statistical_year_and_link_each_figure(client, world, clerk):
+    import io
+    import subprocess
+
+    from openpyxl import load_workbook
+
+    from tests.conftest import password
+
+    _request_from_tongjiang(world, "2026-03-02")
+    assert client.login(username=clerk.username, password=password())
+    text = client.get(f"/statistics/assessment/{NANTOU}/2026/").content.decode()
+    assert 'id="year-statement"' in text and "2025-10-01" in text and "2026-09-30" in text and "止于9月30日" in text and "日历年度" in text
+    # One click from each figure to what it rests on.
+    assert f'href="/timeliness/?division={NANTOU}&amp;start=2025-10-01&amp;end=2026-09-30"' in text
+    assert f'href="/statistics/{NANTOU}/2026-09/#years"' in text and f'href="/statistics/tasks/{NANTOU}/2026-09/"' in text
+    assert f'href="/statistics/{NANTOU}/2025-10/"' in text and 'data-province="510000000000"' in text
+    x = client.get(f"/statistics/assessment/{NANTOU}/2026/assessment.xlsx")
+    assert x.status_code == 200 and x["Content-Type"].startswith("application/vnd.openxmlformats")
+    wb = load_workbook(io.BytesIO(x.content))
+    assert wb.sheetnames == ["考核表", "按对方省份", "年度数字"]
+    rows = list(wb["考核表"].values)
+    assert [r for r in rows if r and r[1] == "reply_rate"][0][2:7] == (0, 100, 30, "是", "未达标")
+    assert any(r and r[0] and "统计年度 2026（2025-10-01 至 2026-09-30，计划生育统计年度止于9月30日" in str(r[0]) for r in rows)
+    assert list(wb["按对方省份"].values)[1][:3] == ("四川省", "510000000000", 1)
+    assert list(wb["年度数字"].values)[0][2].startswith("日历年度 2026")
+    pdf = client.get(f"/statistics/assessment/{NANTOU}/2026/assessment.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+    words = subprocess.run(["pdftotext", "-", "-"], input=pdf.content, capture_output=True, check=True).stdout.decode()
+    assert "双向考核表" in words and "2025-10-01" in words and "止于9月30日" in words and "四川省" in words and "一票否决" in words
+    assert client.get(f"/statistics/assessment/{NANTOU_V1}/2026/assessment.pdf").status_code == 404
+    assert client.get(f"/statistics/assessment/{TONGJIANG_T}/2026/assessment.xlsx").status_code == 404

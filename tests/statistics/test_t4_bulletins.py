@@ -56,3 +56,26 @@ def test_t4_api_page_and_pdf(client, world, head):
     assert ApiClient(issue_token(world["tongjiang_clerk"])).get(f"/bulletins/{b.pk}").status_code == 404   # Sichuan's staff: not theirs
     assert client.login(username=head.username, password=password())
     assert "使用情况通报" in client.get(f"/statistics/bulletins/{b.pk}/").content.decode()
+
+
+def test_t4_best_and_worst_rank_on_a_composite_of_reply_rate_on_time_rate_and_reports_on_time():
+    weights = {"reply_rate": 0.4, "on_time_rate": 0.3, "reports_on_time": 0.3}
+    t3 = [{"code": "A", "own": False, "as_receiver": {"reply_rate": 1.0, "on_time_rate": 0.5}},
+          {"code": "B", "own": False, "as_receiver": {"reply_rate": None, "on_time_rate": None}},
+          {"code": "C", "own": False, "as_receiver": {"reply_rate": 0.0, "on_time_rate": 0.0}},
+          {"code": "D", "own": False, "as_receiver": {"reply_rate": 1.0, "on_time_rate": 1.0}}]
+    children = [{"division": c, "name": c, "on_time": on_time} for c, on_time in (("A", False), ("B", True), ("C", True), ("D", True))]
+    ranked = bulletins.rank(t3, children, weights)
+    # D 100 (all three), B 100 (its report only: no requests owed), A 55 (40 + 15 + 0), C 30 (its report only counts).
+    assert [(g["division"], g["score"]) for g in ranked] == [("D", 100.0), ("B", 100.0), ("A", 55.0), ("C", 30.0)]
+    # By the reply rate alone A (100%) would rank above C and level with D; the late report pulls it down.
+    assert ranked[2]["report_on_time"] is False
+
+
+def test_t4_the_bulletin_states_its_ranking_rule(client, world, head):
+    b = bulletins.make_bulletin(actor=None, division_code=GUANGDONG, period="2026-10", now=at("2026-11-16"))
+    assert b.figures["rank_weights"] == {"reply_rate": 0.4, "on_time_rate": 0.3, "reports_on_time": 0.3}
+    assert all("score" in g for g in b.figures["best"] + b.figures["worst"])
+    assert client.login(username=head.username, password=password())
+    text = client.get(f"/statistics/bulletins/{b.pk}/").content.decode()
+    assert 'id="rank-rule"' in text and "综合得分" in text and "40% / 30% / 30%" in text

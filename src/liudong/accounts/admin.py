@@ -20,7 +20,7 @@ from . import audit
 from .choices import Action, Role
 from .login import account_free_attempts, unlock
 from .models import AuditEvent, LoginThrottle, Staff
-from .staff import disable_staff
+from .staff import disable_staff, set_review_marks
 
 admin.site.site_header = "流动人口服务管理信息系统 · 系统管理 / Liudong administration"
 admin.site.site_title = "Liudong admin"
@@ -67,12 +67,12 @@ class RoleReadOnlyAdmin(admin.ModelAdmin):
 @admin.register(Staff)
 class StaffAdmin(RoleReadOnlyAdmin):
     view_action = Action.MANAGE_STAFF
-    list_display = ("username", "first_name", "role", "division", "is_active", "last_login", "failed_log_ins")
+    list_display = ("username", "first_name", "role", "division", "is_active", "group_leader", "experienced_reviewer", "last_login", "failed_log_ins")
     list_filter = ("role", "is_active")
     search_fields = ("username", "first_name", "division__code", "division__name")
     list_select_related = ("division",)
-    fields = ("username", "first_name", "role", "division", "is_active", "is_staff", "last_login", "date_joined")  # never the password hash
-    actions = ("disable_accounts", "unlock_accounts")
+    fields = ("username", "first_name", "role", "division", "is_active", "is_staff", "group_leader", "experienced_reviewer", "last_login", "date_joined")  # never the password hash
+    actions = ("disable_accounts", "unlock_accounts", "mark_group_leader", "unmark_group_leader", "mark_experienced", "unmark_experienced")
 
     def get_queryset(self, request):
         # An administrator manages the accounts of his own subtree only. The failed log-ins across
@@ -88,19 +88,24 @@ class StaffAdmin(RoleReadOnlyAdmin):
             return f"{attempts}：已减速，可解锁 / {attempts}: slowed down, unlock to lift"
         return attempts or ""
 
+    def each(self, request, queryset, act) -> int:
+        """Run `act` on every selected account; a refusal is shown as a warning. Returns how many passed."""
+        done = 0
+        for staff in queryset:
+            try:
+                act(staff)
+                done += 1
+            except (Invalid, NotFound) as e:
+                msgs = e.errors.values() if isinstance(e, Invalid) else [[str(e)]]
+                self.message_user(request, f"{staff.username}: " + "; ".join(m for ms in msgs for m in ms), messages.WARNING)
+        return done
+
     def has_disable_permission(self, request):
         return request.user.is_active and request.user.can(Action.MANAGE_STAFF)
 
     @admin.action(description="停用所选账号 / disable the selected accounts", permissions=["disable"])
     def disable_accounts(self, request, queryset):
-        done = 0
-        for staff in queryset:
-            try:
-                disable_staff(actor=request.user, username=staff.username, reason="django-admin")
-                done += 1
-            except (Invalid, NotFound) as e:
-                msgs = e.errors.values() if isinstance(e, Invalid) else [[str(e)]]
-                self.message_user(request, f"{staff.username}: " + "; ".join(m for ms in msgs for m in ms), messages.WARNING)
+        done = self.each(request, queryset, lambda staff: disable_staff(actor=request.user, username=staff.username, reason="django-admin"))
         if done:
             self.message_user(request, f"已停用 {done} 个账号 / disabled {done} accounts", messages.SUCCESS)
 
@@ -109,6 +114,21 @@ class StaffAdmin(RoleReadOnlyAdmin):
         for staff in queryset:
             unlock(actor=request.user, username=staff.username, reason="django-admin")
         self.message_user(request, f"已解锁 {queryset.count()} 个账号 / unlocked {queryset.count()} accounts", messages.SUCCESS)
+
+
+def _mark_action(mark: str, value: bool, description: str):
+    """An admin action that sets one review mark (R6) through accounts.staff.set_review_marks."""
+    def action(self, request, queryset):
+        done = self.each(request, queryset, lambda staff: set_review_marks(actor=request.user, username=staff.username, reason="django-admin", **{mark: value}))
+        if done:
+            self.message_user(request, f"已更新 {done} 个账号 / updated {done} accounts", messages.SUCCESS)
+    return admin.action(description=description, permissions=["disable"])(action)
+
+
+StaffAdmin.mark_group_leader = _mark_action("group_leader", True, "标记为采集小组组长 / mark as group leader")
+StaffAdmin.unmark_group_leader = _mark_action("group_leader", False, "取消采集小组组长 / no longer group leader")
+StaffAdmin.mark_experienced = _mark_action("experienced_reviewer", True, "标记为乡镇审核人 / mark as experienced reviewer")
+StaffAdmin.unmark_experienced = _mark_action("experienced_reviewer", False, "取消乡镇审核人 / no longer experienced reviewer")
 
 
 @admin.register(AuditEvent)

@@ -14,7 +14,7 @@ ACTIONS = {
     "staff.unlock": "解除了账号锁定 unlocked an account",
     "person.create": "登记了 registered", "person.update": "修改了 changed", "person.view": "查看了 opened",
     "person.edit": "打开了修改页 opened for editing", "person.form": "打开了表单 opened a form about", "person.print": "打印了 printed",
-    "person.search": "查询了人员 searched for people", "person.duplicate_list": "查看了疑似重复人员列表 listed probable duplicates", "person.review_list": "查看了采集表审核列表 listed forms in review", "person.lookup": "按证件查到了 looked up by document",
+    "person.search": "查询了人员 searched for people", "person.duplicate_list": "查看了疑似重复人员列表 listed probable duplicates", "person.review_list": "查看了采集表审核列表 listed forms in review", "person.backcheck_list": "查看了复核抽样名单 listed people to back-check", "person.reconciliation_list": "查看了出生核对事项 listed births to reconcile", "person.lookup": "按证件查到了 looked up by document",
     "person.duplicate": "重复登记被拒 was refused as a duplicate", "person.not_found": "查找了不存在或不在辖区的人员 asked for a person not found",
     "person.import": "批量导入了人员 imported people", "person.visit": "清理查验了 checked on a visit",
     "person.follow_up_list": "查看了待查验名单 opened the follow-up list",
@@ -54,7 +54,8 @@ ACTIONS = {
     "fee.create": "发起了社会抚养费协商 opened a fee consultation", "fee.answer": "答复了社会抚养费协商 answered a fee consultation",
     "policy.adopt": "采用了规则集 adopted a rule set", "policy.set": "调整了政策参数 changed a policy value",
     "calendar.load": "载入了工作日历 loaded a working-day calendar", "calendar.replace": "替换了工作日历 replaced a working-day calendar",
-    "divisions.load": "载入了区划代码 loaded division codes", "audit.purge": "清理了过期审计记录 purged old audit events",
+    "divisions.load": "载入了区划代码 loaded division codes",
+    "divisions.load_villages": "载入了乡镇和村居区划 loaded the township and village list", "audit.purge": "清理了过期审计记录 purged old audit events",
     "demo.build": "生成了演示数据 built the demo",
     # Q1-Q9: the query desk
     "inquiry.create": "登记了查询申请 recorded an inquiry", "inquiry.read": "查看了查询申请 opened an inquiry",

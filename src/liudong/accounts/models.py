@@ -11,6 +11,9 @@ class Staff(AbstractUser):
 
     role = models.CharField("角色 role", max_length=32, choices=Role.choices)
     division = models.ForeignKey("divisions.Division", on_delete=models.PROTECT, related_name="staff", verbose_name="所属区划 division")
+    # R6 (issue 15): marks set by whoever manages accounts (accounts.staff.set_review_marks, audited).
+    group_leader = models.BooleanField("采集小组组长 group leader", default=False, help_text="a village collector who signs the first review step for her village's other collectors")
+    experienced_reviewer = models.BooleanField("乡镇审核人 experienced reviewer", default=False, help_text="a township clerk or head who may sign the township review step")
 
     class Meta:
         verbose_name = "工作人员 staff"
@@ -65,6 +68,8 @@ class AuditEvent(models.Model):
         "job", "orphans",
         # log-in throttling (J3): the client address of a failed log-in, what an unlock cleared
         "address", "attempts", "cleared", "throttles",
+        # review marks of a staff account (R6)
+        "group_leader", "experienced_reviewer",
     })
     WITHHELD = "（已隐去 / withheld）"
 

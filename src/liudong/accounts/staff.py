@@ -135,3 +135,38 @@ def disable_staff(*, actor, username: str, reason: str = "") -> Staff:
     ApiToken.objects.filter(staff=staff).delete()
     record(actor, "staff.disable", obj=staff, fields={"username": staff.username, "is_active": [True, False]}, reason=reason)
     return staff
+
+
+# R6 (issue 15): which roles each review mark may be set on.
+MARK_ROLES = {
+    "group_leader": ({Role.VILLAGE_COLLECTOR}, "只有村（居）信息员可标记为采集小组组长（村干部本就是组长） / only a village collector can be marked group leader (a village cadre is one by default)"),
+    "experienced_reviewer": ({Role.TOWNSHIP_CLERK, Role.TOWNSHIP_HEAD}, "只有乡镇工作人员可标记为审核人 / only a township clerk or head can be marked experienced reviewer"),
+}
+
+
+@transaction.atomic
+def set_review_marks(*, actor, username: str, reason: str = "", **marks) -> Staff:
+    """Mark (True) or unmark (False) an account as the collection group's leader or as an
+    experienced township reviewer (R6; `liudong staff mark` and the admin's actions). Set by whoever
+    manages accounts, audited as {mark: [old, new]}; a mark the account's role cannot carry is 422."""
+    require(actor, Action.MANAGE_STAFF)
+    staff = staff_in_scope(actor=actor, username=username, lock=True)
+    errors: dict[str, list[str]] = {}
+    changed = {}
+    for name, value in marks.items():
+        if name not in MARK_ROLES or not isinstance(value, bool):
+            errors.setdefault(name, []).append("未知的标记 / unknown mark")
+            continue
+        roles, refused = MARK_ROLES[name]
+        if value and staff.role not in roles:
+            errors.setdefault(name, []).append(refused)
+        elif getattr(staff, name) != value:
+            changed[name] = [getattr(staff, name), value]
+    if errors:
+        raise Invalid(errors)
+    if changed:
+        for name, (_, new) in changed.items():
+            setattr(staff, name, new)
+        staff.save(update_fields=list(changed))
+        record(actor, "staff.mark", obj=staff, fields={"username": staff.username, **changed}, reason=reason)
+    return staff

@@ -20,7 +20,7 @@ import random
 
 from liudong.accounts.choices import Role
 from liudong.accounts.models import Staff
-from liudong.accounts.staff import add_staff, add_staff_accounts
+from liudong.accounts.staff import add_staff, add_staff_accounts, set_review_marks
 from liudong.divisions.models import Division, Grid
 from liudong.identifiers import id_check_char
 from liudong.people.choices import HousingUse, Relation
@@ -95,6 +95,9 @@ class DemoWorld:
         for username, role, code in main:
             self.staff[username] = add_staff(actor=None, username=username, role=role, division_code=code, password=DEMO_PASSWORD)
             self.logins.append((username, role.value, code, names.get(code, "")))
+        # R6: 南头街道's clerk and head are its two experienced reviewers (the township step needs two).
+        for username in ("nantou_clerk", "nantou_head"):
+            self.staff[username] = set_review_marks(actor=None, username=username, experienced_reviewer=True)
         # A collector for every other community and a clerk for every other street, sharing the
         # demo password (one hash: add_staff_accounts).
         others = [(f"collector_{code}", Role.VILLAGE_COLLECTOR, code) for code, _, _ in COMMUNITIES if code != NANTOU_COMMUNITY]

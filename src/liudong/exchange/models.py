@@ -85,6 +85,10 @@ class Message(models.Model):
     route = models.CharField("路由 route", max_length=80)
     via_nation = models.BooleanField("经国家 via the nation", default=False)
     person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="当事人 person")
+    # Issue 16: the identifying fields a message from another node carried (name, ID number, sex,
+    # birth date, hukou division), as that node sent them; the receiving clerk sees them and may
+    # register her from them (exchange.remote.register_carried) where this node has no record.
+    carried = models.JSONField("随函当事人身份 person as sent", default=dict, blank=True)
     subject = models.CharField("标题 subject", max_length=200)
     body = models.TextField("内容 body", blank=True)
     topic = models.CharField("主题 topic", max_length=24, choices=Topic.choices, blank=True)

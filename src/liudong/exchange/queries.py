@@ -16,7 +16,7 @@ from liudong.accounts.audit import record
 from liudong.accounts.choices import Action
 from liudong.accounts.permissions import require
 from liudong.divisions.models import Division
-from liudong.divisions.queries import in_range
+from liudong.divisions.queries import DivisionNames, in_range
 from liudong.errors import Invalid, NotFound
 from liudong.people.models import Person
 from liudong.people.scope import persons as persons_in_scope
@@ -359,6 +359,13 @@ def place_for(code: str) -> Division | None:
     name back, read as the service reads it (a 9- or 6-digit code is padded, J1); None when there is none."""
     code = fields.division_code({"receiver": code}, "receiver", {})
     return Division.objects.filter(code=code, level__in=PLACE_LEVELS).first() if code else None
+
+
+def place_name(code) -> str:
+    """The full name of a division by its code (the hukou place a message from another node
+    carried), or the code itself where this node does not know it."""
+    code = str(code or "")
+    return (DivisionNames([code]).full(code) if code else "") or code
 
 
 def counterpart_for(*, actor, person: Person) -> Division | None:

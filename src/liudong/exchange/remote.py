@@ -3,17 +3,22 @@ app carries the envelopes; what they change in the exchange is written here, by 
 a message that stays in one database (one door for writes, invariant 1). Each function runs inside
 the caller's transaction (the receiving node's commit of an envelope), records its audit event
 there, and is idempotent: a redelivered envelope changes nothing."""
+import base64
 import datetime
+import hashlib
 from collections import defaultdict
 
-from liudong.accounts.audit import event, record_all
+from django.db import transaction
+
+from liudong.accounts.audit import event, record, record_all
 from liudong.dates import local_day as _local
 from liudong.divisions.models import Division
 from liudong.errors import Invalid
+from liudong.people import services_remote
 from liudong.policy.calendar import add_working_days
 
-from .models import Channel, Message, State
-from .services import SUBJECT_MAX, _new, reply_days
+from .models import Attachment, Channel, Message, State
+from .services import SUBJECT_MAX, _new, own_message, reply_days
 from .transitions import Act, next_state
 
 
@@ -76,7 +81,7 @@ def arrivals(receipts: list[tuple[int, datetime.datetime]], cache: dict | None =
 
 def deliver(*, sender: str, receiver: str, kind: str, topic: str, subject: str, body: str, rules_on: datetime.date, rule_set: str,
             sent_at: datetime.datetime, person, in_reply_to: Message | None, request_arrived_at: datetime.datetime | None,
-            now: datetime.datetime, cache: dict | None = None) -> Message:
+            now: datetime.datetime, cache: dict | None = None, carried: dict | None = None, attachments=()) -> Message:
     """A message from a place on another node arrives here now (X5: system delivery at the
     receiving node's commit): it is written in the receiver's inbox with its clock from `now`. An
     answer to a request this node sent (`in_reply_to`) answers it: the request is answered on the
@@ -84,14 +89,15 @@ def deliver(*, sender: str, receiver: str, kind: str, topic: str, subject: str, 
     receipt, the request's arrival is taken from the answer (`request_arrived_at`). `cache`: the
     divisions and answer-by dates of one batch of envelopes, kept by the caller."""
     message = delivery(sender=sender, receiver=receiver, kind=kind, topic=topic, subject=subject, body=body, rules_on=rules_on, rule_set=rule_set,
-                       sent_at=sent_at, person=person, in_reply_to=in_reply_to, request_arrived_at=request_arrived_at, now=now, cache=cache)
+                       sent_at=sent_at, person=person, in_reply_to=in_reply_to, request_arrived_at=request_arrived_at, now=now, cache=cache,
+                       carried=carried, attachments=attachments)
     delivered([message])
     return message
 
 
 def delivery(*, sender: str, receiver: str, kind: str, topic: str, subject: str, body: str, rules_on: datetime.date, rule_set: str,
              sent_at: datetime.datetime, person, in_reply_to: Message | None, request_arrived_at: datetime.datetime | None,
-             now: datetime.datetime, cache: dict | None = None) -> Message:
+             now: datetime.datetime, cache: dict | None = None, carried: dict | None = None, attachments=()) -> Message:
     """`deliver`'s message, checked and not yet written (a node's receiving batch writes many at
     once with `delivered`); the request it answers, if any, is answered now."""
     cache = {} if cache is None else cache
@@ -104,7 +110,9 @@ def delivery(*, sender: str, receiver: str, kind: str, topic: str, subject: str,
         raise Invalid({"receiver": ["收发单位不在本节点的区划表中 / the sender or receiver is not in this node's division table"]})
     message = _new(None, places[sender], places[receiver], kind=kind, person=person, subject=subject[:SUBJECT_MAX], body=body,
                    rules_on=rules_on, case_type="", case_id=None, now=now)
+    message.scans = [_scan(scan, now=now) for scan in attachments or ()]  # checked before anything is written
     message.topic, message.rule_set, message.channel = topic, rule_set, Channel.SYSTEM
+    message.carried = services_remote.carried(carried) if carried else {}
     message.sent_at, message.sent_on = min(sent_at, now), _local(min(sent_at, now))
     message.arrived_at, message.arrived_on = now, _local(now)
     message.state = next_state(None, Act.SEND)
@@ -117,10 +125,28 @@ def delivery(*, sender: str, receiver: str, kind: str, topic: str, subject: str,
 
 
 def delivered(messages: list[Message]) -> None:
-    """Write the messages `delivery` made, and their audit events, in one insert each."""
+    """Write the messages `delivery` made, the scans that came with them, and their audit events,
+    in one insert each."""
     Message.objects.bulk_create(messages, batch_size=500)
+    scans = []
+    for m in messages:
+        for scan in getattr(m, "scans", ()):
+            scan.message = m
+            scans.append(scan)
+    Attachment.objects.bulk_create(scans, batch_size=50)
     record_all([event(None, "message.deliver", obj=m, person_id=m.person_id, division_code=m.receiver_id,
                       fields={"kind": m.kind, "sender": m.sender_id, "due": str(m.due_on or ""), "remote": True}) for m in messages])
+
+
+def _scan(scan: dict, *, now: datetime.datetime) -> Attachment:
+    """A scan that came sealed with the message (issue 16), to be kept and linked as if uploaded
+    with it (not yet written: `delivered` writes it); its SHA-256 must be the one the sender
+    computed, else the envelope is refused before anything is written."""
+    data = base64.b64decode(scan["data"], validate=True)
+    if hashlib.sha256(data).hexdigest() != scan["sha256"] or not data:
+        raise ValueError("attachment digest")
+    return Attachment(name=str(scan["name"])[:200], content_type=str(scan["content_type"])[:100], size=len(data),
+                      sha256=scan["sha256"], data=data, uploaded_at=now, uploaded_by=None)
 
 
 def _answered(request: Message, *, sent_at: datetime.datetime, request_arrived_at: datetime.datetime | None):
@@ -134,3 +160,21 @@ def _answered(request: Message, *, sent_at: datetime.datetime, request_arrived_a
     request.state = next_state(request.state, Act.REPLY)
     request.answered_at, request.answered_on, request.due_on = sent_at, _local(sent_at), None
     request.save()
+
+
+@transaction.atomic
+def register_carried(*, actor, message_id, now: datetime.datetime) -> Message:
+    """Issue 16: the receiving clerk registers, in one step, the person a message from another
+    node names, from the fields it carried; where this node has her already (R8: by ID number
+    first) the message is linked to that record and nothing is registered twice. Only the
+    receiver acts; registering needs the right to register people (people.services_remote)."""
+    message = own_message(actor=actor, message_id=message_id, side="receiver")
+    if message.person_id is not None:
+        raise Invalid({"message": ["此函件已关联当事人 / this message names a person of this node already"]})
+    if not message.carried:
+        raise Invalid({"message": ["此函件未携带当事人身份 / this message carried no person's identity"]})
+    person, created = services_remote.register_carried(actor=actor, ident=message.carried, today=_local(now))
+    message.person = person
+    message.save(update_fields=["person"])
+    record(actor, "message.register_person", obj=message, person_id=person.pk, fields={"created": created, "id_number": person.id_number or ""})
+    return message

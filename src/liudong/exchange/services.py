@@ -400,8 +400,7 @@ def reply(*, actor, message_id, data: dict, now: datetime.datetime, attachments=
     if sent_at < request.arrived_at:
         raise Invalid({"sent_at": ["反馈不能早于来函送达 / the answer cannot precede the request's arrival"]})
     answer = answer_with(actor=actor, request=request, act=Act.REPLY, subject=subject, body=body,
-                         sent=(channel, sent_at, arrived, evidence), now=now)
-    _attach(actor, answer, attachments, now=now)
+                         sent=(channel, sent_at, arrived, evidence), now=now, attachments=attachments)
     record(actor, "message.reply", obj=request, person_id=request.person_id,
            fields={"reply": answer.pk, "on_time": bool(request.reply_due_on is None or request.answered_on <= request.reply_due_on)})
     return answer
@@ -417,7 +416,7 @@ def answerable(request: Message, act: str):
         raise Invalid({"message": ["此函件尚未送达 / this message has not arrived"]})
 
 
-def answer_with(*, actor, request: Message, act: str, subject: str, body: str, sent, now: datetime.datetime) -> Message:
+def answer_with(*, actor, request: Message, act: str, subject: str, body: str, sent, now: datetime.datetime, attachments=()) -> Message:
     """X3: the answer to `request` is a message back to its sender (kind reply); the request moves
     by `act` (reply, accept, dispute) to answered. `sent`: (channel, sent_at, arrived_at, evidence).
 
@@ -434,6 +433,7 @@ def answer_with(*, actor, request: Message, act: str, subject: str, body: str, s
     answer.channel, answer.sent_at, answer.sent_on, answer.evidence = channel, sent_at, _local(sent_at), evidence
     _deliver(answer, arrived, Act.SEND)
     answer.save()
+    _attach(actor, answer, attachments, now=now)  # before the outbox hook: the scans travel with the answer (issue 16)
     hooks.sent(answer)
     request.state, request.answered_at, request.answered_on, request.due_on = next_state(request.state, act), sent_at, _local(sent_at), None
     request.received_at = request.received_at or now

@@ -16,6 +16,7 @@ urlpatterns = [
     path("exchange/<id:pk>/forward/", views.forward, name="exchange_forward"),
     path("exchange/<id:pk>/accept/", views.accept, name="exchange_accept"),
     path("exchange/<id:pk>/dispute/", views.dispute, name="exchange_dispute"),
+    path("exchange/<id:pk>/register-person/", views.register_carried, name="exchange_register_carried"),
     path("arrival-claims/", views_claims.arrival_claims, name="arrival_claims"),
     path("arrival-claims/new/", views_claims.arrival_claim_new, name="arrival_claim_new"),
     path("people/<id:pk>/family/propose/", views_claims.family_propose, name="family_propose"),

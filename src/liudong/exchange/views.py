@@ -3,6 +3,7 @@ writing a new one. Reading needs VIEW_EXCHANGE, acting HANDLE_EXCHANGE; bad inpu
 service's field errors next to the fields with the input kept and nothing written (invariant 7);
 a successful act redirects (POST-redirect-GET)."""
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import pgettext
@@ -14,7 +15,7 @@ from liudong.clock import now, today
 from liudong.content_types import content_disposition, download
 from liudong.divisions.models import Level
 
-from . import claim_queries, claims, queries, services
+from . import claim_queries, claims, queries, remote, services
 from .forms import ArrivalForm, CloseForm, ComposeForm, DispatchForm, DisputeForm, ForwardForm, ReplyForm
 from .models import Channel, Kind, State
 
@@ -50,6 +51,8 @@ def _actions(actor, message, reply):
         acts.add("acknowledge")
     if theirs and message.expects_reply and message.kind != Kind.REPLY and reply is None and message.state in (State.SENT, State.RECEIVED, State.OVERDUE):
         acts |= {"accept", "dispute"} if message.kind in services.DECIDED_KINDS else {"reply"}
+    if theirs and message.person_id is None and message.carried and actor.can(Action.REGISTER_PERSON):
+        acts.add("register_carried")  # issue 16: she came with a message from another node
     if (mine or theirs) and message.sent_at is not None and message.arrived_at is None and message.state != State.CLOSED:
         acts.add("arrival")
     if mine and message.sent_at is None and message.state in (State.DRAFT, State.OVERDUE):
@@ -86,6 +89,7 @@ def _render_detail(request, pk, *, bound=None):
         "shows_content": queries.shows_content(actor=actor, message=message),
         "sender_side": actor.division_id == message.sender_id,
         "forwarded_to": queries.forwarded_copy(message),
+        "carried_hukou": queries.place_name(message.carried.get("hukou_division")) if message.carried else "",
         # Holes 1 and 3: the claim the message carries, for both ends to read.
         "claim": claim_queries.claim_of(message) if message.kind in services.DECIDED_KINDS and queries.shows_content(actor=actor, message=message) else None,
     })
@@ -137,6 +141,17 @@ def accept(request, pk):
 def dispute(request, pk):
     return _act(request, pk, "dispute", lambda data: claims.dispute(actor=request.user, message_id=pk, reason=data.get("reason") or "", now=now()),
                 pgettext("exchange", "Disputed; the reason went to the claimant."))
+
+
+@staff_view(Action.HANDLE_EXCHANGE)
+@require_POST
+def register_carried(request, pk):
+    """Issue 16: register the person a message from another node carried, in one step."""
+    if not request.user.can(Action.REGISTER_PERSON):
+        raise PermissionDenied("角色无权登记人员 / your role may not register people")
+    button_act(request, lambda: remote.register_carried(actor=request.user, message_id=pk, now=now()),
+               pgettext("exchange", "Registered from the message's fields; the message now names her."))
+    return redirect("exchange_detail", pk=pk)
 
 
 @staff_view(Action.HANDLE_EXCHANGE)

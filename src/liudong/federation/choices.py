@@ -5,6 +5,12 @@ from django.db import models
 class EnvelopeType(models.TextChoices):
     MESSAGE = "message", "函件 message"
     ARRIVAL = "arrival", "送达回执 receipt of arrival"
+    # Issue 16: an arrival, move, departure or return of a person whose hukou is on another node,
+    # for her hukou node's outflow record (federation.handlers_person).
+    PERSON = "person", "人员流动事件 person's residence event"
+    # Issue 16: a message crossing nodes was sent, arrived or was answered: routing only, to the
+    # hub for the national watch list and T3 by counterpart province (federation.handlers_state).
+    STATE = "state", "函件状态 message state (to the hub)"
 
 
 class Refusal(models.TextChoices):

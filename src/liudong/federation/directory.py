@@ -47,6 +47,16 @@ def node_for(code: str, day: datetime.date) -> str:
     return best or code[:2].ljust(12, "0")
 
 
+def route(code: str, day: datetime.date) -> str:
+    """The node division `code` belongs to, seen from this node: this node when it holds the
+    division and no peer holds it more closely (a city node inside a province node's area),
+    else node_for's answer."""
+    target, node = node_for(code, day), this_node()
+    if holds(node, code) and len(prefix(target)) <= len(prefix(node)):
+        return node
+    return target
+
+
 @transaction.atomic
 def trust(*, line: str, on: datetime.date, now: datetime.datetime, by: str = "") -> Peer:
     """Add the peer another node's `init` printed, trusted from `on`; if it had other keys, they

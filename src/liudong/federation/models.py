@@ -92,3 +92,40 @@ class Quarantined(models.Model):
         ordering = ["-id"]
         verbose_name = "隔离信封 quarantined envelope"
         indexes = [models.Index(fields=["received_at"], name="quarantine_received")]
+
+
+class MirroredPeriod(models.Model):
+    """A residence period another node recorded of a person whose hukou is here, and the period
+    this node keeps for it (people.services_remote.mirror_period): `ref` is the other node's code
+    and its own id of the period, so that a later event about the same period (its end) finds it."""
+
+    ref = models.CharField("来源 from node:period", max_length=40, unique=True)
+    residence = models.ForeignKey("people.Residence", on_delete=models.PROTECT, related_name="+")
+    from_node = models.CharField("来源节点 from node", max_length=12)
+
+    class Meta:
+        verbose_name = "异地居住记录 period kept from another node"
+
+
+class Watched(models.Model):
+    """At the hub: one message crossing nodes, as its state events told it (sent, arrived,
+    answered): routing only, never a body or a person. Overdue is read from it (arrived, the
+    answer-by date passed, no answer), for the national watch list and T3 by counterpart province."""
+
+    global_id = models.CharField("全局编号 global id", max_length=36, unique=True)
+    kind = models.CharField(max_length=24, blank=True)
+    sender = models.CharField("发件单位 sender", max_length=12, blank=True)
+    receiver = models.CharField("收件单位 receiver", max_length=12, blank=True)
+    sender_province = models.CharField(max_length=12, blank=True)
+    receiver_province = models.CharField(max_length=12, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    arrived_at = models.DateTimeField(null=True, blank=True)
+    due_on = models.DateField("应反馈日期 answer by", null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = "全国督办 message watched at the hub"
+        indexes = [models.Index(fields=["answered_on", "due_on"], name="watched_open_due"),
+                   models.Index(fields=["sender_province", "receiver_province"], name="watched_pair")]

@@ -37,9 +37,10 @@ from liudong.people.models import Person
 from . import envelope
 from .choices import EnvelopeType, Refusal
 from .directory import holds, keys_of
+from . import handlers
 from .keys import load
 from .models import Outbox, Quarantined, Received
-from .outbox import outbox_row
+from .outbox import outbox_row, state_row
 
 log = logging.getLogger("liudong.federation")
 
@@ -266,13 +267,18 @@ def _message(incoming: Incoming, batch: Batch) -> None:
         message = remote.delivery(sender=routing["sender"], receiver=routing["receiver"], kind=payload["kind"], topic=payload.get("topic", ""),
                                   subject=payload.get("subject", ""), body=payload.get("body", ""), rules_on=parse_date(payload["rules_on"]),
                                   rule_set=payload.get("rule_set", ""), sent_at=_moment(payload.get("sent_at")) or now, person=person,
-                                  in_reply_to=request, request_arrived_at=_moment(payload.get("request_arrived_at")), now=now, cache=batch.cache)
+                                  in_reply_to=request, request_arrived_at=_moment(payload.get("request_arrived_at")), now=now, cache=batch.cache,
+                                  carried=ident if person is None else None, attachments=payload.get("attachments") or ())
     except Invalid as e:
         raise envelope.Refused(Refusal.UNKNOWN_DIVISION, "; ".join(m for ms in e.errors.values() for m in ms)) from None
     incoming.received.message, incoming.received.person = message, ident
     batch.stage("messages", message)
     # X5: the sender sees the arrival time when the receipt comes back.
     batch.stage("receipts", (routing["from_node"], routing["id"]))
+    if request is None:  # the hub's watch list (issue 16): it arrived here now
+        row = state_row("arrived", of=routing["id"], message=message, place=routing["receiver"], at=now, due_on=message.reply_due_on, cache=batch.cache)
+        if row is not None:
+            batch.stage("outbox", row)
 
 
 def _receipts(rows: list[tuple[str, str]], batch: Batch) -> None:
@@ -330,5 +336,17 @@ def _arrival(incoming: Incoming, batch: Batch) -> None:
 
 # The handler of each envelope type: fn(incoming, batch), inside the batch's transaction; and,
 # optionally, what it reads once for all the batch's envelopes of that type (PREPARE).
-HANDLERS = {EnvelopeType.MESSAGE: _message, EnvelopeType.ARRIVAL: _arrival}
+def _written_at_once(handler):
+    """A handler of federation.handlers (person, state...): it writes through the services at once,
+    inside the envelope's savepoint, and may set `received.person`."""
+    def apply_now(incoming: Incoming, batch: Batch) -> None:
+        handler(incoming.received, incoming.routing, incoming.payload, now=batch.now, cache=batch.cache)
+        # A person registered here by this envelope: the batch's later messages naming her find her.
+        number = (incoming.payload.get("person") or {}).get("id_number") if isinstance(incoming.payload.get("person"), dict) else None
+        batch.cache.pop(("person", number), None)
+    return apply_now
+
+
+HANDLERS = {EnvelopeType.MESSAGE: _message, EnvelopeType.ARRIVAL: _arrival,
+            **{type_: _written_at_once(handler) for type_, handler in handlers.HANDLERS.items()}}
 PREPARE = {EnvelopeType.MESSAGE: _prepare_messages, EnvelopeType.ARRIVAL: _prepare_arrivals}

@@ -106,7 +106,12 @@ class Runner:
         try:
             js = nc.jetstream(domain=domain(self.node))
             if self.node == NATION_CODE:
-                await self.hub(js)
+                # The hub keeps EXCHANGE in step with its directory, and receives the state
+                # events the nodes address to it (routing only: federation.handlers_state).
+                while not self.stop.is_set() and not await self.ensure_streams(js):
+                    await self.pause(1)
+                if not self.stop.is_set():
+                    await asyncio.gather(self.hub(js), self.relay(js), self.receiver(js))
             else:
                 while not self.stop.is_set() and not await self.ensure_streams(js):
                     await self.pause(1)
@@ -157,8 +162,13 @@ class Runner:
         try:
             await self._ensure(js, StreamConfig(name=out_stream(self.node), subjects=[publishing.subject(self.node, "*")], storage=StorageType.FILE,
                                                 max_age=self.max_age, duplicate_window=DUPLICATE_WINDOW))
+            # The hub's own IN stream sources EXCHANGE on its own server, and only once EXCHANGE
+            # exists: a source set up before its stream was seen never becoming active.
+            external = None if self.node == NATION_CODE else ExternalStream(api=f"$JS.{HUB_DOMAIN}.API")
+            if self.node == NATION_CODE:
+                await self.exchange(js, await self.db(self.sourced))
             await self._ensure(js, StreamConfig(name=in_stream(self.node), storage=StorageType.FILE, max_age=self.max_age, sources=[
-                StreamSource(name=EXCHANGE, filter_subject=publishing.subject("*", self.node), external=ExternalStream(api=f"$JS.{HUB_DOMAIN}.API"))]))
+                StreamSource(name=EXCHANGE, filter_subject=publishing.subject("*", self.node), external=external)]))
             self.solved("streams")
             return True
         except (NatsTimeout, ConnectionClosedError, BadRequestError, NotFoundError) as e:
@@ -262,13 +272,22 @@ class Runner:
                         pass
             await self.pause(5)
 
+    @staticmethod
+    def sourced() -> list[str]:
+        """The nodes whose OUT streams the hub's EXCHANGE sources: its directory's, not revoked."""
+        return sorted({p.code for p in peers() if p.revoked_on is None and p.code != NATION_CODE})
+
+    async def exchange(self, js, codes: list[str]) -> None:
+        await self._ensure(js, StreamConfig(name=EXCHANGE, storage=StorageType.FILE, max_age=self.max_age, sources=[
+            StreamSource(name=out_stream(c), external=ExternalStream(api=f"$JS.{domain(c)}.API")) for c in codes]))
+
     async def hub(self, js):
         """The hub's stream sources the OUT stream of every node of its directory; kept in step
         with the directory every few seconds, as is the directory's bucket (hub_directory)."""
         known, written, kv = None, {}, None
         keys = load()
         while not self.stop.is_set():
-            codes = await self.db(lambda: sorted({p.code for p in peers() if p.revoked_on is None and p.code != NATION_CODE}))
+            codes = await self.db(self.sourced)
             try:
                 if kv is None:
                     try:
@@ -285,8 +304,7 @@ class Runner:
                 self.problem("directory", f"cannot write the directory's bucket: {type(e).__name__}: {e}")
             if codes != known:
                 try:
-                    await self._ensure(js, StreamConfig(name=EXCHANGE, storage=StorageType.FILE, max_age=self.max_age, sources=[
-                        StreamSource(name=out_stream(c), external=ExternalStream(api=f"$JS.{domain(c)}.API")) for c in codes]))
+                    await self.exchange(js, codes)
                     known = codes
                     self.solved("hub")
                 except (NatsTimeout, ConnectionClosedError, BadRequestError, NotFoundError) as e:

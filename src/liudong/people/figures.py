@@ -24,7 +24,7 @@ once it is).
 import datetime
 from collections import defaultdict
 
-from django.db.models import CharField, Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Substr
 
 from liudong.divisions.queries import in_range
@@ -121,10 +121,13 @@ def _grouped(qs, field: str) -> dict[str, int]:
 FLOWS = ("births",)   # counted within [start, end]; every other figure is a stock as of `end`
 
 
-def by_code(root: str, start: datetime.date, end: datetime.date, *, policy_code: str | None = None, flows_only: bool = False) -> dict[str, dict[str, int | None]]:
+def by_code(root: str, start: datetime.date, end: datetime.date, *, policy_code: str | None = None, flows_only: bool = False,
+            births_from: tuple[datetime.date, ...] = ()) -> dict[str, dict[str, int | None]]:
     """{name: {12-digit code: count}} for the subtree of `root`. Stocks as of `end`, births in
     [start, end]. A figure whose policy value (ages) is missing where `policy_code` (default root)
-    lies is None. `flows_only`: only the flows (a year's figures take the month's stocks)."""
+    lies is None. `flows_only`: only the flows (a year's figures take the month's stocks).
+    `births_from`: the births in [s, end] for each s too, under the key ("births", s), counted in
+    the same pass over the women as the month's (the month close's statistical and calendar years)."""
     pcode = policy_code or root
     out: dict[str, dict | None] = {}
     inflow = Residence.objects.filter(in_range("division_id", root), living_on(end), floating=True)
@@ -136,15 +139,24 @@ def by_code(root: str, start: datetime.date, end: datetime.date, *, policy_code:
     out["employers"] = _grouped(Employer.objects.filter(in_range("division_id", root), registered_on__lte=end).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=end)), "division_id")
 
     # T2: inflow married women of childbearing age by origin, and those who gave birth in the period.
+    # One pass over the women: by origin, and those who gave birth in the month (and in each
+    # window of `births_from`), as conditional counts grouped by the village.
     women = _women(inflow, pcode, end)
-    for name in ("women_childbearing_inflow_other_province", "women_childbearing_inflow_same_province", "births"):
+    windows = {"births": start, **{f"births_{i}": s for i, s in enumerate(births_from)}}
+    for name in ("women_childbearing_inflow_other_province", "women_childbearing_inflow_same_province", *windows, *(("births", s) for s in births_from)):
         out[name] = None
     if women is not None:
-        rows = women.values("division_id").annotate(
-            same=Count("pk", filter=Q(home=F("here"))), other=Count("pk", filter=~Q(home=F("here")))).values_list("division_id", "same", "other")
-        out["women_childbearing_inflow_same_province"] = {c: s for c, s, _ in rows if s}
-        out["women_childbearing_inflow_other_province"] = {c: o for c, _, o in rows if o}
-        out["births"] = _births(inflow, pcode, start, end, women=women)
+        gave_birth = {key: Count("pk", filter=Q(Exists(_born(s, end)))) for key, s in windows.items()}
+        rows = list(women.values("division_id").annotate(same=Count("pk", filter=Q(home=F("here"))), other=Count("pk", filter=~Q(home=F("here"))),
+                                                         **gave_birth).values("division_id", "same", "other", *windows))
+        out["women_childbearing_inflow_same_province"] = {r["division_id"]: r["same"] for r in rows if r["same"]}
+        out["women_childbearing_inflow_other_province"] = {r["division_id"]: r["other"] for r in rows if r["other"]}
+        out["births"] = {r["division_id"]: r["births"] for r in rows if r["births"]}
+        for i, s in enumerate(births_from):
+            out[("births", s)] = {r["division_id"]: r[f"births_{i}"] for r in rows if r[f"births_{i}"]}
+    for key in windows:
+        if key != "births":
+            out.pop(key)
 
     # R5 (system default, 国发〔2016〕13号): see FIGURES; today's family links (no history).
     max_age = policy_or_none("left_behind_child_max_age", pcode, end)
@@ -189,13 +201,17 @@ def _women(inflow, pcode, end):
             .annotate(home=Substr("hukou_division_code", 1, 2), here=Substr("division_id", 1, 2)))
 
 
+def _born(start, end) -> QuerySet:
+    """The woman (OuterRef person_id) has a child born in [start, end] (T2, 当年生育)."""
+    return FamilyLink.objects.filter(person_id=OuterRef("person_id"), relation=Relation.CHILD, relative__birth_date__gte=start, relative__birth_date__lte=end)
+
+
 def _births(inflow, pcode, start, end, women=None):
     """T2 (当年生育): of those women, the ones with a child born in [start, end]."""
     women = women if women is not None else _women(inflow, pcode, end)
     if women is None:
         return None
-    born = FamilyLink.objects.filter(person_id=OuterRef("person_id"), relation=Relation.CHILD, relative__birth_date__gte=start, relative__birth_date__lte=end)
-    return _grouped(women.filter(Exists(born)), "division_id")
+    return _grouped(women.filter(Exists(_born(start, end))), "division_id")
 
 
 def rollup(per_code: dict[str, dict | None]) -> dict[str, dict[str, int | None]]:

@@ -54,7 +54,10 @@ class Person(models.Model):
     # R8 (issue 15): a record merged into another one (a twin); it drops out of every scope
     # (people.scope) and its id answers 404 with `merged_into` where the survivor is in scope.
     # Set and cleared only by people.services_merge (liudong.quality merges and undoes).
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="已合并到 merged into")
+    # No plain index: nearly every row is NULL, and SQLite, without statistics, took "merged_into_id IS
+    # NULL" for a selective equality and read the whole table through it (person_merged_into_set below
+    # serves the look-ups of a survivor's twins).
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="已合并到 merged into", db_index=False)
 
     class Meta:
         ordering = ["id"]
@@ -67,9 +70,16 @@ class Person(models.Model):
             # of childbearing age by origin, and children / elderly at home by hukou place.
             models.Index(fields=["residence_division", "floating", "sex", "marital_status", "birth_date", "hukou_division"], name="person_residence_women"),
             models.Index(fields=["hukou_division", "floating", "birth_date"], name="person_hukou_floating_birth"),
+            # R5 at home without the merged-away records (issue 15): the same range, only live records,
+            # so that leaving a merged-away twin out costs no row reads.
+            models.Index(fields=["hukou_division", "floating", "birth_date"], condition=models.Q(merged_into__isnull=True), name="person_hukou_home_live"),
+            models.Index(fields=["merged_into"], condition=models.Q(merged_into__isnull=False), name="person_merged_into_set"),
             # Issue 9 item 2: a registration whose arrival is not recorded yet is its registering
             # division's (people.scope.registered_by): a range of this index, not a scan.
             models.Index(fields=["created_by_division"], name="person_created_by_division"),
+            # T4 (issue 14): a bulletin's "records entered" in a month of a province or the nation
+            # reads the month's range of this index (not every record of the province).
+            models.Index(fields=["created_on", "created_by_division"], name="person_created_on_division"),
         ]
         constraints = [
             # Every person has a document number (a resident ID number is its own): one record per document (R8).

@@ -479,7 +479,7 @@ def home_counts(*, actor, today: datetime.date, division: str | None = None) -> 
         parents = FamilyLink.objects.filter(person_id=OuterRef("pk"), relation=Relation.PARENT)
         carer = parents.filter(relative__floating=False, parent_unable_to_care=False)
         counts["left_behind_children"] = (
-            Person.objects.filter(home, floating=False, birth_date__gte=low, birth_date__lte=today)
+            Person.objects.filter(home, floating=False, birth_date__gte=low, birth_date__lte=today, merged_into__isnull=True)
             .filter(Exists(parents.filter(relative__floating=True))).exclude(Exists(carer)).count()
         )
     # R5 (the same system default): an empty-nest elder is at least the policy age, lives at home
@@ -494,7 +494,7 @@ def home_counts(*, actor, today: datetime.date, division: str | None = None) -> 
         children = FamilyLink.objects.filter(person_id=OuterRef("pk"), relation=Relation.CHILD)
         near = children.annotate(place=Coalesce("relative__residence_division_id", "relative__hukou_division_id")).filter(place=OuterRef("place"))
         counts["empty_nest_elderly"] = (
-            Person.objects.filter(home, floating=False, birth_date__lte=high).annotate(place=Coalesce("residence_division_id", "hukou_division_id"))
+            Person.objects.filter(home, floating=False, birth_date__lte=high, merged_into__isnull=True).annotate(place=Coalesce("residence_division_id", "hukou_division_id"))
             .filter(Exists(children)).exclude(Exists(near)).count()
         )
     inflow_by_part = {r["part"]: r["n"] for r in inflow_rows}

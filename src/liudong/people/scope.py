@@ -17,9 +17,8 @@ from .models import Person, Residence
 # R8 (issue 15): a record merged into its twin is no one's any more; its id answers 404 (with
 # `merged_into` where the survivor is in scope: people.queries.get_person). It lives nowhere (its
 # residences went to the survivor, so lives_in never finds it) and is not floating; every scoped
-# read (division_q, scope_q) and the search leave it out. The hukou-side counts of the home page
-# (registered_in alone, answered from its indexes) do not: they count it as they did before the
-# merge (a heap check there made the township home page three times slower).
+# read (division_q, scope_q) and the search leave it out, and so do the home page's counts of people
+# at home (R5), through a partial index over live records (person_hukou_home_live).
 NOT_MERGED = Q(merged_into__isnull=True)
 
 

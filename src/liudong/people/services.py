@@ -129,12 +129,19 @@ def register_person(*, actor, data: dict, today: datetime.date) -> tuple[Person,
         record(actor, "person.duplicate", obj=existing, person_id=existing.pk,
                fields={"document_type": clean["document_type"], "in_scope": is_reachable(actor=actor, person=existing)})
         return existing, False
-    person = Person.objects.create(**clean, name_key=name_key(clean["name"]), created_on=today, created_by_division=actor.division_id)
-    _store_name_keys(person)
-    record(actor, "person.create", obj=person, person_id=person.pk, fields={k: str(v) for k, v in clean.items() if v not in (None, "")})
+    person = create_person(clean, actor=actor, today=today, created_by=actor.division_id)
     for fn in REGISTRATION_LISTENERS:
         fn(actor=actor, person=person, today=today)
     return person, True
+
+
+def create_person(clean: dict, *, actor, today: datetime.date, created_by: str, audit: dict | None = None) -> Person:
+    """The one writer of a new person record (validated `clean` fields), with its audit event."""
+    person = Person.objects.create(**clean, name_key=name_key(clean["name"]), created_on=today, created_by_division=created_by)
+    _store_name_keys(person)
+    record(actor, "person.create", obj=person, person_id=person.pk,
+           fields={**{k: str(v) for k, v in clean.items() if v not in (None, "")}, **(audit or {})})
+    return person
 
 
 # R6 (issue 15): apps above people learn of a new registration in its transaction (liudong.quality

@@ -35,6 +35,21 @@ EMPLOYER_FIELDS = ("name", "credit_code", "address", "contact_name", "contact_ph
 BUSINESS_MAX, EMPLOYER_NAME_MAX, CONTACT_MAX = 100, 200, 50
 
 
+# Apps above people that act on a new rental home or employer (liudong.quality's review chain, R6)
+# register here: fn(actor=, obj=, today=), called in the registering transaction.
+PLACE_LISTENERS: list = []
+
+
+def add_place_listener(fn) -> None:
+    if fn not in PLACE_LISTENERS:
+        PLACE_LISTENERS.append(fn)
+
+
+def _tell_place_listeners(actor, obj, today) -> None:
+    for fn in PLACE_LISTENERS:
+        fn(actor=actor, obj=obj, today=today)
+
+
 # ---------------------------------------------------------------- field checks
 
 def _owner(data, errors, actor) -> Person | None:
@@ -185,6 +200,7 @@ def register_housing(*, actor, data: dict, today: datetime.date) -> RentalHousin
         raise Invalid(errors)
     housing = RentalHousing.objects.create(division=division, registered_on=registered_on, **clean)
     record(actor, "housing.create", obj=housing, person_id=housing.owner_id, fields={"division": division.code, "address": housing.address, "owner": housing.owner_id})
+    _tell_place_listeners(actor, housing, today)
     return housing
 
 
@@ -236,6 +252,7 @@ def register_employer(*, actor, data: dict, today: datetime.date) -> Employer:
         raise Invalid(errors)
     employer = Employer.objects.create(division=division, registered_on=registered_on, **clean)
     record(actor, "employer.create", obj=employer, fields={"division": division.code, "name": employer.name, "credit_code": employer.credit_code})
+    _tell_place_listeners(actor, employer, today)
     return employer
 
 

@@ -40,6 +40,8 @@ class ReviewObject(models.TextChoices):
     ARRIVAL = "arrival", "到达登记 arrival"
     MOVE = "move", "迁移登记 move"
     RETURN = "return", "返回登记 return"
+    HOUSING = "housing", "出租房屋登记 rental home"
+    EMPLOYER = "employer", "用工单位登记 employer"
 
 
 class Decision(models.TextChoices):
@@ -75,3 +77,29 @@ class ReconSource(models.TextChoices):
 class ReconSide(models.TextChoices):
     SOURCE_ONLY = "source_only", "名单有、系统无 in the list, not in the registry"
     REGISTRY_ONLY = "registry_only", "系统有、名单无 in the registry, not in the list"
+
+
+class BatchState(models.TextChoices):
+    """Issue 15 part 4: an import batch, kept or rolled back as a whole."""
+    DONE = "done", "已导入 imported"
+    ROLLED_BACK = "rolled_back", "已撤销 rolled back"
+
+
+BATCH_NEXT = {(BatchState.DONE, "rollback"): BatchState.ROLLED_BACK}
+
+
+class HoldState(models.TextChoices):
+    """A row an import kept back as a probable twin of a registered person, until a clerk decides."""
+    OPEN = "open", "待处理 open"
+    EXISTING = "existing", "已作为已登记人员导入 taken as the registered person"
+    NEW = "new", "已作为新人员导入 taken as a new person"
+    WITHDRAWN = "withdrawn", "随批次撤销 withdrawn with its batch"
+
+
+HOLD_NEXT = {
+    (HoldState.OPEN, "existing"): HoldState.EXISTING,
+    (HoldState.OPEN, "new"): HoldState.NEW,
+    (HoldState.OPEN, "withdraw"): HoldState.WITHDRAWN,
+    (HoldState.EXISTING, "withdraw"): HoldState.WITHDRAWN,
+    (HoldState.NEW, "withdraw"): HoldState.WITHDRAWN,
+}

@@ -1,6 +1,8 @@
 """R8: the scan of a division for duplicates, as a background job (liudong.jobs; found by
 JobsConfig.ready). It reads the division's people with progress, runs quality.dedup, keeps the
-pairs as candidates for review (quality.services.store_candidates) and leaves the list as .xlsx.
+pairs as candidates for review (quality.services.store_candidates), turns a sure twin outside the
+caller's scope into an arrival claim (quality.services_outside) and leaves the list as .xlsx (the
+pairs inside the division only: nothing of a record outside the caller's scope).
 
 Whoever may merge people in that division may start it and fetch its file (MERGE_PEOPLE, the
 division in her scope, checked again when the worker runs it)."""
@@ -15,7 +17,7 @@ from liudong.errors import Invalid
 from liudong.jobs import kinds
 from liudong.people.models import Person
 
-from . import dedup, queries, services
+from . import dedup, queries, services, services_outside
 
 KIND = "duplicate_scan"
 TITLE = "疑似重复人员"
@@ -36,6 +38,10 @@ def _build(actor, params: dict, fmt: str, path, progress, generated_on: datetime
     rows = queries.rows_of(code, progress=progress)
     found = dedup.find_duplicates(rows, progress=lambda done, total: progress(done, total))
     services.store_candidates(actor=actor, division=code, found=found, today=generated_on)
+    # A sure twin outside the caller's scope: an arrival claim, never a silent merge (services_outside).
+    now = getattr(progress, "now", None)
+    if now is not None:
+        services_outside.claim_outside_twins(actor=actor, division=code, today=generated_on, now=now())
     progress(len(found), len(found) or 1, force=True)
     names = {}
     ids = sorted({a for a, _, _ in found} | {b for _, b, _ in found})

@@ -3,7 +3,7 @@ from django.db import models
 
 from liudong.people.models import Person
 
-from .choices import BackcheckKind, BackcheckResult, CandidateState, Decision, MergeState, ReconSide, ReconSource, ReviewObject, ReviewState, ReviewStep
+from .choices import BackcheckKind, BatchState, HoldState, BackcheckResult, CandidateState, Decision, MergeState, ReconSide, ReconSource, ReviewObject, ReviewState, ReviewStep
 
 
 class Candidate(models.Model):
@@ -180,3 +180,85 @@ class ReconItem(models.Model):
 
     class Meta:
         ordering = ["reconciliation_id", "side", "id"]
+
+
+class ImportMapping(models.Model):
+    """Issue 15 part 4: how the people files of one source (another system's export) name their
+    columns, saved by a division for its staff: {our field: the file's column header}."""
+
+    division = models.CharField("所属区划 owner division", max_length=12)
+    source = models.CharField("来源 source", max_length=60)
+    mapping = models.JSONField(default=dict)
+    saved_on = models.DateField()
+    saved_by = models.ForeignKey("accounts.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["division", "source"]
+        constraints = [models.UniqueConstraint(fields=["division", "source"], name="import_mapping_unique")]
+        verbose_name = "导入列映射 import mapping"
+
+
+class ImportBatch(models.Model):
+    """Issue 15 part 4: one people import kept as a whole. Every person and residence it created,
+    every registered person it gave a period and every row its listeners wrote is an ImportLink;
+    `rollback` removes them together within the policy window (import.rollback_days)."""
+
+    division = models.CharField("导入单位 division", max_length=12)
+    source = models.CharField("来源 source", max_length=60, blank=True)
+    mapping = models.JSONField(default=dict, blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    state = models.CharField("状态 state", max_length=12, choices=BatchState.choices, default=BatchState.DONE)
+    imported_on = models.DateField("导入日期 imported on")
+    imported_by = models.ForeignKey("accounts.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField("新建 new", default=0)
+    matched = models.PositiveIntegerField("匹配 matched", default=0)
+    held = models.PositiveIntegerField("待定 uncertain", default=0)
+    refused = models.PositiveIntegerField("拒绝 refused", default=0)
+    residences = models.PositiveIntegerField(default=0)
+    refused_rows = models.JSONField(default=list, blank=True, help_text="[[row, [messages]], ...] (capped)")
+    rolled_back_on = models.DateField(null=True, blank=True)
+    rolled_back_by = models.ForeignKey("accounts.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    rollback_report = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-imported_on", "-id"]
+        indexes = [models.Index(fields=["division", "imported_on"], name="import_batch_division")]
+        verbose_name = "导入批次 import batch"
+
+
+class ImportLink(models.Model):
+    """One row an import batch created ("created") or one registered person whose current place
+    it changed ("changed", `was` = [residence division, floating] before). `fingerprint` is a hash
+    of the row as the batch left it: a row changed since is a later act the rollback respects."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="links")
+    model = models.CharField(max_length=60)
+    object_id = models.BigIntegerField()
+    change = models.CharField(max_length=8)
+    was = models.JSONField(null=True, blank=True)
+    fingerprint = models.BigIntegerField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["model", "object_id"], name="import_link_object"),
+                   models.Index(fields=["batch", "model"], name="import_link_batch")]
+
+
+class ImportHold(models.Model):
+    """A row an import kept back instead of creating a new record: a registered person has the
+    same-sound name, birth date, sex and hukou county and no ID number tells them apart. The row
+    (as read) waits for a clerk, who takes it as that person or as a new one."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="holds")
+    row_number = models.PositiveIntegerField()
+    data = models.JSONField(default=dict)
+    candidates = models.JSONField(default=list, help_text="person ids")
+    state = models.CharField("状态 state", max_length=10, choices=HoldState.choices, default=HoldState.OPEN)
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_on = models.DateField(null=True, blank=True)
+    decided_by = models.ForeignKey("accounts.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["batch_id", "row_number"]
+        indexes = [models.Index(fields=["state", "batch"], name="import_hold_state")]
+        verbose_name = "导入待定 held import row"

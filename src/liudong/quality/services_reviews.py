@@ -1,10 +1,12 @@
 """R6: the three-level review of every collected form (part 6 四-4), as services (invariant 1).
 
-A form entered by a village collector (a new person, an arrival, a move, a return) enters the
-chain in force for its village that day (policy values review.chain and
-review.township_signatures, invariant 5): the group leader (a village cadre of the village), the
-area police officer (a police officer whose area holds the village), then the township office
-(township clerks or heads), where `review.township_signatures` different people sign. Each step
+A form entered by a village collector (a new person, an arrival, a move, a return, a rental home,
+an employer) enters the chain in force for its village that day (policy values review.chain and
+review.township_signatures, invariant 5): the group leader (组长: a village cadre of the village, or
+a collector of the village marked group leader, never for her own forms), the area police officer
+(a police officer whose area holds the village), then the township office, where
+`review.township_signatures` different experienced reviewers sign: township clerks or heads whose
+account carries the mark (Staff.experienced_reviewer, set by whoever manages accounts, audited). Each step
 approves or returns the form to its collector with a reason; the collector corrects the record
 and resubmits, and the chain starts again. Every signature keeps who and when (Signature rows).
 The record itself is usable at once and shows its review state.
@@ -24,10 +26,32 @@ from .choices import REVIEW_NEXT, Decision, ReviewObject, ReviewState, ReviewSte
 from .models import Review, Signature
 
 STEP_ROLES = {
-    ReviewStep.GROUP_LEADER: {Role.VILLAGE_CADRE},
+    ReviewStep.GROUP_LEADER: {Role.VILLAGE_CADRE, Role.VILLAGE_COLLECTOR},
     ReviewStep.POLICE: {Role.POLICE_OFFICER},
     ReviewStep.TOWNSHIP: {Role.TOWNSHIP_CLERK, Role.TOWNSHIP_HEAD},
 }
+
+
+def step_refusal(*, actor, review: Review, step: str) -> str:
+    """Why the actor may not sign `step` of the review ("" when she may): the step's role and
+    place, a collector only when marked group leader and not for her own form, a township
+    reviewer only when marked experienced."""
+    label = ReviewStep(step).label.split(" ")[0] if step in ReviewStep.values else step
+    if getattr(actor, "role", None) not in STEP_ROLES.get(step, set()) or not actor.in_scope(review.division):
+        return f"该表单正等待“{label}”，不是您的环节 / the form waits for the {step} step, not yours"
+    if actor.role == Role.VILLAGE_COLLECTOR:
+        if not actor.group_leader:
+            return f"该表单正等待“{label}”，信息员须被标记为组长才能签字 / the form waits for the {step} step: a collector signs it only when marked group leader"
+        if actor.pk == review.collector_id:
+            return "组长不能审核自己采集的表单 / a group leader does not sign her own forms"
+    if step == ReviewStep.TOWNSHIP and not actor.experienced_reviewer:
+        return "乡镇审查须由标记为审核人的工作人员签字 / the township step is signed by staff marked experienced reviewer"
+    return ""
+
+
+def waits_for(*, actor, review: Review) -> bool:
+    """Whether the form waits for the actor's signature now."""
+    return review.state == ReviewState.PENDING and not step_refusal(actor=actor, review=review, step=review.step)
 NO_REVIEW = "审核记录不存在或不在您的管辖范围内 / no such review in your area"
 REASON_MAX = 200
 
@@ -57,6 +81,12 @@ def submit(*, actor, object_type: str, object_id: int, person, today: datetime.d
 
 def on_person_registered(*, actor, person, today):
     submit(actor=actor, object_type=ReviewObject.PERSON, object_id=person.pk, person=person, today=today)
+
+
+def on_place_registered(*, actor, obj, today):
+    """A rental home or an employer registered (people.services_places)."""
+    kind = ReviewObject.HOUSING if obj._meta.model_name == "rentalhousing" else ReviewObject.EMPLOYER
+    submit(actor=actor, object_type=kind, object_id=obj.pk, person=None, today=today)
 
 
 def on_residence_opened(*, actor, person, closed, opened):
@@ -91,8 +121,8 @@ def sign(*, actor, review_id, decision, reason: str = "", today: datetime.date, 
     step = review.step
     if review.state != ReviewState.PENDING:
         errors["step"] = [f"该表单{ReviewState(review.state).label.split(' ')[0]}，无需审核 / the form is {review.state}: nothing to sign"]
-    elif actor.role not in STEP_ROLES.get(step, set()) or not actor.in_scope(review.division):
-        errors["step"] = [f"该表单正等待“{ReviewStep(step).label.split(' ')[0]}”，不是您的环节 / the form waits for the {step} step, not yours"]
+    elif step_refusal(actor=actor, review=review, step=step):
+        errors["step"] = [step_refusal(actor=actor, review=review, step=step)]
     elif review.signatures.filter(submission=review.submissions, step=step, signed_by=actor).exists():
         errors["step"] = ["您已在此环节签字，需由另一名审核人签字 / you signed this step already: another reviewer signs next"]
     if errors:

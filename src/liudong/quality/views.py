@@ -4,6 +4,7 @@ with the merge form, and a merge's page with its undo. Every change goes through
 quality.services; reads through quality.queries (scoped, logged)."""
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from liudong.accounts.choices import Action
@@ -44,11 +45,11 @@ def candidate_page(request, pk: int):
         try:
             if request.POST.get("act") == "dismiss":
                 services.dismiss_candidate(actor=actor, candidate_id=cand.pk, today=today())
-                messages.success(request, "已标记为不是同一人")
+                messages.success(request, _("Marked as not the same person."))
                 return redirect("quality_duplicates")
             merge = services.merge_candidate(actor=actor, candidate_id=cand.pk, keep=request.POST.get("keep"), today=today(),
                                              open_residence=request.POST.get("open_residence") or None, take=request.POST.getlist("take") or None)
-            messages.success(request, "已合并；如有误可撤销")
+            messages.success(request, _("Merged; it can be undone if wrong."))
             return redirect("quality_merge", pk=merge.pk)
         except Invalid as e:
             errors = e.errors
@@ -69,7 +70,7 @@ def merge_page(request, pk: int):
     if request.method == "POST":
         try:
             services.undo_merge(actor=actor, merge_id=merge.pk, today=today())
-            messages.success(request, "已撤销合并，两条记录各自恢复")
+            messages.success(request, _("Merge undone: both records are restored."))
             return redirect("quality_merge", pk=merge.pk)
         except Invalid as e:
             errors = e.errors

@@ -10,10 +10,10 @@ import datetime
 
 from ninja import Field, Router, Schema
 
-from liudong.api_schemas import ERRORS, Text
+from liudong.api_schemas import ERRORS, DateText, Text
 from liudong.clock import now  # the edge's one reading of the clock (invariant 4)
 
-from . import queries, services
+from . import queries, reviewed, services
 
 router = Router(tags=["statistics"])
 
@@ -41,6 +41,12 @@ class ReportRatesOut(Schema):
     approved_rate: float | None
 
 
+class ReviewedShareOut(Schema):
+    counted: int = Field(description="期末计入的记录（居住期间） / records counted at the period's end (residence periods)")
+    passed: int = Field(description="其中已通过审核或不需审核的 / of them, those that passed review or were never in the chain")
+    share: float | None = Field(description="passed / counted (0-1; null when none counted)")
+
+
 class ReportOut(Schema):
     division: str
     period: str = Field(description="YYYY-MM")
@@ -57,6 +63,8 @@ class ReportOut(Schema):
     submitted_at: datetime.datetime | None
     approved_at: datetime.datetime | None
     return_reason: str = Field(description="退回原因（上级退回时） / the reason of the last return")
+    reviewed: dict[str, ReviewedShareOut] = Field(description="R6：inflow、outflow 的审核通过占比（县级及以下；statistics.reviewed.DEFINITION） / R6: the reviewed "
+                                                              "share of inflow and outflow (counties and below; empty above): " + reviewed.DEFINITION.split(" / ")[1])
 
 
 class ReportReturnIn(Schema):
@@ -101,6 +109,22 @@ class IndicatorOut(Schema):
     basis: dict = Field(description="所依据的数字 / the figures it rests on")
 
 
+class AssessmentSideOut(Schema):
+    expected: int
+    answered: int
+    on_time: int
+    overdue: int
+    reply_rate: float | None
+    on_time_rate: float | None
+
+
+class AssessmentProvinceOut(Schema):
+    province: str = Field(description="对方省份代码 / the other side's province code")
+    name: str
+    as_receiver: AssessmentSideOut = Field(description="该省来函，本地反馈（该省对本地的评价） / that province's requests, answered here (its view of this division)")
+    as_sender: AssessmentSideOut = Field(description="本地去函，该省反馈（本地对该省的评价） / this division's requests, answered by that province")
+
+
 class AssessmentOut(Schema):
     division: str
     year: int = Field(description="计划生育统计年度（上年10月1日至当年9月30日） / the statistical year (1 October - 30 September)")
@@ -113,6 +137,7 @@ class AssessmentOut(Schema):
     vetoed: bool
     passed: bool | None
     total: float | None = Field(description="= score")
+    by_province: list[AssessmentProvinceOut] = Field(description="T3 两个方向、按对方省份 / both ways, by the other side's province")
 
 
 @router.get("/assessments/{division}/{year}", response={200: AssessmentOut, **ERRORS}, by_alias=True,
@@ -169,3 +194,93 @@ def get_bulletin(request, bulletin_id: int):
     from . import bulletins
 
     return bulletin_out(bulletins.bulletin(actor=request.auth, bulletin_id=bulletin_id))
+
+
+# ---------------------------------------------------------------- part 11: submission tasks
+
+class SubmissionTaskIn(Schema):
+    division: str = Text("乡镇代码（本县的乡镇） / the township (of your county)", 12, required=True)
+    period: str = Text("month | quarter | year（统计年度） / month, quarter or the statistical year", required=True, enum=["month", "quarter", "year"])
+    messages: int = Field(..., description="每期提交信息任务数（不能为负） / messages to submit a period (not negative)")
+    kinds: list[str] = Field(default_factory=list, description="计入的函件种类（空为全部） / kinds that count (empty: every kind a township writes)")
+    reply_target: float | None = Field(None, description="反馈率目标 0-1（默认 1，即 100%） / the reply-rate target, 0-1 (default 1 = 100%)")
+    valid_from: str = DateText("起始日期：该周期的第一天（月初、季初或10月1日），不早于本期 / a period's first day, not before the current period", required=True)
+    note: str | None = Text("依据（文号） / note (reference)", 200)
+
+
+class SubmissionTaskOut(Schema):
+    id: int
+    division: str = Field(description="乡镇 / the township")
+    name: str
+    valid_from: datetime.date
+    period: str = Field(description="month | quarter | year")
+    messages: int
+    kinds: list[str]
+    reply_target: float
+    note: str
+    set_at: datetime.datetime
+    set_by: str
+
+
+class SubmissionTaskPage(Schema):
+    count: int
+    results: list[SubmissionTaskOut]
+
+
+class TaskProgressRowOut(Schema):
+    division: str
+    name: str
+    task: SubmissionTaskOut | None = Field(description="本月第一天生效的任务 / the task in force on the month's first day")
+    start: datetime.date = Field(description="任务期（月、季度或统计年度） / the task's period holding the month")
+    end: datetime.date
+    to: datetime.date = Field(description="数字截至 / counted up to")
+    messages_sent: int | None
+    messages_task: int | None
+    task_rate: float | None = Field(description="messages_sent / messages_task")
+    task_met: bool | None
+    reply: AssessmentSideOut = Field(description="本期收到的应反馈来函 / the requests received in the window (exchange.timeliness, as receiver)")
+    reply_target: float | None
+    reply_met: bool | None
+
+
+class TaskProgressOut(Schema):
+    division: str
+    name: str
+    period: str = Field(description="YYYY-MM")
+    townships: list[TaskProgressRowOut]
+    with_task: int
+    task_met: int
+    reply_met: int
+
+
+@router.get("/submission-tasks", response={200: SubmissionTaskPage, **ERRORS}, summary="提交信息任务记录 / the townships' submission tasks, with their history (part 11)")
+def list_submission_tasks(request, division: str | None = None, limit: int = 50, offset: int = 0):
+    from liudong import fields
+    from liudong.errors import Invalid
+
+    from . import queries_submission
+
+    errors: dict = {}
+    fields.window(limit, offset, errors)
+    if errors:
+        raise Invalid(errors)
+    qs = queries_submission.tasks(actor=request.auth, division_code=division or request.auth.division_id)
+    return {"count": qs.count(), "results": [queries_submission.task_out(t) for t in qs[offset: offset + limit]]}
+
+
+@router.post("/submission-tasks", response={201: SubmissionTaskOut, **ERRORS}, summary="设定乡镇提交信息任务 / a county sets a township's submission task (part 11)")
+def create_submission_task(request, payload: SubmissionTaskIn):
+    from liudong.clock import today
+
+    from . import queries_submission, services_submission
+
+    task = services_submission.set_task(actor=request.auth, data=payload.dict(), now=now(), today=today())
+    return 201, queries_submission.task_out(task)
+
+
+@router.get("/submission-progress/{division}/{period}", response={200: TaskProgressOut, **ERRORS},
+            summary="提交信息任务完成情况 / a township's (or a county's townships') progress against the submission tasks (part 11)")
+def get_submission_progress(request, division: str, period: str):
+    from . import queries_submission
+
+    return queries_submission.progress(actor=request.auth, division_code=division, period=period, now=now())

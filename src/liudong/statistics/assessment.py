@@ -23,7 +23,7 @@ from liudong.errors import Invalid
 from liudong.exchange import timeliness
 from liudong.policy.services import PolicyMissing, value
 
-from . import figures, periods, services
+from . import figures, periods, queries_submission, services
 from .models import Report
 
 POLICY = "statistics.assessment"
@@ -32,11 +32,14 @@ INDICATORS = [
     ("reply_rate", "函件反馈率 reply rate", "对方来函中已反馈的比例（按对方所知，T3） / requests from the other side answered"),
     ("on_time_rate", "函件按时反馈率 on-time reply rate", "对方来函中按期反馈的比例 / requests from the other side answered by their deadline"),
     ("certificate_verification_rate", "婚育证明查验率 certificate verification rate",
-     "年度查验次数 / 年末流入已婚育龄妇女数（不超过100%） / verifications in the year per inflow married woman of childbearing age (at most 100%)"),
+     "年度查验次数 ÷ 年末流入已婚育龄妇女数（不超过100%） / verifications in the year per inflow married woman of childbearing age (at most 100%)"),
     ("service_coverage", "技术服务覆盖率 service coverage",
-     "年度检查次数 / 年末流入已婚育龄妇女数（不超过100%） / checks in the year per inflow married woman of childbearing age (at most 100%)"),
+     "年度检查次数 ÷ 年末流入已婚育龄妇女数（不超过100%） / checks in the year per inflow married woman of childbearing age (at most 100%)"),
     ("registration_coverage", "登记覆盖率 registration coverage", "未评估：系统不掌握未登记人数 / not assessed: the registry does not know whom it missed"),
     ("reports_on_time", "统计报表按时率 reports on time", "本年度已结束的各月中按期首次报送的比例 / of the year's ended months, reports first submitted by their due day"),
+    ("submission_task", "提交信息任务完成率 submission tasks met",
+     "本年度已结束的任务期中，提交信息数达到县定任务数的比例（第十一部分；县为其各乡镇合计） / of the year's task periods ended, those whose "
+     "messages submitted reached the county's task (part 11; a county: all its townships' periods)"),
 ]
 LABELS = {name: label for name, label, _ in INDICATORS}
 
@@ -65,7 +68,9 @@ def assess(*, actor, division_code, year, now: datetime.datetime) -> dict:
     except PolicyMissing:
         raise Invalid({"year": ["该年度无适用的考核规则（策略 statistics.assessment） / no assessment rules in force (policy statistics.assessment)"]}) from None
 
-    t3 = timeliness.figures(actor=actor, division_code=division.code, start=start, end=to, today=today)["as_receiver"]
+    t3_all = timeliness.figures(actor=actor, division_code=division.code, start=start, end=to, today=today)
+    t3 = t3_all["as_receiver"]
+    tasks = queries_submission.fulfilment(division, start, to)
     year_figures = figures.compute(division.code, start, to)
     women = (year_figures.get("women_childbearing_inflow_other_province") or 0) + (year_figures.get("women_childbearing_inflow_same_province") or 0)
     months, first = [], periods.parse(f"{start.year}-10", today=max(today, start))
@@ -80,11 +85,13 @@ def assess(*, actor, division_code, year, now: datetime.datetime) -> dict:
         "service_coverage": _rate(year_figures.get("checks_done") or 0, women),
         "registration_coverage": None,
         "reports_on_time": _rate(on_time, len(months)),
+        "submission_task": tasks["value"],
     }
     basis = {"reply_rate": {"expected": t3["expected"], "answered": t3["answered"]}, "on_time_rate": {"expected": t3["expected"], "on_time": t3["on_time"]},
              "certificate_verification_rate": {"verified": year_figures.get("certificates_verified"), "women": women},
              "service_coverage": {"checks": year_figures.get("checks_done"), "women": women}, "registration_coverage": {},
-             "reports_on_time": {"months": len(months), "on_time": on_time}}
+             "reports_on_time": {"months": len(months), "on_time": on_time},
+             "submission_task": {"windows": tasks["windows"], "met": tasks["met"]}}
     rows, earned, possible, vetoed = [], 0, 0, False
     for name, label, definition in INDICATORS:
         rule = rules.get(name) or {}
@@ -101,5 +108,20 @@ def assess(*, actor, division_code, year, now: datetime.datetime) -> dict:
     return {"division": division.code, "name": division.name, "year": y, "start": start, "end": end, "to": to,
             "calendar_year": {"year": to.year, "start": datetime.date(to.year, 1, 1), "end": to,
                               "figures": figures.compute(division.code, datetime.date(to.year, 1, 1), to)},
-            "indicators": rows, "score": score, "pass_score": pass_score, "vetoed": vetoed,
+            "year_figures": year_figures, "indicators": rows, "by_province": by_province(t3_all), "months": [periods.label(m) for m in months], "score": score, "pass_score": pass_score, "vetoed": vetoed,
             "passed": None if score is None else (not vetoed and score >= float(pass_score))}
+
+
+def by_province(t3: dict) -> list[dict]:
+    """T3 both ways, by the other side's province (1-二-(五)-2): for each province that sent the
+    division requests or received requests from it in the year, how the division answered that
+    province (as receiver: that province's view of it) and how that province answered the division
+    (as sender: the division's view of it)."""
+    keys = ("expected", "answered", "on_time", "overdue", "reply_rate", "on_time_rate")
+    rows = []
+    for g in t3["by_counterpart_province"]:
+        received, sent = g["as_receiver"], g["as_sender"]
+        if not (received["expected"] or sent["expected"]):
+            continue
+        rows.append({"province": g["code"], "name": g["name"], "as_receiver": {k: received[k] for k in keys}, "as_sender": {k: sent[k] for k in keys}})
+    return rows

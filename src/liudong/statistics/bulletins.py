@@ -1,7 +1,8 @@
 """T4 (issue 14 part 4): the monthly bulletin of a province or of the nation on how the system is
 used (1-六-(一)-2): staff active, records entered, messages sent, answered and overdue, reply and
 on-time rates (exchange.timeliness), monthly reports on time (from the children's reports), and
-the best and worst divisions of the level below by reply rate. Made by `liudong statistics
+the best and worst divisions of the level below by a composite of reply rate, on-time rate and
+the report on time (weights: policy statistics.bulletin_rank). Made by `liudong statistics
 bulletin` and the scheduled task (the 16th, after the nation's reports are due), kept by month,
 shown as a page and a PDF, and sent to each division of the level below as an exchange message of
 kind `bulletin`."""
@@ -24,6 +25,7 @@ from liudong.exchange import timeliness
 from liudong.exchange.models import Kind
 from liudong.exchange.services import send_system
 from liudong.people.models import Person
+from liudong.policy.services import PolicyMissing, value
 
 from . import periods, queries, services
 from .models import Bulletin
@@ -37,18 +39,49 @@ def _figures(division: Division, first: datetime.date, today: datetime.date) -> 
                     .values("actor_id").distinct().count())
     records = Person.objects.filter(in_range("created_by_division", division.code), created_on__gte=first, created_on__lte=end).count()
     t3 = timeliness.figures(actor=None, division_code=division.code, start=first, end=end, today=today)
-    rows = [g for g in t3["by_division"] if not g["own"] and g["as_receiver"]["expected"]]
-    ranked = sorted(rows, key=lambda g: (g["as_receiver"]["reply_rate"] or 0, g["as_receiver"]["on_time_rate"] or 0, g["name"]))
     children = queries.children_rows(division, first)
     rates = queries.rates(children)
-    pick = lambda g: {"division": g["code"], "name": g["name"], "reply_rate": g["as_receiver"]["reply_rate"], "on_time_rate": g["as_receiver"]["on_time_rate"]}  # noqa: E731
+    weights = rank_weights(division, end)
+    ranked = rank(t3["by_division"], children, weights)
     return {
         "staff_active": staff_active, "records_entered": records,
         "messages_sent": t3["as_sender"]["sent"], "messages_answered": t3["as_receiver"]["answered"], "messages_overdue": t3["as_receiver"]["overdue"],
         "reply_rate": t3["as_receiver"]["reply_rate"], "on_time_rate": t3["as_receiver"]["on_time_rate"],
         "reports_children": rates["children"], "reports_on_time": rates["on_time"], "reports_on_time_rate": rates["on_time_rate"],
-        "best": [pick(g) for g in reversed(ranked[-3:])], "worst": [pick(g) for g in ranked[:3]],
+        "rank_weights": weights, "best": ranked[:3], "worst": list(reversed(ranked[-3:])),
     }
+
+
+RANK_POLICY = "statistics.bulletin_rank"
+COMPONENTS = ("reply_rate", "on_time_rate", "reports_on_time")
+
+
+def rank_weights(division: Division, on: datetime.date) -> dict[str, float]:
+    """T4: the weights of the composite (policy statistics.bulletin_rank)."""
+    try:
+        raw = value(RANK_POLICY, division.code, on=on)
+    except PolicyMissing:
+        raise Invalid({"division": ["通报排名权重未设定（策略 statistics.bulletin_rank） / no ranking weights in force (policy statistics.bulletin_rank)"]}) from None
+    return {k: float(raw.get(k) or 0) for k in COMPONENTS}
+
+
+def rank(by_division: list[dict], children: list[dict], weights: dict[str, float]) -> list[dict]:
+    """T4: the divisions of the level below, best first, by a composite score in percent: the
+    weighted mean of the components each has - its reply rate and on-time rate as receiver (when
+    it owed answers in the month) and whether its monthly report was first submitted on time (1 or
+    0) - over the weights of those components. Ties: reply rate, then name."""
+    t3 = {g["code"]: g["as_receiver"] for g in by_division if not g["own"]}
+    out = []
+    for c in children:
+        r = t3.get(c["division"]) or {}
+        parts = {"reply_rate": r.get("reply_rate"), "on_time_rate": r.get("on_time_rate"), "reports_on_time": 1.0 if c["on_time"] else 0.0}
+        used = {k: v for k, v in parts.items() if v is not None and weights.get(k)}
+        total = sum(weights[k] for k in used)
+        score = round(100 * sum(weights[k] * v for k, v in used.items()) / total, 1) if total else None
+        out.append({"division": c["division"], "name": c["name"], "score": score, "reply_rate": parts["reply_rate"],
+                    "on_time_rate": parts["on_time_rate"], "report_on_time": bool(c["on_time"])})
+    scored = [g for g in out if g["score"] is not None]
+    return sorted(scored, key=lambda g: (-g["score"], -(g["reply_rate"] or 0), g["name"]))
 
 
 @transaction.atomic

@@ -37,3 +37,11 @@ WRONG_STATE = {
 
 def next_state(state: str, act: str) -> str | None:
     return TRANSITIONS.get((state, act))
+
+
+class TaskPeriod(models.TextChoices):
+    """Part 11: the period a township's submission task counts over (the year is the
+    family-planning statistical year, 1 October - 30 September)."""
+    MONTH = "month", "每月 a month"
+    QUARTER = "quarter", "每季度 a quarter"
+    YEAR = "year", "每统计年度 a statistical year"

@@ -8,7 +8,7 @@ from the live figures). `due_on` is the day it is due (policy statistics.due_day
 from django.conf import settings
 from django.db import models
 
-from .choices import Act, State
+from .choices import Act, State, TaskPeriod
 
 
 class Report(models.Model):
@@ -73,3 +73,26 @@ class Bulletin(models.Model):
         ordering = ["-period", "division_id"]
         verbose_name = "工作通报 bulletin"
         constraints = [models.UniqueConstraint(fields=["division", "period"], name="bulletin_one_per_division_month")]
+
+
+class SubmissionTask(models.Model):
+    """Part 11 (篇十一, 乡(镇)计生办 注): the county sets each township's information tasks: a
+    number of messages to submit a period (month, quarter or the statistical year), which kinds
+    of message count, and the reply-rate target (100%). Never changed: a new task from a later
+    date is a new row (history kept); the task in force on a day is the latest that began by
+    then (statistics.queries_submission)."""
+
+    township = models.ForeignKey("divisions.Division", on_delete=models.PROTECT, related_name="+", verbose_name="乡镇 township")
+    valid_from = models.DateField("起始 from (a period's first day)")
+    period = models.CharField("考核周期 period", max_length=10, choices=TaskPeriod.choices)
+    messages = models.PositiveIntegerField("提交信息任务数 messages a period")
+    kinds = models.JSONField("计入的函件种类 kinds counted (empty: all)", default=list, blank=True)
+    reply_target = models.FloatField("反馈率目标 reply target (0-1)", default=1.0)
+    note = models.CharField("依据 note", max_length=200, blank=True)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField("设定时间 set at")
+
+    class Meta:
+        ordering = ["township_id", "valid_from"]
+        verbose_name = "提交信息任务 submission task"
+        constraints = [models.UniqueConstraint(fields=["township", "valid_from"], name="submission_task_one_per_start")]

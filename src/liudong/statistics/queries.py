@@ -17,13 +17,15 @@ from liudong.accounts.permissions import require
 from liudong.codes import Level
 from liudong.divisions.models import Division
 
-from . import figures, periods, services
+from . import figures, periods, reviewed, services
 from .choices import State
 from .models import Report
 
 # Above the township a live count would read a whole county or province on each request: those
 # pages show the live figures of the last scheduled run (Report.live).
 LIVE_ON_REQUEST_FROM_LEVEL = Level.TOWNSHIP
+# R6: the reviewed share is counted on request for a county and the levels below (statistics.reviewed).
+REVIEWED_FROM_LEVEL = Level.COUNTY
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -90,6 +92,7 @@ def report(*, actor, division_code, period, now: datetime.datetime, years: bool 
         "due_on": (row.due_on if row is not None and row.due_on else services.due_on(division, first)),
         "children": children, "rates": rates(children),
         "parent": division.parent_id,
+        "reviewed": reviewed.shares(division.code, end) if division.level >= REVIEWED_FROM_LEVEL else {},
         "steps": list(row.steps.select_related("actor").order_by("at", "id")) if row is not None else [],
     }
     if years:

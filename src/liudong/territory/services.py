@@ -8,6 +8,8 @@ from liudong.accounts.audit import record
 from liudong.accounts.choices import Action
 from liudong.accounts.models import Staff
 from liudong.accounts.permissions import in_scope, require
+from liudong.codes import Level, normalise
+from liudong.divisions import villages
 from liudong.divisions.codelists import load_division_rows, parse_division_rows
 from liudong.divisions.models import Division, Grid
 from liudong.errors import Invalid, NotFound
@@ -26,6 +28,25 @@ def load_divisions_csv(*, actor, text: str, edition: str) -> dict:
     result = load_division_rows(rows, edition=edition)
     record(actor, "divisions.load", object_type="division", fields={"edition": edition, **result})
     return result
+
+
+@transaction.atomic
+def load_villages(*, actor, province: str = "", village_list: villages.VillageList | None = None) -> villages.Plan:
+    """`liudong divisions load-villages [--province P]`: every township and village of the shipped
+    village list (or `village_list`) under the counties of the division table, in one transaction;
+    rows it cannot place are in the plan's `unplaced`, never dropped silently (divisions.villages)."""
+    require(actor, Action.MANAGE_DIVISIONS)
+    prefix = ""
+    if province:
+        code = normalise(province)
+        if not Division.objects.filter(code=code, level=Level.PROVINCE).exists():
+            raise Invalid({"province": [f"{province} 不是已知的省级区划 / {province} is not a known province"]})
+        prefix = code[:2]
+    village_list = village_list or villages.shipped_list()
+    plan = villages.plan_for(village_list, province=prefix)
+    summary = villages.apply(plan)
+    record(actor, "divisions.load_villages", object_type="division", fields={"edition": village_list.edition, "province": prefix, **summary})
+    return plan
 
 
 def _grid_name(village, name, errors, *, exclude_pk=None) -> str:

@@ -167,9 +167,10 @@ class ImportFile:
     """A file opened for import: the header is checked at once; `read()` then gives one item per
     spreadsheet row from row 2 to the last filled row (a packed row, or None for an empty row)."""
 
-    def __init__(self, fileobj, *, name: str = ""):
+    def __init__(self, fileobj, *, name: str = "", columns: dict | None = None):
         self.kind = _kind(fileobj)
         self.name = name
+        self.columns = columns or {}  # a saved mapping (issue 15 part 4): field -> the file's column header
         self._cells = _xlsx_cells(fileobj) if self.kind == "xlsx" else _csv_cells(fileobj.read())
         self.cell_errors: dict[int, dict[str, list[str]]] = {}  # row -> field -> messages (until the cap)
         self.rejected: dict[int, frozenset] = {}  # row -> fields passed as REJECT (every bad row)
@@ -195,11 +196,18 @@ class ImportFile:
         if not any(names):
             raise _file_error("第1行应为列名（见导入模板） / row 1 must hold the column names (see the template)")
         fields, unknown, seen, repeated = [], [], {}, []
+        mapped = {loose_key(header): field for field, header in self.columns.items()}
+        absent = {f"mapping.{field}": [f"文件中没有“{header}”列 / the file has no column “{header}”"]
+                  for field, header in self.columns.items() if loose_key(header) not in {loose_key(n) for n in names if n}}
+        if absent:
+            raise Invalid(absent)
         for name in names:
             if name is None:
                 fields.append(None)
                 continue
-            field = HEADER_INDEX.get(loose_key(name))
+            field = mapped.get(loose_key(name)) or HEADER_INDEX.get(loose_key(name))
+            if self.columns and (field is None or (loose_key(name) not in mapped and field in self.columns)):
+                field = IGNORE  # with a mapping, a column it does not name is the other system's: not read
             if field is None:
                 unknown.append(name)
             elif field != IGNORE and field in seen:
@@ -324,6 +332,8 @@ class FileImport:
     blank_rows: int = 0
     first_id: int | None = None
     last_id: int | None = None
+    held: int = 0  # rows kept back as probable twins of registered people (issue 15 part 4)
+    batch_id: int | None = None  # the import batch that records it (liudong.quality)
 
     @property
     def bad(self) -> int:
@@ -400,33 +410,45 @@ def _report(f: ImportFile, service_messages: list[str], blank: set[int]) -> dict
     return dict(sorted(by_row.items()))
 
 
-def read_and_import(*, actor, fileobj, name: str = "", today: datetime.date, good_rows_only: bool = False) -> FileImport:
+def read_and_import(*, actor, fileobj, name: str = "", today: datetime.date, good_rows_only: bool = False, columns: dict | None = None,
+                    hold=None, after=None) -> FileImport:
     """Import the people of a .csv or .xlsx file as `actor` (scope and permissions apply).
 
     A file that cannot be read, or whose columns are wrong, raises `Invalid({"file": [...]})` and
     writes nothing; bad rows are reported in the result, which says whether anything was written.
+    Issue 15 part 4 (liudong.quality's import batch): `columns` is a saved mapping {field: the
+    file's column header} (a header the file lacks: `Invalid({"mapping.<field>": ...})`, nothing
+    read or written; columns it does not name are not read); `hold` goes to `import_people`;
+    `after(summary, report)` runs in the import's transaction once the rows are kept (the report
+    is {row: messages} of the refused rows), and what it returns is the result's `kept`.
     """
     require(actor, Action.REGISTER_PERSON)
     require(actor, Action.RECORD_RESIDENCE)
-    f = ImportFile(fileobj, name=name)
+    f = ImportFile(fileobj, name=name, columns=columns)
     try:
         packed = f.read()
     finally:
         f.close()
     blank = set(f.blank_rows)
+    kept = None
     try:
         with transaction.atomic():
             summary = import_people(actor=actor, rows=map(ImportFile.unpack, packed), today=today, good_rows_only=True,
-                                    first_row=FIRST_DATA_ROW)
+                                    first_row=FIRST_DATA_ROW, hold=hold)
             if not good_rows_only and any(n not in blank for n in summary["bad_rows"]):
                 raise _Rollback(summary)
+            if after is not None:
+                kept = after(summary, _report(f, summary["errors"], blank))
         written = True
     except _Rollback as rollback:
         summary, written = rollback.summary, False
     bad_rows = [n for n in summary["bad_rows"] if n not in blank]
-    return FileImport(
+    result = FileImport(
         file_name=name, good_rows_only=good_rows_only, written=written, rows=summary["rows"] - len(blank),
         created=summary["created"], matched=summary["matched"], residences=summary["residences"], bad_rows=bad_rows,
         messages=_report(f, summary["errors"], blank), blank_rows=len(blank),
         first_id=summary["first_id"] if written else None, last_id=summary["last_id"] if written else None,
+        held=len(summary["held"]) if written else 0,
     )
+    result.kept = kept
+    return result

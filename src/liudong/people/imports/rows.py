@@ -125,7 +125,7 @@ def insert_sql(model, fields) -> str:
 PERSON_COLUMNS = ("id", "id_number", "document_type", "document_number", "name", "name_key", "sex", "birth_date", "ethnicity",
                   "education", "marital_status", "phone", "hukou_division", "hukou_address", "residence_division", "floating",
                   "created_on", "created_by_division")
-RESIDENCE_COLUMNS = ("person", "division", "address", "housing", "employer", "grid", "arrived_on", "start_kind", "reason",
+RESIDENCE_COLUMNS = ("id", "person", "division", "address", "housing", "employer", "grid", "arrived_on", "start_kind", "reason",
                      "intended_stay", "expects_return", "left_on", "end_kind", "floating", "hukou_division_code", "recorded_by_division")
 NAME_KEY_COLUMNS = ("person", "key")
 
@@ -157,8 +157,13 @@ def _current(periods):
 
 
 class _Importer:
-    def __init__(self, *, actor, today, good_rows_only, recorded_by):
+    def __init__(self, *, actor, today, good_rows_only, recorded_by, hold=None, match=None):
         self.actor, self.today, self.good_rows_only = actor, today, good_rows_only
+        self.hold, self.match = hold, match or {}
+        self.held: list[tuple] = []  # (row number, the row as given, person ids): rows `hold` kept back
+        self.created_ids: list[int] = []
+        self.residence_ids: list[int] = []
+        self.touched: dict[int, tuple] = {}  # existing person -> (residence division, floating) before the import
         self.division_code = recorded_by if recorded_by is not None else (getattr(actor, "division_id", "") or "")
         self.levels = dict(Division.objects.values_list("code", "level"))
         self.kinds = all_county_kinds()  # J2: district or not, for is_floating without a query a row
@@ -260,10 +265,12 @@ class _Importer:
                 self._bad(n, shapeless)
                 continue
             clean, errors = validate_person(data, today=self.today, area_exists_fn=self.area_exists, divisions=self.levels)
-            parsed.append((n, clean, self._residence(data, errors), errors))
+            parsed.append((n, clean, self._residence(data, errors), errors, data))
         if not parsed:
             return
-        existing = self._existing([c for _, c, _, e in parsed if _identified(c, e)])
+        existing = self._existing([c for _, c, _, e, _ in parsed if _identified(c, e)])
+        forced = self._forced([n for n, *_ in parsed if n in self.match])
+        existing.update({("forced", e["id"]): e for e in forced.values()})
         periods: dict[int, list[_Period]] = {}
         if existing:
             for pid, arrived, left, division, floating, end_kind, short_stay in Residence.objects.filter(
@@ -275,10 +282,10 @@ class _Importer:
         others = self._not_writable([e["id"] for e in existing.values()])
         new_people: dict[tuple, dict] = {}  # key -> clean (with "periods")
         touched: set[int] = set()  # existing persons with a new period
-        for n, clean, res, errors in parsed:
+        for n, clean, res, errors, data in parsed:
             identified = _identified(clean, errors)
             key = (clean["document_type"], clean["document_number"]) if identified else None
-            known = existing.get(key)
+            known = forced.get(n) or existing.get(key)
             person = new_people.get(key)
             hukou = known["hukou"] if known else (person["hukou_division_id"] if person else clean.get("hukou_division_id"))
             birth = known["birth"] if known else (person["birth_date"] if person else clean.get("birth_date"))
@@ -309,12 +316,41 @@ class _Importer:
                     touched.add(known["id"])
             elif person is not None:
                 self.matched += 1
+                person["rows"].append((n, data))
                 if period is not None:
                     person["periods"].append(period)
             else:
                 clean["periods"] = [period] if period is not None else []
+                clean["rows"] = [(n, data)]
                 new_people[key] = clean
-        self._write(new_people, {pid: periods[pid] for pid in touched}, existing_hukou={e["id"]: e["hukou"] for e in existing.values()})
+        if self.hold is not None and new_people:
+            self._hold(new_people)
+        self._write(new_people, {pid: periods[pid] for pid in touched}, existing={e["id"]: e for e in existing.values()})
+
+    def _hold(self, new_people):
+        """Issue 15 part 4: the caller's `hold` sees the persons the batch would create (each
+        clean dict with its usual reading as "name_key") and names those it keeps back ({key:
+        [person ids]}, a probable twin of those): their rows are not written but returned."""
+        for clean in new_people.values():
+            name = clean["name"]
+            keys = self.name_cache.get(name)
+            if keys is None:
+                keys = self.name_cache[name] = name_keys(name)
+            clean["name_key"] = keys[0] if keys else ""
+        for key, ids in self.hold(new_people).items():
+            clean = new_people.pop(key)
+            self.matched -= len(clean["rows"]) - 1
+            self.held.extend((n, data, list(ids)) for n, data in clean["rows"])
+
+    def _forced(self, numbers) -> dict[int, dict]:
+        """Rows the caller matched to a person herself (`match`: row number -> person id; a clerk
+        accepting a held row as that person), as `_existing` gives them."""
+        if not numbers:
+            return {}
+        found = {pid: {"id": pid, "hukou": hukou, "birth": birth, "where": where, "floating": floating}
+                 for pid, hukou, birth, where, floating in Person.objects.filter(pk__in={self.match[n] for n in numbers}).values_list(
+                     "id", "hukou_division_id", "birth_date", "residence_division_id", "floating")}
+        return {n: found[self.match[n]] for n in numbers if self.match[n] in found}
 
     def _not_writable(self, ids) -> set[int]:
         """Of the persons `ids` (already registered), those the actor may not add a period to."""
@@ -330,20 +366,20 @@ class _Importer:
         found: dict[tuple, dict] = {}
         ids = sorted({c["id_number"] for c in cleans if c.get("id_number")})
         for chunk in _chunks(ids, LOOKUP_CHUNK):
-            for pid, number, doc_type, hukou, birth in Person.objects.filter(id_number__in=chunk).values_list(
-                "id", "id_number", "document_type", "hukou_division_id", "birth_date"
+            for pid, number, hukou, birth, where, floating in Person.objects.filter(id_number__in=chunk).values_list(
+                "id", "id_number", "hukou_division_id", "birth_date", "residence_division_id", "floating"
             ):
-                found[(DocumentType.RESIDENT_ID, number)] = {"id": pid, "hukou": hukou, "birth": birth}
+                found[(DocumentType.RESIDENT_ID, number)] = {"id": pid, "hukou": hukou, "birth": birth, "where": where, "floating": floating}
         others: dict[str, set] = {}
         for c in cleans:
             if not c.get("id_number"):
                 others.setdefault(c["document_type"], set()).add(c["document_number"])
         for doc_type, numbers in others.items():
             for chunk in _chunks(sorted(numbers), LOOKUP_CHUNK):
-                for pid, number, hukou, birth in Person.objects.filter(document_type=doc_type, document_number__in=chunk).values_list(
-                    "id", "document_number", "hukou_division_id", "birth_date"
+                for pid, number, hukou, birth, where, floating in Person.objects.filter(document_type=doc_type, document_number__in=chunk).values_list(
+                    "id", "document_number", "hukou_division_id", "birth_date", "residence_division_id", "floating"
                 ):
-                    found[(doc_type, number)] = {"id": pid, "hukou": hukou, "birth": birth}
+                    found[(doc_type, number)] = {"id": pid, "hukou": hukou, "birth": birth, "where": where, "floating": floating}
         return found
 
     # -- writing --------------------------------------------------------------------------------
@@ -374,7 +410,7 @@ class _Importer:
         return (pid, p.division, f["address"], f["housing_id"], f["employer_id"], f["grid_id"], p.arrived, f["start_kind"],
                 f["reason"], f["intended_stay"], f["expects_return"], p.left, p.end_kind, p.floating, hukou, self.division_code)
 
-    def _write(self, new_people, touched, *, existing_hukou):
+    def _write(self, new_people, touched, *, existing):
         cur = self.cursor
         ids = reserve_ids(cur, Person, len(new_people))
         person_rows, key_rows, residence_rows = [], [], []
@@ -399,7 +435,8 @@ class _Importer:
         updates = []
         for pid, periods in touched.items():
             self._kinds(periods)
-            hukou = existing_hukou[pid]
+            hukou = existing[pid]["hukou"]
+            self.touched.setdefault(pid, (existing[pid]["where"], existing[pid]["floating"]))
             residence_rows.extend(self._residence_row(pid, hukou, p) for p in periods if p.new)
             where, floating = _current(periods)
             updates.append((where, floating, pid))
@@ -407,10 +444,13 @@ class _Importer:
             cur.executemany(self.sql_person, person_rows)
             cur.executemany(self.sql_name_key, key_rows)
             self.created += len(person_rows)
+            self.created_ids.extend(ids)
             self.first_id = self.first_id if self.first_id is not None else ids[0]
             self.last_id = ids[-1]
         if residence_rows:
-            cur.executemany(self.sql_residence, residence_rows)
+            residence_ids = reserve_ids(cur, Residence, len(residence_rows))
+            cur.executemany(self.sql_residence, [(rid, *row) for rid, row in zip(residence_ids, residence_rows)])
+            self.residence_ids.extend(residence_ids)
             self.residences += len(residence_rows)
         if updates:
             cur.executemany(self.sql_current, updates)
@@ -453,14 +493,24 @@ def _bulk_cache():
 
 
 def import_people(*, actor, rows, today: datetime.date, good_rows_only: bool = False, first_row: int = 1,
-                  batch_size: int = 5000, recorded_by: str | None = None) -> dict:
+                  batch_size: int = 5000, recorded_by: str | None = None, hold=None, match=None) -> dict:
     """Import persons (and optionally one residence period each) from an iterable of dicts.
 
     `actor` is the staff member importing (None only for the command line: demo data, loads);
     `first_row` is the number shown for the first row (2 for a file with a header line).
     Returns {"rows", "created", "matched", "residences", "skipped", "first_id", "last_id",
     "errors", "bad_rows"}; raises `Invalid({"rows": [...]})` on any bad row unless
-    `good_rows_only`.
+    `good_rows_only`. Also, for the caller that keeps a record of the import (liudong.quality's
+    import batch): "created_ids", "residence_ids" (what it wrote), "touched" ({person id:
+    (residence division, floating) before the import} of the registered persons it gave a period)
+    and "held".
+
+    Issue 15 part 4, two hooks for the apps above: `hold(new_people)` is shown, batch by batch,
+    the persons about to be created ({document key: clean fields with "name_key"}) and returns
+    those to keep back ({key: [person ids of their probable twins]}): their rows are not written
+    and come back in "held" as (row number, the row as given, person ids). `match` ({row number:
+    person id}) takes a row as that registered person, whatever its document (a clerk's decision
+    on a held row); every other check applies as to any row.
     """
     require(actor, Action.REGISTER_PERSON)
     require(actor, Action.RECORD_RESIDENCE)
@@ -469,7 +519,7 @@ def import_people(*, actor, rows, today: datetime.date, good_rows_only: bool = F
         # import holds the write lock from its start; on PostgreSQL a period another transaction
         # commits meanwhile was told to the listeners by its own writer, and they skip it).
         before = Residence.objects.order_by("-id").values_list("id", flat=True).first() or 0
-        imp = _Importer(actor=actor, today=today, good_rows_only=good_rows_only, recorded_by=recorded_by)
+        imp = _Importer(actor=actor, today=today, good_rows_only=good_rows_only, recorded_by=recorded_by, hold=hold, match=match)
         try:
             for batch in _batches(enumerate(rows, start=first_row), batch_size):
                 imp.process(batch)
@@ -482,9 +532,11 @@ def import_people(*, actor, rows, today: datetime.date, good_rows_only: bool = F
             messages.append(f"未导入任何行（共 {imp.rows} 行，{len(imp.bad_rows)} 行有错） / nothing was imported ({imp.rows} rows, {len(imp.bad_rows)} bad)")
             raise Invalid({"rows": messages})
         summary = imp.summary()
+        if imp.held:
+            summary["held"] = len(imp.held)
         if imp.residences:
             tell_import_listeners(actor=actor, residences=Residence.objects.filter(id__gt=before))
         record(actor, "person.import", object_type="person", fields=summary)
-    summary["errors"] = imp.errors
-    summary["bad_rows"] = imp.bad_rows
+    summary.update(errors=imp.errors, bad_rows=imp.bad_rows, held=imp.held, created_ids=imp.created_ids, residence_ids=imp.residence_ids,
+                   touched=imp.touched)
     return summary

@@ -1,9 +1,11 @@
-"""R1, R8: the import page (upload a .csv or .xlsx of people), its result, and the template.
+"""R1, R8: what the import page is made of, and the template download.
 
-The page takes both REGISTER_PERSON and RECORD_RESIDENCE (what `imports.rows.import_people` requires).
-A POST imports through people.imports.files (the service does the writing, invariant 1), keeps the
-report in the session and redirects to the result page (so that reloading it does not import the
-file again); the bad rows are listed there page by page, each with its spreadsheet row number.
+The page itself (/people/import/ and its result) is liudong.quality.views_imports since issue 15
+part 4 (a saved column mapping per source, the matching, the import batch: quality sits above
+people). It takes both REGISTER_PERSON and RECORD_RESIDENCE (what `imports.rows.import_people`
+requires; `import_view`), the upload form with its size limit (`ImportForm`, `_SizeLimit`), and
+keeps the report in the session (`store_result`, `load_result`) so that reloading the result page
+does not import the file again.
 """
 import base64
 import json
@@ -15,18 +17,14 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_safe
 
 from liudong.accounts.choices import Action
 from liudong.accounts.forms import ServiceForm
-from liudong.accounts.templatetags.liudong_ui import pick_message
-from liudong.accounts.views_support import paginate, staff_view
+from liudong.accounts.views_support import staff_view
 from liudong.clock import today
 from liudong.content_types import XLSX_TYPE, content_disposition
-from liudong.errors import Invalid
 
 from . import files, template
 
@@ -94,14 +92,14 @@ class ImportForm(ServiceForm):
         return f
 
 
-def _store(request, result: files.FileImport):
+def store_result(request, result: files.FileImport):
     # Compressed: up to a thousand messages, which repeat a lot, and a session row is rewritten
     # on every request.
     packed = zlib.compress(json.dumps(result.to_dict(), ensure_ascii=False, default=str).encode())
     request.session[SESSION_KEY] = base64.b64encode(packed).decode("ascii")
 
 
-def _load(request) -> files.FileImport | None:
+def load_result(request) -> files.FileImport | None:
     packed = request.session.get(SESSION_KEY)
     if not packed:
         return None
@@ -109,51 +107,6 @@ def _load(request) -> files.FileImport | None:
         return files.FileImport.from_dict(json.loads(zlib.decompress(base64.b64decode(packed))))
     except (ValueError, TypeError, KeyError, zlib.error):
         return None
-
-
-@csrf_exempt  # checked below, once the upload limit is in place (Django reads the body for the token)
-@import_view
-@require_http_methods(["GET", "POST"])
-def import_page(request):
-    limit = None
-    if request.method == "POST":
-        limit = _SizeLimit(request, files.MAX_FILE_BYTES)
-        request.upload_handlers.insert(0, limit)
-    return _import_page(request, limit)
-
-
-@csrf_protect
-def _import_page(request, limit):
-    if request.method != "POST":
-        form = ImportForm()
-    else:
-        uploaded = request.FILES  # reads the body, through the size limit
-        form = ImportForm(request.POST, uploaded, too_big=limit.too_big)
-    if form.is_bound and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            result = files.read_and_import(actor=request.user, fileobj=upload, name=upload.name, today=today(),
-                                           good_rows_only=form.cleaned_data["good_rows_only"])
-        except Invalid as e:
-            form.add_invalid(e)
-        else:
-            _store(request, result)
-            return redirect("person_import_result")
-    return render(request, "people/import.html", {"form": form, "max_rows": files.MAX_ROWS,
-                                                  "max_mb": files.MAX_FILE_BYTES // 2**20})
-
-
-@import_view
-@require_safe
-def import_result(request):
-    result = _load(request)
-    if result is None:
-        return redirect("person_import")
-    page = paginate(request, result.bad_rows, per_page=BAD_ROWS_PER_PAGE)
-    return render(request, "people/import_result.html", {
-        "result": result, "page": page,
-        "bad_rows": [(n, [ROW_PREFIX.sub("", pick_message(m)) for m in result.row_messages(n)]) for n in page],
-    })
 
 
 @import_view

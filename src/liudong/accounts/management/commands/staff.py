@@ -1,4 +1,4 @@
-"""`liudong staff add|list|disable|unlock` (J3): staff accounts from the command line, as the system.
+"""`liudong staff add|list|disable|unlock|mark` (J3): staff accounts from the command line, as the system.
 
 Writes go through accounts.staff (invariant 1) and are audited with actor "system"."""
 from django.core.management.base import CommandError
@@ -6,7 +6,7 @@ from django.core.management.base import CommandError
 from liudong.accounts.choices import Role
 from liudong.accounts.login import unlock
 from liudong.accounts.models import Staff
-from liudong.accounts.staff import add_staff, disable_staff
+from liudong.accounts.staff import add_staff, disable_staff, set_review_marks
 from liudong.cli import Subcommands, arg
 from liudong.divisions.models import Division
 from liudong.divisions.queries import in_range
@@ -24,6 +24,9 @@ class Command(Subcommands):
         "list": ("list staff accounts", arg("--division", default=None, help="only accounts in this division's subtree")),
         "disable": ("disable an account (it can no longer log in)", arg("username"), arg("--reason", default="")),
         "unlock": ("lift the log-in locks and slow-down of an account (all its addresses)", arg("username"), arg("--reason", default="")),
+        "mark": ("R6: mark a collector as group leader, a township clerk or head as experienced reviewer (yes/no)", arg("username"),
+                 arg("--group-leader", choices=("yes", "no"), default=None), arg("--experienced", choices=("yes", "no"), default=None),
+                 arg("--reason", default="")),
     }
 
     def handle_add(self, *, username, role, division, password, name, **_):
@@ -53,3 +56,11 @@ class Command(Subcommands):
     def handle_unlock(self, *, username, reason, **_):
         cleared = unlock(actor=None, username=username, reason=reason)
         self.stdout.write(f"已解锁 / unlocked: {username.strip()} (清除 {cleared} 条计数 / {cleared} counters cleared)")
+
+    def handle_mark(self, *, username, group_leader, experienced, reason, **_):
+        marks = {name: value == "yes" for name, value in (("group_leader", group_leader), ("experienced_reviewer", experienced)) if value}
+        if not marks:
+            raise CommandError("请给出 --group-leader 或 --experienced / give --group-leader or --experienced")
+        staff = set_review_marks(actor=None, username=username, reason=reason, **marks)
+        self.stdout.write(f"{staff.username}: 组长 group leader {'yes' if staff.group_leader else 'no'}, "
+                          f"审核人 experienced reviewer {'yes' if staff.experienced_reviewer else 'no'}")

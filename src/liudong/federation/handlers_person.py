@@ -1,0 +1,72 @@
+"""Issue 16: the hukou side keeps seeing its people. An arrival, move, departure or return of a
+person whose hukou division is on another node is sent there as a `person` envelope, written in
+the outbox in the same transaction as the act (a people residence listener); the hukou node
+registers her if it does not know her (R8: by ID number first) and keeps the period, so that her
+outflow record (流出地, 流出时间), the outflow register and the counts (left-behind children...)
+there are what one database would show.
+
+The envelope carries her identity and the period(s) the act closed and opened, each as the
+sending node recorded it, under that node's id of the period: applied twice, or after a later
+event about the same period, it changes nothing (people.services_remote.mirror_period)."""
+import datetime
+
+from django.conf import settings
+from django.utils import timezone
+
+from liudong.dates import local_day
+from liudong.errors import Invalid
+from liudong.people import services_remote
+
+from . import envelope
+from .choices import EnvelopeType, Refusal
+from .directory import holds, route
+from .models import MirroredPeriod
+from .outbox import enqueue, person_fields
+
+
+def _period(node: str, residence) -> dict:
+    return {"ref": f"{node}:{residence.pk}", "division": residence.division_id, "arrived_on": str(residence.arrived_on),
+            "left_on": str(residence.left_on) if residence.left_on else None, "start_kind": residence.start_kind, "end_kind": residence.end_kind,
+            "floating": residence.floating, "reason": residence.reason, "intended_stay": residence.intended_stay,
+            "expects_return": residence.expects_return, "address": residence.address}
+
+
+def residence_changed(*, actor, person, closed, opened) -> None:
+    """people's residence listener: inside the act's transaction, a period of a person whose hukou
+    is on another node goes to that node's outbox. Without LIUDONG_NODE it does nothing."""
+    node = settings.LIUDONG_NODE
+    if not node or not person.hukou_division_id:
+        return
+    # The act gives a date only: the outbox row's own moment is when it is written.
+    now = timezone.now()
+    hukou_node = route(person.hukou_division_id, local_day(now))
+    if hukou_node == node:
+        return  # her hukou is on this node: its own registers see her
+    place = (opened or closed).division_id
+    acting = getattr(actor, "division_id", "") or ""
+    sender = acting if acting and holds(node, acting) else place
+    if not holds(node, sender):
+        return  # a period this node does not hold (it keeps another node's): not its to tell
+    event = opened.start_kind if opened is not None else "departure"
+    enqueue(EnvelopeType.PERSON, sender=sender, receiver=person.hukou_division_id, kind=event, to_node=hukou_node, now=now,
+            payload={"event": event, "person": person_fields(person), "periods": [_period(node, r) for r in (closed, opened) if r is not None]})
+
+
+def apply(received, routing: dict, payload: dict, *, now: datetime.datetime, cache: dict) -> None:
+    """On the hukou node: her record (found by ID number first, else registered) and the periods."""
+    ident = payload["person"]
+    if not isinstance(ident, dict) or not holds(settings.LIUDONG_NODE, str(ident.get("hukou_division") or "")):
+        raise envelope.Refused(Refusal.MISADDRESSED, "her hukou is not on this node")
+    try:
+        person, _ = services_remote.register_from_node(ident=ident, today=local_day(now), from_node=routing["from_node"])
+        for period in payload["periods"]:
+            ref = str(period["ref"])[:40]
+            known = MirroredPeriod.objects.filter(ref=ref).values_list("residence_id", flat=True).first()
+            residence = services_remote.mirror_period(person_id=person.pk, residence_id=known, period=period, recorded_by=routing["sender"],
+                                                      from_node=routing["from_node"])
+            if known is None:
+                MirroredPeriod.objects.create(ref=ref, residence=residence, from_node=routing["from_node"])
+    except Invalid as e:
+        reason = Refusal.UNKNOWN_DIVISION if set(e.errors) & {"division", "hukou_division"} else Refusal.MALFORMED
+        raise envelope.Refused(reason, "; ".join(f"{k}: {m}" for k, ms in e.errors.items() for m in ms)[:300]) from None
+    received.person = services_remote.carried(ident)

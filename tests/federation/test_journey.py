@@ -1,0 +1,90 @@
+"""Issue 16: the journey across nodes (../shared/spec/journey.md, steps 2, 6 and 7), through
+NATS JetStream on this machine: the hub, Guangdong (440000000000), Shenzhen as a city node of its
+own (440300000000, inside Guangdong's area) and Sichuan (510000000000), each its own process and
+database (tests/federation/cluster.py).
+
+- Step 2: her arrival, recorded in Shenzhen, reaches her hukou node's outflow record (J2, R3).
+- Step 6: Shenzhen's approved month passes up to Guangdong as an exchange report (T1, X2).
+- Step 7: her move and her departure reach the hukou node; her return home is Sichuan's own (R2)."""
+import json
+
+import pytest
+
+from .cluster import Cluster, migrated_template, wait_for
+
+GD, SZ, SC = "440000000000", "440300000000", "510000000000"
+NANTOU_V1, NANTOU_V2 = "440305001001", "440305001002"
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("journey")
+    c = Cluster(folder, migrated_template(folder), (GD, SZ, SC))
+    try:
+        yield c.start()
+    finally:
+        c.close()
+
+
+def test_j2_x2_step2_her_arrival_in_shenzhen_reaches_her_hukou_nodes_outflow_record(cluster):
+    sz, sc, gd = cluster.nodes[SZ], cluster.nodes[SC], cluster.nodes[GD]
+    assert sz.do("her")["periods"] == [[NANTOU_V1, "2025-03-01", None, "arrival", True]]
+    assert gd.do("her")["periods"] == []  # Guangdong's node does not keep Shenzhen's records
+    got = wait_for(lambda: sc.do("her")["periods"], timeout=90)
+    assert got == [[NANTOU_V1, "2025-03-01", None, "arrival", True]], sc.log()[-2000:]
+    there = sc.do("her")
+    assert len(there["people"]) == 1 and there["people"][0]["floating"]  # R8: the record Sichuan had, by her ID number
+    assert [(name, on) for name, _, on in there["outflow"]] == [("李娜", "2025-03-01")] and there["outflow"][0][1].endswith("红花园社区")  # 流出地, 流出时间
+
+
+def test_t1_x2_step6_shenzhens_approved_month_passes_up_to_guangdong(cluster):
+    sz, gd = cluster.nodes[SZ], cluster.nodes[GD]
+    sent = sz.do("report_up", {"period": "2026-10"})
+    assert sent["message"]
+    reports = lambda: [m for m in gd.do("show")["messages"] if m["kind"] == "report"]  # noqa: E731
+    got = wait_for(reports, timeout=90)
+    assert len(got) == 1, gd.log()[-2000:]
+    report = got[0]
+    assert (report["sender"], report["receiver"]) == (SZ, GD) and report["arrived_at"]
+    assert json.loads(report["body"])["figures"] == sent["figures"]
+    # X5: the receipt brings Guangdong's arrival time back to Shenzhen.
+    back = wait_for(lambda: [m for m in sz.do("show")["messages"] if m["id"] == sent["message"] and m["arrived_at"]], timeout=60)
+    assert back and back[0]["arrived_at"] == report["arrived_at"], sz.log()[-2000:]
+    assert not gd.do("show")["quarantined"] and not sz.do("show")["quarantined"]
+    # The hub records its states (routing only) for the national watch list, and holds no message.
+    hub = cluster.hub
+    sql = "SELECT sender, receiver, kind, sent_at IS NOT NULL, arrived_at IS NOT NULL FROM federation_watched WHERE sender = ?"
+    watched = wait_for(lambda: [r for r in hub.query(sql, SZ) if r[3] and r[4]], timeout=60)
+    assert watched and watched[0][:3] == (SZ, GD, "report"), hub.log()[-2000:]
+    assert hub.query("SELECT count(*) FROM exchange_message")[0][0] == 0
+
+
+def test_r2_j2_step7_her_move_reaches_both_nodes_and_her_return_ends_her_outflow(cluster):
+    sz, sc = cluster.nodes[SZ], cluster.nodes[SC]
+    wait_for(lambda: sc.do("her")["periods"], timeout=90)
+    sz.do("move", {"on": "2026-11-20"})
+    moved = [[NANTOU_V1, "2025-03-01", "2026-11-20", "arrival", True], [NANTOU_V2, "2026-11-20", None, "move", True]]
+    assert sz.do("her")["periods"] == moved
+    got = wait_for(lambda: sc.do("her")["periods"] == moved, timeout=90)
+    assert got, (sc.do("her"), sc.log()[-2000:])
+    assert [(place[-5:], on) for _, place, on in sc.do("her")["outflow"]] == [("红花园社区", "2025-03-01"), ("大汪山社区", "2026-11-20")]
+    # She leaves Shenzhen; at home her hukou township records her return.
+    sz.do("move", {"left_on": "2026-11-24"})
+    left = wait_for(lambda: (sc.do("her")["periods"][-1][2] == "2026-11-24") and sc.do("her"), timeout=90)
+    assert left and [p[0] for p in left["periods"]] == [NANTOU_V1, NANTOU_V2] and left["people"][0]["floating"], sc.log()[-2000:]
+    sc.do("return_home", {"on": "2026-11-26"})
+    home = sc.do("her")
+    assert home["people"][0]["floating"] is False and home["periods"][-1][3] == "return"
+    assert not sc.do("show")["quarantined"]
+
+
+def test_x1_x2_a_scan_travels_with_its_message_through_the_hub(cluster):
+    import hashlib
+
+    from .node_script import scan_bytes
+
+    sz, sc = cluster.nodes[SZ], cluster.nodes[SC]
+    sz.do("send", {"tag": "带附件", "scan_kb": 1500})  # 1.5 MB: more than NATS's default max_payload of 1 MB
+    got = wait_for(lambda: sc.do("scans")["scans"], timeout=90)
+    assert got and got[0][:3] == ["带附件 0", "核实材料.pdf", 1500 * 1024], sc.log()[-2000:]
+    assert got[0][3] == hashlib.sha256(scan_bytes("带附件", 1500)).hexdigest()
