@@ -272,6 +272,8 @@ if not all(re.fullmatch(r"(nats|tls)://[^\s,]+", u.strip()) for u in LIUDONG_NAT
 LIUDONG_NODE_KEY_FILE = Path(os.environ.get("LIUDONG_NODE_KEY_FILE") or WORK_DIR / "var" / "node-key.json").resolve()
 # How long the streams keep an envelope (JetStream max_age), in hours.
 LIUDONG_STREAM_MAX_AGE_HOURS = env_int("LIUDONG_STREAM_MAX_AGE_HOURS", 24 * 14)
+# Issue 16: the node adopts the directory the hub keeps in JetStream's key-value store (federation.hub_directory).
+LIUDONG_HUB_DIRECTORY = env_bool("LIUDONG_HUB_DIRECTORY", False)
 if LIUDONG_STREAM_MAX_AGE_HOURS < 1:
     raise ImproperlyConfigured("LIUDONG_STREAM_MAX_AGE_HOURS must be at least 1")
 

@@ -48,7 +48,7 @@ class NatsServer:
         return f"nats://127.0.0.1:{self.port}"
 
     def config(self, *, linked: bool = True) -> Path:
-        lines = [f"server_name: {self.name}", "listen: 127.0.0.1:%d" % self.port, "max_payload: 8MB",
+        lines = [f"server_name: {self.name}", "listen: 127.0.0.1:%d" % self.port, "max_payload: 8MB",  # README: the limit for attachments
                  f'jetstream {{ store_dir: "{self.folder / "js"}", domain: {self.domain} }}']
         if self.leaf_port:
             lines.append(f"leafnodes {{ listen: 127.0.0.1:{self.leaf_port} }}")

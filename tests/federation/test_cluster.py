@@ -3,6 +3,7 @@
 own Liudong node and SQLite file, run as separate processes (tests/federation/cluster.py). The
 journey's verification request from a Shenzhen township is answered by a Sichuan township; then
 the faults of the issue: 0 lost, 0 doubled, deadlines from the real arrival."""
+import os
 import signal
 import time
 
@@ -142,6 +143,30 @@ def test_a_leaf_cut_off_from_the_hub_keeps_queuing_and_delivers_when_the_link_re
     exactly_once(sc, expected, timeout=120)
 
 
+def cpu_seconds(node) -> float:
+    fields = open(f"/proc/{node.runner.pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_node_run_never_spins_idle_or_with_its_server_down_logs_one_line_a_problem_and_reconnects_on_its_own(cluster):
+    gd, sc = cluster.nodes[GD], cluster.nodes[SC]
+    server = cluster.servers[GD]
+    before = cpu_seconds(gd)
+    time.sleep(6)
+    assert cpu_seconds(gd) - before < 1.5  # idle: it waits on the server or a timer (a spinning loop burns ~6 s here)
+    lines = len(gd.log().splitlines())
+    server.stop()
+    before = cpu_seconds(gd)
+    time.sleep(6)  # every loop retries every second or so: the problem is logged once, not at each retry
+    assert cpu_seconds(gd) - before < 1.5
+    during = gd.log().splitlines()[lines:]
+    assert during and len(during) <= 6 and len(set(during)) == len(during), during
+    server.start()
+    expected = send_batch(gd, "reconnected", 10)  # the same process, reconnected on its own
+    exactly_once(sc, expected, timeout=120)
+    assert gd.runner.poll() is None
+
+
 def test_a_forged_signature_and_an_unknown_node_are_quarantined_and_acknowledged(cluster, tmp_path):
     import asyncio
     import json
@@ -179,3 +204,33 @@ def test_a_forged_signature_and_an_unknown_node_are_quarantined_and_acknowledged
     assert not subjects(sc, "伪造")
     status = json.loads(sc.liudong("node", "status", "--json"))
     assert status["quarantined"] >= 2 and wait_for(lambda: json.loads(sc.liudong("node", "status", "--json"))["consumer_pending"] == 0, timeout=30)
+
+
+def test_a_node_learns_a_new_peer_its_new_keys_and_its_revocation_from_the_hubs_directory(cluster, tmp_path):
+    """The hub's administrators trust, rotate and revoke a node at the hub only; the other nodes
+    follow through the directory's key-value bucket (signed by the hub's key), audited."""
+    from liudong.federation import keys
+
+    gd, hub, code = cluster.nodes[GD], cluster.hub, "450000000000"
+    gd.stop()
+    gd.env["LIUDONG_HUB_DIRECTORY"] = "1"
+    gd.start()
+    first = keys.create(code, tmp_path / "gx.json")
+    hub.liudong("node", "trust", *first.public_line().split(), "--on", "2026-11-01")
+
+    def rows():
+        return [tuple(str(v) if v is not None else None for v in r) for r in gd.query(
+            "SELECT sign_key, trusted_from, revoked_on, added_by FROM federation_peer WHERE code = ? ORDER BY id", code)]
+
+    assert wait_for(lambda: rows() == [(first.sign_public, "2026-11-01", None, "hub directory")], timeout=90), (rows(), gd.log()[-2000:])
+    assert gd.query("SELECT count(*) FROM accounts_auditevent WHERE action = 'node.trust' AND fields LIKE ?", f"%{first.sign_public}%")[0][0] == 1
+    second = keys.create(code, tmp_path / "gx.json", replace=True)
+    hub.liudong("node", "trust", *second.public_line().split(), "--on", "2026-11-20")
+    assert wait_for(lambda: rows() == [(first.sign_public, "2026-11-01", "2026-11-20", "hub directory"),
+                                       (second.sign_public, "2026-11-20", None, "hub directory")], timeout=90), rows()
+    hub.liudong("node", "revoke", code, "--on", "2026-11-25")
+    assert wait_for(lambda: [r[2] for r in rows()] == ["2026-11-20", "2026-11-25"], timeout=90), rows()
+    assert gd.query("SELECT count(*) FROM accounts_auditevent WHERE action = 'node.revoke'")[0][0] == 1
+    gd.stop()
+    del gd.env["LIUDONG_HUB_DIRECTORY"]
+    gd.start()

@@ -48,8 +48,24 @@ def test_x5_an_envelope_is_written_once_with_its_clock_from_the_receiving_commit
     got = Received.objects.get()
     assert got.message == message and got.person["name"] == "李娜"
     receipt = Outbox.objects.get()
-    assert (receipt.type, receipt.to_node, receipt.receiver) == ("arrival", GD, NANTOU)
-    assert json.loads(receipt.payload)["arrived_at"] == at("2026-12-01", 9).isoformat()
+    assert (receipt.type, receipt.to_node, receipt.sender, receipt.receiver) == ("arrival", GD, SC, GD)
+    assert json.loads(receipt.payload)["arrived"] == [[got.global_id, at("2026-12-01", 9).isoformat()]]
+
+
+def test_x5_a_batch_is_written_at_once_a_bad_envelope_quarantined_alone_and_one_receipt_names_them_all(sichuan, tmp_path):
+    me, gd = sichuan
+    impostor = keys.create(GD, tmp_path / "impostor.json")
+    gid = uuid.uuid4().hex
+    good = [sealed(gd, me, gid=gid), sealed(gd, me), sealed(gd, me, body={"subject": "无类型"}), sealed(gd, me)]
+    batch = [("s", good[0]), ("s", sealed(impostor, me)), ("s", good[1]), ("s", good[2]), ("s", sealed(gd, me, gid=gid)), ("s", good[3])]
+    assert receive_batch(batch, now=at("2026-12-01", 9)) == ["accepted", "refused", "accepted", "refused", "duplicate", "accepted"]
+    assert Message.objects.count() == Received.objects.count() == 3
+    assert sorted(Quarantined.objects.values_list("reason", flat=True)) == ["forged", "malformed"]
+    (receipt,) = Outbox.objects.all()
+    assert sorted(gid for gid, _ in json.loads(receipt.payload)["arrived"]) == sorted(Received.objects.values_list("global_id", flat=True))
+    # Redelivered in a later batch, the whole batch changes nothing.
+    assert receive_batch(batch, now=at("2026-12-01", 10)) == ["duplicate", "refused", "duplicate", "refused", "duplicate", "duplicate"]
+    assert Message.objects.count() == 3 and Outbox.objects.count() == 1
 
 
 def test_the_same_envelope_twice_or_sealed_again_changes_nothing(sichuan):
@@ -159,6 +175,20 @@ def test_x5_the_sender_sees_the_arrival_time_when_the_receipt_comes_back(guangdo
     assert receive(raw, now=at("2026-12-01", 10)) == "accepted"
     request.refresh_from_db()
     assert request.arrived_at == at("2026-12-01", 9) and request.due_on == request.reply_due_on is not None
+
+
+def test_x5_a_batch_receipt_names_many_and_only_the_node_a_message_went_to_may_sign_for_it(guangdong, tmp_path):
+    me, sc, request, gid = guangdong
+    stranger = keys.create("450000000000", tmp_path / "gx.json")
+    directory.trust(line=stranger.public_line(), on=at("2026-01-01").date(), now=at("2026-11-28"))
+    claim = {"arrived": [[gid, at("2026-12-01", 8).isoformat()]]}
+    refused(sealed(stranger, me, type_="arrival", sender="450000000000", receiver=GD, to_node=GD, body=claim), "unknown_message")
+    request.refresh_from_db()
+    assert request.arrived_at is None
+    body = {"arrived": [[gid, at("2026-12-01", 9).isoformat()], [uuid.uuid4().hex, at("2026-12-01", 9).isoformat()]]}
+    assert receive(sealed(sc, me, type_="arrival", sender=SC, receiver=GD, to_node=GD, body=body), now=at("2026-12-01", 10)) == "accepted"
+    request.refresh_from_db()
+    assert request.arrived_at == at("2026-12-01", 9) and request.due_on is not None
 
 
 def test_x3_the_answer_answers_the_request_even_before_its_receipt(guangdong):

@@ -36,10 +36,19 @@ def record(actor, action: str, *, obj=None, object_type: str = "", object_id="",
     commit or roll back together. actor None is the system (accounts.permissions). The event
     belongs to the actor's division (whose auditors read it) unless `division_code` says otherwise:
     a failed log-in, which nobody is logged in for, belongs to the account's division."""
+    made = event(actor, action, obj=obj, object_type=object_type, object_id=object_id, person_id=person_id, fields=fields, reason=reason, at=at,
+                 division_code=division_code)
+    made.save(force_insert=True)
+    return made
+
+
+def event(actor, action: str, *, obj=None, object_type: str = "", object_id="", person_id=None, fields=None, reason: str = "", at=None,
+          division_code: str | None = None) -> AuditEvent:
+    """The event `record` appends, not yet written (for `record_all`)."""
     if obj is not None:
         object_type = object_type or obj._meta.model_name
         object_id = object_id or obj.pk
-    return AuditEvent.objects.create(
+    return AuditEvent(
         at=at or timezone.now(),
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=getattr(actor, "username", "") or "system",
@@ -51,6 +60,12 @@ def record(actor, action: str, *, obj=None, object_type: str = "", object_id="",
         reason=reason[:200],
         division_code=(getattr(actor, "division_id", "") or "") if division_code is None else division_code,
     )
+
+
+def record_all(events: list[AuditEvent]) -> None:
+    """Append many events in one statement (issue 16: a node's receiving batch), in the caller's
+    transaction."""
+    AuditEvent.objects.bulk_create(events, batch_size=500)
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:

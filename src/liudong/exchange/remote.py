@@ -6,10 +6,11 @@ there, and is idempotent: a redelivered envelope changes nothing."""
 import base64
 import datetime
 import hashlib
+from collections import defaultdict
 
 from django.db import transaction
 
-from liudong.accounts.audit import record
+from liudong.accounts.audit import event, record, record_all
 from liudong.dates import local_day as _local
 from liudong.divisions.models import Division
 from liudong.errors import Invalid
@@ -51,17 +52,31 @@ def _answer_by(message: Message, cache: dict | None = None) -> datetime.date | N
 def arrived(message: Message, at: datetime.datetime) -> bool:
     """The receipt of a message sent to another node: it arrived there at `at` (X5), so its
     answer-by date (X4) is counted from then, here as there. False if the arrival is known."""
-    message = Message.objects.select_for_update().get(pk=message.pk)
-    if message.arrived_at is not None:
-        return False
-    message.arrived_at, message.arrived_on = at, _local(at)
-    message.reply_due_on = _answer_by(message)
-    if message.state == State.SENT:
-        message.due_on = message.reply_due_on  # still waiting: the deadline now runs
-    message.save(update_fields=["arrived_at", "arrived_on", "reply_due_on", "due_on", "rule_set"])
-    record(None, "message.arrival", obj=message, person_id=message.person_id, division_code=message.sender_id,
-           fields={"arrived_on": str(message.arrived_on), "due": str(message.reply_due_on or ""), "remote": True})
-    return True
+    return bool(arrivals([(message.pk, at)]))
+
+
+def arrivals(receipts: list[tuple[int, datetime.datetime]], cache: dict | None = None) -> int:
+    """`arrived` for many messages at once (a node's receiving batch): one read, one update per
+    field set, one insert of the audit events. A receipt of a message whose arrival is known (or
+    a second receipt in the list) changes nothing. Returns how many arrivals were new."""
+    first: dict[int, datetime.datetime] = {}
+    for pk, at in receipts:
+        first.setdefault(pk, at)
+    alike, events = defaultdict(list), []
+    for message in Message.objects.select_for_update().filter(pk__in=list(first), arrived_at__isnull=True).order_by("pk"):
+        at = first[message.pk]
+        message.arrived_at, message.arrived_on = at, _local(at)
+        message.reply_due_on = _answer_by(message, cache)
+        if message.state == State.SENT:
+            message.due_on = message.reply_due_on  # still waiting: the deadline now runs
+        # Messages receipted together mostly get the same values: one UPDATE for each set of them.
+        alike[(message.arrived_at, message.arrived_on, message.reply_due_on, message.due_on, message.rule_set)].append(message.pk)
+        events.append(event(None, "message.arrival", obj=message, person_id=message.person_id, division_code=message.sender_id,
+                            fields={"arrived_on": str(message.arrived_on), "due": str(message.reply_due_on or ""), "remote": True}))
+    for (arrived_at, arrived_on, reply_due_on, due_on, rule_set), pks in alike.items():
+        Message.objects.filter(pk__in=pks).update(arrived_at=arrived_at, arrived_on=arrived_on, reply_due_on=reply_due_on, due_on=due_on, rule_set=rule_set)
+    record_all(events)
+    return len(events)
 
 
 def deliver(*, sender: str, receiver: str, kind: str, topic: str, subject: str, body: str, rules_on: datetime.date, rule_set: str,
@@ -73,6 +88,18 @@ def deliver(*, sender: str, receiver: str, kind: str, topic: str, subject: str, 
     day the answer was sent (X3, as in one database), and if the answer overtook the request's
     receipt, the request's arrival is taken from the answer (`request_arrived_at`). `cache`: the
     divisions and answer-by dates of one batch of envelopes, kept by the caller."""
+    message = delivery(sender=sender, receiver=receiver, kind=kind, topic=topic, subject=subject, body=body, rules_on=rules_on, rule_set=rule_set,
+                       sent_at=sent_at, person=person, in_reply_to=in_reply_to, request_arrived_at=request_arrived_at, now=now, cache=cache,
+                       carried=carried, attachments=attachments)
+    delivered([message])
+    return message
+
+
+def delivery(*, sender: str, receiver: str, kind: str, topic: str, subject: str, body: str, rules_on: datetime.date, rule_set: str,
+             sent_at: datetime.datetime, person, in_reply_to: Message | None, request_arrived_at: datetime.datetime | None,
+             now: datetime.datetime, cache: dict | None = None, carried: dict | None = None, attachments=()) -> Message:
+    """`deliver`'s message, checked and not yet written (a node's receiving batch writes many at
+    once with `delivered`); the request it answers, if any, is answered now."""
     cache = {} if cache is None else cache
     wanted = [c for c in (sender, receiver) if ("place", c) not in cache]
     if wanted:
@@ -83,6 +110,7 @@ def deliver(*, sender: str, receiver: str, kind: str, topic: str, subject: str, 
         raise Invalid({"receiver": ["收发单位不在本节点的区划表中 / the sender or receiver is not in this node's division table"]})
     message = _new(None, places[sender], places[receiver], kind=kind, person=person, subject=subject[:SUBJECT_MAX], body=body,
                    rules_on=rules_on, case_type="", case_id=None, now=now)
+    message.scans = [_scan(scan, now=now) for scan in attachments or ()]  # checked before anything is written
     message.topic, message.rule_set, message.channel = topic, rule_set, Channel.SYSTEM
     message.carried = services_remote.carried(carried) if carried else {}
     message.sent_at, message.sent_on = min(sent_at, now), _local(min(sent_at, now))
@@ -93,22 +121,32 @@ def deliver(*, sender: str, receiver: str, kind: str, topic: str, subject: str, 
     if in_reply_to is not None:
         message.in_reply_to = in_reply_to
         _answered(in_reply_to, sent_at=message.sent_at, request_arrived_at=request_arrived_at)
-    message.save()
-    for scan in attachments or ():
-        _attach_sent(message, scan, now=now)
-    record(None, "message.deliver", obj=message, person_id=message.person_id, division_code=receiver,
-           fields={"kind": kind, "sender": sender, "due": str(message.due_on or ""), "remote": True})
     return message
 
 
-def _attach_sent(message: Message, scan: dict, *, now: datetime.datetime) -> Attachment:
-    """A scan that came sealed with the message (issue 16), kept and linked here as if uploaded
-    with it; its SHA-256 must be the one the sender computed."""
+def delivered(messages: list[Message]) -> None:
+    """Write the messages `delivery` made, the scans that came with them, and their audit events,
+    in one insert each."""
+    Message.objects.bulk_create(messages, batch_size=500)
+    scans = []
+    for m in messages:
+        for scan in getattr(m, "scans", ()):
+            scan.message = m
+            scans.append(scan)
+    Attachment.objects.bulk_create(scans, batch_size=50)
+    record_all([event(None, "message.deliver", obj=m, person_id=m.person_id, division_code=m.receiver_id,
+                      fields={"kind": m.kind, "sender": m.sender_id, "due": str(m.due_on or ""), "remote": True}) for m in messages])
+
+
+def _scan(scan: dict, *, now: datetime.datetime) -> Attachment:
+    """A scan that came sealed with the message (issue 16), to be kept and linked as if uploaded
+    with it (not yet written: `delivered` writes it); its SHA-256 must be the one the sender
+    computed, else the envelope is refused before anything is written."""
     data = base64.b64decode(scan["data"], validate=True)
     if hashlib.sha256(data).hexdigest() != scan["sha256"] or not data:
         raise ValueError("attachment digest")
-    return Attachment.objects.create(message=message, name=str(scan["name"])[:200], content_type=str(scan["content_type"])[:100], size=len(data),
-                                     sha256=scan["sha256"], data=data, uploaded_at=now, uploaded_by=None)
+    return Attachment(name=str(scan["name"])[:200], content_type=str(scan["content_type"])[:100], size=len(data),
+                      sha256=scan["sha256"], data=data, uploaded_at=now, uploaded_by=None)
 
 
 def _answered(request: Message, *, sent_at: datetime.datetime, request_arrived_at: datetime.datetime | None):

@@ -11,12 +11,16 @@ class FederationConfig(AppConfig):
     def ready(self):
         from liudong.exchange import hooks
         from liudong.people.services import add_residence_listener
+        from liudong.people.views import HOME_PANELS
 
-        from . import handlers_person, outbox
+        from . import handlers_person, outbox, views
 
         # Inside every sending transaction of the exchange (exchange.hooks): a message to a place
         # outside this node gets its outbox row in the same commit. Without LIUDONG_NODE it does nothing.
         hooks.on_sent(outbox.message_sent)
+        # The node's state on the administrators' home page.
+        if views.node_panel not in HOME_PANELS:
+            HOME_PANELS.append(views.node_panel)
         # An arrival, move, departure or return of a person whose hukou is on another node goes
         # to that node in the same transaction (her outflow record there).
         add_residence_listener(handlers_person.residence_changed)

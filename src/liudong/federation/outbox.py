@@ -80,16 +80,37 @@ def report_state(state: str, *, of: str, message, place: str, at: datetime.datet
     """Issue 16: tell the hub (when this node trusts one) that the message `of` (its global id)
     was sent, arrived or was answered: routing only (kind, sender, receiver, times, answer-by
     date), in the transaction of the act; `place`: the division of this node that speaks."""
-    if keys_of(NATION_CODE, local_day(at)) is None:
-        return
-    enqueue(EnvelopeType.STATE, sender=place, receiver=NATION_CODE, kind=state, to_node=NATION_CODE, now=at,
-            payload={"of": of, "state": state, "at": _iso(at), "kind": message.kind, "sender": message.sender_id, "receiver": message.receiver_id,
-                     "due_on": str(due_on) if due_on else None})
+    row = state_row(state, of=of, message=message, place=place, at=at, due_on=due_on)
+    if row is not None:
+        row.save(force_insert=True)
+
+
+def state_row(state: str, *, of: str, message, place: str, at: datetime.datetime, due_on=None, cache: dict | None = None) -> Outbox | None:
+    """The row `report_state` writes, not yet written (a receiving batch writes its rows at once);
+    None when this node trusts no hub. `cache`: the batch's, keeps the hub's keys of the day."""
+    key = ("peer", NATION_CODE, local_day(at))
+    if cache is None or key not in cache:
+        hub = keys_of(NATION_CODE, local_day(at))
+        if cache is None:
+            cache = {}
+        cache[key] = hub
+    if cache[key] is None:
+        return None
+    return outbox_row(EnvelopeType.STATE, sender=place, receiver=NATION_CODE, kind=state, to_node=NATION_CODE, now=at,
+                      payload={"of": of, "state": state, "at": _iso(at), "kind": message.kind, "sender": message.sender_id,
+                               "receiver": message.receiver_id, "due_on": str(due_on) if due_on else None})
 
 
 def enqueue(type_: str, *, sender: str, receiver: str, kind: str, payload: dict, message=None, now: datetime.datetime, to_node: str | None = None) -> Outbox:
     """One envelope to send, in the caller's transaction."""
-    return Outbox.objects.create(
+    row = outbox_row(type_, sender=sender, receiver=receiver, kind=kind, payload=payload, message=message, now=now, to_node=to_node)
+    row.save(force_insert=True)
+    return row
+
+
+def outbox_row(type_: str, *, sender: str, receiver: str, kind: str, payload: dict, message=None, now: datetime.datetime, to_node: str | None = None) -> Outbox:
+    """The row `enqueue` writes, not yet written (a receiving batch writes its receipts at once)."""
+    return Outbox(
         global_id=uuid.uuid4().hex,
         type=type_, message=message, sender=sender, receiver=receiver, kind=kind,
         to_node=to_node or node_for(receiver, local_day(now)), payload=json.dumps(payload, ensure_ascii=False, sort_keys=True), created_at=now)

@@ -16,19 +16,22 @@ finish, then the process flushes its acknowledgements, closes its connection and
 import asyncio
 import logging
 import signal
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import nats
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections
+from django.db import DatabaseError, connection
 from nats.errors import ConnectionClosedError, NoServersError, TimeoutError as NatsTimeout
-from nats.js.api import AckPolicy, ConsumerConfig, ExternalStream, StorageType, StreamConfig, StreamSource
-from nats.js.errors import BadRequestError, NotFoundError
+from nats.js.api import AckPolicy, ConsumerConfig, ExternalStream, KeyValueConfig, StorageType, StreamConfig, StreamSource
+from nats.js.errors import BadRequestError, BucketNotFoundError, NotFoundError
 
 from liudong.codes import NATION_CODE
+from liudong.errors import Invalid
 
-from . import publishing, receive
+from . import hub_directory, publishing, receive
 from .directory import peers
+from .keys import load
 
 log = logging.getLogger("liudong.federation")
 HUB_DOMAIN = "hub"
@@ -36,7 +39,7 @@ EXCHANGE = "EXCHANGE"
 CONSUMER = "receiver"
 DUPLICATE_WINDOW = 24 * 3600  # seconds: a row republished within a day is dropped by the stream
 IDLE = 0.25  # seconds between looks at an empty outbox
-RECEIVE_BATCH = 64
+RECEIVE_BATCH = 256  # envelopes a fetch, received in one transaction (the crypto is done before it opens)
 
 
 def domain(code: str) -> str:
@@ -65,9 +68,15 @@ class Runner:
         self.problems: dict[str, str] = {}
 
     async def db(self, fn, *args, **kwargs):
+        """fn in the node's one database thread, on a connection kept open (one connection a call
+        would cost a connect each time on PostgreSQL); a connection that failed is closed, and the
+        next call opens another."""
         def call():
-            close_old_connections()
-            return fn(*args, **kwargs)
+            try:
+                return fn(*args, **kwargs)
+            except DatabaseError:
+                connection.close()
+                raise
         return await asyncio.get_running_loop().run_in_executor(self.db_thread, call)
 
     def problem(self, where: str, what: str):
@@ -107,7 +116,10 @@ class Runner:
                 while not self.stop.is_set() and not await self.ensure_streams(js):
                     await self.pause(1)
                 if not self.stop.is_set():
-                    await asyncio.gather(self.relay(js), self.receiver(js))
+                    loops = [self.relay(js), self.receiver(js)]
+                    if settings.LIUDONG_HUB_DIRECTORY:
+                        loops.append(self.directory(nc.jetstream(domain=HUB_DOMAIN)))
+                    await asyncio.gather(*loops)
         finally:
             try:
                 # The acknowledgements of the last batch leave before the connection closes (a
@@ -150,8 +162,13 @@ class Runner:
         try:
             await self._ensure(js, StreamConfig(name=out_stream(self.node), subjects=[publishing.subject(self.node, "*")], storage=StorageType.FILE,
                                                 max_age=self.max_age, duplicate_window=DUPLICATE_WINDOW))
+            # The hub's own IN stream sources EXCHANGE on its own server, and only once EXCHANGE
+            # exists: a source set up before its stream was seen never becoming active.
+            external = None if self.node == NATION_CODE else ExternalStream(api=f"$JS.{HUB_DOMAIN}.API")
+            if self.node == NATION_CODE:
+                await self.exchange(js, await self.db(self.sourced))
             await self._ensure(js, StreamConfig(name=in_stream(self.node), storage=StorageType.FILE, max_age=self.max_age, sources=[
-                StreamSource(name=EXCHANGE, filter_subject=publishing.subject("*", self.node), external=ExternalStream(api=f"$JS.{HUB_DOMAIN}.API"))]))
+                StreamSource(name=EXCHANGE, filter_subject=publishing.subject("*", self.node), external=external)]))
             self.solved("streams")
             return True
         except (NatsTimeout, ConnectionClosedError, BadRequestError, NotFoundError) as e:
@@ -161,7 +178,9 @@ class Runner:
     async def relay(self, js):
         while not self.stop.is_set():
             try:
+                began = time.monotonic()
                 ready, waiting = await self.db(publishing.pending, self.batch, now=self.now())
+                sealed = time.monotonic()
             except DatabaseError as e:  # the database is busy or away: say so once, try again
                 self.problem("outbox", f"{type(e).__name__}: {e}")
                 await self.pause(1)
@@ -173,6 +192,7 @@ class Runner:
                 continue
             acks = await asyncio.gather(*(js.publish(subject, raw, timeout=5, headers={"Nats-Msg-Id": gid}) for _, gid, subject, raw in ready),
                                         return_exceptions=True)
+            acked = time.monotonic()
             done = [row[0] for row, ack in zip(ready, acks) if not isinstance(ack, BaseException)]
             failed = [ack for ack in acks if isinstance(ack, BaseException)]
             if done:
@@ -182,6 +202,8 @@ class Runner:
                     self.problem("outbox", f"cannot mark {len(done)} published: {type(e).__name__}: {e}")
                     await self.pause(1)
                     continue
+            log.info("published %d in %.2f s (sealed in %.2f s, acknowledged in %.2f s)", len(done), time.monotonic() - began, sealed - began,
+                     acked - sealed)
             if failed:
                 self.problem("publish", f"{len(failed)} not acknowledged ({type(failed[0]).__name__}); kept in the outbox")
                 await self.pause(1)
@@ -195,16 +217,15 @@ class Runner:
                 if sub is None:
                     sub = await js.pull_subscribe(publishing.subject("*", self.node), durable=CONSUMER, stream=in_stream(self.node),
                                                   config=ConsumerConfig(ack_policy=AckPolicy.EXPLICIT, ack_wait=30, max_ack_pending=20000))
-                # A smaller batch than the relay's: on SQLite the receiving transaction holds the
-                # write lock the node's clerks also need.
                 msgs = await sub.fetch(RECEIVE_BATCH, timeout=1)
-            except NatsTimeout:
+            except (NatsTimeout, asyncio.TimeoutError):  # nothing came within the second (the client raises either)
                 continue
             except (ConnectionClosedError, BadRequestError, NotFoundError, OSError) as e:
                 self.problem("receive", f"{type(e).__name__}: {e}")
                 sub = None
                 await self.pause(1)
                 continue
+            began = time.monotonic()
             try:
                 outcomes = await self.db(receive.receive_batch, [(m.subject, m.data) for m in msgs], now=self.now())
             except DatabaseError as e:  # not committed: not acknowledged, JetStream redelivers
@@ -214,18 +235,76 @@ class Runner:
             for m in msgs:
                 await m.ack()
             self.solved("receive")
-            log.info("received %d: %s", len(outcomes), {o: outcomes.count(o) for o in set(outcomes)})
+            log.info("received %d in %.2f s: %s", len(outcomes), time.monotonic() - began, {o: outcomes.count(o) for o in set(outcomes)})
+
+    async def directory(self, hub_js):
+        """Watch the hub's directory bucket and adopt its entries (hub_directory.adopt). While the
+        hub cannot be reached the directory stays as it is; the watch starts again when it can."""
+        while not self.stop.is_set():
+            watcher = None
+            try:
+                watcher = await (await hub_js.key_value(hub_directory.BUCKET)).watchall()
+                self.solved("directory")
+                while not self.stop.is_set():
+                    try:
+                        entry = await watcher.updates(timeout=1)
+                    except (NatsTimeout, asyncio.TimeoutError):
+                        continue
+                    if entry is None or not entry.value:  # the marker after the entries there were
+                        continue
+                    try:
+                        outcome = await self.db(hub_directory.adopt, entry.value, now=self.now())
+                    except Invalid as e:
+                        self.problem(f"directory {entry.key}", "; ".join(m for ms in e.errors.values() for m in ms))
+                        continue
+                    except DatabaseError as e:
+                        self.problem("directory", f"{type(e).__name__}: {e}")
+                        break
+                    if outcome in ("trusted", "revoked"):
+                        log.warning("directory: %s %s from the hub's directory", entry.key, outcome)
+            except (BucketNotFoundError, NatsTimeout, ConnectionClosedError, BadRequestError, NotFoundError, OSError) as e:
+                self.problem("directory", f"the hub's directory cannot be read: {type(e).__name__}")
+            finally:
+                if watcher is not None:
+                    try:
+                        await watcher.stop()
+                    except (NatsTimeout, ConnectionClosedError, BadRequestError, NotFoundError, OSError):
+                        pass
+            await self.pause(5)
+
+    @staticmethod
+    def sourced() -> list[str]:
+        """The nodes whose OUT streams the hub's EXCHANGE sources: its directory's, not revoked."""
+        return sorted({p.code for p in peers() if p.revoked_on is None and p.code != NATION_CODE})
+
+    async def exchange(self, js, codes: list[str]) -> None:
+        await self._ensure(js, StreamConfig(name=EXCHANGE, storage=StorageType.FILE, max_age=self.max_age, sources=[
+            StreamSource(name=out_stream(c), external=ExternalStream(api=f"$JS.{domain(c)}.API")) for c in codes]))
 
     async def hub(self, js):
         """The hub's stream sources the OUT stream of every node of its directory; kept in step
-        with the directory every few seconds."""
-        known = None
+        with the directory every few seconds, as is the directory's bucket (hub_directory)."""
+        known, written, kv = None, {}, None
+        keys = load()
         while not self.stop.is_set():
-            codes = await self.db(lambda: sorted({p.code for p in peers() if p.revoked_on is None and p.code != NATION_CODE}))
+            codes = await self.db(self.sourced)
+            try:
+                if kv is None:
+                    try:
+                        kv = await js.key_value(hub_directory.BUCKET)
+                    except BucketNotFoundError:
+                        kv = await js.create_key_value(KeyValueConfig(bucket=hub_directory.BUCKET, history=10, storage=StorageType.FILE))
+                for code, value in (await self.db(hub_directory.entries, keys)).items():
+                    if written.get(code) != value:
+                        await kv.put(code, value)
+                        written[code] = value
+                self.solved("directory")
+            except (NatsTimeout, ConnectionClosedError, BadRequestError, NotFoundError) as e:
+                kv = None
+                self.problem("directory", f"cannot write the directory's bucket: {type(e).__name__}: {e}")
             if codes != known:
                 try:
-                    await self._ensure(js, StreamConfig(name=EXCHANGE, storage=StorageType.FILE, max_age=self.max_age, sources=[
-                        StreamSource(name=out_stream(c), external=ExternalStream(api=f"$JS.{domain(c)}.API")) for c in codes]))
+                    await self.exchange(js, codes)
                     known = codes
                     self.solved("hub")
                 except (NatsTimeout, ConnectionClosedError, BadRequestError, NotFoundError) as e:
@@ -233,19 +312,27 @@ class Runner:
             await self.pause(2)
 
 
-async def status(node: str | None = None, url: str | None = None) -> dict:
-    """The consumer's pending count, from the server (None if it cannot be asked)."""
+async def _quiet(e):
+    """The status only reports whether the server answered (the client would print a traceback)."""
+
+
+async def status(node: str | None = None, url: str | None = None, *, timeout: float = 2) -> dict:
+    """The consumer's pending count, from the server: {"nats": "ok", "consumer_pending": n}, or
+    "nats": "unreachable" (no answer within `timeout` seconds) or "no_consumer" (the node has
+    not run yet), with the count None."""
     node = node or settings.LIUDONG_NODE
     try:
         # Bounded: the client may otherwise keep trying a server that refuses.
-        nc = await asyncio.wait_for(nats.connect((url or settings.LIUDONG_NATS_URL).split(","), connect_timeout=2, max_reconnect_attempts=0,
-                                                 allow_reconnect=False), timeout=5)
+        nc = await asyncio.wait_for(nats.connect((url or settings.LIUDONG_NATS_URL).split(","), connect_timeout=timeout, max_reconnect_attempts=0,
+                                                 allow_reconnect=False, error_cb=_quiet), timeout=timeout + 1)
     except (NoServersError, OSError, NatsTimeout, asyncio.TimeoutError):
-        return {"consumer_pending": None}
+        return {"nats": "unreachable", "consumer_pending": None}
     try:
-        info = await nc.jetstream(domain=domain(node)).consumer_info(in_stream(node), CONSUMER, timeout=2)
-        return {"consumer_pending": info.num_pending + info.num_ack_pending}
-    except (NotFoundError, NatsTimeout, BadRequestError):
-        return {"consumer_pending": None}
+        info = await nc.jetstream(domain=domain(node)).consumer_info(in_stream(node), CONSUMER, timeout=timeout)
+        return {"nats": "ok", "consumer_pending": info.num_pending + info.num_ack_pending}
+    except NotFoundError:
+        return {"nats": "no_consumer", "consumer_pending": None}
+    except (NatsTimeout, BadRequestError, asyncio.TimeoutError):
+        return {"nats": "unreachable", "consumer_pending": None}
     finally:
         await nc.close()

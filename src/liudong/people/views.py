@@ -18,6 +18,9 @@ from . import queries, queries_follow_up, services
 from .forms import ArrivalClaimForm, PersonForm, SearchForm
 
 SEARCH_PER_PAGE = 20
+# Panels of the home page of roles without the dashboard, added by the apps above (issue 16: the
+# node's state, federation.views.node_panel): fn(actor) -> {"template": ..., ...} or None.
+HOME_PANELS: list = []
 MAX_PAGE = 100000
 
 
@@ -43,7 +46,8 @@ def home(request):
         # Auditors, administrators and the query desk see only their own links.
         # J3: administrators see the accounts of their area that failed log-ins slow down.
         slowed = slowed_accounts(actor=actor, now=clock.now()) if actor.can(Action.MANAGE_STAFF) else []
-        return render(request, "people/home_links.html", {"calendar_warning": calendar_warning, "slowed_accounts": slowed})
+        panels = [panel for panel in (fn(actor) for fn in HOME_PANELS) if panel]
+        return render(request, "people/home_links.html", {"calendar_warning": calendar_warning, "slowed_accounts": slowed, "panels": panels})
     on = today()
     chosen = request.GET.get("division") or None
     division = queries.dashboard_division(actor=actor, division=chosen)

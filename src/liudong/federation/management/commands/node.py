@@ -18,9 +18,8 @@ from django.core.management.base import CommandError
 
 from liudong import clock
 from liudong.cli import Subcommands, arg, day_of_act
-from liudong.federation import directory, keys, publishing
-from liudong.federation.models import Quarantined
-from liudong.federation.runner import Runner, status
+from liudong.federation import directory, keys, queries
+from liudong.federation.runner import Runner
 
 
 def _node() -> str:
@@ -38,7 +37,8 @@ class Command(Subcommands):
         "revoke": ("withdraw trust in a node", arg("code"), arg("--on", default=None, help="from this day (default today)")),
         "peers": ("list the directory of nodes",),
         "status": ("outbox backlog, consumer pending, quarantine", arg("--json", action="store_true")),
-        "run": ("run the relay and the receiver until SIGTERM", arg("--batch", type=int, default=256)),
+        "run": ("run the relay and the receiver until SIGTERM", arg("--batch", type=int, default=256),
+                arg("--verbose", action="store_true", help="log every batch published and received, with its times")),
     }
 
     def handle_init(self, *, rotate, **_):
@@ -61,18 +61,18 @@ class Command(Subcommands):
             self.stdout.write(f"{p.code} ed25519:{p.sign_key} x25519:{p.box_key} from {p.trusted_from} revoked {p.revoked_on or '-'}")
 
     def handle_status(self, *, json: bool = False, **_):
-        node = _node()
-        data = {"node": node, **publishing.backlog(), **asyncio.run(status(node)), "quarantined": Quarantined.objects.count()}
+        _node()
+        data = queries.node_status()
         if json:
             self.stdout.write(_json(data))
         else:
             for k, v in data.items():
                 self.stdout.write(f"{k}: {'-' if v is None else v}")
 
-    def handle_run(self, *, batch, **_):
+    def handle_run(self, *, batch, verbose=False, **_):
         node = _node()
         keys.load()  # no key file: say so now, not at the first envelope
-        logging.getLogger("liudong.federation").setLevel(logging.INFO if settings.DEBUG else logging.WARNING)
+        logging.getLogger("liudong.federation").setLevel(logging.INFO if settings.DEBUG or verbose else logging.WARNING)
         self.stderr.write(f"node {node} on {settings.LIUDONG_NATS_URL}")
         code = asyncio.run(Runner(now=clock.now, node=node, batch=batch).run())
         self.stderr.write(f"node {node} stopped")
