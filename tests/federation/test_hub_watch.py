@@ -72,6 +72,7 @@ def test_t3_x3_the_hub_keeps_each_message_once_and_lists_the_overdue_by_province
     nation.force_login(world["nation_officer"])
     page = nation.get("/nodes/watch/").content.decode()
     assert "广东省" in page and "四川省" in page and "诺江镇" in page
+    assert "核实" in page and ">verification<" not in page  # the kind in words, not its code (I4)
 
 
 def test_a_node_reports_only_its_own_messages_and_only_to_the_hub(hub, as_node):

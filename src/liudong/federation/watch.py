@@ -9,10 +9,16 @@ from django.db.models import Count, F, Q
 from liudong.accounts.choices import Action
 from liudong.accounts.permissions import require
 from liudong.divisions.queries import DivisionNames, in_range
+from liudong.exchange.models import Kind
 
 from .models import Watched
 
 LIMIT = 200
+
+
+def _kind_label(kind: str) -> str:
+    """The message kind as the exchange names it (a kind this node does not know: its code)."""
+    return Kind(kind).label if kind in Kind.values else kind
 
 
 def watch(*, actor, today: datetime.date, limit: int = LIMIT) -> dict:
@@ -33,7 +39,7 @@ def watch(*, actor, today: datetime.date, limit: int = LIMIT) -> dict:
         p["on_time_rate"] = p["on_time"] / p["expected"] if p["expected"] else None
     return {
         "today": today, "pairs": pairs,
-        "overdue": [{"global_id": w.global_id, "kind": w.kind, "sender": w.sender, "sender_name": names.full(w.sender), "receiver": w.receiver,
+        "overdue": [{"global_id": w.global_id, "kind": w.kind, "kind_label": _kind_label(w.kind), "sender": w.sender, "sender_name": names.full(w.sender), "receiver": w.receiver,
                      "receiver_name": names.full(w.receiver), "arrived_at": w.arrived_at, "due_on": w.due_on, "days_over": (today - w.due_on).days}
                     for w in overdue],
     }
