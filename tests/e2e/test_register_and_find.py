@@ -65,6 +65,17 @@ def _log_in(page, base, username="clerk"):
     page.wait_for_url(base + "/")
 
 
+def _page_as(browser, base, username, *, ignore_422=False):
+    """A new context logged in as `username` (Chinese), its page, and the console errors it logs
+    (with ignore_422, a form refused on purpose: the browser logs that status as an error)."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" and not (ignore_422 and "status of 422" in m.text) else None)
+    _log_in(page, base, username)
+    return context, page, errors
+
+
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
 def test_register_arrival_and_same_sound_search(live_server, monkeypatch):

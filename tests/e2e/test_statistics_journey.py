@@ -5,7 +5,7 @@ county approves it. Screenshots go to /tmp/liudong-e2e-statistics-*.png (looked 
 import pytest
 
 from tests.e2e.test_clerk_day import _reference_data, _staff
-from tests.e2e.test_register_and_find import CHROMIUM, CHROMIUM_ARGS, _browser_or_fail, _log_in
+from tests.e2e.test_register_and_find import CHROMIUM, CHROMIUM_ARGS, _browser_or_fail, _page_as
 
 OCT = "2026-10"
 SHOT = "/tmp/liudong-e2e-statistics-{name}.png"
@@ -46,12 +46,7 @@ def test_journey_step6_t1_village_submits_township_returns_village_resubmits_tow
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             def as_user(username):
-                context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-                page = context.new_page()
-                errors = []
-                page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-                _log_in(page, base, username)
-                return context, page, errors
+                return _page_as(browser, base, username)
 
             # 1. The village submits October's report from its page.
             context, page, errors = as_user("village")

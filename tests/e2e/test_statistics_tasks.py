@@ -6,7 +6,7 @@ never committed)."""
 import pytest
 
 from tests.e2e.test_clerk_day import _reference_data, _staff
-from tests.e2e.test_register_and_find import CHROMIUM, CHROMIUM_ARGS, _browser_or_fail, _log_in
+from tests.e2e.test_register_and_find import CHROMIUM, CHROMIUM_ARGS, _browser_or_fail, _page_as
 from tests.page_text import ALLOWED, latin_words, visible_text
 
 SHOT = "/tmp/liudong-e2e-tasks-{name}.png"
@@ -49,13 +49,7 @@ def test_part11_county_sets_a_task_and_the_township_sees_its_progress_in_chinese
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             def as_user(username):
-                context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-                page = context.new_page()
-                errors = []
-                # the refused form answers 422 on purpose (its fields marked): the browser logs that status
-                page.on("console", lambda m: errors.append(m.text) if m.type == "error" and "status of 422" not in m.text else None)
-                _log_in(page, base, username)
-                return context, page, errors
+                return _page_as(browser, base, username, ignore_422=True)
 
             context, page, errors = as_user("county")
             page.goto(f"{base}/statistics/tasks/")
