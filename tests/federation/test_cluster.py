@@ -223,7 +223,7 @@ def test_a_node_learns_a_new_peer_its_new_keys_and_its_revocation_from_the_hubs_
             "SELECT sign_key, trusted_from, revoked_on, added_by FROM federation_peer WHERE code = ? ORDER BY id", code)]
 
     assert wait_for(lambda: rows() == [(first.sign_public, "2026-11-01", None, "hub directory")], timeout=90), (rows(), gd.log()[-2000:])
-    assert gd.query("SELECT count(*) FROM accounts_auditevent WHERE action = 'node.trust' AND fields LIKE ?", f"%{first.sign_public}%")[0][0] == 1
+    assert gd.query("SELECT count(*) FROM accounts_auditevent WHERE action = 'node.trust' AND CAST(fields AS TEXT) LIKE ?", f"%{first.sign_public}%")[0][0] == 1
     second = keys.create(code, tmp_path / "gx.json", replace=True)
     hub.liudong("node", "trust", *second.public_line().split(), "--on", "2026-11-20")
     assert wait_for(lambda: rows() == [(first.sign_public, "2026-11-01", "2026-11-20", "hub directory"),
