@@ -175,3 +175,31 @@ def test_S4_the_due_list_is_computed_a_page_at_a_time_with_no_query_per_woman(cl
         record(clerk, w, "2026-11-02", method="iud")
     count, rows, many = run(0, 100)
     assert count == 8 and len(rows) == 8 and many == few  # the same queries for 3 women or 12, 2 rows or 8
+
+
+def test_S4_a_page_far_down_the_list_holds_the_same_women_as_one_near_its_start(clerk, county_policy, world, monkeypatch):
+    """A page near the start of a due list probes each woman's checks in the list's order; a page
+    far down has the database build the sets of checks once (PostgreSQL). Both tests must list the
+    same women with the same category, ordinary subjects (older, IUD as latest method) included."""
+    from liudong.technical import queries
+
+    from .conftest import d
+
+    women = [person(clerk, id_number=make_id("511921", f"19{78 + m:02d}0{m}15", 80 + m), name="钱" + NUMBERS[m]) for m in range(1, 9)]
+    record(clerk, women[0], "2026-08-02", method="iud")   # older, IUD, checked in the half year: not due
+    record(clerk, women[1], "2026-08-02", method="pill")  # older, not IUD: key, Q3 check does not count
+    record(clerk, women[2], "2026-10-20", method="iud")   # checked in the quarter: not due
+    record(clerk, women[3], "2026-05-02", method="iud")   # IUD before the half year: ordinary, due
+
+    def listed():
+        due = queries.due_list(actor=world["county_officer"], period="2026-Q4", today=d("2026-11-28"))
+        return due.count, [(r.person_id, r.category, r.last_checked_on) for r in due.rows[0:100]]
+
+    near = listed()
+    monkeypatch.setattr(queries, "PROBED_PAGES_UP_TO", 0)
+    far = listed()
+    assert near == far and near[0] == len(near[1])
+    ids = [pid for pid, _, _ in near[1]]
+    assert women[0].pk not in ids and women[2].pk not in ids and women[1].pk in ids and women[3].pk in ids
+    categories = {pid: c for pid, c, _ in near[1]}
+    assert categories[women[3].pk] == "ordinary" and categories[women[1].pk] == "key"

@@ -256,6 +256,10 @@ class DueList:
 
 
 ITEMS = ("checks", "screening")
+# A page of a due list starting before this row probes each woman's checks in the list's order
+# (PostgreSQL; SQLite always does); a page further down has the database build the sets of
+# checks once. Most women on a list are due, so a page of 100 near the start tests a few hundred.
+PROBED_PAGES_UP_TO = 2000
 
 
 def _counties(code: str) -> list[str]:
@@ -349,33 +353,52 @@ def due_list(*, actor, division_code=None, period: str | None = None, item: str 
     # once (uncorrelated IN subqueries, hashed); SQLite materialises such a set by probing the
     # index once per woman anyway, so there they are correlated EXISTS probes of
     # check_person_day_items.
+    def due_test(hashed: bool):
+        """(due, ordinary, aliases): whether a woman is due, and whether she is an ordinary subject.
+        `hashed`: the checks as sets computed once (uncorrelated IN subqueries); otherwise
+        correlated probes of check_person_day_items, one per woman tested."""
+        aliases, done, with_iud = {}, {}, None
+        for n, (w0, w1) in windows.items():
+            if hashed:
+                done[n] = Q(pk__in=Check.objects.filter(flag, person__in=listed, checked_on__gte=w0, checked_on__lte=w1).values("person_id"))
+            else:
+                done[n] = Exists(Check.objects.filter(flag, person_id=OuterRef("pk"), checked_on__gte=w0, checked_on__lte=w1))
+        if item == "checks" and groups:
+            if hashed:
+                later = (Check.objects.filter(person_id=OuterRef("person_id"), checked_on__lte=reference).exclude(method="").exclude(method=Method.IUD)
+                         .filter(Q(checked_on__gt=OuterRef("checked_on")) | Q(checked_on=OuterRef("checked_on"), id__gt=OuterRef("id"))))
+                with_iud = Q(pk__in=Check.objects.filter(person__in=listed, method=Method.IUD, checked_on__lte=reference).exclude(Exists(later)).values("person_id"))
+            else:
+                aliases["method_now"] = Coalesce(Subquery(Check.objects.filter(person_id=OuterRef("pk"), checked_on__lte=reference).exclude(method="")
+                                                          .order_by("-checked_on", "-id").values("method")[:1]), Value(""))
+                with_iud = Q(method_now=Method.IUD)
+        due, ordinary = Q(pk__in=[]), Q(pk__in=[])
+        for (births, n_key, n_ordinary, min_age), group in groups.items():
+            place = _in_counties(group, counties) & _births(births)
+            if item == "screening":
+                due |= place & ~Q(done[n_key])
+                continue
+            older = Q(birth_date__lte=_years_before(start, int(min_age))) & with_iud
+            ordinary |= place & older
+            # One CASE: her method is looked up (or her set probed) once, and only when she is old
+            # enough to be an ordinary subject.
+            due |= place & Q(Case(When(older, then=_negated(done[n_ordinary])), default=_negated(done[n_key]), output_field=BooleanField()))
+        return due, ordinary, aliases
+
+    # The due test, per group of counties with the same policy (usually one), never a query per
+    # woman: whether a check of hers (wherever recorded: before a move, or mailed back) falls in
+    # her window, and whether her latest recorded method on the reference day is the IUD.
+    # PostgreSQL runs a correlated subquery as a subplan per row, so for the count (every woman
+    # tested) the checks are sets computed once there (uncorrelated IN subqueries, hashed); SQLite
+    # materialises such a set by probing the index once per woman anyway, so there they are
+    # correlated EXISTS probes of check_person_day_items. A page of the list on PostgreSQL probes
+    # too, as long as it lies near the start: the scan in the list's order stops once the page is
+    # full, so the first pages test a few hundred women instead of building the sets again (most
+    # women on a list are due); a page far down builds the sets.
     hashed = connection.vendor == "postgresql"
-    aliases, done, with_iud = {}, {}, None
-    for n, (w0, w1) in windows.items():
-        if hashed:
-            done[n] = Q(pk__in=Check.objects.filter(flag, person__in=listed, checked_on__gte=w0, checked_on__lte=w1).values("person_id"))
-        else:
-            done[n] = Exists(Check.objects.filter(flag, person_id=OuterRef("pk"), checked_on__gte=w0, checked_on__lte=w1))
-    if item == "checks" and groups:
-        if hashed:
-            later = (Check.objects.filter(person_id=OuterRef("person_id"), checked_on__lte=reference).exclude(method="").exclude(method=Method.IUD)
-                     .filter(Q(checked_on__gt=OuterRef("checked_on")) | Q(checked_on=OuterRef("checked_on"), id__gt=OuterRef("id"))))
-            with_iud = Q(pk__in=Check.objects.filter(person__in=listed, method=Method.IUD, checked_on__lte=reference).exclude(Exists(later)).values("person_id"))
-        else:
-            aliases["method_now"] = Coalesce(Subquery(Check.objects.filter(person_id=OuterRef("pk"), checked_on__lte=reference).exclude(method="")
-                                                      .order_by("-checked_on", "-id").values("method")[:1]), Value(""))
-            with_iud = Q(method_now=Method.IUD)
-    due, ordinary = Q(pk__in=[]), Q(pk__in=[])
-    for (births, n_key, n_ordinary, min_age), group in groups.items():
-        place = _in_counties(group, counties) & _births(births)
-        if item == "screening":
-            due |= place & ~Q(done[n_key])
-            continue
-        older = Q(birth_date__lte=_years_before(start, int(min_age))) & with_iud
-        ordinary |= place & older
-        # One CASE: her method is looked up (or her set probed) once, and only when she is old
-        # enough to be an ordinary subject.
-        due |= place & Q(Case(When(older, then=_negated(done[n_ordinary])), default=_negated(done[n_key]), output_field=BooleanField()))
+    due, ordinary, aliases = due_test(hashed)
+    # (SQLite: the same test; its aliases are on `women` already.)
+    probed = due_test(False) if hashed else (due, ordinary, {})
     women = women.alias(**aliases)
     # One grouped pass over the women of childbearing age gives, per county, how many there are
     # (the counties shown are those with women) and how many are due: the list's count. The
@@ -394,7 +417,6 @@ def due_list(*, actor, division_code=None, period: str | None = None, item: str 
 
     year_end = datetime.date(reference.year, 12, 31)
     last = Subquery(Check.objects.filter(flag, person_id=OuterRef("pk"), checked_on__lte=year_end).order_by("-checked_on", "-id").values("checked_on")[:1])
-    category = Value("screening") if item == "screening" else Case(When(ordinary, then=Value("ordinary")), default=Value("key"))
     # By village, then age (oldest first): the order of the women's covering index
     # person_residence_women, which SQLite then reads in order, without a sort or the table, to
     # the page asked for (floating and sex are fixed by the filter; married statuses 20 to 23).
@@ -402,11 +424,14 @@ def due_list(*, actor, division_code=None, period: str | None = None, item: str 
     # A page is two queries: the ids of the page (the due test, ordered and cut), then what is
     # shown of those women only (her category, her last check).
     page_ids = women.filter(due).order_by(*order).values_list("id", flat=True)
-    shown_of = women.annotate(category=category, last_checked_on=last).order_by(*order).values_list(
-        "id", "name", "birth_date", "residence_division_id", "category", "last_checked_on")
+    near_ids = women.alias(**probed[2]).filter(probed[0]).order_by(*order).values_list("id", flat=True)
+    shown_of = women.alias(**probed[2]).annotate(
+        category=Value("screening") if item == "screening" else Case(When(probed[1], then=Value("ordinary")), default=Value("key")),
+        last_checked_on=last).order_by(*order).values_list("id", "name", "birth_date", "residence_division_id", "category", "last_checked_on")
 
     def page(key: slice):
-        ids = list(page_ids[key])
+        near = (key.start or 0) < PROBED_PAGES_UP_TO
+        ids = list((near_ids if near else page_ids)[key])
         return list(shown_of.filter(pk__in=ids)) if ids else []
 
     def make_row(r) -> DueRow:
