@@ -46,7 +46,7 @@ def test_x2_the_receiving_clerk_sees_the_fields_the_message_carried(arrived, wor
 def test_r8_she_is_registered_from_the_message_in_one_step_and_audited(arrived, world):
     client, _ = page(world["tongjiang_clerk"], arrived)
     response = client.post(f"/exchange/{arrived.pk}/register-person/", follow=True)
-    assert response.status_code == 200
+    assert response.status_code == 200 and "已据函件所附身份信息登记" in response.content.decode()
     person = Person.objects.get(id_number=LI_NA)
     assert (person.name, person.sex, str(person.birth_date), person.hukou_division_id) == ("李娜", "F", "1999-03-15", TONGJIANG_V)
     arrived.refresh_from_db()
@@ -59,9 +59,10 @@ def test_r8_she_is_registered_from_the_message_in_one_step_and_audited(arrived, 
 def test_r8_a_record_this_node_has_already_is_used_not_doubled(arrived, world):
     known, _ = people.register_person(actor=world["tongjiang_clerk"], data={"id_number": LI_NA, "name": "李娜", "hukou_division": TONGJIANG_V}, today=TODAY)
     client, _ = page(world["tongjiang_clerk"], arrived)
-    client.post(f"/exchange/{arrived.pk}/register-person/")
+    html = client.post(f"/exchange/{arrived.pk}/register-person/", follow=True).content.decode()
     arrived.refresh_from_db()
     assert arrived.person == known and Person.objects.count() == 1
+    assert "本节点已有此人" in html and "已据函件所附身份信息登记" not in html  # the page says she was linked, not registered
 
 
 def test_only_the_receivers_clerks_who_register_people_may(arrived, world):

@@ -177,4 +177,5 @@ def register_carried(*, actor, message_id, now: datetime.datetime) -> Message:
     message.person = person
     message.save(update_fields=["person"])
     record(actor, "message.register_person", obj=message, person_id=person.pk, fields={"created": created, "id_number": person.id_number or ""})
+    message.registered_new = created  # the page says which of the two happened
     return message

@@ -3,6 +3,7 @@ writing a new one. Reading needs VIEW_EXCHANGE, acting HANDLE_EXCHANGE; bad inpu
 service's field errors next to the fields with the input kept and nothing written (invariant 7);
 a successful act redirects (POST-redirect-GET)."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,8 +11,9 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from liudong.accounts.choices import Action
-from liudong.accounts.views_support import button_act, form_act, int_or_none, next_url, staff_view
+from liudong.accounts.views_support import button_act, flash_errors, form_act, int_or_none, next_url, staff_view
 from liudong.clock import now, today
+from liudong.errors import Invalid
 from liudong.content_types import content_disposition, download
 from liudong.divisions.models import Level
 
@@ -149,8 +151,14 @@ def register_carried(request, pk):
     """Issue 16: register the person a message from another node carried, in one step."""
     if not request.user.can(Action.REGISTER_PERSON):
         raise PermissionDenied("角色无权登记人员 / your role may not register people")
-    button_act(request, lambda: remote.register_carried(actor=request.user, message_id=pk, now=now()),
-               pgettext("exchange", "Registered from the message's fields; the message now names her."))
+    try:
+        message = remote.register_carried(actor=request.user, message_id=pk, now=now())
+    except Invalid as e:
+        flash_errors(request, e)
+    else:
+        # R8: where this node had her already (same ID number) nothing was registered: say so.
+        messages.success(request, pgettext("exchange", "Registered from the message's fields; the message now names her.") if message.registered_new
+                         else pgettext("exchange", "This node had her already (same ID number): the message now names that record; nothing was registered twice."))
     return redirect("exchange_detail", pk=pk)
 
 
