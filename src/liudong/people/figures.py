@@ -24,7 +24,7 @@ once it is).
 import datetime
 from collections import defaultdict
 
-from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, CharField, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, Substr
 from django.db.models.lookups import Exact, In
 
@@ -154,33 +154,42 @@ def by_code(root: str, start: datetime.date, end: datetime.date, *, policy_code:
 
     # T2: the inflow, the inflow married women of childbearing age by origin and those who gave
     # birth in the month (and in each window of `births_from`), and (R6) the inflow records that had
-    # not passed review: ONE pass over the open periods, grouped by the village, every figure a
-    # conditional count (issue 14: the report page of a village or township counts these on
-    # request, and the month close for a whole province). The women's condition is tested first
-    # (sex, birth date: columns of the row joined) so that the marital-status and births subqueries
-    # run for those women only (CASE WHEN evaluates the AND left to right on both databases).
-    windows = {"births": start, **{f"births_{i}": s for i, s in enumerate(births_from)}}
+    # not passed review: ONE pass over the open periods (issue 14: the report page of a village or
+    # township counts these on request, the month close for a whole province). Each period gets
+    # one small number, grouped on with the village: -1 when it is not such a woman's, else bit 0
+    # her hukou in this province and bit i+1 a birth in window i; and a 0/1 for review. Grouping on
+    # them evaluates the women's test and its marital-status and births subqueries once a row, and
+    # for the women only (a nested CASE); conditional counts would repeat them in every count.
+    windows = [start, *births_from]
     women = _women_q(ages, end)
-    aggregates = {"n": Count("pk")}
+    keys = {}
     if women is not None:
         same = Exact(Substr("hukou_division_code", 1, 2), Substr("division_id", 1, 2))
-        aggregates["same"] = Count("pk", filter=women & Q(same))
-        aggregates["other"] = Count("pk", filter=women & ~Q(same))
-        aggregates.update({key: Count("pk", filter=women & Q(Exists(_born(s, end)))) for key, s in windows.items()})
+        bits = Case(When(same, then=Value(1)), default=Value(0))
+        for i, s in enumerate(windows):
+            bits = bits + Case(When(Exists(_born(s, end)), then=Value(2 << i)), default=Value(0))
+        keys["mask"] = Case(When(women, then=bits), default=Value(-1), output_field=IntegerField())
     if failed is not None:
-        aggregates["failed"] = Count("pk", filter=failed["residence"])
-    rows = list(inflow.values("division_id").annotate(**aggregates).order_by().values("division_id", *aggregates))
-    out["inflow"] = {r["division_id"]: r["n"] for r in rows}
+        keys["failed"] = Case(When(failed["residence"], then=Value(1)), default=Value(0), output_field=IntegerField())
+    rows = list(inflow.annotate(**keys).values("division_id", *keys).annotate(n=Count("pk")).order_by().values_list("division_id", *keys, "n"))
+    counts: dict[str, dict] = defaultdict(lambda: defaultdict(int))
+    for row in rows:
+        code, n = row[0], row[-1]
+        part = dict(zip(keys, row[1:-1]))
+        counts["inflow"][code] += n
+        if part.get("failed"):
+            counts[("failed", "inflow")][code] += n
+        mask = part.get("mask", -1)
+        if mask >= 0:
+            counts["women_childbearing_inflow_same_province" if mask & 1 else "women_childbearing_inflow_other_province"][code] += n
+            for i, s in enumerate(windows):
+                if mask & (2 << i):
+                    counts["births" if i == 0 else ("births", s)][code] += n
+    out["inflow"] = dict(counts["inflow"])
     for name in ("women_childbearing_inflow_other_province", "women_childbearing_inflow_same_province", "births", *(("births", s) for s in births_from)):
-        out[name] = None
-    if women is not None:
-        out["women_childbearing_inflow_same_province"] = {r["division_id"]: r["same"] for r in rows if r["same"]}
-        out["women_childbearing_inflow_other_province"] = {r["division_id"]: r["other"] for r in rows if r["other"]}
-        out["births"] = {r["division_id"]: r["births"] for r in rows if r["births"]}
-        for i, s in enumerate(births_from):
-            out[("births", s)] = {r["division_id"]: r[f"births_{i}"] for r in rows if r[f"births_{i}"]}
+        out[name] = None if women is None else dict(counts.get(name, {}))
     if failed is not None:
-        out[("failed", "inflow")] = {r["division_id"]: r["failed"] for r in rows if r["failed"]}
+        out[("failed", "inflow")] = dict(counts.get(("failed", "inflow"), {}))
 
     outflow = Residence.objects.filter(in_range("hukou_division_code", root), living_on(end), floating=True)
     out["outflow"], failed_out = _grouped_failed(outflow, "hukou_division_code", failed and failed["residence"])
