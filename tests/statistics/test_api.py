@@ -10,7 +10,8 @@ from tests.people.api.conftest import ApiClient, assert_field_error
 from .conftest import arrive, register
 
 OCT = "2026-10"
-KEYS = {"division", "period", "state", "figures", "live", "live_at", "difference", "children", "rates", "due_on", "submitted_at", "approved_at", "return_reason", "reviewed"}
+KEYS = {"division", "period", "state", "figures", "live", "live_at", "difference", "children", "rates", "due_on", "submitted_at", "approved_at", "return_reason", "reviewed",
+        "retired", "edition"}  # issue 14: a retired division is marked (its last edition)
 
 
 @pytest.fixture

@@ -182,7 +182,7 @@ def test_t3_part11_pages_the_county_sets_and_sees_all_townships_the_township_its
     assert chart["names"] == ["南头街道", "南山街道"] and chart["series"][0]["data"] == [1, None] and chart["series"][1]["data"] == [1, None]
     wb = load_workbook(io.BytesIO(client.get(f"/statistics/tasks/{NANSHAN}/2026-11/tasks.xlsx").content))
     rows = list(wb.active.values)
-    assert rows[1][:2] == ("南头街道", NANTOU) and rows[1][6:10] == (1, 1, 100.0, "是") and rows[2][2] == "无任务"
+    assert rows[1][:2] == ("南头街道", NANTOU) and rows[1][6].date() == d("2026-11-30") and rows[1][7:12] == (1, 1, 0, 100.0, "是") and rows[2][2] == "无任务"
     client.logout()
     _login(client, clerk)
     text = client.get(f"/statistics/tasks/{NANTOU}/2026-11/").content.decode()

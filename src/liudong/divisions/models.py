@@ -20,6 +20,11 @@ class Division(models.Model):
     # J2: district (区) or not, for the county-level divisions; learnt from the name when loaded
     # (divisions.kinds.kind_for, with its table of exceptions).
     kind = models.CharField("类别 kind", max_length=10, choices=Kind.choices, blank=True, default="")
+    # J1, issue 14: missing from the newest edition of the village list that loaded it (撤销): kept,
+    # since records point at it, with the label of the last edition that had it (`edition`); the
+    # picker hides it unless asked, pages mark it 已撤销, its reports still open. db_default: the
+    # list is inserted with COPY / executemany (codelists.insert_divisions), not the ORM.
+    retired = models.BooleanField("已撤销 retired", default=False, db_default=False)
 
     class Meta:
         ordering = ["code"]

@@ -170,11 +170,12 @@ def _pinyin_keys(name: str) -> tuple[str, str]:
     return "".join(syllables), "".join(s[0] for s in syllables if s)
 
 
-def _pinyin_table(code: str, min_level: int, max_level: int) -> list[tuple[str, str, int, str, str]]:
-    """(code, name, level, full pinyin, initials) of the divisions of a subtree between two
-    levels, computed once per process and again when the table changes (its size and last code)."""
+def _pinyin_table(code: str, min_level: int, max_level: int) -> list[tuple[str, str, int, str, str, bool]]:
+    """(code, name, level, full pinyin, initials, retired) of the divisions of a subtree between two
+    levels, computed once per process and again when the table changes (its size, last code and
+    number retired)."""
     rows = Division.objects.filter(in_range("code", code), level__gte=min_level, level__lte=max_level)
-    stamp = rows.aggregate(n=models.Count("code"), last=models.Max("code"))
+    stamp = rows.aggregate(n=models.Count("code"), last=models.Max("code"), retired=models.Count("code", filter=models.Q(retired=True)))
     if stamp["n"] > PINYIN_MAX_ROWS and max_level > Level.COUNTY:
         # A whole country's villages (600,000 names) are too many to spell out in memory: the
         # pinyin then covers provinces to counties; names and codes still reach every level.
@@ -182,29 +183,36 @@ def _pinyin_table(code: str, min_level: int, max_level: int) -> list[tuple[str, 
     key = (code, min_level, max_level)
     cached = _PINYIN_CACHE.get(key)
     if cached is None or cached[0] != stamp:
-        table = [(c, name, level, *_pinyin_keys(name)) for c, name, level in rows.order_by("code").values_list("code", "name", "level")]
+        table = [(c, name, level, *_pinyin_keys(name), retired) for c, name, level, retired in rows.order_by("code").values_list("code", "name", "level", "retired")]
         _PINYIN_CACHE[key] = cached = (stamp, table)
     return cached[1]
 
 
-def pick(query: str, *, within: str, min_level: int = 1, max_level: int = 5, limit: int = PICK_LIMIT) -> list[dict]:
+def pick(query: str, *, within: str, min_level: int = 1, max_level: int = 5, limit: int = PICK_LIMIT, retired: bool = False) -> list[dict]:
     """J1: divisions of the subtree of `within` between two levels whose code starts with the
     digits typed, whose name contains the characters typed, or whose name's pinyin (full or
     initials, spaces ignored) starts with the letters typed; higher levels first, then by code.
-    Each with its full name (province to village), so that two 城关镇 can be told apart."""
+    Each with its full name (province to village), so that two 城关镇 can be told apart. Retired
+    divisions (Division.retired: gone from the newest edition of the list) only with `retired`
+    (the picker's 含已撤销区划), marked with the last edition that had them."""
     query = "".join((query or "").split()).lower()[:40]
     if not query:
         return []
     base = Division.objects.filter(in_range("code", within), level__gte=min_level, level__lte=max_level)
+    if not retired:
+        base = base.filter(retired=False)
+    columns = ("code", "name", "level", "retired", "edition")
     if query.isascii() and query.isdigit():
-        found = list(base.filter(code__startswith=query).order_by("level", "code").values_list("code", "name", "level")[:limit])
+        found = list(base.filter(code__startswith=query).order_by("level", "code").values_list(*columns)[:limit])
     elif query.isascii() and query.isalpha():
-        table = _pinyin_table(within, min_level, max_level)
-        hits = [(c, n, lv) for c, n, lv, full, initials in table if full.startswith(query) or initials.startswith(query)]
+        table = [row for row in _pinyin_table(within, min_level, max_level) if retired or not row[5]]
+        hits = [(c, n, lv) for c, n, lv, full, initials, _ in table if full.startswith(query) or initials.startswith(query)]
         if len(hits) < limit:
-            hits += [(c, n, lv) for c, n, lv, full, _ in table if query in full and not full.startswith(query) and (c, n, lv) not in hits]
-        found = sorted(hits, key=lambda r: (r[2], r[0]))[:limit]
+            hits += [(c, n, lv) for c, n, lv, full, _, _ in table if query in full and not full.startswith(query) and (c, n, lv) not in hits]
+        hits = sorted(hits, key=lambda r: (r[2], r[0]))[:limit]
+        marks = dict(((c, (r, e)) for c, r, e in Division.objects.filter(code__in=[c for c, _, _ in hits]).values_list("code", "retired", "edition")))
+        found = [(c, n, lv, *marks.get(c, (False, ""))) for c, n, lv in hits]
     else:
-        found = list(base.filter(name__contains=query).order_by("level", "code").values_list("code", "name", "level")[:limit])
-    names = DivisionNames([c for c, _, _ in found])
-    return [{"code": c, "name": n, "level": lv, "full": names.full(c)} for c, n, lv in found]
+        found = list(base.filter(name__contains=query).order_by("level", "code").values_list(*columns)[:limit])
+    names = DivisionNames([row[0] for row in found])
+    return [{"code": c, "name": n, "level": lv, "full": names.full(c), "retired": r, "edition": e if r else ""} for c, n, lv, r, e in found]

@@ -10,8 +10,9 @@ table maps it (the six digits replaced), and is otherwise reported (`Plan.unplac
 silently left out.
 
 A load only adds and renames, never deletes (records point at divisions): a division an earlier
-edition of this list loaded that a newer edition lacks keeps its old edition label, which marks it
-as retired (`Plan.retired`); one the newer edition still has takes the new label. Divisions
+edition of this list loaded that a newer edition lacks is retired (`Plan.retired`,
+`Division.retired`) and keeps its old edition label, the last edition that had it; one the newer
+edition still has takes the new label (and is not retired, should it come back). Divisions
 loaded from elsewhere (the demo, a county's own CSV) are never renamed or relabelled by this list.
 
 No actor and no audit here: staff and commands load through territory.services.load_villages,
@@ -176,9 +177,12 @@ def apply(plan: Plan) -> dict:
     """Write the plan (the caller holds the transaction) and return its summary."""
     insert_divisions(plan.new)
     for code, name in plan.renamed:
-        Division.objects.filter(code=code).update(name=name, edition=plan.edition)
+        Division.objects.filter(code=code).update(name=name, edition=plan.edition, retired=False)
     for i in range(0, len(plan.confirmed), UPDATE_BATCH):
-        Division.objects.filter(code__in=plan.confirmed[i: i + UPDATE_BATCH]).update(edition=plan.edition)
+        Division.objects.filter(code__in=plan.confirmed[i: i + UPDATE_BATCH]).update(edition=plan.edition, retired=False)
+    retired = [r["code"] for r in plan.retired]
+    for i in range(0, len(retired), UPDATE_BATCH):
+        Division.objects.filter(code__in=retired[i: i + UPDATE_BATCH], retired=False).update(retired=True)
     return plan.summary()
 
 

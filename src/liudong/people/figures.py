@@ -24,8 +24,9 @@ once it is).
 import datetime
 from collections import defaultdict
 
-from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, CharField, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, Substr
+from django.db.models.lookups import Exact, In
 
 from liudong.divisions.queries import in_range
 
@@ -71,6 +72,18 @@ def policy_or_none(name, code, on):
         return value(name, code, on=on)
     except PolicyMissing:
         return None
+
+
+AGE_POLICIES = ("childbearing_age_min", "childbearing_age_max", "left_behind_child_max_age", "empty_nest_min_age")
+
+
+def policy_values(names, code, on) -> dict:
+    """{name: value or None} of several policy values at `code` on `on`, in one read (the report
+    page counts on request: one query, not one per value)."""
+    from liudong.policy.services import value_rows
+
+    rows = value_rows(names, [code], on)
+    return {name: (rows[(name, code)].value if (name, code) in rows else None) for name in names}
 
 
 def age_bounds(on: datetime.date, age_min=None, age_max=None):
@@ -122,64 +135,105 @@ FLOWS = ("births",)   # counted within [start, end]; every other figure is a sto
 
 
 def by_code(root: str, start: datetime.date, end: datetime.date, *, policy_code: str | None = None, flows_only: bool = False,
-            births_from: tuple[datetime.date, ...] = ()) -> dict[str, dict[str, int | None]]:
+            births_from: tuple[datetime.date, ...] = (), failed: dict | None = None) -> dict:
     """{name: {12-digit code: count}} for the subtree of `root`. Stocks as of `end`, births in
     [start, end]. A figure whose policy value (ages) is missing where `policy_code` (default root)
     lies is None. `flows_only`: only the flows (a year's figures take the month's stocks).
     `births_from`: the births in [s, end] for each s too, under the key ("births", s), counted in
-    the same pass over the women as the month's (the month close's statistical and calendar years)."""
+    the same pass over the women as the month's (the month close's statistical and calendar years).
+    `failed` ({"residence": Q over Residence, "person": Q over Person}, R6: the records that had not
+    passed review on `end`, given by statistics.reviewed, which people may not import): the counted
+    records that match, under ("failed", name) for inflow, outflow and the two R5 figures, counted
+    in the same pass as the figure (a conditional count)."""
     pcode = policy_code or root
-    out: dict[str, dict | None] = {}
+    out: dict[str | tuple, dict | None] = {}
     inflow = Residence.objects.filter(in_range("division_id", root), living_on(end), floating=True)
     if flows_only:
         return {"births": _births(inflow, pcode, start, end)}
-    out["inflow"] = _grouped(inflow, "division_id")
-    out["outflow"] = _grouped(Residence.objects.filter(in_range("hukou_division_code", root), living_on(end), floating=True), "hukou_division_code")
+    ages = policy_values(AGE_POLICIES, pcode, end)
+
+    # T2: the inflow, the inflow married women of childbearing age by origin and those who gave
+    # birth in the month (and in each window of `births_from`), and (R6) the inflow records that had
+    # not passed review: ONE pass over the open periods (issue 14: the report page of a village or
+    # township counts these on request, the month close for a whole province). Each period gets
+    # one small number, grouped on with the village: -1 when it is not such a woman's, else bit 0
+    # her hukou in this province and bit i+1 a birth in window i; and a 0/1 for review. Grouping on
+    # them evaluates the women's test and its marital-status and births subqueries once a row, and
+    # for the women only (a nested CASE); conditional counts would repeat them in every count.
+    windows = [start, *births_from]
+    women = _women_q(ages, end)
+    keys = {}
+    if women is not None:
+        same = Exact(Substr("hukou_division_code", 1, 2), Substr("division_id", 1, 2))
+        bits = Case(When(same, then=Value(1)), default=Value(0))
+        for i, s in enumerate(windows):
+            bits = bits + Case(When(Exists(_born(s, end)), then=Value(2 << i)), default=Value(0))
+        keys["mask"] = Case(When(women, then=bits), default=Value(-1), output_field=IntegerField())
+    if failed is not None:
+        keys["failed"] = Case(When(failed["residence"], then=Value(1)), default=Value(0), output_field=IntegerField())
+    rows = list(inflow.annotate(**keys).values("division_id", *keys).annotate(n=Count("pk")).order_by().values_list("division_id", *keys, "n"))
+    counts: dict[str, dict] = defaultdict(lambda: defaultdict(int))
+    for row in rows:
+        code, n = row[0], row[-1]
+        part = dict(zip(keys, row[1:-1]))
+        counts["inflow"][code] += n
+        if part.get("failed"):
+            counts[("failed", "inflow")][code] += n
+        mask = part.get("mask", -1)
+        if mask >= 0:
+            counts["women_childbearing_inflow_same_province" if mask & 1 else "women_childbearing_inflow_other_province"][code] += n
+            for i, s in enumerate(windows):
+                if mask & (2 << i):
+                    counts["births" if i == 0 else ("births", s)][code] += n
+    out["inflow"] = dict(counts["inflow"])
+    for name in ("women_childbearing_inflow_other_province", "women_childbearing_inflow_same_province", "births", *(("births", s) for s in births_from)):
+        out[name] = None if women is None else dict(counts.get(name, {}))
+    if failed is not None:
+        out[("failed", "inflow")] = dict(counts.get(("failed", "inflow"), {}))
+
+    outflow = Residence.objects.filter(in_range("hukou_division_code", root), living_on(end), floating=True)
+    out["outflow"], failed_out = _grouped_failed(outflow, "hukou_division_code", failed and failed["residence"])
+    if failed is not None:
+        out[("failed", "outflow")] = failed_out
     out["rental_homes"] = _grouped(RentalHousing.objects.filter(in_range("division_id", root), registered_on__lte=end).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=end)), "division_id")
     out["employers"] = _grouped(Employer.objects.filter(in_range("division_id", root), registered_on__lte=end).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=end)), "division_id")
 
-    # T2: inflow married women of childbearing age by origin, and those who gave birth in the period.
-    # One pass over the women: by origin, and those who gave birth in the month (and in each
-    # window of `births_from`), as conditional counts grouped by the village.
-    women = _women(inflow, pcode, end)
-    windows = {"births": start, **{f"births_{i}": s for i, s in enumerate(births_from)}}
-    for name in ("women_childbearing_inflow_other_province", "women_childbearing_inflow_same_province", *windows, *(("births", s) for s in births_from)):
-        out[name] = None
-    if women is not None:
-        gave_birth = {key: Count("pk", filter=Q(Exists(_born(s, end)))) for key, s in windows.items()}
-        rows = list(women.values("division_id").annotate(same=Count("pk", filter=Q(home=F("here"))), other=Count("pk", filter=~Q(home=F("here"))),
-                                                         **gave_birth).values("division_id", "same", "other", *windows))
-        out["women_childbearing_inflow_same_province"] = {r["division_id"]: r["same"] for r in rows if r["same"]}
-        out["women_childbearing_inflow_other_province"] = {r["division_id"]: r["other"] for r in rows if r["other"]}
-        out["births"] = {r["division_id"]: r["births"] for r in rows if r["births"]}
-        for i, s in enumerate(births_from):
-            out[("births", s)] = {r["division_id"]: r[f"births_{i}"] for r in rows if r[f"births_{i}"]}
-    for key in windows:
-        if key != "births":
-            out.pop(key)
-
-    # R5 (system default, 国发〔2016〕13号): see FIGURES; today's family links (no history).
-    max_age = policy_or_none("left_behind_child_max_age", pcode, end)
+    # R5 (system default, 国发〔2016〕13号): see FIGURES; today's family links (no history). A record
+    # merged into its twin (R8, issue 15) is no one's any more: left out, as on the home page, through
+    # the partial index over live records (person_hukou_home_live).
+    max_age = ages["left_behind_child_max_age"]
     out["left_behind_children"] = None
     if max_age is not None:
         low, _ = age_bounds(end, age_max=max_age)
         parents = FamilyLink.objects.filter(person_id=OuterRef("pk"), relation=Relation.PARENT)
         away_parent = parents.filter(away_on(end, OuterRef("relative_id")))
         carer = parents.filter(parent_unable_to_care=False).exclude(away_on(end, OuterRef("relative_id")))
-        children = (Person.objects.filter(scope.registered_in(root), birth_date__gte=low, birth_date__lte=end)
+        children = (Person.objects.filter(scope.registered_in(root), scope.NOT_MERGED, birth_date__gte=low, birth_date__lte=end)
                     .exclude(away_on(end, OuterRef("pk"))).filter(Exists(away_parent)).exclude(Exists(carer)))
-        out["left_behind_children"] = _grouped(children, "hukou_division_id")
-    min_age = policy_or_none("empty_nest_min_age", pcode, end)
+        out["left_behind_children"], failed_out = _grouped_failed(children, "hukou_division_id", failed and failed["person"])
+        if failed is not None:
+            out[("failed", "left_behind_children")] = failed_out
+    min_age = ages["empty_nest_min_age"]
     out["empty_nest_elderly"] = None
     if min_age is not None:
         _, high = age_bounds(end, age_min=min_age)
         kids = FamilyLink.objects.filter(person_id=OuterRef("pk"), relation=Relation.CHILD)
         near = (kids.exclude(away_on(end, OuterRef("relative_id")))
                 .annotate(place=place_on(end, "relative_id", "relative__hukou_division_id")).filter(place=OuterRef("place")))
-        elders = (Person.objects.filter(scope.registered_in(root), birth_date__lte=high).exclude(away_on(end, OuterRef("pk")))
+        elders = (Person.objects.filter(scope.registered_in(root), scope.NOT_MERGED, birth_date__lte=high).exclude(away_on(end, OuterRef("pk")))
                   .annotate(place=place_on(end, "pk", "hukou_division_id")).filter(Exists(kids)).exclude(Exists(near)))
-        out["empty_nest_elderly"] = _grouped(elders, "hukou_division_id")
+        out["empty_nest_elderly"], failed_out = _grouped_failed(elders, "hukou_division_id", failed and failed["person"])
+        if failed is not None:
+            out[("failed", "empty_nest_elderly")] = failed_out
     return out
+
+
+def _grouped_failed(qs, field: str, failed: Q | None) -> tuple[dict[str, int], dict[str, int]]:
+    """({code: count}, {code: of them, those matching `failed`}) in one grouped pass."""
+    if failed is None:
+        return _grouped(qs, field), {}
+    rows = list(qs.values(field).annotate(n=Count("pk"), failed=Count("pk", filter=failed)).order_by().values_list(field, "n", "failed"))
+    return {code: n for code, n, _ in rows}, {code: f for code, _, f in rows if f}
 
 
 def ancestors(code: str) -> set[str]:
@@ -199,6 +253,16 @@ def _women(inflow, pcode, end):
     return (inflow.filter(person__sex=Sex.FEMALE, person__birth_date__gte=low, person__birth_date__lte=high)
             .annotate(status=marital_status_on(end)).filter(status__in=MARRIED)
             .annotate(home=Substr("hukou_division_code", 1, 2), here=Substr("division_id", 1, 2)))
+
+
+def _women_q(ages: dict, end) -> Q | None:
+    """T2, for conditional counts over inflow periods: the period is a woman's, of childbearing age
+    and married on `end` (the cheap column tests first); None where the ages are not set."""
+    age_min, age_max = ages["childbearing_age_min"], ages["childbearing_age_max"]
+    if age_min is None or age_max is None:
+        return None
+    low, high = age_bounds(end, age_min, age_max)
+    return Q(person__sex=Sex.FEMALE, person__birth_date__gte=low, person__birth_date__lte=high) & Q(In(marital_status_on(end), MARRIED))
 
 
 def _born(start, end) -> QuerySet:

@@ -177,6 +177,11 @@ class Residence(models.Model):
             models.Index(fields=["person", "left_on"], name="residence_person_open"),
             # R2 follow-up to-do: open migrant records by division, answered from the index alone.
             models.Index(fields=["division", "left_on", "floating", "arrived_on", "checked_on"], name="residence_open_checked"),
+            # T2 (issue 14): the month close's and the report page's grouped passes over the open
+            # periods by residence (inflow) and by hukou place (outflow) read the index alone: the
+            # person is in it for the join to her (the women) and the review test (R6).
+            models.Index(fields=["division", "left_on", "floating", "arrived_on", "person"], name="residence_inflow_open"),
+            models.Index(fields=["hukou_division_code", "left_on", "floating", "arrived_on", "person"], name="residence_outflow_open"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(left_on__isnull=True) | models.Q(left_on__gte=models.F("arrived_on")), name="residence_left_after_arrival"),

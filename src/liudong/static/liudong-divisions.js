@@ -2,7 +2,9 @@
 // code (it works without JavaScript); with JavaScript, typing a code's first digits, part of a
 // name or its pinyin (nanshan, nsq) lists the matching divisions with their codes and full names,
 // narrowed to the user's own area (data-division-pick="mine") or the whole country ("all").
-// Choosing one puts its code in the field and shows its full name under it.
+// Choosing one puts its code in the field and shows its full name under it. Retired divisions
+// (gone from the newest edition of the code list, issue 14) are hidden unless the toggle beside
+// the field, 含已撤销区划, is ticked; then they are listed marked 已撤销 with their last edition.
 (function () {
   "use strict";
   var english = (document.documentElement.lang || "").indexOf("en") === 0;
@@ -22,6 +24,15 @@
     hint.className = "division-pick-name";
     hint.setAttribute("aria-live", "polite");
     wrap.appendChild(hint);
+    var toggleLabel = document.createElement("label");
+    toggleLabel.className = "division-pick-retired small muted";
+    var toggle = document.createElement("input");
+    toggle.type = "checkbox";
+    toggle.className = "division-pick-retired-toggle";
+    toggleLabel.appendChild(toggle);
+    toggleLabel.appendChild(document.createTextNode(english ? " include retired divisions" : " 含已撤销区划"));
+    wrap.appendChild(toggleLabel);
+    toggle.addEventListener("change", function () { var q = input.value.trim(); if (q) { ask(q); } });
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-expanded", "false");
@@ -66,6 +77,13 @@
         var name = document.createElement("span");
         name.className = "division-pick-full";
         name.textContent = d.full;
+        if (d.retired) {
+          var mark = document.createElement("span");
+          mark.className = "badge retired";
+          mark.textContent = (english ? "retired" : "已撤销") + (d.edition ? " · " + d.edition : "");
+          name.appendChild(document.createTextNode(" "));
+          name.appendChild(mark);
+        }
         var code = document.createElement("span");
         code.className = "division-pick-code";
         code.textContent = d.code;
@@ -88,6 +106,7 @@
     }
     function ask(q) {
       var params = new URLSearchParams({ q: q, scope: input.getAttribute("data-division-pick") || "mine" });
+      if (toggle.checked) { params.set("retired", "1"); }
       ["min", "max"].forEach(function (k) { var v = input.getAttribute("data-" + k + "-level"); if (v) { params.set(k, v); } });
       fetch(input.getAttribute("data-pick-url") + "?" + params.toString(), { credentials: "same-origin", headers: { "Accept": "application/json" } })
         .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })

@@ -42,7 +42,7 @@ class ReportRatesOut(Schema):
 
 
 class ReviewedShareOut(Schema):
-    counted: int = Field(description="期末计入的记录（居住期间） / records counted at the period's end (residence periods)")
+    counted: int = Field(description="期末计入的记录（居住期间；留守儿童、空巢老人为人员） / records counted at the period's end (residence periods; persons for the R5 figures)")
     passed: int = Field(description="其中已通过审核或不需审核的 / of them, those that passed review or were never in the chain")
     share: float | None = Field(description="passed / counted (0-1; null when none counted)")
 
@@ -63,8 +63,12 @@ class ReportOut(Schema):
     submitted_at: datetime.datetime | None
     approved_at: datetime.datetime | None
     return_reason: str = Field(description="退回原因（上级退回时） / the reason of the last return")
-    reviewed: dict[str, ReviewedShareOut] = Field(description="R6：inflow、outflow 的审核通过占比（县级及以下；statistics.reviewed.DEFINITION） / R6: the reviewed "
-                                                              "share of inflow and outflow (counties and below; empty above): " + reviewed.DEFINITION.split(" / ")[1])
+    reviewed: dict[str, ReviewedShareOut] = Field(description="R6：inflow、outflow、left_behind_children、empty_nest_elderly 的审核通过占比（乡镇及以下按请求计算，"
+                                                              "以上为月结和每晚计算的结果；statistics.reviewed.DEFINITION） / R6: the reviewed share of inflow, outflow and "
+                                                              "the R5 figures (townships and villages: counted on request; above: stored by the month close and the "
+                                                              "nightly refresh, as of live_at): " + reviewed.DEFINITION.split(" / ")[1])
+    retired: bool = Field(False, description="已撤销：不在最新版区划代码中（报表仍可查看和报送） / retired: not in the newest edition of the code list (its reports still open)")
+    edition: str = Field("", description="区划所在的（最后）版本 / the (last) edition of the code list that has the division")
 
 
 class ReportReturnIn(Schema):
@@ -204,6 +208,8 @@ class SubmissionTaskIn(Schema):
     messages: int = Field(..., description="每期提交信息任务数（不能为负） / messages to submit a period (not negative)")
     kinds: list[str] = Field(default_factory=list, description="计入的函件种类（空为全部） / kinds that count (empty: every kind a township writes)")
     reply_target: float | None = Field(None, description="反馈率目标 0-1（默认 1，即 100%） / the reply-rate target, 0-1 (default 1 = 100%)")
+    due_day: int | None = Field(None, description="截止日：期间最后一个月的某日（1-31，按县定时间；不填即期末），之后发出的不计入任务 / the day of the "
+                                                "period's last month by which the messages are due (1-31; empty: the period's last day); later sends do not count")
     valid_from: str = DateText("起始日期：该周期的第一天（月初、季初或10月1日），不早于本期 / a period's first day, not before the current period", required=True)
     note: str | None = Text("依据（文号） / note (reference)", 200)
 
@@ -217,6 +223,7 @@ class SubmissionTaskOut(Schema):
     messages: int
     kinds: list[str]
     reply_target: float
+    due_day: int | None = Field(description="截止日（期间最后一个月的某日；空即期末） / due day of the period's last month (null: its last day)")
     note: str
     set_at: datetime.datetime
     set_by: str
@@ -234,7 +241,9 @@ class TaskProgressRowOut(Schema):
     start: datetime.date = Field(description="任务期（月、季度或统计年度） / the task's period holding the month")
     end: datetime.date
     to: datetime.date = Field(description="数字截至 / counted up to")
-    messages_sent: int | None
+    deadline: datetime.date | None = Field(description="本期任务截止日（按县定时间） / the day the period's messages are due (the county's time)")
+    messages_sent: int | None = Field(description="截止日前（含）发出的 / sent by the deadline")
+    messages_late: int | None = Field(description="截止日后、期内发出的（不计入任务） / sent after the deadline within the period (not counted)")
     messages_task: int | None
     task_rate: float | None = Field(description="messages_sent / messages_task")
     task_met: bool | None

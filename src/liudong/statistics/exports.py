@@ -106,9 +106,10 @@ def progress_workbook(p: dict) -> bytes:
     """The townships' progress against their submission tasks, side by side (part 11: 书面形式保存
     回复和提交的信息情况, kept in writing)."""
     wb = Workbook()
-    _sheet(wb, "提交信息任务", ["乡镇", "代码", "周期", "起", "止", "截至", "任务数", "已提交", "完成率(%)", "完成", "应反馈", "已反馈", "反馈率(%)",
+    _sheet(wb, "提交信息任务", ["乡镇", "代码", "周期", "起", "止", "截至", "截止日", "任务数", "已提交", "逾期提交", "完成率(%)", "完成", "应反馈", "已反馈", "反馈率(%)",
                               "按时反馈率(%)", "反馈率目标(%)", "达标", "计入种类"],
-           [[r["name"], r["division"], r["task"]["period"] if r["task"] else "无任务", r["start"], r["end"], r["to"], r["messages_task"], r["messages_sent"],
+           [[r["name"], r["division"], r["task"]["period"] if r["task"] else "无任务", r["start"], r["end"], r["to"], r["deadline"], r["messages_task"], r["messages_sent"],
+             r["messages_late"],
              _pct(r["task_rate"]), "" if r["task_met"] is None else ("是" if r["task_met"] else "否"), r["reply"]["expected"], r["reply"]["answered"],
              _pct(r["reply"]["reply_rate"]), _pct(r["reply"]["on_time_rate"]), _pct(r["reply_target"]),
              "" if r["reply_met"] is None else ("是" if r["reply_met"] else "否"), "、".join(r["task"]["kinds"]) if r["task"] and r["task"]["kinds"] else "全部"]

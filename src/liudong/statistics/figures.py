@@ -38,10 +38,11 @@ def _grouped(qs, field) -> dict[str, int]:
 FLOWS = ("births", "certificates_issued", "certificates_verified", "checks_done")
 
 
-def by_code(root: str, start: datetime.date, end: datetime.date, *, flows_only: bool = False) -> dict[str, dict | None]:
+def by_code(root: str, start: datetime.date, end: datetime.date, *, flows_only: bool = False, failed: dict | None = None) -> dict:
     """{name: {12-digit code: count}} for the subtree of `root`, every figure of FIGURES (with
-    `flows_only`, only those counted within the period: FLOWS)."""
-    out = people_figures.by_code(root, start, end, flows_only=flows_only)
+    `flows_only`, only those counted within the period: FLOWS; with `failed`, the R6 counts of
+    records not passed under ("failed", name): people.figures.by_code)."""
+    out = people_figures.by_code(root, start, end, flows_only=flows_only, failed=failed)
     out.update(_flows(root, start, end))
     if not flows_only:
         out["certificates_expired"] = _expired(root, end)
@@ -69,8 +70,12 @@ def close_trees(root: str, start: datetime.date, end: datetime.date, year_starts
     summed up the tree in Python (people.figures.rollup). Returns (month tree, {year start: flows
     tree}), trees for `figures_of`; the same figures as `compute_tree(root, start, end)` and
     `compute_tree(root, s, end, flows_only=True)`, in fewer passes over the registry."""
+    from . import reviewed
+
     year_starts = tuple(dict.fromkeys(year_starts))
-    per_code = people_figures.by_code(root, start, end, births_from=year_starts)
+    # R6: the records not passed on `end` counted in the same passes (stored by the close: the
+    # reviewed share of every division, the R5 figures and the levels above the county included).
+    per_code = people_figures.by_code(root, start, end, births_from=year_starts, failed=reviewed.failed_q(end))
     years = {}
     for s in year_starts:
         flows = {"births": per_code.pop(("births", s))}
@@ -86,6 +91,16 @@ def compute(code: str, start: datetime.date, end: datetime.date, *, flows_only: 
     return {name: (None if per_code[name] is None else sum(per_code[name].values())) for name in per_code}
 
 
+def compute_reviewed(code: str, start: datetime.date, end: datetime.date) -> tuple[dict[str, int | None], dict[str, dict]]:
+    """(figures, reviewed shares) of one division, the R6 counts in the same passes as the figures
+    (the report page of a village or township, on request)."""
+    from . import reviewed
+
+    per_code = by_code(code, start, end, failed=reviewed.failed_q(end))
+    totals = {name: (None if counts is None else sum(counts.values())) for name, counts in per_code.items()}
+    return {name: totals[name] for name in totals if isinstance(name, str)}, reviewed.from_totals(totals)
+
+
 def compute_tree(root: str, start: datetime.date, end: datetime.date, *, flows_only: bool = False) -> tuple[dict, dict]:
     """(per_code, totals) for `people.figures.figures_of(code, totals, per_code)`."""
     per_code = by_code(root, start, end, flows_only=flows_only)
@@ -94,7 +109,15 @@ def compute_tree(root: str, start: datetime.date, end: datetime.date, *, flows_o
 
 def figures_of(code: str, tree: tuple[dict, dict]) -> dict[str, int | None]:
     per_code, totals = tree
-    return people_figures.figures_of(code, totals, per_code)
+    return {name: value for name, value in people_figures.figures_of(code, totals, per_code).items() if isinstance(name, str)}
+
+
+def reviewed_of(code: str, tree: tuple[dict, dict]) -> dict[str, dict]:
+    """R6: the reviewed shares of one division from a tree counted with `failed` (close_trees)."""
+    from . import reviewed
+
+    per_code, totals = tree
+    return reviewed.from_totals(people_figures.figures_of(code, totals, per_code))
 
 
 def year_figures(month_figures: dict, flows: dict) -> dict:

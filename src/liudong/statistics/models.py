@@ -24,6 +24,10 @@ class Report(models.Model):
     # T2, part 11: the statistical year's and the calendar year's figures up to the month's end,
     # stored with `live` by the scheduled runs (statistics.queries.year_figures).
     years = models.JSONField("年度数字 yearly figures", default=list, blank=True)
+    # R6 (issue 14): the reviewed share of inflow, outflow and the R5 figures as of the period's end,
+    # {figure: {counted, passed, share}} of the live figures, stored by the month close and the
+    # nightly refresh with `live` (the pages above the county read it; below they count it).
+    reviewed = models.JSONField("审核通过占比 reviewed share", default=dict, blank=True)
     due_on = models.DateField("应报送日期 due on", null=True, blank=True)
     submitted_at = models.DateTimeField("报送时间 submitted at", null=True, blank=True)
     submitted_on = models.DateField("报送日期 submitted on", null=True, blank=True)
@@ -88,6 +92,10 @@ class SubmissionTask(models.Model):
     messages = models.PositiveIntegerField("提交信息任务数 messages a period")
     kinds = models.JSONField("计入的函件种类 kinds counted (empty: all)", default=list, blank=True)
     reply_target = models.FloatField("反馈率目标 reply target (0-1)", default=1.0)
+    # Part 11 (按县定时间): the day of the period's last month by which the messages are due (the
+    # county's time); a message counts for the task when sent on or before it, one sent later in
+    # the period is late. None: the period's last day.
+    due_day = models.PositiveSmallIntegerField("截止日 due day (of the period's last month)", null=True, blank=True)
     note = models.CharField("依据 note", max_length=200, blank=True)
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     set_at = models.DateTimeField("设定时间 set at")

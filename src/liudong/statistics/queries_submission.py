@@ -6,8 +6,10 @@ the window (that month, the quarter holding it, or the statistical year holding 
 the window's end or today:
 
 - messages_sent: messages the township's places (the township and its villages) sent in the window
-  (`sent_on`), of the task's kinds (none named: services_submission.COUNTABLE_KINDS); a draft not
-  sent does not count, a message sent and later withdrawn does;
+  (`sent_on`) by the task's deadline (按县定时间: services_submission.deadline, the due day of the
+  window's last month, else its last day), of the task's kinds (none named:
+  services_submission.COUNTABLE_KINDS); a draft not sent does not count, a message sent and later
+  withdrawn does; messages_late: those sent in the window after the deadline (shown, not counted);
 - task_met: messages_sent >= the task's number (null without a task);
 - reply: the requests the township received in the window (exchange.timeliness, as receiver:
   expected, answered, on time, reply and on-time rates); reply_met: reply_rate >= the task's
@@ -19,7 +21,7 @@ indicator: of the task windows that ended within the statistical year (up to a d
 import datetime
 
 from django.db.models import Count
-from django.db.models.functions import Substr, TruncMonth
+from django.db.models.functions import Substr
 
 from liudong.accounts.choices import Action
 from liudong.accounts.permissions import require
@@ -32,7 +34,7 @@ from liudong.exchange.models import Message
 
 from . import periods, services
 from .models import SubmissionTask
-from .services_submission import COUNTABLE_KINDS, window
+from .services_submission import COUNTABLE_KINDS, deadline, window
 
 
 def tasks(*, actor, division_code):
@@ -60,22 +62,23 @@ def _townships(division: Division) -> list[Division]:
 
 
 def sent_counts(root: str, start: datetime.date, end: datetime.date) -> dict[tuple[str, datetime.date, str], int]:
-    """{(township code, month's first day, kind): messages sent} in [start, end] from the subtree
-    of `root`: one grouped pass over the senders' index (message_sent_on)."""
+    """{(township code, day sent, kind): messages sent} in [start, end] from the subtree of `root`:
+    one grouped pass over the senders' index (message_sent_on), by day (a task's deadline may fall
+    inside its period: 按县定时间)."""
     rows = (Message.objects.filter(in_range("sender_id", root), sent_on__gte=start, sent_on__lte=end, kind__in=COUNTABLE_KINDS)
-            .annotate(township=Substr("sender_id", 1, 9), month=TruncMonth("sent_on"))
-            .values("township", "month", "kind").annotate(n=Count("id")).order_by()
-            .values_list("township", "month", "kind", "n"))
+            .annotate(township=Substr("sender_id", 1, 9))
+            .values("township", "sent_on", "kind").annotate(n=Count("id")).order_by()
+            .values_list("township", "sent_on", "kind", "n"))
     out: dict = {}
-    for township, month, kind, n in rows:
-        month = month.date() if isinstance(month, datetime.datetime) else month
-        out[(township.ljust(12, "0"), month, kind)] = out.get((township.ljust(12, "0"), month, kind), 0) + n
+    for township, day, kind, n in rows:
+        key = (township.ljust(12, "0"), day, kind)
+        out[key] = out.get(key, 0) + n
     return out
 
 
 def _sent(counts: dict, township: str, task: SubmissionTask, start: datetime.date, end: datetime.date) -> int:
     kinds = set(task.kinds or COUNTABLE_KINDS)
-    return sum(n for (code, month, kind), n in counts.items() if code == township and start <= month <= end and kind in kinds)
+    return sum(n for (code, day, kind), n in counts.items() if code == township and start <= day <= end and kind in kinds)
 
 
 def _rate(part, whole):
@@ -86,7 +89,7 @@ def task_out(t: SubmissionTask | None) -> dict | None:
     if t is None:
         return None
     return {"id": t.pk, "division": t.township_id, "name": t.township.name, "valid_from": t.valid_from, "period": t.period, "messages": t.messages,
-            "kinds": list(t.kinds or []), "reply_target": t.reply_target, "note": t.note, "set_at": t.set_at,
+            "kinds": list(t.kinds or []), "reply_target": t.reply_target, "due_day": t.due_day, "note": t.note, "set_at": t.set_at,
             "set_by": getattr(t.set_by, "username", "") or ""}
 
 
@@ -117,10 +120,12 @@ def progress(*, actor, division_code, period, now: datetime.datetime) -> dict:
             t3 = timeliness.figures(actor=None, division_code=division.code, start=start, end=to, today=today)
             replies[key] = {g["code"]: g["as_receiver"] for g in t3["by_division"]} if division.level == Level.COUNTY else {division.code: t3["as_receiver"]}
         r = replies[key].get(d.code) or timeliness.receiver_figures({})
-        sent = _sent(counts, d.code, task, start, to) if task else None
+        due = deadline(task, start, end) if task else None
+        sent = _sent(counts, d.code, task, start, min(due, to)) if task else None
+        late = _sent(counts, d.code, task, due + datetime.timedelta(days=1), to) if task and due < to else (0 if task else None)
         rows.append({
             "division": d.code, "name": d.name, "task": task_out(task), "start": start, "end": end, "to": to,
-            "messages_sent": sent, "messages_task": task.messages if task else None,
+            "deadline": due, "messages_sent": sent, "messages_late": late, "messages_task": task.messages if task else None,
             "task_rate": _rate(sent, task.messages) if task else None,
             "task_met": (sent >= task.messages) if task else None,
             "reply": {k: r[k] for k in ("expected", "answered", "on_time", "overdue", "reply_rate", "on_time_rate")},
@@ -153,5 +158,5 @@ def fulfilment(division: Division, start: datetime.date, to: datetime.date) -> d
         month = periods.next_month(month)
     by_pk = {t.pk: t for ts in history.values() for t in ts}
     counts = sent_counts(division.code, start, to) if windows else {}
-    met = sum(1 for code, pk, (s, e) in windows if _sent(counts, code, by_pk[pk], s, e) >= by_pk[pk].messages)
+    met = sum(1 for code, pk, (s, e) in windows if _sent(counts, code, by_pk[pk], s, deadline(by_pk[pk], s, e)) >= by_pk[pk].messages)
     return {"windows": len(windows), "met": met, "value": _rate(met, len(windows))}

@@ -12,14 +12,17 @@ still waiting, returned to its collector, or approved only after the day has not
 
     reviewed share = counted records that passed review / counted records
 
-given for `inflow` and `outflow`, the figures built from residence periods. The women and births
-figures are parts of `inflow`; rental homes and employers are not in the chain (R6 covers
-persons and residences); the left-behind and empty-nest figures (people at home) are not given a
-share (README, "What is not built yet").
+given for `inflow` and `outflow`, the figures built from residence periods, and for the R5
+figures `left_behind_children` and `empty_nest_elderly` (people at home: the counted record is
+the person, who passed when her registration form did). The women and births figures are parts
+of `inflow`; rental homes and employers are not in the chain (R6 covers persons and residences).
 
-Cost: the records that did not pass are found from the reviews side (reviews not approved by the
-day, few beside the records), so each share is the figure's own count plus one probe per such
-review; computed on request as of the period's end (the dates make it the same on any later day).
+Cost: the records not passed are a conditional count in the figure's own grouped pass
+(`failed_q`, people.figures.by_code), the reviews not approved by the day read once as a list
+that SQLite and PostgreSQL hold beside the pass. The month close stores the shares of every
+division (Report.reviewed: the levels above the county read them there); a village's or
+township's page counts them on request with its live figures; `shares` counts one division's
+inflow and outflow alone.
 """
 import datetime
 
@@ -51,6 +54,29 @@ def not_passed(end: datetime.date) -> Q:
     pending = Review.objects.exclude(approved_by(end))
     return (Q(pk__in=pending.filter(object_type__in=RESIDENCE_FORMS).values("object_id"))
             | Q(person_id__in=pending.filter(object_type=ReviewObject.PERSON).values("object_id")))
+
+
+NAMES = ("inflow", "outflow", "left_behind_children", "empty_nest_elderly")
+
+
+def failed_q(end: datetime.date) -> dict[str, Q]:
+    """For people.figures.by_code: the residence periods (`residence`) and persons (`person`) whose
+    records had not passed review on `end`."""
+    pending = Review.objects.exclude(approved_by(end))
+    return {"residence": not_passed(end), "person": Q(pk__in=pending.filter(object_type=ReviewObject.PERSON).values("object_id"))}
+
+
+def from_totals(totals: dict) -> dict[str, dict]:
+    """{figure: {"counted", "passed", "share"}} from a division's totals holding each figure of
+    NAMES and ("failed", figure); a figure not computable (policy missing) is left out."""
+    out = {}
+    for name in NAMES:
+        counted = totals.get(name)
+        if counted is None:
+            continue
+        passed = counted - (totals.get(("failed", name)) or 0)
+        out[name] = {"counted": counted, "passed": passed, "share": share(counted, passed)}
+    return out
 
 
 def share(counted: int | None, passed: int | None) -> float | None:

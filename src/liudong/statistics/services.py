@@ -231,12 +231,13 @@ def close_month(*, actor=None, period, now: datetime.datetime, root: str = "0000
     for d in divisions:
         f = figures.figures_of(d.code, tree)
         years = _years_of(d.code, f, year_trees)
+        rv = figures.reviewed_of(d.code, tree)
         report = existing.get(d.code)
         if report is None:
-            new.append((d.code, f, years))
+            new.append((d.code, f, years, rv))
         else:
             reopen = report.state in (State.OPEN, State.RETURNED)
-            changed.append((report.pk, f if reopen else report.figures, now if reopen else report.computed_at, f, years))
+            changed.append((report.pk, f if reopen else report.figures, now if reopen else report.computed_at, f, years, rv))
     _write_close(first, now, today, root, new, changed, dues)
     record(actor, "report.close_month", object_type="report", fields={"period": periods.label(first), "root": root, "created": len(new), "updated": len(changed)})
     return {"period": periods.label(first), "created": len(new), "updated": len(changed)}
@@ -268,27 +269,28 @@ def _write_close(first, now, today, root, new, changed, dues):
     js = lambda v: ops.adapt_json_value(v, None)  # noqa: E731
     at, on, day = ops.adapt_datetimefield_value(now), ops.adapt_datefield_value(today), ops.adapt_datefield_value(first)
     _insert(connection, Report, [{"division_id": code, "period": day, "state": State.OPEN, "figures": js(f), "computed_at": at, "live": js(f), "live_at": at,
-                                  "years": js(years), "due_on": ops.adapt_datefield_value(dues[code])} for code, f, years in new])
+                                  "years": js(years), "reviewed": js(rv), "due_on": ops.adapt_datefield_value(dues[code])} for code, f, years, rv in new])
     if changed:
         with connection.cursor() as c:
             c.executemany(f"UPDATE {ops.quote_name(Report._meta.db_table)} SET figures = %s, computed_at = %s WHERE id = %s",
-                          [(js(f), ops.adapt_datetimefield_value(computed), pk) for pk, f, computed, _, _ in changed])
-        _update_live([(pk, live, years) for pk, _, _, live, years in changed], now)
+                          [(js(f), ops.adapt_datetimefield_value(computed), pk) for pk, f, computed, _, _, _ in changed])
+        _update_live([(pk, live, years, rv) for pk, _, _, live, years, rv in changed], now)
     if new:
-        created = {code for code, _, _ in new}
+        created = {code for code, _, _, _ in new}
         ids = [pk for code, pk in Report.objects.filter(in_range("division_id", root), period=first).values_list("division_id", "pk") if code in created]
         _insert(connection, ReportStep, [{"report_id": pk, "act": Act.CLOSE, "at": at, "on": on, "state": State.OPEN, "figures": js({})} for pk in ids])
 
 
 def _update_live(rows, now: datetime.datetime):
-    """Store (report id, live figures, years) with one executemany (see _write_close)."""
+    """Store (report id, live figures, years, reviewed shares) with one executemany (see _write_close)."""
     from django.db import connection
 
     ops = connection.ops
     at = ops.adapt_datetimefield_value(now)
+    js = lambda v: ops.adapt_json_value(v, None)  # noqa: E731
     with connection.cursor() as c:
-        c.executemany(f"UPDATE {ops.quote_name(Report._meta.db_table)} SET live = %s, live_at = %s, years = %s WHERE id = %s",
-                      [(ops.adapt_json_value(live, None), at, ops.adapt_json_value(years, None), pk) for pk, live, years in rows])
+        c.executemany(f"UPDATE {ops.quote_name(Report._meta.db_table)} SET live = %s, live_at = %s, years = %s, reviewed = %s WHERE id = %s",
+                      [(js(live), at, js(years), js(rv), pk) for pk, live, years, rv in rows])
 
 
 def _trees(root: str, first: datetime.date, end: datetime.date) -> tuple:
@@ -318,7 +320,7 @@ def refresh_live(*, now: datetime.datetime, months: int = 3) -> int:
             rows = []
             for pk, code in reports:
                 live = figures.figures_of(code, tree)
-                rows.append((pk, live, _years_of(code, live, year_trees)))
+                rows.append((pk, live, _years_of(code, live, year_trees), figures.reviewed_of(code, tree)))
             with transaction.atomic():
                 _update_live(rows, now)
             done += len(reports)

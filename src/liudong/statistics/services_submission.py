@@ -2,7 +2,9 @@
 the county sets each of its townships' submission tasks, as a service (invariant 1).
 
 A task says how many messages the township submits a period (a month, a quarter, or the
-family-planning statistical year that ends on 30 September), which kinds of message count (none
+family-planning statistical year that ends on 30 September), by which day of the period's last
+month they are due (按县定时间: `due_day`, none = the period's last day; a message sent later in the
+period is late and does not count for the task), which kinds of message count (none
 named: every kind a township writes itself, not answers, reports or bulletins), and the reply-rate
 target (part 11: 100%). It begins on the first day of a period of its kind, never before the
 period holding today (the past is not rewritten); a task is never changed: a new one from a later
@@ -49,6 +51,33 @@ def window(kind: str, day: datetime.date) -> tuple[datetime.date, datetime.date]
         return start, periods.month_end(start.replace(month=start.month + 2))
     _, start, end = periods.statistical_year(first)
     return start, end
+
+
+def deadline(task, start: datetime.date, end: datetime.date) -> datetime.date:
+    """Part 11 (按县定时间): the day by which the messages of the window [start, end] are due: the
+    task's due day of the window's last month (the month's last day when the month is shorter),
+    or the window's last day when the task names none."""
+    day = getattr(task, "due_day", None)
+    if not day:
+        return end
+    return end.replace(day=min(day, end.day))
+
+
+def _due_day(data, errors) -> int | None:
+    raw = data.get("due_day")
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    try:
+        if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
+            raise ValueError
+        day = int(str(raw).strip()) if not isinstance(raw, (int, float)) else int(raw)
+    except (TypeError, ValueError):
+        day = 0
+    if not 1 <= day <= 31:
+        fields.add(errors, "due_day", "截止日应为1到31之间的整数（期间最后一个月的某日；不填即期末） / the due day is a whole number from 1 to 31 "
+                                      "(a day of the period's last month; empty: the period's last day)")
+        return None
+    return day
 
 
 def _township(actor, data, errors) -> Division | None:
@@ -143,6 +172,7 @@ def set_task(*, actor, data, now: datetime.datetime, today: datetime.date) -> Su
     messages = _messages(data, errors)
     kinds = _kinds(data, errors)
     target = _target(data, errors)
+    due_day = _due_day(data, errors)
     valid_from = _valid_from(data, errors, kind, today)
     note = fields.text(data, "note", errors, max_length=NOTE_MAX)
     if township is not None and valid_from is not None and SubmissionTask.objects.filter(township=township, valid_from=valid_from).exists():
@@ -150,7 +180,8 @@ def set_task(*, actor, data, now: datetime.datetime, today: datetime.date) -> Su
     if errors:
         raise Invalid(errors)
     task = SubmissionTask.objects.create(township=township, valid_from=valid_from, period=kind, messages=messages, kinds=kinds, reply_target=target,
-                                         note=note, set_by=actor if getattr(actor, "pk", None) else None, set_at=now)
+                                         due_day=due_day, note=note, set_by=actor if getattr(actor, "pk", None) else None, set_at=now)
     record(actor, "submission_task.set", obj=task, fields={"township": township.code, "valid_from": valid_from.isoformat(), "period": kind,
-                                                           "messages": messages, "kinds": kinds, "reply_target": target})
+                                                           "messages": messages, "kinds": kinds, "reply_target": target,
+                                                           "due_day": due_day})
     return task

@@ -277,7 +277,7 @@ def task_set(request, code, period):
     are shown beside the fields and nothing is written."""
     from . import services_submission
 
-    data = {k: request.POST.get(k, "") for k in ("division", "period", "messages", "reply_target", "valid_from", "note")}
+    data = {k: request.POST.get(k, "") for k in ("division", "period", "messages", "reply_target", "due_day", "valid_from", "note")}
     data["kinds"] = request.POST.getlist("kinds")
     try:
         services_submission.set_task(actor=request.user, data=data, now=now(), today=today())

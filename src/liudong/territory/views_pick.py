@@ -21,5 +21,6 @@ def division_pick(request):
     low, high = int_or_none(g.get("min")), int_or_none(g.get("max"))
     low = low if low is not None and 0 <= low <= 5 else 1
     high = high if high is not None and low <= high <= 5 else 5
-    results = pick(g.get("q", ""), within=within, min_level=low, max_level=high)
+    # Issue 14: retired divisions (gone from the newest list) only when 含已撤销区划 is ticked.
+    results = pick(g.get("q", ""), within=within, min_level=low, max_level=high, retired=g.get("retired") == "1")
     return JsonResponse({"results": results}, json_dumps_params={"ensure_ascii": False})
