@@ -17,6 +17,7 @@ from liudong.errors import Invalid
 from liudong.people import services_remote
 from liudong.policy.calendar import add_working_days
 
+from . import hooks
 from .models import Attachment, Channel, Message, State
 from .services import SUBJECT_MAX, _new, own_message, reply_days
 from .transitions import Act, next_state
@@ -136,6 +137,8 @@ def delivered(messages: list[Message]) -> None:
     Attachment.objects.bulk_create(scans, batch_size=50)
     record_all([event(None, "message.deliver", obj=m, person_id=m.person_id, division_code=m.receiver_id,
                       fields={"kind": m.kind, "sender": m.sender_id, "due": str(m.due_on or ""), "remote": True}) for m in messages])
+    # The layers above learn of them in the same transaction (a report to approve here...).
+    hooks.delivered(messages)
 
 
 def _scan(scan: dict, *, now: datetime.datetime) -> Attachment:
