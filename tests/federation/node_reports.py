@@ -75,4 +75,52 @@ def report_of(args):
             "audit": [[e.action, e.fields.get("remote"), e.fields.get("by")] for e in AuditEvent.objects.filter(object_type="report", object_id=str(report.pk)).order_by("id")]}
 
 
+
+
+
 ACTIONS = {f.__name__: f for f in (reports_up, report_decide, report_of)}
+
+
+def claim_home(args):
+    """Her hukou township (诺江镇, on the Sichuan node) claims her arrival home on `on`: her open
+    period there is the one her residence node sent, at 南头, so the claim goes to 南头's node."""
+    from liudong import clock
+    from liudong.accounts.models import Staff
+    from liudong.exchange import claims
+    from liudong.people.models import Person
+    from tests.conftest import TODAY, TONGJIANG_V
+
+    clerk, person = Staff.objects.get(username="clerk"), Person.objects.get(name="李娜")
+    claim = claims.submit_arrival_claim(actor=clerk, data={"document_type": person.document_type, "document_number": person.document_number, "division": TONGJIANG_V,
+                                                           "address": "诺江村3组", "arrived_on": args["on"]}, today=TODAY, now=clock.now())
+    return {"claim": claim.pk, "state": claim.state, "receiver": claim.message.receiver_id if claim.message else None}
+
+
+def claim_answer(args):
+    """Her place (南头's clerk) accepts or disputes the arrival claim waiting in its inbox."""
+    from liudong import clock
+    from liudong.accounts.models import Staff
+    from liudong.exchange import claims
+    from liudong.exchange.models import Message
+
+    clerk = Staff.objects.get(username="clerk")
+    message = Message.objects.filter(receiver_id=clerk.division_id, kind="arrival_claim", state__in=("sent", "received")).order_by("-id").first()
+    if args["act"] == "accept":
+        claims.accept(actor=clerk, message_id=message.pk, now=clock.now())
+    else:
+        claims.dispute(actor=clerk, message_id=message.pk, reason=args["reason"], now=clock.now())
+    return claims_of({})
+
+
+def claims_of(_):
+    """The arrival claims this node keeps, oldest first, and 李娜's periods here."""
+    from liudong.exchange.models import ArrivalClaim
+    from liudong.people.models import Residence
+
+    return {"claims": [[c.state, c.answer, str(c.arrived_on), c.division_id, c.message_id is not None, c.residence_id is not None]
+                       for c in ArrivalClaim.objects.order_by("id")],
+            "periods": [[r.division_id, str(r.arrived_on), str(r.left_on) if r.left_on else None, r.start_kind, r.end_kind]
+                        for r in Residence.objects.filter(person__name="李娜").order_by("arrived_on", "id")]}
+
+
+ACTIONS.update({f.__name__: f for f in (claim_home, claim_answer, claims_of)})

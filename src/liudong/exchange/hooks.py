@@ -33,3 +33,32 @@ def on_delivered(fn) -> None:
 def delivered(messages) -> None:
     for fn in DELIVERED:
         fn(messages)
+
+
+# Issue 16, hole 1: arrival claims between places on different nodes. federation registers:
+# ELSEWHERE, fn(code, on) -> bool: the division is on another node on that day; CLAIMED, fn(claim): a claim sent to
+# a place on another node was saved (its fields follow its message there); DECIDED,
+# fn(claim, act, answer, now=): a claim from another node was accepted, disputed or let lapse here.
+ELSEWHERE: list = []
+CLAIMED: list = []
+DECIDED: list = []
+
+
+def on_claims(*, elsewhere, claimed, decided) -> None:
+    for table, fn in ((ELSEWHERE, elsewhere), (CLAIMED, claimed), (DECIDED, decided)):
+        if fn not in table:
+            table.append(fn)
+
+
+def elsewhere(code: str, on) -> bool:
+    return any(fn(code, on) for fn in ELSEWHERE)
+
+
+def claimed(claim) -> None:
+    for fn in CLAIMED:
+        fn(claim)
+
+
+def claim_decided(claim, act: str, answer: str = "", *, now) -> None:
+    for fn in DECIDED:
+        fn(claim, act, answer, now=now)

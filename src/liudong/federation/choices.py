@@ -14,6 +14,9 @@ class EnvelopeType(models.TextChoices):
     # Issue 16: a monthly report approved or returned by the level above, on another node, back
     # to the node of the report (federation.handlers_reports).
     REPORT = "report", "报表审核结果 report approved or returned"
+    # Issue 16: an arrival claim's fields to her place on another node, and that place's decision
+    # back to the claimant's node (federation.handlers_claims).
+    CLAIM = "claim", "跨节点到达申报 arrival claim across nodes"
 
 
 class Refusal(models.TextChoices):
