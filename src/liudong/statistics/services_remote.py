@@ -26,7 +26,7 @@ from liudong.exchange.models import Kind
 from liudong.federation import handlers_reports
 
 from . import periods
-from .choices import Act, State, next_state
+from .choices import Act, next_state
 from .models import Report, ReportStep
 from .services import _locked_report, due_on
 
