@@ -295,6 +295,10 @@ def run(_):
 
 ACTIONS = {f.__name__: f for f in (init, setup_node, world, send, send_many, write_many, reply, show, unpublish, move, return_home, her, report_up,
                                     scans, run)}
+# Issue 16: monthly reports approved across nodes (tests/federation/node_reports.py).
+from .node_reports import ACTIONS as _REPORTS  # noqa: E402
+
+ACTIONS.update(_REPORTS)
 
 if __name__ == "__main__":
     setup()

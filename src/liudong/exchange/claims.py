@@ -27,11 +27,12 @@ from liudong.codes import Level
 from liudong.divisions.models import Division
 from liudong.errors import Invalid
 from liudong.people import services as people
+from liudong.people import services_remote as people_remote
 from liudong.people.choices import DocumentType, IntendedStay, MoveReason, Relation
 from liudong.people.models import Person, Residence
 from liudong.people.queries import may_record, reachable_person
 
-from . import services
+from . import hooks, services
 from .models import ArrivalClaim, Channel, ClaimState, FamilyProposal, Kind, Message, State
 from .transitions import Act, ClaimAct, next_claim_state, next_state
 
@@ -144,6 +145,7 @@ def _submit(actor, sender, person_id, data, today, now) -> ArrivalClaim:
                                          subject=f"到达申报：{person.name} 到达{sender.name}", body=claim_text(claim, sender))
     claim.state = next_claim_state(None, ClaimAct.SUBMIT)
     claim.save()
+    hooks.claimed(claim)  # issue 16: to a place on another node, its fields follow its message
     record(actor, "arrival_claim.submit", obj=claim, person_id=person.pk,
            fields={"division": division.code, "arrived_on": str(arrived_on), "receiver": receiver.code, "message": claim.message.pk})
     return claim
@@ -236,13 +238,11 @@ def accept(*, actor, message_id, now: datetime.datetime) -> Message:
     longer fits her record is refused with the reason (nothing written); dispute it instead."""
     message = _decided(actor, message_id, Act.ACCEPT)
     today = timezone.localdate(now)
-    residence = None
+    residence = claim = None
     if message.kind == Kind.ARRIVAL_CLAIM:
         claim = ArrivalClaim.objects.select_related("division", "person").get(message=message)
         next_claim_state(claim.state, ClaimAct.ACCEPT)
-        residence = people.apply_arrival_claim(actor=actor, person_id=claim.person_id, division=claim.division, arrived_on=claim.arrived_on, address=claim.address,
-                                               housing=claim.housing, employer=claim.employer, reason=claim.reason, intended_stay=claim.intended_stay,
-                                               expects_return=claim.expects_return, recorded_by=claim.claimant_id, claim_id=claim.pk, today=today)
+        residence = _apply(actor, claim, today)
         body = f"确认：{claim.person.name} 自 {claim.arrived_on} 起居住于 {claim.division.name}。\nAccepted: she lives in {claim.division.name} from {claim.arrived_on}."
     else:
         proposal = FamilyProposal.objects.select_related("person", "relative").get(message=message)
@@ -251,6 +251,8 @@ def accept(*, actor, message_id, now: datetime.datetime) -> Message:
         body = f"确认：{proposal.relative.name} 是 {proposal.person.name} 的{Relation(proposal.relation).label}。\nAccepted: the link is recorded."
     answer = services.answer_with(actor=actor, request=message, act=Act.ACCEPT, subject=f"确认：{message.subject}"[:200], body=body, sent=(Channel.SYSTEM, now, now, ""), now=now)
     services.settle_claims(message, ClaimAct.ACCEPT, actor=actor, now=now, residence=residence)
+    if claim is not None and hooks.elsewhere(claim.claimant_id, today):
+        hooks.claim_decided(claim, ClaimAct.ACCEPT, now=now)
     record(actor, "message.accept", obj=message, person_id=message.person_id, fields={"kind": message.kind, "reply": answer.pk})
     return answer
 
@@ -267,8 +269,25 @@ def dispute(*, actor, message_id, reason: str, now: datetime.datetime) -> Messag
     answer = services.answer_with(actor=actor, request=message, act=Act.DISPUTE, subject=f"异议：{message.subject}"[:200], body=f"异议：{reason}\nDisputed: {reason}",
                                   sent=(Channel.SYSTEM, now, now, ""), now=now)
     services.settle_claims(message, ClaimAct.DISPUTE, actor=actor, now=now, answer=reason)
+    claim = ArrivalClaim.objects.filter(message=message).first() if message.kind == Kind.ARRIVAL_CLAIM else None
+    if claim is not None and hooks.elsewhere(claim.claimant_id, timezone.localdate(now)):
+        hooks.claim_decided(claim, ClaimAct.DISPUTE, reason, now=now)  # issue 16: the reason travels back
     record(actor, "message.dispute", obj=message, person_id=message.person_id, fields={"kind": message.kind, "reply": answer.pk}, reason=reason)
     return answer
+
+
+def _apply(actor, claim: ArrivalClaim, today: datetime.date):
+    """Her place accepts the claim (or lets it lapse): the one residence writer records it. A
+    claim from a place on another node (issue 16) only closes her period here, on the claimed
+    arrival date: the claimed period is opened on the claimant's node when the decision arrives
+    there (exchange.remote.claim_answered), and reaches her hukou node from there."""
+    if hooks.elsewhere(claim.claimant_id, today):
+        people_remote.close_for_claim(person_id=claim.person_id, left_on=claim.arrived_on, division=claim.division_id, claimant=claim.claimant_id,
+                                      claim_id=claim.pk)
+        return None
+    return people.apply_arrival_claim(actor=actor, person_id=claim.person_id, division=claim.division, arrived_on=claim.arrived_on, address=claim.address,
+                                      housing=claim.housing, employer=claim.employer, reason=claim.reason, intended_stay=claim.intended_stay,
+                                      expects_return=claim.expects_return, recorded_by=claim.claimant_id, claim_id=claim.pk, today=today)
 
 
 class _Settled(Exception):
@@ -292,13 +311,13 @@ def lapse(on: datetime.date, *, now: datetime.datetime | None = None) -> dict:
                 residence, act = None, ClaimAct.LAPSE
                 try:
                     with transaction.atomic():
-                        residence = people.apply_arrival_claim(actor=None, person_id=claim.person_id, division=claim.division, arrived_on=claim.arrived_on,
-                                                               address=claim.address, housing=claim.housing, employer=claim.employer, reason=claim.reason,
-                                                               intended_stay=claim.intended_stay, expects_return=claim.expects_return, recorded_by=claim.claimant_id, claim_id=claim.pk, today=on)
+                        residence = _apply(None, claim, on)
                 except Invalid:
                     act = ClaimAct.VOID
                 if not services.settle_claims(message, act, actor=None, now=now, answer=LAPSED if act == ClaimAct.LAPSE else VOIDED, residence=residence):
                     raise _Settled
+                if hooks.elsewhere(claim.claimant_id, on):
+                    hooks.claim_decided(claim, ClaimAct.ACCEPT if act == ClaimAct.LAPSE else ClaimAct.VOID, LAPSED if act == ClaimAct.LAPSE else VOIDED, now=now)
                 message.state, message.due_on, message.close_reason = next_state(message.state, Act.LAPSE), None, LAPSED if act == ClaimAct.LAPSE else VOIDED
                 message.save(update_fields=["state", "due_on", "close_reason"])
                 record(None, f"arrival_claim.{act}", obj=claim, person_id=claim.person_id, fields={"on": str(on), "message": message.pk})

@@ -11,15 +11,17 @@ from collections import defaultdict
 from django.db import transaction
 
 from liudong.accounts.audit import event, record, record_all
+from liudong.codes import prefix
 from liudong.dates import local_day as _local
 from liudong.divisions.models import Division
 from liudong.errors import Invalid
 from liudong.people import services_remote
 from liudong.policy.calendar import add_working_days
 
-from .models import Attachment, Channel, Message, State
-from .services import SUBJECT_MAX, _new, own_message, reply_days
-from .transitions import Act, next_state
+from . import claims, hooks
+from .models import ArrivalClaim, Attachment, Channel, ClaimState, Kind, Message, State
+from .services import SUBJECT_MAX, _new, own_message, reply_days, settle_claims
+from .transitions import Act, ClaimAct, next_state
 
 
 def in_transit(message: Message) -> None:
@@ -136,6 +138,9 @@ def delivered(messages: list[Message]) -> None:
     Attachment.objects.bulk_create(scans, batch_size=50)
     record_all([event(None, "message.deliver", obj=m, person_id=m.person_id, division_code=m.receiver_id,
                       fields={"kind": m.kind, "sender": m.sender_id, "due": str(m.due_on or ""), "remote": True}) for m in messages])
+    _link_claims([m for m in messages if m.kind == Kind.ARRIVAL_CLAIM and m.person_id])
+    # The layers above learn of them in the same transaction (a report to approve here...).
+    hooks.delivered(messages)
 
 
 def _scan(scan: dict, *, now: datetime.datetime) -> Attachment:
@@ -179,3 +184,57 @@ def register_carried(*, actor, message_id, now: datetime.datetime) -> Message:
     record(actor, "message.register_person", obj=message, person_id=person.pk, fields={"created": created, "id_number": person.id_number or ""})
     message.registered_new = created  # the page says which of the two happened
     return message
+
+
+# ---------------------------------------------------------------- arrival claims across nodes (hole 1)
+
+
+def claim_from_node(*, person, claimant: str, division: str, arrived_on: datetime.date, address: str, reason: str, intended_stay: str,
+                    expects_return: bool, message: Message | None, now: datetime.datetime) -> ArrivalClaim:
+    """Issue 16: the fields of an arrival claim a place on another node sent to her place here,
+    kept as a pending claim that this place accepts or disputes as in one database. Its message
+    may arrive in the same batch (not yet written): `_link_claims` links it then. The claimant's
+    home and employer stay on its node (this node does not hold them)."""
+    places = {d.code: d for d in Division.objects.filter(code__in=[claimant, division])}
+    if claimant not in places or division not in places:
+        raise Invalid({"division": ["申报单位或到达地不在本节点的区划表中 / the claimant or the place is not in this node's division table"]})
+    claim = ArrivalClaim.objects.create(
+        person=person, document_type=person.document_type, document_number=person.document_number, claimant=places[claimant], division=places[division],
+        address=address[:200], arrived_on=arrived_on, reason=reason[:20], intended_stay=intended_stay[:10], expects_return=expects_return,
+        state=ClaimState.PENDING, message=message, created_at=now, created_by=None)
+    if message is not None and message.person_id is None:
+        Message.objects.filter(pk=message.pk).update(person=person)  # she was not known here when it came
+    record(None, "arrival_claim.remote", obj=claim, person_id=person.pk, division_code=division,
+           fields={"claimant": claimant, "division": division, "arrived_on": str(arrived_on), "message": getattr(message, "pk", None)})
+    return claim
+
+
+def _link_claims(messages: list[Message]) -> None:
+    """An arrival claim's message written after its fields (the same receiving batch): linked to
+    the pending claim of that person by that place (a place has one pending claim a person)."""
+    for m in messages:
+        ArrivalClaim.objects.filter(message__isnull=True, person_id=m.person_id, state=ClaimState.PENDING, created_by__isnull=True,
+                                    claimant__code__startswith=prefix(m.sender_id)).update(message=m)
+
+
+def claim_answered(message: Message, act: str, answer: str, *, now: datetime.datetime) -> bool:
+    """Issue 16: on the claimant's node, her place (on another node) accepted, disputed or let
+    lapse the claim of `message`: accepted, her history records the claim's dates by the one
+    residence writer (her period here, if any, closes; the claimed one opens), and the claim is
+    settled; disputed, the claim ends with the reason. A claim settled already changes nothing."""
+    claim = ArrivalClaim.objects.select_related("division").filter(message=message).first()
+    if claim is None or claim.state != ClaimState.PENDING:
+        return False
+    residence = None
+    if act == ClaimAct.ACCEPT:
+        try:
+            with transaction.atomic():
+                residence = claims._apply(None, claim, _local(now))
+        except Invalid:
+            act, answer = ClaimAct.VOID, claims.VOIDED
+    elif act not in (ClaimAct.DISPUTE, ClaimAct.VOID):
+        raise ValueError(f"act {act[:20]}")
+    moved = settle_claims(message, act, actor=None, now=now, answer=answer, residence=residence)
+    record(None, f"arrival_claim.remote_{act}", obj=claim, person_id=claim.person_id, division_code=claim.claimant_id,
+           fields={"message": message.pk, "residence": getattr(residence, "pk", None)}, reason=answer[:200])
+    return bool(moved)

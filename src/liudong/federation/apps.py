@@ -13,11 +13,14 @@ class FederationConfig(AppConfig):
         from liudong.people.services import add_residence_listener
         from liudong.people.views import HOME_PANELS
 
-        from . import handlers_person, outbox, views
+        from . import handlers_claims, handlers_person, outbox, views
 
         # Inside every sending transaction of the exchange (exchange.hooks): a message to a place
         # outside this node gets its outbox row in the same commit. Without LIUDONG_NODE it does nothing.
         hooks.on_sent(outbox.message_sent)
+        # Arrival claims to a place on another node: their fields follow the message, the
+        # decision comes back (federation.handlers_claims).
+        hooks.on_claims(elsewhere=handlers_claims.on_other_node, claimed=handlers_claims.claimed, decided=handlers_claims.decided)
         # The node's state on the administrators' home page.
         if views.node_panel not in HOME_PANELS:
             HOME_PANELS.append(views.node_panel)

@@ -11,6 +11,12 @@ class EnvelopeType(models.TextChoices):
     # Issue 16: a message crossing nodes was sent, arrived or was answered: routing only, to the
     # hub for the national watch list and T3 by counterpart province (federation.handlers_state).
     STATE = "state", "函件状态 message state (to the hub)"
+    # Issue 16: a monthly report approved or returned by the level above, on another node, back
+    # to the node of the report (federation.handlers_reports).
+    REPORT = "report", "报表审核结果 report approved or returned"
+    # Issue 16: an arrival claim's fields to her place on another node, and that place's decision
+    # back to the claimant's node (federation.handlers_claims).
+    CLAIM = "claim", "跨节点到达申报 arrival claim across nodes"
 
 
 class Refusal(models.TextChoices):

@@ -23,7 +23,7 @@ from liudong.errors import Invalid
 
 from .choices import IntendedStay, MoveReason, ResidenceEnd, ResidenceStart
 from .models import ADDRESS_MAX, Person, Residence
-from .services import _open_residence, _sync_current, create_person, register_person, validate_person
+from .services import _open_residence, _sync_current, _tell_listeners, create_person, is_floating, register_person, validate_person
 
 # The identifying fields that travel with a message or an event (issue 16).
 CARRIED = ("name", "id_number", "document_type", "document_number", "sex", "birth_date", "hukou_division")
@@ -136,3 +136,28 @@ def mirror_period(*, person_id: int, residence_id: int | None, period: dict, rec
            fields={"division": str(period.get("division")), "arrived_on": str(data["arrived_on"]), "left_on": str(data["left_on"] or ""),
                    "start_kind": data["start_kind"], "closed": getattr(current, "pk", None), "from_node": from_node})
     return residence
+
+
+@transaction.atomic
+def close_for_claim(*, person_id: int, left_on: datetime.date, division: str, claimant: str, claim_id: int) -> Residence | None:
+    """Issue 16, hole 1: an arrival claim from a place on another node, accepted here (or let
+    lapse): her open period here ends on the claim's arrival date, as a move, as
+    `apply_arrival_claim` would close it in one database; the claimed period itself is the
+    claimant's node's to open (its place is not this node's). Nothing changes when she has no
+    open period here; one that began after the claimed arrival is Invalid (not applied).
+    `division`: the claimed place."""
+    person = Person.objects.select_for_update().get(pk=person_id)
+    current = _open_residence(person)
+    if current is None:
+        return None
+    if current.arrived_on > left_on:
+        raise Invalid({"arrived_on": [f"其现居住记录始于 {current.arrived_on}，晚于申报的到达日期 / her period here began on {current.arrived_on}, after the claimed arrival"]})
+    # As apply_arrival_claim ends it: a claim into her hukou county is her return (a departure).
+    home = not is_floating(division, person.hukou_division_id) and current.floating
+    current.left_on, current.end_kind = left_on, ResidenceEnd.DEPARTURE if home else ResidenceEnd.MOVE
+    current.save(update_fields=["left_on", "end_kind"])
+    _sync_current(person)
+    record(None, "residence.claimed_away", obj=current, person_id=person.pk, division_code=current.division_id,
+           fields={"left_on": str(left_on), "claimant": claimant, "claim": claim_id})
+    _tell_listeners(None, person, closed=current, opened=None)
+    return current

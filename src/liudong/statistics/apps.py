@@ -7,3 +7,14 @@ class StatisticsConfig(AppConfig):
     name = "liudong.statistics"
     label = "statistics"
     verbose_name = "统计报表 Statistical reports"
+
+    def ready(self):
+        from liudong.exchange import hooks
+        from liudong.federation import handlers_reports
+
+        from . import services_remote
+
+        # Issue 16: a report passed up from another node is mirrored here for its approval, and
+        # the level above's decision, come back from its node, changes the report here.
+        hooks.on_delivered(services_remote.mirror)
+        handlers_reports.on_decision(services_remote.decide)

@@ -26,6 +26,7 @@ from liudong.divisions.queries import in_range
 from liudong.errors import Denied, Invalid, NotFound
 from liudong.exchange.models import Kind
 from liudong.exchange.services import send_system
+from liudong.federation import handlers_reports
 from liudong.policy.services import PolicyMissing, value
 
 from . import figures, periods
@@ -114,6 +115,8 @@ def village_without_staff(division: Division) -> bool:
 
 
 def children_not_approved(division: Division, period: datetime.date) -> list[Division]:
+    """T1: the children whose report is not approved. A child on another node (issue 16) has its
+    report here as its node sent it (services_remote.mirror) with this level's decision on it."""
     approved = set(Report.objects.filter(division__parent_id=division.code, period=period, state=State.APPROVED).values_list("division_id", flat=True))
     return [c for c in Division.objects.filter(parent_id=division.code).order_by("code") if c.code not in approved]
 
@@ -167,6 +170,17 @@ def _parent_acts(actor, division: Division):
         raise Denied("只有上一级可以审核或退回本报表 / only the level directly above approves or returns this report")
 
 
+def tell_child(report: Report, act: str, *, reason: str = "", now: datetime.datetime) -> bool:
+    """Issue 16: inside approve / return_report, a report mirrored from another node
+    (services_remote.mirror) gets the decision back there, a `report` envelope in this act's
+    transaction. False when the report is this node's own."""
+    division = report.division
+    if not handlers_reports.elsewhere(division.code, _local(now)):
+        return False
+    return handlers_reports.send_decision(division=division.code, parent=division.parent_id, period=periods.label(report.period), act=act,
+                                          reason=reason, figures=report.figures, submission=handlers_reports.received_id(report.message_id), at=now)
+
+
 @transaction.atomic
 def approve(*, actor, division_code, period, now: datetime.datetime) -> Report:
     """T1: the level above approves a submitted report; its figures are frozen from now on."""
@@ -180,6 +194,8 @@ def approve(*, actor, division_code, period, now: datetime.datetime) -> Report:
     report.save()
     _step(report, Act.APPROVE, actor=actor, now=now, figures_=report.figures)
     _audit(actor, "approve", report)
+    # Issue 16: a report passed up from another node learns its approval there.
+    tell_child(report, Act.APPROVE, now=now)
     return report
 
 
@@ -208,6 +224,7 @@ def return_report(*, actor, division_code, period, reason, now: datetime.datetim
     report.save()
     _step(report, Act.RETURN, actor=actor, now=now, reason=text)
     _audit(actor, "return", report, reason=text)
+    tell_child(report, Act.RETURN, reason=text, now=now)
     return report
 
 
