@@ -228,7 +228,7 @@ def list_reviews(request, status: Blank(str) = None, division: Blank(str) = None
         fields.add(errors, "status", f"应为 {' | '.join(ReviewState.values)} 之一 / must be one of {', '.join(ReviewState.values)}")
     if errors:
         raise Invalid(errors)
-    qs = queries_reviews.reviews(actor=actor, division=place, state=status or "")
+    qs = queries_reviews.reviews(actor=actor, division=place, on=today(), state=status or "")
     return {"count": qs.count(), "results": [review_out(r) for r in qs[offset: offset + limit]]}
 
 
