@@ -53,7 +53,8 @@ class StaffMark(models.Model):
     valid_until = models.DateField("截止日期 until", null=True, blank=True)
 
     class Meta:
-        ordering = ["staff_id", "mark", "valid_from"]
+        # An open start first, on SQLite and PostgreSQL alike (PostgreSQL puts NULL last by default).
+        ordering = ["staff_id", "mark", models.F("valid_from").asc(nulls_first=True)]
         indexes = [models.Index(fields=["staff", "mark"], name="staff_mark_staff")]
         constraints = [models.CheckConstraint(condition=models.Q(valid_from__isnull=True) | models.Q(valid_until__isnull=True) | models.Q(valid_from__lte=models.F("valid_until")),
                                               name="staff_mark_from_before_until")]

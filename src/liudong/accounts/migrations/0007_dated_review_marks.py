@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': '审核标记 review mark',
-                'ordering': ['staff_id', 'mark', 'valid_from'],
+                'ordering': ['staff_id', 'mark', models.OrderBy(models.F('valid_from'), nulls_first=True)],
                 'indexes': [models.Index(fields=['staff', 'mark'], name='staff_mark_staff')],
                 'constraints': [models.CheckConstraint(condition=models.Q(('valid_from__isnull', True), ('valid_until__isnull', True), ('valid_from__lte', models.F('valid_until')), _connector='OR'), name='staff_mark_from_before_until')],
             },
