@@ -219,7 +219,7 @@ PAGES = {
     "certificate_application_issue": {"POST": (A.ISSUE_CERTIFICATES,)}, "certificate_application_refuse": {"POST": (A.ISSUE_CERTIFICATES,)},
     # Issue 15: duplicates (R8) for the roles that merge; the review chain (R6) for every role that
     # sees persons (the service then asks for the form's step).
-    "quality_duplicates": {"GET": (A.MERGE_PEOPLE,)},
+    "quality_duplicates": {"GET": (A.MERGE_PEOPLE,), "POST": (A.MERGE_PEOPLE,)},
     "quality_candidate": {"GET": (A.MERGE_PEOPLE,), "POST": (A.MERGE_PEOPLE,)},
     "quality_merge": {"GET": (A.MERGE_PEOPLE,), "POST": (A.MERGE_PEOPLE,)},
     # Issue 15 part 4: the import's batches and column mappings, for whoever imports.
@@ -311,6 +311,9 @@ API = {
     # Issue 15: duplicates and merges (R8), the review chain (R6), back-checks (R7), births reconciled (R9).
     "api:scan": (A.MERGE_PEOPLE,), "api:list_candidates": (A.MERGE_PEOPLE,), "api:merge": (A.MERGE_PEOPLE,), "api:dismiss": (A.MERGE_PEOPLE,),
     "api:get_merge": (A.MERGE_PEOPLE,), "api:undo": (A.MERGE_PEOPLE,),
+    # The held import rows in the duplicates list (whoever imports decides them), a county scan's
+    # outside twin claimed by a township clerk (whoever records arrivals).
+    "api:decide_held": (A.REGISTER_PERSON,), "api:claim_outside": (A.RECORD_RESIDENCE,),
     "api:list_reviews": (A.VIEW_PERSON,), "api:sign_review": (A.VIEW_PERSON,), "api:resubmit_review": (A.REGISTER_PERSON,),
     "api:draw_backchecks": (A.RUN_BACKCHECKS,), "api:spot": (A.RUN_BACKCHECKS,), "api:backcheck_result": (A.RUN_BACKCHECKS,), "api:backcheck_rates": (A.RUN_BACKCHECKS,),
     "api:reconcile": (A.HANDLE_CASES,), "api:resolve": (A.HANDLE_CASES,),

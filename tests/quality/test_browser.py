@@ -17,7 +17,7 @@ def _world():
 
     importlib.import_module("liudong.quality.migrations.0003_review_chain_policy").load(apps, None)
     from liudong.accounts.choices import Role
-    from liudong.accounts.models import Staff
+    from liudong.accounts.models import Staff, StaffMark
     from liudong.divisions.models import Division
     from tests.conftest import NANSHAN, NANTOU, NANTOU_V1, TONGJIANG, TONGJIANG_T, TONGJIANG_V, password
 
@@ -26,9 +26,11 @@ def _world():
         Division.objects.get_or_create(code=code, defaults={"name": name, "level": level, "parent_id": parent})
     for username, role, code in [("collector", Role.VILLAGE_COLLECTOR, NANTOU_V1), ("cadre", Role.VILLAGE_CADRE, NANTOU_V1), ("police", Role.POLICE_OFFICER, NANTOU),
                                  ("clerk", Role.TOWNSHIP_CLERK, NANTOU), ("head", Role.TOWNSHIP_HEAD, NANTOU)]:
-        s = Staff(username=username, role=role, division_id=code, experienced_reviewer=role in (Role.TOWNSHIP_CLERK, Role.TOWNSHIP_HEAD))
+        s = Staff(username=username, role=role, division_id=code)
         s.set_password(password())
         s.save()
+        if role in (Role.TOWNSHIP_CLERK, Role.TOWNSHIP_HEAD):
+            StaffMark.objects.create(staff=s, mark="experienced_reviewer")  # R6: open-ended
 
 
 def _open_my_form(page, base, person_name, table="#my-reviews"):

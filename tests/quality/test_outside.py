@@ -73,5 +73,5 @@ def test_R8_a_county_officer_opens_no_claim_and_sees_nothing_of_the_other_record
     assert officer.in_scope(FUTIAN_V) is False
     scan(api_client(officer))
     assert not ArrivalClaim.objects.filter(person=theirs).exists()
-    assert AuditEvent.objects.get(action="duplicates.outside").fields["not_claimed"] == 1
+    assert AuditEvent.objects.get(action="duplicates.outside").fields["todo"] == 1
     assert Candidate.objects.count() == 1 and queries.candidates(actor=officer, division=officer.division).count() == 0

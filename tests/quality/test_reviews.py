@@ -227,6 +227,8 @@ def test_R6_group_leader_sees_the_village_queue_on_the_page(world, collector, fo
 
 
 def test_R6_marks_only_on_the_roles_they_fit_and_only_by_account_managers(world):
+    from liudong import clock
+    from liudong.accounts.models import StaffMark
     from liudong.accounts.staff import set_review_marks
     from liudong.errors import Denied
 
@@ -238,7 +240,7 @@ def test_R6_marks_only_on_the_roles_they_fit_and_only_by_account_managers(world)
     assert "experienced_reviewer" in e.value.errors
     with pytest.raises(Denied):
         set_review_marks(actor=world["township_clerk"], username="village_collector", group_leader=True)
-    assert not type(world["village_collector"]).objects.filter(group_leader=True).exists()
+    assert not StaffMark.objects.filter(mark="group_leader").exists()
     # The command line (the system, as for the other account commands).
     from io import StringIO
 
@@ -246,7 +248,8 @@ def test_R6_marks_only_on_the_roles_they_fit_and_only_by_account_managers(world)
 
     out = StringIO()
     call_command("staff", "mark", "village_collector", "--group-leader", "yes", stdout=out)
-    assert "group leader yes" in out.getvalue() and type(world["village_collector"]).objects.get(username="village_collector").group_leader
+    assert "group leader yes" in out.getvalue()
+    assert type(world["village_collector"]).objects.get(username="village_collector").holds_mark("group_leader", clock.today())
 
 
 def test_R6_the_township_step_needs_experienced_reviewers(world, form):
@@ -260,3 +263,58 @@ def test_R6_the_township_step_needs_experienced_reviewers(world, form):
         sign(world["township_head"], form)
     assert "审核人" in e.value.errors["step"][0]
     assert sign(world["township_clerk"], form).step == "township"
+
+
+def test_R6_a_mark_holds_from_a_date_until_a_date_and_the_chain_asks_for_the_signing_day(world, form):
+    """Dated marks: the township step is signed by a reviewer marked experienced on the signing
+    day; a mark that ended, or begins later, does not count; the audit keeps every change."""
+    import datetime
+
+    from liudong.accounts.models import AuditEvent, StaffMark
+    from liudong.accounts.staff import set_review_marks
+
+    day = datetime.timedelta(days=1)
+    sign(world["village_cadre"], form)
+    sign(world["police_officer"], form)
+    # The head's mark (open, from the fixture) ends the day before TODAY; it holds again from TODAY + 10.
+    set_review_marks(actor=world["admin"], username="township_head", experienced_reviewer=False, valid_from=TODAY)
+    set_review_marks(actor=world["admin"], username="township_head", experienced_reviewer=True, valid_from=TODAY + 10 * day, valid_until=TODAY + 20 * day)
+    head = type(world["township_head"]).objects.get(username="township_head")
+    assert list(StaffMark.objects.filter(staff=head).values_list("valid_from", "valid_until")) == [(None, TODAY - day), (TODAY + 10 * day, TODAY + 20 * day)]
+    assert head.holds_mark("experienced_reviewer", TODAY - day) and not head.holds_mark("experienced_reviewer", TODAY)
+    with pytest.raises(Invalid) as e:
+        sign(head, form)  # not marked on the signing day
+    assert "审核人" in e.value.errors["step"][0]
+    sign(world["township_clerk"], form)
+    later = reviews.sign(actor=head, review_id=form.pk, decision="approve", today=TODAY + 15 * day, now=timezone.now())
+    assert later.state == "approved"
+    with pytest.raises(Invalid) as e:  # an until before the from: nothing written
+        set_review_marks(actor=world["admin"], username="township_head", experienced_reviewer=True, valid_from=TODAY, valid_until=TODAY - day)
+    assert "valid_until" in e.value.errors
+    events = AuditEvent.objects.filter(action="staff.mark", object_id=str(head.pk)).order_by("id")
+    assert [e.fields["experienced_reviewer"] for e in events] == [[False, True], [True, False], [False, True]]
+    assert events.last().fields["periods"]["experienced_reviewer"] == [f"…/{TODAY - day}", f"{TODAY + 10 * day}/{TODAY + 20 * day}"]
+
+
+def test_R6_the_staff_mark_command_takes_from_and_until(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from liudong.accounts.models import StaffMark
+
+    out = StringIO()
+    call_command("staff", "mark", "village_collector", "--group-leader", "yes", "--from", "2026-01-01", "--until", "2026-06-30", stdout=out)
+    assert "2026-01-01 – 2026-06-30" in out.getvalue()
+    assert list(StaffMark.objects.filter(staff__username="village_collector").values_list("mark", "valid_from", "valid_until")) == [
+        ("group_leader", datetime_date(2026, 1, 1), datetime_date(2026, 6, 30))]
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("staff", "mark", "village_collector", "--group-leader", "yes", "--from", "2026-13-01", stdout=out)
+
+
+def datetime_date(*a):
+    import datetime
+
+    return datetime.date(*a)

@@ -67,11 +67,12 @@ class RoleReadOnlyAdmin(admin.ModelAdmin):
 @admin.register(Staff)
 class StaffAdmin(RoleReadOnlyAdmin):
     view_action = Action.MANAGE_STAFF
-    list_display = ("username", "first_name", "role", "division", "is_active", "group_leader", "experienced_reviewer", "last_login", "failed_log_ins")
+    list_display = ("username", "first_name", "role", "division", "is_active", "review_marks", "last_login", "failed_log_ins")
     list_filter = ("role", "is_active")
     search_fields = ("username", "first_name", "division__code", "division__name")
     list_select_related = ("division",)
-    fields = ("username", "first_name", "role", "division", "is_active", "is_staff", "group_leader", "experienced_reviewer", "last_login", "date_joined")  # never the password hash
+    fields = ("username", "first_name", "role", "division", "is_active", "is_staff", "review_marks", "last_login", "date_joined")  # never the password hash
+    readonly_fields = ("review_marks",)
     actions = ("disable_accounts", "unlock_accounts", "mark_group_leader", "unmark_group_leader", "mark_experienced", "unmark_experienced")
 
     def get_queryset(self, request):
@@ -80,6 +81,11 @@ class StaffAdmin(RoleReadOnlyAdmin):
         account = LoginThrottle.objects.filter(username=OuterRef("username"), address=LoginThrottle.ACCOUNT)
         return (super().get_queryset(request).filter(in_range("division_id", request.user.division_id))
                 .annotate(login_attempts=Subquery(account.values("attempts")[:1]), login_wait=Subquery(account.values("locked_until")[:1])))
+
+    @admin.display(description="审核标记（期间） / review marks (periods)")
+    def review_marks(self, staff):
+        """R6: each mark with its period (StaffMark); set with the actions below or `liudong staff mark`."""
+        return "; ".join(f"{m.get_mark_display()} {m.valid_from or '…'}–{m.valid_until or '…'}" for m in staff.marks.all()) or ""
 
     @admin.display(description="登录失败（全部地址） / failed log-ins, all addresses")
     def failed_log_ins(self, staff):
@@ -117,7 +123,9 @@ class StaffAdmin(RoleReadOnlyAdmin):
 
 
 def _mark_action(mark: str, value: bool, description: str):
-    """An admin action that sets one review mark (R6) through accounts.staff.set_review_marks."""
+    """An admin action that sets one review mark (R6) through accounts.staff.set_review_marks, without
+    dates: marked for all time, or unmarked for all time (a mistaken mark); a dated period (from,
+    until) is set with `liudong staff mark … --from … --until …`."""
     def action(self, request, queryset):
         done = self.each(request, queryset, lambda staff: set_review_marks(actor=request.user, username=staff.username, reason="django-admin", **{mark: value}))
         if done:

@@ -11,9 +11,8 @@ class Staff(AbstractUser):
 
     role = models.CharField("角色 role", max_length=32, choices=Role.choices)
     division = models.ForeignKey("divisions.Division", on_delete=models.PROTECT, related_name="staff", verbose_name="所属区划 division")
-    # R6 (issue 15): marks set by whoever manages accounts (accounts.staff.set_review_marks, audited).
-    group_leader = models.BooleanField("采集小组组长 group leader", default=False, help_text="a village collector who signs the first review step for her village's other collectors")
-    experienced_reviewer = models.BooleanField("乡镇审核人 experienced reviewer", default=False, help_text="a township clerk or head who may sign the township review step")
+    # R6 (issue 15): the review marks (group leader, experienced reviewer) are StaffMark periods,
+    # set by whoever manages accounts (accounts.staff.set_review_marks, audited).
 
     class Meta:
         verbose_name = "工作人员 staff"
@@ -29,6 +28,41 @@ class Staff(AbstractUser):
 
     def in_scope(self, code: str | None) -> bool:
         return self.division.contains(code)
+
+    def holds_mark(self, mark: str, on) -> bool:
+        """R6: whether the account held a review mark (StaffMark.MARKS) on that day. Cached on the
+        instance per (mark, day): a queue page asks it for every form it shows."""
+        cache = self.__dict__.setdefault("_marks_on", {})
+        if (mark, on) not in cache:
+            cache[(mark, on)] = self.marks.filter(StaffMark.valid_on(on), mark=mark).exists()
+        return cache[(mark, on)]
+
+
+class StaffMark(models.Model):
+    """R6 (issue 15): a review mark held over a period - a village collector as her collection
+    group's leader (组长), a township clerk or head as an experienced reviewer. History, not an
+    overwrite (invariant 6): the review chain asks for the mark valid on the signing day. valid_from
+    empty: held since before marks had dates (the former yes/no mark, migrated); valid_until empty:
+    until further notice. Set through accounts.staff.set_review_marks, audited as staff.mark."""
+
+    MARKS = (("group_leader", "采集小组组长 group leader"), ("experienced_reviewer", "乡镇审核人 experienced reviewer"))
+
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="marks")
+    mark = models.CharField("标记 mark", max_length=24, choices=MARKS)
+    valid_from = models.DateField("起始日期 from", null=True, blank=True)
+    valid_until = models.DateField("截止日期 until", null=True, blank=True)
+
+    class Meta:
+        # An open start first, on SQLite and PostgreSQL alike (PostgreSQL puts NULL last by default).
+        ordering = ["staff_id", "mark", models.F("valid_from").asc(nulls_first=True)]
+        indexes = [models.Index(fields=["staff", "mark"], name="staff_mark_staff")]
+        constraints = [models.CheckConstraint(condition=models.Q(valid_from__isnull=True) | models.Q(valid_until__isnull=True) | models.Q(valid_from__lte=models.F("valid_until")),
+                                              name="staff_mark_from_before_until")]
+        verbose_name = "审核标记 review mark"
+
+    @staticmethod
+    def valid_on(on) -> models.Q:
+        return (models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=on)) & (models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=on))
 
 
 class AuditEvent(models.Model):
@@ -69,7 +103,7 @@ class AuditEvent(models.Model):
         # log-in throttling (J3): the client address of a failed log-in, what an unlock cleared
         "address", "attempts", "cleared", "throttles",
         # review marks of a staff account (R6)
-        "group_leader", "experienced_reviewer",
+        "group_leader", "experienced_reviewer", "valid_until", "periods",
     })
     WITHHELD = "（已隐去 / withheld）"
 

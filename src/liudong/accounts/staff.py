@@ -1,4 +1,5 @@
 """J3: staff accounts: adding, disabling, password strength (invariant 1: one door for writes)."""
+import datetime
 import re
 
 from django.contrib.auth.hashers import make_password
@@ -13,7 +14,7 @@ from liudong.errors import Invalid, NotFound
 
 from .audit import record
 from .choices import ROLE_LEVELS, Action, Role
-from .models import ApiToken, Staff
+from .models import ApiToken, Staff, StaffMark
 from .permissions import in_scope, is_system, require
 
 # Roles that may enter the Django admin at all (django-admin/); accounts/admin.py decides the rest.
@@ -144,15 +145,72 @@ MARK_ROLES = {
 }
 
 
+Period = tuple  # (from or None, until or None): None is open
+
+
+def _merged(periods: list[Period]) -> list[Period]:
+    """Periods joined where they overlap or touch (sorted; None open at either end)."""
+    lo = datetime.date.min
+    out: list[list] = []
+    for f, u in sorted(periods, key=lambda p: p[0] or lo):
+        if out and (out[-1][1] is None or (f or lo) <= out[-1][1] + datetime.timedelta(days=1)):
+            out[-1][1] = None if out[-1][1] is None or u is None else max(out[-1][1], u)
+        else:
+            out.append([f, u])
+    return [tuple(p) for p in out]
+
+
+def _meets(period: Period, f, u) -> bool:
+    pf, pu = period
+    return (f is None or pu is None or pu >= f) and (u is None or pf is None or pf <= u)
+
+
+def _without(periods: list[Period], f, u) -> list[Period]:
+    """Periods with the days f..u taken out (None open)."""
+    out = []
+    for pf, pu in periods:
+        if not _meets((pf, pu), f, u):
+            out.append((pf, pu))
+            continue
+        if f is not None and (pf is None or pf < f):
+            out.append((pf, f - datetime.timedelta(days=1)))
+        if u is not None and (pu is None or pu > u):
+            out.append((u + datetime.timedelta(days=1), pu))
+    return _merged(out)
+
+
+def _text(periods: list[Period]) -> list[str]:
+    return [f"{f or '…'}/{u or '…'}" for f, u in periods]
+
+
+def _date(value, name, errors):
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        errors.setdefault(name, []).append("应为 YYYY-MM-DD 格式的日期 / must be a date YYYY-MM-DD")
+        return None
+
+
 @transaction.atomic
-def set_review_marks(*, actor, username: str, reason: str = "", **marks) -> Staff:
+def set_review_marks(*, actor, username: str, reason: str = "", valid_from=None, valid_until=None, **marks) -> Staff:
     """Mark (True) or unmark (False) an account as the collection group's leader or as an
-    experienced township reviewer (R6; `liudong staff mark` and the admin's actions). Set by whoever
-    manages accounts, audited as {mark: [old, new]}; a mark the account's role cannot carry is 422."""
+    experienced township reviewer (R6; `liudong staff mark` and the admin's actions) over the days
+    valid_from..valid_until (either open when not given): marking adds the period (joined with
+    those it meets), unmarking takes the days out of them. The review chain asks for the mark
+    valid on the signing day. Set by whoever manages accounts, audited as {mark: [held before,
+    value], "valid_from", "valid_until", "periods": {mark: [...]}}; a mark the account's role cannot
+    carry, or an until before the from, is 422."""
     require(actor, Action.MANAGE_STAFF)
     staff = staff_in_scope(actor=actor, username=username, lock=True)
     errors: dict[str, list[str]] = {}
-    changed = {}
+    start, end = _date(valid_from, "valid_from", errors), _date(valid_until, "valid_until", errors)
+    if start and end and end < start:
+        errors.setdefault("valid_until", []).append("截止日期早于起始日期 / the until date is before the from date")
+    changed, periods = {}, {}
     for name, value in marks.items():
         if name not in MARK_ROLES or not isinstance(value, bool):
             errors.setdefault(name, []).append("未知的标记 / unknown mark")
@@ -160,13 +218,20 @@ def set_review_marks(*, actor, username: str, reason: str = "", **marks) -> Staf
         roles, refused = MARK_ROLES[name]
         if value and staff.role not in roles:
             errors.setdefault(name, []).append(refused)
-        elif getattr(staff, name) != value:
-            changed[name] = [getattr(staff, name), value]
+            continue
+        now = [(m.valid_from, m.valid_until) for m in staff.marks.filter(mark=name)]
+        new = _merged(now + [(start, end)]) if value else _without(now, start, end)
+        if new != _merged(now):
+            held = any(_meets(p, start, end) for p in now)  # held on some of those days before
+            changed[name] = [held, value]
+            periods[name] = new
     if errors:
         raise Invalid(errors)
     if changed:
-        for name, (_, new) in changed.items():
-            setattr(staff, name, new)
-        staff.save(update_fields=list(changed))
-        record(actor, "staff.mark", obj=staff, fields={"username": staff.username, **changed}, reason=reason)
+        for name, new in periods.items():
+            staff.marks.filter(mark=name).delete()
+            StaffMark.objects.bulk_create([StaffMark(staff=staff, mark=name, valid_from=f, valid_until=u) for f, u in new])
+        staff.__dict__.pop("_marks_on", None)
+        record(actor, "staff.mark", obj=staff, fields={"username": staff.username, **changed, "valid_from": str(start or ""), "valid_until": str(end or ""),
+                                                     "periods": {n: _text(p) for n, p in periods.items()}}, reason=reason)
     return staff

@@ -23,6 +23,7 @@ from .technical import build_demo_services
 from .messages import build_demo_messages
 from .permits import build_demo_permits, build_demo_registrations
 from .reports import build_demo_reports
+from .reviews import build_demo_reviews
 from .models import DemoBuild
 from .world import DemoWorld
 
@@ -75,6 +76,7 @@ def build_demo(*, on: datetime.date, seed: int = 2026, people: int = 20000, log=
         counts.update(build_demo_desk(office, log=log))
         counts.update(build_demo_services(day, log=log))  # S1-S6: checks with report slips, distributions, institutions
         counts.update(build_demo_reports(day, log=log))  # T1, T2: two closed months and one village's report approved
+        counts.update(build_demo_reviews(day, log=log))  # R6: some collected forms signed through the chain, one returned
         build = DemoBuild.objects.create(
             built_on=on, world_date=day, calendar_end=cal.last_day, seed=seed, people=people,
             exchange_from=office.back(min(OFFICE_DAYS_BACK, len(office.days))),

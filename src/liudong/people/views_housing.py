@@ -13,6 +13,7 @@ from liudong.errors import NotFound
 from liudong.identifiers import normalise_document_number
 
 from . import queries, services_places
+from .panels import render_place_panels
 from .choices import HousingUse
 from .forms import CloseForm, EmployerEditForm, EmployerForm, HousingEditForm, HousingForm
 from .services_places import EMPLOYER_FIELDS
@@ -84,7 +85,8 @@ def _render_housing(request, pk, *, bound=None):
         "address": housing.address, "owner_id_number": housing.owner.id_number or "", "use": housing.use,
         "business_category": housing.business_category, "rooms": housing.rooms,
     }), _housing_close_form, bound)
-    ctx = {"housing": housing, "tenants": tenants, "use_choices": HousingUse.choices, **forms}
+    ctx = {"housing": housing, "tenants": tenants, "use_choices": HousingUse.choices, **forms,
+           "panels": render_place_panels(actor=actor, obj=housing, today=today())}
     return render(request, "people/housing_detail.html", ctx)
 
 
@@ -159,7 +161,7 @@ def _render_employer(request, pk, *, bound=None):
     employer, employees = queries.get_employer(actor=actor, employer_id=pk, today=today())
     forms = _place_forms(actor, Action.MANAGE_EMPLOYER, employer, lambda: EmployerEditForm(auto_id="edit_%s", initial={f: getattr(employer, f) or "" for f in EMPLOYER_FIELDS}),
                          _employer_close_form, bound)
-    ctx = {"employer": employer, "employees": employees, **forms}
+    ctx = {"employer": employer, "employees": employees, **forms, "panels": render_place_panels(actor=actor, obj=employer, today=today())}
     return render(request, "people/employer_detail.html", ctx)
 
 

@@ -1,7 +1,10 @@
 """Duplicates API (R8, issue 15):
 
     POST /duplicates/scan {"division"}              → 201 the scan's background job (liudong.jobs)
-    GET  /duplicates?division=&status=&limit=&offset= → {"count","results":[{"id","a","b","score","state"}]}
+    GET  /duplicates?division=&status=&source=&limit=&offset= → {"count","results":[{"id","source","a","b","score","state"}]}
+         (source "import": a held import row, a null, its candidates; after the scan's pairs)
+    POST /duplicates/held/{id}/decide {"decision","person_id"?} → the held row (outside: an arrival claim)
+    POST /duplicates/outside/{id}/claim                → the to-do's arrival claim
     POST /duplicates/{id}/merge {"keep", "open_residence"?, "take"?} → 201 {"merge_id","person_id"}
     POST /duplicates/{id}/dismiss                    → the candidate, "state": "dismissed"
     GET  /merges/{id}                                 → the merge, with what it moved and kept
@@ -24,7 +27,7 @@ from liudong.errors import Invalid
 from liudong.jobs import services as jobs
 from liudong.jobs.api import ExportJobOut, job_out
 
-from . import exports, queries, services
+from . import exports, queries, services, services_outside
 from .choices import CandidateState
 
 router = Router(tags=["quality"])
@@ -35,12 +38,16 @@ class ScanIn(Schema):
 
 
 class CandidateOut(Schema):
-    id: int
-    a: int = Field(description="人员编号 / person id")
-    b: int = Field(description="人员编号 / person id")
-    score: float = Field(description="0-1")
+    id: int = Field(description="scan: 疑似重复编号 / the candidate's id; import: 待定行编号 / the held row's id")
+    source: str = Field("scan", description="scan（查重扫描）| import（导入待定行，a 为空） / scan, or import: a held import row (a is null)")
+    a: int | None = Field(description="人员编号；导入待定行为空 / person id; null for a held import row")
+    b: int = Field(description="人员编号（导入待定行：第一个候选人） / person id (a held row: its first candidate)")
+    score: float | None = Field(description="0-1；导入待定行为空 / null for a held import row")
     state: str = Field(description="open | merged | dismissed")
     found_on: datetime.date
+    candidates: list[int] | None = Field(None, description="导入待定行可能对应的已登记人员 / a held row: the registered people it may be")
+    batch: int | None = Field(None, description="导入批次 / a held row's import batch")
+    row: int | None = Field(None, description="导入文件的行号 / a held row's row in its file")
 
 
 class CandidatePage(Schema):
@@ -74,7 +81,35 @@ class MergeOut(Schema):
 
 
 def candidate_out(c) -> dict:
-    return {"id": c.pk, "a": c.a_id, "b": c.b_id, "score": c.score, "state": c.state, "found_on": c.found_on}
+    return {"id": c.pk, "source": "scan", "a": c.a_id, "b": c.b_id, "score": c.score, "state": c.state, "found_on": c.found_on}
+
+
+def held_out(h) -> dict:
+    return {"id": h.pk, "source": "import", "a": None, "b": h.candidates[0], "score": None, "state": CandidateState.OPEN, "found_on": h.batch.imported_on,
+            "candidates": h.candidates, "batch": h.batch_id, "row": h.row_number}
+
+
+SOURCES = ("scan", "import")
+
+
+class HeldDecisionIn(Schema):
+    decision: str = Field(..., description="existing（作为该已登记人员）| new（作为新人员） / existing: as the registered person; new: as a new person")
+    person_id: int | None = Field(None, description="decision=existing 时：候选人之一；其在辖区外时向其所在地提交到达申报 / with existing: one of the candidates; outside your area her arrival is claimed from her place")
+
+
+class HeldOut(Schema):
+    id: int
+    state: str = Field(description="open | existing | new | withdrawn（到达申报待答复时仍为 open / open while a claim waits)")
+    person_id: int | None
+    claim_id: int | None = Field(None, description="向其所在地提交的到达申报 / the arrival claim sent to her place")
+    claim_state: str | None = None
+
+
+class OutsideOut(Schema):
+    id: int
+    person_id: int | None = Field(description="辖区内的记录 / the record in your area")
+    claim_id: int | None
+    claim_state: str | None
 
 
 def merge_out(m) -> dict:
@@ -90,7 +125,7 @@ def scan(request, payload: ScanIn):
 
 
 @router.get("/duplicates", response={200: CandidatePage, **ERRORS}, summary="疑似重复人员 / duplicate candidates")
-def list_candidates(request, division: Blank(str) = None, status: Blank(str) = None, limit: int = 50, offset: int = 0):
+def list_candidates(request, division: Blank(str) = None, status: Blank(str) = None, source: Blank(str) = None, limit: int = 50, offset: int = 0):
     actor = request.auth
     require(actor, Action.MERGE_PEOPLE)
     errors: dict = {}
@@ -99,10 +134,34 @@ def list_candidates(request, division: Blank(str) = None, status: Blank(str) = N
     state = status or CandidateState.OPEN
     if state not in CandidateState.values:
         fields.add(errors, "status", f"应为 {' | '.join(CandidateState.values)} 之一 / must be one of {', '.join(CandidateState.values)}")
+    if source and source not in SOURCES:
+        fields.add(errors, "source", "应为 scan 或 import / must be scan or import")
     if errors:
         raise Invalid(errors)
-    qs = queries.candidates(actor=actor, division=place, state=state)
-    return {"count": qs.count(), "results": [candidate_out(c) for c in qs[offset: offset + limit]]}
+    # The scan's pairs first (best first), then the held import rows (oldest batch first; open
+    # only: a decided row is its batch's history, GET /imports/{id}).
+    qs = queries.candidates(actor=actor, division=place, state=state) if source in (None, "", "scan") else queries.Candidate.objects.none()
+    held = queries.held_rows(actor=actor, division=place) if source in (None, "", "import") and state == CandidateState.OPEN else queries.ImportHold.objects.none()
+    n = qs.count()
+    results = [candidate_out(c) for c in qs[offset: offset + limit]]
+    if len(results) < limit:
+        start = max(0, offset - n)
+        results += [held_out(h) for h in held[start: start + limit - len(results)]]
+    return {"count": n + held.count(), "results": results}
+
+
+@router.post("/duplicates/held/{hold_id}/decide", response={200: HeldOut, **ERRORS}, summary="处理导入待定行（辖区外则申报到达） / take a held import row as the registered person or a new one (outside your area: claim her arrival)")
+def decide_held(request, hold_id: int, payload: HeldDecisionIn):
+    done = services_outside.take_held_row(actor=request.auth, hold_id=hold_id if 0 < hold_id < 2**63 else None, decision=payload.decision,
+                                          person_id=payload.person_id, today=today(), now=now())
+    h, c = done["hold"], done["claim"]
+    return {"id": h.pk, "state": h.state, "person_id": h.person_id, "claim_id": getattr(c, "pk", None), "claim_state": getattr(c, "state", None)}
+
+
+@router.post("/duplicates/outside/{twin_id}/claim", response={200: OutsideOut, **ERRORS}, summary="申报区外重复人员的到达 / claim the arrival of a record whose sure twin lives outside your area")
+def claim_outside(request, twin_id: int):
+    t = services_outside.claim_from_todo(actor=request.auth, twin_id=twin_id if 0 < twin_id < 2**63 else None, today=today(), now=now())
+    return {"id": t.pk, "person_id": t.inside_id, "claim_id": t.claim_id, "claim_state": t.claim.state}
 
 
 @router.post("/duplicates/{candidate_id}/merge", response={201: MergedOut, **ERRORS}, summary="合并两条记录 / merge the two records")
@@ -169,7 +228,7 @@ def list_reviews(request, status: Blank(str) = None, division: Blank(str) = None
         fields.add(errors, "status", f"应为 {' | '.join(ReviewState.values)} 之一 / must be one of {', '.join(ReviewState.values)}")
     if errors:
         raise Invalid(errors)
-    qs = queries_reviews.reviews(actor=actor, division=place, state=status or "")
+    qs = queries_reviews.reviews(actor=actor, division=place, on=today(), state=status or "")
     return {"count": qs.count(), "results": [review_out(r) for r in qs[offset: offset + limit]]}
 
 

@@ -262,3 +262,28 @@ class ImportHold(models.Model):
         ordering = ["batch_id", "row_number"]
         indexes = [models.Index(fields=["state", "batch"], name="import_hold_state")]
         verbose_name = "导入待定 held import row"
+
+
+class OutsideTwin(models.Model):
+    """R8 with the structure issue's arrival claim: a sure twin outside the area of the clerk who
+    met it - a held import row's candidate she does not see, or a scan's sure pair whose other
+    record lies elsewhere. Never merged silently: her place is asked through an arrival claim
+    (`claim`); when whoever met it may not claim arrivals (a county officer's scan), the row is a
+    to-do for a township clerk of `division` (the place of the record inside), who claims from it.
+    Once the claim is accepted, the held row is taken as that person (the claim wrote her
+    residence) and a scan's pair is an ordinary candidate of both records' place."""
+
+    candidate = models.ForeignKey(Candidate, null=True, blank=True, on_delete=models.PROTECT, related_name="outside_twins")
+    hold = models.ForeignKey(ImportHold, null=True, blank=True, on_delete=models.PROTECT, related_name="outside_twins")
+    inside = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text="the record in the area (a scan's pair)")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name="区外记录 the record outside")
+    division = models.CharField("待申报的区划 division to claim from", max_length=12)
+    claim = models.ForeignKey("exchange.ArrivalClaim", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_on = models.DateField()
+    created_by = models.ForeignKey("accounts.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["division", "claim"], name="outside_twin_todo")]
+        constraints = [models.CheckConstraint(condition=models.Q(candidate__isnull=False) | models.Q(hold__isnull=False), name="outside_twin_of_something")]
+        verbose_name = "区外疑似重复 sure twin outside the area"

@@ -6,12 +6,13 @@ from liudong.accounts.audit import record
 from liudong.accounts.choices import Action
 from liudong.accounts.permissions import require
 from liudong.divisions.models import Division
+from liudong.divisions.queries import in_range
 from liudong.errors import NotFound
 from liudong.people import scope
 from liudong.people.models import FamilyLink, Person, Residence
 
-from .choices import CandidateState
-from .models import Candidate, Merge
+from .choices import BatchState, CandidateState, HoldState
+from .models import Candidate, ImportHold, Merge
 
 NO_CANDIDATE = "疑似重复记录不存在或不在您的管辖范围内 / no such duplicate candidate in your scope"
 NO_MERGE = "合并记录不存在或不在您的管辖范围内 / no such merge in your scope"
@@ -45,6 +46,17 @@ def candidates(*, actor, division: Division, state: str = CandidateState.OPEN):
     of_division = Person.objects.filter(scope.division_q(division.code, history=True)).values("pk")
     qs = Candidate.objects.filter(_visible(actor)).filter(Q(a__in=of_division) | Q(b__in=of_division))
     return (qs.filter(state=state) if state else qs).order_by("-score", "id")
+
+
+def held_rows(*, actor, division: Division):
+    """Issue 15 part 4 with R8: the import rows of the division's batches held as probable twins of
+    registered people, open, beside the scan's candidates (source "import"). Only for those who
+    may import (they decide them: register people and record residences); oldest batch first."""
+    require(actor, Action.MERGE_PEOPLE)
+    if not (actor.can(Action.REGISTER_PERSON) and actor.can(Action.RECORD_RESIDENCE)):
+        return ImportHold.objects.none()
+    return (ImportHold.objects.filter(in_range("batch__division", division.code), state=HoldState.OPEN, batch__state=BatchState.DONE)
+            .select_related("batch").order_by("batch_id", "row_number"))
 
 
 def candidate(*, actor, candidate_id) -> Candidate:

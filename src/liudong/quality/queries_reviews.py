@@ -15,18 +15,19 @@ from .models import Review
 from .services_reviews import NO_REVIEW, may_see
 
 
-def reviews(*, actor, division: Division, state: str = ""):
-    """Reviews of forms collected in the division's subtree, oldest waiting first."""
+def reviews(*, actor, division: Division, on: datetime.date, state: str = ""):
+    """Reviews of forms collected in the division's subtree, oldest waiting first (a collector's
+    own, unless she is marked group leader on day `on`)."""
     require(actor, Action.VIEW_PERSON)
     qs = Review.objects.filter(division__startswith=division.prefix) if hasattr(division, "prefix") else Review.objects.none()
-    if actor.role == Role.VILLAGE_COLLECTOR and not actor.group_leader:
+    if actor.role == Role.VILLAGE_COLLECTOR and not actor.holds_mark("group_leader", on):
         qs = qs.filter(collector=actor)  # a group leader sees her village's forms (her own among them)
     return (qs.filter(state=state) if state else qs).order_by("waiting_since", "id")
 
 
 def queues(*, actor, division: Division, today: datetime.date) -> list[dict]:
     """Per step: how many forms wait and since when (age in days of the oldest)."""
-    rows = reviews(actor=actor, division=division, state=ReviewState.PENDING).values("steps", "step_index").annotate(n=Count("id"), oldest=Min("waiting_since"))
+    rows = reviews(actor=actor, division=division, on=today, state=ReviewState.PENDING).values("steps", "step_index").annotate(n=Count("id"), oldest=Min("waiting_since"))
     out: dict[str, dict] = {}
     for r in rows:
         step = r["steps"][r["step_index"]] if r["step_index"] < len(r["steps"]) else ""
@@ -38,12 +39,13 @@ def queues(*, actor, division: Division, today: datetime.date) -> list[dict]:
     return sorted(out.values(), key=lambda q: q["step"])
 
 
-def experienced_reviewers(division: Division) -> int:
+def experienced_reviewers(division: Division, on: datetime.date) -> int:
     """How many active accounts of the township may sign its step (R6: the step needs
     review.township_signatures of them; the queue page warns when there are fewer)."""
-    from liudong.accounts.models import Staff
+    from liudong.accounts.models import Staff, StaffMark
 
-    return Staff.objects.filter(division_id=division.code, role__in=(Role.TOWNSHIP_CLERK, Role.TOWNSHIP_HEAD), experienced_reviewer=True, is_active=True).count()
+    marked = StaffMark.objects.filter(StaffMark.valid_on(on), mark="experienced_reviewer").values("staff_id")
+    return Staff.objects.filter(division_id=division.code, role__in=(Role.TOWNSHIP_CLERK, Role.TOWNSHIP_HEAD), pk__in=marked, is_active=True).count()
 
 
 def review(*, actor, review_id) -> Review:

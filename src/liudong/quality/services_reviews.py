@@ -6,7 +6,8 @@ review.township_signatures, invariant 5): the group leader (组长: a village ca
 a collector of the village marked group leader, never for her own forms), the area police officer
 (a police officer whose area holds the village), then the township office, where
 `review.township_signatures` different experienced reviewers sign: township clerks or heads whose
-account carries the mark (Staff.experienced_reviewer, set by whoever manages accounts, audited). Each step
+account carries the mark on the signing day (accounts.StaffMark periods, set by whoever manages
+accounts, audited). Each step
 approves or returns the form to its collector with a reason; the collector corrects the record
 and resubmits, and the chain starts again. Every signature keeps who and when (Signature rows).
 The record itself is usable at once and shows its review state.
@@ -32,26 +33,26 @@ STEP_ROLES = {
 }
 
 
-def step_refusal(*, actor, review: Review, step: str) -> str:
-    """Why the actor may not sign `step` of the review ("" when she may): the step's role and
-    place, a collector only when marked group leader and not for her own form, a township
-    reviewer only when marked experienced."""
+def step_refusal(*, actor, review: Review, step: str, on: datetime.date) -> str:
+    """Why the actor may not sign `step` of the review on day `on` ("" when she may): the step's
+    role and place, a collector only when marked group leader that day and not for her own form, a
+    township reviewer only when marked experienced that day (accounts.StaffMark periods)."""
     label = ReviewStep(step).label.split(" ")[0] if step in ReviewStep.values else step
     if getattr(actor, "role", None) not in STEP_ROLES.get(step, set()) or not actor.in_scope(review.division):
         return f"该表单正等待“{label}”，不是您的环节 / the form waits for the {step} step, not yours"
     if actor.role == Role.VILLAGE_COLLECTOR:
-        if not actor.group_leader:
+        if not actor.holds_mark("group_leader", on):
             return f"该表单正等待“{label}”，信息员须被标记为组长才能签字 / the form waits for the {step} step: a collector signs it only when marked group leader"
         if actor.pk == review.collector_id:
             return "组长不能审核自己采集的表单 / a group leader does not sign her own forms"
-    if step == ReviewStep.TOWNSHIP and not actor.experienced_reviewer:
+    if step == ReviewStep.TOWNSHIP and not actor.holds_mark("experienced_reviewer", on):
         return "乡镇审查须由标记为审核人的工作人员签字 / the township step is signed by staff marked experienced reviewer"
     return ""
 
 
-def waits_for(*, actor, review: Review) -> bool:
-    """Whether the form waits for the actor's signature now."""
-    return review.state == ReviewState.PENDING and not step_refusal(actor=actor, review=review, step=review.step)
+def waits_for(*, actor, review: Review, on: datetime.date) -> bool:
+    """Whether the form waits for the actor's signature on day `on`."""
+    return review.state == ReviewState.PENDING and not step_refusal(actor=actor, review=review, step=review.step, on=on)
 NO_REVIEW = "审核记录不存在或不在您的管辖范围内 / no such review in your area"
 REASON_MAX = 200
 
@@ -121,8 +122,8 @@ def sign(*, actor, review_id, decision, reason: str = "", today: datetime.date, 
     step = review.step
     if review.state != ReviewState.PENDING:
         errors["step"] = [f"该表单{ReviewState(review.state).label.split(' ')[0]}，无需审核 / the form is {review.state}: nothing to sign"]
-    elif step_refusal(actor=actor, review=review, step=step):
-        errors["step"] = [step_refusal(actor=actor, review=review, step=step)]
+    elif step_refusal(actor=actor, review=review, step=step, on=today):
+        errors["step"] = [step_refusal(actor=actor, review=review, step=step, on=today)]
     elif review.signatures.filter(submission=review.submissions, step=step, signed_by=actor).exists():
         errors["step"] = ["您已在此环节签字，需由另一名审核人签字 / you signed this step already: another reviewer signs next"]
     if errors:

@@ -32,14 +32,15 @@ def _subjects(rows) -> None:
 def reviews_page(request):
     actor = request.user
     division = actor.division
-    all_forms = queries_reviews.reviews(actor=actor, division=division)
+    day = today()
+    all_forms = queries_reviews.reviews(actor=actor, division=division, on=day)
     total = all_forms.count()
     approved = all_forms.filter(state=ReviewState.APPROVED).count()
-    plain_collector = actor.role == Role.VILLAGE_COLLECTOR and not actor.group_leader
+    plain_collector = actor.role == Role.VILLAGE_COLLECTOR and not actor.holds_mark("group_leader", day)
     own = list(all_forms.filter(collector=actor).exclude(state=ReviewState.APPROVED).select_related("person").order_by("-state", "waiting_since", "id")[:200]) \
         if actor.role == Role.VILLAGE_COLLECTOR else []
     rows = [] if plain_collector else [r for r in all_forms.filter(state=ReviewState.PENDING).select_related("person")[:2000]
-                                       if services_reviews.waits_for(actor=actor, review=r)][:200]
+                                       if services_reviews.waits_for(actor=actor, review=r, on=day)][:200]
     queries.log_list(actor=actor, what="person.review_list", person_ids=[r.person_id for r in rows + own if r.person_id], criteria={"division": division.code})
     _subjects(rows + own)
     queues = queries_reviews.queues(actor=actor, division=division, today=today())
@@ -48,7 +49,7 @@ def reviews_page(request):
     return render(request, "quality/reviews.html", {
         "rows": rows, "own": own, "queues": queues, "total": total, "approved": approved, "share": round(100 * approved / total) if total else None,
         "collector": actor.role == Role.VILLAGE_COLLECTOR, "reviewer": not plain_collector, "division": division,
-        "experienced": queries_reviews.experienced_reviewers(division) if actor.role in (Role.TOWNSHIP_CLERK, Role.TOWNSHIP_HEAD) else None,
+        "experienced": queries_reviews.experienced_reviewers(division, day) if actor.role in (Role.TOWNSHIP_CLERK, Role.TOWNSHIP_HEAD) else None,
     })
 
 
@@ -78,7 +79,7 @@ def review_page(request, pk: int):
         s.step_label = ReviewStep(s.step).label
     return render(request, "quality/review.html", {
         "review": review, "form": form, "history": history, "changes": changes, "signatures": signatures, "errors": errors,
-        "step_label": ReviewStep(review.step).label if review.step else "", "mine": services_reviews.waits_for(actor=actor, review=review),
+        "step_label": ReviewStep(review.step).label if review.step else "", "mine": services_reviews.waits_for(actor=actor, review=review, on=today()),
         "may_resubmit": review.state == ReviewState.RETURNED and actor.pk == review.collector_id,
         "object_label": review.get_object_type_display(), "state_label": review.get_state_display(),
     }, status=422 if errors else 200)

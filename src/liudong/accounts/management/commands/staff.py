@@ -8,6 +8,7 @@ from liudong.accounts.login import unlock
 from liudong.accounts.models import Staff
 from liudong.accounts.staff import add_staff, disable_staff, set_review_marks
 from liudong.cli import Subcommands, arg
+from liudong.clock import today
 from liudong.divisions.models import Division
 from liudong.divisions.queries import in_range
 
@@ -24,8 +25,11 @@ class Command(Subcommands):
         "list": ("list staff accounts", arg("--division", default=None, help="only accounts in this division's subtree")),
         "disable": ("disable an account (it can no longer log in)", arg("username"), arg("--reason", default="")),
         "unlock": ("lift the log-in locks and slow-down of an account (all its addresses)", arg("username"), arg("--reason", default="")),
-        "mark": ("R6: mark a collector as group leader, a township clerk or head as experienced reviewer (yes/no)", arg("username"),
+        "mark": ("R6: mark a collector as group leader, a township clerk or head as experienced reviewer (yes/no), from a date (default today) until one (default open)",
+                 arg("username"),
                  arg("--group-leader", choices=("yes", "no"), default=None), arg("--experienced", choices=("yes", "no"), default=None),
+                 arg("--from", dest="valid_from", default=None, help="YYYY-MM-DD, default today"),
+                 arg("--until", dest="valid_until", default=None, help="YYYY-MM-DD, last day (default: until further notice)"),
                  arg("--reason", default="")),
     }
 
@@ -57,10 +61,14 @@ class Command(Subcommands):
         cleared = unlock(actor=None, username=username, reason=reason)
         self.stdout.write(f"已解锁 / unlocked: {username.strip()} (清除 {cleared} 条计数 / {cleared} counters cleared)")
 
-    def handle_mark(self, *, username, group_leader, experienced, reason, **_):
+    def handle_mark(self, *, username, group_leader, experienced, reason, valid_from=None, valid_until=None, **_):
         marks = {name: value == "yes" for name, value in (("group_leader", group_leader), ("experienced_reviewer", experienced)) if value}
         if not marks:
             raise CommandError("请给出 --group-leader 或 --experienced / give --group-leader or --experienced")
-        staff = set_review_marks(actor=None, username=username, reason=reason, **marks)
-        self.stdout.write(f"{staff.username}: 组长 group leader {'yes' if staff.group_leader else 'no'}, "
-                          f"审核人 experienced reviewer {'yes' if staff.experienced_reviewer else 'no'}")
+        day = today()
+        staff = set_review_marks(actor=None, username=username, reason=reason, valid_from=valid_from or day, valid_until=valid_until, **marks)
+        yes = {True: "yes", False: "no"}
+        self.stdout.write(f"{staff.username}: 组长 group leader {yes[staff.holds_mark('group_leader', day)]}, "
+                          f"审核人 experienced reviewer {yes[staff.holds_mark('experienced_reviewer', day)]} (今天 / today {day})")
+        for m in staff.marks.all():
+            self.stdout.write(f"  {m.get_mark_display()}: {m.valid_from or '…'} – {m.valid_until or '…'}")
