@@ -29,7 +29,9 @@ from nats.js.errors import BadRequestError, BucketNotFoundError, NotFoundError
 from liudong.codes import NATION_CODE
 from liudong.errors import Invalid
 
-from . import hub_directory, publishing, receive
+from liudong.dates import local_day
+
+from . import hub_directory, overdue, publishing, receive
 from .directory import peers
 from .keys import load
 
@@ -40,6 +42,7 @@ CONSUMER = "receiver"
 DUPLICATE_WINDOW = 24 * 3600  # seconds: a row republished within a day is dropped by the stream
 IDLE = 0.25  # seconds between looks at an empty outbox
 RECEIVE_BATCH = 256  # envelopes a fetch, received in one transaction (the crypto is done before it opens)
+OVERDUE_EVERY = 300  # seconds between runs of the overdue events' job (idempotent; also a daily job)
 
 
 def domain(code: str) -> str:
@@ -116,7 +119,7 @@ class Runner:
                 while not self.stop.is_set() and not await self.ensure_streams(js):
                     await self.pause(1)
                 if not self.stop.is_set():
-                    loops = [self.relay(js), self.receiver(js)]
+                    loops = [self.relay(js), self.receiver(js), self.overdue()]
                     if settings.LIUDONG_HUB_DIRECTORY:
                         loops.append(self.directory(nc.jetstream(domain=HUB_DOMAIN)))
                     await asyncio.gather(*loops)
@@ -236,6 +239,20 @@ class Runner:
                 await m.ack()
             self.solved("receive")
             log.info("received %d in %.2f s: %s", len(outcomes), time.monotonic() - began, {o: outcomes.count(o) for o in set(outcomes)})
+
+    async def overdue(self):
+        """X3: the overdue events of the requests this node holds, for the hub (federation.overdue),
+        at the start and every few minutes: idempotent, so a run that finds nothing new writes nothing."""
+        while not self.stop.is_set():
+            now = self.now()
+            try:
+                written = await self.db(overdue.report_overdue, today=local_day(now), now=now)
+                self.solved("overdue")
+                if written:
+                    log.info("overdue: %d events for the hub", written)
+            except DatabaseError as e:
+                self.problem("overdue", f"{type(e).__name__}: {e}")
+            await self.pause(OVERDUE_EVERY)
 
     async def directory(self, hub_js):
         """Watch the hub's directory bucket and adopt its entries (hub_directory.adopt). While the
