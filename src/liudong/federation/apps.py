@@ -24,7 +24,8 @@ class FederationConfig(AppConfig):
             HOME_PANELS.append(views.node_panel)
         # An arrival, move, departure or return of a person whose hukou is on another node goes
         # to that node in the same transaction (her outflow record there).
-        add_residence_listener(handlers_person.residence_changed)
+        # A bulk import's periods too, set-based, in the import's transaction.
+        add_residence_listener(handlers_person.residence_changed, bulk=handlers_person.residences_imported)
         # X3, T3: the node holding a request tells the hub when its answer-by date passed
         # unanswered (daily, from `liudong exchange tick`; `node run` runs it too).
         add_daily_job("federation_overdue", overdue.daily)

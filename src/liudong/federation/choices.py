@@ -11,6 +11,15 @@ class EnvelopeType(models.TextChoices):
     # Issue 16: a message crossing nodes was sent, arrived or was answered: routing only, to the
     # hub for the national watch list and T3 by counterpart province (federation.handlers_state).
     STATE = "state", "函件状态 message state (to the hub)"
+    # Issue 16: objects of the apps above that one node has to see or act on for another; each
+    # type's handler lives in its app (federation.handlers.register).
+    # C6: her residence township's verification of her certificate, to the node that issued it
+    # (certificates.node_verifications); and the certificate itself, passing with her to the node
+    # where she lives, so that her residence township can verify it there.
+    CERTIFICATE = "cert", "婚育证明 certificate (a copy where she lives)"
+    VERIFICATION = "verify", "婚育证明查验 certificate verification"
+    # S2: the report slip of a check, to her hukou node, which keeps it as hers (technical.node_slips).
+    REPORT_SLIP = "slip", "避孕节育情况报告单 report slip"
 
 
 class Refusal(models.TextChoices):

@@ -214,6 +214,8 @@ def apply(incoming: Incoming, batch: Batch) -> None:
     """Apply one checked, decrypted envelope inside the batch's transaction: the handler of its
     type. Raises envelope.Refused to quarantine it (its writes are undone)."""
     handler = HANDLERS.get(incoming.routing["type"])
+    if handler is None and incoming.routing["type"] in handlers.HANDLERS:  # registered by an app above (handlers.register)
+        handler = _written_at_once(handlers.HANDLERS[incoming.routing["type"]])
     if handler is None:
         raise envelope.Refused(Refusal.MALFORMED, f"type {incoming.routing['type'][:20]}")
     handler(incoming, batch)

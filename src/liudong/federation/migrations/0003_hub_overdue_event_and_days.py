@@ -51,5 +51,16 @@ class Migration(migrations.Migration):
             model_name='watched',
             index=models.Index(fields=['sender', 'sent_on'], name='watched_sent_on'),
         ),
+        migrations.AlterField(
+            model_name='outbox',
+            name='type',
+            field=models.CharField(choices=[('message', '函件 message'), ('arrival', '送达回执 receipt of arrival'), ('person', "人员流动事件 person's residence event"), ('state', '函件状态 message state (to the hub)'), ('cert', '婚育证明 certificate (a copy where she lives)'), ('verify', '婚育证明查验 certificate verification'), ('slip', '避孕节育情况报告单 report slip')], max_length=10),
+        ),
+        migrations.AlterField(
+            model_name='received',
+            name='type',
+            field=models.CharField(choices=[('message', '函件 message'), ('arrival', '送达回执 receipt of arrival'), ('person', "人员流动事件 person's residence event"), ('state', '函件状态 message state (to the hub)'), ('cert', '婚育证明 certificate (a copy where she lives)'), ('verify', '婚育证明查验 certificate verification'), ('slip', '避孕节育情况报告单 report slip')], max_length=10),
+        ),
+    
         migrations.RunPython(days, migrations.RunPython.noop),
     ]
