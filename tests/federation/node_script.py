@@ -253,7 +253,7 @@ def import_people(args):
     from liudong.people.imports.rows import import_people as bulk
     from tests.conftest import NANTOU_V1, TODAY, TONGJIANG_V, make_id
 
-    rows = [{"id_number": make_id("511921", "19950101", args.get("seq", 200) + 2 * i), "name": f"导入{i}", "hukou_division": TONGJIANG_V,
+    rows = [{"id_number": make_id("511921", "19950101", args.get("seq", 200) + 2 * i), "name": "导入" + "甲乙丙丁戊己庚辛"[i], "hukou_division": TONGJIANG_V,
              "ethnicity": "01", "division": NANTOU_V1, "address": "南头街道红花园2栋", "arrived_on": "2026-10-01", "reason": "work",
              **({"left_on": "2026-11-10"} if i == 1 else {})} for i in range(args.get("count", 3))]
     summary = bulk(actor=Staff.objects.get(username="clerk"), rows=rows, today=TODAY)

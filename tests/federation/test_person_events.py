@@ -164,7 +164,7 @@ def test_x2_a_bulk_imports_periods_leave_for_the_hukou_node_one_envelope_a_perio
 
     def row(seq, hukou=TONGJIANG_V, **extra):
         area = hukou[:6]
-        return {"id_number": make_id(area, "19950101", seq), "name": f"导入{seq}", "hukou_division": hukou, "ethnicity": "01",
+        return {"id_number": make_id(area, "19950101", seq), "name": "导入" + "甲乙丙丁戊己庚辛"[seq % 8], "hukou_division": hukou, "ethnicity": "01",
                 "division": NANTOU_V1, "address": "南头街道红花园2栋", "arrived_on": "2026-10-01", "reason": "work", **extra}
 
     local = "440305001001"  # hukou on this node: its own registers see her, nothing leaves
