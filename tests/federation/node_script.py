@@ -270,15 +270,28 @@ def periods_of(args):
     return out
 
 
-def issue_certificate(_):
-    """Her hukou township issues 李娜's certificate (C1) today."""
+def arrive(args):
+    """A woman of 诺江村 (`number`, `name`) registered here and arrived in 红花园社区 on `on`."""
+    from liudong.accounts.models import Staff
+    from liudong.people import services as people
+    from tests.conftest import NANTOU_V1, TODAY, TONGJIANG_V
+
+    staff = Staff.objects.get(username="clerk")
+    person, _ = people.register_person(actor=staff, data={"id_number": args["number"], "name": args["name"], "hukou_division": TONGJIANG_V}, today=TODAY)
+    people.record_arrival(actor=staff, person=person, data={"division": NANTOU_V1, "address": "南头街道红花园3栋", "arrived_on": args["on"], "reason": "work"},
+                          today=TODAY)
+    return {"person": person.pk}
+
+
+def issue_certificate(args):
+    """Her hukou township issues the certificate (C1) of the woman with ID number `number` on `issued_on`."""
     from liudong import clock
     from liudong.accounts.models import Staff
     from liudong.certificates import services as certificates
     from liudong.people.models import Person
 
-    cert = certificates.issue_certificate(actor=Staff.objects.get(username="clerk"), data={"person_id": Person.objects.get(name="李娜").pk,
-                                                                                          "issued_on": str(clock.today())}, now=clock.now())
+    cert = certificates.issue_certificate(actor=Staff.objects.get(username="clerk"), data={"person_id": Person.objects.get(id_number=args["number"]).pk,
+                                                                                          "issued_on": args["issued_on"]}, now=clock.now())
     return {"number": cert.number}
 
 
@@ -302,7 +315,7 @@ def verify_certificate(args):
 
     cert = Certificate.objects.get(number=args["number"])
     certificates.verify_certificate(actor=Staff.objects.get(username="clerk"), certificate_id=cert.pk,
-                                    data={"verified_on": str(clock.today()), "result": args.get("result", "ok"), "notes": args.get("notes", "")}, now=clock.now())
+                                    data={"verified_on": args["verified_on"], "result": args.get("result", "ok"), "notes": args.get("notes", "")}, now=clock.now())
     return {}
 
 
@@ -373,7 +386,7 @@ def run(_):
 
 
 ACTIONS = {f.__name__: f for f in (init, setup_node, world, send, send_many, write_many, reply, show, unpublish, move, return_home, her, report_up,
-                                    import_people, periods_of, issue_certificate, certificates_here, verify_certificate, record_check, checks_here,
+                                    import_people, periods_of, arrive, issue_certificate, certificates_here, verify_certificate, record_check, checks_here,
                                     scans, run)}
 
 if __name__ == "__main__":

@@ -10,6 +10,8 @@ import json
 
 import pytest
 
+from tests.conftest import make_id
+
 from .cluster import Cluster, migrated_template, wait_for
 
 GD, SZ, SC = "440000000000", "440300000000", "510000000000"
@@ -93,15 +95,18 @@ def test_j2_x2_a_bulk_imports_periods_reach_the_hukou_node_as_one_recorded_by_ha
 
 
 def test_c6_x2_her_certificate_passes_to_where_she_lives_and_its_verification_comes_back(cluster):
-    """Issue 16, 1-五-(二): 诺江镇 issues her certificate on Sichuan's node; a copy reaches Shenzhen's
+    """Issue 16, 1-五-(二): 诺江镇 issues a woman's certificate on Sichuan's node; a copy reaches Shenzhen's
     node (she lives there), whose township verifies it and finds a change; the verification and
     the change reach the certificate on Sichuan's node (C5, C6)."""
     sz, sc = cluster.nodes[SZ], cluster.nodes[SC]
-    wait_for(lambda: sc.do("her")["periods"], timeout=90)  # Sichuan knows where she lives (step 2)
-    number = sc.do("issue_certificate")["number"]
+    # Certificates were issued until 2021-08-20 (national-2021): 王芳 has lived in Shenzhen since 2021.
+    wang = make_id("511921", "19950601", 410)
+    sz.do("arrive", {"number": wang, "name": "王芳", "on": "2021-01-10"})
+    wait_for(lambda: sc.do("periods_of", {"numbers": [wang]})[wang], timeout=90)  # Sichuan knows where she lives
+    number = sc.do("issue_certificate", {"number": wang, "issued_on": "2021-03-01"})["number"]
     copy = wait_for(lambda: [c for c in sz.do("certificates_here")["certificates"] if c["number"] == number], timeout=90)
-    assert copy and (copy[0]["person"], copy[0]["status"], copy[0]["township"]) == ("李娜", "active", number[:9] + "000"), sz.log()[-2000:]
-    sz.do("verify_certificate", {"number": number, "result": "changed", "notes": "已怀孕，孕周12周"})
+    assert copy and (copy[0]["person"], copy[0]["status"], copy[0]["township"]) == ("王芳", "active", number[:9] + "000"), sz.log()[-2000:]
+    sz.do("verify_certificate", {"number": number, "verified_on": "2021-06-01", "result": "changed", "notes": "已怀孕，孕周12周"})
     back = wait_for(lambda: [c for c in sc.do("certificates_here")["certificates"] if c["number"] == number and c["verifications"]], timeout=90)
     assert back, sc.log()[-2000:]
     original = back[0]
