@@ -112,8 +112,15 @@ def insert_rows(model, rows: list) -> None:
     q = ops.quote_name
     sql = (f"INSERT INTO {q(model._meta.db_table)} ({', '.join(q(f.column) for f in fields)}) "
            f"VALUES ({', '.join(['%s'] * len(fields))})")
-    names = [f.attname for f in fields]
-    values = [[a(v) if a is not None and v is not None else v for a, v in zip(adapt, (getattr(r, n) for n in names))] for r in rows]
+    def value(row, f):
+        # A foreign key set to an object saved after the assignment (a message written with the
+        # batch): its id now, as bulk_create would read it.
+        if f.is_relation and f.is_cached(row):
+            related = f.get_cached_value(row)
+            return related.pk if related is not None else None
+        return getattr(row, f.attname)
+
+    values = [[a(v) if a is not None and v is not None else v for a, v in zip(adapt, (value(r, f) for f in fields))] for r in rows]
     with connection.cursor() as cur:
         for start in range(0, len(values), 500):
             cur.executemany(sql, values[start:start + 500])
