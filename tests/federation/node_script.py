@@ -246,6 +246,98 @@ def return_home(args):
     return {}
 
 
+def import_people(args):
+    """A bulk import on this node (people.imports): `count` people from 诺江村 (四川) arriving in
+    红花园社区, each with an ID number from `seq` on; the second also left on 2026-11-10."""
+    from liudong.accounts.models import Staff
+    from liudong.people.imports.rows import import_people as bulk
+    from tests.conftest import NANTOU_V1, TODAY, TONGJIANG_V, make_id
+
+    rows = [{"id_number": make_id("511921", "19950101", args.get("seq", 200) + 2 * i), "name": "导入" + "甲乙丙丁戊己庚辛"[i], "hukou_division": TONGJIANG_V,
+             "ethnicity": "01", "division": NANTOU_V1, "address": "南头街道红花园2栋", "arrived_on": "2026-10-01", "reason": "work",
+             **({"left_on": "2026-11-10"} if i == 1 else {})} for i in range(args.get("count", 3))]
+    summary = bulk(actor=Staff.objects.get(username="clerk"), rows=rows, today=TODAY)
+    return {"created": summary["created"], "numbers": [r["id_number"] for r in rows]}
+
+
+def periods_of(args):
+    """The periods this node keeps of the people with these ID numbers: {number: [[division, arrived, left, kind, floating]]}."""
+    from liudong.people.models import Residence
+
+    out = {n: [] for n in args["numbers"]}
+    for r in Residence.objects.filter(person__id_number__in=args["numbers"]).select_related("person").order_by("arrived_on", "id"):
+        out[r.person.id_number].append([r.division_id, str(r.arrived_on), str(r.left_on) if r.left_on else None, r.start_kind, r.floating])
+    return out
+
+
+def arrive(args):
+    """A woman of 诺江村 (`number`, `name`) registered here and arrived in 红花园社区 on `on`."""
+    from liudong.accounts.models import Staff
+    from liudong.people import services as people
+    from tests.conftest import NANTOU_V1, TODAY, TONGJIANG_V
+
+    staff = Staff.objects.get(username="clerk")
+    person, _ = people.register_person(actor=staff, data={"id_number": args["number"], "name": args["name"], "hukou_division": TONGJIANG_V}, today=TODAY)
+    people.record_arrival(actor=staff, person=person, data={"division": NANTOU_V1, "address": "南头街道红花园3栋", "arrived_on": args["on"], "reason": "work"},
+                          today=TODAY)
+    return {"person": person.pk}
+
+
+def issue_certificate(args):
+    """Her hukou township issues the certificate (C1) of the woman with ID number `number` on `issued_on`."""
+    from liudong import clock
+    from liudong.accounts.models import Staff
+    from liudong.certificates import services as certificates
+    from liudong.people.models import Person
+
+    cert = certificates.issue_certificate(actor=Staff.objects.get(username="clerk"), data={"person_id": Person.objects.get(id_number=args["number"]).pk,
+                                                                                          "issued_on": args["issued_on"]}, now=clock.now())
+    return {"number": cert.number}
+
+
+def certificates_here(_):
+    """The certificates this node keeps, with their verifications and entries."""
+    from liudong.certificates.models import Certificate
+
+    return {"certificates": [{"number": c.number, "person": c.person.name, "status": c.status, "township": c.township_id,
+                              "last_verified_on": str(c.last_verified_on) if c.last_verified_on else None,
+                              "verifications": [[v.division_id, v.result, str(v.verified_on)] for v in c.verifications.order_by("id")],
+                              "entries": [[e.kind, e.division_id, e.text] for e in c.entries.order_by("id")]}
+                             for c in Certificate.objects.select_related("person").order_by("id")]}
+
+
+def verify_certificate(args):
+    """Her residence township verifies the certificate (C6) it keeps under that number."""
+    from liudong import clock
+    from liudong.accounts.models import Staff
+    from liudong.certificates import services as certificates
+    from liudong.certificates.models import Certificate
+
+    cert = Certificate.objects.get(number=args["number"])
+    certificates.verify_certificate(actor=Staff.objects.get(username="clerk"), certificate_id=cert.pk,
+                                    data={"verified_on": args["verified_on"], "result": args.get("result", "ok"), "notes": args.get("notes", "")}, now=clock.now())
+    return {}
+
+
+def record_check(_):
+    """Her residence township records a check and its report slip (S2)."""
+    from liudong import clock
+    from liudong.accounts.models import Staff
+    from liudong.people.models import Person
+    from liudong.technical import services as technical
+
+    check = technical.record_check(actor=Staff.objects.get(username="clerk"), data={
+        "person_id": Person.objects.get(name="李娜").pk, "checked_on": str(clock.today()), "items": ["pregnancy", "iud"], "result": "normal"}, now=clock.now())
+    return {"report_number": check.report_number}
+
+
+def checks_here(_):
+    from liudong.technical.models import Check
+
+    return {"checks": [[c.report_number, c.person.name, c.division_id, c.origin, c.items, c.result, c.hukou_place_id]
+                       for c in Check.objects.select_related("person").order_by("id")]}
+
+
 def her(_):
     """李娜's record on this node: her periods, and her hukou township's outflow register for November."""
     from liudong.accounts.models import Staff
@@ -294,6 +386,7 @@ def run(_):
 
 
 ACTIONS = {f.__name__: f for f in (init, setup_node, world, send, send_many, write_many, reply, show, unpublish, move, return_home, her, report_up,
+                                    import_people, periods_of, arrive, issue_certificate, certificates_here, verify_certificate, record_check, checks_here,
                                     scans, run)}
 # Issue 16: monthly reports approved across nodes (tests/federation/node_reports.py).
 from .node_reports import ACTIONS as _REPORTS  # noqa: E402

@@ -1,6 +1,6 @@
 """Issue 16: the hub records the state events (sent, arrived, answered) of messages crossing
-nodes, routing only, for the national watch list and T3 by counterpart province; overdue is an
-arrived message unanswered after its answer-by date. The page and the API show them (X3, T3)."""
+nodes, routing only, for the national watch list and T3 by counterpart province; overdue is the
+event the holding node sends when the answer-by date passed unanswered (test_hub_overdue). The page and the API show them (X3, T3)."""
 import json
 import uuid
 
@@ -58,7 +58,9 @@ def test_t3_x3_the_hub_keeps_each_message_once_and_lists_the_overdue_by_province
                 state(sc, me, of=late, state_="arrived", at_=at("2026-11-03"), place=TONGJIANG_T, due="2026-11-24"),
                 state(gd, me, of=answered, state_="sent", at_=at("2026-11-02")),
                 state(sc, me, of=answered, state_="arrived", at_=at("2026-11-03"), place=TONGJIANG_T, due="2026-11-24"),
-                state(sc, me, of=answered, state_="answered", at_=at("2026-11-10"), place=TONGJIANG_T)]:
+                state(sc, me, of=answered, state_="answered", at_=at("2026-11-10"), place=TONGJIANG_T),
+                # Sichuan's node tells the hub `late` passed its answer-by date (federation.overdue).
+                state(sc, me, of=late, state_="overdue", at_=at("2026-11-25"), place=TONGJIANG_T, due="2026-11-24")]:
         assert receive(raw, now=at("2026-11-28")) == "accepted"
     again = state(sc, me, of=late, state_="arrived", at_=at("2026-11-05"), place=TONGJIANG_T, due="2026-11-26")
     assert receive(again, now=at("2026-11-28")) == "accepted"  # a second report of the same state changes nothing

@@ -10,6 +10,8 @@ import json
 
 import pytest
 
+from tests.conftest import make_id
+
 from .cluster import Cluster, migrated_template, wait_for
 
 GD, SZ, SC = "440000000000", "440300000000", "510000000000"
@@ -76,6 +78,53 @@ def test_r2_j2_step7_her_move_reaches_both_nodes_and_her_return_ends_her_outflow
     home = sc.do("her")
     assert home["people"][0]["floating"] is False and home["periods"][-1][3] == "return"
     assert not sc.do("show")["quarantined"]
+
+
+def test_j2_x2_a_bulk_imports_periods_reach_the_hukou_node_as_one_recorded_by_hand(cluster):
+    """Issue 16: an import's periods (people.imports, set-based) send their person events in the
+    import's transaction: one outbox row a period, to the hukou node, which keeps each."""
+    sz, sc = cluster.nodes[SZ], cluster.nodes[SC]
+    imported = sz.do("import_people", {"count": 3, "seq": 300})
+    assert imported["created"] == 3
+    numbers = imported["numbers"]
+    assert sz.query("SELECT count(*) FROM federation_outbox WHERE type = 'person' AND kind = 'arrival'")[0][0] >= 4  # hers (step 2) and three
+    want = {n: [[NANTOU_V1, "2026-10-01", "2026-11-10" if i == 1 else None, "arrival", True]] for i, n in enumerate(numbers)}
+    got = wait_for(lambda: (lambda kept: kept == want and kept)(sc.do("periods_of", {"numbers": numbers})), timeout=90)
+    assert got == want, (sc.do("periods_of", {"numbers": numbers}), sc.log()[-2000:])
+    assert not sc.do("show")["quarantined"]
+
+
+def test_c6_x2_her_certificate_passes_to_where_she_lives_and_its_verification_comes_back(cluster):
+    """Issue 16, 1-五-(二): 诺江镇 issues a woman's certificate on Sichuan's node; a copy reaches Shenzhen's
+    node (she lives there), whose township verifies it and finds a change; the verification and
+    the change reach the certificate on Sichuan's node (C5, C6)."""
+    sz, sc = cluster.nodes[SZ], cluster.nodes[SC]
+    # Certificates were issued until 2021-08-20 (national-2021): 王芳 has lived in Shenzhen since 2021.
+    wang = make_id("511921", "19950601", 410)
+    sz.do("arrive", {"number": wang, "name": "王芳", "on": "2021-01-10"})
+    wait_for(lambda: sc.do("periods_of", {"numbers": [wang]})[wang], timeout=90)  # Sichuan knows where she lives
+    number = sc.do("issue_certificate", {"number": wang, "issued_on": "2021-03-01"})["number"]
+    copy = wait_for(lambda: [c for c in sz.do("certificates_here")["certificates"] if c["number"] == number], timeout=90)
+    assert copy and (copy[0]["person"], copy[0]["status"], copy[0]["township"]) == ("王芳", "active", number[:9] + "000"), sz.log()[-2000:]
+    sz.do("verify_certificate", {"number": number, "verified_on": "2021-06-01", "result": "changed", "notes": "已怀孕，孕周12周"})
+    back = wait_for(lambda: [c for c in sc.do("certificates_here")["certificates"] if c["number"] == number and c["verifications"]], timeout=90)
+    assert back, sc.log()[-2000:]
+    original = back[0]
+    assert [v[:2] for v in original["verifications"]] == [["440305001000", "changed"]] and original["last_verified_on"]
+    assert ["change", "440305001000", "已怀孕，孕周12周"] in original["entries"]
+    assert not sc.do("show")["quarantined"] and not sz.do("show")["quarantined"]
+
+
+def test_s2_x2_a_report_slip_recorded_where_she_lives_is_kept_by_her_hukou_node(cluster):
+    """Issue 16, S2 (1-五-(三)-3/4): Shenzhen's township records her check; the slip reaches her hukou
+    node as a check of hers (and its message, as before, 诺江镇's inbox)."""
+    sz, sc = cluster.nodes[SZ], cluster.nodes[SC]
+    wait_for(lambda: sc.do("her")["periods"], timeout=90)
+    number = sz.do("record_check")["report_number"]
+    got = wait_for(lambda: [c for c in sc.do("checks_here")["checks"] if c[0] == number], timeout=90)
+    assert got, sc.log()[-2000:]
+    assert got[0][1:] == ["李娜", "440305001000", "residence", ["pregnancy", "iud"], "normal", got[0][6]] and got[0][6].startswith("5119")
+    assert len(got) == 1 and not sc.do("show")["quarantined"]
 
 
 def test_x1_x2_a_scan_travels_with_its_message_through_the_hub(cluster):

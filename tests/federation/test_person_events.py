@@ -150,3 +150,33 @@ def test_an_event_about_a_person_whose_hukou_is_not_here_is_refused(sichuan):
     me, gd = sichuan
     assert receive(event(gd, me, [period(1, NANTOU_V1, "2025-03-01")], ident={**IDENT, "hukou_division": NANTOU_V1}), now=at("2026-11-30")) == "refused"
     assert Quarantined.objects.get().reason == "misaddressed" and not Person.objects.exists()
+
+
+def test_x2_a_bulk_imports_periods_leave_for_the_hukou_node_one_envelope_a_period_in_its_transaction(as_node, peer, clerk):
+    """Issue 16: an import writes its periods without the ORM (people.imports); its listener sends
+    what one recorded by hand sends, set-based: one person envelope a period whose person's hukou
+    is on another node (none for one whose hukou is here), written with the import."""
+    from liudong.errors import Invalid
+    from liudong.people.imports.rows import import_people
+
+    as_node(GD)
+    peer(SC)
+
+    def row(seq, hukou=TONGJIANG_V, **extra):
+        area = hukou[:6]
+        return {"id_number": make_id(area, "19950101", seq), "name": "导入" + "甲乙丙丁戊己庚辛"[seq % 8], "hukou_division": hukou, "ethnicity": "01",
+                "division": NANTOU_V1, "address": "南头街道红花园2栋", "arrived_on": "2026-10-01", "reason": "work", **extra}
+
+    local = "440305001001"  # hukou on this node: its own registers see her, nothing leaves
+    summary = import_people(actor=clerk, rows=[row(101), row(103, left_on="2026-11-10"), row(105, hukou=local)], today=TODAY)
+    assert summary["created"] == 3
+    rows = list(Outbox.objects.filter(type="person").order_by("id"))
+    assert [(r.kind, r.sender, r.receiver, r.to_node) for r in rows] == [("arrival", NANTOU, TONGJIANG_V, SC)] * 2
+    bodies = [json.loads(r.payload) for r in rows]
+    assert [b["person"]["id_number"] for b in bodies] == [make_id("511921", "19950101", 101), make_id("511921", "19950101", 103)]
+    assert [[p["left_on"] for p in b["periods"]] for b in bodies] == [[None], ["2026-11-10"]]
+    assert all(b["periods"][0]["ref"].startswith(f"{GD}:") for b in bodies)
+    # All or nothing: an import refused writes no envelope either.
+    with pytest.raises(Invalid):
+        import_people(actor=clerk, rows=[row(107), row(109, arrived_on="2027-01-01")], today=TODAY)
+    assert Outbox.objects.filter(type="person").count() == 2

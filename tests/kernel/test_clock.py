@@ -17,6 +17,7 @@ ALLOWED = {
     ("accounts/tokens.py", "issue_token"): "a token's expiry",
     ("accounts/tokens.py", "staff_for_token"): "a token's expiry",
     ("federation/handlers_person.py", "residence_changed"): "the moment an outbox row is written (a residence act gives a date only)",
+    ("federation/handlers_person.py", "residences_imported"): "the moment the outbox rows of a bulk import are written (it gives dates only)",
 }
 # Every reading: called or passed on (a model default), except localdate()/localtime() of a given moment.
 READS = {"django.utils.timezone.now", "datetime.date.today", "datetime.datetime.now", "datetime.datetime.today",

@@ -21,3 +21,15 @@ class CertificatesConfig(AppConfig):
         from .panels import person_panel
 
         add_panel(person_panel)
+        # Issue 16: the certificate passes with her to the node where she lives, and that node's
+        # verifications come back to the issuing node (federation never imports us).
+        from liudong.federation import handlers
+        from liudong.federation.choices import EnvelopeType
+
+        from . import node_certificates, services
+
+        if node_certificates.certificate_changed not in services.CHANGED:
+            services.CHANGED.append(node_certificates.certificate_changed)
+            services.VERIFIED.append(node_certificates.verified)
+        handlers.register(EnvelopeType.CERTIFICATE, node_certificates.apply_certificate)
+        handlers.register(EnvelopeType.VERIFICATION, node_certificates.apply_verification)

@@ -49,6 +49,18 @@ CURRENT_STATES = (State.VALID, State.LONG_TERM)
 
 # ---------------------------------------------------------------- places and people
 
+# Issue 16: what the node's exchange learns, inside the act's transaction (certificates.
+# node_certificates registers itself here: this module never imports it, which imports us).
+# CHANGED: fn(cert, now=) after an issue, renewal, reissue or revocation; VERIFIED: fn(verification, cert, now=).
+CHANGED: list = []
+VERIFIED: list = []
+
+
+def _tell(listeners: list, *args, now) -> None:
+    for fn in listeners:
+        fn(*args, now=now)
+
+
 def township_of(code: str | None) -> Division | None:
     """The township (level 4) a division lies in, or None when the code is above that level."""
     if not code or level_of_code(code) < Level.TOWNSHIP:
@@ -211,6 +223,7 @@ def issue_certificate(*, actor, data: dict, now: datetime.datetime) -> Certifica
     cert = _new_certificate(actor, person, township, issued_on, term, applicant=applicant, applicant_name=applicant_name,
                             relationship=relationship, status_verification=verification, contraception=contraception)
     record(actor, "certificate.issue", obj=cert, person_id=person.pk, fields={**_audit_fields(cert), "applicant": applicant, "fee": 0})
+    _tell(CHANGED, cert, now=now)  # issue 16: a copy to the node where she lives
     return cert
 
 
@@ -313,6 +326,8 @@ def _renew(actor, certificate_id, data, now) -> Certificate:
     new = _new_certificate(actor, person, cert.township, issued_on, term, renewed_from=cert, contraception=cert.contraception,
                            last_verified_on=cert.last_verified_on, applicant=Applicant.SELF, renewed_with_id_card=True)
     record(actor, "certificate.renew", obj=new, person_id=person.pk, fields={**_audit_fields(new), "renewed_from": cert.number})
+    _tell(CHANGED, cert, now=now)
+    _tell(CHANGED, new, now=now)
     return new
 
 
@@ -359,6 +374,8 @@ def _reissue(actor, certificate_id, data, now) -> Certificate:
     for e in cert.entries.all():
         CertificateEntry.objects.create(certificate=new, entered_on=e.entered_on, kind=e.kind, text=e.text, division_id=e.division_id, entered_by_id=e.entered_by_id)
     record(actor, "certificate.reissue", obj=new, person_id=new.person_id, fields={**_audit_fields(new), "reissued_from": cert.number, "reason": reason})
+    _tell(CHANGED, cert, now=now)
+    _tell(CHANGED, new, now=now)
     return new
 
 
@@ -388,6 +405,7 @@ def revoke_certificate(*, actor, certificate_id, data: dict, now: datetime.datet
     cert.status, cert.end_reason = Status.REVOKED, reason
     cert.save(update_fields=["status", "ended_on", "end_reason"])
     record(actor, "certificate.revoke", obj=cert, person_id=cert.person_id, reason=reason, fields={"number": cert.number, "was": before, "revoked_on": revoked_on.isoformat()})
+    _tell(CHANGED, cert, now=now)
     return cert
 
 
@@ -522,6 +540,7 @@ def verify_certificate(*, actor, certificate_id, data: dict, now: datetime.datet
     record(actor, "certificate.verify", obj=cert, person_id=cert.person_id, fields={"verified_on": verified_on.isoformat(), "result": result, "division": division_id})
     if result == Result.CHANGED:
         _entry(actor, cert, entered_on=verified_on, kind=EntryKind.CHANGE, text=notes)
+    _tell(VERIFIED, v, cert, now=now)  # issue 16: a copy's verification goes to the node that issued it
     return v
 
 

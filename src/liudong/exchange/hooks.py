@@ -62,3 +62,23 @@ def claimed(claim) -> None:
 def claim_decided(claim, act: str, answer: str = "", *, now) -> None:
     for fn in DECIDED:
         fn(claim, act, answer, now=now)
+
+
+# Issue 16: T3 on a node that holds no messages (the hub, LIUDONG_NODE=000000000000) is counted
+# from the state events it received. An app above registers fn(period, today) -> None (not this
+# node) or {"received": rows, "sent": rows, "duty": rows}, each row a tuple (place, counterpart
+# province's two digits, topic, *counts) in the order of exchange.timeliness's *_COUNTS.
+TIMELINESS: list = []
+
+
+def on_timeliness(fn) -> None:
+    if fn not in TIMELINESS:
+        TIMELINESS.append(fn)
+
+
+def timeliness_rows(period, today):
+    for fn in TIMELINESS:
+        rows = fn(period, today)
+        if rows is not None:
+            return rows
+    return None

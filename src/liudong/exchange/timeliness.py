@@ -64,6 +64,7 @@ from liudong.codes import PREFIX_LENGTH, Level, code_range
 from liudong.divisions.models import Division
 from liudong.divisions.queries import PlacePeriod, parse_scoped_period
 
+from . import hooks
 from .models import Kind, Message, Topic
 
 RECEIVER_KEYS = ("received", "withdrawn", "expected", "answered", "on_time", "late", "overdue_open", "overdue_withdrawn", "overdue", "pending", "reply_rate", "on_time_rate")
@@ -229,11 +230,18 @@ def figures(*, actor, division_code=None, start, end, today: datetime.date) -> d
     # Rows per place, counterpart province and topic (tens of thousands for a province and a year)
     # are first folded into one list of counts per child, province and topic (a few hundred), in
     # C (map and add); the totals and the three breakdowns are summed from those.
-    for qs, place, side, keys in ((_received_rows(period, today), "receiver_id", 0, RECEIVED_COUNTS),
-                                  (_sent_rows(period, today), "sender_id", 1, SENT_COUNTS),
-                                  (_duty_rows(period, today), "sender_id", 1, DUTY_COUNTS)):
+    # Issue 16: the hub's node holds no messages; its figures come from the state events the
+    # nodes sent it (federation.watch.timeliness_rows, registered in exchange.hooks).
+    elsewhere = hooks.timeliness_rows(period, today)
+    if elsewhere is not None:
+        sources = ((elsewhere["received"], 0, RECEIVED_COUNTS), (elsewhere["sent"], 1, SENT_COUNTS), (elsewhere["duty"], 1, DUTY_COUNTS))
+    else:
+        sources = ((_received_rows(period, today).values_list("receiver_id", "other", "topic", *RECEIVED_COUNTS), 0, RECEIVED_COUNTS),
+                   (_sent_rows(period, today).values_list("sender_id", "other", "topic", *SENT_COUNTS), 1, SENT_COUNTS),
+                   (_duty_rows(period, today).values_list("sender_id", "other", "topic", *DUTY_COUNTS), 1, DUTY_COUNTS))
+    for rows, side, keys in sources:
         folded: dict[tuple, list] = {}
-        for row in qs.values_list(place, "other", "topic", *keys):
+        for row in rows:
             key = (row[0][:child_len], row[1], row[2])
             acc = folded.get(key)
             folded[key] = list(row[3:]) if acc is None else list(map(add, acc, row[3:]))

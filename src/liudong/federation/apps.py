@@ -10,10 +10,11 @@ class FederationConfig(AppConfig):
 
     def ready(self):
         from liudong.exchange import hooks
+        from liudong.jobs.daily import add_daily_job
         from liudong.people.services import add_residence_listener
         from liudong.people.views import HOME_PANELS
 
-        from . import handlers_claims, handlers_person, outbox, views
+        from . import handlers_claims, handlers_person, outbox, overdue, views, watch
 
         # Inside every sending transaction of the exchange (exchange.hooks): a message to a place
         # outside this node gets its outbox row in the same commit. Without LIUDONG_NODE it does nothing.
@@ -26,4 +27,10 @@ class FederationConfig(AppConfig):
             HOME_PANELS.append(views.node_panel)
         # An arrival, move, departure or return of a person whose hukou is on another node goes
         # to that node in the same transaction (her outflow record there).
-        add_residence_listener(handlers_person.residence_changed)
+        # A bulk import's periods too, set-based, in the import's transaction.
+        add_residence_listener(handlers_person.residence_changed, bulk=handlers_person.residences_imported)
+        # X3, T3: the node holding a request tells the hub when its answer-by date passed
+        # unanswered (daily, from `liudong exchange tick`; `node run` runs it too).
+        add_daily_job("federation_overdue", overdue.daily)
+        # T3 on the hub's node (it holds no messages) from the state events.
+        hooks.on_timeliness(watch.timeliness_rows)

@@ -17,6 +17,15 @@ class EnvelopeType(models.TextChoices):
     # Issue 16: an arrival claim's fields to her place on another node, and that place's decision
     # back to the claimant's node (federation.handlers_claims).
     CLAIM = "claim", "跨节点到达申报 arrival claim across nodes"
+    # Issue 16: objects of the apps above that one node has to see or act on for another; each
+    # type's handler lives in its app (federation.handlers.register).
+    # C6: her residence township's verification of her certificate, to the node that issued it
+    # (certificates.node_verifications); and the certificate itself, passing with her to the node
+    # where she lives, so that her residence township can verify it there.
+    CERTIFICATE = "cert", "婚育证明 certificate (a copy where she lives)"
+    VERIFICATION = "verify", "婚育证明查验 certificate verification"
+    # S2: the report slip of a check, to her hukou node, which keeps it as hers (technical.node_slips).
+    REPORT_SLIP = "slip", "避孕节育情况报告单 report slip"
 
 
 class Refusal(models.TextChoices):

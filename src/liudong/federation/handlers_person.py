@@ -13,6 +13,7 @@ import datetime
 from django.conf import settings
 from django.utils import timezone
 
+from liudong.codes import code_range
 from liudong.dates import local_day
 from liudong.errors import Invalid
 from liudong.people import services_remote
@@ -20,8 +21,8 @@ from liudong.people import services_remote
 from . import envelope
 from .choices import EnvelopeType, Refusal
 from .directory import holds, route
-from .models import MirroredPeriod
-from .outbox import enqueue, person_fields
+from .models import MirroredPeriod, Outbox, Peer
+from .outbox import enqueue, outbox_row, person_fields
 
 
 def _period(node: str, residence) -> dict:
@@ -50,6 +51,48 @@ def residence_changed(*, actor, person, closed, opened) -> None:
     event = opened.start_kind if opened is not None else "departure"
     enqueue(EnvelopeType.PERSON, sender=sender, receiver=person.hukou_division_id, kind=event, to_node=hukou_node, now=now,
             payload={"event": event, "person": person_fields(person), "periods": [_period(node, r) for r in (closed, opened) if r is not None]})
+
+
+def residences_imported(*, actor, residences) -> None:
+    """people's import listener (a bulk import, people.imports.rows: told once, inside the
+    import's transaction, of the periods it wrote): what `residence_changed` does for one period
+    recorded by hand, set-based. One read of the periods with their persons, then one outbox row a
+    period whose person's hukou is on another node, all written with one INSERT (500 rows a
+    statement) in the import's transaction. An import never closes a period it did not write, so
+    each envelope carries the one period (with its end, if the row gave one)."""
+    node = settings.LIUDONG_NODE
+    if not node:
+        return
+    now = timezone.now()  # as residence_changed: the import gives dates only
+    day, routes, rows = local_day(now), {}, []
+    acting = getattr(actor, "division_id", "") or ""
+    low, high = code_range(node)
+    periods = (residences.filter(person__hukou_division__isnull=False).exclude(person__hukou_division__gte=low, person__hukou_division__lte=high)
+               .select_related("person").order_by("id"))
+    if node_has_inner_peers(node, day):
+        # A peer holds part of this node's area (a city node inside a province's): those hukou
+        # divisions are another node's too; route() tells each.
+        periods = residences.filter(person__hukou_division__isnull=False).select_related("person").order_by("id")
+    for residence in periods.iterator(chunk_size=2000):
+        person = residence.person
+        hukou = person.hukou_division_id
+        if hukou not in routes:
+            routes[hukou] = route(hukou, day)
+        if routes[hukou] == node:
+            continue
+        sender = acting if acting and holds(node, acting) else residence.division_id
+        if not holds(node, sender):
+            continue
+        event = residence.start_kind
+        rows.append(outbox_row(EnvelopeType.PERSON, sender=sender, receiver=hukou, kind=event, to_node=routes[hukou], now=now,
+                               payload={"event": event, "person": person_fields(person), "periods": [_period(node, residence)]}))
+    Outbox.objects.bulk_create(rows, batch_size=500)
+
+
+def node_has_inner_peers(node: str, day: datetime.date) -> bool:
+    """A peer trusted on `day` whose code lies under this node's (a city node inside a province's)."""
+    low, high = code_range(node)
+    return Peer.objects.filter(code__gte=low, code__lte=high, trusted_from__lte=day).exclude(code=node).exists()
 
 
 def apply(received, routing: dict, payload: dict, *, now: datetime.datetime, cache: dict) -> None:

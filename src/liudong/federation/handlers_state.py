@@ -1,7 +1,7 @@
-"""Issue 16: the hub's side of the state events (sent, arrived, answered) of messages crossing
-nodes. Each fills its moment in the hub's row of the message (federation.models.Watched) once:
-routing only, never a body. Overdue is not an event: the hub reads it from the answer-by date the
-arrival brought and the answer that has not come (federation.watch)."""
+"""Issue 16: the hub's side of the state events (sent, arrived, answered, overdue) of messages
+crossing nodes. Each fills its moment in the hub's row of the message (federation.models.Watched)
+once: routing only, never a body. Overdue is an event too: the node holding the request sends it
+when its answer-by date has passed unanswered (federation.overdue); the hub does not read dates."""
 import datetime
 
 from django.conf import settings
@@ -15,7 +15,7 @@ from .choices import Refusal
 from .directory import holds
 from .models import Watched
 
-STATES = ("sent", "arrived", "answered")
+STATES = ("sent", "arrived", "answered", "overdue")
 
 
 def _province(code: str) -> str:
@@ -35,10 +35,18 @@ def apply(received, routing: dict, payload: dict, *, now: datetime.datetime, cac
     if not row.sender:
         row.kind, row.sender, row.receiver = str(payload.get("kind") or "")[:24], sender, receiver
         row.sender_province, row.receiver_province = _province(sender), _province(receiver)
+    due_on = parse_date(payload["due_on"]) if payload.get("due_on") else None
     if state == "sent" and row.sent_at is None:
-        row.sent_at = at
+        row.sent_at, row.sent_on = at, local_day(at)
     elif state == "arrived" and row.arrived_at is None:
-        row.arrived_at, row.due_on = at, parse_date(payload["due_on"]) if payload.get("due_on") else None
+        row.arrived_at, row.arrived_on, row.due_on = at, local_day(at), due_on
     elif state == "answered" and row.answered_at is None:
         row.answered_at, row.answered_on = at, local_day(at)
+    elif state == "overdue" and row.overdue_on is None:
+        if due_on is None:
+            raise ValueError("overdue without its answer-by date")
+        # The first day overdue is the day after the answer-by date (that day itself is in time),
+        # whenever the job ran; an overdue event before its arrival's brings the date with it.
+        row.overdue_on = due_on + datetime.timedelta(days=1)
+        row.due_on = row.due_on or due_on
     row.save()

@@ -109,8 +109,10 @@ class MirroredPeriod(models.Model):
 
 class Watched(models.Model):
     """At the hub: one message crossing nodes, as its state events told it (sent, arrived,
-    answered): routing only, never a body or a person. Overdue is read from it (arrived, the
-    answer-by date passed, no answer), for the national watch list and T3 by counterpart province."""
+    answered, overdue): routing only, never a body or a person. Overdue is the event the node
+    holding the message sends when its answer-by date has passed unanswered (federation.overdue),
+    not the hub's reading of the date. For the national watch list and, on the hub's node, T3 by
+    counterpart province (`/timeliness/`: federation.watch.timeliness_rows)."""
 
     global_id = models.CharField("全局编号 global id", max_length=36, unique=True)
     kind = models.CharField(max_length=24, blank=True)
@@ -119,13 +121,19 @@ class Watched(models.Model):
     sender_province = models.CharField(max_length=12, blank=True)
     receiver_province = models.CharField(max_length=12, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    sent_on = models.DateField("发出日期 sent on", null=True, blank=True)
     arrived_at = models.DateTimeField(null=True, blank=True)
+    arrived_on = models.DateField("送达日期 arrived on", null=True, blank=True)
     due_on = models.DateField("应反馈日期 answer by", null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     answered_on = models.DateField(null=True, blank=True)
+    # The first day overdue, as the holding node reported it (its answer-by date passed unanswered).
+    overdue_on = models.DateField("超期日期 overdue from", null=True, blank=True)
 
     class Meta:
         ordering = ["due_on", "id"]
         verbose_name = "全国督办 message watched at the hub"
         indexes = [models.Index(fields=["answered_on", "due_on"], name="watched_open_due"),
-                   models.Index(fields=["sender_province", "receiver_province"], name="watched_pair")]
+                   models.Index(fields=["sender_province", "receiver_province"], name="watched_pair"),
+                   models.Index(fields=["receiver", "arrived_on"], name="watched_received_on"),
+                   models.Index(fields=["sender", "sent_on"], name="watched_sent_on")]

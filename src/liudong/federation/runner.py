@@ -29,7 +29,9 @@ from nats.js.errors import BadRequestError, BucketNotFoundError, NotFoundError
 from liudong.codes import NATION_CODE
 from liudong.errors import Invalid
 
-from . import hub_directory, publishing, receive
+from liudong.dates import local_day
+
+from . import hub_directory, overdue, publishing, receive
 from .directory import peers
 from .keys import load
 
@@ -40,6 +42,7 @@ CONSUMER = "receiver"
 DUPLICATE_WINDOW = 24 * 3600  # seconds: a row republished within a day is dropped by the stream
 IDLE = 0.25  # seconds between looks at an empty outbox
 RECEIVE_BATCH = 256  # envelopes a fetch, received in one transaction (the crypto is done before it opens)
+OVERDUE_EVERY = 300  # seconds between runs of the overdue events' job (idempotent; also a daily job)
 
 
 def domain(code: str) -> str:
@@ -96,13 +99,37 @@ class Runner:
             pass
 
     async def run(self) -> int:
-        self.stop = asyncio.Event()
+        """Until SIGTERM: connect, run the loops; if the client closes its connection for good
+        while no stop was asked (nats-py does so on any `-ERR` from the server but a stale
+        connection or a permissions violation: client.py `_process_err`), connect again."""
+        self.terminated = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, self.stop.set)
+            loop.add_signal_handler(sig, self.terminated.set)
+        try:
+            while not self.terminated.is_set():
+                self.stop = asyncio.Event()
+                relay = asyncio.ensure_future(self._relay_stop())
+                try:
+                    await self._run_once()
+                finally:
+                    relay.cancel()
+                if not self.terminated.is_set():
+                    log.warning("nats: the connection was closed for good; connecting again")
+                    await asyncio.sleep(1)
+        finally:
+            self.db_thread.shutdown(wait=True)
+        return 0
+
+    async def _relay_stop(self):
+        """A termination stops the loops of the connection in hand."""
+        await self.terminated.wait()
+        self.stop.set()
+
+    async def _run_once(self) -> None:
         nc = await self.connect()
         if nc is None:
-            return 0
+            return
         try:
             js = nc.jetstream(domain=domain(self.node))
             if self.node == NATION_CODE:
@@ -116,7 +143,7 @@ class Runner:
                 while not self.stop.is_set() and not await self.ensure_streams(js):
                     await self.pause(1)
                 if not self.stop.is_set():
-                    loops = [self.relay(js), self.receiver(js)]
+                    loops = [self.relay(js), self.receiver(js), self.overdue()]
                     if settings.LIUDONG_HUB_DIRECTORY:
                         loops.append(self.directory(nc.jetstream(domain=HUB_DOMAIN)))
                     await asyncio.gather(*loops)
@@ -129,8 +156,6 @@ class Runner:
                 # Acknowledgements that did not leave are redelivered and received as duplicates (idempotent).
                 log.warning("stop: the last acknowledgements may not have left (%s: %s); they will be redelivered", type(e).__name__, e)
             await nc.close()
-            self.db_thread.shutdown(wait=True)
-        return 0
 
     async def connect(self):
         async def disconnected():
@@ -142,11 +167,17 @@ class Runner:
         async def error(e):
             self.problem("nats", f"{type(e).__name__}: {e}")
 
+        mine = self.stop  # this connection's loops (a later connection has its own)
+
+        async def closed():
+            # Closed for good (not by us): the loops of this connection end, and `run` connects again.
+            mine.set()
+
         while not self.stop.is_set():
             try:
                 return await asyncio.wait_for(nats.connect(self.url.split(","), name=f"liudong-{self.node}", max_reconnect_attempts=-1,
                                                            reconnect_time_wait=1, connect_timeout=2, disconnected_cb=disconnected,
-                                                           reconnected_cb=reconnected, error_cb=error), timeout=10)
+                                                           reconnected_cb=reconnected, error_cb=error, closed_cb=closed), timeout=10)
             except (NoServersError, OSError, NatsTimeout, asyncio.TimeoutError) as e:
                 self.problem("nats", f"cannot connect to {self.url}: {type(e).__name__}")
                 await self.pause(1)
@@ -236,6 +267,20 @@ class Runner:
                 await m.ack()
             self.solved("receive")
             log.info("received %d in %.2f s: %s", len(outcomes), time.monotonic() - began, {o: outcomes.count(o) for o in set(outcomes)})
+
+    async def overdue(self):
+        """X3: the overdue events of the requests this node holds, for the hub (federation.overdue),
+        at the start and every few minutes: idempotent, so a run that finds nothing new writes nothing."""
+        while not self.stop.is_set():
+            now = self.now()
+            try:
+                written = await self.db(overdue.report_overdue, today=local_day(now), now=now)
+                self.solved("overdue")
+                if written:
+                    log.info("overdue: %d events for the hub", written)
+            except DatabaseError as e:
+                self.problem("overdue", f"{type(e).__name__}: {e}")
+            await self.pause(OVERDUE_EVERY)
 
     async def directory(self, hub_js):
         """Watch the hub's directory bucket and adopt its entries (hub_directory.adopt). While the

@@ -1,19 +1,28 @@
 """Issue 16: the hub's national watch list (全国超期督办) and T3 by counterpart province, read from
 the state events the nodes sent (federation.models.Watched): routing only. A message is overdue
-when it arrived, its answer-by date is before `today` and no answer came. Scoped: a reader sees
-the messages whose sender or receiver lies in her subtree (the nation's officer: all)."""
+when the node holding it said so (an `overdue` event: its answer-by date passed unanswered,
+federation.overdue) and no answer came since. Scoped: a reader sees the messages whose sender or
+receiver lies in her subtree (the nation's officer: all).
+
+`timeliness_rows` gives the hub's node its `/timeliness/` figures (exchange.timeliness, through
+exchange.hooks): the hub holds no message, so T3 there is counted from these rows."""
 import datetime
 
+from django.conf import settings
 from django.db.models import Count, F, Q
+from django.db.models.functions import Substr
 
 from liudong.accounts.choices import Action
 from liudong.accounts.permissions import require
+from liudong.codes import NATION_CODE, code_range
 from liudong.divisions.queries import DivisionNames, in_range
 from liudong.exchange.models import Kind
 
 from .models import Watched
 
 LIMIT = 200
+# Reported overdue by the node holding it, and not answered since.
+OVERDUE_OPEN = Q(overdue_on__isnull=False, answered_on__isnull=True)
 
 
 def _kind_label(kind: str) -> str:
@@ -25,7 +34,7 @@ def watch(*, actor, today: datetime.date, limit: int = LIMIT) -> dict:
     require(actor, Action.VIEW_TIMELINESS)
     code = actor.division_id
     rows = Watched.objects.filter(in_range("sender", code) | in_range("receiver", code))
-    overdue_q = Q(arrived_at__isnull=False, answered_on__isnull=True, due_on__lt=today)
+    overdue_q = OVERDUE_OPEN
     pairs = list(rows.values("sender_province", "receiver_province").annotate(
         sent=Count("pk", filter=Q(sent_at__isnull=False)), arrived=Count("pk", filter=Q(arrived_at__isnull=False)),
         expected=Count("pk", filter=Q(due_on__isnull=False)), answered=Count("pk", filter=Q(due_on__isnull=False, answered_on__isnull=False)),
@@ -43,3 +52,29 @@ def watch(*, actor, today: datetime.date, limit: int = LIMIT) -> dict:
                      "receiver_name": names.full(w.receiver), "arrived_at": w.arrived_at, "due_on": w.due_on, "days_over": (today - w.due_on).days}
                     for w in overdue],
     }
+
+
+def timeliness_rows(period, today: datetime.date) -> dict | None:
+    """exchange.hooks: on the hub's node, T3's rows from the watched messages, grouped by place and
+    counterpart province as exchange.timeliness groups messages (no topic: the hub sees routing
+    only). Withdrawals are not state events: a request withdrawn in time stays pending here, one
+    withdrawn late counts as overdue (X3: the miss stands). None on any other node."""
+    if settings.LIUDONG_NODE != NATION_CODE:
+        return None
+    low, high = code_range(period.division.code)
+    received = (Watched.objects.filter(receiver__gte=low, receiver__lte=high, arrived_on__gte=period.start, arrived_on__lte=period.end,
+                                       due_on__isnull=False)
+                .annotate(other=Substr("sender", 1, 2)).values("receiver", "other").annotate(
+                    received=Count("pk"), answered=Count("pk", filter=Q(answered_on__isnull=False)),
+                    on_time=Count("pk", filter=Q(answered_on__lte=F("due_on"))), overdue_open=Count("pk", filter=OVERDUE_OPEN)).order_by())
+    sent = (Watched.objects.filter(sender__gte=low, sender__lte=high, sent_on__gte=period.start, sent_on__lte=period.end)
+            .annotate(other=Substr("receiver", 1, 2)).values("sender", "other").annotate(
+                sent=Count("pk"), awaiting_arrival=Count("pk", filter=Q(arrived_at__isnull=True)), requests=Count("pk", filter=Q(due_on__isnull=False)),
+                answered=Count("pk", filter=Q(due_on__isnull=False, answered_on__isnull=False)),
+                on_time=Count("pk", filter=Q(answered_on__lte=F("due_on"))), overdue_open=Count("pk", filter=OVERDUE_OPEN)).order_by())
+    # In the order of exchange.timeliness's RECEIVED_COUNTS and SENT_COUNTS (withdrawn: 0).
+    return {"received": [(r["receiver"], r["other"], "", r["received"], 0, r["answered"], r["on_time"], r["overdue_open"], 0) for r in received],
+            "sent": [(r["sender"], r["other"], "", r["sent"], r["awaiting_arrival"], r["requests"], 0, r["answered"], r["on_time"], r["overdue_open"], 0)
+                     for r in sent],
+            # The send-by duties (B2, B5, B6) are the sending place's own clock, not a state event.
+            "duty": []}

@@ -30,6 +30,7 @@ from liudong.identifiers import check_phone, row_id
 from liudong.people.models import Person, Residence
 from liudong.people.scope import persons as persons_in_scope
 
+from . import node_slips
 from .models import (
     Check,
     CheckItem,
@@ -206,6 +207,7 @@ def record_check(*, actor, data: dict, now: datetime.datetime) -> Check:
     }, now=now)
     check.message = message
     check.save()
+    node_slips.check_recorded(check, now=now)  # issue 16: the slip itself to her hukou node, when another
     # C5 (1-四-(三)-3): the service is entered on her certificate, when she holds one that day.
     entry = record_entry(actor=actor, person=person, entered_on=checked_on, kind="check",
                          text=f"{'、'.join(_label(CheckItem(i)) for i in items)}：{_label(Result(result))}（报告单 {number}）", now=now)
