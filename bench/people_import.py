@@ -1,8 +1,9 @@
 """Import benchmark (issue 15 part 4): 100,000 rows matched against 1,000,000 registered people.
 
-    python bench/people_import.py [--existing N] [--rows K] [--db PATH] [--keep] [--seed S] [--rollback]
+    python bench/people_import.py [--existing N] [--rows K] [--db PATH|postgresql://…] [--keep] [--seed S] [--rollback]
 
-On a fresh, migrated SQLite file it writes N registered people (default 1,000,000; 90 % with a
+On a fresh, migrated SQLite file (or, with `--db postgresql://user@host/name`, a PostgreSQL database
+of that name, dropped and created afresh) it writes N registered people (default 1,000,000; 90 % with a
 resident ID number, 10 % under a passport) with their same-sound keys straight to their tables
 (executemany, not timed), then times `quality.services_imports.import_rows`, the batch import a
 file goes through once read (the same code as the import page after the file is read: every check
@@ -43,7 +44,7 @@ def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--existing", type=int, default=1_000_000)
     p.add_argument("--rows", type=int, default=100_000)
-    p.add_argument("--db", default="", help="SQLite file to build (default: a temporary folder)")
+    p.add_argument("--db", default="", help="SQLite file to build (default: a temporary folder), or a postgresql:// URL")
     p.add_argument("--keep", action="store_true")
     p.add_argument("--seed", type=int, default=2026)
     p.add_argument("--rollback", action="store_true", help="also time the rollback of the batch")
@@ -111,6 +112,10 @@ def load_existing(n, people, today):
                 krow.extend((pid, k) for k in keys)
             cur.executemany(sql_p, prow)
             cur.executemany(sql_k, krow)
+    if connection.vendor == "postgresql":  # the ids were given: the identity sequence follows them
+        with connection.cursor() as cur:
+            for model in (Person, PersonNameKey):
+                cur.execute(f"SELECT setval(pg_get_serial_sequence('{model._meta.db_table}', 'id'), (SELECT MAX(id) FROM {model._meta.db_table}))")
     print(f"  {n:,} registered people written in {time.perf_counter() - t:.1f} s (not timed): {len(with_id):,} with an ID number, "
           f"{len(passport):,} under a passport", flush=True)
     return with_id, passport
@@ -146,9 +151,24 @@ def import_file_rows(k, people, with_id, passport):
 
 def main():
     args = parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="liudong-bench-import-")) if not args.db else Path(args.db).resolve().parent
-    db_path = Path(args.db).resolve() if args.db else workdir / "import.sqlite3"
-    os.environ.update({"DATABASE_URL": f"sqlite:///{db_path}", "LIUDONG_DATA_DIR": str(workdir), "LIUDONG_ENV": "development"})
+    postgres = args.db.startswith("postgres")
+    if postgres:
+        from urllib.parse import urlparse, urlunparse
+
+        import psycopg
+
+        url = urlparse(args.db)
+        name = url.path.lstrip("/") or "liudong_bench_import"
+        with psycopg.connect(urlunparse(url._replace(path="/postgres")), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        workdir = Path(tempfile.mkdtemp(prefix="liudong-bench-import-"))
+        db_url, engine = urlunparse(url._replace(path=f"/{name}")), "PostgreSQL"
+    else:
+        workdir = Path(tempfile.mkdtemp(prefix="liudong-bench-import-")) if not args.db else Path(args.db).resolve().parent
+        db_path = Path(args.db).resolve() if args.db else workdir / "import.sqlite3"
+        db_url, engine = f"sqlite:///{db_path}", "SQLite"
+    os.environ.update({"DATABASE_URL": db_url, "LIUDONG_DATA_DIR": str(workdir), "LIUDONG_ENV": "development"})
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liudong.settings")
     import django
 
@@ -179,7 +199,7 @@ def main():
     t, cpu = time.perf_counter(), time.process_time()
     batch = services_imports.import_rows(actor=None, rows=rows, today=today, source="bench", good_rows_only=True)
     took = round(time.perf_counter() - t, 1)
-    bench("import_rows_seconds", took, f"import of {len(rows):,} rows with matching against {args.existing:,} registered people (SQLite)", " s")
+    bench("import_rows_seconds", took, f"import of {len(rows):,} rows with matching against {args.existing:,} registered people ({engine})", " s")
     bench("import_rows_cpu_seconds", round(time.process_time() - cpu, 1), "of which CPU time of this process (the rest: waiting on the disk or on other processes)", " s")
     bench("import_new", batch.created, "new people")
     bench("import_matched", batch.matched, "matched by ID number (a period added)")
@@ -198,9 +218,15 @@ def main():
         print(f"  people {people_before:,} -> {Person.objects.count():,}", flush=True)
     ok = took < 60 and held_ok and batch.matched == kinds["matched"] and batch.created + batch.held == len(rows) - kinds["matched"]
     print("OK" if ok else "TARGET MISSED")
-    if not args.keep:
+    if not args.keep and not postgres:
         for f in workdir.glob("import.sqlite3*"):
             f.unlink()
+    if not args.keep and postgres:
+        from django.db import connection
+
+        connection.close()
+        with psycopg.connect(urlunparse(url._replace(path="/postgres")), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

@@ -163,7 +163,7 @@ PARAM_KINDS = {"person_id": "person", "residence_id": "residence", "housing_id":
                "draw_id": "draw", "reconciliation_id": "reconciliation",
                "batch_id": "batch", "hold_id": "hold", "mapping_id": "mapping",
                "twin_id": "outside_twin"}
-PATH_KINDS = [("quality/imports/", "batch"), ("quality/import-mappings/", "mapping"), ("quality/duplicates/", "candidate"), ("quality/merges/", "merge"), ("quality/reviews/", "review"), ("statistics/bulletins/", "bulletin"), ("services/checks/", "check"), ("services/women/", "person"), ("permits/registrations/", "registration"), ("permits/", "permit"), ("certificates/applications/", "application"), ("certificates/", "certificate"), ("desk/", "inquiry"), ("exports/", "export"), ("cases/messages/", "draft"), ("cases/second-birth", "second_birth"), ("cases/birth", "birth"), ("cases/fee", "fee"),
+PATH_KINDS = [("quality/imports/", "batch"), ("quality/import-jobs/", "export"), ("quality/import-mappings/", "mapping"), ("quality/duplicates/", "candidate"), ("quality/merges/", "merge"), ("quality/reviews/", "review"), ("statistics/bulletins/", "bulletin"), ("services/checks/", "check"), ("services/women/", "person"), ("permits/registrations/", "registration"), ("permits/", "permit"), ("certificates/applications/", "application"), ("certificates/", "certificate"), ("desk/", "inquiry"), ("exports/", "export"), ("cases/messages/", "draft"), ("cases/second-birth", "second_birth"), ("cases/birth", "birth"), ("cases/fee", "fee"),
               ("people/", "person"), ("housing/", "housing"), ("employers/", "employer"), ("grids/", "grid"), ("exchange/", "message")]
 
 

@@ -225,6 +225,7 @@ PAGES = {
     # Issue 15 part 4: the import's batches and column mappings, for whoever imports.
     "quality_imports": {"GET": (A.REGISTER_PERSON,)},
     "quality_import": {"GET": (A.REGISTER_PERSON,), "POST": (A.REGISTER_PERSON,)},
+    "quality_import_job": {"GET": (A.REGISTER_PERSON,)},
     "quality_import_mapping_new": {"GET": (A.REGISTER_PERSON,), "POST": (A.REGISTER_PERSON,)},
     "quality_import_mapping": {"GET": (A.REGISTER_PERSON,), "POST": (A.REGISTER_PERSON,)},
     "quality_reviews": {"GET": (A.VIEW_PERSON,)},

@@ -1,16 +1,20 @@
 """Imports from other systems (issue 15 part 4):
 
     GET  /import-mappings                              → {"count","results":[mapping]} (yours and your divisions' above)
-    POST /import-mappings {"source","mapping"}         → 201 the mapping ({field: the file's column header})
-    PUT  /import-mappings/{id} {"source","mapping"}    → the mapping (your division's own)
-    POST /imports {"file_name","data","mapping_id"?,"mapping"?,"good_rows_only"?} → 201 the batch
+    POST /import-mappings {"source","mapping","values"?} → 201 the mapping ({field: the file's column header},
+                                                          values: {field: {the source's value: ours}})
+    PUT  /import-mappings/{id} {"source","mapping","values"?} → the mapping (your division's own)
+    POST /imports {"file_name","data","mapping_id"?,"mapping"?,"good_rows_only"?} → 201 the batch, or 202 the
+                                                          background job of a file of more than MAX_ROWS rows
     GET  /imports?limit=&offset=                       → {"count","results":[batch]}
     GET  /imports/{id}                                 → the batch, with its refused rows and held rows
     POST /imports/{id}/rollback                        → the batch, "state": "rolled_back"
     POST /import-holds/{id}/decide {"decision": "existing"|"new", "person_id"?} → the held row
 
 A file is sent as base64 (as /reconciliations takes one) and imported at once, as the import page
-does (at most people.imports.files.MAX_ROWS rows). A file whose bad rows stop it (without
+does, up to people.imports.files.MAX_ROWS rows; a longer one (up to MAX_JOB_ROWS) is kept and
+imported by a background job (202 with the job: GET /exports/{id} for its progress; when it is
+done, GET /imports?job={id} gives the batch it wrote (its "job_id"), and the job's file is the report). A file whose bad rows stop it (without
 good_rows_only) is a 422 naming every bad row; nothing is written. Checks are in
 quality.services_imports: 403 without the import's rights, 404 for "absent or not yours", 422 with
 bilingual field errors, nothing written on an error.
@@ -25,7 +29,9 @@ from ninja import Field, Router, Schema, Status
 from liudong import fields
 from liudong.api_schemas import ERRORS, Text
 from liudong.clock import today  # the edge's one reading of the clock (invariant 4)
+from liudong.clock import now as clock_now
 from liudong.errors import Invalid
+from liudong.jobs.api import ExportJobOut, job_out
 
 from . import services_imports as imports
 from .models import ImportBatch
@@ -37,6 +43,9 @@ class MappingIn(Schema):
     source: str = Text("来源系统名称 / the source system's name", imports.SOURCE_MAX, required=True, example="公安人口信息系统")
     mapping: dict = Field(..., description=f"{{字段: 文件列名}} / {{field: the file's column header}}; fields: {', '.join(imports.MAPPABLE)}",
                           examples=[{"id_number": "公民身份号码", "name": "姓名", "hukou_division": "户籍地行政区划"}])
+    values: dict = Field({}, description=f"取值映射 {{字段: {{来源取值: 本系统取值}}}}，未列出的取值使该行被拒 / value mappings "
+                                         f"{{field: {{the source's value: ours}}}}; a value not listed refuses its row; fields: {', '.join(imports.VALUE_FIELDS)}",
+                         examples=[{"sex": {"1": "男", "2": "女"}, "education": {"A": "20", "B": "30"}}])
 
 
 class MappingOut(Schema):
@@ -44,6 +53,7 @@ class MappingOut(Schema):
     source: str
     division: str = Field(description="所属区划 / owner division")
     mapping: dict
+    values: dict = Field(description="取值映射 / value mappings {field: {the source's value: ours}}")
     saved_on: datetime.date
 
 
@@ -93,6 +103,7 @@ class BatchOut(Schema):
     holds: list[HoldOut]
     rolled_back_on: datetime.date | None
     rollback_report: dict
+    job_id: int | None = Field(description="导入该批次的后台任务 / the background job that imported it")
 
 
 class BatchPage(Schema):
@@ -106,7 +117,7 @@ class HoldDecisionIn(Schema):
 
 
 def mapping_out(m) -> dict:
-    return {"id": m.pk, "source": m.source, "division": m.division, "mapping": m.mapping, "saved_on": m.saved_on}
+    return {"id": m.pk, "source": m.source, "division": m.division, "mapping": m.mapping, "values": m.values or {}, "saved_on": m.saved_on}
 
 
 def hold_out(h) -> dict:
@@ -119,7 +130,7 @@ def batch_out(b, *, on: datetime.date, holds: bool = True) -> dict:
             "rollback_due_on": b.imported_on + datetime.timedelta(days=imports.window_days(b, on)), "rows": b.rows, "created": b.created,
             "matched": b.matched, "held": b.held, "refused": b.refused, "residences": b.residences,
             "refused_rows": [{"row": n, "messages": m} for n, m in b.refused_rows], "holds": [hold_out(h) for h in b.holds.all()] if holds else [],
-            "rolled_back_on": b.rolled_back_on, "rollback_report": b.rollback_report}
+            "rolled_back_on": b.rolled_back_on, "rollback_report": b.rollback_report, "job_id": b.job}
 
 
 def _id(raw: int):
@@ -143,7 +154,8 @@ def edit_mapping(request, mapping_id: int, payload: MappingIn):
     return mapping_out(imports.save_mapping(actor=request.auth, data=payload.model_dump(), today=today(), mapping_id=_id(mapping_id) or 0))
 
 
-@router.post("/imports", response={201: BatchOut, **ERRORS}, summary="导入人员文件（按证件与同音姓名匹配） / import a file of people, matched by document and same-sound name")
+@router.post("/imports", response={201: BatchOut, 202: ExportJobOut, **ERRORS},
+             summary="导入人员文件（按证件与同音姓名匹配；长文件在后台导入） / import a file of people, matched by document and same-sound name (a long one in the background)")
 def start_import(request, payload: ImportIn):
     imports._require(request.auth)  # the role first: a refused role learns nothing of the body
     try:
@@ -151,7 +163,12 @@ def start_import(request, payload: ImportIn):
     except (binascii.Error, ValueError):
         raise Invalid({"data": ["不是有效的 Base64 / not valid base64"]}) from None
     on = today()
-    result = imports.import_file(actor=request.auth, fileobj=io.BytesIO(raw), name=payload.file_name or "", today=on,
+    fileobj = io.BytesIO(raw)
+    if imports.needs_job(fileobj):
+        job = imports.queue_import(actor=request.auth, fileobj=fileobj, name=payload.file_name or "", today=on, now=clock_now(),
+                                   good_rows_only=payload.good_rows_only, mapping_id=payload.mapping_id)
+        return Status(202, job_out(job))
+    result = imports.import_file(actor=request.auth, fileobj=fileobj, name=payload.file_name or "", today=on,
                                  good_rows_only=payload.good_rows_only, mapping_id=payload.mapping_id, mapping=payload.mapping)
     if result.batch_id is None:
         messages = [m for n in result.bad_rows for m in result.row_messages(n)]
@@ -160,13 +177,15 @@ def start_import(request, payload: ImportIn):
 
 
 @router.get("/imports", response={200: BatchPage, **ERRORS}, summary="导入批次 / import batches of your area")
-def list_batches(request, limit: int = 50, offset: int = 0):
+def list_batches(request, limit: int = 50, offset: int = 0, job: int | None = None):
     imports._require(request.auth)
     errors: dict = {}
     fields.window(limit, offset, errors)
     if errors:
         raise Invalid(errors)
     qs = imports.batches(actor=request.auth)
+    if job is not None:
+        qs = qs.filter(job=job)
     on = today()
     return {"count": qs.count(), "results": [batch_out(b, on=on, holds=False) for b in qs[offset: offset + limit]]}
 

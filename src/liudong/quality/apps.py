@@ -13,7 +13,7 @@ class QualityConfig(AppConfig):
         from liudong.people.services import add_registration_listener, add_residence_listener
         from liudong.people.services_places import add_place_listener
 
-        from . import panels, services_reviews
+        from . import jobs_imports, panels, services_reviews  # noqa: F401 - jobs_imports registers the background import's job kind
 
         add_panel(panels.review_panel)
         add_place_panel(panels.place_review_panel)

@@ -189,6 +189,9 @@ class ImportMapping(models.Model):
     division = models.CharField("所属区划 owner division", max_length=12)
     source = models.CharField("来源 source", max_length=60)
     mapping = models.JSONField(default=dict)
+    # The source's own values of a field, as ours: {field: {its value: our value}} (sex as 1/2, its
+    # codes of education ...); a value of a mapped field it does not list refuses the row.
+    values = models.JSONField("取值映射 value mappings", default=dict, blank=True)
     saved_on = models.DateField()
     saved_by = models.ForeignKey("accounts.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
@@ -220,6 +223,9 @@ class ImportBatch(models.Model):
     rolled_back_on = models.DateField(null=True, blank=True)
     rolled_back_by = models.ForeignKey("accounts.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     rollback_report = models.JSONField(default=dict, blank=True)
+    # The background job (liudong.jobs) that imported a file too long for the request, if any: its
+    # page turns into this batch's once the job is done.
+    job = models.PositiveIntegerField("后台任务 job", null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["-imported_on", "-id"]

@@ -22,6 +22,7 @@ urlpatterns = [
     path("people/import/result/", views_imports.import_result, name="person_import_result"),
     path("quality/imports/", views_imports.batches_page, name="quality_imports"),
     path("quality/imports/<id:pk>/", views_imports.batch_page, name="quality_import"),
+    path("quality/import-jobs/<id:pk>/", views_imports.job_page, name="quality_import_job"),
     path("quality/import-mappings/new/", views_imports.mapping_page, name="quality_import_mapping_new"),
     path("quality/import-mappings/<id:pk>/", views_imports.mapping_page, name="quality_import_mapping"),
 ]

@@ -43,11 +43,14 @@ from liudong.content_types import decoded
 from liudong.errors import Invalid
 
 from ..choices import DocumentType
-from .columns import CONVERT, HEADER_INDEX, HEADER_NAMES, ID_LIKE, IGNORE, SPACES, BadCell, loose_key
+from .columns import CONVERT, HEADER_INDEX, HEADER_NAMES, ID_LIKE, IGNORE, SPACES, BadCell, _code_text, _shown, loose_key
 from .rows import LABELS, MAX_MESSAGES, import_people, row_message
 
 MAX_ROWS = 50_000
 MAX_FILE_BYTES = 20 * 1024 * 1024
+# Issue 15 part 4: a longer file is imported by a background job (liudong.quality), up to these.
+MAX_JOB_ROWS = 500_000
+MAX_JOB_FILE_BYTES = 120 * 1024 * 1024
 # An .xlsx is a zip: refuse one that unpacks to more than this (a zip bomb, or far more than
 # MAX_ROWS rows could fill).
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024
@@ -138,11 +141,11 @@ def _size(fileobj) -> int:
     return size
 
 
-def _kind(fileobj) -> str:
+def _kind(fileobj, max_bytes: int = MAX_FILE_BYTES) -> str:
     """"xlsx" or "csv", after the checks every file read as a sheet passes: its size, not empty, not
     the old .xls format."""
-    if _size(fileobj) > MAX_FILE_BYTES:
-        raise _file_error(too_big_message())
+    if _size(fileobj) > max_bytes:
+        raise _file_error(too_big_message(max_bytes))
     head = fileobj.read(8)
     fileobj.seek(0)
     if not head:
@@ -158,8 +161,33 @@ def sheet_rows(fileobj):
     return _xlsx_cells(fileobj) if _kind(fileobj) == "xlsx" else _csv_cells(fileobj.read())
 
 
-def too_big_message() -> str:
-    mb = MAX_FILE_BYTES // 2**20
+def data_rows(fileobj) -> int:
+    """About how many data rows a file holds, cheaply (issue 15 part 4: a file of more than
+    MAX_ROWS goes to a background job): a .csv's lines, an .xlsx sheet's recorded dimension (or,
+    when the sheet records none, its rows counted). At least what the import will read, give or
+    take blank and multi-line rows."""
+    kind = _kind(fileobj, MAX_JOB_FILE_BYTES)
+    try:
+        if kind == "csv":
+            data = fileobj.read()
+            return max(data.count(b"\n") - (0 if data.endswith(b"\n") else -1) - 1, 0)
+        from openpyxl import load_workbook
+
+        book = load_workbook(fileobj, read_only=True, data_only=True)
+        try:
+            sheet = book.worksheets[0]
+            top = sheet.max_row if sheet.max_row and sheet.max_row > 1 else sum(1 for _ in sheet.iter_rows(values_only=True))
+            return max(top - 1, 0)
+        finally:
+            book.close()
+    except Exception:  # an unreadable file: the import itself says why
+        return 0
+    finally:
+        fileobj.seek(0)
+
+
+def too_big_message(max_bytes: int = MAX_FILE_BYTES) -> str:
+    mb = max_bytes // 2**20
     return f"文件超过 {mb} MB，请拆分成几个较小的文件 / the file is larger than {mb} MB: split it into smaller files"
 
 
@@ -167,10 +195,15 @@ class ImportFile:
     """A file opened for import: the header is checked at once; `read()` then gives one item per
     spreadsheet row from row 2 to the last filled row (a packed row, or None for an empty row)."""
 
-    def __init__(self, fileobj, *, name: str = "", columns: dict | None = None):
-        self.kind = _kind(fileobj)
+    def __init__(self, fileobj, *, name: str = "", columns: dict | None = None, values: dict | None = None, max_rows: int = MAX_ROWS,
+                 max_bytes: int = MAX_FILE_BYTES):
+        self.kind = _kind(fileobj, max_bytes)
         self.name = name
+        self.max_rows = max_rows
         self.columns = columns or {}  # a saved mapping (issue 15 part 4): field -> the file's column header
+        # Its value mappings (issue 15 part 4): field -> {the source's value, loosely: ours}. A
+        # field that has one takes only the values it lists.
+        self.values = {field: {loose_key(_code_text(k)): v for k, v in table.items()} for field, table in (values or {}).items() if table}
         self._cells = _xlsx_cells(fileobj) if self.kind == "xlsx" else _csv_cells(fileobj.read())
         self.cell_errors: dict[int, dict[str, list[str]]] = {}  # row -> field -> messages (until the cap)
         self.rejected: dict[int, frozenset] = {}  # row -> fields passed as REJECT (every bad row)
@@ -261,8 +294,8 @@ class ImportFile:
             if data is None:
                 pending.append(n)
                 continue
-            if n - 1 > MAX_ROWS:
-                raise _file_error(f"一个文件最多 {MAX_ROWS} 行数据，第 {n} 行超出 / a file holds at most {MAX_ROWS} data rows; row {n} is beyond that")
+            if n - 1 > self.max_rows:
+                raise _file_error(f"一个文件最多 {self.max_rows} 行数据，第 {n} 行超出 / a file holds at most {self.max_rows} data rows; row {n} is beyond that")
             self.blank_rows.extend(pending)
             packed.extend([None] * len(pending))
             pending = []
@@ -285,6 +318,16 @@ class ImportFile:
                 raise _file_error(f"第{n}行第 {letter} 列有内容，但该列没有列名 / row {n} has a value in column {letter}, which has no column name")
             if field == IGNORE:
                 continue
+            table = self.values.get(field)
+            if table is not None:
+                ours = table.get(loose_key(_code_text(value)))
+                if ours is None:
+                    column = self.columns.get(field) or HEADER_NAMES.get(field, field)
+                    errors[field] = [f"“{column}”列的取值 {_shown(value)} 不在该来源的取值映射中 / "
+                                     f"the value {_shown(value)} of column “{column}” is not in the source's value mapping"]
+                    data[field] = REJECT
+                    continue
+                value = ours
             try:
                 data[field] = CONVERT[field](value)
             except BadCell as e:
@@ -411,7 +454,8 @@ def _report(f: ImportFile, service_messages: list[str], blank: set[int]) -> dict
 
 
 def read_and_import(*, actor, fileobj, name: str = "", today: datetime.date, good_rows_only: bool = False, columns: dict | None = None,
-                    hold=None, after=None) -> FileImport:
+                    hold=None, after=None, values: dict | None = None, max_rows: int = MAX_ROWS, max_bytes: int = MAX_FILE_BYTES,
+                    progress=None) -> FileImport:
     """Import the people of a .csv or .xlsx file as `actor` (scope and permissions apply).
 
     A file that cannot be read, or whose columns are wrong, raises `Invalid({"file": [...]})` and
@@ -420,21 +464,31 @@ def read_and_import(*, actor, fileobj, name: str = "", today: datetime.date, goo
     file's column header} (a header the file lacks: `Invalid({"mapping.<field>": ...})`, nothing
     read or written; columns it does not name are not read); `hold` goes to `import_people`;
     `after(summary, report)` runs in the import's transaction once the rows are kept (the report
-    is {row: messages} of the refused rows), and what it returns is the result's `kept`.
+    is {row: messages} of the refused rows), and what it returns is the result's `kept`. `values`:
+    the mapping's value mappings ({field: {the source's value: ours}}; a value not listed is a bad
+    cell naming row, column and value). A background job (liudong.quality) raises `max_rows` and
+    `max_bytes` and passes `progress(done, total)`, called as the rows are read and imported.
     """
     require(actor, Action.REGISTER_PERSON)
     require(actor, Action.RECORD_RESIDENCE)
-    f = ImportFile(fileobj, name=name, columns=columns)
+    f = ImportFile(fileobj, name=name, columns=columns, values=values, max_rows=max_rows, max_bytes=max_bytes)
     try:
         packed = f.read()
     finally:
         f.close()
+    step = None
+    if progress is not None:
+        total = len(packed)
+        progress(0, total)
+
+        def step(done):
+            progress(done, total)
     blank = set(f.blank_rows)
     kept = None
     try:
         with transaction.atomic():
             summary = import_people(actor=actor, rows=map(ImportFile.unpack, packed), today=today, good_rows_only=True,
-                                    first_row=FIRST_DATA_ROW, hold=hold)
+                                    first_row=FIRST_DATA_ROW, hold=hold, progress=step)
             if not good_rows_only and any(n not in blank for n in summary["bad_rows"]):
                 raise _Rollback(summary)
             if after is not None:

@@ -79,14 +79,15 @@ class ImportForm(ServiceForm):
     good_rows_only = forms.BooleanField(label=_("Import the good rows only"), required=False,
                                         help_text=_("Unticked, a single bad row stops the whole file and nothing is imported."))
 
-    def __init__(self, *args, too_big=False, **kwargs):
+    def __init__(self, *args, too_big=False, max_bytes=files.MAX_FILE_BYTES, **kwargs):
         super().__init__(*args, **kwargs)
         self.too_big = too_big
+        self.max_bytes = max_bytes  # a page that hands long files to a background job takes more
 
     def clean_file(self):
         f = self.cleaned_data.get("file")
-        if self.too_big or (f is not None and f.size > files.MAX_FILE_BYTES):
-            raise forms.ValidationError(files.too_big_message())
+        if self.too_big or (f is not None and f.size > self.max_bytes):
+            raise forms.ValidationError(files.too_big_message(self.max_bytes))
         if f is None:
             raise forms.ValidationError(_("Choose a file to import."))
         return f
