@@ -156,3 +156,19 @@ def test_R8_the_outside_search_finds_swapped_birth_date_digits(world, clerk):
     assert str(theirs.birth_date) == "1990-05-01"
     found = services_outside.sure_twins_outside(NANTOU)
     assert [(a, b) for a, b, _ in found] == [(mine.pk, theirs.pk)]
+
+
+def test_R8_the_batch_page_and_its_api_claim_an_outside_candidate_too(world, clerk, mapping, far_wang):
+    """The import batch's own buttons (and POST /import-holds/{id}/decide) treat a candidate who
+    lives outside the clerk's area as the duplicates page does: an arrival claim to her place."""
+    hold = held(clerk, mapping)
+    web = Client()
+    web.force_login(clerk)
+    r = web.post(f"/quality/imports/{hold.batch_id}/", {"hold": hold.pk, "decision": "existing", "person_id": far_wang.pk}, follow=True)
+    assert r.status_code == 200 and "已向其所在地提交到达申报" in r.content.decode()
+    assert ArrivalClaim.objects.filter(person=far_wang).count() == 1
+    hold.refresh_from_db()
+    assert hold.state == "open"
+    # The API's door refuses a second claim while one waits, and writes nothing.
+    r = post(api_client(clerk), f"/api/v1/import-holds/{hold.pk}/decide", {"decision": "existing", "person_id": far_wang.pk})
+    assert r.status_code == 422 and ArrivalClaim.objects.filter(person=far_wang).count() == 1

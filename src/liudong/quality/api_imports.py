@@ -34,6 +34,7 @@ from liudong.errors import Invalid
 from liudong.jobs.api import ExportJobOut, job_out
 
 from . import services_imports as imports
+from . import services_outside
 from .models import ImportBatch
 
 router = Router(tags=["quality"])
@@ -203,4 +204,6 @@ def rollback(request, batch_id: int):
 
 @router.post("/import-holds/{hold_id}/decide", response={200: HoldOut, **ERRORS}, summary="处理待定行 / take a held row as the registered person or as a new one")
 def decide(request, hold_id: int, payload: HoldDecisionIn):
-    return hold_out(imports.decide_hold(actor=request.auth, hold_id=_id(hold_id), decision=payload.decision, person_id=payload.person_id, today=today()))
+    # A candidate outside the caller's area is claimed, not refused (as POST /duplicates/held/{id}/decide).
+    return hold_out(services_outside.take_held_row(actor=request.auth, hold_id=_id(hold_id), decision=payload.decision, person_id=payload.person_id,
+                                                   today=today(), now=clock_now())["hold"])

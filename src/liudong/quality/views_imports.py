@@ -29,6 +29,7 @@ from liudong.people.imports.rows import LABELS
 from liudong.people.imports.views import BAD_ROWS_PER_PAGE, ROW_PREFIX, ImportForm, _SizeLimit, import_view, load_result, store_result
 
 from . import services_imports as imports
+from . import services_outside
 from .choices import HoldState
 from .models import ImportMapping
 
@@ -131,9 +132,13 @@ def batch_page(request, pk: int):
                 imports.rollback(actor=actor, batch_id=batch.pk, today=today())
                 messages.success(request, _t("The batch was rolled back: everything it wrote is removed."))
             else:
-                imports.decide_hold(actor=actor, hold_id=request.POST.get("hold") or None, decision=request.POST.get("decision"),
-                                    person_id=request.POST.get("person_id") or None, today=today())
-                messages.success(request, _t("The held row was imported."))
+                # R8/hole 1: a candidate living outside the clerk's area is claimed (an arrival
+                # claim to her place), as on the duplicates page; one inside goes through the
+                # import's own checks.
+                done = services_outside.take_held_row(actor=actor, hold_id=request.POST.get("hold") or None, decision=request.POST.get("decision"),
+                                                      person_id=request.POST.get("person_id") or None, today=today(), now=clock_now())
+                messages.success(request, _t("Arrival claim sent to her place.") if done["claim"] is not None and done["hold"].state == HoldState.OPEN
+                                 else _t("The held row was imported."))
             return redirect("quality_import", pk=batch.pk)
         except Invalid as e:
             errors = {k: [pick_message(m) for m in v] for k, v in e.errors.items()}
