@@ -11,8 +11,21 @@ BEFORE = [("accounts", "0006_staff_review_marks")]
 AFTER = [("accounts", "0007_dated_review_marks")]
 
 
+@pytest.fixture
+def counties(transactional_db):
+    """The divisions above the world's townships. A transactional test empties every table when it
+    ends, the shipped division list included, so one that ran earlier in the suite leaves none."""
+    from liudong.divisions.models import Division
+
+    for code, name, level, parent in [("000000000000", "中华人民共和国", 0, None), ("440000000000", "广东省", 1, "000000000000"),
+                                      ("440300000000", "深圳市", 2, "440000000000"), ("440305000000", "南山区", 3, "440300000000"),
+                                      ("440304000000", "福田区", 3, "440300000000"), ("510000000000", "四川省", 1, "000000000000"),
+                                      ("511900000000", "巴中市", 2, "510000000000"), ("511921000000", "通江县", 3, "511900000000")]:
+        Division.objects.get_or_create(code=code, defaults={"name": name, "level": level, "parent_id": parent})
+
+
 @pytest.mark.django_db(transaction=True)
-def test_r6_yes_no_marks_migrate_to_periods_started_on_the_audited_day(world):
+def test_r6_yes_no_marks_migrate_to_periods_started_on_the_audited_day(counties, world):
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     apps = executor.loader.project_state(BEFORE).apps

@@ -61,6 +61,18 @@ def test_t1_x2_step6_shenzhens_approved_month_passes_up_to_guangdong(cluster):
     assert hub.query("SELECT count(*) FROM exchange_message")[0][0] == 0
 
 
+def test_s2_x2_a_report_slip_recorded_where_she_lives_is_kept_by_her_hukou_node(cluster):
+    """Issue 16, S2 (1-五-(三)-3/4), while she still lives in Shenzhen (before step 7 takes her home): Shenzhen's township records her check; the slip reaches her hukou
+    node as a check of hers (and its message, as before, 诺江镇's inbox)."""
+    sz, sc = cluster.nodes[SZ], cluster.nodes[SC]
+    wait_for(lambda: sc.do("her")["periods"], timeout=90)
+    number = sz.do("record_check")["report_number"]
+    got = wait_for(lambda: [c for c in sc.do("checks_here")["checks"] if c[0] == number], timeout=90)
+    assert got, sc.log()[-2000:]
+    assert got[0][1:] == ["李娜", "440305001000", "residence", ["pregnancy", "iud"], "normal", got[0][6]] and got[0][6].startswith("5119")
+    assert len(got) == 1 and not sc.do("show")["quarantined"]
+
+
 def test_r2_j2_step7_her_move_reaches_both_nodes_and_her_return_ends_her_outflow(cluster):
     sz, sc = cluster.nodes[SZ], cluster.nodes[SC]
     wait_for(lambda: sc.do("her")["periods"], timeout=90)
@@ -113,18 +125,6 @@ def test_c6_x2_her_certificate_passes_to_where_she_lives_and_its_verification_co
     assert [v[:2] for v in original["verifications"]] == [["440305001000", "changed"]] and original["last_verified_on"]
     assert ["change", "440305001000", "已怀孕，孕周12周"] in original["entries"]
     assert not sc.do("show")["quarantined"] and not sz.do("show")["quarantined"]
-
-
-def test_s2_x2_a_report_slip_recorded_where_she_lives_is_kept_by_her_hukou_node(cluster):
-    """Issue 16, S2 (1-五-(三)-3/4): Shenzhen's township records her check; the slip reaches her hukou
-    node as a check of hers (and its message, as before, 诺江镇's inbox)."""
-    sz, sc = cluster.nodes[SZ], cluster.nodes[SC]
-    wait_for(lambda: sc.do("her")["periods"], timeout=90)
-    number = sz.do("record_check")["report_number"]
-    got = wait_for(lambda: [c for c in sc.do("checks_here")["checks"] if c[0] == number], timeout=90)
-    assert got, sc.log()[-2000:]
-    assert got[0][1:] == ["李娜", "440305001000", "residence", ["pregnancy", "iud"], "normal", got[0][6]] and got[0][6].startswith("5119")
-    assert len(got) == 1 and not sc.do("show")["quarantined"]
 
 
 def test_x1_x2_a_scan_travels_with_its_message_through_the_hub(cluster):

@@ -17,6 +17,8 @@ from liudong.codes import code_range
 from liudong.dates import local_day
 from liudong.errors import Invalid
 from liudong.people import services_remote
+from liudong.people.models import Person
+from liudong.people.scope import registered_in
 
 from . import envelope
 from .choices import EnvelopeType, Refusal
@@ -66,13 +68,13 @@ def residences_imported(*, actor, residences) -> None:
     now = timezone.now()  # as residence_changed: the import gives dates only
     day, routes, rows = local_day(now), {}, []
     acting = getattr(actor, "division_id", "") or ""
-    low, high = code_range(node)
-    periods = (residences.filter(person__hukou_division__isnull=False).exclude(person__hukou_division__gte=low, person__hukou_division__lte=high)
-               .select_related("person").order_by("id"))
+    # Her hukou outside this node's area (people.scope.registered_in, through the period's person).
+    with_hukou = residences.filter(person__in=Person.objects.filter(registered_in("000000000000")))  # a hukou place at all
+    periods = with_hukou.exclude(person__in=Person.objects.filter(registered_in(node))).select_related("person").order_by("id")
     if node_has_inner_peers(node, day):
         # A peer holds part of this node's area (a city node inside a province's): those hukou
         # divisions are another node's too; route() tells each.
-        periods = residences.filter(person__hukou_division__isnull=False).select_related("person").order_by("id")
+        periods = with_hukou.select_related("person").order_by("id")
     for residence in periods.iterator(chunk_size=2000):
         person = residence.person
         hukou = person.hukou_division_id
