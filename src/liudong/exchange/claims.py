@@ -214,6 +214,10 @@ def _propose(actor, sender, person_id, relative_id, relation, now) -> FamilyProp
     )
     proposal.state = next_claim_state(None, ClaimAct.SUBMIT)
     proposal.save()
+    # Issue 16: the relative's place on another node gets the proposal's fields with its message
+    # (both persons' carried identities and the relation), in this transaction.
+    if hooks.elsewhere(place.code, timezone.localdate(now)):
+        hooks.claimed(proposal)
     # Hole 3: the audit names both persons, one row each, so GET /audit?person= finds either.
     for pid, other in ((person.pk, relative.pk), (relative.pk, person.pk)):
         record(actor, "family.propose", obj=proposal, person_id=pid, fields={"relative": other, "relation": relation, "message": proposal.message.pk})
@@ -245,14 +249,15 @@ def accept(*, actor, message_id, now: datetime.datetime) -> Message:
         residence = _apply(actor, claim, today)
         body = f"确认：{claim.person.name} 自 {claim.arrived_on} 起居住于 {claim.division.name}。\nAccepted: she lives in {claim.division.name} from {claim.arrived_on}."
     else:
-        proposal = FamilyProposal.objects.select_related("person", "relative").get(message=message)
+        proposal = _proposal_of(message)
         next_claim_state(proposal.state, ClaimAct.ACCEPT)
         people.apply_family_link(actor=actor, person_id=proposal.person_id, relative_id=proposal.relative_id, relation=proposal.relation, proposal_id=proposal.pk)
         body = f"确认：{proposal.relative.name} 是 {proposal.person.name} 的{Relation(proposal.relation).label}。\nAccepted: the link is recorded."
     answer = services.answer_with(actor=actor, request=message, act=Act.ACCEPT, subject=f"确认：{message.subject}"[:200], body=body, sent=(Channel.SYSTEM, now, now, ""), now=now)
     services.settle_claims(message, ClaimAct.ACCEPT, actor=actor, now=now, residence=residence)
-    if claim is not None and hooks.elsewhere(claim.claimant_id, today):
-        hooks.claim_decided(claim, ClaimAct.ACCEPT, now=now)
+    decided = claim if claim is not None else proposal
+    if hooks.elsewhere(_asked_by(decided), today):
+        hooks.claim_decided(decided, ClaimAct.ACCEPT, now=now)  # issue 16: the proposer's node writes its half
     record(actor, "message.accept", obj=message, person_id=message.person_id, fields={"kind": message.kind, "reply": answer.pk})
     return answer
 
@@ -269,11 +274,24 @@ def dispute(*, actor, message_id, reason: str, now: datetime.datetime) -> Messag
     answer = services.answer_with(actor=actor, request=message, act=Act.DISPUTE, subject=f"异议：{message.subject}"[:200], body=f"异议：{reason}\nDisputed: {reason}",
                                   sent=(Channel.SYSTEM, now, now, ""), now=now)
     services.settle_claims(message, ClaimAct.DISPUTE, actor=actor, now=now, answer=reason)
-    claim = ArrivalClaim.objects.filter(message=message).first() if message.kind == Kind.ARRIVAL_CLAIM else None
-    if claim is not None and hooks.elsewhere(claim.claimant_id, timezone.localdate(now)):
+    claim = (ArrivalClaim if message.kind == Kind.ARRIVAL_CLAIM else FamilyProposal).objects.filter(message=message).first()
+    if claim is not None and hooks.elsewhere(_asked_by(claim), timezone.localdate(now)):
         hooks.claim_decided(claim, ClaimAct.DISPUTE, reason, now=now)  # issue 16: the reason travels back
     record(actor, "message.dispute", obj=message, person_id=message.person_id, fields={"kind": message.kind, "reply": answer.pk}, reason=reason)
     return answer
+
+
+def _proposal_of(message: Message) -> FamilyProposal:
+    proposal = FamilyProposal.objects.select_related("person", "relative").filter(message=message).first()
+    if proposal is None:
+        # Issue 16: a proposal's message from another node whose fields have not come (yet).
+        raise Invalid({"message": ["此亲属关系确认的内容尚未送达本节点 / this proposal's fields have not reached this node yet"]})
+    return proposal
+
+
+def _asked_by(claim) -> str:
+    """The place that asked: an arrival claim's claimant, a family link's proposer."""
+    return claim.claimant_id if isinstance(claim, ArrivalClaim) else claim.proposer_id
 
 
 def _apply(actor, claim: ArrivalClaim, today: datetime.date):

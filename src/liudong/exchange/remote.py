@@ -15,11 +15,12 @@ from liudong.codes import prefix
 from liudong.dates import local_day as _local
 from liudong.divisions.models import Division
 from liudong.errors import Invalid
+from liudong.people import services as people
 from liudong.people import services_remote
 from liudong.policy.calendar import add_working_days
 
 from . import claims, hooks
-from .models import ArrivalClaim, Attachment, Channel, ClaimState, Kind, Message, State
+from .models import ArrivalClaim, Attachment, Channel, ClaimState, FamilyProposal, Kind, Message, State
 from .services import SUBJECT_MAX, _new, own_message, reply_days, settle_claims
 from .transitions import Act, ClaimAct, next_state
 
@@ -138,7 +139,7 @@ def delivered(messages: list[Message]) -> None:
     Attachment.objects.bulk_create(scans, batch_size=50)
     record_all([event(None, "message.deliver", obj=m, person_id=m.person_id, division_code=m.receiver_id,
                       fields={"kind": m.kind, "sender": m.sender_id, "due": str(m.due_on or ""), "remote": True}) for m in messages])
-    _link_claims([m for m in messages if m.kind == Kind.ARRIVAL_CLAIM and m.person_id])
+    _link_claims([m for m in messages if m.kind in (Kind.ARRIVAL_CLAIM, Kind.FAMILY_LINK) and m.person_id])
     # The layers above learn of them in the same transaction (a report to approve here...).
     hooks.delivered(messages)
 
@@ -209,12 +210,37 @@ def claim_from_node(*, person, claimant: str, division: str, arrived_on: datetim
     return claim
 
 
+def proposal_from_node(*, person, relative, relation: str, proposer: str, message: Message | None, now: datetime.datetime) -> FamilyProposal:
+    """Issue 16: the fields of a family link a place on another node proposes to the relative's
+    place here, kept as a pending proposal that this place accepts (the link is written here both
+    ways, between the relative and this node's record of the proposer's person) or disputes, as in
+    one database. Its message may come later in the same batch (`_link_claims`)."""
+    place = Division.objects.filter(code=proposer).first()
+    if place is None:
+        raise Invalid({"division": ["提出单位不在本节点的区划表中 / the proposing place is not in this node's division table"]})
+    proposal = FamilyProposal.objects.create(person=person, relative=relative, relation=relation, proposer=place, state=ClaimState.PENDING,
+                                             message=message, created_at=now, created_by=None)
+    if message is not None and message.person_id is None:
+        Message.objects.filter(pk=message.pk).update(person=relative)
+    for pid, other in ((person.pk, relative.pk), (relative.pk, person.pk)):
+        record(None, "family.remote", obj=proposal, person_id=pid, division_code=proposer,
+               fields={"relative": other, "relation": relation, "message": getattr(message, "pk", None)})
+    return proposal
+
+
 def _link_claims(messages: list[Message]) -> None:
-    """An arrival claim's message written after its fields (the same receiving batch): linked to
-    the pending claim of that person by that place (a place has one pending claim a person)."""
+    """An arrival claim's (or family link's) message written after its fields (the same receiving
+    batch): linked to the pending claim of that person by that place (a place has one pending
+    claim a person, and one pending proposal a pair)."""
     for m in messages:
-        ArrivalClaim.objects.filter(message__isnull=True, person_id=m.person_id, state=ClaimState.PENDING, created_by__isnull=True,
-                                    claimant__code__startswith=prefix(m.sender_id)).update(message=m)
+        if m.kind == Kind.ARRIVAL_CLAIM:
+            ArrivalClaim.objects.filter(message__isnull=True, person_id=m.person_id, state=ClaimState.PENDING, created_by__isnull=True,
+                                        claimant__code__startswith=prefix(m.sender_id)).update(message=m)
+        elif m.kind == Kind.FAMILY_LINK:
+            first = (FamilyProposal.objects.filter(message__isnull=True, relative_id=m.person_id, state=ClaimState.PENDING, created_by__isnull=True,
+                                                   proposer__code__startswith=prefix(m.sender_id)).order_by("id").values_list("pk", flat=True).first())
+            if first is not None:
+                FamilyProposal.objects.filter(pk=first).update(message=m)
 
 
 def claim_answered(message: Message, act: str, answer: str, *, now: datetime.datetime) -> bool:
@@ -222,6 +248,8 @@ def claim_answered(message: Message, act: str, answer: str, *, now: datetime.dat
     lapse the claim of `message`: accepted, her history records the claim's dates by the one
     residence writer (her period here, if any, closes; the claimed one opens), and the claim is
     settled; disputed, the claim ends with the reason. A claim settled already changes nothing."""
+    if message.kind == Kind.FAMILY_LINK:
+        return _proposal_answered(message, act, answer, now=now)
     claim = ArrivalClaim.objects.select_related("division").filter(message=message).first()
     if claim is None or claim.state != ClaimState.PENDING:
         return False
@@ -238,3 +266,26 @@ def claim_answered(message: Message, act: str, answer: str, *, now: datetime.dat
     record(None, f"arrival_claim.remote_{act}", obj=claim, person_id=claim.person_id, division_code=claim.claimant_id,
            fields={"message": message.pk, "residence": getattr(residence, "pk", None)}, reason=answer[:200])
     return bool(moved)
+
+
+def _proposal_answered(message: Message, act: str, answer: str, *, now: datetime.datetime) -> bool:
+    """Issue 16: on the proposer's node, the relative's place (on another node) accepted the link
+    (written here both ways, every R5 check again: one that no longer holds voids the proposal
+    with the reason) or disputed it (it ends with the reason). Settled already: nothing changes."""
+    proposal = FamilyProposal.objects.filter(message=message).first()
+    if proposal is None or proposal.state != ClaimState.PENDING:
+        return False
+    if act == ClaimAct.ACCEPT:
+        try:
+            with transaction.atomic():
+                people.apply_family_link(actor=None, person_id=proposal.person_id, relative_id=proposal.relative_id, relation=proposal.relation,
+                                         proposal_id=proposal.pk)
+        except Invalid as e:
+            act, answer = ClaimAct.VOID, "；".join(m for ms in e.errors.values() for m in ms)[:200]
+    elif act not in (ClaimAct.DISPUTE, ClaimAct.VOID):
+        raise ValueError(f"act {act[:20]}")
+    moved = settle_claims(message, act, actor=None, now=now, answer=answer)
+    for pid in (proposal.person_id, proposal.relative_id):
+        record(None, f"family.remote_{act}", obj=proposal, person_id=pid, division_code=proposal.proposer_id, fields={"message": message.pk}, reason=answer[:200])
+    return bool(moved)
+

@@ -8,6 +8,13 @@ its reason, or `void`), and on the claimant's node the claim is settled: accepte
 records the claimed period by the one residence writer (and her hukou node learns it from there
 as a `person` event), disputed, the claim ends with the reason (exchange.remote.claim_answered).
 
+A family-link proposal to a relative whose place is on another node travels the same way (kind
+`family_link`: the relation, the proposer and both persons' carried identities): the relative's
+node registers the proposer's person from hers if it does not know her (R8, by ID number first)
+and keeps a pending proposal that its clerk accepts (the link is written there both ways) or
+disputes; the decision comes back in the same `claim` envelope kinds, and the proposer's node
+writes its own half then, with every R5 check again (exchange.remote).
+
 Both envelopes name the claim by the global id of its message. A redelivery never reaches the
 handler; a decision about a claim settled already changes nothing."""
 import datetime
@@ -17,7 +24,9 @@ from django.utils.dateparse import parse_date
 from liudong.dates import local_day
 from liudong.errors import Invalid
 from liudong.exchange import remote
+from liudong.exchange.models import FamilyProposal
 from liudong.people import services_remote
+from liudong.people.choices import Relation
 
 from . import envelope
 from .choices import EnvelopeType, Refusal
@@ -27,6 +36,7 @@ from .models import Outbox, Received
 from .outbox import enqueue, person_fields
 
 CLAIM_KIND = "arrival_claim"
+PROPOSAL_KIND = "family_link"
 ACTS = ("accept", "dispute", "void")
 
 
@@ -35,6 +45,11 @@ def claimed(claim) -> None:
     message there, in the same transaction."""
     message = claim.message
     if message is None or not elsewhere(message.receiver_id, local_day(claim.created_at)):
+        return
+    if isinstance(claim, FamilyProposal):
+        enqueue(EnvelopeType.CLAIM, sender=message.sender_id, receiver=message.receiver_id, kind=PROPOSAL_KIND, now=claim.created_at,
+                payload={"message": sent_id(message.pk), "person": person_fields(claim.person), "relative": person_fields(claim.relative),
+                         "proposal": {"proposer": claim.proposer_id, "relation": claim.relation}})
         return
     enqueue(EnvelopeType.CLAIM, sender=message.sender_id, receiver=message.receiver_id, kind=CLAIM_KIND, now=claim.created_at,
             payload={"message": sent_id(message.pk), "person": person_fields(claim.person),
@@ -61,6 +76,8 @@ def apply(received, routing: dict, payload: dict, *, now: datetime.datetime, cac
     try:
         if routing["kind"] == CLAIM_KIND:
             _claim(received, routing, payload, now=now)
+        elif routing["kind"] == PROPOSAL_KIND:
+            _proposal(received, routing, payload, now=now)
         elif routing["kind"] in ACTS:
             _decision(routing, payload, now=now)
         else:
@@ -85,6 +102,24 @@ def _claim(received, routing: dict, payload: dict, *, now: datetime.datetime) ->
                            expects_return=fields.get("expects_return") is True, message=remote.Message.objects.filter(pk=message).first() if message else None,
                            now=now)
     received.person = services_remote.carried(ident)
+
+
+def _proposal(received, routing: dict, payload: dict, *, now: datetime.datetime) -> None:
+    """The relative's node: the proposal's fields, kept as a pending proposal (linked to its
+    message). The relative is this node's record of her (the message went to her place here);
+    the proposer's person is registered from her carried identity when this node lacks her."""
+    ident, other, fields = payload["person"], payload["relative"], payload["proposal"]
+    if not isinstance(ident, dict) or not isinstance(other, dict) or not isinstance(fields, dict) or not holds(routing["from_node"], str(fields["proposer"])):
+        raise envelope.Refused(Refusal.NOT_ITS_DIVISION, f"proposer {str(fields.get('proposer') if isinstance(fields, dict) else '')[:12]}")
+    if fields.get("relation") not in Relation.values:
+        raise ValueError("relation")
+    today = local_day(now)
+    relative, _ = services_remote.register_from_node(ident=other, today=today, from_node=routing["from_node"])
+    person, _ = services_remote.register_from_node(ident=ident, today=today, from_node=routing["from_node"])
+    message = Received.objects.filter(global_id=str(payload["message"]), type=EnvelopeType.MESSAGE).values_list("message", flat=True).first()
+    remote.proposal_from_node(person=person, relative=relative, relation=fields["relation"], proposer=str(fields["proposer"]),
+                              message=remote.Message.objects.filter(pk=message).first() if message else None, now=now)
+    received.person = services_remote.carried(other)
 
 
 def _decision(routing: dict, payload: dict, *, now: datetime.datetime) -> None:
