@@ -11,7 +11,7 @@ from liudong.accounts.tokens import issue_token
 from liudong.exchange import services
 from liudong.federation import envelope
 from liudong.federation.models import Outbox, Quarantined, Watched
-from liudong.federation.receive import receive
+from liudong.federation.receive import receive, receive_batch
 from tests.conftest import NANTOU, TONGJIANG_T
 from tests.exchange.helpers import at
 
@@ -75,6 +75,30 @@ def test_t3_x3_the_hub_keeps_each_message_once_and_lists_the_overdue_by_province
     page = nation.get("/nodes/watch/").content.decode()
     assert "广东省" in page and "四川省" in page and "诺江镇" in page
     assert "核实" in page and ">verification<" not in page  # the kind in words, not its code (I4)
+
+
+def test_t3_the_hub_writes_a_batchs_state_events_together_each_moment_once(hub):
+    """The receiver stages the state events of a fetch and writes them set-based (two events a
+    message reach the hub): events of one message in one batch make one row, a later batch fills
+    the moments still empty, a refused event in the batch writes nothing of its own."""
+    me, gd, sc = hub
+    one, two = uuid.uuid4().hex, uuid.uuid4().hex
+    first = [state(sc, me, of=one, state_="arrived", at_=at("2026-11-03"), place=TONGJIANG_T, due="2026-11-24"),  # before its `sent`
+             state(gd, me, of=one, state_="sent", at_=at("2026-11-02")),
+             state(gd, me, of=two, state_="sent", at_=at("2026-11-02")),
+             state(gd, me, of=uuid.uuid4().hex, state_="arrived", at_=at("2026-11-03"), sender="510000000001", receiver=TONGJIANG_T, place=NANTOU)]
+    assert receive_batch([(str(i), raw) for i, raw in enumerate(first)], now=at("2026-11-28")) == ["accepted", "accepted", "accepted", "refused"]
+    assert Watched.objects.count() == 2
+    row = Watched.objects.get(global_id=one)
+    assert (row.sent_on, row.arrived_on, str(row.due_on), row.sender, row.receiver) == (at("2026-11-02").date(), at("2026-11-03").date(), "2026-11-24",
+                                                                                           NANTOU, TONGJIANG_T)
+    later = [state(sc, me, of=two, state_="arrived", at_=at("2026-11-04"), place=TONGJIANG_T, due="2026-11-25"),
+             state(sc, me, of=one, state_="arrived", at_=at("2026-11-09"), place=TONGJIANG_T, due="2026-11-30"),  # again: changes nothing
+             state(sc, me, of=one, state_="answered", at_=at("2026-11-10"), place=TONGJIANG_T)]
+    assert receive_batch([(str(i), raw) for i, raw in enumerate(later)], now=at("2026-11-28")) == ["accepted"] * 3
+    row.refresh_from_db()
+    assert (row.arrived_on, str(row.due_on), row.answered_on) == (at("2026-11-03").date(), "2026-11-24", at("2026-11-10").date())
+    assert str(Watched.objects.get(global_id=two).due_on) == "2026-11-25" and Watched.objects.count() == 2
 
 
 def test_a_node_reports_only_its_own_messages_and_only_to_the_hub(hub, as_node):

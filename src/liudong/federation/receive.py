@@ -37,7 +37,7 @@ from liudong.people.models import Person
 from . import envelope
 from .choices import EnvelopeType, Refusal
 from .directory import holds, keys_of
-from . import handlers
+from . import handlers, handlers_state
 from .keys import load
 from .models import Outbox, Quarantined, Received
 from .outbox import outbox_row, state_row
@@ -135,6 +135,7 @@ FLUSH = [
     ("messages", lambda rows, batch: remote.delivered(rows)),
     ("arrivals", lambda rows, batch: remote.arrivals(rows, batch.cache)),
     ("receipts", lambda rows, batch: _receipts(rows, batch)),
+    ("watched", lambda rows, batch: handlers_state.apply_events(rows)),
     ("outbox", _write_rows(Outbox)),
     ("received", _write_rows(Received)),
     ("quarantine", _write_rows(Quarantined)),
@@ -254,7 +255,7 @@ def _stages_only(incoming: Incoming) -> bool:
     receipt): no savepoint for them (two statements an envelope saved). An answer marks its
     request answered at once, so it has its savepoint, as every other type."""
     type_ = incoming.routing["type"]
-    return type_ == EnvelopeType.ARRIVAL or (type_ == EnvelopeType.MESSAGE and not incoming.payload.get("in_reply_to"))
+    return type_ in (EnvelopeType.ARRIVAL, EnvelopeType.STATE) or (type_ == EnvelopeType.MESSAGE and not incoming.payload.get("in_reply_to"))
 
 
 def apply(incoming: Incoming, batch: Batch) -> None:
@@ -396,6 +397,11 @@ def _written_at_once(handler):
     return apply_now
 
 
-HANDLERS = {EnvelopeType.MESSAGE: _message, EnvelopeType.ARRIVAL: _arrival,
-            **{type_: _written_at_once(handler) for type_, handler in handlers.HANDLERS.items()}}
+def _state(incoming: Incoming, batch: Batch) -> None:
+    """At the hub: a message's state event, checked now and written with the batch's others."""
+    batch.stage("watched", handlers_state.event(incoming.routing, incoming.payload))
+
+
+HANDLERS = {**{type_: _written_at_once(handler) for type_, handler in handlers.HANDLERS.items()},
+            EnvelopeType.MESSAGE: _message, EnvelopeType.ARRIVAL: _arrival, EnvelopeType.STATE: _state}
 PREPARE = {EnvelopeType.MESSAGE: _prepare_messages, EnvelopeType.ARRIVAL: _prepare_arrivals}
