@@ -82,3 +82,19 @@ def timeliness_rows(period, today):
         if rows is not None:
             return rows
     return None
+
+
+# Issue 16: a message the sender withdrew (exchange.services.close) after it was sent. federation
+# registers fn(message): a message to a place on another node takes the withdrawal there, and the
+# hub learns it (a state event), in the transaction of the act.
+WITHDRAWN: list = []
+
+
+def on_withdrawn(fn) -> None:
+    if fn not in WITHDRAWN:
+        WITHDRAWN.append(fn)
+
+
+def withdrawn(message) -> None:
+    for fn in WITHDRAWN:
+        fn(message)

@@ -289,3 +289,24 @@ def _proposal_answered(message: Message, act: str, answer: str, *, now: datetime
         record(None, f"family.remote_{act}", obj=proposal, person_id=pid, division_code=proposal.proposer_id, fields={"message": message.pk}, reason=answer[:200])
     return bool(moved)
 
+
+
+def withdrawn_by_sender(message: Message, *, on: datetime.date, reason: str, now: datetime.datetime) -> bool:
+    """Issue 16: on the receiving node, the sender (on another node) withdrew the message: its copy
+    here is closed as exchange.services.close closes the sender's (X3: withdrawn after the
+    answer-by date this node counted, the miss stands). A copy answered or closed here already
+    (the answer and the withdrawal crossed) changes nothing; both are audited."""
+    if message.state == State.CLOSED or message.answered_at is not None:
+        record(None, "message.remote_close_stale", obj=message, person_id=message.person_id, division_code=message.receiver_id,
+               fields={"state": message.state, "on": str(on)})
+        return False
+    due = message.due_on
+    message.state, message.closed_at, message.close_reason, message.due_on = next_state(message.state, Act.CLOSE), now, reason[:200], None
+    message.withdrawn_on = on
+    if due is not None and on > due and message.overdue_on is None:
+        message.overdue_on = on
+    message.save()
+    settle_claims(message, ClaimAct.WITHDRAW, actor=None, now=now, answer=reason)
+    record(None, "message.remote_close", obj=message, person_id=message.person_id, division_code=message.receiver_id, reason=reason[:200],
+           fields={"on": str(on), "sender": message.sender_id})
+    return True

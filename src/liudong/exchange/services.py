@@ -461,6 +461,7 @@ def close(*, actor, message_id, reason: str, now: datetime.datetime) -> Message:
     message.save()
     # Closing an arrival claim or a proposed family link withdraws it (the claimant's own act).
     settle_claims(message, ClaimAct.WITHDRAW, actor=actor, now=now, answer=reason)
+    hooks.withdrawn(message)  # issue 16: a receiver on another node closes its copy too
     record(actor, "message.close", obj=message, person_id=message.person_id, reason=reason)
     return message
 

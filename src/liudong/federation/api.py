@@ -19,10 +19,10 @@ class PairOut(Schema):
     receiver_name: str
     sent: int
     arrived: int
-    expected: int = Field(description="需反馈 / expecting an answer")
+    expected: int = Field(description="需反馈（期限内撤回的不计） / expecting an answer (less those withdrawn in time)")
     answered: int
     on_time: int
-    overdue: int = Field(description="已送达、超过应反馈日期仍未反馈 / arrived, answer-by date passed, unanswered")
+    overdue: int = Field(description="已送达、超过应反馈日期仍未反馈（含超期后撤回） / arrived, answer-by date passed, unanswered (withdrawn after it included: X3)")
     reply_rate: float | None
     on_time_rate: float | None
 

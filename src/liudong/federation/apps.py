@@ -14,7 +14,7 @@ class FederationConfig(AppConfig):
         from liudong.people.services import add_residence_listener
         from liudong.people.views import HOME_PANELS
 
-        from . import handlers_claims, handlers_person, outbox, overdue, views, watch
+        from . import handlers_claims, handlers_person, handlers_withdraw, outbox, overdue, views, watch
 
         # Inside every sending transaction of the exchange (exchange.hooks): a message to a place
         # outside this node gets its outbox row in the same commit. Without LIUDONG_NODE it does nothing.
@@ -22,6 +22,8 @@ class FederationConfig(AppConfig):
         # Arrival claims to a place on another node: their fields follow the message, the
         # decision comes back (federation.handlers_claims).
         hooks.on_claims(elsewhere=handlers_claims.on_other_node, claimed=handlers_claims.claimed, decided=handlers_claims.decided)
+        # A message withdrawn by its sender: the receiving node closes its copy, the hub counts it.
+        hooks.on_withdrawn(handlers_withdraw.withdrawn)
         # The node's state on the administrators' home page.
         if views.node_panel not in HOME_PANELS:
             HOME_PANELS.append(views.node_panel)

@@ -17,6 +17,8 @@ class EnvelopeType(models.TextChoices):
     # Issue 16: an arrival claim's fields to her place on another node, and that place's decision
     # back to the claimant's node (federation.handlers_claims).
     CLAIM = "claim", "跨节点到达申报 arrival claim across nodes"
+    # Issue 16: a message its sender withdrew, to the receiving node (federation.handlers_withdraw).
+    WITHDRAW = "withdraw", "发函方撤回 withdrawn by the sender"
     # Issue 16: objects of the apps above that one node has to see or act on for another; each
     # type's handler lives in its app (federation.handlers.register).
     # C6: her residence township's verification of her certificate, to the node that issued it

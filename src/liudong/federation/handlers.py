@@ -8,7 +8,7 @@ id (a redelivery is a duplicate and never reaches the handler).
 The objects of apps above federation (certificates, technical...) have their handler module in
 that app, which registers it here when it starts (`register`, from its AppConfig.ready):
 federation never imports them (the layers, import-linter)."""
-from . import handlers_claims, handlers_person, handlers_reports, handlers_state
+from . import handlers_claims, handlers_person, handlers_reports, handlers_state, handlers_withdraw
 from .choices import EnvelopeType
 
 HANDLERS = {
@@ -16,6 +16,7 @@ HANDLERS = {
     EnvelopeType.STATE: handlers_state.apply,
     EnvelopeType.REPORT: handlers_reports.apply,
     EnvelopeType.CLAIM: handlers_claims.apply,
+    EnvelopeType.WITHDRAW: handlers_withdraw.apply,
 }
 
 

@@ -1,4 +1,4 @@
-"""Issue 16: the hub's side of the state events (sent, arrived, answered, overdue) of messages
+"""Issue 16: the hub's side of the state events (sent, arrived, answered, overdue, withdrawn) of messages
 crossing nodes. Each fills its moment in the hub's row of the message (federation.models.Watched)
 once: routing only, never a body. Overdue is an event too: the node holding the request sends it
 when its answer-by date has passed unanswered (federation.overdue); the hub does not read dates."""
@@ -15,7 +15,7 @@ from .choices import Refusal
 from .directory import holds
 from .models import Watched
 
-STATES = ("sent", "arrived", "answered", "overdue")
+STATES = ("sent", "arrived", "answered", "overdue", "withdrawn")
 
 
 def _province(code: str) -> str:
@@ -51,6 +51,8 @@ def _fill(row: Watched, ev: tuple) -> None:
         row.arrived_at, row.arrived_on, row.due_on = at, local_day(at), due_on
     elif state == "answered" and row.answered_at is None:
         row.answered_at, row.answered_on = at, local_day(at)
+    elif state == "withdrawn" and row.withdrawn_on is None:
+        row.withdrawn_on = local_day(at)
     elif state == "overdue" and row.overdue_on is None:
         # The first day overdue is the day after the answer-by date (that day itself is in time),
         # whenever the job ran; an overdue event before its arrival's brings the date with it.
@@ -59,7 +61,7 @@ def _fill(row: Watched, ev: tuple) -> None:
 
 
 FIELDS = ["kind", "sender", "receiver", "sender_province", "receiver_province", "sent_at", "sent_on", "arrived_at", "arrived_on", "due_on",
-          "answered_at", "answered_on", "overdue_on"]
+          "answered_at", "answered_on", "overdue_on", "withdrawn_on"]
 
 
 def apply_events(events: list[tuple]) -> None:

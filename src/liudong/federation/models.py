@@ -129,6 +129,8 @@ class Watched(models.Model):
     answered_on = models.DateField(null=True, blank=True)
     # The first day overdue, as the holding node reported it (its answer-by date passed unanswered).
     overdue_on = models.DateField("超期日期 overdue from", null=True, blank=True)
+    # The day its sender withdrew it (exchange.services.close on the sending node).
+    withdrawn_on = models.DateField("撤回日期 withdrawn on", null=True, blank=True)
 
     class Meta:
         ordering = ["due_on", "id"]

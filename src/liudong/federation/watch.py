@@ -22,7 +22,11 @@ from .models import Watched
 
 LIMIT = 200
 # Reported overdue by the node holding it, and not answered since.
-OVERDUE_OPEN = Q(overdue_on__isnull=False, answered_on__isnull=True)
+OVERDUE_OPEN = Q(overdue_on__isnull=False, answered_on__isnull=True, withdrawn_on__isnull=True)
+# As exchange.timeliness: withdrawn unanswered by its answer-by date (owed no more), or after it
+# (X3: the miss stands, counted overdue).
+WITHDRAWN = Q(withdrawn_on__isnull=False, answered_on__isnull=True) & (Q(due_on__isnull=True) | Q(withdrawn_on__lte=F("due_on")))
+OVERDUE_WITHDRAWN = Q(withdrawn_on__isnull=False, answered_on__isnull=True, withdrawn_on__gt=F("due_on"))
 
 
 def _kind_label(kind: str) -> str:
@@ -37,8 +41,9 @@ def watch(*, actor, today: datetime.date, limit: int = LIMIT) -> dict:
     overdue_q = OVERDUE_OPEN
     pairs = list(rows.values("sender_province", "receiver_province").annotate(
         sent=Count("pk", filter=Q(sent_at__isnull=False)), arrived=Count("pk", filter=Q(arrived_at__isnull=False)),
-        expected=Count("pk", filter=Q(due_on__isnull=False)), answered=Count("pk", filter=Q(due_on__isnull=False, answered_on__isnull=False)),
-        on_time=Count("pk", filter=Q(answered_on__lte=F("due_on"))), overdue=Count("pk", filter=overdue_q),
+        # Withdrawn in time: owed no more; withdrawn late: the miss stands (X3), not to chase.
+        expected=Count("pk", filter=Q(due_on__isnull=False) & ~WITHDRAWN), answered=Count("pk", filter=Q(due_on__isnull=False, answered_on__isnull=False)),
+        on_time=Count("pk", filter=Q(answered_on__lte=F("due_on"))), overdue=Count("pk", filter=overdue_q | OVERDUE_WITHDRAWN),
     ).order_by("-overdue", "sender_province", "receiver_province"))
     overdue = list(rows.filter(overdue_q).order_by("due_on", "id")[:limit])
     names = DivisionNames({p[k] for p in pairs for k in ("sender_province", "receiver_province")} | {c for w in overdue for c in (w.sender, w.receiver)})
@@ -57,8 +62,8 @@ def watch(*, actor, today: datetime.date, limit: int = LIMIT) -> dict:
 def timeliness_rows(period, today: datetime.date) -> dict | None:
     """exchange.hooks: on the hub's node, T3's rows from the watched messages, grouped by place and
     counterpart province as exchange.timeliness groups messages (no topic: the hub sees routing
-    only). Withdrawals are not state events: a request withdrawn in time stays pending here, one
-    withdrawn late counts as overdue (X3: the miss stands). None on any other node."""
+    only). A withdrawal is a state event from the sending node: withdrawn by the answer-by date it
+    is owed no more, after it the miss stands (X3). None on any other node."""
     if settings.LIUDONG_NODE != NATION_CODE:
         return None
     low, high = code_range(period.division.code)
@@ -66,15 +71,18 @@ def timeliness_rows(period, today: datetime.date) -> dict | None:
                                        due_on__isnull=False)
                 .annotate(other=Substr("sender", 1, 2)).values("receiver", "other").annotate(
                     received=Count("pk"), answered=Count("pk", filter=Q(answered_on__isnull=False)),
-                    on_time=Count("pk", filter=Q(answered_on__lte=F("due_on"))), overdue_open=Count("pk", filter=OVERDUE_OPEN)).order_by())
+                    on_time=Count("pk", filter=Q(answered_on__lte=F("due_on"))), overdue_open=Count("pk", filter=OVERDUE_OPEN),
+                    withdrawn=Count("pk", filter=WITHDRAWN), overdue_withdrawn=Count("pk", filter=OVERDUE_WITHDRAWN)).order_by())
     sent = (Watched.objects.filter(sender__gte=low, sender__lte=high, sent_on__gte=period.start, sent_on__lte=period.end)
             .annotate(other=Substr("receiver", 1, 2)).values("sender", "other").annotate(
                 sent=Count("pk"), awaiting_arrival=Count("pk", filter=Q(arrived_at__isnull=True)), requests=Count("pk", filter=Q(due_on__isnull=False)),
                 answered=Count("pk", filter=Q(due_on__isnull=False, answered_on__isnull=False)),
-                on_time=Count("pk", filter=Q(answered_on__lte=F("due_on"))), overdue_open=Count("pk", filter=OVERDUE_OPEN)).order_by())
-    # In the order of exchange.timeliness's RECEIVED_COUNTS and SENT_COUNTS (withdrawn: 0).
-    return {"received": [(r["receiver"], r["other"], "", r["received"], 0, r["answered"], r["on_time"], r["overdue_open"], 0) for r in received],
-            "sent": [(r["sender"], r["other"], "", r["sent"], r["awaiting_arrival"], r["requests"], 0, r["answered"], r["on_time"], r["overdue_open"], 0)
-                     for r in sent],
+                on_time=Count("pk", filter=Q(answered_on__lte=F("due_on"))), overdue_open=Count("pk", filter=OVERDUE_OPEN),
+                withdrawn=Count("pk", filter=Q(due_on__isnull=False) & WITHDRAWN), overdue_withdrawn=Count("pk", filter=OVERDUE_WITHDRAWN)).order_by())
+    # In the order of exchange.timeliness's RECEIVED_COUNTS and SENT_COUNTS.
+    return {"received": [(r["receiver"], r["other"], "", r["received"], r["withdrawn"], r["answered"], r["on_time"], r["overdue_open"], r["overdue_withdrawn"])
+                         for r in received],
+            "sent": [(r["sender"], r["other"], "", r["sent"], r["awaiting_arrival"], r["requests"], r["withdrawn"], r["answered"], r["on_time"],
+                      r["overdue_open"], r["overdue_withdrawn"]) for r in sent],
             # The send-by duties (B2, B5, B6) are the sending place's own clock, not a state event.
             "duty": []}
