@@ -125,6 +125,18 @@ def migrant(clerk):
     return person
 
 
+@pytest.fixture
+def husband(world):
+    """王强, registered and living in 福田 (another county of 深圳): a relative recorded by
+    another place (hole 3's family links; tests/cases has its own husband, 李娜's)."""
+    from liudong.people import services
+
+    person, _ = services.register_person(actor=world["futian_clerk"], data={"id_number": make_id("440304", "19970808", 45, female=False), "name": "王强",
+                                                                            "hukou_division": FUTIAN_V}, today=TODAY)
+    services.record_arrival(actor=world["futian_clerk"], person=person, data={"division": FUTIAN_V, "arrived_on": "2020-01-01"}, today=TODAY)
+    return person
+
+
 @pytest.fixture(autouse=True)
 def api_keeps_its_document(monkeypatch):
     """Every response of the suite to a path under /api/v1/ is checked against the OpenAPI

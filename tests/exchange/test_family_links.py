@@ -14,15 +14,6 @@ from tests.conftest import FUTIAN_T, FUTIAN_V, NANTOU, TODAY, make_id
 from .helpers import at
 
 
-@pytest.fixture
-def husband(world):
-    """王强, registered and living in 福田 (another county of 深圳)."""
-    person, _ = people.register_person(actor=world["futian_clerk"], data={"id_number": make_id("440304", "19970808", 45, female=False), "name": "王强",
-                                                                          "hukou_division": FUTIAN_V}, today=TODAY)
-    people.record_arrival(actor=world["futian_clerk"], person=person, data={"division": FUTIAN_V, "arrived_on": "2020-01-01"}, today=TODAY)
-    return person
-
-
 def propose(actor, person, relative, relation="spouse"):
     return claims.propose_family_link(actor=actor, person_id=person.pk, now=at("2026-11-23"),
                                       data={"relative_document_number": relative.document_number, "relation": relation})
