@@ -15,6 +15,8 @@ from liudong.accounts.models import AuditEvent
 from liudong.federation import envelope
 from liudong.federation.models import Outbox, Quarantined
 from liudong.federation.receive import receive
+from liudong.statistics import figures as stat_figures
+from liudong.statistics import queries as stats_queries
 from liudong.statistics import services as stats
 from liudong.statistics.models import Report
 from tests.conftest import NANSHAN, NANTOU, NANTOU_V1, NANTOU_V2, SHEKOU, SHEKOU_V1
@@ -118,3 +120,25 @@ def test_t1_x2_the_county_node_mirrors_the_report_and_its_decision_leaves_with_t
     stats.submit(actor=None, division_code=SHEKOU_V1, period=P, now=at("2026-11-28"))
     stats.approve(actor=None, division_code=SHEKOU_V1, period=P, now=at("2026-11-28"))
     assert Outbox.objects.filter(type="report").count() == 1
+
+
+def test_t2_x2_on_the_county_node_a_townships_mirrored_report_keeps_its_nodes_figures_live_and_at_the_close(world, as_node, peer):
+    """The county's node holds none of 南头's people: its page shows the figures 南头's node
+    counted (live included), and the month close and the nightly refresh do not count them again
+    here (they would be zeros)."""
+    town = peer(NANTOU)
+    county_keys = as_node(NANSHAN)
+    message = {"kind": "report", "topic": "", "subject": "南头街道 2026-10 统计月报", "body": json.dumps({"division": NANTOU, "period": P, "figures": FIGURES}),
+               "rules_on": "2026-11-28", "rule_set": "", "sent_at": at("2026-11-28").isoformat(), "route": [], "person": None, "in_reply_to": None,
+               "request_arrived_at": None, "attachments": []}
+    assert receive(sealed(town, county_keys, type_="message", kind="report", sender=NANTOU, receiver=NANSHAN, body=message), now=at("2026-11-28", 10)) == "accepted"
+    officer = world["county_officer"]
+    page = stats_queries.report(actor=officer, division_code=NANTOU, period=P, now=at("2026-11-28", 11))
+    assert (page["figures"], page["live"], page["difference"]) == (FIGURES, FIGURES, stat_figures.difference(FIGURES, FIGURES))
+    stats.close_month(actor=None, period=P, now=at("2026-11-28", 12))
+    stats.refresh_live(now=at("2026-11-28", 13))
+    mirrored = Report.objects.get(division_id=NANTOU)
+    assert (mirrored.state, mirrored.figures, mirrored.live) == ("submitted", FIGURES, FIGURES)
+    # This node's own township is counted here as always.
+    assert Report.objects.get(division_id=SHEKOU).live.get("inflow") == 0
+

@@ -246,10 +246,15 @@ def close_month(*, actor=None, period, now: datetime.datetime, root: str = "0000
     dues = due_dates([d for d in divisions if d.code not in existing], first)
     new, changed = [], []
     for d in divisions:
+        report = existing.get(d.code)
+        if report is not None and mirrored_elsewhere(report, today):
+            # Issue 16: a child's report mirrored from its own node keeps what that node sent
+            # (this database holds none of its people: a count here would be zeros).
+            changed.append((report.pk, report.figures, report.computed_at, report.live or report.figures, report.years or [], report.reviewed or {}))
+            continue
         f = figures.figures_of(d.code, tree)
         years = _years_of(d.code, f, year_trees)
         rv = figures.reviewed_of(d.code, tree)
-        report = existing.get(d.code)
         if report is None:
             new.append((d.code, f, years, rv))
         else:
@@ -323,6 +328,12 @@ def _years_of(code: str, month: dict, year_trees: list) -> list[dict]:
              "figures": figures.year_figures(month, figures.figures_of(code, tree))} for kind, year, start, last, end, tree in year_trees]
 
 
+def mirrored_elsewhere(report: Report, today: datetime.date) -> bool:
+    """A report that came from the child's own node (issue 16: mirrored with its message) of a
+    division held by another node: its figures are that node's to count."""
+    return report.message_id is not None and report.submitted_by_id is None and handlers_reports.elsewhere(report.division_id, today)
+
+
 def refresh_live(*, now: datetime.datetime, months: int = 3) -> int:
     """The nightly refresh of `live` on the reports of the last `months` closed months, one
     subtree pass per month (the pages above the township read these)."""
@@ -330,16 +341,19 @@ def refresh_live(*, now: datetime.datetime, months: int = 3) -> int:
     first = periods.previous_month(today)
     done = 0
     for _ in range(months):
-        reports = list(Report.objects.filter(period=first).values_list("id", "division_id"))
+        reports = list(Report.objects.filter(period=first).only("id", "division_id", "message_id", "submitted_by_id"))
         if reports:
             end = periods.month_end(first)
             tree, year_trees = _trees("000000000000", first, end)
             rows = []
-            for pk, code in reports:
+            for r in reports:
+                if mirrored_elsewhere(r, today):
+                    continue  # its node's figures, as mirrored
+                pk, code = r.pk, r.division_id
                 live = figures.figures_of(code, tree)
                 rows.append((pk, live, _years_of(code, live, year_trees), figures.reviewed_of(code, tree)))
             with transaction.atomic():
                 _update_live(rows, now)
-            done += len(reports)
+            done += len(rows)
         first = periods.previous_month(first)
     return done

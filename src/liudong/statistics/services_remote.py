@@ -65,6 +65,8 @@ def _mirror(message) -> None:
         raise ValueError(f"its report here is {report.state}")
     at = message.sent_at
     report.state, report.figures = state, body["figures"]
+    # Its live figures are the child node's too: this node holds none of its people (issue 16).
+    report.live, report.live_at = body["figures"], at
     report.computed_at = report.submitted_at = at
     report.submitted_on = _local(at)
     report.first_submitted_on = report.first_submitted_on or report.submitted_on
