@@ -23,7 +23,7 @@ class CertificatesConfig(AppConfig):
         add_panel(person_panel)
         # Issue 16: the certificate passes with her to the node where she lives, and that node's
         # verifications come back to the issuing node (federation never imports us).
-        from liudong.federation import handlers
+        from liudong.federation import handlers, handlers_person
         from liudong.federation.choices import EnvelopeType
 
         from . import node_certificates, services
@@ -31,5 +31,6 @@ class CertificatesConfig(AppConfig):
         if node_certificates.certificate_changed not in services.CHANGED:
             services.CHANGED.append(node_certificates.certificate_changed)
             services.VERIFIED.append(node_certificates.verified)
+        handlers_person.on_arrival_elsewhere(node_certificates.arrived_elsewhere)
         handlers.register(EnvelopeType.CERTIFICATE, node_certificates.apply_certificate)
         handlers.register(EnvelopeType.VERIFICATION, node_certificates.apply_verification)

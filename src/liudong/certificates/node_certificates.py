@@ -3,7 +3,8 @@ township, on her hukou node; her residence township, on another node, verifies i
 and at least once a year (1-五-(二), C6). Two envelope types cross:
 
 - `cert`: the certificate passes with her. When the hukou node issues, renews, reissues or revokes
-  a certificate of a woman who lives on another node that day, a copy of it (number, term, state,
+  a certificate of a woman who lives on another node that day, or learns that she has arrived on
+  another node (a `person` event: her certificates in use), a copy of it (number, term, state,
   contents, token) goes to that node, which keeps it under the same number (a later copy replaces
   the state of the first). Her residence township verifies the copy with the ordinary service.
 - `verify`: a verification made on a copy goes back to the node that issued the certificate,
@@ -63,6 +64,14 @@ def certificate_changed(cert: Certificate, *, now: datetime.datetime) -> None:
     fields["reissued_from"] = cert.reissued_from.number if cert.reissued_from_id else None
     enqueue(EnvelopeType.CERTIFICATE, sender=cert.township_id, receiver=township, kind="certificate", to_node=to_node, now=now,
             payload={"certificate": fields, "person": person_fields(cert.person)})
+
+
+def arrived_elsewhere(person, *, now: datetime.datetime) -> None:
+    """federation.handlers_person: her hukou node learned that she now lives on another node (a
+    person event): the copy of each certificate of hers in use goes there, as when the hukou
+    township acts on it while she lives there (one copy a certificate; a later copy replaces)."""
+    for cert in Certificate.objects.filter(person=person, status=Status.ACTIVE).select_related("person", "renewed_from", "reissued_from"):
+        certificate_changed(cert, now=now)
 
 
 def verified(v: Verification, cert: Certificate, *, now: datetime.datetime) -> None:

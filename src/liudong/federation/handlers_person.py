@@ -97,13 +97,25 @@ def node_has_inner_peers(node: str, day: datetime.date) -> bool:
     return Peer.objects.filter(code__gte=low, code__lte=high, trusted_from__lte=day).exclude(code=node).exists()
 
 
+# Issue 16: an app above learns, in the receiving transaction, that a person whose hukou is here
+# was found living on another node from a period just kept: fn(person, now=) (certificates sends
+# her certificate's copy there, as it does when it acts on the certificate while she lives there).
+ARRIVED_ELSEWHERE: list = []
+
+
+def on_arrival_elsewhere(fn) -> None:
+    if fn not in ARRIVED_ELSEWHERE:
+        ARRIVED_ELSEWHERE.append(fn)
+
+
 def apply(received, routing: dict, payload: dict, *, now: datetime.datetime, cache: dict) -> None:
     """On the hukou node: her record (found by ID number first, else registered) and the periods."""
     ident = payload["person"]
     if not isinstance(ident, dict) or not holds(settings.LIUDONG_NODE, str(ident.get("hukou_division") or "")):
         raise envelope.Refused(Refusal.MISADDRESSED, "her hukou is not on this node")
     try:
-        person, _ = services_remote.register_from_node(ident=ident, today=local_day(now), from_node=routing["from_node"])
+        person, created = services_remote.register_from_node(ident=ident, today=local_day(now), from_node=routing["from_node"])
+        arrived = False
         for period in payload["periods"]:
             ref = str(period["ref"])[:40]
             known = MirroredPeriod.objects.filter(ref=ref).values_list("residence_id", flat=True).first()
@@ -111,7 +123,11 @@ def apply(received, routing: dict, payload: dict, *, now: datetime.datetime, cac
                                                       from_node=routing["from_node"])
             if known is None:
                 MirroredPeriod.objects.create(ref=ref, residence=residence, from_node=routing["from_node"])
+                arrived = arrived or residence.left_on is None
     except Invalid as e:
         reason = Refusal.UNKNOWN_DIVISION if set(e.errors) & {"division", "hukou_division"} else Refusal.MALFORMED
         raise envelope.Refused(reason, "; ".join(f"{k}: {m}" for k, ms in e.errors.items() for m in ms)[:300]) from None
+    if arrived and not created:
+        for fn in ARRIVED_ELSEWHERE:
+            fn(person, now=now)
     received.person = services_remote.carried(ident)
