@@ -193,6 +193,21 @@ def reply(args):
     return {"answered": done}
 
 
+def withdraw(args):
+    """The Shenzhen township withdraws (closes, with a reason) its requests whose subject starts with `tag`."""
+    from liudong import clock
+    from liudong.accounts.models import Staff
+    from liudong.exchange import services
+    from liudong.exchange.models import Message
+
+    clerk = Staff.objects.get(username="clerk")
+    done = []
+    for m in Message.objects.filter(sender_id=clerk.division_id, subject__startswith=args["tag"]).exclude(state="closed").order_by("id"):
+        services.close(actor=clerk, message_id=m.pk, reason=args["reason"], now=clock.now())
+        done.append(m.pk)
+    return {"withdrawn": done}
+
+
 def show(_):
     from liudong.exchange.models import Message
     from liudong.federation.models import Outbox, Quarantined, Received
@@ -385,7 +400,7 @@ def run(_):
     call_command("node", "run", *(["--verbose"] if os.environ.get("LIUDONG_NODE_VERBOSE") else []))
 
 
-ACTIONS = {f.__name__: f for f in (init, setup_node, world, send, send_many, write_many, reply, show, unpublish, move, return_home, her, report_up,
+ACTIONS = {f.__name__: f for f in (init, setup_node, world, send, send_many, write_many, reply, withdraw, show, unpublish, move, return_home, her, report_up,
                                     import_people, periods_of, arrive, issue_certificate, certificates_here, verify_certificate, record_check, checks_here,
                                     scans, run)}
 # Issue 16: monthly reports approved across nodes (tests/federation/node_reports.py).

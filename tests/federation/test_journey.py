@@ -137,3 +137,18 @@ def test_x1_x2_a_scan_travels_with_its_message_through_the_hub(cluster):
     got = wait_for(lambda: sc.do("scans")["scans"], timeout=90)
     assert got and got[0][:3] == ["带附件 0", "核实材料.pdf", 1500 * 1024], sc.log()[-2000:]
     assert got[0][3] == hashlib.sha256(scan_bytes("带附件", 1500)).hexdigest()
+
+
+def test_x3_x2_a_request_withdrawn_in_shenzhen_is_closed_in_sichuan_and_counted_so_at_the_hub(cluster):
+    """Issue 16 (X3): the withdrawal travels through NATS as the request did: Sichuan's copy is
+    closed with the reason, and the hub's row of the message has the day it was withdrawn."""
+    sz, sc = cluster.nodes[SZ], cluster.nodes[SC]
+    sz.do("send", {"tag": "撤回的核实"})
+    arrived = wait_for(lambda: [m for m in sc.do("show")["messages"] if m["subject"].startswith("撤回的核实")], timeout=90)
+    assert arrived and arrived[0]["state"] == "sent", sc.log()[-2000:]
+    assert len(sz.do("withdraw", {"tag": "撤回的核实", "reason": "案件已办结"})["withdrawn"]) == 1
+    closed = wait_for(lambda: [m for m in sc.do("show")["messages"] if m["subject"].startswith("撤回的核实") and m["state"] == "closed"], timeout=90)
+    assert closed and closed[0]["due_on"] is None, sc.log()[-2000:]
+    sql = "SELECT count(*) FROM federation_watched WHERE withdrawn_on IS NOT NULL AND sender = ?"
+    assert wait_for(lambda: cluster.hub.query(sql, "440305001000")[0][0] == 1, timeout=90), cluster.hub.log()[-2000:]
+    assert not sc.do("show")["quarantined"] and not cluster.hub.do("show")["quarantined"]
