@@ -21,7 +21,7 @@ from liudong.policy.calendar import add_working_days
 
 from . import claims, hooks
 from .models import ArrivalClaim, Attachment, Channel, ClaimState, FamilyProposal, Kind, Message, State
-from .services import SUBJECT_MAX, _new, own_message, reply_days, settle_claims
+from .services import SUBJECT_MAX, _new, own_message, reply_days, settle_claims, withdraw
 from .transitions import Act, ClaimAct, next_state
 
 
@@ -290,7 +290,6 @@ def _proposal_answered(message: Message, act: str, answer: str, *, now: datetime
     return bool(moved)
 
 
-
 def withdrawn_by_sender(message: Message, *, on: datetime.date, reason: str, now: datetime.datetime) -> bool:
     """Issue 16: on the receiving node, the sender (on another node) withdrew the message: its copy
     here is closed as exchange.services.close closes the sender's (X3: withdrawn after the
@@ -300,13 +299,7 @@ def withdrawn_by_sender(message: Message, *, on: datetime.date, reason: str, now
         record(None, "message.remote_close_stale", obj=message, person_id=message.person_id, division_code=message.receiver_id,
                fields={"state": message.state, "on": str(on)})
         return False
-    due = message.due_on
-    message.state, message.closed_at, message.close_reason, message.due_on = next_state(message.state, Act.CLOSE), now, reason[:200], None
-    message.withdrawn_on = on
-    if due is not None and on > due and message.overdue_on is None:
-        message.overdue_on = on
-    message.save()
-    settle_claims(message, ClaimAct.WITHDRAW, actor=None, now=now, answer=reason)
+    withdraw(message, reason=reason[:200], on=on, actor=None, now=now)
     record(None, "message.remote_close", obj=message, person_id=message.person_id, division_code=message.receiver_id, reason=reason[:200],
            fields={"on": str(on), "sender": message.sender_id})
     return True

@@ -452,18 +452,24 @@ def close(*, actor, message_id, reason: str, now: datetime.datetime) -> Message:
     reason = fields.text({"reason": reason}, "reason", errors, max_length=CLOSE_REASON_MAX, required=True, missing="请说明办结原因 / give the reason")
     if errors:
         raise Invalid(errors)
-    due = message.due_on
-    message.state, message.closed_at, message.close_reason, message.due_on = next_state(message.state, Act.CLOSE), now, reason, None
-    message.withdrawn_on = _local(now)
-    if due is not None and message.withdrawn_on > due and message.overdue_on is None:
-        # X3: withdrawn after its deadline: the miss is kept (the tick had not marked it yet).
-        message.overdue_on = message.withdrawn_on
-    message.save()
-    # Closing an arrival claim or a proposed family link withdraws it (the claimant's own act).
-    settle_claims(message, ClaimAct.WITHDRAW, actor=actor, now=now, answer=reason)
+    withdraw(message, reason=reason, on=_local(now), actor=actor, now=now)
     hooks.withdrawn(message)  # issue 16: a receiver on another node closes its copy too
     record(actor, "message.close", obj=message, person_id=message.person_id, reason=reason)
     return message
+
+
+def withdraw(message: Message, *, reason: str, on: datetime.date, actor, now: datetime.datetime) -> None:
+    """The one writer of a withdrawal, on the sender's message (close) or, issue 16, on the
+    receiving node's copy (exchange.remote.withdrawn_by_sender, `on` the sender's day)."""
+    due = message.due_on
+    message.state, message.closed_at, message.close_reason, message.due_on = next_state(message.state, Act.CLOSE), now, reason, None
+    message.withdrawn_on = on
+    if due is not None and on > due and message.overdue_on is None:
+        # X3: withdrawn after its deadline: the miss is kept (the tick had not marked it yet).
+        message.overdue_on = on
+    message.save()
+    # Closing an arrival claim or a proposed family link withdraws it (the claimant's own act).
+    settle_claims(message, ClaimAct.WITHDRAW, actor=actor, now=now, answer=reason)
 
 
 @transaction.atomic

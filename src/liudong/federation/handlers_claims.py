@@ -106,8 +106,8 @@ def _claim(received, routing: dict, payload: dict, *, now: datetime.datetime) ->
 
 def _proposal(received, routing: dict, payload: dict, *, now: datetime.datetime) -> None:
     """The relative's node: the proposal's fields, kept as a pending proposal (linked to its
-    message). The relative is this node's record of her (the message went to her place here);
-    the proposer's person is registered from her carried identity when this node lacks her."""
+    message). Both persons are found by ID number first (R8); one this node lacks is registered
+    from her carried identity (the relative should be known: the message went to her place)."""
     ident, other, fields = payload["person"], payload["relative"], payload["proposal"]
     if not isinstance(ident, dict) or not isinstance(other, dict) or not isinstance(fields, dict) or not holds(routing["from_node"], str(fields["proposer"])):
         raise envelope.Refused(Refusal.NOT_ITS_DIVISION, f"proposer {str(fields.get('proposer') if isinstance(fields, dict) else '')[:12]}")

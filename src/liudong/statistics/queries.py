@@ -86,8 +86,8 @@ def report(*, actor, division_code, period, now: datetime.datetime, years: bool 
     row = Report.objects.filter(division=division, period=first).first()
     stored = (row.figures if row is not None else {}) or {}
     # Issue 16: a report mirrored from the division's own node is counted there, not here.
-    counted_here = row is None or not row.live or not services.mirrored_elsewhere(row, today)
-    if (division.level >= LIVE_ON_REQUEST_FROM_LEVEL and counted_here) or row is None or not row.live:
+    mirrored = row is not None and bool(row.live) and services.mirrored_elsewhere(row, today)
+    if not mirrored and (division.level >= LIVE_ON_REQUEST_FROM_LEVEL or row is None or not row.live):
         # Counted now, the R6 counts in the same passes (issue 14: one pass over the inflow for
         # the inflow, the women, the births and their review; people.figures.by_code).
         live, shares = figures.compute_reviewed(division.code, first, end)

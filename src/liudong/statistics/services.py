@@ -250,7 +250,6 @@ def close_month(*, actor=None, period, now: datetime.datetime, root: str = "0000
         if report is not None and mirrored_elsewhere(report, today):
             # Issue 16: a child's report mirrored from its own node keeps what that node sent
             # (this database holds none of its people: a count here would be zeros).
-            changed.append((report.pk, report.figures, report.computed_at, report.live or report.figures, report.years or [], report.reviewed or {}))
             continue
         f = figures.figures_of(d.code, tree)
         years = _years_of(d.code, f, year_trees)
