@@ -407,6 +407,10 @@ ACTIONS = {f.__name__: f for f in (init, setup_node, world, send, send_many, wri
 from .node_reports import ACTIONS as _REPORTS  # noqa: E402
 
 ACTIONS.update(_REPORTS)
+# Issue 16: the query desk's consent tasks across nodes (tests/federation/node_desk.py).
+from .node_desk import ACTIONS as _DESK  # noqa: E402
+
+ACTIONS.update(_DESK)
 
 if __name__ == "__main__":
     setup()

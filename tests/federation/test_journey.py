@@ -152,3 +152,23 @@ def test_x3_x2_a_request_withdrawn_in_shenzhen_is_closed_in_sichuan_and_counted_
     sql = "SELECT count(*) FROM federation_watched WHERE withdrawn_on IS NOT NULL AND sender = ?"
     assert wait_for(lambda: cluster.hub.query(sql, "440305001000")[0][0] == 1, timeout=90), cluster.hub.log()[-2000:]
     assert not sc.do("show")["quarantined"] and not cluster.hub.do("show")["quarantined"]
+
+
+def test_q7_x2_a_desk_in_sichuan_asks_her_consent_through_her_station_in_shenzhen(cluster):
+    """Issue 16 (Q7): 周兰 (hukou 诺江村) lives in 红花园社区; the desk of 通江县 on her hukou node
+    finds her among 巴中's permanent population; her station, 南头街道, is on Shenzhen's node: the
+    task reaches its police there through NATS, and her answer comes back and discloses, at the
+    desk, the field she agreed to."""
+    sz, sc = cluster.nodes[SZ], cluster.nodes[SC]
+    number = make_id("511921", "19950707", 62)
+    sz.do("arrive", {"number": number, "name": "周兰", "on": "2026-10-01"})
+    assert wait_for(lambda: sc.do("periods_of", {"numbers": [number]})[number], timeout=90), sc.log()[-2000:]
+    asked = sc.do("desk_ask", {"name": "周兰"})
+    assert (asked["state"], asked["station"]) == ("awaiting_consent", "440305001000") and asked["global_id"]
+    tasks = wait_for(lambda: [t for t in sz.do("consent_tasks")["tasks"] if t[0] == asked["file_number"]], timeout=90)
+    assert tasks and tasks[0][1:3] == ["周兰", "511921000000"], sz.log()[-2000:]
+    sz.do("consent_answer", {"file_number": asked["file_number"], "granted": True, "fields": ["temporary_address"]})
+    done = wait_for(lambda: [s for s in sc.do("inquiry_of", {"file_number": asked["file_number"]})["subjects"] if s[0] == "answered"], timeout=90)
+    assert done and done[0][1] == ["temporary_address"] and "红花园3栋" in json.dumps(done[0][2], ensure_ascii=False), sc.log()[-2000:]
+    assert sc.do("inquiry_of", {"file_number": asked["file_number"]})["state"] == "answered"
+    assert not sz.do("show")["quarantined"] and not sc.do("show")["quarantined"]

@@ -141,6 +141,7 @@ def build(world, migrant, husband, woman_2014) -> dict:
     return {
         "batch": batch, "hold": hold, "mapping": mapping.pk,
         "outside_twin": 2**31 - 1,  # none in this world: the door answers 404 to whoever may claim arrivals, 403 to the rest
+        "consent_task": 2**31 - 1,  # none either: 404 (or the page's message) to whoever may answer consent, 403 to the rest
         "review": review.pk, "candidate": candidate.pk, "merge": merge.pk, "backcheck": backcheck.pk, "todo": todo.pk, "draw": drawn.pk, "reconciliation": todo.reconciliation_id,
         "check": check.pk, "slip_token": check.report_token, "bulletin": bulletin.pk,
         "certificate": certificate.pk, "token": certificate.token, "proof": proof.pk, "application": application.pk, "inquiry": inquiry.pk, "permit": permit.pk, "registration": registration.pk, "permit_token": permit.public_token,
@@ -162,8 +163,8 @@ PARAM_KINDS = {"person_id": "person", "residence_id": "residence", "housing_id":
                "candidate_id": "candidate", "merge_id": "merge", "review_id": "review", "backcheck_id": "backcheck", "todo_id": "todo",
                "draw_id": "draw", "reconciliation_id": "reconciliation",
                "batch_id": "batch", "hold_id": "hold", "mapping_id": "mapping",
-               "twin_id": "outside_twin"}
-PATH_KINDS = [("quality/imports/", "batch"), ("quality/import-jobs/", "export"), ("quality/import-mappings/", "mapping"), ("quality/duplicates/", "candidate"), ("quality/merges/", "merge"), ("quality/reviews/", "review"), ("statistics/bulletins/", "bulletin"), ("services/checks/", "check"), ("services/women/", "person"), ("permits/registrations/", "registration"), ("permits/", "permit"), ("certificates/applications/", "application"), ("certificates/", "certificate"), ("desk/", "inquiry"), ("exports/", "export"), ("cases/messages/", "draft"), ("cases/second-birth", "second_birth"), ("cases/birth", "birth"), ("cases/fee", "fee"),
+               "twin_id": "outside_twin", "task_id": "consent_task"}
+PATH_KINDS = [("quality/imports/", "batch"), ("quality/import-jobs/", "export"), ("quality/import-mappings/", "mapping"), ("quality/duplicates/", "candidate"), ("quality/merges/", "merge"), ("quality/reviews/", "review"), ("statistics/bulletins/", "bulletin"), ("services/checks/", "check"), ("services/women/", "person"), ("permits/registrations/", "registration"), ("permits/", "permit"), ("certificates/applications/", "application"), ("certificates/", "certificate"), ("desk/consent/task/", "consent_task"), ("desk/", "inquiry"), ("exports/", "export"), ("cases/messages/", "draft"), ("cases/second-birth", "second_birth"), ("cases/birth", "birth"), ("cases/fee", "fee"),
               ("people/", "person"), ("housing/", "housing"), ("employers/", "employer"), ("grids/", "grid"), ("exchange/", "message")]
 
 

@@ -119,6 +119,7 @@ PAGES = {
     "desk_public_check": {"GET": PUBLIC},
     "desk_consent_tasks": {"GET": (A.ANSWER_CONSENT,)},
     "desk_consent_answer": {"POST": (A.ANSWER_CONSENT,)},
+    "desk_consent_task_answer": {"POST": (A.ANSWER_CONSENT,)},
     "desk_approvals": {"GET": (A.APPROVE_QUERY_STATISTICS,)},
     # Issue 14 (T1): the report pages; a step the actor's level may not take is refused on the page.
     "statistics_index": {"GET": (A.VIEW_REPORTS,)}, "statistics_report": {"GET": (A.VIEW_REPORTS,)},
@@ -249,6 +250,8 @@ API = {
     "api:inquiry_run": (A.TAKE_QUERIES,),
     "api:inquiry_select": (A.TAKE_QUERIES,),
     "api:inquiry_consent": (A.ANSWER_CONSENT,),
+    "api:consent_task_list": (A.ANSWER_CONSENT,),
+    "api:consent_task_answer": (A.ANSWER_CONSENT,),
     "api:inquiry_approve": (A.APPROVE_QUERY_STATISTICS,),
     "api:api-root": PUBLIC, "api:openapi-json": PUBLIC, "api:openapi-view": PUBLIC, "api:token": PUBLIC,
     "api:me": STAFF,

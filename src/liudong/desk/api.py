@@ -237,6 +237,53 @@ def consent(request, inquiry_id: int, payload: InquiryConsentIn):
     return {"id": inquiry.pk, "state": "recorded", "granted": payload.granted}
 
 
+class ConsentTaskOut(Schema):
+    id: int
+    person_id: int | None
+    person_name: str
+    desk_division: str = Field(description="受理窗口（可在其他节点） / the desk that asks (possibly on another node)")
+    file_number: str
+    requester_name: str
+    relationship: str
+    reason: str
+    consent_due_on: datetime.date
+    answered_on: datetime.date | None
+    granted: bool | None
+    fields: list[str]
+
+
+class ConsentTaskList(Schema):
+    count: int
+    results: list[ConsentTaskOut]
+
+
+class ConsentTaskAnswerIn(Schema):
+    granted: bool
+    fields: list[str] | None = Field(None, description="被查询人同意提供的字段（默认全部） / the fields she agrees to tell (default all the category's)")
+
+
+def _task_out(t) -> dict:
+    r = t.request
+    return {"id": t.pk, "person_id": t.whom_id, "person_name": t.whom.name if t.whom else "", "desk_division": r["desk"] or "",
+            "file_number": r["file_number"], "requester_name": r["requester_name"], "relationship": r["relationship"], "reason": r["reason"],
+            "consent_due_on": t.due_on, "answered_on": t.answered_on, "granted": t.granted, "fields": list(t.fields)}
+
+
+@router.get("/consent-tasks", response={200: ConsentTaskList, **ERRORS}, url_name="consent_task_list")
+def consent_task_list(request, limit: int = 50, offset: int = 0):
+    """Q7: the station's open consent tasks, those of desks on other nodes included (issue 16)."""
+    qs = queries.consent_tasks(actor=request.auth)
+    limit, offset = max(1, min(limit, 200)), max(0, offset)
+    tasks = queries.log_tasks_shown(actor=request.auth, tasks=qs[offset: offset + limit])
+    return {"count": qs.count(), "results": [_task_out(t) for t in tasks]}
+
+
+@router.post("/consent-tasks/{task_id}", response={200: ConsentTaskOut, **ERRORS}, url_name="consent_task_answer")
+def consent_task_answer(request, task_id: int, payload: ConsentTaskAnswerIn):
+    task = services.answer_consent_task(actor=request.auth, task_id=task_id, data=payload.model_dump(exclude_none=True), now=now())
+    return _task_out(task)
+
+
 class InquiryApprovalOut(Schema):
     id: int
     approved: bool

@@ -110,9 +110,16 @@ class Candidate(models.Model):
 
 
 class ConsentTask(models.Model):
-    """Q7: the police station where the subject lives asks her whether she consents (Q3 (f))."""
+    """Q7: the police station where the subject lives asks her whether she consents (Q3 (f)).
 
-    subject = models.OneToOneField(Subject, on_delete=models.CASCADE, related_name="consent_task")
+    Issue 16: where she lives on another node, the desk's task leaves for that node (a `consent`
+    envelope, desk.node_consent) under `global_id`, and the station's node keeps a copy under the
+    same id: no subject there (the request stays with the desk, Q7: 首接负责), her record on that
+    node as `person`, and what the station shows her (the desk, file number, requester,
+    relationship, reason, the fields the category may tell). The answer goes back; the desk's
+    clock decides whether it came in time."""
+
+    subject = models.OneToOneField(Subject, null=True, blank=True, on_delete=models.CASCADE, related_name="consent_task")
     station = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+", verbose_name="派出所 station")
     created_on = models.DateField()
     due_on = models.DateField("答复期限 due on")
@@ -120,7 +127,33 @@ class ConsentTask(models.Model):
     granted = models.BooleanField(null=True, blank=True)
     fields = models.JSONField(default=list, blank=True)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Issue 16: the envelope that carried the task between the desk's node and the station's.
+    global_id = models.CharField("全局编号 global id", max_length=32, null=True, blank=True, unique=True)
+    # The copy on the station's node (subject is None): her record here and what the desk sent.
+    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    desk = models.ForeignKey(Division, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="受理单位 desk")
+    file_number = models.CharField("档案编号 file number", max_length=30, blank=True)
+    requester_name = models.CharField("查询人姓名 requester", max_length=NAME_MAX, blank=True)
+    relationship = models.CharField("与被查询人关系 relationship", max_length=200, blank=True)
+    reason = models.TextField("查询原因 reason", blank=True)
+    offered = models.JSONField("可提供的字段 fields the category may tell", default=list, blank=True)
 
     class Meta:
         ordering = ["due_on", "id"]
         indexes = [models.Index(fields=["station", "answered_on"], name="consent_station_open")]
+
+    # What the station sees, from the request here or from the copy's own fields.
+    @property
+    def whom(self):
+        return self.subject.person if self.subject_id else self.person
+
+    @property
+    def whom_id(self):
+        return self.subject.person_id if self.subject_id else self.person_id
+
+    @property
+    def request(self) -> dict:
+        if self.subject_id:
+            i = self.subject.inquiry
+            return {"file_number": i.file_number, "desk": i.division_id, "requester_name": i.requester_name, "relationship": i.relationship, "reason": i.reason}
+        return {"file_number": self.file_number, "desk": self.desk_id, "requester_name": self.requester_name, "relationship": self.relationship, "reason": self.reason}

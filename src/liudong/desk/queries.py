@@ -22,6 +22,7 @@ from .choices import SubjectState
 from .models import ConsentTask, Inquiry
 
 NO_INQUIRY = "查询申请不存在或不由本窗口受理 / no such request taken by your desk"
+NO_TASK = "征询任务不存在或不属本所 / no such consent task of your station"
 COVERS = "查询范围为本系统登记的本市户籍人口和暂住人口 / the answer covers the people registered in this system (the city's permanent and temporary residents)"
 
 
@@ -234,20 +235,22 @@ def effective_state(subject, today: datetime.date) -> str:
 
 
 def consent_tasks(*, actor, include_answered: bool = False):
-    """Q7: the tasks of the actor's station: subject, requester, relationship and reason only."""
+    """Q7: the tasks of the actor's station: subject, requester, relationship and reason only;
+    with, issue 16, the copies of tasks from desks on other nodes (no subject here), and without
+    this node's own tasks for a station on another node (its copy there is the one answered)."""
     require(actor, Action.ANSWER_CONSENT)
-    qs = ConsentTask.objects.select_related("subject__inquiry", "subject__person").order_by("due_on", "id")
+    qs = ConsentTask.objects.select_related("subject__inquiry__division", "subject__person", "person", "desk").order_by("due_on", "id")
     if not is_system(actor):
         qs = qs.filter(station_id=actor.division_id)
     if not include_answered:
         qs = qs.filter(answered_on__isnull=True)
-    return qs
+    return qs.exclude(subject__isnull=False, global_id__isnull=False)
 
 
 def log_tasks_shown(*, actor, tasks):
     tasks = list(tasks)
     if tasks:
-        record(actor, "inquiry.consent_tasks", object_type="consenttask", fields={"shown": [t.pk for t in tasks], "person_ids": sorted({t.subject.person_id for t in tasks if t.subject.person_id})})
+        record(actor, "inquiry.consent_tasks", object_type="consenttask", fields={"shown": [t.pk for t in tasks], "person_ids": sorted({t.whom_id for t in tasks if t.whom_id})})
     return tasks
 
 

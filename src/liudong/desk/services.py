@@ -35,6 +35,12 @@ SCAN_TYPES = {"application/pdf": b"%PDF", "image/jpeg": b"\xff\xd8\xff", "image/
 TIFF_MAGIC = (b"II*\x00", b"MM\x00*")
 STATE_CONFLICT = "state"
 
+# Issue 16: a consent task for a station on another node, and the answer of a station here to a
+# desk on another node, leave in the act's transaction (desk.node_consent registers itself here:
+# this module never imports it, which imports us). ASKED: fn(task, now=); ANSWERED: fn(task, now=).
+ASKED: list = []
+ANSWERED: list = []
+
 
 def _desk(actor, data, errors) -> Division | None:
     if is_system(actor):
@@ -316,15 +322,18 @@ def _disclose(actor, inquiry: Inquiry, subject: Subject, spec: dict, today: date
     record(actor, "inquiry.disclose", obj=inquiry, person_id=subject.person_id, fields={"file_number": inquiry.file_number, "subject": subject.position, "fields": chosen})
 
 
-def _proceed(actor, inquiry: Inquiry, subject: Subject, spec: dict, today: datetime.date):
+def _proceed(actor, inquiry: Inquiry, subject: Subject, spec: dict, now: datetime.datetime):
     """One person chosen: ask her consent through her station (Q3 (f), Q7), or answer."""
+    today = local_day(now)
     if spec.get("consent"):
         station = _station_of(subject.person)
         days = rules.number("consent_working_days", inquiry.division_id, inquiry.received_on)
         due = add_working_days(today, days, field=STATE_CONFLICT)
-        ConsentTask.objects.create(subject=subject, station=station, created_on=today, due_on=due)
+        task = ConsentTask.objects.create(subject=subject, station=station, created_on=today, due_on=due)
         subject.state = SubjectState.AWAITING_CONSENT
         record(actor, "inquiry.consent_task", obj=inquiry, person_id=subject.person_id, fields={"file_number": inquiry.file_number, "station": station.code, "due_on": due.isoformat()})
+        for fn in ASKED:
+            fn(task, now=now)  # her station on another node (issue 16)
     else:
         _disclose(actor, inquiry, subject, spec, today)
 
@@ -352,9 +361,10 @@ def _count(actor, inquiry: Inquiry, spec: dict, today: datetime.date):
     record(actor, "inquiry.count", obj=inquiry, fields={"file_number": inquiry.file_number, "area": area, "counts": [s.count for s in inquiry.subjects.all()]})
 
 
-def _search(actor, inquiry: Inquiry, spec: dict, today: datetime.date):
+def _search(actor, inquiry: Inquiry, spec: dict, now: datetime.datetime):
     """Each pending subject: a count over criteria (Q3 (d)), a count of a name (Q3 (g)), or the
     search of a named person among the city's Q9 population (the category's `count_of` says which)."""
+    today = local_day(now)
     if spec.get("count_of") == "statistics":
         _count(actor, inquiry, spec, today)
         return
@@ -380,7 +390,7 @@ def _search(actor, inquiry: Inquiry, spec: dict, today: datetime.date):
             subject.state = SubjectState.TOO_MANY
         elif len(found) == 1:
             subject.person = found[0]
-            _proceed(actor, inquiry, subject, spec, today)
+            _proceed(actor, inquiry, subject, spec, now)
         else:
             Candidate.objects.bulk_create([Candidate(subject=subject, person=p) for p in found])
             subject.state = SubjectState.CHOOSING
@@ -402,7 +412,7 @@ def run(*, actor, inquiry_id, now: datetime.datetime) -> Inquiry:
         # Q3 (d): nothing is searched or counted before the superior office approves (approve()).
         inquiry.subjects.filter(state=SubjectState.PENDING).update(state=SubjectState.AWAITING_APPROVAL)
     else:
-        _search(actor, inquiry, spec, today)
+        _search(actor, inquiry, spec, now)
     _settle(inquiry, today)
     return inquiry
 
@@ -427,23 +437,15 @@ def select(*, actor, inquiry_id, data: dict, now: datetime.datetime) -> Inquiry:
     subject.person = candidate.person
     spec = rules.spec(inquiry.division_id, inquiry.received_on, inquiry.category)
     record(actor, "inquiry.select", obj=inquiry, person_id=subject.person_id, fields={"file_number": inquiry.file_number, "subject": subject.position})
-    _proceed(actor, inquiry, subject, spec, today)
+    _proceed(actor, inquiry, subject, spec, now)
     subject.save()
     _settle(inquiry, today)
     return inquiry
 
 
-@transaction.atomic
-def answer_consent(*, actor, inquiry_id, data: dict, now: datetime.datetime) -> Inquiry:
-    """Q7: the station where the person lives records whether she consents; a refusal ends it with
-    nothing disclosed. Another station, or a day after the period, is refused."""
-    require(actor, Action.ANSWER_CONSENT)
-    today = local_day(now)
+def _consent_input(data) -> tuple[bool, list | None]:
     data = data if isinstance(data, dict) else {}
     errors: dict = {}
-    raw = data.get("person_id")
-    if raw is None or isinstance(raw, bool) or not str(raw).strip().isdigit():
-        errors["person_id"] = ["必填，应为人员编号 / required: the person's id"]
     granted = data.get("granted")
     if not isinstance(granted, bool):
         errors["granted"] = ["必填：true（同意）或 false（不同意） / required: true (consents) or false (refuses)"]
@@ -452,6 +454,24 @@ def answer_consent(*, actor, inquiry_id, data: dict, now: datetime.datetime) -> 
         errors["fields"] = [f"应为字段列表，可选 {', '.join(FIELDS)} / a list of fields among {', '.join(FIELDS)}"]
     if errors:
         raise Invalid(errors)
+    return granted, only
+
+
+@transaction.atomic
+def answer_consent(*, actor, inquiry_id, data: dict, now: datetime.datetime) -> Inquiry:
+    """Q7: the station where the person lives records whether she consents; a refusal ends it with
+    nothing disclosed. Another station, or a day after the period, is refused."""
+    require(actor, Action.ANSWER_CONSENT)
+    data = data if isinstance(data, dict) else {}
+    raw = data.get("person_id")
+    if raw is None or isinstance(raw, bool) or not str(raw).strip().isdigit():
+        errors = {"person_id": ["必填，应为人员编号 / required: the person's id"]}
+        try:
+            _consent_input(data)
+        except Invalid as e:
+            errors.update(e.errors)
+        raise Invalid(errors)
+    granted, only = _consent_input(data)
     try:
         pk = int(inquiry_id)
     except (TypeError, ValueError):
@@ -462,10 +482,52 @@ def answer_consent(*, actor, inquiry_id, data: dict, now: datetime.datetime) -> 
     task = tasks.select_related("subject__inquiry", "subject__person").first()
     if task is None:
         raise NotFound(queries.NO_INQUIRY)
+    _answer(actor, task, granted, only, now)
+    return task.subject.inquiry
+
+
+@transaction.atomic
+def answer_consent_task(*, actor, task_id, data: dict, now: datetime.datetime) -> ConsentTask:
+    """Q7 by the task's own id: the station's list holds the tasks of the desks of this node and,
+    issue 16, the copies of tasks from desks on other nodes (no request here to name)."""
+    require(actor, Action.ANSWER_CONSENT)
+    granted, only = _consent_input(data)
+    try:
+        pk = int(task_id)
+    except (TypeError, ValueError):
+        raise NotFound(queries.NO_TASK) from None
+    tasks = ConsentTask.objects.select_for_update().filter(pk=pk) if 0 < pk < 2**63 else ConsentTask.objects.none()
+    if not is_system(actor):
+        tasks = tasks.filter(station_id=actor.division_id)
+    task = tasks.select_related("subject__inquiry", "subject__person", "person").first()
+    if task is None or (task.subject_id is None and task.global_id is None):
+        raise NotFound(queries.NO_TASK)
+    _answer(actor, task, granted, only, now)
+    return task
+
+
+def _answer(actor, task: ConsentTask, granted: bool, only: list | None, now: datetime.datetime) -> None:
+    today = local_day(now)
+    if task.subject_id is not None and task.global_id is not None:
+        raise Invalid({STATE_CONFLICT: ["她的现住地派出所在其他节点，由该所答复 / her station is on another node: it answers there"]})
     if task.answered_on is not None:
         raise Invalid({STATE_CONFLICT: [f"已于 {task.answered_on} 答复 / answered on {task.answered_on} already"]})
     if today > task.due_on:
         raise Invalid({STATE_CONFLICT: [f"答复期限 {task.due_on} 已过，未取得同意，不提供信息 / the period ended on {task.due_on}: no consent, nothing is disclosed"]})
+    if task.subject_id is None:
+        # Issue 16: the copy of a task from a desk on another node: her answer goes back there,
+        # whose clock decides whether it came in time (desk.node_consent).
+        if only is not None and any(f not in task.offered for f in only):
+            raise Invalid({"fields": ["只能是该类查询可提供的字段 / only fields this category may be told"]})
+        task.answered_on, task.granted, task.answered_by = today, granted, actor if not is_system(actor) else None
+        task.fields = list(only) if (granted and only is not None) else (list(task.offered) if granted else [])
+        task.save()
+        record(actor, "inquiry.consent", object_type="consenttask", object_id=task.pk, person_id=task.person_id,
+               division_code=None if not is_system(actor) else task.station_id,
+               fields={"file_number": task.file_number, "desk": task.desk_id, "granted": granted, "fields": task.fields})
+        for fn in ANSWERED:
+            fn(task, now=now)
+        return
     subject, inquiry = task.subject, task.subject.inquiry
     spec = rules.spec(inquiry.division_id, inquiry.received_on, inquiry.category)
     if only is not None and any(f not in spec["fields"] for f in only):
@@ -475,13 +537,24 @@ def answer_consent(*, actor, inquiry_id, data: dict, now: datetime.datetime) -> 
     task.save()
     record(actor, "inquiry.consent", obj=inquiry, person_id=subject.person_id, division_code=None if not is_system(actor) else task.station_id,
            fields={"file_number": inquiry.file_number, "granted": granted, "fields": task.fields})
-    if granted:
-        _disclose(actor, inquiry, subject, spec, today, only=task.fields)
+    settle_consent(actor=actor, task=task, today=today)
+
+
+def settle_consent(*, actor, task: ConsentTask, today: datetime.date, late: bool = False) -> None:
+    """Her answer, recorded on the desk's task, discloses or refuses (also when it came from her
+    station on another node: desk.node_consent). `late`: it reached the desk after the due day,
+    when her consent had lapsed: nothing is disclosed (Q3 (三))."""
+    subject, inquiry = task.subject, task.subject.inquiry
+    spec = rules.spec(inquiry.division_id, inquiry.received_on, inquiry.category)
+    if late:
+        if subject.state == SubjectState.AWAITING_CONSENT:
+            subject.state = SubjectState.CONSENT_LAPSED
+    elif task.granted:
+        _disclose(actor, inquiry, subject, spec, today, only=[f for f in task.fields if f in spec["fields"]])
     else:
         subject.state = SubjectState.CONSENT_REFUSED
     subject.save()
     _settle(inquiry, today)
-    return inquiry
 
 
 @transaction.atomic
@@ -513,7 +586,7 @@ def approve(*, actor, inquiry_id, data: dict, now: datetime.datetime) -> Inquiry
     if inquiry.state == State.AWAITING_APPROVAL:
         if approved:
             inquiry.subjects.filter(state=SubjectState.AWAITING_APPROVAL).update(state=SubjectState.PENDING)
-            _search(actor, inquiry, spec, today)
+            _search(actor, inquiry, spec, now)
         else:
             inquiry.subjects.update(state=SubjectState.NOT_APPROVED)
         _settle(inquiry, today)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("check/query-sheet/<str:code>/", views.public_check, name="desk_public_check"),
     path("desk/consent/", views.consent_tasks, name="desk_consent_tasks"),
     path("desk/consent/<id:pk>/", views.consent_answer, name="desk_consent_answer"),
+    path("desk/consent/task/<id:pk>/", views.consent_task_answer, name="desk_consent_task_answer"),
     path("desk/approvals/", views.approvals, name="desk_approvals"),
     path("desk/approvals/<id:pk>/", views.approve, name="desk_approve"),
     path("desk/<id:pk>/", views.detail, name="desk_detail"),

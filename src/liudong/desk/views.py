@@ -249,19 +249,32 @@ def consent_tasks(request):
     return render(request, "desk/consent.html", {"tasks": tasks, "flagged": flagged, "today": today()})
 
 
-@staff_view(Action.ANSWER_CONSENT)
-@require_POST
-def consent_answer(request, pk):
+def _consent_posted(request, answer) -> None:
     granted = request.POST.get("granted")
-    data = {"person_id": request.POST.get("person_id"), "granted": {"yes": True, "no": False}.get(granted, granted)}
     try:
-        services.answer_consent(actor=request.user, inquiry_id=pk, data=data, now=now())
+        answer({"granted": {"yes": True, "no": False}.get(granted, granted)})
     except Invalid as e:
         for msgs in e.errors.values():
             for m in msgs:
                 messages.error(request, m)
     else:
         messages.success(request, _("The person's answer was recorded."))
+
+
+@staff_view(Action.ANSWER_CONSENT)
+@require_POST
+def consent_answer(request, pk):
+    """By the request and the person (the form of earlier pages)."""
+    person_id = request.POST.get("person_id")
+    _consent_posted(request, lambda data: services.answer_consent(actor=request.user, inquiry_id=pk, data={**data, "person_id": person_id}, now=now()))
+    return redirect("desk_consent_tasks")
+
+
+@staff_view(Action.ANSWER_CONSENT)
+@require_POST
+def consent_task_answer(request, pk):
+    """By the task: also a task from a desk on another node (issue 16), which has no request here."""
+    _consent_posted(request, lambda data: services.answer_consent_task(actor=request.user, task_id=pk, data=data, now=now()))
     return redirect("desk_consent_tasks")
 
 

@@ -28,6 +28,9 @@ class EnvelopeType(models.TextChoices):
     VERIFICATION = "verify", "婚育证明查验 certificate verification"
     # S2: the report slip of a check, to her hukou node, which keeps it as hers (technical.node_slips).
     REPORT_SLIP = "slip", "避孕节育情况报告单 report slip"
+    # Q7: a desk's consent task to her station on another node, and her answer back to the desk
+    # (desk.node_consent).
+    CONSENT = "consent", "征询被查询人意见 consent task and answer"
 
 
 class Refusal(models.TextChoices):
