@@ -5,6 +5,7 @@ county's approval or return writes a `report` envelope in the act's transaction.
 township's node that envelope changes the report once: a redelivery is a duplicate, a decision
 about an earlier submission changes nothing (audited), and a forged or misaddressed one is
 quarantined."""
+import datetime
 import json
 import uuid
 
@@ -142,3 +143,33 @@ def test_t2_x2_on_the_county_node_a_townships_mirrored_report_keeps_its_nodes_fi
     # This node's own township is counted here as always.
     assert Report.objects.get(division_id=SHEKOU).live.get("inflow") == 0
 
+
+
+def test_t2_x2_the_county_above_a_township_node_counts_that_townships_figures_from_its_report(world, as_node, peer, clerk, migrant):
+    """南山's figures on its node: its own townships counted from its database, and 南头 (a node of
+    its own) from the figures 南头's node sent; a record this node keeps of someone living in 南头
+    (李娜 here) is not counted again. Before 南头's report comes, 南头 counts nothing here."""
+    from liudong.people import services as people
+    from tests.conftest import TODAY, TONGJIANG_V, make_id
+
+    town = peer(NANTOU)
+    county_keys = as_node(NANSHAN)
+    other, _ = people.register_person(actor=world["shekou_clerk"], data={"id_number": make_id("511921", "19920101", 77), "name": "周红",
+                                                                          "hukou_division": TONGJIANG_V}, today=TODAY)
+    people.record_arrival(actor=world["shekou_clerk"], person=other, data={"division": SHEKOU_V1, "address": "南山社区1栋", "arrived_on": "2025-03-01",
+                                                                           "reason": "work"}, today=TODAY)
+    first, end = datetime.date(2026, 10, 1), datetime.date(2026, 10, 31)
+    assert stat_figures.compute(NANSHAN, first, end)["inflow"] == 1  # 南头's report has not come: only 南山街道's own 周红
+    message = {"kind": "report", "topic": "", "subject": "南头街道 2026-10 统计月报", "body": json.dumps({"division": NANTOU, "period": P, "figures": FIGURES}),
+               "rules_on": "2026-11-28", "rule_set": "", "sent_at": at("2026-11-28").isoformat(), "route": [], "person": None, "in_reply_to": None,
+               "request_arrived_at": None, "attachments": []}
+    assert receive(sealed(town, county_keys, type_="message", kind="report", sender=NANTOU, receiver=NANSHAN, body=message), now=at("2026-11-28", 10)) == "accepted"
+    assert stat_figures.compute(NANSHAN, first, end)["inflow"] == 12 + 1
+    stats.close_month(actor=None, period=P, now=at("2026-11-28", 12))
+    assert Report.objects.get(division_id=NANSHAN).live["inflow"] == 13 and Report.objects.get(division_id=SHEKOU).live["inflow"] == 1
+    assert Report.objects.get(division_id=NANTOU).live == FIGURES
+    # Without the township node in the directory (one database), 李娜 is 南头's again.
+    from liudong.federation.models import Peer
+
+    Peer.objects.filter(code=NANTOU).delete()
+    assert stat_figures.compute(NANSHAN, first, end)["inflow"] == 2

@@ -47,6 +47,23 @@ def node_for(code: str, day: datetime.date) -> str:
     return best or code[:2].ljust(12, "0")
 
 
+def held_elsewhere(root: str, day: datetime.date) -> list[str]:
+    """Issue 16: the top-most divisions strictly under `root` that other nodes hold, seen from
+    this node (peers trusted on `day`, the hub and the nodes that hold this node's area left
+    out): their people are in those nodes' databases, so their figures come from there (the
+    reports they pass up). [] without LIUDONG_NODE."""
+    node = this_node()
+    if not node:
+        return []
+    codes = {c for c in Peer.objects.filter(_active(day)).exclude(code=NATION_CODE).values_list("code", flat=True)
+             if c not in (node, root) and holds(root, c) and not holds(c, node)}
+    top: list[str] = []
+    for code in sorted(codes, key=lambda c: len(prefix(c))):
+        if not any(holds(t, code) for t in top):
+            top.append(code)
+    return top
+
+
 def route(code: str, day: datetime.date) -> str:
     """The node division `code` belongs to, seen from this node: this node when it holds the
     division and no peer holds it more closely (a city node inside a province node's area),

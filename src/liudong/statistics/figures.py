@@ -10,9 +10,13 @@ import datetime
 from django.db.models import Count
 
 from liudong.certificates.models import Certificate, Verification
+from liudong.codes import prefix
 from liudong.divisions.queries import in_range
+from liudong.federation.directory import held_elsewhere
 from liudong.people import figures as people_figures
 from liudong.technical.models import Check
+
+from .models import Report
 
 FIGURES = people_figures.FIGURES + [
     ("certificates_issued", "发放婚育证明 certificates issued",
@@ -46,7 +50,37 @@ def by_code(root: str, start: datetime.date, end: datetime.date, *, flows_only: 
     out.update(_flows(root, start, end))
     if not flows_only:
         out["certificates_expired"] = _expired(root, end)
-    return out
+    return from_their_nodes(out, root, start, end)
+
+
+def from_their_nodes(per_code: dict, root: str, start: datetime.date, end: datetime.date) -> dict:
+    """Issue 16: under `root`, a division another node holds (南头 as a node of its own, under
+    南山 here) has its people in that node's database; what this one keeps of them (a mirrored
+    period, a copy) is not its figures. Its codes' counts are replaced, figure by figure, by the
+    figures that node sent with its reports (mirrored here: statistics.services_remote): a stock
+    from the report of `end`'s month, a flow (FLOWS) summed over the months from `start`'s to
+    `end`'s. A month whose report has not come counts nothing for it. The R6 counts of records not
+    passed (`("failed", name)`) leave its subtree out (its node's page has its reviewed shares).
+    Changes `per_code` in place and returns it; nothing happens without LIUDONG_NODE."""
+    foreign = held_elsewhere(root, end)
+    if not foreign:
+        return per_code
+    month = end.replace(day=1)
+    sent = list(Report.objects.filter(division_id__in=foreign, period__gte=start.replace(day=1), period__lte=month, message_id__isnull=False)
+                .values_list("division_id", "period", "figures"))
+    heads = tuple(prefix(f) for f in foreign)
+    for name, counts in list(per_code.items()):
+        if counts is None:
+            continue
+        kept = {code: n for code, n in counts.items() if not code.startswith(heads)}
+        figure = name if isinstance(name, str) else None
+        for f in foreign if figure is not None else ():
+            values = [fig.get(figure) for division, period, fig in sent if division == f and (figure in FLOWS or period == month)]
+            n = sum(v for v in values if isinstance(v, int) and not isinstance(v, bool))
+            if n:
+                kept[f] = kept.get(f, 0) + n
+        per_code[name] = kept
+    return per_code
 
 
 def _expired(root: str, end: datetime.date) -> dict[str, int]:
@@ -80,9 +114,11 @@ def close_trees(root: str, start: datetime.date, end: datetime.date, year_starts
     for s in year_starts:
         flows = {"births": per_code.pop(("births", s))}
         flows.update(_flows(root, s, end))
+        from_their_nodes(flows, root, s, end)
         years[s] = (flows, people_figures.rollup(flows))
     per_code.update(_flows(root, start, end))
     per_code["certificates_expired"] = _expired(root, end)
+    from_their_nodes(per_code, root, start, end)
     return (per_code, people_figures.rollup(per_code)), years
 
 
