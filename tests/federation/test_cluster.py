@@ -234,3 +234,39 @@ def test_a_node_learns_a_new_peer_its_new_keys_and_its_revocation_from_the_hubs_
     gd.stop()
     del gd.env["LIUDONG_HUB_DIRECTORY"]
     gd.start()
+
+
+def test_with_the_hubs_directory_watched_by_every_node_a_hub_restart_loses_nothing_and_the_watch_goes_on(cluster, tmp_path):
+    """LIUDONG_HUB_DIRECTORY on in both provinces (the watch is an ordered consumer across the
+    leaf link): the hub server stopped and restarted with its storage. Both nodes' `node run`
+    stay up (or come back by themselves: one log line), the messages sent meanwhile arrive once,
+    and a peer the hub's administrators trust after the restart reaches both directories."""
+    from liudong.federation import keys
+
+    gd, sc, hub = cluster.nodes[GD], cluster.nodes[SC], cluster.hub
+    for node in (gd, sc):
+        node.stop()
+        node.env["LIUDONG_HUB_DIRECTORY"] = "1"
+        node.start()
+    try:
+        time.sleep(3)
+        cluster.hub_server.stop()
+        expected = send_batch(gd, "watched-down", 20)
+        assert wait_for(lambda: gd.query("SELECT count(*) FROM federation_outbox WHERE published_at IS NULL")[0][0] == 0, timeout=30), gd.log()[-2000:]
+        time.sleep(5)
+        cluster.hub_server.start()
+        exactly_once(sc, expected, timeout=120)
+        assert gd.runner.poll() is None and sc.runner.poll() is None, (gd.log()[-2000:], sc.log()[-2000:])
+        code = "460000000000"
+        fresh = keys.create(code, tmp_path / "hi.json")
+        hub.liudong("node", "trust", *fresh.public_line().split(), "--on", "2026-11-01")
+        for node in (gd, sc):
+            learnt = wait_for(lambda n=node: n.query("SELECT sign_key FROM federation_peer WHERE code = ? AND revoked_on IS NULL", code) == [(fresh.sign_public,)],
+                              timeout=120)
+            assert learnt, node.log()[-3000:]
+        assert gd.runner.poll() is None and sc.runner.poll() is None
+    finally:
+        for node in (gd, sc):
+            node.stop()
+            node.env.pop("LIUDONG_HUB_DIRECTORY", None)
+            node.start()
