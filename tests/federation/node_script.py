@@ -411,6 +411,10 @@ ACTIONS.update(_REPORTS)
 from .node_desk import ACTIONS as _DESK  # noqa: E402
 
 ACTIONS.update(_DESK)
+# Issue 16: two receivers of one consumer racing for one envelope (tests/federation/node_race.py).
+from .node_race import ACTIONS as _RACE  # noqa: E402
+
+ACTIONS.update(_RACE)
 
 if __name__ == "__main__":
     setup()

@@ -152,6 +152,7 @@ def receive_batch(items: list[tuple[str, bytes]], *, now: datetime.datetime) -> 
             return _apply_all(checked, batch)
     except IntegrityError:
         # A global id committed meanwhile by another receiver: one envelope to a transaction.
+        log.info("a global id of a batch of %d was committed meanwhile by another receiver: the batch again, one envelope to a transaction", len(checked))
         outcomes = []
         for one in checked:
             alone = Batch(now=now, keys=batch.keys)
