@@ -173,3 +173,32 @@ def test_t2_x2_the_county_above_a_township_node_counts_that_townships_figures_fr
 
     Peer.objects.filter(code=NANTOU).delete()
     assert stat_figures.compute(NANSHAN, first, end)["inflow"] == 2
+
+
+def test_t4_x2_a_provinces_bulletin_sent_to_a_city_node_is_kept_there_for_its_officers(world, as_node, peer):
+    """T4 across nodes: 广东's bulletin reaches 深圳 (a city node of its own) as a `bulletin`
+    message; 深圳's node keeps it as 广东's bulletin of the month, which its officers list and
+    read as in one database; made again, it replaces the figures, never a second one."""
+    from liudong.statistics import bulletins
+    from liudong.statistics.models import Bulletin
+
+    province, city = "440000000000", "440300000000"
+    gd = peer(province)
+    sz = as_node(city)
+
+    def bulletin_message(figures, hour):
+        body = json.dumps({"bulletin": 7, "period": P, "figures": figures}, ensure_ascii=False)
+        message = {"kind": "bulletin", "topic": "", "subject": "广东省 2026-10 流动人口信息系统使用情况通报", "body": body, "rules_on": "2026-11-16",
+                   "rule_set": "", "sent_at": at("2026-11-16", hour).isoformat(), "route": [], "person": None, "in_reply_to": None,
+                   "request_arrived_at": None, "attachments": []}
+        return sealed(gd, sz, type_="message", kind="bulletin", sender=province, receiver=city, body=message)
+
+    assert receive(bulletin_message({"reply_rate": 0.9, "records_entered": 5}, 10), now=at("2026-11-16", 11)) == "accepted"
+    kept = Bulletin.objects.get()
+    assert (kept.division_id, str(kept.period), kept.figures["records_entered"]) == (province, "2026-10-01", 5)
+    officer = world["county_officer"]  # 南山: 广东 is her province
+    assert [b.pk for b in bulletins.bulletins(actor=officer)] == [kept.pk]
+    assert bulletins.bulletin(actor=officer, bulletin_id=kept.pk).figures["reply_rate"] == 0.9
+    assert receive(bulletin_message({"reply_rate": 1.0, "records_entered": 6}, 12), now=at("2026-11-16", 13)) == "accepted"
+    assert Bulletin.objects.count() == 1 and Bulletin.objects.get().figures["records_entered"] == 6
+    assert AuditEvent.objects.filter(action="bulletin.remote").count() == 2

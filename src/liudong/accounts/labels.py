@@ -63,6 +63,7 @@ ACTIONS = {
     "inquiry.disclose": "提供了查询结果 gave the answer of an inquiry", "inquiry.refuse": "拒绝了查询申请 refused an inquiry",
     "inquiry.count": "提供了统计数字 gave counts for an inquiry", "inquiry.approve": "审批了查询申请 approved an inquiry",
     "inquiry.acknowledge": "确认了查询申请 acknowledged an inquiry", "inquiry.consent": "登记了被查询人意见 recorded the person's consent",
+    "inquiry.consent_late": "收到逾期的被查询人意见（不提供信息） received a consent after the period (nothing disclosed)", "bulletin.remote": "收到上级节点的工作通报 kept a bulletin from another node",
     "inquiry.consent_task": "处理了征询任务 handled a consent task", "inquiry.consent_tasks": "查看了征询任务 listed consent tasks",
     "inquiry.flagged": "查询频繁被提示 was flagged for frequent inquiries", "inquiry.purge": "清理了过期查询登记 purged old inquiries",
     "inquiry.purge_dry_run": "试算了查询登记清理 counted old inquiries", "inquiry.register.view": "查看了查询登记表 viewed the inquiry register",

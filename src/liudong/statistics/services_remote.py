@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from liudong.accounts.audit import record
+from liudong.codes import Level
 from liudong.divisions.models import Division
 from liudong.errors import Invalid
 from liudong.exchange.models import Kind
@@ -27,7 +28,7 @@ from liudong.federation import handlers_reports
 
 from . import periods
 from .choices import Act, next_state
-from .models import Report, ReportStep
+from .models import Bulletin, Report, ReportStep
 from .services import _locked_report, due_on
 
 log = logging.getLogger("liudong.federation")
@@ -39,16 +40,38 @@ def _local(moment: datetime.datetime) -> datetime.date:
 
 def mirror(messages) -> None:
     """exchange.hooks.on_delivered: each report passed up from another node becomes that
-    division's report here, submitted (T1), with the figures it carried."""
+    division's report here, submitted (T1), with the figures it carried; each bulletin (T4) sent
+    down from another node is kept here as that level's bulletin."""
     for message in messages:
-        if message.kind != Kind.REPORT:
+        if message.kind not in (Kind.REPORT, Kind.BULLETIN):
             continue
         try:
             with transaction.atomic():
-                _mirror(message)
-        except (Invalid, KeyError, TypeError, ValueError) as e:
+                (_mirror if message.kind == Kind.REPORT else _mirror_bulletin)(message)
+        except (Invalid, KeyError, TypeError, ValueError, Division.DoesNotExist) as e:
             # The message itself is kept (the clerk reads it); only its report is not mirrored.
-            log.warning("report message %s from %s not mirrored as a report: %s: %s", message.pk, message.sender_id, type(e).__name__, e)
+            log.warning("%s message %s from %s not mirrored: %s: %s", message.kind, message.pk, message.sender_id, type(e).__name__, e)
+
+
+def _mirror_bulletin(message) -> None:
+    """T4 across nodes: the province's (or the nation's) monthly bulletin reaches each division
+    of the level below as a `bulletin` message; where that division is on another node, its node
+    keeps the bulletin too (same level, month and figures), so that its officers find it in the
+    list of bulletins and print it, as they would in one database. Kept once a level and month
+    (a later one, made again, replaces the figures); in one database nothing is written (the
+    bulletin is there already)."""
+    if not handlers_reports.elsewhere(message.sender_id, _local(message.arrived_at)):
+        return
+    body = json.loads(message.body)
+    division = Division.objects.get(code=message.sender_id)
+    if division.level not in (Level.NATION, Level.PROVINCE) or not Division.objects.filter(code=message.receiver_id, parent_id=division.code).exists():
+        raise ValueError(f"bulletin of {division.code} to {message.receiver_id}")
+    if not isinstance(body["figures"], dict):
+        raise TypeError("figures")
+    first = periods.parse(body["period"], today=_local(message.arrived_at))
+    bulletin, made = Bulletin.objects.update_or_create(division=division, period=first, defaults={"figures": body["figures"], "created_at": message.sent_at})
+    record(None, "bulletin.remote", obj=bulletin, division_code=message.receiver_id,
+           fields={"division": division.code, "period": periods.label(first), "message": message.pk, "new": made})
 
 
 def _mirror(message) -> None:
