@@ -12,6 +12,7 @@ import datetime
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 
 from liudong.codes import code_range
 from liudong.dates import local_day
@@ -42,6 +43,8 @@ def residence_changed(*, actor, person, closed, opened) -> None:
         return
     # The act gives a date only: the outbox row's own moment is when it is written.
     now = timezone.now()
+    if closed is not None:
+        _closed_copy(actor, person, closed, now=now)
     hukou_node = route(person.hukou_division_id, local_day(now))
     if hukou_node == node:
         return  # her hukou is on this node: its own registers see her
@@ -53,6 +56,28 @@ def residence_changed(*, actor, person, closed, opened) -> None:
     event = opened.start_kind if opened is not None else "departure"
     enqueue(EnvelopeType.PERSON, sender=sender, receiver=person.hukou_division_id, kind=event, to_node=hukou_node, now=now,
             payload={"event": event, "person": person_fields(person), "periods": [_period(node, r) for r in (closed, opened) if r is not None]})
+
+
+CLOSED_HERE = "closed_by_hukou"
+
+
+def _closed_copy(actor, person, closed, *, now) -> None:
+    """Issue 16 (three nodes): an act here (her return home, an arrival claim accepted here) ended
+    the copy this node keeps of a period another node recorded of her (MirroredPeriod): that node
+    ends its period too, the same day (`closed_by_hukou` envelope; people.services_remote.
+    close_for_hukou_node). Without this, her period there stayed open while her hukou node
+    counted her back home or gone to a third node."""
+    mirror = MirroredPeriod.objects.filter(residence_id=closed.pk).first()
+    if mirror is None or closed.left_on is None:
+        return
+    node = settings.LIUDONG_NODE
+    acting = getattr(actor, "division_id", "") or ""
+    sender = acting if acting and holds(node, acting) else person.hukou_division_id
+    if not holds(node, sender):
+        return
+    enqueue(EnvelopeType.PERSON, sender=sender, receiver=closed.division_id, kind=CLOSED_HERE, to_node=mirror.from_node, now=now,
+            payload={"event": CLOSED_HERE, "person": person_fields(person),
+                     "period": {"ref": mirror.ref, "left_on": str(closed.left_on), "end_kind": closed.end_kind}})
 
 
 def residences_imported(*, actor, residences) -> None:
@@ -109,7 +134,11 @@ def on_arrival_elsewhere(fn) -> None:
 
 
 def apply(received, routing: dict, payload: dict, *, now: datetime.datetime, cache: dict) -> None:
-    """On the hukou node: her record (found by ID number first, else registered) and the periods."""
+    """On the hukou node: her record (found by ID number first, else registered) and the periods.
+    On the node of a period her hukou node kept a copy of: that copy ended there (`closed_by_hukou`)."""
+    if payload.get("event") == CLOSED_HERE:
+        _apply_closed(received, routing, payload)
+        return
     ident = payload["person"]
     if not isinstance(ident, dict) or not holds(settings.LIUDONG_NODE, str(ident.get("hukou_division") or "")):
         raise envelope.Refused(Refusal.MISADDRESSED, "her hukou is not on this node")
@@ -130,4 +159,21 @@ def apply(received, routing: dict, payload: dict, *, now: datetime.datetime, cac
     if arrived and not created:
         for fn in ARRIVED_ELSEWHERE:
             fn(person, now=now)
+    received.person = services_remote.carried(ident)
+
+
+def _apply_closed(received, routing: dict, payload: dict) -> None:
+    """On the node that recorded the period: her hukou node ended its copy; the period ends here."""
+    ident, period = payload["person"], payload["period"]
+    if not isinstance(ident, dict) or not holds(routing["from_node"], str(ident.get("hukou_division") or "")):
+        raise envelope.Refused(Refusal.NOT_ITS_DIVISION, "only her hukou node ends a period it kept a copy of")
+    node, _, pk = str(period["ref"]).partition(":")
+    left_on = parse_date(str(period["left_on"]))
+    if node != settings.LIUDONG_NODE or not pk.isdigit() or left_on is None:
+        raise envelope.Refused(Refusal.MISADDRESSED, f"period {str(period['ref'])[:40]} is not this node's")
+    person = services_remote.match_carried(ident)
+    closed = services_remote.close_for_hukou_node(residence_id=int(pk), person_id=person.pk, left_on=left_on, end_kind=str(period.get("end_kind") or ""),
+                                                  from_node=routing["from_node"]) if person is not None else None
+    if closed is None:
+        raise envelope.Refused(Refusal.UNKNOWN_MESSAGE, f"no period {pk} of hers here")
     received.person = services_remote.carried(ident)

@@ -161,3 +161,27 @@ def close_for_claim(*, person_id: int, left_on: datetime.date, division: str, cl
            fields={"left_on": str(left_on), "claimant": claimant, "claim": claim_id})
     _tell_listeners(None, person, closed=current, opened=None)
     return current
+
+
+@transaction.atomic
+def close_for_hukou_node(*, residence_id: int, person_id: int, left_on: datetime.date, end_kind: str, from_node: str) -> Residence | None:
+    """Issue 16 (three nodes): her hukou node ended, by an act of its own (her return home, or an
+    arrival claim from a third node it accepted), the copy it kept of her open period here; this
+    node's period ends the same day, as the one record of one database would have. Then her hukou
+    node hears of it as of any period this node ends (the listeners: a `person` event, which
+    finds its copy closed and changes nothing). Nothing changes when the period is closed already;
+    None when it is not hers."""
+    residence = Residence.objects.select_for_update().filter(pk=residence_id, person_id=person_id).first()
+    if residence is None:
+        return None
+    if residence.left_on is not None:
+        return residence
+    person = Person.objects.select_for_update().get(pk=person_id)
+    residence.left_on = max(left_on, residence.arrived_on)
+    residence.end_kind = end_kind if end_kind in ResidenceEnd.values else ResidenceEnd.MOVE
+    residence.save(update_fields=["left_on", "end_kind"])
+    _sync_current(person)
+    record(None, "residence.closed_by_hukou_node", obj=residence, person_id=person.pk, division_code=residence.division_id,
+           fields={"left_on": str(residence.left_on), "end_kind": residence.end_kind, "from_node": from_node})
+    _tell_listeners(None, person, closed=residence, opened=None)
+    return residence
