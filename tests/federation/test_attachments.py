@@ -76,3 +76,20 @@ def test_x3_an_answers_scans_travel_with_the_answer(as_node, peer, world):
     services.reply(actor=world["tongjiang_clerk"], message_id=request.pk, data={"body": "已核实，见附件。"}, now=at("2026-12-02"), attachments=[scan(50_000)])
     (sent,) = json.loads(Outbox.objects.get(type="message").payload)["attachments"]
     assert sent["sha256"] == Attachment.objects.get().sha256
+
+
+def test_x2_the_relays_batch_of_large_scans_stops_at_its_byte_budget_and_the_rest_follows(as_node, peer, clerk, migrant):
+    """Eight messages with two 1.9 MB scans each (about 6.9 MB sealed): a batch holds what fits
+    in the relay's 32 MB (BATCH_BYTES), not 256 envelopes at once; the next batch takes the rest."""
+    from liudong.federation import publishing
+
+    as_node(GD)
+    peer(SC)
+    for _ in range(8):
+        send(clerk, migrant, [scan(1900 * 1024), scan(1900 * 1024, name="户口簿.pdf")])
+    ready, waiting = publishing.pending(256, now=at("2026-11-30"))
+    sizes = [len(raw) for *_, raw in ready]
+    assert waiting == [] and 1 < len(ready) < 8 and sum(sizes[:-1]) < publishing.BATCH_BYTES <= sum(sizes)
+    publishing.mark_published([pk for pk, *_ in ready], now=at("2026-11-30"))
+    rest, _ = publishing.pending(256, now=at("2026-11-30"))
+    assert len(ready) + len(rest) == 8 and {pk for pk, *_ in rest}.isdisjoint(pk for pk, *_ in ready)

@@ -28,14 +28,22 @@ def routing_of(row: Outbox, node: str) -> dict:
             "sender": row.sender, "receiver": row.receiver, "created_at": row.created_at.isoformat()}
 
 
+# A batch's sealed envelopes are held in memory until the server acknowledges them: a batch
+# stops at this many bytes (or at `limit` rows), so that 256 messages with 4 MB of scans each
+# (about 7 MB sealed) never make a 2 GB batch. A single envelope larger than this still goes,
+# alone.
+BATCH_BYTES = 32 * 1024 * 1024
+
+
 def pending(limit: int, *, now: datetime.datetime) -> tuple[list[tuple[int, str, str, bytes]], list[tuple[int, str]]]:
-    """Up to `limit` unpublished rows, oldest first, sealed: ([(id, global id, subject, bytes)],
-    [(id, why not)] for rows that cannot be sealed yet (no trusted keys for the receiving node))."""
+    """Up to `limit` unpublished rows, oldest first, sealed, up to BATCH_BYTES of envelopes:
+    ([(id, global id, subject, bytes)], [(id, why not)] for rows that cannot be sealed yet (no
+    trusted keys for the receiving node)). The rows are read a few at a time."""
     keys = load()
-    ready, waiting = [], []
+    ready, waiting, size = [], [], 0
     day = local_day(now)
     cache = {}
-    for row in Outbox.objects.filter(published_at__isnull=True).order_by("id")[:limit]:
+    for row in Outbox.objects.filter(published_at__isnull=True).order_by("id")[:limit].iterator(chunk_size=16):
         if row.to_node not in cache:
             cache[row.to_node] = keys_of(row.to_node, day)
         peer = cache[row.to_node]
@@ -44,6 +52,9 @@ def pending(limit: int, *, now: datetime.datetime) -> tuple[list[tuple[int, str,
             continue
         raw = envelope.seal(routing_of(row, keys.node), row.payload.encode(), keys=keys, to_box_key=peer.box_key)
         ready.append((row.pk, row.global_id, subject(keys.node, row.to_node), raw))
+        size += len(raw)
+        if size >= BATCH_BYTES:
+            break
     return ready, waiting
 
 
