@@ -99,7 +99,7 @@ def _ask(received, routing: dict, payload: dict, *, now: datetime.datetime) -> N
 
 def _answer(received, routing: dict, payload: dict, *, now: datetime.datetime) -> None:
     """On the desk's node: her answer, in time by the desk's day, discloses or refuses."""
-    task = (ConsentTask.objects.select_for_update().select_related("subject__inquiry", "subject__person")
+    task = (ConsentTask.objects.select_for_update(of=("self",)).select_related("subject__inquiry", "subject__person")
             .filter(global_id=str(payload["task"])[:32], subject__isnull=False).first())
     if task is None:
         raise envelope.Refused(Refusal.UNKNOWN_MESSAGE, f"consent task {str(payload['task'])[:32]}")

@@ -476,7 +476,7 @@ def answer_consent(*, actor, inquiry_id, data: dict, now: datetime.datetime) -> 
         pk = int(inquiry_id)
     except (TypeError, ValueError):
         raise NotFound(queries.NO_INQUIRY) from None
-    tasks = ConsentTask.objects.select_for_update().filter(subject__inquiry_id=pk, subject__person_id=int(raw))
+    tasks = ConsentTask.objects.select_for_update(of=("self",)).filter(subject__inquiry_id=pk, subject__person_id=int(raw))
     if not is_system(actor):
         tasks = tasks.filter(station_id=actor.division_id)
     task = tasks.select_related("subject__inquiry", "subject__person").first()
@@ -496,7 +496,7 @@ def answer_consent_task(*, actor, task_id, data: dict, now: datetime.datetime) -
         pk = int(task_id)
     except (TypeError, ValueError):
         raise NotFound(queries.NO_TASK) from None
-    tasks = ConsentTask.objects.select_for_update().filter(pk=pk) if 0 < pk < 2**63 else ConsentTask.objects.none()
+    tasks = ConsentTask.objects.select_for_update(of=("self",)).filter(pk=pk) if 0 < pk < 2**63 else ConsentTask.objects.none()
     if not is_system(actor):
         tasks = tasks.filter(station_id=actor.division_id)
     task = tasks.select_related("subject__inquiry", "subject__person", "person").first()
@@ -545,6 +545,9 @@ def settle_consent(*, actor, task: ConsentTask, today: datetime.date, late: bool
     station on another node: desk.node_consent). `late`: it reached the desk after the due day,
     when her consent had lapsed: nothing is disclosed (Q3 (三))."""
     subject, inquiry = task.subject, task.subject.inquiry
+    # The task alone was locked (its subject may be null: no outer join under FOR UPDATE on
+    # PostgreSQL); the request is locked here, as two subjects' answers settle it.
+    Inquiry.objects.select_for_update().filter(pk=inquiry.pk).first()
     spec = rules.spec(inquiry.division_id, inquiry.received_on, inquiry.category)
     if late:
         if subject.state == SubjectState.AWAITING_CONSENT:
