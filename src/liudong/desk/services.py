@@ -463,15 +463,16 @@ def answer_consent(*, actor, inquiry_id, data: dict, now: datetime.datetime) -> 
     nothing disclosed. Another station, or a day after the period, is refused."""
     require(actor, Action.ANSWER_CONSENT)
     data = data if isinstance(data, dict) else {}
+    errors: dict = {}
     raw = data.get("person_id")
     if raw is None or isinstance(raw, bool) or not str(raw).strip().isdigit():
-        errors = {"person_id": ["必填，应为人员编号 / required: the person's id"]}
-        try:
-            _consent_input(data)
-        except Invalid as e:
-            errors.update(e.errors)
+        errors["person_id"] = ["必填，应为人员编号 / required: the person's id"]
+    try:
+        granted, only = _consent_input(data)
+    except Invalid as e:
+        errors.update(e.errors)
+    if errors:
         raise Invalid(errors)
-    granted, only = _consent_input(data)
     try:
         pk = int(inquiry_id)
     except (TypeError, ValueError):
